@@ -1,0 +1,64 @@
+import Foundation
+
+/// A telephone number normalised to E.164 (`+48221234567`), the form used for matching callers and duplicates.
+///
+/// Numbers written without an international prefix are read as national numbers of the default country:
+/// a leading trunk `0` (Poland, Hungary's `06`, Bulgaria, the UK) or Russia's `8` is dropped before the
+/// country code is added. We do not ship a full numbering-plan database; the length check (8 to 15 digits
+/// in all, per E.164) catches typing mistakes without rejecting valid numbers of countries we do not know.
+public struct PhoneNumber: Hashable, Codable, Sendable, CustomStringConvertible {
+    public let e164: String
+
+    public init(_ raw: String, defaultCountryCode: String = "48") throws(ValidationError) {
+        let invalid = ValidationError(code: "invalid_phone", message: "'\(raw)' is not a phone number")
+        let allowed = Set("0123456789+()-./ \u{00A0}")
+        var text = raw.trimmingWhitespace()
+        // Extensions ("ext. 12", "x12", "wew. 12") are not part of the number used for matching.
+        for marker in [" ext", " x", " wew", " доб", ";ext="] {
+            if let range = text.lowercased().range(of: marker) {
+                let offset = text.lowercased().distance(from: text.lowercased().startIndex, to: range.lowerBound)
+                text = String(text.prefix(offset))
+            }
+        }
+        guard !text.isEmpty, text.allSatisfy({ allowed.contains($0) }) else { throw invalid }
+        let plusCount = text.filter { $0 == "+" }.count
+        guard plusCount == 0 || (plusCount == 1 && text.hasPrefix("+")) else { throw invalid }
+        let digits = text.filter(\.isASCIIDigit)
+
+        var international: String
+        if text.hasPrefix("+") {
+            international = digits
+        } else if digits.hasPrefix("00") {
+            international = String(digits.dropFirst(2))
+        } else if defaultCountryCode == "7", digits.count == 11, digits.hasPrefix("8") {
+            international = "7" + digits.dropFirst()
+        } else if defaultCountryCode == "36", digits.hasPrefix("06") {
+            international = "36" + digits.dropFirst(2)
+        } else if digits.hasPrefix("0") {
+            international = defaultCountryCode + digits.dropFirst()
+        } else {
+            international = defaultCountryCode + digits
+        }
+        guard (8...15).contains(international.count), international.first != "0" else { throw invalid }
+        self.e164 = "+" + international
+    }
+
+    public var description: String { e164 }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        do { try self.init(text) } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(e164)
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Folds text for matching and sorting: lower case, accents removed, and the letters that Unicode does not
+/// decompose (Polish ł, Danish ø, German ß …) spelled in plain Latin, so `lodz` finds Łódź in every engine.
+///
+/// SQLite FTS5's `remove_diacritics` and PostgreSQL's `unaccent` disagree on exactly these letters, so the
+/// store keeps a folded copy of every searchable text made here and compares folded to folded.
+public enum TextFolding {
+    private static let undecomposable: [Character: String] = [
+        "ł": "l", "đ": "d", "ð": "d", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th",
+        "ħ": "h", "ŀ": "l",
+    ]
+
+    public static func fold(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text.lowercased().decomposedStringWithCanonicalMapping {
+            if let replacement = undecomposable[character] {
+                result += replacement
+                continue
+            }
+            var scalars = String.UnicodeScalarView()
+            for scalar in character.unicodeScalars where !isMark(scalar) {
+                scalars.append(scalar)
+            }
+            result.unicodeScalars.append(contentsOf: scalars)
+        }
+        // ё is read as е in everyday Russian writing; searching for one must find the other.
+        return result.replacingOccurrences(of: "ё", with: "е")
+    }
+
+    /// Folded text with runs of whitespace collapsed, used as a sort key so that "Łódź" sorts among the Ls.
+    public static func sortKey(_ text: String) -> String {
+        fold(text).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    private static func isMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import CRMCore
+import SQLKit
+
+/// The audit trail: who changed what, when, field by field. Written in the same transaction as the change.
+enum AuditLog {
+    static func append(_ db: any SQLDatabase, _ context: AccessContext, type: RecordType, id: Int64, action: AuditAction, changes: [FieldChange]) async throws {
+        var reason: String?
+        if case .system(let why) = context.actor { reason = why }
+        try await db.raw("""
+            INSERT INTO audit_log (record_type, record_id, action, actor_id, system_reason, at, changes)
+            VALUES (\(bind: type.rawValue), \(bind: id), \(bind: action.rawValue), \(bind: context.userID?.rawValue), \(bind: reason),
+                    \(bind: Timestamp.now.rawValue), \(bind: try ColumnJSON.encode(changes)))
+            """).run()
+    }
+
+    static func entries(_ db: any SQLDatabase, type: RecordType, id: Int64) async throws -> [AuditEntry] {
+        try await db.raw("""
+            SELECT * FROM audit_log WHERE record_type = \(bind: type.rawValue) AND record_id = \(bind: id) ORDER BY id DESC
+            """).all().map { row in
+            AuditEntry(
+                id: try row.value("id"), recordType: type, recordID: id,
+                action: AuditAction(rawValue: try row.value("action")) ?? .update,
+                actorID: try row.value("actor_id", as: Int64?.self).map { UserID($0) },
+                systemReason: try row.value("system_reason"),
+                at: Timestamp(rawValue: try row.value("at")),
+                changes: try row.json("changes")
+            )
+        }
+    }
+}

@@ -1,0 +1,291 @@
+public import CRMCore
+import Foundation
+import SQLKit
+
+/// Reads and writes one type of CRM record, always through the permission layer.
+///
+/// Every method takes an `AccessContext`; the context's `Visibility` is compiled into each statement's WHERE
+/// clause (see `AccessPredicate`), so lists, counts, single reads and writes can only ever touch rows the context
+/// may reach. A record the context may not see is reported as not found, never as forbidden, so its existence
+/// does not leak.
+public struct RecordStore<Fields: StoredFields>: Sendable {
+    public typealias Item = Record<Fields>
+    let database: Database
+
+    init(database: Database) { self.database = database }
+
+    private var table: String { Fields.table }
+    private static var metaColumns: [String] { ["id", "version", "owner_id", "team_id", "created_at", "updated_at", "deleted_at"] }
+
+    // MARK: Reading
+
+    public func list(_ context: AccessContext, _ query: ListQuery) async throws -> Page<Item> {
+        let limit = min(max(query.limit, 1), ListQuery.maxLimit)
+        var conditions = Self.conditions(context, query)
+        let (sortColumn, numericSort) = Self.sortColumn(query.sort.field)
+        if let cursor = query.cursor {
+            let op: SQLQueryString = query.sort.descending ? "<" : ">"
+            let key: any Encodable & Sendable = numericSort ? (Int64(cursor.key) ?? 0) : cursor.key
+            conditions.append("(\(ident: sortColumn) \(op) \(bind: key) OR (\(ident: sortColumn) = \(bind: key) AND id \(op) \(bind: cursor.id)))")
+        }
+        let direction: SQLQueryString = query.sort.descending ? "DESC" : "ASC"
+        let sql: SQLQueryString = """
+            SELECT * FROM \(ident: table) WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(ident: sortColumn) \(direction), id \(direction) LIMIT \(literal: limit + 1)
+            """
+        let rows = try await database.read { db in try await db.raw(sql).all() }
+        var items = try rows.map(Self.decode)
+        var next: Cursor?
+        if items.count > limit {
+            items.removeLast()
+            let last = rows[limit - 1]
+            let key = numericSort ? String(try last.value(sortColumn, as: Int64.self)) : try last.value(sortColumn, as: String.self)
+            next = Cursor(sort: query.sort, key: key, id: items[limit - 1].meta.id)
+        }
+        return Page(items: items, nextCursor: next)
+    }
+
+    public func count(_ context: AccessContext, _ query: ListQuery) async throws -> Int {
+        let sql: SQLQueryString = "SELECT COUNT(*) AS n FROM \(ident: table) WHERE \(Self.conditions(context, query).joined(separator: " AND "))"
+        return try await database.read { db in try await db.raw(sql).first()?.value("n", as: Int.self) ?? 0 }
+    }
+
+    public func get(_ context: AccessContext, _ id: Int64, includeDeleted: Bool = false) async throws -> Item {
+        try await database.read { db in try await Self.fetch(db, context, id, includeDeleted: includeDeleted, lock: false) }
+    }
+
+    /// The record's audit trail, newest first; only for records the context may see.
+    public func history(_ context: AccessContext, _ id: Int64) async throws -> [AuditEntry] {
+        try await database.read { db in
+            _ = try await Self.fetch(db, context, id, includeDeleted: true, lock: false)
+            return try await AuditLog.entries(db, type: Fields.recordType, id: id)
+        }
+    }
+
+    // MARK: Writing
+
+    /// Who a new or changed record belongs to. `nil` keeps the current value (or, on create, the caller and their
+    /// first team).
+    public struct Assignment: Sendable {
+        public var owner: UserID?
+        public var team: TeamID??
+
+        public init(owner: UserID? = nil, team: TeamID?? = nil) {
+            self.owner = owner
+            self.team = team
+        }
+    }
+
+    public func create(_ context: AccessContext, _ fields: Fields, assignment: Assignment = .init(), idempotency: IdempotencyKey? = nil) async throws -> (record: Item, replayed: Bool) {
+        let fields = try validate(fields)
+        return try await database.write { db in
+            if let idempotency, let previous = try await IdempotencyKeys.find(db, idempotency, scope: Fields.table) {
+                return (try await Self.fetch(db, context, previous, includeDeleted: true, lock: false), true)
+            }
+            try await Self.checkReferences(db, context, fields)
+            let (owner, team) = try await Self.resolveAssignment(db, context, assignment, current: nil)
+            let now = Timestamp.now.rawValue
+            let columns = Self.metaColumns.dropFirst(2).dropLast() + ["created_by", "sort_key", "search_text"] + Fields.columns
+            let values: [any Encodable & Sendable] = [owner.rawValue, team?.rawValue, now, now, context.userID?.rawValue, fields.sortKey, fields.searchText] + (try fields.columnValues())
+            let row = try await db.raw("""
+                INSERT INTO \(ident: table) (\(idents: Array(columns), joinedBy: ", ")) VALUES (\(binds: values)) RETURNING id
+                """).first()
+            guard let id = try row?.value("id", as: Int64.self) else { throw StoreError.configuration("insert returned no id") }
+            try await Self.writeIndexes(db, id, fields)
+            try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: .create, changes: FieldChange.diff(old: [:], new: fields.auditValues))
+            if let idempotency {
+                try await IdempotencyKeys.record(db, idempotency, scope: Fields.table, recordID: id)
+            }
+            return (try await Self.fetch(db, context, id, includeDeleted: false, lock: false), false)
+        }
+    }
+
+    /// Replaces the record's fields if its stored version is still `expectedVersion`; a stale version is refused
+    /// with `versionMismatch`, so no concurrent edit is silently lost.
+    public func update(_ context: AccessContext, _ id: Int64, expectedVersion: Int64, _ fields: Fields, assignment: Assignment = .init()) async throws -> Item {
+        let fields = try validate(fields)
+        return try await database.write { db in
+            let current = try await Self.fetch(db, context, id, includeDeleted: false, lock: true)
+            guard current.meta.version == expectedVersion else { throw StoreError.versionMismatch(current: current.meta.version) }
+            try await Self.checkReferences(db, context, fields)
+            let (owner, team) = try await Self.resolveAssignment(db, context, assignment, current: current.meta)
+            let assignments = zip(["sort_key", "search_text"] + Fields.columns, [fields.sortKey, fields.searchText] + (try fields.columnValues()))
+                .map { column, value -> SQLQueryString in "\(ident: column) = \(bind: value)" }
+            try await db.raw("""
+                UPDATE \(ident: table) SET \(assignments.joined(separator: ", ")), owner_id = \(bind: owner.rawValue),
+                team_id = \(bind: team?.rawValue), version = version + 1, updated_at = \(bind: Timestamp.now.rawValue)
+                WHERE id = \(bind: id) AND version = \(bind: expectedVersion)
+                """).run()
+            try await Self.writeIndexes(db, id, fields)
+            var changes = FieldChange.diff(old: current.fields.auditValues, new: fields.auditValues)
+            changes += FieldChange.diff(
+                old: ["owner_id": current.meta.ownerID.description, "team_id": current.meta.teamID?.description ?? ""],
+                new: ["owner_id": owner.description, "team_id": team?.description ?? ""]
+            )
+            if !changes.isEmpty {
+                try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: .update, changes: changes)
+            }
+            return try await Self.fetch(db, context, id, includeDeleted: false, lock: false)
+        }
+    }
+
+    /// Moves the record to the bin; `restore` brings it back. Nothing is erased, so history stays whole.
+    public func delete(_ context: AccessContext, _ id: Int64, expectedVersion: Int64?) async throws {
+        try await database.write { db in
+            let current = try await Self.fetch(db, context, id, includeDeleted: false, lock: true)
+            if let expectedVersion, current.meta.version != expectedVersion {
+                throw StoreError.versionMismatch(current: current.meta.version)
+            }
+            try await db.raw("""
+                UPDATE \(ident: table) SET deleted_at = \(bind: Timestamp.now.rawValue), version = version + 1 WHERE id = \(bind: id)
+                """).run()
+            try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: .delete, changes: [])
+        }
+    }
+
+    public func restore(_ context: AccessContext, _ id: Int64) async throws -> Item {
+        try await database.write { db in
+            let current = try await Self.fetch(db, context, id, includeDeleted: true, lock: true)
+            guard current.meta.deletedAt != nil else { return current }
+            try await db.raw("""
+                UPDATE \(ident: table) SET deleted_at = NULL, version = version + 1, updated_at = \(bind: Timestamp.now.rawValue) WHERE id = \(bind: id)
+                """).run()
+            try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: .restore, changes: [])
+            return try await Self.fetch(db, context, id, includeDeleted: false, lock: false)
+        }
+    }
+
+    // MARK: Pieces
+
+    private func validate(_ fields: Fields) throws -> Fields {
+        do { return try fields.validated() } catch { throw StoreError.invalid(error) }
+    }
+
+    static func fetch(_ db: any SQLDatabase, _ context: AccessContext, _ id: Int64, includeDeleted: Bool, lock: Bool) async throws -> Item {
+        var conditions: [SQLQueryString] = ["id = \(bind: id)", AccessPredicate.sql(context.visibility)]
+        if !includeDeleted { conditions.append("deleted_at IS NULL") }
+        // Row locks matter only on PostgreSQL; SQLite's single writer already serialises write transactions.
+        let forUpdate: SQLQueryString = lock && db.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+        guard let row = try await db.raw("SELECT * FROM \(ident: Fields.table) WHERE \(conditions.joined(separator: " AND "))\(forUpdate)").first() else {
+            throw StoreError.notFound(Fields.recordType)
+        }
+        return try decode(row)
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Item {
+        let meta = RecordMeta(
+            id: try row.value("id"), version: try row.value("version"),
+            ownerID: UserID(try row.value("owner_id", as: Int64.self)),
+            teamID: try row.value("team_id", as: Int64?.self).map { TeamID($0) },
+            createdAt: Timestamp(rawValue: try row.value("created_at")),
+            updatedAt: Timestamp(rawValue: try row.value("updated_at")),
+            deletedAt: try row.value("deleted_at", as: Int64?.self).map(Timestamp.init(rawValue:))
+        )
+        return Item(meta: meta, fields: try Fields(row: row))
+    }
+
+    static func conditions(_ context: AccessContext, _ query: ListQuery) -> [SQLQueryString] {
+        var result: [SQLQueryString] = [AccessPredicate.sql(context.visibility)]
+        switch query.deleted {
+        case .exclude: result.append("deleted_at IS NULL")
+        case .only: result.append("deleted_at IS NOT NULL")
+        case .include: break
+        }
+        if let owner = query.ownerID { result.append("owner_id = \(bind: owner.rawValue)") }
+        if let team = query.teamID { result.append("team_id = \(bind: team.rawValue)") }
+        if let tag = query.tag {
+            result.append("""
+                EXISTS (SELECT 1 FROM record_tags rt WHERE rt.record_type = \(bind: Fields.recordType.rawValue)
+                AND rt.tag = \(bind: TextFolding.fold(tag)) AND rt.record_id = \(ident: Fields.table).id)
+                """)
+        }
+        if let search = query.search.map(TextFolding.fold), !search.isEmpty {
+            let pattern = "%" + likeEscaped(search) + "%"
+            var match: SQLQueryString = "search_text LIKE \(bind: pattern) ESCAPE '\\'"
+            let digits = search.filter(\.isNumber)
+            if digits.count >= 5, digits.count * 2 >= search.filter({ !$0.isWhitespace }).count {
+                match = "(\(match) OR EXISTS (SELECT 1 FROM contact_points cp WHERE cp.record_type = \(bind: Fields.recordType.rawValue) AND cp.kind = 'phone' AND cp.record_id = \(ident: Fields.table).id AND cp.value LIKE \(bind: "%" + digits + "%")))"
+            }
+            result.append(match)
+        }
+        return result + Fields.filters(query)
+    }
+
+    private static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    private static func sortColumn(_ field: Sort.Field) -> (String, numeric: Bool) {
+        switch field {
+        case .name: ("sort_key", false)
+        case .createdAt: ("created_at", true)
+        case .updatedAt: ("updated_at", true)
+        }
+    }
+
+    private static func writeIndexes(_ db: any SQLDatabase, _ id: Int64, _ fields: Fields) async throws {
+        let type = Fields.recordType.rawValue
+        try await db.raw("DELETE FROM contact_points WHERE record_type = \(bind: type) AND record_id = \(bind: id)").run()
+        try await db.raw("DELETE FROM record_tags WHERE record_type = \(bind: type) AND record_id = \(bind: id)").run()
+        let points = Set(fields.phones.map { ["phone", $0.number.e164] } + fields.emails.map { ["email", $0.address.value] })
+        for point in points {
+            try await db.raw("INSERT INTO contact_points (record_type, record_id, kind, value) VALUES (\(bind: type), \(bind: id), \(bind: point[0]), \(bind: point[1]))").run()
+        }
+        for tag in Set(fields.tags.map(TextFolding.fold)) {
+            try await db.raw("INSERT INTO record_tags (record_type, record_id, tag) VALUES (\(bind: type), \(bind: id), \(bind: tag))").run()
+        }
+    }
+
+    private static func checkReferences(_ db: any SQLDatabase, _ context: AccessContext, _ fields: Fields) async throws {
+        for reference in fields.references {
+            let visible = try await db.raw("""
+                SELECT 1 AS one FROM \(ident: reference.table) WHERE id = \(bind: reference.id) AND deleted_at IS NULL AND \(AccessPredicate.sql(context.visibility))
+                """).first() != nil
+            guard visible else {
+                throw StoreError.invalid(ValidationErrors([ValidationError(
+                    field: "\(reference.type.rawValue)_id", code: "unknown_reference", message: "no \(reference.type.rawValue) \(reference.id) that you can see"
+                )]))
+            }
+        }
+    }
+
+    /// Owner and team for a record, checked against what the context may assign.
+    private static func resolveAssignment(_ db: any SQLDatabase, _ context: AccessContext, _ assignment: Assignment, current: RecordMeta?) async throws -> (UserID, TeamID?) {
+        guard let owner = assignment.owner ?? current?.ownerID ?? context.userID else {
+            throw StoreError.invalid(ValidationErrors([ValidationError(field: "owner_id", code: "required", message: "an owner is required")]))
+        }
+        let team: TeamID?
+        if let requested = assignment.team {
+            team = requested
+        } else if let current {
+            team = current.teamID
+        } else {
+            team = context.memberTeams.union(context.headedTeams).min()
+        }
+        let ownerRow = try await db.raw("SELECT is_active FROM users WHERE id = \(bind: owner.rawValue)").first()
+        guard let ownerRow, try ownerRow.value("is_active", as: Bool.self) else {
+            throw StoreError.invalid(ValidationErrors([ValidationError(field: "owner_id", code: "unknown_user", message: "no active user \(owner)")]))
+        }
+        if let team, try await db.raw("SELECT 1 AS one FROM teams WHERE id = \(bind: team.rawValue)").first() == nil {
+            throw StoreError.invalid(ValidationErrors([ValidationError(field: "team_id", code: "unknown_team", message: "no team \(team)")]))
+        }
+        guard case .restricted = context.visibility, let me = context.userID else { return (owner, team) }
+        let changed = current == nil || owner != current?.ownerID || team != current?.teamID
+        guard changed else { return (owner, team) }
+        if let team, !context.mayAssign(team: team) {
+            throw StoreError.forbidden("you cannot put records in team \(team)")
+        }
+        if owner != me {
+            // A manager may hand a record to a member of a team they head; everyone else keeps what they create.
+            let heads = context.headedTeams.map(\.rawValue)
+            var allowed = false
+            if !heads.isEmpty {
+                allowed = try await db.raw("""
+                    SELECT 1 AS one FROM team_members WHERE user_id = \(bind: owner.rawValue) AND team_id IN (\(binds: heads))
+                    """).first() != nil
+            }
+            guard allowed else { throw StoreError.forbidden("you cannot give records to user \(owner)") }
+        }
+        return (owner, team)
+    }
+}

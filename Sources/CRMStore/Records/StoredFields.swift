@@ -1,0 +1,54 @@
+public import CRMCore
+import Foundation
+public import SQLKit
+
+/// How a record type's own fields map to its table. One conformance per record type; everything else
+/// (permissions, versions, soft delete, audit, paging) is shared by `RecordStore`.
+public protocol StoredFields: Sendable, Equatable {
+    static var recordType: RecordType { get }
+    static var table: String { get }
+    /// The type's own columns, in the order `columnValues()` returns their values.
+    static var columns: [String] { get }
+
+    init(row: any SQLRow) throws
+    func columnValues() throws -> [any Encodable & Sendable]
+    func validated() throws(ValidationErrors) -> Self
+
+    var auditValues: [String: String] { get }
+    var searchText: String { get }
+    var sortKey: String { get }
+    var phones: [LabeledPhone] { get }
+    var emails: [LabeledEmail] { get }
+    var tags: [String] { get }
+    /// Other records this one points to; each must be visible to whoever writes it.
+    var references: [(type: RecordType, table: String, id: Int64)] { get }
+
+    /// Filters of `ListQuery` that only this type understands.
+    static func filters(_ query: ListQuery) -> [SQLQueryString]
+}
+
+/// JSON-in-a-text-column encoding, the same on both engines.
+enum ColumnJSON {
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(type, from: Data(text.utf8))
+    }
+}
+
+extension SQLRow {
+    func value<T: Decodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+        try decode(column: column, as: T.self)
+    }
+
+    func json<T: Decodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+        try ColumnJSON.decode(T.self, from: try decode(column: column, as: String.self))
+    }
+}

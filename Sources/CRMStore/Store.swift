@@ -1,0 +1,35 @@
+import Foundation
+import SQLKit
+public import CRMCore
+public import Logging
+
+/// Everything the store offers, over one database.
+public struct Store: Sendable {
+    public let database: Database
+    public let users: UserStore
+    public let teams: TeamStore
+    public let sessions: SessionStore
+    public let tokens: TokenStore
+    public let loginThrottle: LoginThrottle
+    public let companies: RecordStore<CompanyFields>
+    public let contacts: RecordStore<ContactFields>
+
+    /// - Parameter bcryptCost: 12 in production; tests lower it because hashing dominates their run time.
+    public init(database: Database, bcryptCost: UInt8 = 12) {
+        self.database = database
+        self.users = UserStore(database: database, bcryptCost: bcryptCost)
+        self.teams = TeamStore(database: database)
+        self.sessions = SessionStore(database: database)
+        self.tokens = TokenStore(database: database)
+        self.loginThrottle = LoginThrottle(database: database)
+        self.companies = RecordStore(database: database)
+        self.contacts = RecordStore(database: database)
+    }
+
+    public var migrator: Migrator { Migrator(database: database) }
+
+    /// Whether the database answers; used by `/readyz`.
+    public func ping() async throws {
+        try await database.read { db in _ = try await db.raw("SELECT 1 AS one").first() }
+    }
+}

@@ -1,0 +1,2 @@
+import ArgumentParser; import ServiceLifecycle; import CRMWeb
+@main struct Main { static func main() {} }
