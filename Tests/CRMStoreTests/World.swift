@@ -1,0 +1,40 @@
+import CRMCore
+import CRMStore
+
+/// A small named company to test permissions against (Odoo-style): an admin, and two teams.
+///
+/// - North (shares records): manager Maria, reps Rafał and Roza.
+/// - South (does not share): manager Mikhail, rep Sergei.
+struct World {
+    let store: Store
+    let admin: User, maria: User, rafal: User, roza: User, mikhail: User, sergei: User
+    let north: Team, south: Team
+
+    static let system = AccessContext.system(reason: "test fixtures")
+
+    static func make(_ store: Store) async throws -> World {
+        func user(_ email: String, _ name: String, _ role: Role) async throws -> User {
+            try await store.users.create(system, .init(email: email, name: name, role: role, password: "correct horse battery"))
+        }
+        let admin = try await user("admin@example.com", "Ada Admin", .admin)
+        let maria = try await user("maria@example.com", "Maria Kowalska", .salesManager)
+        let rafal = try await user("rafal@example.com", "Rafał Wiśniewski", .salesRep)
+        let roza = try await user("roza@example.com", "Róża Nowak", .salesRep)
+        let mikhail = try await user("mikhail@example.com", "Михаил Петров", .salesManager)
+        let sergei = try await user("sergei@example.com", "Сергей Иванов", .salesRep)
+        var north = try await store.teams.create(system, name: "North", managerID: maria.id, sharesRecords: true)
+        north = try await store.teams.setMembers(system, north.id, [rafal.id, roza.id])
+        var south = try await store.teams.create(system, name: "South", managerID: mikhail.id, sharesRecords: false)
+        south = try await store.teams.setMembers(system, south.id, [sergei.id])
+        return World(store: store, admin: admin, maria: maria, rafal: rafal, roza: roza, mikhail: mikhail, sergei: sergei, north: north, south: south)
+    }
+
+    func context(_ user: User) async throws -> AccessContext {
+        try await store.users.accessContext(for: user)
+    }
+
+    @discardableResult
+    func company(_ name: String, by user: User, tags: [String] = []) async throws -> Company {
+        try await store.companies.create(try await context(user), CompanyFields(name: name, tags: tags)).record
+    }
+}
