@@ -1,0 +1,86 @@
+import CRMCore
+import Foundation
+
+/// A believable small company for trying Clientele: an admin, managers and reps in three teams, and
+/// customers with names in the five languages we serve. Deterministic for a given seed.
+public struct DemoCompany: Sendable {
+    public static let adminEmail = "admin@clientele.test"
+    public static let password = "clientele-demo"
+
+    let store: Store
+    let seed: UInt64
+
+    public init(store: Store, seed: UInt64 = 42) {
+        self.store = store
+        self.seed = seed
+    }
+
+    /// Whether the database already has users, in which case the demo is not loaded again.
+    public func isNeeded() async throws -> Bool {
+        try await store.users.list().isEmpty
+    }
+
+    public func load() async throws {
+        let system = AccessContext.system(reason: "demo data")
+        var random = SeededRandom(seed: seed)
+        func user(_ email: String, _ name: String, _ role: Role, _ locale: String, _ zone: String) async throws -> User {
+            try await store.users.create(system, .init(email: email, name: name, role: role, password: Self.password, locale: locale, timeZone: zone))
+        }
+        _ = try await user(Self.adminEmail, "Ada Admin", .admin, "en", "Europe/Warsaw")
+        let teams: [(name: String, manager: User, reps: [User], country: String, code: String, companies: [String])] = [
+            ("Polska", try await user("katarzyna.zielinska@clientele.test", "Katarzyna Zielińska", .salesManager, "pl", "Europe/Warsaw"),
+             [try await user("lukasz.wisniewski@clientele.test", "Łukasz Wiśniewski", .salesRep, "pl", "Europe/Warsaw"),
+              try await user("malgorzata.dabrowska@clientele.test", "Małgorzata Dąbrowska", .salesRep, "pl", "Europe/Warsaw")],
+             "PL", "48", DemoNames.polishCompanies),
+            ("Россия и Болгария", try await user("elena.smirnova@clientele.test", "Елена Смирнова", .salesManager, "ru", "Europe/Moscow"),
+             [try await user("dmitry.ivanov@clientele.test", "Дмитрий Иванов", .salesRep, "ru", "Europe/Moscow"),
+              try await user("georgi.petrov@clientele.test", "Георги Петров", .salesRep, "bg", "Europe/Sofia")],
+             "RU", "7", DemoNames.russianCompanies + DemoNames.bulgarianCompanies),
+            ("Magyarország", try await user("nagy.eszter@clientele.test", "Nagy Eszter", .salesManager, "hu", "Europe/Budapest"),
+             [try await user("kovacs.janos@clientele.test", "Kovács János", .salesRep, "hu", "Europe/Budapest"),
+              try await user("emily.clarke@clientele.test", "Emily Clarke", .serviceAgent, "en", "Europe/London")],
+             "HU", "36", DemoNames.hungarianCompanies + DemoNames.englishCompanies),
+        ]
+        for team in teams {
+            let created = try await store.teams.create(system, name: team.name, managerID: team.manager.id, sharesRecords: true)
+            _ = try await store.teams.setMembers(system, created.id, team.reps.map(\.id))
+            for (index, name) in team.companies.enumerated() {
+                let owner = team.reps[index % team.reps.count]
+                let country = name.hasSuffix("ООД") || name.hasSuffix("ЕООД") ? "BG" : (name.hasSuffix("Ltd") ? "GB" : team.country)
+                let code = country == "BG" ? "359" : (country == "GB" ? "44" : team.code)
+                var fields = CompanyFields(name: name)
+                fields.industry = DemoNames.industries[random.next(DemoNames.industries.count)]
+                fields.priority = [Priority.a, .b, .b, .c, .c, .c][random.next(6)]
+                fields.size = CompanySize.allCases[random.next(CompanySize.allCases.count)]
+                fields.website = DemoNames.slug(name) + DemoNames.domain(country)
+                fields.phones = [LabeledPhone(number: try PhoneNumber("+\(code) \(100_000_000 + random.next(800_000_000))"))]
+                fields.addresses = [PostalAddress(city: DemoNames.city(country, random.next(4)), country: country)]
+                fields.tags = random.next(3) == 0 ? ["renewal-2027"] : []
+                let company = try await store.companies.create(system, fields, assignment: .init(owner: owner.id, team: .some(created.id))).record
+                for _ in 0..<(1 + random.next(3)) {
+                    let person = DemoNames.person(country, &random)
+                    var contact = ContactFields(firstName: person.first, middleName: person.middle, lastName: person.last,
+                                                nameOrder: country == "HU" ? .familyFirst : .givenFirst,
+                                                jobTitle: DemoNames.jobTitles[random.next(DemoNames.jobTitles.count)], companyID: company.id)
+                    contact.emails = [LabeledEmail(address: try EmailAddress(DemoNames.slug(person.latin) + "@" + fields.website.replacingOccurrences(of: "https://", with: "")))]
+                    contact.phones = [LabeledPhone(label: "mobile", number: try PhoneNumber("+\(code) \(500_000_000 + random.next(400_000_000))"))]
+                    _ = try await store.contacts.create(system, contact, assignment: .init(owner: owner.id, team: .some(created.id)))
+                }
+            }
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so demo data is the same on every machine.
+struct SeededRandom {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next(_ upperBound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(upperBound))
+    }
+}

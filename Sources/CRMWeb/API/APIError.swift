@@ -1,0 +1,89 @@
+public import CRMCore
+import CRMStore
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import Logging
+
+/// An error answered as RFC 9457 `application/problem+json`. `code` is stable and becomes the problem `type`.
+public struct APIError: Error, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let detail: String
+    public var errors: [ValidationError] = []
+    public var headers: HTTPFields = [:]
+
+    public init(_ status: HTTPResponse.Status, code: String, detail: String, errors: [ValidationError] = []) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.errors = errors
+    }
+
+    static func invalid(_ errors: [ValidationError]) -> APIError {
+        let detail = errors.map { ($0.field.map { "\($0): " } ?? "") + $0.message }.joined(separator: "; ")
+        return APIError(.unprocessableContent, code: "validation", detail: detail, errors: errors)
+    }
+
+    static func badRequest(_ code: String, _ detail: String, field: String? = nil) -> APIError {
+        APIError(.badRequest, code: code, detail: detail, errors: field.map { [ValidationError(field: $0, code: code, message: detail)] } ?? [])
+    }
+
+    /// Turns anything thrown below the web layer into its HTTP meaning. Unknown errors are server faults.
+    static func from(_ error: any Error) -> APIError? {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as StoreError:
+            switch error {
+            case .notFound(let type):
+                return APIError(.notFound, code: "not_found", detail: "no such \(type?.rawValue ?? "record"), or you may not see it")
+            case .versionMismatch(let current):
+                var problem = APIError(.preconditionFailed, code: "version_mismatch", detail: "the record changed since you read it; it is at version \(current) now")
+                problem.headers[.eTag] = "\"\(current)\""
+                return problem
+            case .forbidden(let why):
+                return APIError(.forbidden, code: "forbidden", detail: why)
+            case .conflict(let code, let message):
+                return APIError(.conflict, code: code, detail: message)
+            case .invalid(let errors):
+                return .invalid(errors.errors)
+            case .configuration:
+                return nil
+            }
+        case let error as ValidationErrors:
+            return .invalid(error.errors)
+        case let error as ValidationError:
+            return .invalid([error])
+        case let error as HTTPError:
+            let code: String = switch error.status {
+            case .contentTooLarge: "body_too_large"
+            case .notFound: "not_found"
+            case .methodNotAllowed: "method_not_allowed"
+            default: "http_\(error.status.code)"
+            }
+            return APIError(error.status, code: code, detail: error.body ?? error.status.reasonPhrase)
+        default:
+            return nil
+        }
+    }
+
+    /// The problem document.
+    func response() -> Response {
+        var object: [String: JSONValue] = [
+            "type": .string("/problems/\(code.replacingOccurrences(of: "_", with: "-"))"),
+            "title": .string(status.reasonPhrase),
+            "status": .number(Double(status.code)),
+            "detail": .string(detail),
+            "code": .string(code),
+        ]
+        if !errors.isEmpty {
+            object["errors"] = .array(errors.map { error in
+                .object(["field": error.field.map(JSONValue.string) ?? .null, "code": .string(error.code), "message": .string(error.message)])
+            })
+        }
+        var headers = headers
+        headers[.contentType] = "application/problem+json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONValue.object(object).encoded())))
+    }
+}

@@ -1,0 +1,45 @@
+import CRMCore
+import CRMStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Prometheus
+
+/// Liveness, readiness and metrics for operators and load balancers.
+struct HealthController {
+    let store: Store
+    let registry: PrometheusCollectorRegistry
+
+    func addRoutes(to router: Router<AppContext>) {
+        router.get("healthz") { _, _ in JSONResponse.ok(.object(["status": .string("ok")])) }
+        router.get("readyz", use: ready)
+        router.get("metrics", use: metrics)
+    }
+
+    /// Ready means the database answers and its schema is current; a node with pending migrations must not
+    /// take traffic, since it would run against tables it does not expect.
+    @Sendable func ready(_ request: Request, context: AppContext) async throws -> Response {
+        do {
+            try await store.ping()
+            let status = try await store.migrator.status()
+            guard status.isCurrent else {
+                return JSONResponse.ok(.object(["status": .string("migrations_pending"), "pending": .array(status.pending.map { .int(Int64($0.number)) })]), status: .serviceUnavailable)
+            }
+            return JSONResponse.ok(.object(["status": .string("ready"), "engine": .string(store.database.engine.rawValue)]))
+        } catch {
+            context.logger.warning("not ready", metadata: ["error": .string(String(describing: error))])
+            return JSONResponse.ok(.object(["status": .string("database_unreachable")]), status: .serviceUnavailable)
+        }
+    }
+
+    @Sendable func metrics(_ request: Request, context: AppContext) async throws -> Response {
+        let pool = store.database.poolStatistics
+        registry.makeGauge(name: "clientele_db_connections_in_use").set(Double(pool.inUse))
+        registry.makeGauge(name: "clientele_db_connection_waiters").set(Double(pool.waiting))
+        registry.makeGauge(name: "clientele_db_connections_acquired").set(Double(pool.acquiredTotal))
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+    }
+}

@@ -1,0 +1,176 @@
+import CRMCore
+import CRMStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// The REST operations every record type has, over the store's `RecordStore`, which applies permissions.
+struct RecordController<Fields: APIResource> {
+    let records: RecordStore<Fields>
+    let settings: Dependencies.Settings
+
+    func addRoutes(to group: RouterGroup<AppContext>) {
+        let path = RouterPath(stringLiteral: Fields.collection)
+        group.get(path, use: list)
+        group.post(path, use: create)
+        group.get("\(Fields.collection)/export", use: export)
+        group.get("\(Fields.collection)/:id", use: get)
+        group.patch("\(Fields.collection)/:id", use: update)
+        group.delete("\(Fields.collection)/:id", use: delete)
+        group.post("\(Fields.collection)/:id/restore", use: restore)
+        group.get("\(Fields.collection)/:id/history", use: history)
+    }
+
+    @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let parameters = request.queryDictionary
+        let query = try ListQuery(parameters: parameters)
+        let page = try await records.list(identity.access, query)
+        var body: [String: JSONValue] = [
+            "items": .array(page.items.map(\.json)),
+            "next_cursor": .optional(page.nextCursor?.token),
+        ]
+        if parameters["include_total"] == "true" {
+            body["total"] = .int(Int64(try await records.count(identity.access, query)))
+        }
+        return JSONResponse.ok(.object(body))
+    }
+
+    @Sendable func get(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let record = try await records.get(identity.access, try Self.id(context), includeDeleted: true)
+        return JSONResponse.ok(record.json, etag: record.meta.etag)
+    }
+
+    @Sendable func create(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let body = try await JSONInput.body(request, context: context)
+        var input = try JSONInput(body, request: request, allowed: Fields.inputFields.union(["owner_id", "team_id"]))
+        var fields = Fields.blank
+        fields.apply(&input, defaultCountryCode: settings.defaultCountryCode)
+        let assignment = Self.assignment(&input)
+        try input.finish()
+        var idempotency: IdempotencyKey?
+        if let key = request.headers[.idempotencyKey] {
+            guard (1...200).contains(key.count) else { throw APIError.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1 to 200 characters") }
+            idempotency = IdempotencyKey(user: identity.user.id, key: key, requestHash: Secrets.digest(String(buffer: body)))
+        }
+        let (record, replayed) = try await records.create(identity.access, fields, assignment: assignment, idempotency: idempotency)
+        var response = JSONResponse.ok(record.json, status: replayed ? .ok : .created, etag: record.meta.etag)
+        response.headers[.location] = "/api/v1/\(Fields.collection)/\(record.meta.id)"
+        if replayed { response.headers[.idempotentReplayed] = "true" }
+        return response
+    }
+
+    @Sendable func update(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try Self.id(context)
+        let expected = try Self.expectedVersion(request, required: true)!
+        let body = try await JSONInput.body(request, context: context)
+        var input = try JSONInput(body, request: request, allowed: Fields.inputFields.union(["owner_id", "team_id"]))
+        let current = try await records.get(identity.access, id)
+        guard current.meta.version == expected else { throw StoreError.versionMismatch(current: current.meta.version) }
+        var fields = current.fields
+        fields.apply(&input, defaultCountryCode: settings.defaultCountryCode)
+        let assignment = Self.assignment(&input)
+        try input.finish()
+        let record = try await records.update(identity.access, id, expectedVersion: expected, fields, assignment: assignment)
+        return JSONResponse.ok(record.json, etag: record.meta.etag)
+    }
+
+    @Sendable func delete(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        try await records.delete(identity.access, try Self.id(context), expectedVersion: try Self.expectedVersion(request, required: false))
+        return Response(status: .noContent)
+    }
+
+    @Sendable func restore(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let record = try await records.restore(identity.access, try Self.id(context))
+        return JSONResponse.ok(record.json, etag: record.meta.etag)
+    }
+
+    @Sendable func history(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let entries = try await records.history(identity.access, try Self.id(context))
+        return JSONResponse.ok(.object(["items": .array(entries.map(\.json))]))
+    }
+
+    /// Every record the caller may see that matches the list filters, as CSV (RFC 4180, UTF-8 with BOM so
+    /// spreadsheet programs read Polish and Cyrillic text correctly).
+    @Sendable func export(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        var parameters = request.queryDictionary
+        parameters["limit"] = nil
+        parameters["cursor"] = nil
+        var query = try ListQuery(parameters: parameters)
+        query.limit = ListQuery.maxLimit
+        var csv = "\u{FEFF}" + CSV.line(["id"] + Fields.csvColumns + ["owner_id", "team_id", "created_at", "updated_at"])
+        repeat {
+            let page = try await records.list(identity.access, query)
+            for record in page.items {
+                csv += CSV.line([String(record.meta.id)] + record.fields.csvValues + [
+                    record.meta.ownerID.description, record.meta.teamID?.description ?? "", record.meta.createdAt.iso8601, record.meta.updatedAt.iso8601,
+                ])
+            }
+            query.cursor = page.nextCursor
+        } while query.cursor != nil
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"\(Fields.collection).csv\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv)))
+    }
+
+    // MARK: Pieces
+
+    static func id(_ context: AppContext) throws -> Int64 {
+        guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
+            throw APIError(.notFound, code: "not_found", detail: "no such record")
+        }
+        return id
+    }
+
+    /// The version named by `If-Match`. Updates require it, so a client that did not read the record first
+    /// cannot overwrite someone else's change by accident (RFC 6585 428).
+    static func expectedVersion(_ request: Request, required: Bool) throws -> Int64? {
+        guard let header = request.headers[.ifMatch] else {
+            if required { throw APIError(.preconditionRequired, code: "if_match_required", detail: "send If-Match with the ETag of the version you edited") }
+            return nil
+        }
+        var text = header.trimmingWhitespace()
+        if text.hasPrefix("W/") { text.removeFirst(2) }
+        text = text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        guard let version = Int64(text) else {
+            throw APIError.badRequest("invalid_if_match", "If-Match must be an ETag such as \"3\"")
+        }
+        return version
+    }
+
+    static func assignment(_ input: inout JSONInput) -> RecordStore<Fields>.Assignment {
+        var assignment = RecordStore<Fields>.Assignment()
+        if let owner = input.id("owner_id") {
+            if let owner { assignment.owner = UserID(owner) } else { input.fail("owner_id", "required", "a record must have an owner") }
+        }
+        if let team = input.id("team_id") { assignment.team = .some(team.map { TeamID($0) }) }
+        return assignment
+    }
+}
+
+extension AuditEntry {
+    var json: JSONValue {
+        .object([
+            "id": .int(id), "record_type": .string(recordType.rawValue), "record_id": .int(recordID),
+            "action": .string(action.rawValue), "actor_id": .optional(actorID?.rawValue),
+            "system_reason": .optional(systemReason), "at": .string(at.iso8601),
+            "changes": .array(changes.map { .object(["field": .string($0.field), "old": .optional($0.old), "new": .optional($0.new)]) }),
+        ])
+    }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = Self("Idempotency-Key")!
+    static let idempotentReplayed = Self("Idempotent-Replayed")!
+    static let requestID = Self("X-Request-ID")!
+    static let csrfToken = Self("X-CSRF-Token")!
+}

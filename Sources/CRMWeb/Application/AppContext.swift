@@ -1,0 +1,45 @@
+public import CRMCore
+public import CRMStore
+import Foundation
+import HTTPTypes
+public import Hummingbird
+public import Logging
+
+/// Who made a request and how they proved it.
+public struct Identity: Sendable {
+    public enum Credential: Sendable {
+        /// A browser session; unsafe requests must echo its CSRF token.
+        case session(token: String, csrf: String)
+        case apiToken
+    }
+
+    public let user: User
+    public let access: AccessContext
+    public let credential: Credential
+
+    public var csrfToken: String? {
+        if case .session(_, let csrf) = credential { csrf } else { nil }
+    }
+}
+
+/// The request context of every route: Hummingbird's core storage plus the caller's identity.
+public struct AppContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var identity: Identity?
+    /// The peer's IP address, for login throttling and logs.
+    public let remoteAddress: String?
+    /// Set by the body-limit configuration; Hummingbird refuses larger bodies with 413.
+    public var maxUploadSize: Int { 1 << 20 }
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.identity = nil
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// The identity of a route that requires one; `AuthenticationMiddleware` guarantees it on protected groups.
+    public func requireIdentity() throws -> Identity {
+        guard let identity else { throw APIError(.unauthorized, code: "unauthenticated", detail: "sign in or send an API token") }
+        return identity
+    }
+}

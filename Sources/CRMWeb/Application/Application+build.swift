@@ -1,0 +1,66 @@
+import CRMCore
+import CRMStore
+import Foundation
+import HTTPTypes
+public import Hummingbird
+public import Logging
+
+/// Builds the router from its dependencies. Tests call this directly and send requests to it without a socket.
+public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
+    let store = dependencies.store
+    let pages = dependencies.pages
+    let settings = dependencies.settings
+    let router = Router(context: AppContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: HTTPMetricsMiddleware(registry: dependencies.metrics))
+    router.add(middleware: ErrorMiddleware(pages: pages))
+    router.add(middleware: FileMiddleware(pages.publicDirectory, urlBasePath: "/assets", cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])]), searchForIndexHtml: false, logger: dependencies.logger))
+    router.add(middleware: AuthenticationMiddleware(store: store))
+
+    HealthController(store: store, registry: dependencies.metrics).addRoutes(to: router)
+    router.get("api/v1/openapi.json") { _, _ in OpenAPIDocument.response() }
+    let auth = AuthPages(store: store, pages: pages, settings: settings)
+    auth.addRoutes(to: router)
+
+    let api = router.group("api/v1").add(middleware: APIAccessMiddleware())
+    RecordController(records: store.companies, settings: settings).addRoutes(to: api)
+    RecordController(records: store.contacts, settings: settings).addRoutes(to: api)
+    IdentityController(store: store).addRoutes(to: api)
+
+    let web = router.group().add(middleware: PageAccessMiddleware())
+    HomePages(store: store, pages: pages).addRoutes(to: web)
+    auth.addProtectedRoutes(to: web)
+    RecordPages(store: store, records: store.companies, pages: pages, settings: settings) { identity, company in
+        let contacts = try await store.contacts.list(identity.access, ListQuery(companyID: company.id, limit: ListQuery.maxLimit))
+        return ["contacts": contacts.items.map { ["id": $0.meta.id, "name": $0.fields.displayName, "job_title": $0.fields.jobTitle] as [String: any Sendable] }]
+    }.addRoutes(to: web)
+    RecordPages(store: store, records: store.contacts, pages: pages, settings: settings) { identity, contact in
+        guard let companyID = contact.fields.companyID,
+              let company = try? await store.companies.get(identity.access, companyID.rawValue, includeDeleted: true) else { return [:] }
+        return ["company": ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]]
+    }.addRoutes(to: web)
+    AdminPages(store: store, pages: pages).addRoutes(to: web)
+    return router
+}
+
+/// Where and how the server listens.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// The whole HTTP application. `runService()` on it serves until SIGTERM or SIGINT, then stops accepting
+/// connections and lets requests in flight finish before returning.
+public func buildApplication(_ dependencies: Dependencies, server: ServerSettings, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(dependencies),
+        configuration: .init(address: .hostname(server.host, port: server.port), serverName: "Clientele"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? server.port) },
+        logger: dependencies.logger
+    )
+}

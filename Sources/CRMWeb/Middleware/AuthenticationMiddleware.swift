@@ -1,0 +1,65 @@
+import CRMCore
+import CRMStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Resolves who is calling, from a bearer token or the session cookie, and puts it in the context.
+/// It never refuses by itself, except a bearer token that is wrong: a client that sends one expects it to count.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let store: Store
+    static let sessionCookie = "clientele_session"
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        var context = context
+        if let authorization = request.headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer",
+                  let user = try await store.tokens.authenticate(secret: String(parts[1]).trimmingWhitespace())
+            else {
+                var problem = APIError(.unauthorized, code: "invalid_token", detail: "the API token is unknown, revoked or malformed")
+                problem.headers[.wwwAuthenticate] = "Bearer realm=\"clientele\", error=\"invalid_token\""
+                throw problem
+            }
+            context.identity = Identity(user: user, access: try await store.users.accessContext(for: user), credential: .apiToken)
+        } else if let token = request.cookies[Self.sessionCookie]?.value, let session = try await store.sessions.resolve(token: token) {
+            context.identity = Identity(
+                user: session.user, access: try await store.users.accessContext(for: session.user),
+                credential: .session(token: token, csrf: session.csrfToken)
+            )
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Guards the API: a caller must be identified, and a browser session must echo its CSRF token in
+/// `X-CSRF-Token` on every state-changing request (API tokens are not sent automatically by browsers, so they
+/// need no such proof).
+struct APIAccessMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        let identity = try context.requireIdentity()
+        if request.method.isUnsafe, case .session(_, let csrf) = identity.credential {
+            guard let sent = request.headers[.csrfToken], constantTimeEqual(sent, csrf) else {
+                throw APIError(.forbidden, code: "csrf", detail: "send the session's CSRF token in X-CSRF-Token")
+            }
+        }
+        return try await next(request, context)
+    }
+}
+
+extension HTTPRequest.Method {
+    var isUnsafe: Bool { ![.get, .head, .options].contains(self) }
+}
+
+/// Compares secrets without an early exit, so timing does not reveal how much of a guess was right.
+func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
+    let a = Array(lhs.utf8), b = Array(rhs.utf8)
+    guard a.count == b.count else { return false }
+    var difference: UInt8 = 0
+    for index in a.indices { difference |= a[index] ^ b[index] }
+    return difference == 0
+}

@@ -1,0 +1,178 @@
+import CRMCore
+import CRMStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Administration: users, teams, roles, and every user's own API tokens.
+struct AdminPages {
+    let store: Store
+    let pages: PageRenderer
+
+    func addRoutes(to group: RouterGroup<AppContext>) {
+        group.get("admin/users", use: users)
+        group.post("admin/users", use: createUser)
+        group.post("admin/users/:id", use: updateUser)
+        group.get("admin/teams", use: teams)
+        group.post("admin/teams", use: createTeam)
+        group.post("admin/teams/:id", use: updateTeam)
+        group.get("admin/roles", use: roles)
+        group.get("settings/tokens", use: tokens)
+        group.post("settings/tokens", use: createToken)
+        group.post("settings/tokens/:id/revoke", use: revokeToken)
+    }
+
+    @Sendable func users(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try requireAdmin(context)
+        return try await usersPage(identity, request, errors: [], status: .ok)
+    }
+
+    @Sendable func createUser(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try requireAdmin(context)
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        do {
+            _ = try await store.users.create(identity.access, .init(
+                email: form["email"], name: form["name"], role: Role(rawValue: form["role"]) ?? .salesRep, password: form["password"],
+                locale: MessageCatalog.language(of: form["locale"]), timeZone: form["time_zone"].isEmpty ? "Europe/Warsaw" : form["time_zone"]
+            ))
+            return redirect("/admin/users")
+        } catch let error as StoreError {
+            return try await usersPage(identity, request, errors: RecordPages<CompanyFields>.errors(error), status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func updateUser(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try requireAdmin(context)
+        let id = UserID(try IdentityController.id(context))
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        do {
+            if !form["password"].isEmpty { try await store.users.setPassword(identity.access, id, form["password"]) }
+            _ = try await store.users.update(identity.access, id, .init(role: Role(rawValue: form["role"]), isActive: form["active"] == "on"))
+            return redirect("/admin/users")
+        } catch let error as StoreError {
+            return try await usersPage(identity, request, errors: RecordPages<CompanyFields>.errors(error), status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func teams(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try requireAdmin(context)
+        return try await teamsPage(identity, request, errors: [], status: .ok)
+    }
+
+    @Sendable func createTeam(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try requireAdmin(context)
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        do {
+            _ = try await store.teams.create(identity.access, name: form["name"], managerID: Int64(form["manager_id"]).map { UserID($0) }, sharesRecords: form["shares"] == "on")
+            return redirect("/admin/teams")
+        } catch let error as StoreError {
+            return try await teamsPage(identity, request, errors: RecordPages<CompanyFields>.errors(error), status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func updateTeam(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try requireAdmin(context)
+        let id = TeamID(try IdentityController.id(context))
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        do {
+            _ = try await store.teams.update(identity.access, id, name: form["name"], managerID: .some(Int64(form["manager_id"]).map { UserID($0) }), sharesRecords: form["shares"] == "on")
+            _ = try await store.teams.setMembers(identity.access, id, form.all("member_ids").compactMap(Int64.init).map { UserID($0) })
+            return redirect("/admin/teams")
+        } catch let error as StoreError {
+            return try await teamsPage(identity, request, errors: RecordPages<CompanyFields>.errors(error), status: .unprocessableContent)
+        }
+    }
+
+    /// What each role may reach: a description of `AccessContext.visibility`, kept beside it in the catalogs.
+    @Sendable func roles(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try requireAdmin(context)
+        let t = pages.strings(PageRenderer.language(identity: identity, request: request))
+        let roles = Role.allCases.map { ["name": t["role_\($0.rawValue)"] ?? $0.rawValue, "scope": t["role_scope_\($0.rawValue)"] ?? ""] }
+        return pages.render("admin_roles", ["roles": roles], identity: identity, request: request, title: t["nav_roles"])
+    }
+
+    @Sendable func tokens(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        return try await tokensPage(identity, request, secret: nil, errors: [], status: .ok)
+    }
+
+    @Sendable func createToken(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        do {
+            let (_, secret) = try await store.tokens.create(identity.access, user: identity.user.id, name: form["name"])
+            return try await tokensPage(identity, request, secret: secret, errors: [], status: .created)
+        } catch let error as StoreError {
+            return try await tokensPage(identity, request, secret: nil, errors: RecordPages<CompanyFields>.errors(error), status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func revokeToken(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try IdentityController.id(context)
+        _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        try await store.tokens.revoke(identity.access, id: id)
+        return redirect("/settings/tokens")
+    }
+
+    // MARK: Pieces
+
+    private func requireAdmin(_ context: AppContext) throws -> Identity {
+        let identity = try context.requireIdentity()
+        guard identity.access.isAdmin else { throw APIError(.forbidden, code: "forbidden", detail: "this page is for administrators") }
+        return identity
+    }
+
+    private func usersPage(_ identity: Identity, _ request: Request, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
+        let t = pages.strings(PageRenderer.language(identity: identity, request: request))
+        let format = pages.formatter(identity)
+        let users = try await store.users.list().map { user -> [String: Any] in
+            [
+                "id": user.id.rawValue, "name": user.name, "email": user.email.value, "active": user.isActive,
+                "locale": MessageCatalog.languageNames[MessageCatalog.language(of: user.locale)] ?? user.locale, "time_zone": user.timeZone,
+                "created": format.date(user.createdAt),
+                "roles": Role.allCases.map { ["value": $0.rawValue, "label": t["role_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == user.role] },
+            ]
+        }
+        let data: [String: Any] = [
+            "users": users, "errors": errors.map { ["message": ($0.field.map { "\($0): " } ?? "") + $0.message] }, "has_errors": !errors.isEmpty,
+            "roles": Role.allCases.map { ["value": $0.rawValue, "label": t["role_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == .salesRep] },
+        ]
+        return pages.render("admin_users", data, identity: identity, request: request, status: status, title: t["nav_users"])
+    }
+
+    private func teamsPage(_ identity: Identity, _ request: Request, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
+        let t = pages.strings(PageRenderer.language(identity: identity, request: request))
+        let users = try await store.users.list()
+        let teams = try await store.teams.list().map { team -> [String: Any] in
+            [
+                "id": team.id.rawValue, "name": team.name, "shares": team.sharesRecords,
+                "managers": users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == team.managerID] },
+                "members": users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": team.memberIDs.contains($0.id)] },
+                "member_names": users.filter { team.memberIDs.contains($0.id) }.map(\.name).joined(separator: ", "),
+            ]
+        }
+        let data: [String: Any] = [
+            "teams": teams, "users": users.map { ["id": $0.id.rawValue, "name": $0.name] },
+            "errors": errors.map { ["message": $0.message] }, "has_errors": !errors.isEmpty,
+        ]
+        return pages.render("admin_teams", data, identity: identity, request: request, status: status, title: t["nav_teams"])
+    }
+
+    private func tokensPage(_ identity: Identity, _ request: Request, secret: String?, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
+        let t = pages.strings(PageRenderer.language(identity: identity, request: request))
+        let format = pages.formatter(identity)
+        let tokens = try await store.tokens.list(identity.access, user: identity.user.id).map { token -> [String: Any] in
+            [
+                "id": token.id, "name": token.name, "prefix": token.prefix, "created": format.dateTime(token.createdAt),
+                "last_used": token.lastUsedAt.map(format.dateTime) ?? "—", "revoked": token.revokedAt != nil,
+            ]
+        }
+        let data: [String: Any] = [
+            "tokens": tokens, "secret": secret ?? "", "has_secret": secret != nil,
+            "errors": errors.map { ["message": $0.message] }, "has_errors": !errors.isEmpty,
+        ]
+        return pages.render("tokens", data, identity: identity, request: request, status: status, title: t["nav_tokens"])
+    }
+}

@@ -1,0 +1,99 @@
+import CRMCore
+import CRMStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Signing in and out, and the user's own language.
+struct AuthPages {
+    let store: Store
+    let pages: PageRenderer
+    let settings: Dependencies.Settings
+    static let loginCSRFCookie = "clientele_login_csrf"
+
+    func addRoutes(to router: Router<AppContext>) {
+        router.get("login", use: loginForm)
+        router.post("login", use: login)
+        router.post("logout", use: logout)
+    }
+
+    func addProtectedRoutes(to group: RouterGroup<AppContext>) {
+        group.post("settings/language", use: language)
+    }
+
+    /// The login form carries a random value that must match a cookie (double submit), so another site cannot
+    /// sign a visitor in to an account of its choosing.
+    @Sendable func loginForm(_ request: Request, context: AppContext) async throws -> Response {
+        if context.identity != nil { return redirect("/") }
+        return loginPage(request, error: nil, email: "", status: .ok)
+    }
+
+    @Sendable func login(_ request: Request, context: AppContext) async throws -> Response {
+        let form = try await FormInput(request, context: context, csrf: request.cookies[Self.loginCSRFCookie]?.value)
+        let email = form["email"].trimmingWhitespace()
+        let address = Self.clientAddress(request, context)
+        let t = pages.strings(PageRenderer.language(identity: nil, request: request))
+        if try await store.loginThrottle.isLocked(account: email, address: address) {
+            context.logger.warning("login throttled", metadata: ["account": .string(email), "address": .string(address)])
+            return loginPage(request, error: t["login_locked"], email: email, status: .tooManyRequests)
+        }
+        guard let user = try await store.users.authenticate(email: email, password: form["password"]) else {
+            try await store.loginThrottle.recordFailure(account: email, address: address)
+            return loginPage(request, error: t["login_failed"], email: email, status: .unauthorized)
+        }
+        try await store.loginThrottle.recordSuccess(account: email)
+        let session = try await store.sessions.create(for: user, address: address, userAgent: request.headers[.userAgent] ?? "")
+        context.logger.info("signed in", metadata: ["user_id": .stringConvertible(user.id)])
+        var response = redirect(Self.safeNext(form["next"]))
+        response.setCookie(Cookie(
+            name: AuthenticationMiddleware.sessionCookie, value: session.token, maxAge: Int(SessionStore.idleLifetime),
+            path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .lax
+        ))
+        response.setCookie(Cookie(name: Self.loginCSRFCookie, value: "", maxAge: 0, path: "/login", secure: settings.secureCookies, httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    @Sendable func logout(_ request: Request, context: AppContext) async throws -> Response {
+        if let identity = context.identity, case .session(let token, let csrf) = identity.credential {
+            _ = try await FormInput(request, context: context, csrf: csrf)
+            try await store.sessions.delete(token: token)
+        }
+        var response = redirect("/login")
+        response.setCookie(Cookie(name: AuthenticationMiddleware.sessionCookie, value: "", maxAge: 0, path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    @Sendable func language(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        let language = MessageCatalog.language(of: form["language"])
+        _ = try await store.users.update(identity.access, identity.user.id, .init(locale: language))
+        return redirect(Self.safeNext(form["next"]))
+    }
+
+    private func loginPage(_ request: Request, error: String?, email: String, status: HTTPResponse.Status) -> Response {
+        let token = Secrets.randomToken(bytes: 16)
+        let next = request.uri.queryParameters.get("next") ?? ""
+        var response = pages.render("login", ["error": error ?? "", "has_error": error != nil, "email": email, "login_csrf": token, "next": next], identity: nil, request: request, status: status)
+        response.setCookie(Cookie(name: Self.loginCSRFCookie, value: token, maxAge: 3600, path: "/login", secure: settings.secureCookies, httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    /// Only local paths, so a crafted link cannot bounce a fresh login to another site.
+    static func safeNext(_ next: String) -> String {
+        next.hasPrefix("/") && !next.hasPrefix("//") && !next.contains("\\") ? next : "/"
+    }
+
+    static func clientAddress(_ request: Request, _ context: AppContext) -> String {
+        // Behind a reverse proxy the peer is the proxy; operators configure it to set X-Forwarded-For.
+        if let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").first {
+            return forwarded.trimmingWhitespace()
+        }
+        return context.remoteAddress ?? "unknown"
+    }
+}
+
+extension HTTPField.Name {
+    static let xForwardedFor = Self("X-Forwarded-For")!
+}

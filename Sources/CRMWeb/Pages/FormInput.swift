@@ -1,0 +1,32 @@
+import CRMCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// A submitted HTML form. Reading one checks the session's CSRF token, so no state-changing form can be
+/// posted from another site.
+struct FormInput {
+    let values: [String: [String]]
+
+    init(_ request: Request, context: AppContext, csrf expected: String?) async throws {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        var values: [String: [String]] = [:]
+        for pair in String(buffer: buffer).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = Self.decode(parts[0])
+            values[key, default: []].append(parts.count > 1 ? Self.decode(parts[1]) : "")
+        }
+        self.values = values
+        guard let expected, let sent = values["_csrf"]?.first, constantTimeEqual(sent, expected) else {
+            throw APIError(.forbidden, code: "csrf", detail: "the form expired or came from another site; reload the page and try again")
+        }
+    }
+
+    subscript(_ key: String) -> String { values[key]?.first ?? "" }
+    func all(_ key: String) -> [String] { values[key] ?? [] }
+
+    private static func decode(_ text: Substring) -> String {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
+    }
+}

@@ -1,0 +1,69 @@
+import CRMCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Mustache
+
+/// Renders server-side pages: a Mustache template, the reader's message catalog and the common page frame.
+public struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+    let catalog: MessageCatalog
+    let publicDirectory: String
+
+    static func load() async throws -> PageRenderer {
+        let resources = WebResources.directory
+        let library = try await MustacheLibrary(directory: resources.appendingPathComponent("Templates").path)
+        let catalog = try MessageCatalog.load(from: resources.appendingPathComponent("Locales"))
+        return PageRenderer(library: library, catalog: catalog, publicDirectory: resources.appendingPathComponent("Public").path)
+    }
+
+    /// The language for a page: the signed-in user's, else the browser's.
+    static func language(identity: Identity?, request: Request?) -> String {
+        if let identity { return MessageCatalog.language(of: identity.user.locale) }
+        if let chosen = request?.cookies["clientele_lang"]?.value { return MessageCatalog.language(of: chosen) }
+        return MessageCatalog.negotiate(request?.headers[.acceptLanguage])
+    }
+
+    func strings(_ language: String) -> [String: String] { catalog.strings(for: language) }
+
+    func render(_ template: String, _ data: [String: Any], identity: Identity?, request: Request?, status: HTTPResponse.Status = .ok, title: String? = nil) -> Response {
+        let language = Self.language(identity: identity, request: request)
+        let t = catalog.strings(for: language)
+        var page = data
+        page["t"] = t
+        page["lang"] = language
+        page["title"] = title ?? (data["title"] as? String) ?? "Clientele"
+        page["languages"] = MessageCatalog.languages.map { ["code": $0, "name": MessageCatalog.languageNames[$0]!, "selected": $0 == language] }
+        if let identity {
+            page["me"] = [
+                "id": identity.user.id.rawValue, "name": identity.user.name, "email": identity.user.email.value, "is_admin": identity.user.role == .admin,
+                "role": t["role_\(identity.user.role.rawValue)"] ?? identity.user.role.rawValue,
+            ]
+            page["csrf"] = identity.csrfToken ?? ""
+        }
+        let html = library.render(page, withTemplate: template) ?? "template \(template) is missing"
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    func errorPage(_ problem: APIError, identity: Identity?) -> Response {
+        let data: [String: Any] = ["status": Int(problem.status.code), "reason": problem.status.reasonPhrase, "detail": problem.detail]
+        var response = render("error", data, identity: identity, request: nil, status: problem.status, title: problem.status.reasonPhrase)
+        for field in problem.headers where field.name != .contentType { response.headers.append(field) }
+        return response
+    }
+
+    func formatter(_ identity: Identity) -> DisplayFormatter {
+        DisplayFormatter(localeIdentifier: identity.user.locale, timeZoneIdentifier: identity.user.timeZone)
+    }
+}
+
+/// A `303 See Other` after a successful form post, so reloading the page does not post again.
+func redirect(_ location: String) -> Response {
+    var headers = HTTPFields()
+    headers[.location] = location
+    return Response(status: .seeOther, headers: headers)
+}

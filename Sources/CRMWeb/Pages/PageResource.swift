@@ -1,0 +1,127 @@
+import CRMCore
+import Foundation
+import HTTPTypes
+import Logging
+
+/// How a record type shows up in the web UI: its form, its list row, its name.
+protocol PageResource: APIResource {
+    /// Template names are `<key>_list`, `<key>_show` and `<key>_form`; catalog keys share the prefix.
+    static var pageKey: String { get }
+    var title: String { get }
+    /// Applies a submitted form; returns the errors of fields that could not even be read.
+    mutating func apply(form: FormInput, defaultCountryCode: String) -> [ValidationError]
+    /// The values a form shows, by input name.
+    var formValues: [String: Any] { get }
+    /// Columns of the list page besides the title.
+    var listColumns: [String: Any] { get }
+}
+
+/// Readers for the form inputs several record types share.
+enum FormFields {
+    static func lines(_ text: String) -> [String] {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+    }
+
+    static func phones(_ text: String, defaultCountryCode: String, errors: inout [ValidationError]) -> [LabeledPhone] {
+        var result: [LabeledPhone] = []
+        for line in lines(text) {
+            do { result.append(LabeledPhone(number: try PhoneNumber(line, defaultCountryCode: defaultCountryCode))) } catch { errors.append(error.at("phones")) }
+        }
+        return result
+    }
+
+    static func emails(_ text: String, errors: inout [ValidationError]) -> [LabeledEmail] {
+        var result: [LabeledEmail] = []
+        for line in lines(text) {
+            do { result.append(LabeledEmail(address: try EmailAddress(line))) } catch { errors.append(error.at("emails")) }
+        }
+        return result
+    }
+
+    static func tags(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+    }
+}
+
+extension CompanyFields: PageResource {
+    static let pageKey = "company"
+    var title: String { name }
+
+    mutating func apply(form: FormInput, defaultCountryCode: String) -> [ValidationError] {
+        var errors: [ValidationError] = []
+        name = form["name"]
+        legalName = form["legal_name"]
+        taxID = form["tax_id"]
+        industry = form["industry"]
+        website = form["website"]
+        size = CompanySize(rawValue: form["size"])
+        priority = Priority(rawValue: form["priority"])
+        phones = FormFields.phones(form["phones"], defaultCountryCode: defaultCountryCode, errors: &errors)
+        emails = FormFields.emails(form["emails"], errors: &errors)
+        tags = FormFields.tags(form["tags"])
+        let address = PostalAddress(street: form["street"], city: form["city"], postalCode: form["postal_code"], country: form["country"].uppercased())
+        addresses = address.singleLine.isEmpty ? [] : [address]
+        return errors
+    }
+
+    var formValues: [String: Any] {
+        let address = addresses.first ?? PostalAddress()
+        return [
+            "name": name, "legal_name": legalName, "tax_id": taxID, "industry": industry, "website": website,
+            "phones": phones.map(\.number.e164).joined(separator: "\n"), "emails": emails.map(\.address.value).joined(separator: "\n"),
+            "tags": tags.joined(separator: ", "), "street": address.street, "city": address.city,
+            "postal_code": address.postalCode, "country": address.country,
+            "sizes": CompanySize.allCases.map { ["value": $0.rawValue, "selected": $0 == size] },
+            "priorities": Priority.allCases.map { ["value": $0.rawValue, "selected": $0 == priority] },
+        ]
+    }
+
+    var listColumns: [String: Any] {
+        [
+            "industry": industry, "priority": priority?.rawValue ?? "", "website": website,
+            "phone": phones.first?.number.e164 ?? "", "email": emails.first?.address.value ?? "",
+            "city": addresses.first?.city ?? "", "tags": tags,
+        ]
+    }
+}
+
+extension ContactFields: PageResource {
+    static let pageKey = "contact"
+    var title: String { displayName }
+
+    mutating func apply(form: FormInput, defaultCountryCode: String) -> [ValidationError] {
+        var errors: [ValidationError] = []
+        firstName = form["first_name"]
+        middleName = form["middle_name"]
+        lastName = form["last_name"]
+        nameOrder = NameOrder(rawValue: form["name_order"]) ?? .givenFirst
+        jobTitle = form["job_title"]
+        if form["company_id"].isEmpty {
+            companyID = nil
+        } else if let id = Int64(form["company_id"]), id > 0 {
+            companyID = CompanyID(id)
+        } else {
+            errors.append(ValidationError(field: "company_id", code: "invalid_id", message: "choose a company from the list"))
+        }
+        phones = FormFields.phones(form["phones"], defaultCountryCode: defaultCountryCode, errors: &errors)
+        emails = FormFields.emails(form["emails"], errors: &errors)
+        tags = FormFields.tags(form["tags"])
+        return errors
+    }
+
+    var formValues: [String: Any] {
+        [
+            "first_name": firstName, "middle_name": middleName, "last_name": lastName, "job_title": jobTitle,
+            "family_first": nameOrder == .familyFirst, "company_id": companyID?.description ?? "",
+            "phones": phones.map(\.number.e164).joined(separator: "\n"), "emails": emails.map(\.address.value).joined(separator: "\n"),
+            "tags": tags.joined(separator: ", "),
+        ]
+    }
+
+    var listColumns: [String: Any] {
+        [
+            "job_title": jobTitle, "phone": phones.first?.number.e164 ?? "", "email": emails.first?.address.value ?? "",
+            "company_id": companyID?.description ?? "", "tags": tags,
+        ]
+    }
+}

@@ -1,0 +1,217 @@
+import CRMCore
+import CRMStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// List, show, create, edit, delete and restore pages for one record type.
+struct RecordPages<Fields: PageResource> {
+    let store: Store
+    let records: RecordStore<Fields>
+    let pages: PageRenderer
+    let settings: Dependencies.Settings
+    /// Extra data for the show page (a company's contacts, a contact's company).
+    let related: @Sendable (Identity, Record<Fields>) async throws -> [String: any Sendable]
+
+    private var base: String { "/" + Fields.collection }
+
+    func addRoutes(to router: RouterGroup<AppContext>) {
+        router.get(RouterPath(stringLiteral: Fields.collection), use: list)
+        router.post(RouterPath(stringLiteral: Fields.collection), use: create)
+        router.get("\(Fields.collection)/new", use: newForm)
+        router.get("\(Fields.collection)/:id", use: show)
+        router.get("\(Fields.collection)/:id/edit", use: editForm)
+        router.post("\(Fields.collection)/:id", use: update)
+        router.post("\(Fields.collection)/:id/delete", use: delete)
+        router.post("\(Fields.collection)/:id/restore", use: restore)
+    }
+
+    @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        var parameters = request.queryDictionary
+        parameters = parameters.filter { !$0.value.isEmpty }
+        let query = try ListQuery(parameters: parameters)
+        async let page = records.list(identity.access, query)
+        async let total = records.count(identity.access, query)
+        let owners = try await ownerNames()
+        let t = pages.strings(PageRenderer.language(identity: identity, request: request))
+        let items = try await page.items.map { record -> [String: Any] in
+            var row = record.fields.listColumns
+            row["id"] = record.meta.id
+            row["title"] = record.fields.title
+            row["owner"] = owners[record.meta.ownerID] ?? ""
+            row["deleted"] = record.meta.deletedAt != nil
+            return row
+        }
+        var nextLink: String?
+        if let cursor = try await page.nextCursor {
+            var next = parameters
+            next["cursor"] = cursor.token
+            nextLink = base + "?" + next.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(separator: "&")
+        }
+        let sortOptions = ["name", "-name", "-created_at", "-updated_at"].map { key in
+            ["value": key, "label": t["sort_\(key.replacingOccurrences(of: "-", with: "desc_"))"] ?? key, "selected": query.sort.text == key]
+        }
+        let data: [String: Any] = [
+            "items": items, "empty": items.isEmpty, "total": pages.formatter(identity).number(try await total),
+            "next": nextLink ?? "", "has_next": nextLink != nil, "q": query.search ?? "", "tag": query.tag ?? "",
+            "sorts": sortOptions, "show_deleted": query.deleted == .only,
+            "priorities": Priority.allCases.map { ["value": $0.rawValue, "selected": $0 == query.priority] },
+            "export": "/api/v1/\(Fields.collection)/export?" + parameters.filter { $0.key != "cursor" }.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(separator: "&"),
+        ]
+        return pages.render("\(Fields.pageKey)_list", data, identity: identity, request: request, title: t["nav_\(Fields.collection)"])
+    }
+
+    @Sendable func show(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let record = try await records.get(identity.access, try RecordController<Fields>.id(context), includeDeleted: true)
+        let history = try await records.history(identity.access, record.meta.id)
+        let owners = try await ownerNames()
+        let teams = try await store.teams.list()
+        let format = pages.formatter(identity)
+        var data: [String: Any] = record.fields.formValues
+        data["id"] = record.meta.id
+        data["title"] = record.fields.title
+        data["base"] = base
+        data["fields"] = record.fields.listColumns
+        data["deleted"] = record.meta.deletedAt != nil
+        data["owner"] = owners[record.meta.ownerID] ?? ""
+        data["team"] = teams.first { $0.id == record.meta.teamID }?.name ?? ""
+        data["created"] = format.dateTime(record.meta.createdAt)
+        data["updated"] = format.dateTime(record.meta.updatedAt)
+        data["phone_list"] = record.fields.phones.map(\.number.e164)
+        data["email_list"] = record.fields.emails.map(\.address.value)
+        data["history"] = history.map { entry -> [String: Any] in
+            [
+                "action": entry.action.rawValue, "at": format.dateTime(entry.at),
+                "who": entry.actorID.flatMap { owners[$0] } ?? entry.systemReason ?? "",
+                "changes": entry.changes.map { ["field": $0.field, "old": $0.old ?? "—", "new": $0.new ?? "—"] },
+            ]
+        }
+        for (key, value) in try await related(identity, record) { data[key] = value }
+        return pages.render("\(Fields.pageKey)_show", data, identity: identity, request: request, title: record.fields.title)
+    }
+
+    @Sendable func newForm(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        return try await form(identity, request, fields: Fields.blank, meta: nil, errors: [], status: .ok)
+    }
+
+    @Sendable func editForm(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let record = try await records.get(identity.access, try RecordController<Fields>.id(context))
+        return try await form(identity, request, fields: record.fields, meta: record.meta, errors: [], status: .ok)
+    }
+
+    @Sendable func create(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let input = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        var fields = Fields.blank
+        let readErrors = fields.apply(form: input, defaultCountryCode: settings.defaultCountryCode)
+        let assignment = Self.assignment(input)
+        guard readErrors.isEmpty else {
+            return try await form(identity, request, fields: fields, meta: nil, errors: readErrors, status: .unprocessableContent)
+        }
+        do {
+            let created = try await records.create(identity.access, fields, assignment: assignment).record
+            return redirect("\(base)/\(created.meta.id)")
+        } catch let error as StoreError {
+            return try await form(identity, request, fields: fields, meta: nil, errors: Self.errors(error), status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func update(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try RecordController<Fields>.id(context)
+        let input = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        let current = try await records.get(identity.access, id)
+        var fields = current.fields
+        let readErrors = fields.apply(form: input, defaultCountryCode: settings.defaultCountryCode)
+        guard readErrors.isEmpty else {
+            return try await form(identity, request, fields: fields, meta: current.meta, errors: readErrors, status: .unprocessableContent)
+        }
+        let version = Int64(input["version"]) ?? 0
+        do {
+            _ = try await records.update(identity.access, id, expectedVersion: version, fields, assignment: Self.assignment(input))
+            return redirect("\(base)/\(id)")
+        } catch let error as StoreError {
+            // The form now carries the latest version, so saving again deliberately replaces the other change.
+            let latest = (try? await records.get(identity.access, id).meta) ?? current.meta
+            var status = HTTPResponse.Status.unprocessableContent
+            if case .versionMismatch = error { status = .conflict }
+            return try await form(identity, request, fields: fields, meta: latest, errors: Self.errors(error), status: status)
+        }
+    }
+
+    @Sendable func delete(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try RecordController<Fields>.id(context)
+        _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        try await records.delete(identity.access, id, expectedVersion: nil)
+        return redirect(base)
+    }
+
+    @Sendable func restore(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try RecordController<Fields>.id(context)
+        _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        _ = try await records.restore(identity.access, id)
+        return redirect("\(base)/\(id)")
+    }
+
+    // MARK: Pieces
+
+    private func form(_ identity: Identity, _ request: Request, fields: Fields, meta: RecordMeta?, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
+        let t = pages.strings(PageRenderer.language(identity: identity, request: request))
+        let users = try await store.users.list().filter(\.isActive)
+        let teams = try await store.teams.list()
+        let owner = meta?.ownerID ?? identity.user.id
+        let team = meta?.teamID ?? identity.access.memberTeams.union(identity.access.headedTeams).min()
+        var data = fields.formValues
+        data["editing"] = meta != nil
+        data["id"] = meta?.id ?? 0
+        data["version"] = meta?.version ?? 0
+        data["action"] = meta.map { "\(base)/\($0.id)" } ?? base
+        data["cancel"] = meta.map { "\(base)/\($0.id)" } ?? base
+        data["errors"] = errors.map { ["field": $0.field.map { t["field_\($0)"] ?? $0 } ?? "", "message": $0.message] }
+        data["has_errors"] = !errors.isEmpty
+        data["owners"] = users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == owner] }
+        data["teams"] = teams.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == team] }
+        if Fields.self == ContactFields.self {
+            let companies = try await store.companies.list(identity.access, ListQuery(limit: ListQuery.maxLimit)).items
+            let chosen = (fields as? ContactFields)?.companyID
+            data["companies"] = companies.map { ["id": $0.meta.id, "name": $0.fields.name, "selected": $0.id == chosen] }
+        }
+        let title = meta == nil ? t["\(Fields.pageKey)_new"] : fields.title
+        return pages.render("\(Fields.pageKey)_form", data, identity: identity, request: request, status: status, title: title)
+    }
+
+    private func ownerNames() async throws -> [UserID: String] {
+        Dictionary(uniqueKeysWithValues: try await store.users.list().map { ($0.id, $0.name) })
+    }
+
+    static func assignment(_ input: FormInput) -> RecordStore<Fields>.Assignment {
+        var assignment = RecordStore<Fields>.Assignment()
+        if let owner = Int64(input["owner_id"]) { assignment.owner = UserID(owner) }
+        if input.values["team_id"] != nil { assignment.team = .some(Int64(input["team_id"]).map { TeamID($0) }) }
+        return assignment
+    }
+
+    static func errors(_ error: StoreError) -> [ValidationError] {
+        switch error {
+        case .invalid(let errors): errors.errors
+        case .versionMismatch: [ValidationError(code: "version_mismatch", message: "someone changed this record while you edited it; review their change and save again")]
+        case .forbidden(let why): [ValidationError(code: "forbidden", message: why)]
+        case .conflict(_, let message): [ValidationError(code: "conflict", message: message)]
+        case .notFound: [ValidationError(code: "not_found", message: "the record is gone or you may not see it")]
+        case .configuration(let message): [ValidationError(code: "internal", message: message)]
+        }
+    }
+}
+
+func percentEncoded(_ text: String) -> String {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~")
+    return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+}

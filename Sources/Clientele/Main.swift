@@ -1,2 +1,0 @@
-import ArgumentParser; import ServiceLifecycle; import CRMWeb
-@main struct Main { static func main() {} }
