@@ -79,9 +79,15 @@ let package = Package(
             dependencies: ["CRMCore"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "CRMTestSupport",
+            dependencies: ["CRMCore", "CRMStore", .product(name: "PostgresKit", package: "postgres-kit")],
+            path: "Tests/Support",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CRMStoreTests",
-            dependencies: ["CRMCore", "CRMStore"],
+            dependencies: ["CRMCore", "CRMStore", "CRMTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -90,6 +96,7 @@ let package = Package(
                 "CRMCore",
                 "CRMStore",
                 "CRMWeb",
+                "CRMTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

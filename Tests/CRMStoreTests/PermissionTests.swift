@@ -1,5 +1,6 @@
 import CRMCore
 import CRMStore
+import CRMTestSupport
 import Testing
 
 /// The permission layer, exercised through every store operation.

@@ -1,5 +1,6 @@
 import CRMCore
 import CRMStore
+import CRMTestSupport
 import Testing
 
 @Suite("Records on every engine")

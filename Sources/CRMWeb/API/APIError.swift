@@ -1,6 +1,7 @@
 public import CRMCore
 import CRMStore
 import Foundation
+import NIOCore
 import HTTPTypes
 public import Hummingbird
 import Logging
@@ -55,6 +56,8 @@ public struct APIError: Error, Sendable {
             return .invalid(error.errors)
         case let error as ValidationError:
             return .invalid([error])
+        case is NIOTooManyBytesError:
+            return APIError(.contentTooLarge, code: "body_too_large", detail: "the request body is larger than 1 MiB")
         case let error as HTTPError:
             let code: String = switch error.status {
             case .contentTooLarge: "body_too_large"

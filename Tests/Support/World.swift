@@ -1,18 +1,18 @@
-import CRMCore
-import CRMStore
+public import CRMCore
+public import CRMStore
 
 /// A small named company to test permissions against (Odoo-style): an admin, and two teams.
 ///
 /// - North (shares records): manager Maria, reps Rafał and Roza.
 /// - South (does not share): manager Mikhail, rep Sergei.
-struct World {
-    let store: Store
-    let admin: User, maria: User, rafal: User, roza: User, mikhail: User, sergei: User
-    let north: Team, south: Team
+public struct World: Sendable {
+    public let store: Store
+    public let admin: User, maria: User, rafal: User, roza: User, mikhail: User, sergei: User
+    public let north: Team, south: Team
 
-    static let system = AccessContext.system(reason: "test fixtures")
+    public static let system = AccessContext.system(reason: "test fixtures")
 
-    static func make(_ store: Store) async throws -> World {
+    public static func make(_ store: Store) async throws -> World {
         func user(_ email: String, _ name: String, _ role: Role) async throws -> User {
             try await store.users.create(system, .init(email: email, name: name, role: role, password: "correct horse battery"))
         }
@@ -29,12 +29,12 @@ struct World {
         return World(store: store, admin: admin, maria: maria, rafal: rafal, roza: roza, mikhail: mikhail, sergei: sergei, north: north, south: south)
     }
 
-    func context(_ user: User) async throws -> AccessContext {
+    public func context(_ user: User) async throws -> AccessContext {
         try await store.users.accessContext(for: user)
     }
 
     @discardableResult
-    func company(_ name: String, by user: User, tags: [String] = []) async throws -> Company {
+    public func company(_ name: String, by user: User, tags: [String] = []) async throws -> Company {
         try await store.companies.create(try await context(user), CompanyFields(name: name, tags: tags)).record
     }
 }

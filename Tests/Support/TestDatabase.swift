@@ -1,30 +1,30 @@
-import CRMCore
-import CRMStore
+public import CRMCore
+public import CRMStore
 import Foundation
-import Logging
+public import Logging
 import PostgresKit
-import Testing
+public import Testing
 
 /// The engines the store suite runs on: SQLite always, PostgreSQL when `CLIENTELE_TEST_DATABASE_URL` is set.
-enum TestEngine: String, CaseIterable, CustomTestStringConvertible, Sendable {
+public enum TestEngine: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite, postgres
 
-    static var available: [TestEngine] {
+    public static var available: [TestEngine] {
         ProcessInfo.processInfo.environment["CLIENTELE_TEST_DATABASE_URL"].map { _ in [.sqlite, .postgres] } ?? [.sqlite]
     }
 
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 }
 
 /// A fresh, migrated database for one test: a new SQLite file, or a new schema in the test PostgreSQL database.
-struct TestDatabase {
-    static let logger: Logger = {
+public struct TestDatabase {
+    public static let logger: Logger = {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         return logger
     }()
 
-    static func withStore(_ engine: TestEngine, _ body: (Store) async throws -> Void) async throws {
+    public static func withStore(_ engine: TestEngine, _ body: (Store) async throws -> Void) async throws {
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         let database: Database
         var cleanup: () async throws -> Void
