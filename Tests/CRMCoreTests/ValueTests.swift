@@ -1,0 +1,119 @@
+import CRMCore
+import Foundation
+import Testing
+
+@Suite("Values")
+struct ValueTests {
+    @Test("phone numbers in local and international formats normalise to E.164", arguments: [
+        ("(22) 123-45-67", "48", "+48221234567"),
+        ("022 123 45 67", "48", "+48221234567"),
+        ("+48 600-700-800", "48", "+48600700800"),
+        ("0048 600 700 800", "48", "+48600700800"),
+        ("8 (495) 123-45-67", "7", "+74951234567"),
+        ("+7 495 123 45 67 доб. 12", "7", "+74951234567"),
+        ("06 1 234 5678", "36", "+3612345678"),
+        ("02 987 6543", "359", "+35929876543"),
+        ("+44 20 7946 0958 ext. 4", "48", "+442079460958"),
+    ])
+    func phones(raw: String, country: String, expected: String) throws {
+        #expect(try PhoneNumber(raw, defaultCountryCode: country).e164 == expected)
+    }
+
+    @Test("things that are not phone numbers are refused", arguments: ["", "call me", "12", "+48 12 34", "1+2345678", "++48600700800", String(repeating: "9", count: 20)])
+    func badPhones(raw: String) {
+        #expect(throws: ValidationError.self) { try PhoneNumber(raw) }
+    }
+
+    @Test("e-mail addresses are trimmed and lower-cased; malformed ones refused")
+    func emails() throws {
+        #expect(try EmailAddress("  Anna.Nowak@Firma.PL ").value == "anna.nowak@firma.pl")
+        #expect(try EmailAddress("иван@почта.рф").value == "иван@почта.рф")
+        for bad in ["", "anna", "anna@", "@firma.pl", "anna@firma", "a b@firma.pl", "a@b@c.pl", "anna@.pl"] {
+            #expect(throws: ValidationError.self, "\(bad)") { try EmailAddress(bad) }
+        }
+    }
+
+    @Test("folding removes case and accents, including letters Unicode does not decompose", arguments: [
+        ("Łódź", "lodz"), ("Székesfehérvár", "szekesfehervar"), ("ИВАНОВ", "иванов"), ("Ёлочка", "елочка"),
+        ("Straße", "strasse"), ("Øresund", "oresund"), ("Wiśniewski", "wisniewski"), ("Пловдив", "пловдив"), ("Ősi", "osi"),
+    ])
+    func folding(text: String, folded: String) {
+        #expect(TextFolding.fold(text) == folded)
+    }
+
+    @Test("money parses decimal text exactly and refuses what it cannot represent")
+    func money() throws {
+        let pln = try Currency(code: "pln")
+        #expect(try Money(decimal: "1234.5", currency: pln).minorUnits == 123_450)
+        #expect(try Money(decimal: "-0.05", currency: pln).decimalString == "-0.05")
+        #expect(try Money(decimal: "1000", currency: try Currency(code: "JPY")).decimalString == "1000")
+        #expect(try Money(decimal: "1.234", currency: try Currency(code: "KWD")).minorUnits == 1234)
+        for bad in ["1.234", "abc", "", "1.", ".5", "1e5", "1,5", "99999999999999999999"] {
+            #expect(throws: ValidationError.self, "\(bad)") { try Money(decimal: bad, currency: pln) }
+        }
+        #expect(throws: ValidationError.self) { try Money(minorUnits: 1, currency: pln) + Money(minorUnits: 1, currency: try Currency(code: "EUR")) }
+        #expect(throws: ValidationError.self) { try Currency(code: "zł") }
+    }
+
+    @Test("dates, numbers and money are formatted in the reader's language and time zone")
+    func formatting() throws {
+        let moment = Timestamp(rawValue: 1_767_225_600_000) // 2026-01-01 00:00 UTC
+        let polish = DisplayFormatter(localeIdentifier: "pl", timeZoneIdentifier: "Europe/Warsaw")
+        let russian = DisplayFormatter(localeIdentifier: "ru", timeZoneIdentifier: "Europe/Moscow")
+        #expect(polish.dateTime(moment).hasSuffix("1:00") && polish.dateTime(moment).contains("sty"))
+        #expect(russian.dateTime(moment).hasSuffix("3:00") && russian.dateTime(moment).contains("янв"))
+        #expect(polish.number(1_234_567).filter(\.isNumber) == "1234567")
+        #expect(polish.number(1_234_567) != "1,234,567")
+        let amount = try Money(decimal: "1234.50", currency: try Currency(code: "PLN"))
+        let text = polish.money(amount)
+        #expect(text.contains("234,50") && text.contains("zł"), "\(text)")
+        #expect(DisplayFormatter(localeIdentifier: "en", timeZoneIdentifier: "UTC").money(amount).replacingOccurrences(of: "\u{00A0}", with: " ") == "PLN 1,234.50")
+    }
+
+    @Test("a cursor round-trips, and one made for another sort or tampered with is refused")
+    func cursors() throws {
+        let sort = Sort(field: .name)
+        let cursor = Cursor(sort: sort, key: "łódź", id: 42)
+        #expect(try Cursor(token: cursor.token, for: sort) == cursor)
+        #expect(throws: ValidationError.self) { try Cursor(token: cursor.token, for: Sort(field: .name, descending: true)) }
+        #expect(throws: ValidationError.self) { try Cursor(token: "not-a-cursor", for: sort) }
+        #expect(throws: ValidationError.self) { try Cursor(token: Cursor(sort: Sort(field: .createdAt), key: "abc", id: 1).token, for: Sort(field: .createdAt)) }
+    }
+}
+
+@Suite("Records and permissions as data")
+struct DomainTests {
+    @Test("the audit diff names exactly the fields that changed")
+    func diff() {
+        let changes = FieldChange.diff(old: ["name": "A", "tags": "", "city": "Łódź"], new: ["name": "B", "tags": "vip", "city": "Łódź"])
+        #expect(changes == [FieldChange(field: "name", old: "A", new: "B"), FieldChange(field: "tags", old: nil, new: "vip")])
+    }
+
+    @Test("validation trims, normalises and collects every error")
+    func validation() throws {
+        let fields = try CompanyFields(name: "  Acme  ", taxID: " pl123 ", website: "acme.pl", tags: [" vip", "VIP", ""]).validated()
+        #expect(fields.name == "Acme" && fields.taxID == "PL123" && fields.website == "https://acme.pl" && fields.tags == ["vip"])
+        #expect(throws: ValidationErrors.self) { try CompanyFields(name: "", website: "no site").validated() }
+        let contact = ContactFields(firstName: "János", lastName: "Kovács", nameOrder: .familyFirst)
+        #expect(contact.displayName == "Kovács János" && contact.sortName == "kovacs janos")
+    }
+
+    @Test("each role's visibility", arguments: Role.allCases)
+    func visibility(role: Role) {
+        let me = UserID(1), north = TeamID(1), south = TeamID(2), west = TeamID(3)
+        let context = AccessContext(user: me, role: role, memberTeams: [north, west], sharingTeams: [north], headedTeams: role == .salesManager ? [south] : [])
+        let visibility = context.visibility
+        #expect(visibility.allows(owner: me, team: nil))
+        switch role {
+        case .admin:
+            #expect(visibility == .all)
+        case .salesManager:
+            #expect(visibility.allows(owner: UserID(9), team: south) && visibility.allows(owner: UserID(9), team: north))
+            #expect(!visibility.allows(owner: UserID(9), team: west))
+        case .salesRep, .serviceAgent:
+            #expect(visibility.allows(owner: UserID(9), team: north))
+            #expect(!visibility.allows(owner: UserID(9), team: west) && !visibility.allows(owner: UserID(9), team: south))
+        }
+        #expect(AccessContext.system(reason: "test").visibility == .all)
+    }
+}

@@ -1,0 +1,111 @@
+import CRMCore
+import CRMStore
+import CRMTestSupport
+import CRMWeb
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Proves, for every API endpoint that touches CRM records, that a rep cannot reach another team's records by
+/// any path, and that a manager sees exactly the teams they head. A new endpoint that is not listed here fails
+/// `everyRecordEndpointIsCovered`, so the matrix cannot silently fall behind the router.
+@Suite("Access matrix")
+struct AccessMatrixTests {
+    /// Each record endpoint and how the matrix exercises it against a record the caller may not see.
+    static let recordEndpoints: [String: (method: HTTPRequest.Method, body: String?, headers: HTTPFields)] = [
+        "GET /api/v1/{collection}/{id}": (.get, nil, [:]),
+        "PATCH /api/v1/{collection}/{id}": (.patch, #"{"tags": ["taken"]}"#, [.ifMatch: "\"1\""]),
+        "DELETE /api/v1/{collection}/{id}": (.delete, nil, [:]),
+        "POST /api/v1/{collection}/{id}/restore": (.post, nil, [:]),
+        "GET /api/v1/{collection}/{id}/history": (.get, nil, [:]),
+    ]
+    /// Endpoints that return sets of records; the matrix checks what they contain.
+    static let setEndpoints = ["GET /api/v1/{collection}", "GET /api/v1/{collection}/export", "POST /api/v1/{collection}"]
+    /// Endpoints that do not return CRM records (identity and meta); their own rules are tested in `APITests`.
+    static let otherEndpoints: Set<String> = [
+        "GET /api/v1/me", "GET /api/v1/users", "POST /api/v1/users", "GET /api/v1/users/{id}", "PATCH /api/v1/users/{id}",
+        "GET /api/v1/teams", "POST /api/v1/teams", "GET /api/v1/teams/{id}", "PATCH /api/v1/teams/{id}",
+        "GET /api/v1/tokens", "POST /api/v1/tokens", "DELETE /api/v1/tokens/{id}", "GET /api/v1/openapi.json",
+    ]
+    static let collections = ["companies", "contacts"]
+
+    @Test("every API endpoint is in the matrix")
+    func everyRecordEndpointIsCovered() async throws {
+        try await TestDatabase.withStore(.sqlite) { store in
+            let router = buildRouter(try await Dependencies(store: store, logger: TestDatabase.logger))
+            let routed = Set(router.routes.map { "\($0.method) \(OpenAPIContractTests.normalize($0.path.description))" }.filter { $0.contains("/api/") })
+            #expect(routed.count >= 30, "the router's routes could not be read: \(routed.sorted())")
+            var covered = Self.otherEndpoints
+            for collection in Self.collections {
+                for pattern in Array(Self.recordEndpoints.keys) + Self.setEndpoints {
+                    covered.insert(pattern.replacingOccurrences(of: "{collection}", with: collection))
+                }
+            }
+            #expect(routed.subtracting(covered).isEmpty, "endpoints missing from the access matrix: \(routed.subtracting(covered).sorted())")
+        }
+    }
+
+    @Test("a rep cannot read, list, search, count, update, delete, restore, export or see the history of another team's records", arguments: TestEngine.available)
+    func repIsConfinedToTheirTeam(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let world = app.world
+            let sergei = try await app.token(world.sergei)
+            let rafal = try await app.token(world.rafal)
+            let southCompany = try #require(try await app.api(.post, "/api/v1/companies", token: sergei, body: #"{"name": "Southern Secret Ltd", "phones": [{"number": "+48 600 700 800"}]}"#).json["id"] as? Int)
+            let southContact = try #require(try await app.api(.post, "/api/v1/contacts", token: sergei, body: #"{"last_name": "Secretov", "company_id": \#(southCompany)}"#).json["id"] as? Int)
+            try await app.api(.post, "/api/v1/companies", token: rafal, body: #"{"name": "Northern Light"}"#)
+            let ids = ["companies": southCompany, "contacts": southContact]
+
+            for collection in Self.collections {
+                let id = ids[collection]!
+                for (pattern, call) in Self.recordEndpoints {
+                    let path = pattern.split(separator: " ")[1].replacingOccurrences(of: "{collection}", with: collection).replacingOccurrences(of: "{id}", with: String(id))
+                    let response = try await app.api(call.method, path, token: rafal, body: call.body, headers: call.headers)
+                    #expect(response.status == .notFound, "\(pattern) on \(collection) answered \(response.status)")
+                }
+                for query in ["", "?q=secret", "?q=600700800", "?include_total=true", "?deleted=include", "?owner_id=\(world.sergei.id)", "?team_id=\(world.south.id)"] {
+                    let page = try await app.api(.get, "/api/v1/\(collection)\(query)", token: rafal)
+                    let listed = (page.json["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
+                    #expect(!listed.contains(id), "\(collection)\(query) leaked")
+                }
+                let total = try await app.api(.get, "/api/v1/\(collection)?include_total=true&q=secret", token: rafal)
+                #expect(total.json["total"] as? Int == 0)
+                let export = try await app.api(.get, "/api/v1/\(collection)/export", token: rafal).text
+                #expect(!export.contains("Secret"), "export of \(collection) leaked")
+            }
+            // Linking to a record one cannot see is refused too.
+            let link = try await app.api(.post, "/api/v1/contacts", token: rafal, body: #"{"last_name": "Spy", "company_id": \#(southCompany)}"#)
+            #expect(link.status == .unprocessableContent)
+            // And the records are intact.
+            let stored = try await app.store.companies.get(World.system, Int64(southCompany))
+            #expect(stored.meta.version == 1 && stored.meta.deletedAt == nil && stored.fields.tags.isEmpty)
+        }
+    }
+
+    @Test("a manager sees exactly the records of the teams they head", arguments: TestEngine.available)
+    func managerSeesHeadedTeams(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let world = app.world
+            for (user, name) in [(world.rafal, "N1"), (world.roza, "N2"), (world.sergei, "S1"), (world.admin, "Admin's")] {
+                let token = try await app.token(user)
+                try await app.api(.post, "/api/v1/companies", token: token, body: #"{"name": "\#(name)"}"#)
+            }
+            func names(_ user: User) async throws -> Set<String> {
+                let token = try await app.token(user)
+                let page = try await app.api(.get, "/api/v1/companies?limit=200", token: token)
+                return Set((page.json["items"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String })
+            }
+            #expect(try await names(world.maria) == ["N1", "N2"])
+            #expect(try await names(world.mikhail) == ["S1"])
+            #expect(try await names(world.admin) == ["N1", "N2", "S1", "Admin's"])
+            let export = try await app.api(.get, "/api/v1/companies/export", token: try await app.token(world.maria)).text
+            #expect(export.contains("N1") && export.contains("N2") && !export.contains("S1"))
+            // The manager may act on the team's records, not on others'.
+            let south = try await app.store.companies.list(World.system, ListQuery(search: "S1")).items[0]
+            let maria = try await app.token(world.maria)
+            #expect(try await app.api(.patch, "/api/v1/companies/\(south.meta.id)", token: maria, body: #"{"industry": "x"}"#, headers: [.ifMatch: "\"1\""]).status == .notFound)
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import CRMCore
+import CRMStore
+import CRMTestSupport
+import CRMWeb
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Pages, sign-in and sessions")
+struct PageTests {
+    @Test("signing in opens the dashboard, signing out ends the session", arguments: TestEngine.available)
+    func loginLogout(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let anonymous = try await app.client.execute(uri: "/companies?q=x", method: .get)
+            #expect(anonymous.status == .seeOther)
+            #expect(anonymous.headers[.location] == "/login?next=%2Fcompanies%3Fq%3Dx")
+            let (cookie, csrf) = try await app.login("rafal@example.com")
+            let dashboard = try await app.page("/", cookie: cookie)
+            #expect(dashboard.status == .ok && dashboard.body.contains("Rafał Wiśniewski"))
+            let logout = try await app.postForm("/logout", cookie: cookie, fields: [("_csrf", csrf)])
+            #expect(logout.status == .seeOther)
+            #expect(try await app.page("/", cookie: cookie).status == .seeOther)
+        }
+    }
+
+    @Test("session cookies are HttpOnly and SameSite=Lax", arguments: [TestEngine.sqlite])
+    func cookieAttributes(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let form = try await app.client.execute(uri: "/login", method: .get)
+            let token = try #require(form.cookie(named: "clientele_login_csrf"))
+            var headers = HTTPFields()
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            headers[.cookie] = "clientele_login_csrf=\(token)"
+            let response = try await app.client.execute(uri: "/login", method: .post, headers: headers, body: ByteBuffer(string: "_csrf=\(token)&email=admin%40example.com&password=correct+horse+battery"))
+            let setCookie = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("clientele_session=") })
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax") && setCookie.contains("Path=/"))
+        }
+    }
+
+    @Test("a wrong password is refused, and repeated failures lock the account", arguments: [TestEngine.sqlite])
+    func throttledLogin(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<(LoginThrottle.maxPerAccount + 1) {
+                let form = try await app.client.execute(uri: "/login", method: .get)
+                let token = try #require(form.cookie(named: "clientele_login_csrf"))
+                var headers = HTTPFields()
+                headers[.contentType] = "application/x-www-form-urlencoded"
+                headers[.cookie] = "clientele_login_csrf=\(token)"
+                let response = try await app.client.execute(uri: "/login", method: .post, headers: headers, body: ByteBuffer(string: "_csrf=\(token)&email=roza%40example.com&password=wrong+password"))
+                statuses.append(response.status)
+            }
+            #expect(statuses.dropLast().allSatisfy { $0 == .unauthorized })
+            #expect(statuses.last == .tooManyRequests)
+        }
+    }
+
+    @Test("forms and API calls with a session need the CSRF token", arguments: [TestEngine.sqlite])
+    func csrf(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let (cookie, csrf) = try await app.login("admin@example.com")
+            let forged = try await app.postForm("/companies", cookie: cookie, fields: [("name", "Forged")])
+            #expect(forged.status == .forbidden)
+            let wrong = try await app.postForm("/companies", cookie: cookie, fields: [("_csrf", "guess"), ("name", "Forged")])
+            #expect(wrong.status == .forbidden)
+            var headers = HTTPFields()
+            headers[.cookie] = cookie
+            let apiWithout = try await app.api(.post, "/api/v1/companies", token: nil, body: #"{"name": "Forged"}"#, headers: headers)
+            #expect(apiWithout.status == .forbidden)
+            headers[.init("X-CSRF-Token")!] = csrf
+            let apiWith = try await app.api(.post, "/api/v1/companies", token: nil, body: #"{"name": "Fine"}"#, headers: headers)
+            #expect(apiWith.status == .created)
+            #expect(try await app.store.companies.count(World.system, ListQuery()) == 1)
+        }
+    }
+
+    @Test("a company and a contact are created, edited and found through the forms", arguments: TestEngine.available)
+    func forms(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let (cookie, csrf) = try await app.login("roza@example.com")
+            let created = try await app.postForm("/companies", cookie: cookie, fields: [
+                ("_csrf", csrf), ("name", "Przedsiębiorstwo Źródło"), ("phones", "22 111 22 33\n+48 600 100 200"), ("emails", "Biuro@Zrodlo.pl"),
+                ("tags", "vip, Vip, nowy"), ("priority", "A"), ("city", "Łódź"), ("country", "pl"),
+            ])
+            #expect(created.status == .seeOther)
+            let location = try #require(created.headers[.location])
+            let show = try await app.page(location, cookie: cookie)
+            #expect(show.body.contains("Przedsiębiorstwo Źródło") && show.body.contains("+48221112233") && show.body.contains("biuro@zrodlo.pl"))
+            let id = location.split(separator: "/").last!
+
+            let invalid = try await app.postForm("/companies", cookie: cookie, fields: [("_csrf", csrf), ("name", " "), ("phones", "not a phone")])
+            #expect(invalid.status == .unprocessableContent)
+            #expect(invalid.text.contains("not a phone"))
+
+            let contact = try await app.postForm("/contacts", cookie: cookie, fields: [
+                ("_csrf", csrf), ("first_name", "János"), ("last_name", "Kovács"), ("name_order", "family_first"), ("company_id", String(id)),
+            ])
+            #expect(contact.status == .seeOther)
+            let list = try await app.page("/contacts?q=kovacs", cookie: cookie)
+            #expect(list.body.contains("Kovács János"))
+            let companyPage = try await app.page(location, cookie: cookie)
+            #expect(companyPage.body.contains("Kovács János"))
+
+            let edit = try await app.postForm(location, cookie: cookie, fields: [("_csrf", csrf), ("version", "1"), ("name", "Źródło S.A."), ("priority", "B")])
+            #expect(edit.status == .seeOther)
+            let stale = try await app.postForm(location, cookie: cookie, fields: [("_csrf", csrf), ("version", "1"), ("name", "Lost update")])
+            #expect(stale.status == .conflict)
+            let companies = try await app.page("/companies?q=zrodlo", cookie: cookie)
+            #expect(companies.body.contains("Źródło S.A.") && !companies.body.contains("Lost update"))
+
+            #expect(try await app.postForm("\(location)/delete", cookie: cookie, fields: [("_csrf", csrf)]).status == .seeOther)
+            #expect(try await app.page("/companies?q=zrodlo", cookie: cookie).body.contains("Źródło S.A.") == false)
+            #expect(try await app.page("/companies?q=zrodlo&deleted=only", cookie: cookie).body.contains("Źródło S.A."))
+        }
+    }
+
+    @Test("pages speak the user's language, falling back to English string by string", arguments: [TestEngine.sqlite])
+    func languages(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            _ = try await app.store.users.update(World.system, app.world.sergei.id, .init(locale: "ru"))
+            let (cookie, csrf) = try await app.login("sergei@example.com")
+            #expect(try await app.page("/companies", cookie: cookie).body.contains("Компании"))
+            for (language, word) in [("pl", "Firmy"), ("hu", "Cégek"), ("bg", "Фирми"), ("en", "Companies")] {
+                #expect(try await app.postForm("/settings/language", cookie: cookie, fields: [("_csrf", csrf), ("language", language), ("next", "/companies")]).status == .seeOther)
+                let page = try await app.page("/companies", cookie: cookie).body
+                #expect(page.contains(word) && page.contains("lang=\"\(language)\""), "\(language)")
+            }
+            var headers = HTTPFields()
+            headers[.acceptLanguage] = "hu-HU,hu;q=0.9,en;q=0.5"
+            #expect(String(buffer: try await app.client.execute(uri: "/login", method: .get, headers: headers).body).contains("Bejelentkezés"))
+        }
+    }
+
+    @Test("admin pages are for admins", arguments: [TestEngine.sqlite])
+    func adminPages(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let (rep, _) = try await app.login("rafal@example.com")
+            #expect(try await app.page("/admin/users", cookie: rep).status == .forbidden)
+            let (admin, csrf) = try await app.login("admin@example.com")
+            for path in ["/admin/users", "/admin/teams", "/admin/roles", "/settings/tokens"] {
+                #expect(try await app.page(path, cookie: admin).status == .ok, "\(path)")
+            }
+            let created = try await app.postForm("/admin/users", cookie: admin, fields: [
+                ("_csrf", csrf), ("name", "Георги Петров"), ("email", "georgi@example.com"), ("role", "service_agent"), ("password", "a long password"), ("locale", "bg"),
+            ])
+            #expect(created.status == .seeOther)
+            #expect(try await app.store.users.find(email: "georgi@example.com")?.role == .serviceAgent)
+            let token = try await app.postForm("/settings/tokens", cookie: admin, fields: [("_csrf", csrf), ("name", "laptop")])
+            #expect(token.status == .created && token.text.contains("clt_"))
+        }
+    }
+
+    @Test("two nodes over one database share sessions: sign in on one, work on the other", arguments: TestEngine.available.filter { $0 == .postgres })
+    func sharedSessions(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let (cookie, csrf) = try await app.login("maria@example.com")
+            // A second, independent application over the same database, as a second node would be.
+            let second = Application(router: buildRouter(try await Dependencies(store: app.store, logger: TestDatabase.logger)))
+            try await second.test(.router) { client in
+                var headers = HTTPFields()
+                headers[.cookie] = cookie
+                headers[.init("X-CSRF-Token")!] = csrf
+                headers[.contentType] = "application/json"
+                let response = try await client.execute(uri: "/api/v1/companies", method: .post, headers: headers, body: ByteBuffer(string: #"{"name": "Made on node two"}"#))
+                #expect(response.status == .created)
+            }
+        }
+    }
+}
