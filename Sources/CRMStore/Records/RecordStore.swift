@@ -200,13 +200,16 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
                 """)
         }
         if let search = query.search.map(TextFolding.fold), !search.isEmpty {
-            let pattern = "%" + likeEscaped(search) + "%"
-            var match: SQLQueryString = "search_text LIKE \(bind: pattern) ESCAPE '\\'"
+            // Every word must appear, in any order: "lodz zolc" finds "Zakłady Żółć Łódź".
+            let words = search.split(whereSeparator: \.isWhitespace).prefix(8)
+            var match: SQLQueryString = words.map { word -> SQLQueryString in
+                "search_text LIKE \(bind: "%" + likeEscaped(String(word)) + "%") ESCAPE '\\'"
+            }.joined(separator: " AND ")
             let digits = search.filter(\.isNumber)
             if digits.count >= 5, digits.count * 2 >= search.filter({ !$0.isWhitespace }).count {
-                match = "(\(match) OR EXISTS (SELECT 1 FROM contact_points cp WHERE cp.record_type = \(bind: Fields.recordType.rawValue) AND cp.kind = 'phone' AND cp.record_id = \(ident: Fields.table).id AND cp.value LIKE \(bind: "%" + digits + "%")))"
+                match = "((\(match)) OR EXISTS (SELECT 1 FROM contact_points cp WHERE cp.record_type = \(bind: Fields.recordType.rawValue) AND cp.kind = 'phone' AND cp.record_id = \(ident: Fields.table).id AND cp.value LIKE \(bind: "%" + digits + "%")))"
             }
-            result.append(match)
+            result.append("(\(match))")
         }
         return result + Fields.filters(query)
     }

@@ -55,10 +55,15 @@ extension ListQuery {
 }
 
 extension Request {
-    /// Query parameters as a dictionary; a repeated name keeps its last value.
+    /// Query parameters as a dictionary; a repeated name keeps its last value. Decoded as HTML forms encode
+    /// them (`+` is a space), so a search typed into a GET form arrives as typed.
     var queryDictionary: [String: String] {
         var result: [String: String] = [:]
-        for (key, value) in uri.queryParameters { result[String(key)] = String(value) }
+        for pair in (uri.query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (text: Substring) in text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text) }
+            result[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+        }
         return result
     }
 }

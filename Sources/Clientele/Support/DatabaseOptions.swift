@@ -53,6 +53,6 @@ struct DatabaseOptions: ParsableArguments {
 func requireCurrentSchema(_ store: Store) async throws {
     let status = try await store.migrator.status()
     guard status.isCurrent else {
-        throw CleanExit.message("the database has \(status.pending.count) pending migration(s); run `clientele migrate` first")
+        throw OperatorError("the database has \(status.pending.count) pending migration(s); run `clientele migrate` first")
     }
 }

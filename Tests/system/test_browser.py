@@ -1,0 +1,95 @@
+"""A person in a real browser (headless Chromium driven by Selenium): sign in, create records, find them, sign out."""
+import shutil
+
+import pytest
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+from conftest import PASSWORD  # noqa: E402
+
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture
+def browser():
+    if not CHROMEDRIVER or not (shutil.which("chromium") or shutil.which("chromium-browser")):
+        pytest.skip("chromium and chromium-driver are not installed")
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=en"]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+def fill(driver, name, value):
+    field = driver.find_element(By.NAME, name)
+    field.clear()
+    field.send_keys(value)
+
+
+def test_sign_in_create_find_sign_out(browser, sqlite_server, tmp_path):
+    base = sqlite_server.url
+    browser.get(f"{base}/companies")
+    assert "/login" in browser.current_url
+    fill(browser, "email", "admin@example.com")
+    fill(browser, "password", PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.url_contains("/companies"))
+
+    polish = "Zakłady Żółć Łódź sp. z o.o."
+    browser.get(f"{base}/companies/new")
+    fill(browser, "name", polish)
+    fill(browser, "phones", "42 123 45 67")
+    fill(browser, "city", "Łódź")
+    Select(browser.find_element(By.NAME, "priority")).select_by_value("A")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=save]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), polish))
+    assert "+48421234567" in browser.page_source
+
+    browser.get(f"{base}/contacts/new")
+    fill(browser, "first_name", "Алексей")
+    fill(browser, "middle_name", "Сергеевич")
+    fill(browser, "last_name", "Смирнов")
+    Select(browser.find_element(By.NAME, "company_id")).select_by_visible_text(polish)
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=save]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), "Алексей Сергеевич Смирнов"))
+
+    browser.get(f"{base}/companies")
+    search = browser.find_element(By.CSS_SELECTOR, "[data-testid=search]")
+    search.send_keys("lodz zolc")
+    search.submit()
+    WebDriverWait(browser, 10).until(expected_conditions.url_contains("q=lodz"))
+    assert polish in browser.find_element(By.CSS_SELECTOR, "[data-testid=list]").text
+
+    browser.get(f"{base}/contacts")
+    search = browser.find_element(By.CSS_SELECTOR, "[data-testid=search]")
+    search.send_keys("смирнов")
+    search.submit()
+    WebDriverWait(browser, 10).until(expected_conditions.url_contains("q="))
+    assert "Алексей Сергеевич Смирнов" in browser.find_element(By.CSS_SELECTOR, "[data-testid=list]").text
+
+    browser.save_screenshot(str(tmp_path / "contacts.png"))
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=user-menu]").click()
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=logout]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.url_contains("/login"))
+    browser.get(f"{base}/companies")
+    assert "/login" in browser.current_url
+
+
+def test_phone_layout_has_no_horizontal_scroll(browser, sqlite_server):
+    browser.set_window_size(390, 844)
+    base = sqlite_server.url
+    browser.get(f"{base}/login")
+    fill(browser, "email", "admin@example.com")
+    fill(browser, "password", PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.url_to_be(f"{base}/"))
+    for path in ["/", "/companies", "/companies/new", "/contacts"]:
+        browser.get(f"{base}{path}")
+        width = browser.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width}px wide on a phone"
