@@ -30,16 +30,33 @@ enum DemoNames {
         return cities[country]?[index] ?? "—"
     }
 
+    /// A person of the country: given names with their gender, and family names whose form follows it
+    /// (Polish -ski/-ska, Russian and Bulgarian -ов/-ова).
     static func person(_ country: String, _ random: inout SeededRandom) -> (first: String, middle: String, last: String, latin: String) {
-        let people: [String: [(String, String, String)]] = [
-            "PL": [("Agnieszka", "", "Wójcik"), ("Paweł", "", "Kamiński"), ("Grażyna", "", "Lewandowska"), ("Jerzy", "", "Szymański"), ("Bożena", "", "Kołodziej")],
-            "RU": [("Иван", "Петрович", "Иванов"), ("Ольга", "Сергеевна", "Кузнецова"), ("Алексей", "Николаевич", "Соколов"), ("Наталья", "Ивановна", "Попова")],
-            "BG": [("Стоян", "", "Георгиев"), ("Мария", "", "Димитрова"), ("Тодор", "", "Николов")],
-            "HU": [("János", "", "Kovács"), ("Erzsébet", "", "Tóth"), ("László", "", "Szabó"), ("Zsófia", "", "Horváth")],
-            "GB": [("Oliver", "", "Smith"), ("Amelia", "", "Jones"), ("Harry", "", "Taylor")],
+        let given: [String: [(String, Bool)]] = [
+            "PL": [("Agnieszka", true), ("Paweł", false), ("Grażyna", true), ("Jerzy", false), ("Bożena", true), ("Łukasz", false), ("Małgorzata", true), ("Wojciech", false), ("Żaneta", true), ("Zdzisław", false)],
+            "RU": [("Иван", false), ("Ольга", true), ("Алексей", false), ("Наталья", true), ("Сергей", false), ("Татьяна", true), ("Юрий", false), ("Людмила", true)],
+            "BG": [("Стоян", false), ("Мария", true), ("Тодор", false), ("Йорданка", true), ("Христо", false), ("Десислава", true)],
+            "HU": [("János", false), ("Erzsébet", true), ("László", false), ("Zsófia", true), ("György", false), ("Ildikó", true)],
+            "GB": [("Oliver", false), ("Amelia", true), ("Harry", false), ("Isla", true), ("George", false), ("Emily", true)],
         ]
-        let list = people[country] ?? people["GB"]!
-        let (first, middle, last) = list[random.next(list.count)]
+        let family: [String: [(male: String, female: String)]] = [
+            "PL": [("Wójcik", "Wójcik"), ("Kamiński", "Kamińska"), ("Lewandowski", "Lewandowska"), ("Szymański", "Szymańska"), ("Kołodziej", "Kołodziej"), ("Dąbrowski", "Dąbrowska"), ("Żak", "Żak"), ("Grzybowski", "Grzybowska")],
+            "RU": [("Иванов", "Иванова"), ("Кузнецов", "Кузнецова"), ("Соколов", "Соколова"), ("Попов", "Попова"), ("Лебедев", "Лебедева"), ("Ёлкин", "Ёлкина")],
+            "BG": [("Георгиев", "Георгиева"), ("Димитров", "Димитрова"), ("Николов", "Николова"), ("Христов", "Христова")],
+            "HU": [("Kovács", "Kovács"), ("Tóth", "Tóth"), ("Szabó", "Szabó"), ("Horváth", "Horváth"), ("Varga", "Varga"), ("Kiss", "Kiss")],
+            "GB": [("Smith", "Smith"), ("Jones", "Jones"), ("Taylor", "Taylor"), ("O'Brien", "O'Brien"), ("Williams", "Williams")],
+        ]
+        let patronymics = [("Петрович", "Петровна"), ("Сергеевич", "Сергеевна"), ("Николаевич", "Николаевна"), ("Иванович", "Ивановна")]
+        let key = given[country] == nil ? "GB" : country
+        let (first, female) = given[key]![random.next(given[key]!.count)]
+        let surname = family[key]![random.next(family[key]!.count)]
+        let last = female ? surname.female : surname.male
+        var middle = ""
+        if key == "RU" {
+            let patronymic = patronymics[random.next(patronymics.count)]
+            middle = female ? patronymic.1 : patronymic.0
+        }
         return (first, middle, last, transliterate(first + "." + last))
     }
 

@@ -42,11 +42,27 @@ public struct PageRenderer: Sendable {
             ]
             page["csrf"] = identity.csrfToken ?? ""
         }
-        let html = library.render(page, withTemplate: template) ?? "template \(template) is missing"
+        let html = library.render(Self.withoutEmptyText(page), withTemplate: template) ?? "template \(template) is missing"
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// Mustache treats an empty string as true, so `{{#legal_name}}` would show an empty row; dropping empty
+    /// strings makes sections mean "has a value" while a missing variable still renders as nothing.
+    static func withoutEmptyText(_ value: Any) -> Any {
+        switch value {
+        case let dictionary as [String: Any]:
+            return dictionary.compactMapValues { element -> Any? in
+                if let text = element as? String, text.isEmpty { return nil }
+                return withoutEmptyText(element)
+            }
+        case let array as [Any]:
+            return array.map(withoutEmptyText)
+        default:
+            return value
+        }
     }
 
     func errorPage(_ problem: APIError, identity: Identity?) -> Response {

@@ -67,6 +67,7 @@ struct RecordPages<Fields: PageResource> {
         let identity = try context.requireIdentity()
         let record = try await records.get(identity.access, try RecordController<Fields>.id(context), includeDeleted: true)
         let history = try await records.history(identity.access, record.meta.id)
+        let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let owners = try await ownerNames()
         let teams = try await store.teams.list()
         let format = pages.formatter(identity)
@@ -81,12 +82,15 @@ struct RecordPages<Fields: PageResource> {
         data["created"] = format.dateTime(record.meta.createdAt)
         data["updated"] = format.dateTime(record.meta.updatedAt)
         data["phone_list"] = record.fields.phones.map(\.number.e164)
+        data["has_phones"] = !record.fields.phones.isEmpty
         data["email_list"] = record.fields.emails.map(\.address.value)
+        data["has_emails"] = !record.fields.emails.isEmpty
         data["history"] = history.map { entry -> [String: Any] in
             [
-                "action": entry.action.rawValue, "at": format.dateTime(entry.at),
+                "action": t["action_\(entry.action.rawValue)"] ?? entry.action.rawValue, "at": format.dateTime(entry.at),
                 "who": entry.actorID.flatMap { owners[$0] } ?? entry.systemReason ?? "",
-                "changes": entry.changes.map { ["field": $0.field, "old": $0.old ?? "—", "new": $0.new ?? "—"] },
+                "changes": entry.changes.map { ["field": t["field_\($0.field)"] ?? $0.field, "old": $0.old ?? "—", "new": $0.new ?? "—"] },
+                "has_changes": !entry.changes.isEmpty,
             ]
         }
         for (key, value) in try await related(identity, record) { data[key] = value }
