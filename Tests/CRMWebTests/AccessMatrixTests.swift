@@ -36,7 +36,7 @@ struct AccessMatrixTests {
         try await TestDatabase.withStore(.sqlite) { store in
             let router = buildRouter(try await Dependencies(store: store, logger: TestDatabase.logger))
             let routed = Set(router.routes.map { "\($0.method) \(OpenAPIContractTests.normalize($0.path.description))" }.filter { $0.contains("/api/") })
-            #expect(routed.count >= 30, "the router's routes could not be read: \(routed.sorted())")
+            #expect(routed.count >= 25, "the router's routes could not be read: \(routed.sorted())")
             var covered = Self.otherEndpoints
             for collection in Self.collections {
                 for pattern in Array(Self.recordEndpoints.keys) + Self.setEndpoints {
