@@ -13,6 +13,9 @@ public struct Store: Sendable {
     public let loginThrottle: LoginThrottle
     public let companies: RecordStore<CompanyFields>
     public let contacts: RecordStore<ContactFields>
+    public let deals: RecordStore<DealFields>
+    public let pipelines: PipelineStore
+    public let funnel: FunnelStore
 
     /// - Parameter bcryptCost: 12 in production; tests lower it because hashing dominates their run time.
     public init(database: Database, bcryptCost: UInt8 = 12) {
@@ -24,6 +27,9 @@ public struct Store: Sendable {
         self.loginThrottle = LoginThrottle(database: database)
         self.companies = RecordStore(database: database)
         self.contacts = RecordStore(database: database)
+        self.deals = RecordStore(database: database)
+        self.pipelines = PipelineStore(database: database)
+        self.funnel = FunnelStore(database: database)
     }
 
     public var migrator: Migrator { Migrator(database: database) }

@@ -28,12 +28,7 @@ struct PageTests {
     @Test("session cookies are HttpOnly and SameSite=Lax", arguments: [TestEngine.sqlite])
     func cookieAttributes(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
-            let form = try await app.client.execute(uri: "/login", method: .get)
-            let token = try #require(form.cookie(named: "clientele_login_csrf"))
-            var headers = HTTPFields()
-            headers[.contentType] = "application/x-www-form-urlencoded"
-            headers[.cookie] = "clientele_login_csrf=\(token)"
-            let response = try await app.client.execute(uri: "/login", method: .post, headers: headers, body: ByteBuffer(string: "_csrf=\(token)&email=admin%40example.com&password=correct+horse+battery"))
+            let response = try await app.attemptLogin("admin@example.com", password: "correct horse battery")
             let setCookie = try #require(response.headers[values: .setCookie].first { $0.hasPrefix("clientele_session=") })
             #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax") && setCookie.contains("Path=/"))
         }
@@ -44,13 +39,7 @@ struct PageTests {
         try await TestApp.run(engine) { app in
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<(LoginThrottle.maxPerAccount + 1) {
-                let form = try await app.client.execute(uri: "/login", method: .get)
-                let token = try #require(form.cookie(named: "clientele_login_csrf"))
-                var headers = HTTPFields()
-                headers[.contentType] = "application/x-www-form-urlencoded"
-                headers[.cookie] = "clientele_login_csrf=\(token)"
-                let response = try await app.client.execute(uri: "/login", method: .post, headers: headers, body: ByteBuffer(string: "_csrf=\(token)&email=roza%40example.com&password=wrong+password"))
-                statuses.append(response.status)
+                statuses.append(try await app.attemptLogin("roza@example.com", password: "wrong password").status)
             }
             #expect(statuses.dropLast().allSatisfy { $0 == .unauthorized })
             #expect(statuses.last == .tooManyRequests)

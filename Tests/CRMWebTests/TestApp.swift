@@ -42,17 +42,23 @@ struct TestApp {
 
     /// Signs in through the login form and returns the session cookie and the page's CSRF token.
     func login(_ email: String, password: String = "correct horse battery") async throws -> (cookie: String, csrf: String) {
+        let response = try await attemptLogin(email, password: password)
+        let session = try #require(response.cookie(named: "clientele_session"), "login did not set a session cookie (status \(response.status))")
+        let page = try await page("/", cookie: "clientele_session=\(session)")
+        let csrf = try #require(page.body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1).description
+        return ("clientele_session=\(session)", csrf)
+    }
+
+    /// Posts the login form as a browser would, with the form's double-submit CSRF cookie.
+    func attemptLogin(_ email: String, password: String) async throws -> TestResponse {
         let form = try await client.execute(uri: "/login", method: .get)
         let loginCSRF = try #require(form.cookie(named: "clientele_login_csrf"))
         var headers = HTTPFields()
         headers[.contentType] = "application/x-www-form-urlencoded"
         headers[.cookie] = "clientele_login_csrf=\(loginCSRF)"
-        let body = "_csrf=\(loginCSRF)&email=\(email.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&password=\(password.replacingOccurrences(of: " ", with: "+"))"
-        let response = try await client.execute(uri: "/login", method: .post, headers: headers, body: ByteBuffer(string: body))
-        let session = try #require(response.cookie(named: "clientele_session"), "login did not set a session cookie (status \(response.status))")
-        let page = try await page("/", cookie: "clientele_session=\(session)")
-        let csrf = try #require(page.body.firstMatch(of: /name="_csrf" value="([^"]+)"/)?.1).description
-        return ("clientele_session=\(session)", csrf)
+        let encode = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+        let body = "_csrf=\(loginCSRF)&email=\(encode(email))&password=\(encode(password))"
+        return try await client.execute(uri: "/login", method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 
     func page(_ path: String, cookie: String) async throws -> (status: HTTPResponse.Status, body: String) {

@@ -10,6 +10,9 @@ public struct ListQuery: Sendable, Equatable {
     public var teamID: TeamID?
     public var priority: Priority?
     public var companyID: CompanyID?
+    public var pipelineID: PipelineID?
+    public var stageID: StageID?
+    public var status: DealStatus?
     public var deleted: Deleted
     public var sort: Sort
     public var limit: Int

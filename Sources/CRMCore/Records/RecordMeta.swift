@@ -28,4 +28,5 @@ public enum RecordType: String, Codable, Sendable, CaseIterable {
     case contact
     case user
     case team
+    case deal
 }

@@ -24,3 +24,7 @@ public typealias UserID = ID<User>
 public typealias TeamID = ID<Team>
 public typealias CompanyID = ID<Company>
 public typealias ContactID = ID<Contact>
+public typealias PipelineID = ID<Pipeline>
+public typealias StageID = ID<Stage>
+public typealias DealID = ID<Deal>
+public typealias LossReasonID = ID<LossReason>

@@ -83,6 +83,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
                 return (try await Self.fetch(db, context, previous, includeDeleted: true, lock: false), true)
             }
             try await Self.checkReferences(db, context, fields)
+            let fields = try await Fields.willWrite(db, context, old: nil, new: fields)
             let (owner, team) = try await Self.resolveAssignment(db, context, assignment, current: nil)
             let now = Timestamp.now.rawValue
             let columns = Self.metaColumns.dropFirst(2).dropLast() + ["created_by", "sort_key", "search_text"] + Fields.columns
@@ -92,6 +93,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
                 """).first()
             guard let id = try row?.value("id", as: Int64.self) else { throw StoreError.configuration("insert returned no id") }
             try await Self.writeIndexes(db, id, fields)
+            try await Fields.didWrite(db, context, id: id, old: nil, new: fields)
             try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: .create, changes: FieldChange.diff(old: [:], new: fields.auditValues))
             if let idempotency {
                 try await IdempotencyKeys.record(db, idempotency, scope: Fields.table, recordID: id)
@@ -108,6 +110,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
             let current = try await Self.fetch(db, context, id, includeDeleted: false, lock: true)
             guard current.meta.version == expectedVersion else { throw StoreError.versionMismatch(current: current.meta.version) }
             try await Self.checkReferences(db, context, fields)
+            let fields = try await Fields.willWrite(db, context, old: current.fields, new: fields)
             let (owner, team) = try await Self.resolveAssignment(db, context, assignment, current: current.meta)
             let assignments = zip(["sort_key", "search_text"] + Fields.columns, [fields.sortKey, fields.searchText] + (try fields.columnValues()))
                 .map { column, value -> SQLQueryString in "\(ident: column) = \(bind: value)" }
@@ -117,6 +120,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
                 WHERE id = \(bind: id) AND version = \(bind: expectedVersion)
                 """).run()
             try await Self.writeIndexes(db, id, fields)
+            try await Fields.didWrite(db, context, id: id, old: current.fields, new: fields)
             var changes = FieldChange.diff(old: current.fields.auditValues, new: fields.auditValues)
             changes += FieldChange.diff(
                 old: ["owner_id": current.meta.ownerID.description, "team_id": current.meta.teamID?.description ?? ""],

@@ -25,6 +25,19 @@ public protocol StoredFields: Sendable, Equatable {
 
     /// Filters of `ListQuery` that only this type understands.
     static func filters(_ query: ListQuery) -> [SQLQueryString]
+
+    /// Checks and completes a write against the database, inside its transaction (`old` is nil on create).
+    /// Record types with rules beyond their own fields (a deal's stage must belong to its pipeline) use it.
+    static func willWrite(_ db: any SQLDatabase, _ context: AccessContext, old: Self?, new: Self) async throws -> Self
+    /// Runs after the row is written, in the same transaction: the place for logs that must never miss a change.
+    static func didWrite(_ db: any SQLDatabase, _ context: AccessContext, id: Int64, old: Self?, new: Self) async throws
+}
+
+extension StoredFields {
+    public static func willWrite(_ db: any SQLDatabase, _ context: AccessContext, old: Self?, new: Self) async throws -> Self { new }
+    public static func didWrite(_ db: any SQLDatabase, _ context: AccessContext, id: Int64, old: Self?, new: Self) async throws {}
+    public var phones: [LabeledPhone] { [] }
+    public var emails: [LabeledEmail] { [] }
 }
 
 /// JSON-in-a-text-column encoding, the same on both engines.

@@ -39,7 +39,7 @@ struct IdentityController {
 
     @Sendable func getUser(_ request: Request, context: AppContext) async throws -> Response {
         _ = try context.requireIdentity()
-        return JSONResponse.ok(.object(try await store.users.get(UserID(try Self.id(context))).jsonObject))
+        return JSONResponse.ok(.object(try await store.users.get(UserID(try context.pathID())).jsonObject))
     }
 
     @Sendable func createUser(_ request: Request, context: AppContext) async throws -> Response {
@@ -62,7 +62,7 @@ struct IdentityController {
 
     @Sendable func updateUser(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let id = UserID(try Self.id(context))
+        let id = UserID(try context.pathID())
         let body = try await JSONInput.body(request, context: context)
         var input = try JSONInput(body, request: request, allowed: ["name", "role", "locale", "time_zone", "is_active", "password"])
         var changes = UserStore.Changes()
@@ -86,7 +86,7 @@ struct IdentityController {
 
     @Sendable func getTeam(_ request: Request, context: AppContext) async throws -> Response {
         _ = try context.requireIdentity()
-        return JSONResponse.ok(try await store.teams.get(TeamID(try Self.id(context))).json)
+        return JSONResponse.ok(try await store.teams.get(TeamID(try context.pathID())).json)
     }
 
     @Sendable func createTeam(_ request: Request, context: AppContext) async throws -> Response {
@@ -108,7 +108,7 @@ struct IdentityController {
 
     @Sendable func updateTeam(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let id = TeamID(try Self.id(context))
+        let id = TeamID(try context.pathID())
         let body = try await JSONInput.body(request, context: context)
         var input = try JSONInput(body, request: request, allowed: ["name", "manager_id", "shares_records", "member_ids"])
         let name = input.string("name")
@@ -139,16 +139,10 @@ struct IdentityController {
 
     @Sendable func revokeToken(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        try await store.tokens.revoke(identity.access, id: try Self.id(context))
+        try await store.tokens.revoke(identity.access, id: try context.pathID())
         return Response(status: .noContent)
     }
 
-    static func id(_ context: AppContext) throws -> Int64 {
-        guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
-            throw APIError(.notFound, code: "not_found", detail: "no such record")
-        }
-        return id
-    }
 
     static func memberIDs(_ input: inout JSONInput) -> [UserID]? {
         input.array("member_ids") { element, path throws(ValidationError) in

@@ -39,7 +39,7 @@ struct RecordController<Fields: APIResource> {
 
     @Sendable func get(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let record = try await records.get(identity.access, try Self.id(context), includeDeleted: true)
+        let record = try await records.get(identity.access, try context.pathID(), includeDeleted: true)
         return JSONResponse.ok(record.json, etag: record.meta.etag)
     }
 
@@ -65,7 +65,7 @@ struct RecordController<Fields: APIResource> {
 
     @Sendable func update(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let id = try Self.id(context)
+        let id = try context.pathID()
         let expected = try Self.expectedVersion(request, required: true)!
         let body = try await JSONInput.body(request, context: context)
         var input = try JSONInput(body, request: request, allowed: Fields.inputFields.union(["owner_id", "team_id"]))
@@ -81,19 +81,19 @@ struct RecordController<Fields: APIResource> {
 
     @Sendable func delete(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        try await records.delete(identity.access, try Self.id(context), expectedVersion: try Self.expectedVersion(request, required: false))
+        try await records.delete(identity.access, try context.pathID(), expectedVersion: try Self.expectedVersion(request, required: false))
         return Response(status: .noContent)
     }
 
     @Sendable func restore(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let record = try await records.restore(identity.access, try Self.id(context))
+        let record = try await records.restore(identity.access, try context.pathID())
         return JSONResponse.ok(record.json, etag: record.meta.etag)
     }
 
     @Sendable func history(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let entries = try await records.history(identity.access, try Self.id(context))
+        let entries = try await records.history(identity.access, try context.pathID())
         return JSONResponse.ok(.object(["items": .array(entries.map(\.json))]))
     }
 
@@ -124,12 +124,6 @@ struct RecordController<Fields: APIResource> {
 
     // MARK: Pieces
 
-    static func id(_ context: AppContext) throws -> Int64 {
-        guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else {
-            throw APIError(.notFound, code: "not_found", detail: "no such record")
-        }
-        return id
-    }
 
     /// The version named by `If-Match`. Updates require it, so a client that did not read the record first
     /// cannot overwrite someone else's change by accident (RFC 6585 428).

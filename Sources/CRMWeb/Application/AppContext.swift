@@ -42,4 +42,12 @@ public struct AppContext: RequestContext {
         guard let identity else { throw APIError(.unauthorized, code: "unauthenticated", detail: "sign in or send an API token") }
         return identity
     }
+
+    /// The `:id` of the route, a positive integer; anything else is a record that does not exist.
+    public func pathID() throws -> Int64 {
+        guard let text = parameters.get("id"), let id = Int64(text), id > 0 else {
+            throw APIError(.notFound, code: "not_found", detail: "no such record")
+        }
+        return id
+    }
 }

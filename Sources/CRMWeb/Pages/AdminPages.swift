@@ -44,7 +44,7 @@ struct AdminPages {
 
     @Sendable func updateUser(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try requireAdmin(context)
-        let id = UserID(try IdentityController.id(context))
+        let id = UserID(try context.pathID())
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         do {
             if !form["password"].isEmpty { try await store.users.setPassword(identity.access, id, form["password"]) }
@@ -73,7 +73,7 @@ struct AdminPages {
 
     @Sendable func updateTeam(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try requireAdmin(context)
-        let id = TeamID(try IdentityController.id(context))
+        let id = TeamID(try context.pathID())
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         do {
             _ = try await store.teams.update(identity.access, id, name: form["name"], managerID: .some(Int64(form["manager_id"]).map { UserID($0) }), sharesRecords: form["shares"] == "on")
@@ -110,7 +110,7 @@ struct AdminPages {
 
     @Sendable func revokeToken(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let id = try IdentityController.id(context)
+        let id = try context.pathID()
         _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
         try await store.tokens.revoke(identity.access, id: id)
         return redirect("/settings/tokens")

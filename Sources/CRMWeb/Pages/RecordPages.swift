@@ -65,7 +65,7 @@ struct RecordPages<Fields: PageResource> {
 
     @Sendable func show(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let record = try await records.get(identity.access, try RecordController<Fields>.id(context), includeDeleted: true)
+        let record = try await records.get(identity.access, try context.pathID(), includeDeleted: true)
         let history = try await records.history(identity.access, record.meta.id)
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let owners = try await ownerNames()
@@ -104,7 +104,7 @@ struct RecordPages<Fields: PageResource> {
 
     @Sendable func editForm(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let record = try await records.get(identity.access, try RecordController<Fields>.id(context))
+        let record = try await records.get(identity.access, try context.pathID())
         return try await form(identity, request, fields: record.fields, meta: record.meta, errors: [], status: .ok)
     }
 
@@ -127,7 +127,7 @@ struct RecordPages<Fields: PageResource> {
 
     @Sendable func update(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let id = try RecordController<Fields>.id(context)
+        let id = try context.pathID()
         let input = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let current = try await records.get(identity.access, id)
         var fields = current.fields
@@ -150,7 +150,7 @@ struct RecordPages<Fields: PageResource> {
 
     @Sendable func delete(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let id = try RecordController<Fields>.id(context)
+        let id = try context.pathID()
         _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
         try await records.delete(identity.access, id, expectedVersion: nil)
         return redirect(base)
@@ -158,7 +158,7 @@ struct RecordPages<Fields: PageResource> {
 
     @Sendable func restore(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let id = try RecordController<Fields>.id(context)
+        let id = try context.pathID()
         _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
         _ = try await records.restore(identity.access, id)
         return redirect("\(base)/\(id)")

@@ -1,0 +1,188 @@
+public import CRMCore
+import Foundation
+import SQLKit
+
+/// Pipelines, their stages and the loss reasons. Everyone signed in reads them; admins change them.
+public struct PipelineStore: Sendable {
+    let database: Database
+
+    public struct NewStage: Sendable {
+        public var name: String
+        public var translations: [String: String]
+        public var probability: Int
+        public var forecastCategory: ForecastCategory
+        public var rottingDays: Int?
+        public var requiredFields: [String]
+
+        public init(name: String, translations: [String: String] = [:], probability: Int, forecastCategory: ForecastCategory = .pipeline, rottingDays: Int? = nil, requiredFields: [String] = []) {
+            self.name = name
+            self.translations = translations
+            self.probability = probability
+            self.forecastCategory = forecastCategory
+            self.rottingDays = rottingDays
+            self.requiredFields = requiredFields
+        }
+
+        func validated(prefix: String) throws(ValidationErrors) -> NewStage {
+            var copy = self
+            copy.name = name.trimmingWhitespace()
+            var errors: [ValidationError] = []
+            if copy.name.isEmpty || copy.name.count > 100 { errors.append(ValidationError(field: "\(prefix).name", code: "required", message: "a stage needs a name of at most 100 characters")) }
+            if !(0...100).contains(probability) { errors.append(ValidationError(field: "\(prefix).probability", code: "out_of_range", message: "a probability is from 0 to 100")) }
+            if let days = rottingDays, !(1...3650).contains(days) { errors.append(ValidationError(field: "\(prefix).rotting_days", code: "out_of_range", message: "rotting days are from 1 to 3650")) }
+            for field in requiredFields where !Stage.requirableFields.contains(field) {
+                errors.append(ValidationError(field: "\(prefix).required_fields", code: "invalid_choice", message: "\(field) cannot be required; choose from \(Stage.requirableFields.joined(separator: ", "))"))
+            }
+            guard errors.isEmpty else { throw ValidationErrors(errors) }
+            return copy
+        }
+    }
+
+    public func list() async throws -> [Pipeline] {
+        try await database.read { db in try await Self.fetchAll(db) }
+    }
+
+    public func get(_ id: PipelineID) async throws -> Pipeline {
+        try await database.read { db in try await Self.fetch(db, id) }
+    }
+
+    public func create(_ context: AccessContext, name: String, currency: Currency, stages: [NewStage]) async throws -> Pipeline {
+        guard context.isAdmin else { throw StoreError.forbidden("only admins change pipelines") }
+        let name = name.trimmingWhitespace()
+        var errors: [ValidationError] = []
+        if name.isEmpty || name.count > 100 { errors.append(ValidationError(field: "name", code: "required", message: "a pipeline needs a name of at most 100 characters")) }
+        if stages.isEmpty { errors.append(ValidationError(field: "stages", code: "required", message: "a pipeline needs at least one stage")) }
+        var checked: [NewStage] = []
+        for (index, stage) in stages.enumerated() {
+            do { checked.append(try stage.validated(prefix: "stages[\(index)]")) } catch { errors += error.errors }
+        }
+        guard errors.isEmpty else { throw StoreError.invalid(ValidationErrors(errors)) }
+        let newStages = checked
+        let id = try await database.write { db in
+            if try await db.raw("SELECT 1 AS one FROM pipelines WHERE name = \(bind: name)").first() != nil {
+                throw StoreError.conflict(code: "pipeline_name_taken", message: "a pipeline named \(name) exists")
+            }
+            let row = try await db.raw("""
+                INSERT INTO pipelines (name, currency, is_active, position, created_at)
+                VALUES (\(bind: name), \(bind: currency.code), \(bind: true), (SELECT COUNT(*) FROM pipelines), \(bind: Timestamp.now.rawValue)) RETURNING id
+                """).first()
+            let id = try row!.value("id", as: Int64.self)
+            for (position, stage) in newStages.enumerated() {
+                try await Self.insertStage(db, pipeline: id, stage, position: position)
+            }
+            return id
+        }
+        return try await get(PipelineID(id))
+    }
+
+    public func addStage(_ context: AccessContext, pipeline: PipelineID, _ stage: NewStage) async throws -> Pipeline {
+        guard context.isAdmin else { throw StoreError.forbidden("only admins change pipelines") }
+        let checked: NewStage
+        do { checked = try stage.validated(prefix: "stage") } catch { throw StoreError.invalid(error) }
+        try await database.write { db in
+            let current = try await Self.fetch(db, pipeline)
+            try await Self.insertStage(db, pipeline: pipeline.rawValue, checked, position: current.stages.count)
+        }
+        return try await get(pipeline)
+    }
+
+    /// Changes a stage's settings. History keeps referring to the stage by id, so a rename changes no record.
+    public func updateStage(_ context: AccessContext, _ id: StageID, _ stage: NewStage) async throws -> Pipeline {
+        guard context.isAdmin else { throw StoreError.forbidden("only admins change pipelines") }
+        let checked: NewStage
+        do { checked = try stage.validated(prefix: "stage") } catch { throw StoreError.invalid(error) }
+        let pipeline = try await database.write { db in
+            guard let row = try await db.raw("SELECT pipeline_id FROM stages WHERE id = \(bind: id.rawValue) AND is_active = \(bind: true)").first() else {
+                throw StoreError.notFound(nil)
+            }
+            try await db.raw("""
+                UPDATE stages SET name = \(bind: checked.name), translations = \(bind: try ColumnJSON.encode(checked.translations)),
+                probability = \(bind: checked.probability), forecast_category = \(bind: checked.forecastCategory.rawValue),
+                rotting_days = \(bind: checked.rottingDays), required_fields = \(bind: try ColumnJSON.encode(checked.requiredFields))
+                WHERE id = \(bind: id.rawValue)
+                """).run()
+            return PipelineID(try row.value("pipeline_id", as: Int64.self))
+        }
+        return try await get(pipeline)
+    }
+
+    /// Puts the stages in a new order; the list must name each active stage exactly once.
+    public func reorder(_ context: AccessContext, pipeline: PipelineID, stages order: [StageID]) async throws -> Pipeline {
+        guard context.isAdmin else { throw StoreError.forbidden("only admins change pipelines") }
+        try await database.write { db in
+            let current = try await Self.fetch(db, pipeline)
+            guard Set(order) == Set(current.stages.map(\.id)), order.count == current.stages.count else {
+                throw StoreError.invalid(.init([ValidationError(field: "stage_ids", code: "incomplete_order", message: "list every stage of the pipeline exactly once")]))
+            }
+            for (position, stage) in order.enumerated() {
+                try await db.raw("UPDATE stages SET position = \(bind: position) WHERE id = \(bind: stage.rawValue)").run()
+            }
+        }
+        return try await get(pipeline)
+    }
+
+    public func lossReasons(includeInactive: Bool = false) async throws -> [LossReason] {
+        try await database.read { db in try await Self.fetchReasons(db, includeInactive: includeInactive) }
+    }
+
+    public func createLossReason(_ context: AccessContext, name: String) async throws -> LossReason {
+        guard context.isAdmin else { throw StoreError.forbidden("only admins change loss reasons") }
+        let name = name.trimmingWhitespace()
+        guard !name.isEmpty, name.count <= 100 else {
+            throw StoreError.invalid(.init([ValidationError(field: "name", code: "required", message: "a loss reason needs a name of at most 100 characters")]))
+        }
+        let id = try await database.write { db in
+            if try await db.raw("SELECT 1 AS one FROM loss_reasons WHERE name = \(bind: name)").first() != nil {
+                throw StoreError.conflict(code: "loss_reason_taken", message: "the loss reason \(name) exists")
+            }
+            return try await db.raw("INSERT INTO loss_reasons (name, is_active) VALUES (\(bind: name), \(bind: true)) RETURNING id").first()!.value("id", as: Int64.self)
+        }
+        return LossReason(id: LossReasonID(id), name: name, isActive: true)
+    }
+
+    // MARK: Pieces
+
+    private static func insertStage(_ db: any SQLDatabase, pipeline: Int64, _ stage: NewStage, position: Int) async throws {
+        try await db.raw("""
+            INSERT INTO stages (pipeline_id, name, translations, position, probability, forecast_category, rotting_days, required_fields, is_active)
+            VALUES (\(bind: pipeline), \(bind: stage.name), \(bind: try ColumnJSON.encode(stage.translations)), \(bind: position), \(bind: stage.probability),
+                    \(bind: stage.forecastCategory.rawValue), \(bind: stage.rottingDays), \(bind: try ColumnJSON.encode(stage.requiredFields)), \(bind: true))
+            """).run()
+    }
+
+    static func fetch(_ db: any SQLDatabase, _ id: PipelineID) async throws -> Pipeline {
+        guard let pipeline = try await fetchAll(db, only: id).first else {
+            throw StoreError.invalid(.init([ValidationError(field: "pipeline_id", code: "unknown_pipeline", message: "no pipeline \(id)")]))
+        }
+        return pipeline
+    }
+
+    static func fetchAll(_ db: any SQLDatabase, only: PipelineID? = nil) async throws -> [Pipeline] {
+        let filter: SQLQueryString = only.map { "WHERE id = \(bind: $0.rawValue)" } ?? ""
+        let pipelines = try await db.raw("SELECT * FROM pipelines \(filter) ORDER BY position, id").all()
+        let stageFilter: SQLQueryString = only.map { "AND pipeline_id = \(bind: $0.rawValue)" } ?? ""
+        let stages = try await db.raw("SELECT * FROM stages WHERE is_active = \(bind: true) \(stageFilter) ORDER BY position, id").all().map { row in
+            Stage(
+                id: StageID(try row.value("id", as: Int64.self)), pipelineID: PipelineID(try row.value("pipeline_id", as: Int64.self)),
+                name: try row.value("name"), translations: try row.json("translations"), position: try row.value("position"),
+                probability: try row.value("probability"),
+                forecastCategory: ForecastCategory(rawValue: try row.value("forecast_category")) ?? .pipeline,
+                rottingDays: try row.value("rotting_days"), requiredFields: try row.json("required_fields")
+            )
+        }
+        return try pipelines.map { row in
+            let id = PipelineID(try row.value("id", as: Int64.self))
+            return Pipeline(
+                id: id, name: try row.value("name"), currency: try Currency(code: try row.value("currency")),
+                isActive: try row.value("is_active"), stages: stages.filter { $0.pipelineID == id }
+            )
+        }
+    }
+
+    static func fetchReasons(_ db: any SQLDatabase, includeInactive: Bool) async throws -> [LossReason] {
+        let filter: SQLQueryString = includeInactive ? "" : "WHERE is_active = \(bind: true)"
+        return try await db.raw("SELECT * FROM loss_reasons \(filter) ORDER BY name").all().map { row in
+            LossReason(id: LossReasonID(try row.value("id", as: Int64.self)), name: try row.value("name"), isActive: try row.value("is_active"))
+        }
+    }
+}

@@ -1,0 +1,42 @@
+public import CRMCore
+import Foundation
+import SQLKit
+
+/// The append-only log of every deal movement: the single source of every funnel figure.
+/// Rows are only ever inserted here; the database refuses updates and deletes (see `AppendOnly`).
+enum StageLog {
+    static func append(_ db: any SQLDatabase, _ context: AccessContext, deal: DealID, fields: DealFields, kind: TransitionKind, from: StageID?, comment: String = "") async throws {
+        let probability = try await db.raw("SELECT probability FROM stages WHERE id = \(bind: fields.stageID.rawValue)").first()?.value("probability", as: Int.self) ?? 0
+        // Won and lost pin the probability to the outcome, so weighted figures at any past moment are right.
+        let effective = fields.status == .won ? 100 : (fields.status == .lost ? 0 : probability)
+        try await db.raw("""
+            INSERT INTO stage_transitions (deal_id, pipeline_id, kind, from_stage_id, to_stage_id, status, at, actor_id, amount_minor, currency,
+                                           probability, expected_close, loss_reason_id, comment)
+            VALUES (\(bind: deal.rawValue), \(bind: fields.pipelineID.rawValue), \(bind: kind.rawValue), \(bind: from?.rawValue), \(bind: fields.stageID.rawValue),
+                    \(bind: fields.status.rawValue), \(bind: Timestamp.now.rawValue), \(bind: context.userID?.rawValue), \(bind: fields.amount.minorUnits),
+                    \(bind: fields.amount.currency.code), \(bind: effective), \(bind: fields.expectedCloseDate?.description),
+                    \(bind: fields.lossReasonID?.rawValue), \(bind: comment))
+            """).run()
+    }
+
+    static func entries(_ db: any SQLDatabase, deal: DealID) async throws -> [StageTransition] {
+        try await db.raw("SELECT * FROM stage_transitions WHERE deal_id = \(bind: deal.rawValue) ORDER BY id").all().map(decode)
+    }
+
+    static func decode(_ row: any SQLRow) throws -> StageTransition {
+        StageTransition(
+            id: try row.value("id"), dealID: DealID(try row.value("deal_id", as: Int64.self)),
+            pipelineID: PipelineID(try row.value("pipeline_id", as: Int64.self)),
+            kind: TransitionKind(rawValue: try row.value("kind")) ?? .moved,
+            fromStageID: try row.value("from_stage_id", as: Int64?.self).map { StageID($0) },
+            toStageID: StageID(try row.value("to_stage_id", as: Int64.self)),
+            status: DealStatus(rawValue: try row.value("status")) ?? .open,
+            at: Timestamp(rawValue: try row.value("at")), actorID: try row.value("actor_id", as: Int64?.self).map { UserID($0) },
+            amount: Money(minorUnits: try row.value("amount_minor"), currency: try Currency(code: try row.value("currency"))),
+            probability: try row.value("probability"),
+            expectedCloseDate: try row.value("expected_close", as: String?.self).map { try CalendarDate(parsing: $0) },
+            lossReasonID: try row.value("loss_reason_id", as: Int64?.self).map { LossReasonID($0) },
+            comment: try row.value("comment")
+        )
+    }
+}
