@@ -21,15 +21,27 @@ struct AccessMatrixTests {
         "POST /api/v1/{collection}/{id}/restore": (.post, nil, [:]),
         "GET /api/v1/{collection}/{id}/history": (.get, nil, [:]),
     ]
+    /// Deal operations, exercised like the record endpoints.
+    static let dealOperations: [String: (method: HTTPRequest.Method, body: String?)] = [
+        "POST /api/v1/deals/{id}/move": (.post, #"{"stage_id": STAGE}"#),
+        "POST /api/v1/deals/{id}/win": (.post, nil),
+        "POST /api/v1/deals/{id}/lose": (.post, #"{"loss_reason_id": REASON}"#),
+        "POST /api/v1/deals/{id}/reopen": (.post, "{}"),
+        "GET /api/v1/deals/{id}/transitions": (.get, nil),
+    ]
     /// Endpoints that return sets of records; the matrix checks what they contain.
     static let setEndpoints = ["GET /api/v1/{collection}", "GET /api/v1/{collection}/export", "POST /api/v1/{collection}"]
+    static let boardEndpoints = ["GET /api/v1/pipelines/{id}/board", "GET /api/v1/pipelines/{id}/stages/{stage}/cards"]
     /// Endpoints that do not return CRM records (identity and meta); their own rules are tested in `APITests`.
     static let otherEndpoints: Set<String> = [
         "GET /api/v1/me", "GET /api/v1/users", "POST /api/v1/users", "GET /api/v1/users/{id}", "PATCH /api/v1/users/{id}",
         "GET /api/v1/teams", "POST /api/v1/teams", "GET /api/v1/teams/{id}", "PATCH /api/v1/teams/{id}",
         "GET /api/v1/tokens", "POST /api/v1/tokens", "DELETE /api/v1/tokens/{id}", "GET /api/v1/openapi.json",
+        // Funnel configuration: readable by all, changed by admins (FunnelAPITests).
+        "GET /api/v1/pipelines", "POST /api/v1/pipelines", "GET /api/v1/pipelines/{id}", "POST /api/v1/pipelines/{id}/stages",
+        "PUT /api/v1/pipelines/{id}/stage-order", "PATCH /api/v1/stages/{id}", "GET /api/v1/loss-reasons", "POST /api/v1/loss-reasons",
     ]
-    static let collections = ["companies", "contacts"]
+    static let collections = ["companies", "contacts", "deals"]
 
     @Test("every API endpoint is in the matrix")
     func everyRecordEndpointIsCovered() async throws {
@@ -37,7 +49,7 @@ struct AccessMatrixTests {
             let router = buildRouter(try await Dependencies(store: store, logger: TestDatabase.logger))
             let routed = Set(router.routes.map { "\($0.method) \(OpenAPIContractTests.normalize($0.path.description))" }.filter { $0.contains("/api/") })
             #expect(routed.count >= 25, "the router's routes could not be read: \(routed.sorted())")
-            var covered = Self.otherEndpoints
+            var covered = Self.otherEndpoints.union(Self.dealOperations.keys).union(Self.boardEndpoints)
             for collection in Self.collections {
                 for pattern in Array(Self.recordEndpoints.keys) + Self.setEndpoints {
                     covered.insert(pattern.replacingOccurrences(of: "{collection}", with: collection))
@@ -56,7 +68,10 @@ struct AccessMatrixTests {
             let southCompany = try #require(try await app.api(.post, "/api/v1/companies", token: sergei, body: #"{"name": "Southern Secret Ltd", "phones": [{"number": "+48 600 700 800"}]}"#).json["id"] as? Int)
             let southContact = try #require(try await app.api(.post, "/api/v1/contacts", token: sergei, body: #"{"last_name": "Secretov", "company_id": \#(southCompany)}"#).json["id"] as? Int)
             try await app.api(.post, "/api/v1/companies", token: rafal, body: #"{"name": "Northern Light"}"#)
-            let ids = ["companies": southCompany, "contacts": southContact]
+            let (pipeline, reasons) = try await world.salesPipeline()
+            let southDeal = try #require(try await app.api(.post, "/api/v1/deals", token: sergei, body: #"{"title": "Secret deal", "pipeline_id": \#(pipeline.id), "stage_id": \#(pipeline.stages[0].id), "amount": "100"}"#).json["id"] as? Int)
+            try await world.deal("Northern deal", by: world.rafal, in: pipeline)
+            let ids = ["companies": southCompany, "contacts": southContact, "deals": southDeal]
 
             for collection in Self.collections {
                 let id = ids[collection]!
@@ -75,12 +90,27 @@ struct AccessMatrixTests {
                 let export = try await app.api(.get, "/api/v1/\(collection)/export", token: rafal).text
                 #expect(!export.contains("Secret"), "export of \(collection) leaked")
             }
+            for (pattern, call) in Self.dealOperations {
+                let path = pattern.split(separator: " ")[1].replacingOccurrences(of: "{id}", with: String(southDeal))
+                let body = call.body?.replacingOccurrences(of: "STAGE", with: "\(pipeline.stages[1].id)").replacingOccurrences(of: "REASON", with: "\(reasons[0].id)")
+                let response = try await app.api(call.method, path, token: rafal, body: body)
+                #expect(response.status == .notFound, "\(pattern) answered \(response.status)")
+            }
+            let board = try await app.api(.get, "/api/v1/pipelines/\(pipeline.id)/board?cards=100", token: rafal)
+            #expect(board.status == .ok)
+            #expect(!board.text.contains("Secret deal") && board.text.contains("Northern deal"))
+            let counts = (board.json["columns"] as? [[String: Any]] ?? []).compactMap { $0["count"] as? Int }
+            #expect(counts.reduce(0, +) == 1)
+            let cards = try await app.api(.get, "/api/v1/pipelines/\(pipeline.id)/stages/\(pipeline.stages[0].id)/cards?after=999999", token: rafal)
+            #expect(cards.status == .ok && !cards.text.contains("Secret deal"))
             // Linking to a record one cannot see is refused too.
             let link = try await app.api(.post, "/api/v1/contacts", token: rafal, body: #"{"last_name": "Spy", "company_id": \#(southCompany)}"#)
             #expect(link.status == .unprocessableContent)
             // And the records are intact.
             let stored = try await app.store.companies.get(World.system, Int64(southCompany))
             #expect(stored.meta.version == 1 && stored.meta.deletedAt == nil && stored.fields.tags.isEmpty)
+            let deal = try await app.store.deals.get(World.system, Int64(southDeal))
+            #expect(deal.meta.version == 1 && deal.fields.status == .open && deal.fields.stageID == pipeline.stages[0].id)
         }
     }
 

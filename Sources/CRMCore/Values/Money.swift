@@ -42,6 +42,21 @@ public struct Money: Hashable, Codable, Sendable {
         return sign + String(whole) + "." + String(repeating: "0", count: currency.minorDigits - fraction.count) + fraction
     }
 
+    /// The same amount in a currency with another number of minor digits; refuses to drop a fraction.
+    public func rescaled(to target: Currency) throws(ValidationError) -> Money {
+        let difference = target.minorDigits - currency.minorDigits
+        var units = minorUnits
+        for _ in 0..<abs(difference) {
+            if difference > 0 { units *= 10 } else {
+                guard units % 10 == 0 else {
+                    throw ValidationError(field: "amount", code: "invalid_amount", message: "\(target.code) has \(target.minorDigits) decimal places")
+                }
+                units /= 10
+            }
+        }
+        return Money(minorUnits: units, currency: target)
+    }
+
     public static func + (lhs: Money, rhs: Money) throws(ValidationError) -> Money {
         guard lhs.currency == rhs.currency else {
             throw ValidationError(code: "currency_mismatch", message: "cannot add \(rhs.currency.code) to \(lhs.currency.code)")

@@ -62,6 +62,10 @@ extension DealFields: StoredFields {
                 throw StoreError.invalid(.init([ValidationError(field: "stage_id", code: "unknown_stage", message: "stage \(new.stageID) is not a stage of \(pipeline.name)")]))
             }
             var fresh = new
+            // "XXX" is ISO 4217's "no currency": the client gave an amount without one, so the pipeline's applies.
+            if new.amount.currency.code == "XXX" {
+                do { fresh.amount = try new.amount.rescaled(to: pipeline.currency) } catch { throw StoreError.invalid(.init([error])) }
+            }
             fresh.status = .open
             fresh.closedAt = nil
             fresh.lossReasonID = nil

@@ -8,15 +8,26 @@ import Logging
 protocol APIResource: StoredFields {
     /// The plural noun of the collection: `/api/v1/companies`.
     static var collection: String { get }
-    /// Fields a client may send besides `owner_id` and `team_id`.
+    /// Fields a client may send on create besides `owner_id` and `team_id`.
     static var inputFields: Set<String> { get }
+    /// Fields a client may change later; by default the same.
+    static var updateFields: Set<String> { get }
+    /// List parameters this collection understands beyond the common ones.
+    static var listParameters: Set<String> { get }
     /// The value a create starts from before the request's fields apply.
     static var blank: Self { get }
     /// Applies the fields present in `input`; a missing field keeps its value, `null` clears it.
     mutating func apply(_ input: inout JSONInput, defaultCountryCode: String)
+    /// Records errors for fields a create must have sent that `blank` cannot default.
+    static func checkCreate(_ fields: Self, _ input: inout JSONInput)
     var json: [String: JSONValue] { get }
     static var csvColumns: [String] { get }
     var csvValues: [String] { get }
+}
+
+extension APIResource {
+    static var updateFields: Set<String> { inputFields }
+    static func checkCreate(_ fields: Self, _ input: inout JSONInput) {}
 }
 
 extension Record where Fields: APIResource {

@@ -6,6 +6,7 @@ import Logging
 extension CompanyFields: APIResource {
     static let collection = "companies"
     static let inputFields: Set<String> = ["name", "legal_name", "tax_id", "industry", "size", "website", "priority", "addresses", "phones", "emails", "tags"]
+    static let listParameters: Set<String> = ["priority"]
     static var blank: CompanyFields { CompanyFields(name: "") }
 
     mutating func apply(_ input: inout JSONInput, defaultCountryCode: String) {

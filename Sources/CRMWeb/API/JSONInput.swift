@@ -36,6 +36,11 @@ struct JSONInput {
         self.object = object
     }
 
+    private init(object: [String: JSONValue]) { self.object = object }
+
+    /// No body at all, for operations whose body is optional.
+    static let empty = JSONInput(object: [:])
+
     func has(_ key: String) -> Bool { object[key] != nil }
 
     /// Throws every collected error at once.

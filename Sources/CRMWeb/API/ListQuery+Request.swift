@@ -5,13 +5,14 @@ import Hummingbird
 import Logging
 
 extension ListQuery {
-    static let parameterNames: Set<String> = ["q", "tag", "owner_id", "team_id", "priority", "company_id", "deleted", "sort", "limit", "cursor", "include_total"]
+    static let commonParameters: Set<String> = ["q", "tag", "owner_id", "team_id", "deleted", "sort", "limit", "cursor", "include_total"]
 
     /// Reads list parameters from a URL, refusing unknown names and bad values with errors that name them.
-    init(parameters: [String: String]) throws {
+    /// - Parameter extra: the parameters of this collection beyond the common ones (`priority`, `pipeline_id` …).
+    init(parameters: [String: String], extra: Set<String>) throws {
         self.init()
         var errors: [ValidationError] = []
-        for name in parameters.keys.sorted() where !Self.parameterNames.contains(name) {
+        for name in parameters.keys.sorted() where !Self.commonParameters.contains(name) && !extra.contains(name) {
             errors.append(ValidationError(field: name, code: "unknown_parameter", message: "is not a list parameter"))
         }
         func id(_ name: String) -> Int64? {
@@ -27,6 +28,13 @@ extension ListQuery {
         ownerID = id("owner_id").map { UserID($0) }
         teamID = id("team_id").map { TeamID($0) }
         companyID = id("company_id").map { CompanyID($0) }
+        pipelineID = id("pipeline_id").map { PipelineID($0) }
+        stageID = id("stage_id").map { StageID($0) }
+        if let text = parameters["status"], !text.isEmpty {
+            if let value = DealStatus(rawValue: text) { status = value } else {
+                errors.append(ValidationError(field: "status", code: "invalid_choice", message: "must be open, won or lost"))
+            }
+        }
         if let text = parameters["priority"], !text.isEmpty {
             if let value = Priority(rawValue: text.uppercased()) { priority = value } else {
                 errors.append(ValidationError(field: "priority", code: "invalid_choice", message: "must be A, B or C"))

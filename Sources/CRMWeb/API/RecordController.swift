@@ -25,7 +25,7 @@ struct RecordController<Fields: APIResource> {
     @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let parameters = request.queryDictionary
-        let query = try ListQuery(parameters: parameters)
+        let query = try ListQuery(parameters: parameters, extra: Fields.listParameters)
         let page = try await records.list(identity.access, query)
         var body: [String: JSONValue] = [
             "items": .array(page.items.map(\.json)),
@@ -49,6 +49,7 @@ struct RecordController<Fields: APIResource> {
         var input = try JSONInput(body, request: request, allowed: Fields.inputFields.union(["owner_id", "team_id"]))
         var fields = Fields.blank
         fields.apply(&input, defaultCountryCode: settings.defaultCountryCode)
+        Fields.checkCreate(fields, &input)
         let assignment = Self.assignment(&input)
         try input.finish()
         var idempotency: IdempotencyKey?
@@ -68,7 +69,7 @@ struct RecordController<Fields: APIResource> {
         let id = try context.pathID()
         let expected = try Self.expectedVersion(request, required: true)!
         let body = try await JSONInput.body(request, context: context)
-        var input = try JSONInput(body, request: request, allowed: Fields.inputFields.union(["owner_id", "team_id"]))
+        var input = try JSONInput(body, request: request, allowed: Fields.updateFields.union(["owner_id", "team_id"]))
         let current = try await records.get(identity.access, id)
         guard current.meta.version == expected else { throw StoreError.versionMismatch(current: current.meta.version) }
         var fields = current.fields
@@ -104,7 +105,7 @@ struct RecordController<Fields: APIResource> {
         var parameters = request.queryDictionary
         parameters["limit"] = nil
         parameters["cursor"] = nil
-        var query = try ListQuery(parameters: parameters)
+        var query = try ListQuery(parameters: parameters, extra: Fields.listParameters)
         query.limit = ListQuery.maxLimit
         var csv = "\u{FEFF}" + CSV.line(["id"] + Fields.csvColumns + ["owner_id", "team_id", "created_at", "updated_at"])
         repeat {

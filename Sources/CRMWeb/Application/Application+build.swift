@@ -25,6 +25,8 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     let api = router.group("api/v1").add(middleware: APIAccessMiddleware())
     RecordController(records: store.companies, settings: settings).addRoutes(to: api)
     RecordController(records: store.contacts, settings: settings).addRoutes(to: api)
+    RecordController(records: store.deals, settings: settings).addRoutes(to: api)
+    FunnelController(store: store).addRoutes(to: api)
     IdentityController(store: store).addRoutes(to: api)
 
     let web = router.group().add(middleware: PageAccessMiddleware())

@@ -31,7 +31,7 @@ struct RecordPages<Fields: PageResource> {
         let identity = try context.requireIdentity()
         var parameters = request.queryDictionary
         parameters = parameters.filter { !$0.value.isEmpty }
-        let query = try ListQuery(parameters: parameters)
+        let query = try ListQuery(parameters: parameters, extra: Fields.listParameters)
         async let page = records.list(identity.access, query)
         async let total = records.count(identity.access, query)
         let owners = try await ownerNames()
