@@ -41,6 +41,7 @@ public struct DemoCompany: Sendable {
               try await user("emily.clarke@clientele.test", "Emily Clarke", .serviceAgent, "en", "Europe/London")],
              "HU", "36", DemoNames.hungarianCompanies + DemoNames.englishCompanies),
         ]
+        var accounts: [(company: CompanyID, owner: UserID, team: TeamID)] = []
         for team in teams {
             let created = try await store.teams.create(system, name: team.name, managerID: team.manager.id, sharesRecords: true)
             _ = try await store.teams.setMembers(system, created.id, team.reps.map(\.id))
@@ -57,6 +58,7 @@ public struct DemoCompany: Sendable {
                 fields.addresses = [PostalAddress(city: DemoNames.city(country, random.next(4)), country: country)]
                 fields.tags = random.next(3) == 0 ? ["renewal-2027"] : []
                 let company = try await store.companies.create(system, fields, assignment: .init(owner: owner.id, team: .some(created.id))).record
+                accounts.append((company.id, owner.id, created.id))
                 for _ in 0..<(1 + random.next(3)) {
                     let person = DemoNames.person(country, &random)
                     var contact = ContactFields(firstName: person.first, middleName: person.middle, lastName: person.last,
@@ -68,6 +70,74 @@ public struct DemoCompany: Sendable {
                 }
             }
         }
+        try await loadFunnel(system, accounts: accounts, random: &random)
+    }
+
+    /// Two pipelines and about 2,000 deals over the last twelve months, each with a plausible history:
+    /// mostly forward moves, some skips and back moves, losses with reasons, wins, and stale open deals.
+    private func loadFunnel(_ system: AccessContext, accounts: [(company: CompanyID, owner: UserID, team: TeamID)], random: inout SeededRandom) async throws {
+        let pln = try Currency(code: "PLN")
+        let sales = try await store.pipelines.create(system, name: "New business", currency: pln, stages: [
+            .init(name: "First contact", translations: ["pl": "Pierwszy kontakt", "ru": "Первый контакт", "hu": "Első kapcsolat", "bg": "Първи контакт"], probability: 10, rottingDays: 14),
+            .init(name: "Presentation", translations: ["pl": "Prezentacja", "ru": "Презентация", "hu": "Bemutató", "bg": "Презентация"], probability: 20, rottingDays: 14),
+            .init(name: "Needs analysis", translations: ["pl": "Analiza potrzeb", "ru": "Анализ потребностей", "hu": "Igényfelmérés", "bg": "Анализ на нуждите"], probability: 35, rottingDays: 21),
+            .init(name: "Proposal", translations: ["pl": "Oferta", "ru": "Коммерческое предложение", "hu": "Ajánlat", "bg": "Оферта"], probability: 55, forecastCategory: .bestCase, rottingDays: 21, requiredFields: ["amount"]),
+            .init(name: "Negotiation", translations: ["pl": "Negocjacje", "ru": "Переговоры", "hu": "Tárgyalás", "bg": "Преговори"], probability: 75, forecastCategory: .commit, rottingDays: 14),
+            .init(name: "Project start", translations: ["pl": "Start projektu", "ru": "Старт проекта", "hu": "Projektindítás", "bg": "Старт на проекта"], probability: 90, forecastCategory: .commit, rottingDays: 7),
+        ])
+        let renewals = try await store.pipelines.create(system, name: "Renewals", currency: pln, stages: [
+            .init(name: "Due in 90 days", translations: ["pl": "Odnowienie za 90 dni", "ru": "Продление через 90 дней"], probability: 60, rottingDays: 30),
+            .init(name: "Offer sent", translations: ["pl": "Oferta wysłana", "ru": "Предложение отправлено"], probability: 75, forecastCategory: .bestCase, rottingDays: 14),
+            .init(name: "Signed off", translations: ["pl": "Zatwierdzone", "ru": "Согласовано"], probability: 95, forecastCategory: .commit, rottingDays: 7),
+        ])
+        var reasons: [LossReasonID] = []
+        for name in ["Price too high", "Chose a competitor", "No budget", "No decision", "Timing", "Product gap"] {
+            reasons.append(try await store.pipelines.createLossReason(system, name: name).id)
+        }
+        let sources = ["website", "referral", "cold call", "trade fair", "partner", "e-mail campaign"]
+        let products = ["Licences", "Implementation", "Support plan", "Training", "Hardware", "Integration"]
+        let now = Timestamp.now
+        let day: Int64 = 86_400
+        var batch: [ImportedDeal] = []
+        for index in 0..<2_000 {
+            let account = accounts[random.next(accounts.count)]
+            let pipeline = index % 5 == 4 ? renewals : sales
+            let created = now.adding(seconds: -Int64(random.next(365)) * day - Int64(random.next(86_400)))
+            let amount = Money(minorUnits: Int64(1_000 + random.next(199_000)) * 100, currency: pln)
+            var fields = DealFields(
+                title: "\(products[random.next(products.count)]) \(2026 - random.next(2))", companyID: account.company, pipelineID: pipeline.id,
+                stageID: pipeline.stages[0].id, amount: amount, source: sources[random.next(sources.count)]
+            )
+            fields.expectedCloseDate = try? CalendarDate(parsing: String(created.adding(seconds: Int64(30 + random.next(120)) * day).iso8601.prefix(10)))
+            var events: [(at: Timestamp, move: FunnelMove)] = []
+            var position = 0
+            var at = created
+            while true {
+                at = at.adding(seconds: Int64(1 + random.next(20)) * day + Int64(random.next(36_000)))
+                guard at < now else { break }
+                let roll = random.next(100)
+                if roll < 12 {
+                    events.append((at, .lose(reason: reasons[random.next(reasons.count)], comment: "")))
+                    break
+                } else if position == pipeline.stages.count - 1 {
+                    events.append((at, roll < 80 ? .win : .lose(reason: reasons[random.next(reasons.count)], comment: "")))
+                    break
+                } else if roll < 17, position > 0 {
+                    position -= 1
+                } else if roll < 27, position + 2 < pipeline.stages.count {
+                    position += 2
+                } else {
+                    position += 1
+                }
+                events.append((at, .move(to: pipeline.stages[position].id)))
+            }
+            batch.append(ImportedDeal(fields: fields, owner: account.owner, team: account.team, createdAt: created, events: events))
+            if batch.count == 250 {
+                _ = try await store.funnel.importDeals(system, batch)
+                batch.removeAll()
+            }
+        }
+        if !batch.isEmpty { _ = try await store.funnel.importDeals(system, batch) }
     }
 }
 

@@ -5,7 +5,7 @@ import SQLKit
 /// The append-only log of every deal movement: the single source of every funnel figure.
 /// Rows are only ever inserted here; the database refuses updates and deletes (see `AppendOnly`).
 enum StageLog {
-    static func append(_ db: any SQLDatabase, _ context: AccessContext, deal: DealID, fields: DealFields, kind: TransitionKind, from: StageID?, comment: String = "") async throws {
+    static func append(_ db: any SQLDatabase, _ context: AccessContext, deal: DealID, fields: DealFields, kind: TransitionKind, from: StageID?, comment: String = "", at: Timestamp = .now) async throws {
         let probability = try await db.raw("SELECT probability FROM stages WHERE id = \(bind: fields.stageID.rawValue)").first()?.value("probability", as: Int.self) ?? 0
         // Won and lost pin the probability to the outcome, so weighted figures at any past moment are right.
         let effective = fields.status == .won ? 100 : (fields.status == .lost ? 0 : probability)
@@ -13,7 +13,7 @@ enum StageLog {
             INSERT INTO stage_transitions (deal_id, pipeline_id, kind, from_stage_id, to_stage_id, status, at, actor_id, amount_minor, currency,
                                            probability, expected_close, loss_reason_id, comment)
             VALUES (\(bind: deal.rawValue), \(bind: fields.pipelineID.rawValue), \(bind: kind.rawValue), \(bind: from?.rawValue), \(bind: fields.stageID.rawValue),
-                    \(bind: fields.status.rawValue), \(bind: Timestamp.now.rawValue), \(bind: context.userID?.rawValue), \(bind: fields.amount.minorUnits),
+                    \(bind: fields.status.rawValue), \(bind: at.rawValue), \(bind: context.userID?.rawValue), \(bind: fields.amount.minorUnits),
                     \(bind: fields.amount.currency.code), \(bind: effective), \(bind: fields.expectedCloseDate?.description),
                     \(bind: fields.lossReasonID?.rawValue), \(bind: comment))
             """).run()

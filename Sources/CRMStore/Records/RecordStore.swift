@@ -54,6 +54,15 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         try await database.read { db in try await Self.fetch(db, context, id, includeDeleted: includeDeleted, lock: false) }
     }
 
+    /// The visible records among `ids`, in one query (for names on boards and lists).
+    public func many(_ context: AccessContext, _ ids: [Int64]) async throws -> [Int64: Item] {
+        let unique = Array(Set(ids)).sorted()
+        guard !unique.isEmpty else { return [:] }
+        let sql: SQLQueryString = "SELECT * FROM \(ident: table) WHERE id IN (\(binds: unique)) AND \(AccessPredicate.sql(context.visibility))"
+        let rows = try await database.read { db in try await db.raw(sql).all() }
+        return Dictionary(uniqueKeysWithValues: try rows.map(Self.decode).map { ($0.meta.id, $0) })
+    }
+
     /// The record's audit trail, newest first; only for records the context may see.
     public func history(_ context: AccessContext, _ id: Int64) async throws -> [AuditEntry] {
         try await database.read { db in
@@ -85,14 +94,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
             try await Self.checkReferences(db, context, fields)
             let fields = try await Fields.willWrite(db, context, old: nil, new: fields)
             let (owner, team) = try await Self.resolveAssignment(db, context, assignment, current: nil)
-            let now = Timestamp.now.rawValue
-            let columns = Self.metaColumns.dropFirst(2).dropLast() + ["created_by", "sort_key", "search_text"] + Fields.columns
-            let values: [any Encodable & Sendable] = [owner.rawValue, team?.rawValue, now, now, context.userID?.rawValue, fields.sortKey, fields.searchText] + (try fields.columnValues())
-            let row = try await db.raw("""
-                INSERT INTO \(ident: table) (\(idents: Array(columns), joinedBy: ", ")) VALUES (\(binds: values)) RETURNING id
-                """).first()
-            guard let id = try row?.value("id", as: Int64.self) else { throw StoreError.configuration("insert returned no id") }
-            try await Self.writeIndexes(db, id, fields)
+            let id = try await Self.insertRow(db, fields, owner: owner, team: team, createdBy: context.userID, at: .now)
             try await Fields.didWrite(db, context, id: id, old: nil, new: fields)
             try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: .create, changes: FieldChange.diff(old: [:], new: fields.auditValues))
             if let idempotency {
@@ -160,6 +162,18 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     }
 
     // MARK: Pieces
+
+    /// Inserts the row of a new record; `at` is its creation time (now, or an imported record's own).
+    static func insertRow(_ db: any SQLDatabase, _ fields: Fields, owner: UserID, team: TeamID?, createdBy: UserID?, at: Timestamp) async throws -> Int64 {
+        let columns = metaColumns.dropFirst(2).dropLast() + ["created_by", "sort_key", "search_text"] + Fields.columns
+        let values: [any Encodable & Sendable] = [owner.rawValue, team?.rawValue, at.rawValue, at.rawValue, createdBy?.rawValue, fields.sortKey, fields.searchText] + (try fields.columnValues())
+        let row = try await db.raw("""
+            INSERT INTO \(ident: Fields.table) (\(idents: Array(columns), joinedBy: ", ")) VALUES (\(binds: values)) RETURNING id
+            """).first()
+        guard let id = try row?.value("id", as: Int64.self) else { throw StoreError.configuration("insert returned no id") }
+        try await writeIndexes(db, id, fields)
+        return id
+    }
 
     private func validate(_ fields: Fields) throws -> Fields {
         do { return try fields.validated() } catch { throw StoreError.invalid(error) }
@@ -230,7 +244,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         }
     }
 
-    private static func writeIndexes(_ db: any SQLDatabase, _ id: Int64, _ fields: Fields) async throws {
+    static func writeIndexes(_ db: any SQLDatabase, _ id: Int64, _ fields: Fields) async throws {
         let type = Fields.recordType.rawValue
         try await db.raw("DELETE FROM contact_points WHERE record_type = \(bind: type) AND record_id = \(bind: id)").run()
         try await db.raw("DELETE FROM record_tags WHERE record_type = \(bind: type) AND record_id = \(bind: id)").run()

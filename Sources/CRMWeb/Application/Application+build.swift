@@ -36,11 +36,21 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
         let contacts = try await store.contacts.list(identity.access, ListQuery(companyID: company.id, limit: ListQuery.maxLimit))
         return ["contacts": contacts.items.map { ["id": $0.meta.id, "name": $0.fields.displayName, "job_title": $0.fields.jobTitle] as [String: any Sendable] }]
     }.addRoutes(to: web)
-    RecordPages(store: store, records: store.contacts, pages: pages, settings: settings) { identity, contact in
+    RecordPages(store: store, records: store.contacts, pages: pages, settings: settings, related: { identity, contact in
         guard let companyID = contact.fields.companyID,
               let company = try? await store.companies.get(identity.access, companyID.rawValue, includeDeleted: true) else { return [:] }
         return ["company": ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]]
-    }.addRoutes(to: web)
+    }, formExtras: { identity, contact in
+        ["companies": try await FormChoices.companies(store, identity, chosen: contact.companyID)]
+    }).addRoutes(to: web)
+    let funnelPages = FunnelPages(store: store, pages: pages)
+    RecordPages(store: store, records: store.deals, pages: pages, settings: settings, related: funnelPages.dealDetails, formExtras: { identity, deal in
+        [
+            "companies": try await FormChoices.companies(store, identity, chosen: deal.companyID),
+            "stage_choices": try await FormChoices.stages(store, chosen: deal.stageID),
+        ]
+    }).addRoutes(to: web)
+    funnelPages.addRoutes(to: web)
     AdminPages(store: store, pages: pages).addRoutes(to: web)
     return router
 }

@@ -13,6 +13,8 @@ struct RecordPages<Fields: PageResource> {
     let settings: Dependencies.Settings
     /// Extra data for the show page (a company's contacts, a contact's company).
     let related: @Sendable (Identity, Record<Fields>) async throws -> [String: any Sendable]
+    /// Extra data for the form (choices of companies, pipelines).
+    var formExtras: @Sendable (Identity, Fields) async throws -> [String: any Sendable] = { _, _ in [:] }
 
     private var base: String { "/" + Fields.collection }
 
@@ -182,11 +184,7 @@ struct RecordPages<Fields: PageResource> {
         data["has_errors"] = !errors.isEmpty
         data["owners"] = users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == owner] }
         data["teams"] = teams.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == team] }
-        if Fields.self == ContactFields.self {
-            let companies = try await store.companies.list(identity.access, ListQuery(limit: ListQuery.maxLimit)).items
-            let chosen = (fields as? ContactFields)?.companyID
-            data["companies"] = companies.map { ["id": $0.meta.id, "name": $0.fields.name, "selected": $0.id == chosen] }
-        }
+        for (key, value) in try await formExtras(identity, fields) { data[key] = value }
         let title = meta == nil ? t["\(Fields.pageKey)_new"] : fields.title
         return pages.render("\(Fields.pageKey)_form", data, identity: identity, request: request, status: status, title: title)
     }

@@ -28,3 +28,99 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// The kanban board: drag a card to another stage, or onto Won / Lost. Every move is an API call the server
+// checks; the page then reloads so counts and sums come from the database, never from the browser's arithmetic.
+// Keyboard users and browsers without JavaScript use each card's "Move…" forms instead.
+document.addEventListener("DOMContentLoaded", () => {
+  const board = document.querySelector("[data-testid=board]");
+  for (const select of document.querySelectorAll("select[data-navigate]")) {
+    select.addEventListener("change", () => { window.location.href = select.value; });
+  }
+  if (!board) return;
+  const csrf = document.querySelector("meta[name=csrf-token]")?.content ?? "";
+  const dialog = document.getElementById("lose-dialog");
+  const loseForm = document.getElementById("lose-form");
+
+  async function post(path, body) {
+    const response = await fetch(path, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: body ? JSON.stringify(body) : "",
+    });
+    if (!response.ok) {
+      const problem = await response.json().catch(() => ({}));
+      window.alert(problem.detail || ("Error " + response.status));
+      return false;
+    }
+    return true;
+  }
+
+  function askLoss(dealID) {
+    loseForm.action = "/deals/" + dealID + "/lose";
+    if (typeof dialog.showModal === "function") dialog.showModal(); else loseForm.submit();
+  }
+
+  dialog?.querySelector("[data-close]")?.addEventListener("click", () => dialog.close());
+  for (const button of board.querySelectorAll("[data-lose]")) {
+    button.addEventListener("click", () => askLoss(button.dataset.lose));
+  }
+
+  let dragged = null;
+  board.addEventListener("dragstart", (event) => {
+    const card = event.target.closest(".deal-card");
+    if (!card) return;
+    dragged = card;
+    card.classList.add("dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.dataset.deal);
+  });
+  board.addEventListener("dragend", () => { dragged?.classList.remove("dragging"); dragged = null; });
+  for (const target of board.querySelectorAll(".column[data-stage], .drop")) {
+    target.addEventListener("dragover", (event) => { event.preventDefault(); target.classList.add("drag-over"); });
+    target.addEventListener("dragleave", () => target.classList.remove("drag-over"));
+    target.addEventListener("drop", async (event) => {
+      event.preventDefault();
+      target.classList.remove("drag-over");
+      const dealID = event.dataTransfer.getData("text/plain");
+      if (!dealID) return;
+      if (target.dataset.outcome === "lost") { askLoss(dealID); return; }
+      const ok = target.dataset.outcome === "won"
+        ? await post("/api/v1/deals/" + dealID + "/win")
+        : await post("/api/v1/deals/" + dealID + "/move", { stage_id: Number(target.dataset.stage) });
+      if (ok) window.location.reload();
+    });
+  }
+
+  // "Load more" appends the next cards of a stage as links (the full card needs the server's page).
+  for (const button of board.querySelectorAll("[data-more]")) {
+    button.addEventListener("click", async () => {
+      const url = button.dataset.more + "&" + new URLSearchParams(window.location.search).toString();
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (!response.ok) return;
+      const page = await response.json();
+      const list = button.parentElement.querySelector(".cards");
+      for (const card of page.cards) {
+        const item = document.createElement("li");
+        item.className = "deal-card" + (card.stale ? " stale" : "");
+        item.draggable = true;
+        item.dataset.deal = card.id;
+        item.tabIndex = 0;
+        const link = document.createElement("a");
+        link.href = "/deals/" + card.id;
+        link.className = "card-title";
+        link.textContent = card.title;
+        const meta = document.createElement("span");
+        meta.className = "card-meta";
+        meta.textContent = card.amount + " " + card.currency + " · " + card.days_in_stage + " d";
+        item.append(link, meta);
+        list.append(item);
+      }
+      if (page.next_after) {
+        button.dataset.more = button.dataset.more.replace(/after=\d+/, "after=" + page.next_after);
+      } else {
+        button.remove();
+      }
+    });
+  }
+});

@@ -1,0 +1,24 @@
+import CRMCore
+import CRMStore
+
+/// Options for the selects of record forms.
+enum FormChoices {
+    /// Companies the user may link to, by name. Forms show the first 200; the API takes any id.
+    static func companies(_ store: Store, _ identity: Identity, chosen: CompanyID?) async throws -> [[String: any Sendable]] {
+        var companies = try await store.companies.list(identity.access, ListQuery(limit: ListQuery.maxLimit)).items
+        if let chosen, !companies.contains(where: { $0.id == chosen }), let current = try? await store.companies.get(identity.access, chosen.rawValue) {
+            companies.insert(current, at: 0)
+        }
+        return companies.map { ["id": $0.meta.id, "name": $0.fields.name, "selected": $0.id == chosen] }
+    }
+
+    /// Every stage of every active pipeline, grouped by pipeline, for choosing where a new deal starts.
+    static func stages(_ store: Store, chosen: StageID) async throws -> [[String: any Sendable]] {
+        try await store.pipelines.list().filter(\.isActive).map { pipeline in
+            [
+                "pipeline": pipeline.name,
+                "stages": pipeline.stages.map { ["value": "\(pipeline.id):\($0.id)", "name": $0.name, "selected": $0.id == chosen] as [String: any Sendable] },
+            ]
+        }
+    }
+}

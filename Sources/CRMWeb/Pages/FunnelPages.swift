@@ -1,0 +1,276 @@
+import CRMCore
+import CRMStore
+import Foundation
+import Hummingbird
+
+/// The kanban board, the deal page's funnel parts, deal moves from forms, and pipeline administration.
+struct FunnelPages {
+    let store: Store
+    let pages: PageRenderer
+
+    func addRoutes(to group: RouterGroup<AppContext>) {
+        group.get("board", use: firstBoard)
+        group.get("pipelines/:id/board", use: board)
+        group.post("deals/:id/move", use: move)
+        group.post("deals/:id/win", use: win)
+        group.post("deals/:id/lose", use: lose)
+        group.post("deals/:id/reopen", use: reopen)
+        group.get("admin/pipelines", use: admin)
+        group.post("admin/pipelines", use: createPipeline)
+        group.post("admin/pipelines/:id/stages", use: addStage)
+        group.post("admin/stages/:id", use: updateStage)
+        group.post("admin/pipelines/:id/order", use: reorder)
+        group.post("admin/loss-reasons", use: createLossReason)
+    }
+
+    // MARK: Board
+
+    @Sendable func firstBoard(_ request: Request, context: AppContext) async throws -> Response {
+        _ = try context.requireIdentity()
+        guard let first = try await store.pipelines.list().first(where: \.isActive) else { return redirect("/admin/pipelines") }
+        return redirect("/pipelines/\(first.id)/board")
+    }
+
+    @Sendable func board(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let language = PageRenderer.language(identity: identity, request: request)
+        let t = pages.strings(language)
+        let parameters = request.queryDictionary.filter { !$0.value.isEmpty }
+        let filter = try FunnelController.boardFilter(parameters, extra: [])
+        let pipelineID = PipelineID(try context.pathID())
+        let (pipeline, columns): (Pipeline, [FunnelStore.Column])
+        do { (pipeline, columns) = try await store.funnel.board(identity.access, pipeline: pipelineID, filter: filter, cardsPerStage: 20) } catch StoreError.invalid {
+            throw APIError(.notFound, code: "not_found", detail: "no such pipeline")
+        }
+        let format = pages.formatter(identity)
+        let owners = try await ownerNames()
+        let companies = try await store.companies.many(identity.access, columns.flatMap(\.cards).compactMap { $0.fields.companyID?.rawValue })
+        let now = Timestamp.now
+        let here = "/pipelines/\(pipeline.id)/board" + (request.uri.query.map { "?" + $0 } ?? "")
+        let data: [String: Any] = [
+            "pipeline": ["id": pipeline.id.rawValue, "name": pipeline.name],
+            "pipelines": try await store.pipelines.list().filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == pipeline.id] },
+            "here": here,
+            "columns": columns.map { column -> [String: Any] in
+                [
+                    "stage_id": column.stage.id.rawValue, "name": column.stage.name(in: language), "probability": column.stage.probability,
+                    "count": format.number(column.count),
+                    "sum": column.sums.sorted { $0.key < $1.key }.compactMap { code, minor in
+                        (try? Currency(code: code)).map { format.money(Money(minorUnits: minor, currency: $0)) }
+                    }.joined(separator: " + "),
+                    "cards": column.cards.map { deal -> [String: Any] in
+                        [
+                            "id": deal.meta.id, "version": deal.meta.version, "title": deal.fields.title,
+                            "company": deal.fields.companyID.flatMap { companies[$0.rawValue]?.fields.name } ?? "",
+                            "amount": format.money(deal.fields.amount), "owner": owners[deal.meta.ownerID] ?? "",
+                            "days": deal.fields.daysInStage(at: now), "stale": deal.fields.isStale(in: column.stage, at: now),
+                            "targets": pipeline.stages.filter { $0.id != column.stage.id }.map { ["id": $0.id.rawValue, "name": $0.name(in: language)] },
+                        ]
+                    },
+                    "more": column.nextAfter.map { "/api/v1/pipelines/\(pipeline.id)/stages/\(column.stage.id)/cards?after=\($0)" } ?? "",
+                ]
+            },
+            "reasons": try await store.pipelines.lossReasons().map { ["id": $0.id.rawValue, "name": $0.name] },
+            "owners": try await store.users.list().filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == filter.ownerID] },
+            "teams": try await store.teams.list().map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == filter.teamID] },
+            "stale_only": filter.staleOnly, "close_from": filter.closeFrom?.description ?? "", "close_to": filter.closeTo?.description ?? "",
+            "source": filter.source ?? "",
+        ]
+        return pages.render("board", data, identity: identity, request: request, title: "\(t["nav_board"] ?? "Board") · \(pipeline.name)")
+    }
+
+    // MARK: Moves from forms (the keyboard and no-JavaScript path of the board and the deal page)
+
+    @Sendable func move(_ request: Request, context: AppContext) async throws -> Response {
+        try await applyForm(request, context) { form in .move(to: StageID(Int64(form["stage_id"]) ?? 0)) }
+    }
+
+    @Sendable func win(_ request: Request, context: AppContext) async throws -> Response {
+        try await applyForm(request, context) { _ in .win }
+    }
+
+    @Sendable func lose(_ request: Request, context: AppContext) async throws -> Response {
+        try await applyForm(request, context) { form in .lose(reason: LossReasonID(Int64(form["loss_reason_id"]) ?? 0), comment: form["comment"]) }
+    }
+
+    @Sendable func reopen(_ request: Request, context: AppContext) async throws -> Response {
+        try await applyForm(request, context) { form in .reopen(to: Int64(form["stage_id"]).map { StageID($0) }) }
+    }
+
+    private func applyForm(_ request: Request, _ context: AppContext, _ read: (FormInput) -> FunnelMove) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.pathID()
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        do {
+            _ = try await store.funnel.apply(identity.access, deal: id, expectedVersion: Int64(form["version"]), read(form))
+        } catch StoreError.invalid(let errors) {
+            throw APIError.invalid(errors.errors)
+        }
+        return redirect(AuthPages.safeNext(form["next"].isEmpty ? "/deals/\(id)" : form["next"]))
+    }
+
+    // MARK: The deal page's funnel parts
+
+    func dealDetails(_ identity: Identity, _ deal: Deal) async throws -> [String: any Sendable] {
+        let language = MessageCatalog.language(of: identity.user.locale)
+        let t = pages.strings(language)
+        let format = pages.formatter(identity)
+        let pipeline = try await store.pipelines.get(deal.fields.pipelineID)
+        let log = try await store.funnel.transitions(identity.access, deal: deal.meta.id)
+        let now = Timestamp.now
+        let durations = StageDurations.milliseconds(log, now: now)
+        let visited = Set(log.map(\.toStageID))
+        let owners = try await ownerNames()
+        let reasons = try await store.pipelines.lossReasons(includeInactive: true)
+        let names = Dictionary(uniqueKeysWithValues: pipeline.stages.map { ($0.id, $0.name(in: language)) })
+        var details: [String: any Sendable] = [
+            "pipeline_name": pipeline.name, "pipeline_id": pipeline.id.rawValue,
+            "status_label": t["status_\(deal.fields.status.rawValue)"] ?? deal.fields.status.rawValue,
+            "is_open": deal.fields.status == .open, "is_won": deal.fields.status == .won, "is_lost": deal.fields.status == .lost,
+            "amount_text": format.money(deal.fields.amount), "version": deal.meta.version,
+            "loss_reason": deal.fields.lossReasonID.flatMap { id in reasons.first { $0.id == id }?.name } ?? "",
+            "loss_comment": deal.fields.lossComment,
+            "path": pipeline.stages.map { stage -> [String: any Sendable] in
+                [
+                    "name": stage.name(in: language), "current": stage.id == deal.fields.stageID, "visited": visited.contains(stage.id),
+                    "days": String(format: "%.1f", Double(durations[stage.id] ?? 0) / 86_400_000),
+                ]
+            },
+            "targets": pipeline.stages.filter { $0.id != deal.fields.stageID }.map { ["id": $0.id.rawValue, "name": $0.name(in: language)] as [String: any Sendable] },
+            "all_stages": pipeline.stages.map { ["id": $0.id.rawValue, "name": $0.name(in: language), "selected": $0.id == deal.fields.stageID] as [String: any Sendable] },
+            "reasons": reasons.filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.name] as [String: any Sendable] },
+            "transitions": log.reversed().map { entry -> [String: any Sendable] in
+                [
+                    "kind": t["transition_\(entry.kind.rawValue)"] ?? entry.kind.rawValue, "at": format.dateTime(entry.at),
+                    "who": entry.actorID.flatMap { owners[$0] } ?? (t["system"] ?? "system"),
+                    "from": entry.fromStageID.flatMap { names[$0] } ?? "", "to": names[entry.toStageID] ?? "",
+                    "amount": format.money(entry.amount), "probability": entry.probability,
+                    "reason": entry.lossReasonID.flatMap { id in reasons.first { $0.id == id }?.name } ?? "",
+                    "comment": entry.comment,
+                ]
+            },
+        ]
+        if let companyID = deal.fields.companyID, let company = try? await store.companies.get(identity.access, companyID.rawValue, includeDeleted: true) {
+            details["company"] = ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]
+        }
+        return details
+    }
+
+    // MARK: Pipeline administration
+
+    @Sendable func admin(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try requireAdmin(context)
+        return try await adminPage(identity, request, errors: [], status: .ok)
+    }
+
+    @Sendable func createPipeline(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try requireAdmin(context)
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        return try await adminAction(identity, request) {
+            // One stage per line: "Name" or "Name | probability".
+            let stages = FormFields.lines(form["stages"]).map { line -> PipelineStore.NewStage in
+                let parts = line.split(separator: "|").map { $0.trimmingWhitespace() }
+                return PipelineStore.NewStage(name: parts[0], probability: parts.count > 1 ? Int(parts[1]) ?? -1 : 50)
+            }
+            let currency: Currency
+            do throws(ValidationError) { currency = try Currency(code: form["currency"]) } catch { throw StoreError.invalid(.init([error.at("currency")])) }
+            _ = try await store.pipelines.create(identity.access, name: form["name"], currency: currency, stages: stages)
+        }
+    }
+
+    @Sendable func addStage(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try requireAdmin(context)
+        let id = try context.pathID()
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        return try await adminAction(identity, request) {
+            _ = try await store.pipelines.addStage(identity.access, pipeline: PipelineID(id), Self.stage(form))
+        }
+    }
+
+    @Sendable func updateStage(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try requireAdmin(context)
+        let id = try context.pathID()
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        return try await adminAction(identity, request) {
+            _ = try await store.pipelines.updateStage(identity.access, StageID(id), Self.stage(form))
+        }
+    }
+
+    /// Moves one stage up or down; the whole order is sent to the store, which checks it is complete.
+    @Sendable func reorder(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try requireAdmin(context)
+        let id = PipelineID(try context.pathID())
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        return try await adminAction(identity, request) {
+            var order = try await store.pipelines.get(id).stages.map(\.id)
+            guard let stage = Int64(form["stage_id"]).map({ StageID($0) }), let index = order.firstIndex(of: stage) else { return }
+            let target = form["direction"] == "up" ? index - 1 : index + 1
+            guard order.indices.contains(target) else { return }
+            order.swapAt(index, target)
+            _ = try await store.pipelines.reorder(identity.access, pipeline: id, stages: order)
+        }
+    }
+
+    @Sendable func createLossReason(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try requireAdmin(context)
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        return try await adminAction(identity, request) {
+            _ = try await store.pipelines.createLossReason(identity.access, name: form["name"])
+        }
+    }
+
+    private func adminAction(_ identity: Identity, _ request: Request, _ body: () async throws -> Void) async throws -> Response {
+        do {
+            try await body()
+            return redirect("/admin/pipelines")
+        } catch let error as StoreError {
+            return try await adminPage(identity, request, errors: RecordPages<CompanyFields>.errors(error), status: .unprocessableContent)
+        }
+    }
+
+    private func adminPage(_ identity: Identity, _ request: Request, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
+        let t = pages.strings(PageRenderer.language(identity: identity, request: request))
+        let pipelines = try await store.pipelines.list().map { pipeline -> [String: Any] in
+            [
+                "id": pipeline.id.rawValue, "name": pipeline.name, "currency": pipeline.currency.code,
+                "stages": pipeline.stages.map { stage -> [String: Any] in
+                    [
+                        "id": stage.id.rawValue, "pipeline_id": pipeline.id.rawValue, "name": stage.name, "probability": stage.probability,
+                        "rotting_days": stage.rottingDays.map(String.init) ?? "", "translations": stage.translations.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "),
+                        "categories": ForecastCategory.allCases.map { ["value": $0.rawValue, "label": t["forecast_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == stage.forecastCategory] },
+                        "requirables": Stage.requirableFields.map { ["value": $0, "label": t["field_\($0)"] ?? $0, "checked": stage.requiredFields.contains($0)] },
+                    ]
+                },
+            ]
+        }
+        let data: [String: Any] = [
+            "pipelines": pipelines, "reasons": try await store.pipelines.lossReasons().map { ["name": $0.name] },
+            "errors": errors.map { ["field": $0.field ?? "", "message": $0.message] }, "has_errors": !errors.isEmpty,
+        ]
+        return pages.render("admin_pipelines", data, identity: identity, request: request, status: status, title: t["nav_pipelines"])
+    }
+
+    /// A stage from the admin form; translations are written "pl=Oferta; ru=Предложение".
+    static func stage(_ form: FormInput) -> PipelineStore.NewStage {
+        var translations: [String: String] = [:]
+        for pair in form["translations"].split(separator: ";") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace() }
+            if parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty { translations[MessageCatalog.language(of: parts[0])] = parts[1] }
+        }
+        return PipelineStore.NewStage(
+            name: form["name"], translations: translations, probability: Int(form["probability"]) ?? -1,
+            forecastCategory: ForecastCategory(rawValue: form["forecast_category"]) ?? .pipeline,
+            rottingDays: Int(form["rotting_days"]), requiredFields: form.all("required_fields")
+        )
+    }
+
+    private func requireAdmin(_ context: AppContext) throws -> Identity {
+        let identity = try context.requireIdentity()
+        guard identity.access.isAdmin else { throw APIError(.forbidden, code: "forbidden", detail: "this page is for administrators") }
+        return identity
+    }
+
+    private func ownerNames() async throws -> [UserID: String] {
+        Dictionary(uniqueKeysWithValues: try await store.users.list().map { ($0.id, $0.name) })
+    }
+}
