@@ -11,7 +11,8 @@ let package = Package(
     name: "clientele",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "clientele", targets: ["Clientele"])
+        .executable(name: "clientele", targets: ["Clientele"]),
+        .executable(name: "clientele-bench", targets: ["ClienteleBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -77,6 +78,21 @@ let package = Package(
         .testTarget(
             name: "CRMCoreTests",
             dependencies: ["CRMCore"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ClienteleBench",
+            dependencies: [
+                "CRMCore",
+                "CRMStore",
+                "CRMWeb",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                // Only to run the plain-SQL baselines the figures are compared with.
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            path: "Benchmarks/ClienteleBench",
             swiftSettings: swiftSettings
         ),
         .target(

@@ -94,44 +94,11 @@ public struct DemoCompany: Sendable {
         for name in ["Price too high", "Chose a competitor", "No budget", "No decision", "Timing", "Product gap"] {
             reasons.append(try await store.pipelines.createLossReason(system, name: name).id)
         }
-        let sources = ["website", "referral", "cold call", "trade fair", "partner", "e-mail campaign"]
-        let products = ["Licences", "Implementation", "Support plan", "Training", "Hardware", "Integration"]
-        let now = Timestamp.now
-        let day: Int64 = 86_400
+        let generator = DealHistoryGenerator(pipelines: [sales, sales, sales, sales, renewals], reasons: reasons, now: .now)
         var batch: [ImportedDeal] = []
-        for index in 0..<2_000 {
+        for _ in 0..<2_000 {
             let account = accounts[random.next(accounts.count)]
-            let pipeline = index % 5 == 4 ? renewals : sales
-            let created = now.adding(seconds: -Int64(random.next(365)) * day - Int64(random.next(86_400)))
-            let amount = Money(minorUnits: Int64(1_000 + random.next(199_000)) * 100, currency: pln)
-            var fields = DealFields(
-                title: "\(products[random.next(products.count)]) \(2026 - random.next(2))", companyID: account.company, pipelineID: pipeline.id,
-                stageID: pipeline.stages[0].id, amount: amount, source: sources[random.next(sources.count)]
-            )
-            fields.expectedCloseDate = try? CalendarDate(parsing: String(created.adding(seconds: Int64(30 + random.next(120)) * day).iso8601.prefix(10)))
-            var events: [(at: Timestamp, move: FunnelMove)] = []
-            var position = 0
-            var at = created
-            while true {
-                at = at.adding(seconds: Int64(1 + random.next(20)) * day + Int64(random.next(36_000)))
-                guard at < now else { break }
-                let roll = random.next(100)
-                if roll < 12 {
-                    events.append((at, .lose(reason: reasons[random.next(reasons.count)], comment: "")))
-                    break
-                } else if position == pipeline.stages.count - 1 {
-                    events.append((at, roll < 80 ? .win : .lose(reason: reasons[random.next(reasons.count)], comment: "")))
-                    break
-                } else if roll < 17, position > 0 {
-                    position -= 1
-                } else if roll < 27, position + 2 < pipeline.stages.count {
-                    position += 2
-                } else {
-                    position += 1
-                }
-                events.append((at, .move(to: pipeline.stages[position].id)))
-            }
-            batch.append(ImportedDeal(fields: fields, owner: account.owner, team: account.team, createdAt: created, events: events))
+            batch.append(try generator.deal(company: account.company, owner: account.owner, team: account.team, random: &random))
             if batch.count == 250 {
                 _ = try await store.funnel.importDeals(system, batch)
                 batch.removeAll()
@@ -142,11 +109,11 @@ public struct DemoCompany: Sendable {
 }
 
 /// A small deterministic generator (SplitMix64), so demo data is the same on every machine.
-struct SeededRandom {
+public struct SeededRandom: Sendable {
     private var state: UInt64
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next(_ upperBound: Int) -> Int {
+    public mutating func next(_ upperBound: Int) -> Int {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

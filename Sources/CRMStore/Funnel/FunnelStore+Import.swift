@@ -29,53 +29,63 @@ extension FunnelStore {
             var pipelines: [PipelineID: Pipeline] = [:]
             let reasons = Set(try await PipelineStore.fetchReasons(db, includeInactive: true).map(\.id))
             var ids: [DealID] = []
+            var log = StageLog.Batch()
+            var audit = AuditLog.Batch(context)
             for (index, imported) in deals.enumerated() {
                 let pipeline: Pipeline
                 if let cached = pipelines[imported.fields.pipelineID] { pipeline = cached } else {
                     pipeline = try await PipelineStore.fetch(db, imported.fields.pipelineID)
                     pipelines[pipeline.id] = pipeline
                 }
-                var fields: DealFields
-                do throws(ValidationErrors) { fields = try imported.fields.validated() } catch { throw StoreError.invalid(Self.at(index, error.errors)) }
-                guard pipeline.stage(fields.stageID) != nil else {
-                    throw StoreError.invalid(Self.at(index, [ValidationError(field: "stage_id", code: "unknown_stage", message: "stage \(fields.stageID) is not a stage of \(pipeline.name)")]))
+                // The whole history is replayed in memory first, so the deal is written once, in its final state.
+                let (fields, steps) = try Self.replay(imported, in: pipeline, reasons: reasons, index: index)
+                let last = steps.last?.at ?? imported.createdAt
+                let id = DealID(try await RecordStore<DealFields>.insertRow(db, fields, owner: imported.owner, team: imported.team, createdBy: nil, at: imported.createdAt, updatedAt: last))
+                for step in steps {
+                    log.add(deal: id, fields: step.fields, kind: step.kind, from: step.from, comment: step.comment, at: step.at, pipeline: pipeline, actor: nil)
                 }
-                fields.status = .open
-                fields.closedAt = nil
-                fields.lossReasonID = nil
-                fields.lossComment = ""
-                fields.stageEnteredAt = imported.createdAt
-                let id = try await RecordStore<DealFields>.insertRow(db, fields, owner: imported.owner, team: imported.team, createdBy: nil, at: imported.createdAt)
-                let deal = DealID(id)
-                try await StageLog.append(db, context, deal: deal, fields: fields, kind: .created, from: nil, at: imported.createdAt)
-                var last = imported.createdAt
-                for event in imported.events {
-                    guard event.at >= last else {
-                        throw StoreError.invalid(Self.at(index, [ValidationError(field: "events", code: "out_of_order", message: "events must be in time order")]))
-                    }
-                    let outcome: FunnelMove.Outcome
-                    do throws(ValidationError) {
-                        outcome = try event.move.apply(to: fields, in: pipeline, activeReasons: reasons, at: event.at)
-                    } catch {
-                        throw StoreError.invalid(Self.at(index, [error]))
-                    }
-                    fields = outcome.fields
-                    var comment = ""
-                    if case .lose(_, let text) = event.move { comment = text }
-                    try await StageLog.append(db, context, deal: deal, fields: fields, kind: outcome.kind, from: outcome.fromStage, comment: comment, at: event.at)
-                    last = event.at
-                }
-                try await db.raw("""
-                    UPDATE deals SET stage_id = \(bind: fields.stageID.rawValue), status = \(bind: fields.status.rawValue),
-                    loss_reason_id = \(bind: fields.lossReasonID?.rawValue), loss_comment = \(bind: fields.lossComment),
-                    closed_at = \(bind: fields.closedAt?.rawValue), stage_entered_at = \(bind: fields.stageEnteredAt.rawValue),
-                    updated_at = \(bind: last.rawValue) WHERE id = \(bind: id)
-                    """).run()
-                try await AuditLog.append(db, context, type: .deal, id: id, action: .create, changes: FieldChange.diff(old: [:], new: fields.auditValues))
-                ids.append(deal)
+                audit.add(type: .deal, id: id.rawValue, action: .create, changes: FieldChange.diff(old: [:], new: fields.auditValues))
+                ids.append(id)
+                if log.count >= 400 { try await log.flush(db) }
+                if audit.count >= 400 { try await audit.flush(db) }
             }
+            try await log.flush(db)
+            try await audit.flush(db)
             return ids
         }
+    }
+
+    /// Applies an imported deal's events with the live rules; returns its final fields and each log entry.
+    private static func replay(_ imported: ImportedDeal, in pipeline: Pipeline, reasons: Set<LossReasonID>, index: Int) throws -> (DealFields, [(fields: DealFields, kind: TransitionKind, from: StageID?, comment: String, at: Timestamp)]) {
+        var fields: DealFields
+        do throws(ValidationErrors) { fields = try imported.fields.validated() } catch { throw StoreError.invalid(at(index, error.errors)) }
+        guard pipeline.stage(fields.stageID) != nil else {
+            throw StoreError.invalid(at(index, [ValidationError(field: "stage_id", code: "unknown_stage", message: "stage \(fields.stageID) is not a stage of \(pipeline.name)")]))
+        }
+        fields.status = .open
+        fields.closedAt = nil
+        fields.lossReasonID = nil
+        fields.lossComment = ""
+        fields.stageEnteredAt = imported.createdAt
+        var steps: [(fields: DealFields, kind: TransitionKind, from: StageID?, comment: String, at: Timestamp)] = [(fields, .created, nil, "", imported.createdAt)]
+        var last = imported.createdAt
+        for event in imported.events {
+            guard event.at >= last else {
+                throw StoreError.invalid(at(index, [ValidationError(field: "events", code: "out_of_order", message: "events must be in time order")]))
+            }
+            let outcome: FunnelMove.Outcome
+            do throws(ValidationError) {
+                outcome = try event.move.apply(to: fields, in: pipeline, activeReasons: reasons, at: event.at)
+            } catch {
+                throw StoreError.invalid(at(index, [error]))
+            }
+            fields = outcome.fields
+            var comment = ""
+            if case .lose(_, let text) = event.move { comment = text }
+            steps.append((fields, outcome.kind, outcome.fromStage, comment, event.at))
+            last = event.at
+        }
+        return (fields, steps)
     }
 
     private static func at(_ index: Int, _ errors: [ValidationError]) -> ValidationErrors {

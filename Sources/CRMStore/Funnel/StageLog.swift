@@ -5,10 +5,16 @@ import SQLKit
 /// The append-only log of every deal movement: the single source of every funnel figure.
 /// Rows are only ever inserted here; the database refuses updates and deletes (see `AppendOnly`).
 enum StageLog {
-    static func append(_ db: any SQLDatabase, _ context: AccessContext, deal: DealID, fields: DealFields, kind: TransitionKind, from: StageID?, comment: String = "", at: Timestamp = .now) async throws {
-        let probability = try await db.raw("SELECT probability FROM stages WHERE id = \(bind: fields.stageID.rawValue)").first()?.value("probability", as: Int.self) ?? 0
-        // Won and lost pin the probability to the outcome, so weighted figures at any past moment are right.
-        let effective = fields.status == .won ? 100 : (fields.status == .lost ? 0 : probability)
+    /// - Parameter pipeline: the deal's pipeline when the caller has it loaded, which saves looking up the
+    ///   stage's probability (bulk imports write millions of rows).
+    static func append(_ db: any SQLDatabase, _ context: AccessContext, deal: DealID, fields: DealFields, kind: TransitionKind, from: StageID?, comment: String = "", at: Timestamp = .now, pipeline: Pipeline? = nil) async throws {
+        let probability: Int
+        if let stage = pipeline?.stage(fields.stageID) {
+            probability = stage.probability
+        } else {
+            probability = try await db.raw("SELECT probability FROM stages WHERE id = \(bind: fields.stageID.rawValue)").first()?.value("probability", as: Int.self) ?? 0
+        }
+        let effective = Self.probability(fields, probability)
         try await db.raw("""
             INSERT INTO stage_transitions (deal_id, pipeline_id, kind, from_stage_id, to_stage_id, status, at, actor_id, amount_minor, currency,
                                            probability, expected_close, loss_reason_id, comment)
@@ -17,6 +23,36 @@ enum StageLog {
                     \(bind: fields.amount.currency.code), \(bind: effective), \(bind: fields.expectedCloseDate?.description),
                     \(bind: fields.lossReasonID?.rawValue), \(bind: comment))
             """).run()
+    }
+
+    /// Rows collected for one multi-row INSERT, for bulk paths that write thousands of entries.
+    struct Batch {
+        private var rows: [SQLQueryString] = []
+        var count: Int { rows.count }
+
+        mutating func add(deal: DealID, fields: DealFields, kind: TransitionKind, from: StageID?, comment: String, at: Timestamp, pipeline: Pipeline, actor: UserID?) {
+            let probability = StageLog.probability(fields, pipeline.stage(fields.stageID)?.probability ?? 0)
+            rows.append("""
+                (\(bind: deal.rawValue), \(bind: fields.pipelineID.rawValue), \(bind: kind.rawValue), \(bind: from?.rawValue), \(bind: fields.stageID.rawValue),
+                 \(bind: fields.status.rawValue), \(bind: at.rawValue), \(bind: actor?.rawValue), \(bind: fields.amount.minorUnits), \(bind: fields.amount.currency.code),
+                 \(bind: probability), \(bind: fields.expectedCloseDate?.description), \(bind: fields.lossReasonID?.rawValue), \(bind: comment))
+                """)
+        }
+
+        mutating func flush(_ db: any SQLDatabase) async throws {
+            guard !rows.isEmpty else { return }
+            try await db.raw("""
+                INSERT INTO stage_transitions (deal_id, pipeline_id, kind, from_stage_id, to_stage_id, status, at, actor_id, amount_minor, currency,
+                                               probability, expected_close, loss_reason_id, comment)
+                VALUES \(rows.joined(separator: ", "))
+                """).run()
+            rows.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Won and lost pin the probability to the outcome, so weighted figures at any past moment are right.
+    static func probability(_ fields: DealFields, _ stageProbability: Int) -> Int {
+        fields.status == .won ? 100 : (fields.status == .lost ? 0 : stageProbability)
     }
 
     static func entries(_ db: any SQLDatabase, deal: DealID) async throws -> [StageTransition] {

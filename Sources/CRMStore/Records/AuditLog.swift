@@ -14,6 +14,30 @@ enum AuditLog {
             """).run()
     }
 
+    /// Entries collected for one multi-row INSERT (bulk paths).
+    struct Batch {
+        private let actor: Int64?
+        private let reason: String?
+        private var rows: [SQLQueryString] = []
+        var count: Int { rows.count }
+
+        init(_ context: AccessContext) {
+            actor = context.userID?.rawValue
+            if case .system(let why) = context.actor { reason = why } else { reason = nil }
+        }
+
+        mutating func add(type: RecordType, id: Int64, action: AuditAction, changes: [FieldChange]) {
+            let encoded = (try? ColumnJSON.encode(changes)) ?? "[]"
+            rows.append("(\(bind: type.rawValue), \(bind: id), \(bind: action.rawValue), \(bind: actor), \(bind: reason), \(bind: Timestamp.now.rawValue), \(bind: encoded))")
+        }
+
+        mutating func flush(_ db: any SQLDatabase) async throws {
+            guard !rows.isEmpty else { return }
+            try await db.raw("INSERT INTO audit_log (record_type, record_id, action, actor_id, system_reason, at, changes) VALUES \(rows.joined(separator: ", "))").run()
+            rows.removeAll(keepingCapacity: true)
+        }
+    }
+
     static func entries(_ db: any SQLDatabase, type: RecordType, id: Int64) async throws -> [AuditEntry] {
         try await db.raw("""
             SELECT * FROM audit_log WHERE record_type = \(bind: type.rawValue) AND record_id = \(bind: id) ORDER BY id DESC

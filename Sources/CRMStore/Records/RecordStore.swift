@@ -164,14 +164,14 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     // MARK: Pieces
 
     /// Inserts the row of a new record; `at` is its creation time (now, or an imported record's own).
-    static func insertRow(_ db: any SQLDatabase, _ fields: Fields, owner: UserID, team: TeamID?, createdBy: UserID?, at: Timestamp) async throws -> Int64 {
+    static func insertRow(_ db: any SQLDatabase, _ fields: Fields, owner: UserID, team: TeamID?, createdBy: UserID?, at: Timestamp, updatedAt: Timestamp? = nil) async throws -> Int64 {
         let columns = metaColumns.dropFirst(2).dropLast() + ["created_by", "sort_key", "search_text"] + Fields.columns
-        let values: [any Encodable & Sendable] = [owner.rawValue, team?.rawValue, at.rawValue, at.rawValue, createdBy?.rawValue, fields.sortKey, fields.searchText] + (try fields.columnValues())
+        let values: [any Encodable & Sendable] = [owner.rawValue, team?.rawValue, at.rawValue, (updatedAt ?? at).rawValue, createdBy?.rawValue, fields.sortKey, fields.searchText] + (try fields.columnValues())
         let row = try await db.raw("""
             INSERT INTO \(ident: Fields.table) (\(idents: Array(columns), joinedBy: ", ")) VALUES (\(binds: values)) RETURNING id
             """).first()
         guard let id = try row?.value("id", as: Int64.self) else { throw StoreError.configuration("insert returned no id") }
-        try await writeIndexes(db, id, fields)
+        try await writeIndexes(db, id, fields, isNew: true)
         return id
     }
 
@@ -244,10 +244,12 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         }
     }
 
-    static func writeIndexes(_ db: any SQLDatabase, _ id: Int64, _ fields: Fields) async throws {
+    static func writeIndexes(_ db: any SQLDatabase, _ id: Int64, _ fields: Fields, isNew: Bool = false) async throws {
         let type = Fields.recordType.rawValue
-        try await db.raw("DELETE FROM contact_points WHERE record_type = \(bind: type) AND record_id = \(bind: id)").run()
-        try await db.raw("DELETE FROM record_tags WHERE record_type = \(bind: type) AND record_id = \(bind: id)").run()
+        if !isNew {
+            try await db.raw("DELETE FROM contact_points WHERE record_type = \(bind: type) AND record_id = \(bind: id)").run()
+            try await db.raw("DELETE FROM record_tags WHERE record_type = \(bind: type) AND record_id = \(bind: id)").run()
+        }
         let points = Set(fields.phones.map { ["phone", $0.number.e164] } + fields.emails.map { ["email", $0.address.value] })
         for point in points {
             try await db.raw("INSERT INTO contact_points (record_type, record_id, kind, value) VALUES (\(bind: type), \(bind: id), \(bind: point[0]), \(bind: point[1]))").run()

@@ -1,0 +1,95 @@
+import CRMCore
+import CRMStore
+import CRMWeb
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+
+/// The benchmark harness: builds a dataset through the product's own bulk path, measures, and writes
+/// `Benchmarks/results/<date>.md` and `.json`. Run it in release mode through `Benchmarks/run`.
+@main
+struct Bench {
+    static func main() async {
+        do {
+            try await run()
+        } catch {
+            FileHandle.standardError.write(Data("benchmark failed: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run() async throws {
+        let options = try Options(CommandLine.arguments.dropFirst())
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let database = try Database.sqlite(path: options.dataDir + "/clientele.sqlite", logger: logger)
+        let store = Store(database: database, bcryptCost: 4)
+        var report = Report(options: options)
+        do {
+            try await store.migrator.migrate()
+            let dataset = try await Dataset.prepare(store, deals: options.deals, report: &report)
+            try await BoardBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: options.dataDir + "/clientele.sqlite").run(into: &report)
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+        await database.shutdown()
+        try report.write(to: options.resultsDir)
+    }
+}
+
+struct Options {
+    var deals = 1_000_000
+    var runs = 30
+    var dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("clientele-bench").path
+    var resultsDir = "Benchmarks/results"
+
+    init(_ arguments: ArraySlice<String>) throws {
+        var rest = arguments
+        while let flag = rest.popFirst() {
+            guard let value = rest.popFirst() else { throw BenchError("\(flag) needs a value") }
+            switch flag {
+            case "--deals": deals = Int(value) ?? deals
+            case "--runs": runs = Int(value) ?? runs
+            case "--data-dir": dataDir = value
+            case "--results": resultsDir = value
+            default: throw BenchError("unknown option \(flag); use --deals N --runs N --data-dir DIR --results DIR")
+            }
+        }
+        dataDir = URL(fileURLWithPath: dataDir).appendingPathComponent("deals-\(deals)").path
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Milliseconds of repeated runs of one operation, and their percentiles.
+struct Timing: Codable {
+    let name: String
+    let runs: [Double]
+
+    var p50: Double { percentile(0.5) }
+    var p95: Double { percentile(0.95) }
+    var max: Double { runs.max() ?? 0 }
+
+    func percentile(_ fraction: Double) -> Double {
+        let sorted = runs.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * fraction).rounded()))]
+    }
+
+    static func measure(_ name: String, runs: Int, _ body: () async throws -> Void) async rethrows -> Timing {
+        try await body() // warm-up: the first run pays for cold caches and is not counted
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let start = ContinuousClock.now
+            try await body()
+            let elapsed = ContinuousClock.now - start
+            times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+        }
+        return Timing(name: name, runs: times)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// What a benchmark run found, written as Markdown for people and JSON for tools, with the machine's description.
+struct Report: Encodable {
+    struct Load: Encodable {
+        let deals: Int
+        let transitions: Int
+        let seconds: Double
+    }
+
+    let date = Date()
+    let deals: Int
+    var load: Load?
+    var timings: [Timing] = []
+    var checks: [String] = []
+    var notes: [String] = []
+    let machine = Machine.describe()
+
+    init(options: Options) { deals = options.deals }
+
+    mutating func note(_ text: String) { notes.append(text) }
+
+    func write(to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let stamp = date.formatted(.iso8601.year().month().day()) + "-board-\(deals)"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        try encoder.encode(self).write(to: URL(fileURLWithPath: "\(directory)/\(stamp).json"))
+        try markdown.write(toFile: "\(directory)/\(stamp).md", atomically: true, encoding: .utf8)
+        print(markdown)
+    }
+
+    var markdown: String {
+        var lines = ["# Board benchmark, \(deals) deals", "", "Run \(date.formatted(.iso8601)) on \(machine.summary).", ""]
+        if let load {
+            lines.append("Loaded \(load.deals) deals with \(load.transitions) stage-log rows through `FunnelStore.importDeals` in \(String(format: "%.1f", load.seconds)) s (\(Int(Double(load.deals) / load.seconds)) deals/s, \(Int(Double(load.transitions) / load.seconds)) log rows/s).")
+            lines.append("")
+        }
+        lines += ["| operation | p50 ms | p95 ms | max ms | runs |", "|---|---:|---:|---:|---:|"]
+        for timing in timings {
+            lines.append("| \(timing.name) | \(String(format: "%.1f", timing.p50)) | \(String(format: "%.1f", timing.p95)) | \(String(format: "%.1f", timing.max)) | \(timing.runs.count) |")
+        }
+        if let page = timings.first(where: { $0.name.contains("HTML page") }), let floor = timings.first(where: { $0.name.contains("sqlite3 CLI") }), floor.p50 > 0 {
+            lines += ["", "The HTML page takes \(String(format: "%.1f", page.p50 / floor.p50))× the time the `sqlite3` CLI needs for the column aggregates alone (p50 to p50)."]
+        }
+        lines += [""] + checks.map { "- \($0)" } + notes.map { "- \($0)" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    struct Machine: Encodable {
+        let cpu: String
+        let cores: Int
+        let memoryGiB: Double
+        let os: String
+
+        var summary: String { "\(cpu), \(cores) cores, \(String(format: "%.0f", memoryGiB)) GiB, \(os)" }
+
+        static func describe() -> Machine {
+            let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+            let model = cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+            return Machine(
+                cpu: model, cores: ProcessInfo.processInfo.activeProcessorCount,
+                memoryGiB: Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824,
+                os: ProcessInfo.processInfo.operatingSystemVersionString
+            )
+        }
+    }
+}
