@@ -52,7 +52,7 @@ struct Dataset {
             if batch.count == 10_000 || index == deals - 1 {
                 _ = try await store.funnel.importDeals(system, batch)
                 batch.removeAll(keepingCapacity: true)
-                if (index + 1) % 100_000 == 0 { print("loaded \(index + 1) deals") }
+                if (index + 1) % 100_000 == 0 { FileHandle.standardError.write(Data("loaded \(index + 1) deals\n".utf8)) }
             }
         }
         let elapsed = ContinuousClock.now - start

@@ -14,6 +14,7 @@ public struct Store: Sendable {
     public let companies: RecordStore<CompanyFields>
     public let contacts: RecordStore<ContactFields>
     public let deals: RecordStore<DealFields>
+    public let activities: RecordStore<ActivityFields>
     public let pipelines: PipelineStore
     public let funnel: FunnelStore
 
@@ -28,6 +29,7 @@ public struct Store: Sendable {
         self.companies = RecordStore(database: database)
         self.contacts = RecordStore(database: database)
         self.deals = RecordStore(database: database)
+        self.activities = RecordStore(database: database)
         self.pipelines = PipelineStore(database: database)
         self.funnel = FunnelStore(database: database)
     }

@@ -28,6 +28,8 @@ struct AccessMatrixTests {
         "POST /api/v1/deals/{id}/lose": (.post, #"{"loss_reason_id": REASON}"#),
         "POST /api/v1/deals/{id}/reopen": (.post, "{}"),
         "GET /api/v1/deals/{id}/transitions": (.get, nil),
+        "GET /api/v1/deals/{id}/contacts": (.get, nil),
+        "PUT /api/v1/deals/{id}/contacts": (.put, #"{"contacts": []}"#),
     ]
     /// Endpoints that return sets of records; the matrix checks what they contain.
     static let setEndpoints = ["GET /api/v1/{collection}", "GET /api/v1/{collection}/export", "POST /api/v1/{collection}"]
@@ -37,11 +39,13 @@ struct AccessMatrixTests {
         "GET /api/v1/me", "GET /api/v1/users", "POST /api/v1/users", "GET /api/v1/users/{id}", "PATCH /api/v1/users/{id}",
         "GET /api/v1/teams", "POST /api/v1/teams", "GET /api/v1/teams/{id}", "PATCH /api/v1/teams/{id}",
         "GET /api/v1/tokens", "POST /api/v1/tokens", "DELETE /api/v1/tokens/{id}", "GET /api/v1/openapi.json",
+        // Only the caller's own activities, through the same predicate (ActivityTests).
+        "GET /api/v1/my-day",
         // Funnel configuration: readable by all, changed by admins (FunnelAPITests).
         "GET /api/v1/pipelines", "POST /api/v1/pipelines", "GET /api/v1/pipelines/{id}", "POST /api/v1/pipelines/{id}/stages",
         "PUT /api/v1/pipelines/{id}/stage-order", "PATCH /api/v1/stages/{id}", "GET /api/v1/loss-reasons", "POST /api/v1/loss-reasons",
     ]
-    static let collections = ["companies", "contacts", "deals"]
+    static let collections = ["companies", "contacts", "deals", "activities"]
 
     @Test("every API endpoint is in the matrix")
     func everyRecordEndpointIsCovered() async throws {
@@ -71,7 +75,8 @@ struct AccessMatrixTests {
             let (pipeline, reasons) = try await world.salesPipeline()
             let southDeal = try #require(try await app.api(.post, "/api/v1/deals", token: sergei, body: #"{"title": "Secret deal", "pipeline_id": \#(pipeline.id), "stage_id": \#(pipeline.stages[0].id), "amount": "100"}"#).json["id"] as? Int)
             try await world.deal("Northern deal", by: world.rafal, in: pipeline)
-            let ids = ["companies": southCompany, "contacts": southContact, "deals": southDeal]
+            let southActivity = try #require(try await app.api(.post, "/api/v1/activities", token: sergei, body: #"{"kind": "task", "subject": "Secret task", "deal_id": \#(southDeal)}"#).json["id"] as? Int)
+            let ids = ["companies": southCompany, "contacts": southContact, "deals": southDeal, "activities": southActivity]
 
             for collection in Self.collections {
                 let id = ids[collection]!
@@ -101,6 +106,10 @@ struct AccessMatrixTests {
             #expect(!board.text.contains("Secret deal") && board.text.contains("Northern deal"))
             let counts = (board.json["columns"] as? [[String: Any]] ?? []).compactMap { $0["count"] as? Int }
             #expect(counts.reduce(0, +) == 1)
+            let myDay = try await app.api(.get, "/api/v1/my-day", token: rafal)
+            #expect(myDay.status == .ok && !myDay.text.contains("Secret"))
+            let linked = try await app.api(.post, "/api/v1/activities", token: rafal, body: #"{"kind": "note", "subject": "Spy", "deal_id": \#(southDeal)}"#)
+            #expect(linked.status == .unprocessableContent)
             let cards = try await app.api(.get, "/api/v1/pipelines/\(pipeline.id)/stages/\(pipeline.stages[0].id)/cards?after=999999", token: rafal)
             #expect(cards.status == .ok && !cards.text.contains("Secret deal"))
             // Linking to a record one cannot see is refused too.

@@ -13,6 +13,10 @@ public struct ListQuery: Sendable, Equatable {
     public var pipelineID: PipelineID?
     public var stageID: StageID?
     public var status: DealStatus?
+    public var dealID: DealID?
+    public var contactID: ContactID?
+    public var activityKind: ActivityKind?
+    public var isDone: Bool?
     public var deleted: Deleted
     public var sort: Sort
     public var limit: Int

@@ -29,4 +29,5 @@ public enum RecordType: String, Codable, Sendable, CaseIterable {
     case user
     case team
     case deal
+    case activity
 }

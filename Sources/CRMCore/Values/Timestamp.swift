@@ -35,3 +35,28 @@ public struct Timestamp: RawRepresentable, Hashable, Comparable, Codable, Sendab
         try container.encode(iso8601)
     }
 }
+
+extension Timestamp {
+    /// Reads a wall-clock time as an HTML `datetime-local` input sends it ("2026-11-23T14:30") in the user's zone.
+    public init(localDateTime text: String, timeZone: TimeZone) throws(ValidationError) {
+        let invalid = ValidationError(code: "invalid_datetime", message: "'\(text)' is not a date and time")
+        let parts = text.split(separator: "T")
+        guard parts.count == 2 else { throw invalid }
+        let day = try CalendarDate(parsing: String(parts[0]))
+        let clock = parts[1].split(separator: ":").compactMap { Int($0) }
+        guard clock.count >= 2, (0...23).contains(clock[0]), (0...59).contains(clock[1]) else { throw invalid }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        guard let date = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: clock[0], minute: clock[1])) else { throw invalid }
+        self.init(date)
+    }
+
+    /// The value for an HTML `datetime-local` input in the user's zone.
+    public func localDateTime(in timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        func two(_ value: Int?) -> String { let value = value ?? 0; return value < 10 ? "0\(value)" : String(value) }
+        return "\(parts.year ?? 1970)-\(two(parts.month))-\(two(parts.day))T\(two(parts.hour)):\(two(parts.minute))"
+    }
+}

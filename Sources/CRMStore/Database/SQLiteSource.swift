@@ -13,6 +13,9 @@ import SQLiteNIO
 ///   write transaction, which is why bulk paths batch rows into few transactions.
 /// - `foreign_keys=ON`: SQLite leaves them off by default.
 /// - `busy_timeout=5000`: outside tools (the `sqlite3` CLI, a backup) may briefly hold a lock.
+/// - `cache_size=-65536` (64 MiB per connection, against SQLite's 2 MiB default) and `temp_store=MEMORY`: at a
+///   million deals the indexes no longer fit the default cache, and every insert or board query would re-read
+///   pages from the file.
 struct SQLiteSource: ConnectionPoolSource, Sendable {
     let path: String
 
@@ -21,7 +24,7 @@ struct SQLiteSource: ConnectionPoolSource, Sendable {
         promise.completeWithTask {
             let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop).get()
             do {
-                for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000"] {
+                for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000", "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"] {
                     _ = try await connection.query(pragma).get()
                 }
             } catch {

@@ -105,6 +105,39 @@ public struct DemoCompany: Sendable {
             }
         }
         if !batch.isEmpty { _ = try await store.funnel.importDeals(system, batch) }
+        try await loadActivities(system, random: &random)
+    }
+
+    /// Tasks, calls, meetings and notes on the open deals, so "My day" and the timelines have something in them:
+    /// some tasks overdue, some due today, meetings today and later.
+    private func loadActivities(_ system: AccessContext, random: inout SeededRandom) async throws {
+        var query = ListQuery(limit: ListQuery.maxLimit)
+        query.status = .open
+        let open = try await store.deals.list(system, query).items
+        let now = Timestamp.now
+        let subjects = ["Send the revised offer", "Call about the budget", "Prepare the demo", "Ask for the decision date", "Confirm delivery terms"]
+        for (index, deal) in open.prefix(150).enumerated() {
+            let owner = RecordStore<DealFields>.Assignment(owner: deal.meta.ownerID, team: .some(deal.meta.teamID))
+            let activityOwner = RecordStore<ActivityFields>.Assignment(owner: owner.owner, team: owner.team)
+            let due = now.adding(seconds: Int64(random.next(7 * 24) - 3 * 24) * 3600)
+            _ = try await store.activities.create(system, ActivityFields(
+                kind: .task, subject: subjects[random.next(subjects.count)], dealID: deal.id, companyID: deal.fields.companyID,
+                dueAt: due, priority: index % 7 == 0 ? .high : .normal
+            ), assignment: activityOwner)
+            if index % 3 == 0 {
+                _ = try await store.activities.create(system, ActivityFields(
+                    kind: .call, subject: "Follow-up call", notes: "Discussed the next steps.", dealID: deal.id, companyID: deal.fields.companyID,
+                    direction: index % 2 == 0 ? .outbound : .inbound, durationMinutes: 5 + random.next(40), outcome: "Interested"
+                ), assignment: activityOwner)
+            }
+            if index % 10 == 0 {
+                let start = Timestamp(rawValue: DayRange(containing: now, timeZone: TimeZone(identifier: "Europe/Warsaw")!).start.rawValue + Int64(9 + random.next(8)) * 3_600_000)
+                _ = try await store.activities.create(system, ActivityFields(
+                    kind: .meeting, subject: "Meeting at the customer", dealID: deal.id, companyID: deal.fields.companyID,
+                    startsAt: start, endsAt: start.adding(seconds: 3600), place: "Customer's office"
+                ), assignment: activityOwner)
+            }
+        }
     }
 }
 

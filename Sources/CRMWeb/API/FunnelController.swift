@@ -23,6 +23,38 @@ struct FunnelController {
         group.post("deals/:id/lose", use: lose)
         group.post("deals/:id/reopen", use: reopen)
         group.get("deals/:id/transitions", use: transitions)
+        group.get("deals/:id/contacts", use: dealContacts)
+        group.put("deals/:id/contacts", use: setDealContacts)
+    }
+
+    @Sendable func dealContacts(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let contacts = try await store.funnel.contacts(identity.access, deal: try context.pathID())
+        return JSONResponse.ok(.object(["items": .array(contacts.map(\.json))]))
+    }
+
+    /// Replaces the people on a deal: `{"contacts": [{"contact_id": 7, "role": "decision maker"}]}`.
+    @Sendable func setDealContacts(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.pathID()
+        var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["contacts"])
+        let entries = input.array("contacts") { element, path throws(ValidationError) -> (contact: ContactID, role: String) in
+            guard case .object(let object) = element, case .int(let contact)? = object["contact_id"], contact > 0 else {
+                throw ValidationError(field: path, code: "wrong_type", message: "must be {\"contact_id\": id, \"role\": text}")
+            }
+            if let extra = Set(object.keys).subtracting(["contact_id", "role"]).sorted().first {
+                throw ValidationError(field: "\(path).\(extra)", code: "unknown_field", message: "is not a field here")
+            }
+            switch object["role"] {
+            case nil, .null?: return (ContactID(contact), "")
+            case .string(let role)?: return (ContactID(contact), role)
+            default: throw ValidationError(field: "\(path).role", code: "wrong_type", message: "must be text")
+            }
+        }
+        if entries == nil { input.fail("contacts", "required", "list the deal's contacts") }
+        try input.finish()
+        let contacts = try await store.funnel.setContacts(identity.access, deal: id, entries!)
+        return JSONResponse.ok(.object(["items": .array(contacts.map(\.json))]))
     }
 
     // MARK: Pipelines
@@ -308,6 +340,12 @@ extension Pipeline {
                 ])
             }),
         ])
+    }
+}
+
+extension DealContact {
+    var json: JSONValue {
+        .object(["contact_id": .int(contact.meta.id), "display_name": .string(contact.fields.displayName), "role": .string(role)])
     }
 }
 

@@ -29,6 +29,18 @@ extension ListQuery {
         teamID = id("team_id").map { TeamID($0) }
         companyID = id("company_id").map { CompanyID($0) }
         pipelineID = id("pipeline_id").map { PipelineID($0) }
+        dealID = id("deal_id").map { DealID($0) }
+        contactID = id("contact_id").map { ContactID($0) }
+        if let text = parameters["kind"], !text.isEmpty {
+            if let value = ActivityKind(rawValue: text) { activityKind = value } else {
+                errors.append(ValidationError(field: "kind", code: "invalid_choice", message: "must be task, call, meeting or note"))
+            }
+        }
+        if let text = parameters["done"], !text.isEmpty {
+            if text == "true" || text == "false" { isDone = text == "true" } else {
+                errors.append(ValidationError(field: "done", code: "invalid_choice", message: "must be true or false"))
+            }
+        }
         stageID = id("stage_id").map { StageID($0) }
         if let text = parameters["status"], !text.isEmpty {
             if let value = DealStatus(rawValue: text) { status = value } else {

@@ -68,9 +68,10 @@ struct RecordController<Fields: APIResource> {
         let identity = try context.requireIdentity()
         let id = try context.pathID()
         let expected = try Self.expectedVersion(request, required: true)!
+        // The record is looked up first, so a record the caller may not see is not found whatever the body says.
+        let current = try await records.get(identity.access, id)
         let body = try await JSONInput.body(request, context: context)
         var input = try JSONInput(body, request: request, allowed: Fields.updateFields.union(["owner_id", "team_id"]))
-        let current = try await records.get(identity.access, id)
         guard current.meta.version == expected else { throw StoreError.versionMismatch(current: current.meta.version) }
         var fields = current.fields
         fields.apply(&input, defaultCountryCode: settings.defaultCountryCode)

@@ -26,31 +26,55 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     RecordController(records: store.companies, settings: settings).addRoutes(to: api)
     RecordController(records: store.contacts, settings: settings).addRoutes(to: api)
     RecordController(records: store.deals, settings: settings).addRoutes(to: api)
+    RecordController(records: store.activities, settings: settings).addRoutes(to: api)
     FunnelController(store: store).addRoutes(to: api)
+    api.get("my-day") { request, context in try await ActivityAPI(store: store).myDay(request, context: context) }
     IdentityController(store: store).addRoutes(to: api)
 
     let web = router.group().add(middleware: PageAccessMiddleware())
-    HomePages(store: store, pages: pages).addRoutes(to: web)
+    let activityPages = ActivityPages(store: store, pages: pages)
+    HomePages(store: store, pages: pages, activities: activityPages).addRoutes(to: web)
     auth.addProtectedRoutes(to: web)
     RecordPages(store: store, records: store.companies, pages: pages, settings: settings) { identity, company in
         let contacts = try await store.contacts.list(identity.access, ListQuery(companyID: company.id, limit: ListQuery.maxLimit))
-        return ["contacts": contacts.items.map { ["id": $0.meta.id, "name": $0.fields.displayName, "job_title": $0.fields.jobTitle] as [String: any Sendable] }]
+        var query = ListQuery(companyID: company.id)
+        query.status = nil
+        let deals = try await store.deals.list(identity.access, query)
+        var related = try await activityPages.timeline(identity, ListQuery(companyID: company.id), links: ["company_id": company.meta.id])
+        related["contacts"] = contacts.items.map { ["id": $0.meta.id, "name": $0.fields.displayName, "job_title": $0.fields.jobTitle] as [String: any Sendable] }
+        related["deals"] = deals.items.map { ["id": $0.meta.id, "title": $0.fields.title, "amount": pages.formatter(identity).money($0.fields.amount), "status": $0.fields.status.rawValue] as [String: any Sendable] }
+        return related
     }.addRoutes(to: web)
     RecordPages(store: store, records: store.contacts, pages: pages, settings: settings, related: { identity, contact in
-        guard let companyID = contact.fields.companyID,
-              let company = try? await store.companies.get(identity.access, companyID.rawValue, includeDeleted: true) else { return [:] }
-        return ["company": ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]]
+        var query = ListQuery()
+        query.contactID = contact.id
+        var links = ["contact_id": contact.meta.id]
+        if let company = contact.fields.companyID { links["company_id"] = company.rawValue }
+        var related = try await activityPages.timeline(identity, query, links: links)
+        if let companyID = contact.fields.companyID, let company = try? await store.companies.get(identity.access, companyID.rawValue, includeDeleted: true) {
+            related["company"] = ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]
+        }
+        return related
     }, formExtras: { identity, contact in
         ["companies": try await FormChoices.companies(store, identity, chosen: contact.companyID)]
     }).addRoutes(to: web)
     let funnelPages = FunnelPages(store: store, pages: pages)
-    RecordPages(store: store, records: store.deals, pages: pages, settings: settings, related: funnelPages.dealDetails, formExtras: { identity, deal in
+    RecordPages(store: store, records: store.deals, pages: pages, settings: settings, related: { identity, deal in
+        var query = ListQuery()
+        query.dealID = deal.id
+        var links = ["deal_id": deal.meta.id]
+        if let company = deal.fields.companyID { links["company_id"] = company.rawValue }
+        let timeline = try await activityPages.timeline(identity, query, links: links)
+        return try await funnelPages.dealDetails(identity, deal).merging(timeline) { $1 }
+    }, formExtras: { identity, deal in
         [
             "companies": try await FormChoices.companies(store, identity, chosen: deal.companyID),
             "stage_choices": try await FormChoices.stages(store, chosen: deal.stageID),
         ]
     }).addRoutes(to: web)
     funnelPages.addRoutes(to: web)
+    RecordPages(store: store, records: store.activities, pages: pages, settings: settings, related: { _, _ in [:] }).addRoutes(to: web)
+    activityPages.addRoutes(to: web)
     AdminPages(store: store, pages: pages).addRoutes(to: web)
     return router
 }

@@ -4,7 +4,7 @@ import Foundation
 extension DealFields: PageResource {
     static let pageKey = "deal"
 
-    mutating func apply(form: FormInput, defaultCountryCode: String) -> [ValidationError] {
+    mutating func apply(form: FormInput, context: FormContext) -> [ValidationError] {
         var errors: [ValidationError] = []
         title = form["title"]
         source = form["source"]

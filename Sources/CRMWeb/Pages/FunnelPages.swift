@@ -15,6 +15,8 @@ struct FunnelPages {
         group.post("deals/:id/win", use: win)
         group.post("deals/:id/lose", use: lose)
         group.post("deals/:id/reopen", use: reopen)
+        group.post("deals/:id/contacts", use: addContact)
+        group.post("deals/:id/contacts/:contact/remove", use: removeContact)
         group.get("admin/pipelines", use: admin)
         group.post("admin/pipelines", use: createPipeline)
         group.post("admin/pipelines/:id/stages", use: addStage)
@@ -109,6 +111,28 @@ struct FunnelPages {
         return redirect(AuthPages.safeNext(form["next"].isEmpty ? "/deals/\(id)" : form["next"]))
     }
 
+    @Sendable func addContact(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.pathID()
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        guard let contact = Int64(form["contact_id"]) else { throw APIError.invalid([ValidationError(field: "contact_id", code: "required", message: "choose a contact")]) }
+        var entries = try await store.funnel.contacts(identity.access, deal: id).map { (contact: $0.contact.id, role: $0.role) }
+        entries.removeAll { $0.contact.rawValue == contact }
+        entries.append((ContactID(contact), form["role"]))
+        _ = try await store.funnel.setContacts(identity.access, deal: id, entries)
+        return redirect("/deals/\(id)")
+    }
+
+    @Sendable func removeContact(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.pathID()
+        _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        let removed = context.parameters.get("contact").flatMap(Int64.init)
+        let entries = try await store.funnel.contacts(identity.access, deal: id).filter { $0.contact.meta.id != removed }.map { (contact: $0.contact.id, role: $0.role) }
+        _ = try await store.funnel.setContacts(identity.access, deal: id, entries)
+        return redirect("/deals/\(id)")
+    }
+
     // MARK: The deal page's funnel parts
 
     func dealDetails(_ identity: Identity, _ deal: Deal) async throws -> [String: any Sendable] {
@@ -124,7 +148,7 @@ struct FunnelPages {
         let reasons = try await store.pipelines.lossReasons(includeInactive: true)
         let names = Dictionary(uniqueKeysWithValues: pipeline.stages.map { ($0.id, $0.name(in: language)) })
         var details: [String: any Sendable] = [
-            "pipeline_name": pipeline.name, "pipeline_id": pipeline.id.rawValue,
+            "pipeline_name": pipeline.name, "pipeline_id": pipeline.id.rawValue, "deal_id": deal.meta.id,
             "status_label": t["status_\(deal.fields.status.rawValue)"] ?? deal.fields.status.rawValue,
             "is_open": deal.fields.status == .open, "is_won": deal.fields.status == .won, "is_lost": deal.fields.status == .lost,
             "amount_text": format.money(deal.fields.amount), "version": deal.meta.version,
@@ -143,13 +167,21 @@ struct FunnelPages {
                 [
                     "kind": t["transition_\(entry.kind.rawValue)"] ?? entry.kind.rawValue, "at": format.dateTime(entry.at),
                     "who": entry.actorID.flatMap { owners[$0] } ?? (t["system"] ?? "system"),
-                    "from": entry.fromStageID.flatMap { names[$0] } ?? "", "to": names[entry.toStageID] ?? "",
+                    "from": entry.fromStageID == entry.toStageID ? "" : entry.fromStageID.flatMap { names[$0] } ?? "", "to": names[entry.toStageID] ?? "",
                     "amount": format.money(entry.amount), "probability": entry.probability,
                     "reason": entry.lossReasonID.flatMap { id in reasons.first { $0.id == id }?.name } ?? "",
                     "comment": entry.comment,
                 ]
             },
         ]
+        details["deal_contacts"] = try await store.funnel.contacts(identity.access, deal: deal.meta.id).map {
+            ["id": $0.contact.meta.id, "name": $0.contact.fields.displayName, "role": $0.role] as [String: any Sendable]
+        }
+        var candidates = ListQuery(limit: ListQuery.maxLimit)
+        candidates.companyID = deal.fields.companyID
+        details["contact_choices"] = try await store.contacts.list(identity.access, candidates).items.map {
+            ["id": $0.meta.id, "name": $0.fields.displayName] as [String: any Sendable]
+        }
         if let companyID = deal.fields.companyID, let company = try? await store.companies.get(identity.access, companyID.rawValue, includeDeleted: true) {
             details["company"] = ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]
         }

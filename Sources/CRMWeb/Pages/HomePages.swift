@@ -9,13 +9,19 @@ import Logging
 struct HomePages {
     let store: Store
     let pages: PageRenderer
+    let activities: ActivityPages
 
     func addRoutes(to group: RouterGroup<AppContext>) {
         group.get("/", use: dashboard)
     }
 
+    /// Reps and service agents land on their day; managers and admins on the overview.
     @Sendable func dashboard(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
+        if identity.user.role == .salesRep || identity.user.role == .serviceAgent {
+            let t = pages.strings(PageRenderer.language(identity: identity, request: request))
+            return pages.render("my_day", try await activities.myDayData(identity), identity: identity, request: request, title: t["nav_my_day"])
+        }
         let access = identity.access
         let format = pages.formatter(identity)
         let recent = ListQuery(sort: Sort(field: .updatedAt, descending: true), limit: 8)

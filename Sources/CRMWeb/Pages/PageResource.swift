@@ -9,11 +9,22 @@ protocol PageResource: APIResource {
     static var pageKey: String { get }
     var title: String { get }
     /// Applies a submitted form; returns the errors of fields that could not even be read.
-    mutating func apply(form: FormInput, defaultCountryCode: String) -> [ValidationError]
+    mutating func apply(form: FormInput, context: FormContext) -> [ValidationError]
     /// The values a form shows, by input name.
     var formValues: [String: Any] { get }
     /// Columns of the list page besides the title.
     var listColumns: [String: Any] { get }
+}
+
+/// What reading a form needs to know about its user.
+struct FormContext {
+    let defaultCountryCode: String
+    let timeZone: TimeZone
+
+    init(defaultCountryCode: String, timeZone: String) {
+        self.defaultCountryCode = defaultCountryCode
+        self.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
+    }
 }
 
 /// Readers for the form inputs several record types share.
@@ -47,7 +58,7 @@ extension CompanyFields: PageResource {
     static let pageKey = "company"
     var title: String { name }
 
-    mutating func apply(form: FormInput, defaultCountryCode: String) -> [ValidationError] {
+    mutating func apply(form: FormInput, context: FormContext) -> [ValidationError] {
         var errors: [ValidationError] = []
         name = form["name"]
         legalName = form["legal_name"]
@@ -56,7 +67,7 @@ extension CompanyFields: PageResource {
         website = form["website"]
         size = CompanySize(rawValue: form["size"])
         priority = Priority(rawValue: form["priority"])
-        phones = FormFields.phones(form["phones"], defaultCountryCode: defaultCountryCode, errors: &errors)
+        phones = FormFields.phones(form["phones"], defaultCountryCode: context.defaultCountryCode, errors: &errors)
         emails = FormFields.emails(form["emails"], errors: &errors)
         tags = FormFields.tags(form["tags"])
         let address = PostalAddress(street: form["street"], city: form["city"], postalCode: form["postal_code"], country: form["country"].uppercased())
@@ -89,7 +100,7 @@ extension ContactFields: PageResource {
     static let pageKey = "contact"
     var title: String { displayName }
 
-    mutating func apply(form: FormInput, defaultCountryCode: String) -> [ValidationError] {
+    mutating func apply(form: FormInput, context: FormContext) -> [ValidationError] {
         var errors: [ValidationError] = []
         firstName = form["first_name"]
         middleName = form["middle_name"]
@@ -103,7 +114,7 @@ extension ContactFields: PageResource {
         } else {
             errors.append(ValidationError(field: "company_id", code: "invalid_id", message: "choose a company from the list"))
         }
-        phones = FormFields.phones(form["phones"], defaultCountryCode: defaultCountryCode, errors: &errors)
+        phones = FormFields.phones(form["phones"], defaultCountryCode: context.defaultCountryCode, errors: &errors)
         emails = FormFields.emails(form["emails"], errors: &errors)
         tags = FormFields.tags(form["tags"])
         return errors

@@ -114,14 +114,15 @@ struct RecordPages<Fields: PageResource> {
         let identity = try context.requireIdentity()
         let input = try await FormInput(request, context: context, csrf: identity.csrfToken)
         var fields = Fields.blank
-        let readErrors = fields.apply(form: input, defaultCountryCode: settings.defaultCountryCode)
+        let readErrors = fields.apply(form: input, context: FormContext(defaultCountryCode: settings.defaultCountryCode, timeZone: identity.user.timeZone))
         let assignment = Self.assignment(input)
         guard readErrors.isEmpty else {
             return try await form(identity, request, fields: fields, meta: nil, errors: readErrors, status: .unprocessableContent)
         }
         do {
             let created = try await records.create(identity.access, fields, assignment: assignment).record
-            return redirect("\(base)/\(created.meta.id)")
+            // Quick forms on other pages (an activity added on a deal) return where they were sent from.
+            return redirect(input["next"].isEmpty ? "\(base)/\(created.meta.id)" : AuthPages.safeNext(input["next"]))
         } catch let error as StoreError {
             return try await form(identity, request, fields: fields, meta: nil, errors: Self.errors(error), status: .unprocessableContent)
         }
@@ -133,7 +134,7 @@ struct RecordPages<Fields: PageResource> {
         let input = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let current = try await records.get(identity.access, id)
         var fields = current.fields
-        let readErrors = fields.apply(form: input, defaultCountryCode: settings.defaultCountryCode)
+        let readErrors = fields.apply(form: input, context: FormContext(defaultCountryCode: settings.defaultCountryCode, timeZone: identity.user.timeZone))
         guard readErrors.isEmpty else {
             return try await form(identity, request, fields: fields, meta: current.meta, errors: readErrors, status: .unprocessableContent)
         }

@@ -1,0 +1,50 @@
+import CRMCore
+import Foundation
+
+extension ActivityFields: PageResource {
+    static let pageKey = "activity"
+    var title: String { subject.isEmpty ? String(notes.prefix(60)) : subject }
+
+    mutating func apply(form: FormInput, context: FormContext) -> [ValidationError] {
+        var errors: [ValidationError] = []
+        if let value = ActivityKind(rawValue: form["kind"]) { kind = value }
+        subject = form["subject"]
+        notes = form["notes"]
+        priority = TaskPriority(rawValue: form["priority"]) ?? .normal
+        isDone = form["done"] == "on"
+        direction = CallDirection(rawValue: form["direction"])
+        outcome = form["outcome"]
+        place = form["place"]
+        durationMinutes = Int(form["duration_minutes"])
+        dealID = Int64(form["deal_id"]).map { DealID($0) }
+        companyID = Int64(form["company_id"]).map { CompanyID($0) }
+        contactID = Int64(form["contact_id"]).map { ContactID($0) }
+        func time(_ key: String) -> Timestamp? {
+            guard !form[key].isEmpty else { return nil }
+            do { return try Timestamp(localDateTime: form[key], timeZone: context.timeZone) } catch {
+                errors.append(error.at(key))
+                return nil
+            }
+        }
+        dueAt = time("due_at")
+        startsAt = time("starts_at")
+        endsAt = time("ends_at")
+        return errors
+    }
+
+    var formValues: [String: Any] {
+        [
+            "subject": subject, "notes": notes, "outcome": outcome, "place": place, "done": isDone,
+            "duration_minutes": durationMinutes.map(String.init) ?? "",
+            "deal_id": dealID?.description ?? "", "company_id": companyID?.description ?? "", "contact_id": contactID?.description ?? "",
+            "kinds": ActivityKind.allCases.map { ["value": $0.rawValue, "selected": $0 == kind] },
+            "priorities": TaskPriority.allCases.map { ["value": $0.rawValue, "selected": $0 == priority] },
+            "directions": CallDirection.allCases.map { ["value": $0.rawValue, "selected": $0 == direction] },
+            "is_task": kind == .task, "is_call": kind == .call, "is_meeting": kind == .meeting,
+        ]
+    }
+
+    var listColumns: [String: Any] {
+        ["kind": kind.rawValue, "done": isDone, "open_task": kind == .task && !isDone, "tags": [String]()]
+    }
+}
