@@ -60,12 +60,9 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     }).addRoutes(to: web)
     let funnelPages = FunnelPages(store: store, pages: pages)
     RecordPages(store: store, records: store.deals, pages: pages, settings: settings, related: { identity, deal in
-        var query = ListQuery()
-        query.dealID = deal.id
         var links = ["deal_id": deal.meta.id]
         if let company = deal.fields.companyID { links["company_id"] = company.rawValue }
-        let timeline = try await activityPages.timeline(identity, query, links: links)
-        return try await funnelPages.dealDetails(identity, deal).merging(timeline) { $1 }
+        return try await funnelPages.dealDetails(identity, deal).merging(activityPages.quickAdd(identity, links: links)) { $1 }
     }, formExtras: { identity, deal in
         [
             "companies": try await FormChoices.companies(store, identity, chosen: deal.companyID),

@@ -69,7 +69,14 @@ struct ActivityPages {
                     "duration": activity.fields.durationMinutes.map { "\($0) min" } ?? "",
                 ]
             },
-            "links": links.map { ["name": $0.key, "value": $0.value] as [String: any Sendable] },
+        ].merging(quickAdd(identity, links: links)) { $1 }
+    }
+
+    /// What the quick "add activity" form needs: the records it links to and the kinds to choose from.
+    func quickAdd(_ identity: Identity, links: [String: Int64]) -> [String: any Sendable] {
+        let t = pages.strings(MessageCatalog.language(of: identity.user.locale))
+        return [
+            "links": links.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] as [String: any Sendable] },
             "kinds": ActivityKind.allCases.map { ["value": $0.rawValue, "label": t["kind_\($0.rawValue)"] ?? $0.rawValue] as [String: any Sendable] },
         ]
     }

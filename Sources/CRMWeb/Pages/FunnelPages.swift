@@ -163,17 +163,8 @@ struct FunnelPages {
             "targets": pipeline.stages.filter { $0.id != deal.fields.stageID }.map { ["id": $0.id.rawValue, "name": $0.name(in: language)] as [String: any Sendable] },
             "all_stages": pipeline.stages.map { ["id": $0.id.rawValue, "name": $0.name(in: language), "selected": $0.id == deal.fields.stageID] as [String: any Sendable] },
             "reasons": reasons.filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.name] as [String: any Sendable] },
-            "transitions": log.reversed().map { entry -> [String: any Sendable] in
-                [
-                    "kind": t["transition_\(entry.kind.rawValue)"] ?? entry.kind.rawValue, "at": format.dateTime(entry.at),
-                    "who": entry.actorID.flatMap { owners[$0] } ?? (t["system"] ?? "system"),
-                    "from": entry.fromStageID == entry.toStageID ? "" : entry.fromStageID.flatMap { names[$0] } ?? "", "to": names[entry.toStageID] ?? "",
-                    "amount": format.money(entry.amount), "probability": entry.probability,
-                    "reason": entry.lossReasonID.flatMap { id in reasons.first { $0.id == id }?.name } ?? "",
-                    "comment": entry.comment,
-                ]
-            },
         ]
+        details["timeline"] = try await timeline(identity, deal, log: log, stageNames: names, reasons: reasons, owners: owners)
         details["deal_contacts"] = try await store.funnel.contacts(identity.access, deal: deal.meta.id).map {
             ["id": $0.contact.meta.id, "name": $0.contact.fields.displayName, "role": $0.role] as [String: any Sendable]
         }
@@ -186,6 +177,49 @@ struct FunnelPages {
             details["company"] = ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]
         }
         return details
+    }
+
+    /// One list of everything that happened to the deal, newest first: stage moves and outcomes from the stage
+    /// log, activities, and field changes from the audit trail.
+    private func timeline(_ identity: Identity, _ deal: Deal, log: [StageTransition], stageNames: [StageID: String], reasons: [LossReason], owners: [UserID: String]) async throws -> [[String: any Sendable]] {
+        let t = pages.strings(MessageCatalog.language(of: identity.user.locale))
+        let format = pages.formatter(identity)
+        let system = t["system"] ?? "system"
+        var entries: [(at: Timestamp, order: Int64, row: [String: any Sendable])] = []
+        for entry in log where entry.kind != .amountChanged && entry.kind != .closeDateChanged {
+            var text = stageNames[entry.toStageID] ?? ""
+            if let from = entry.fromStageID, from != entry.toStageID { text = (stageNames[from] ?? "") + " → " + text }
+            text += " · " + format.money(entry.amount) + " · \(entry.probability)%"
+            if let reason = entry.lossReasonID.flatMap({ id in reasons.first { $0.id == id }?.name }) { text += " · " + reason }
+            if !entry.comment.isEmpty { text += " — " + entry.comment }
+            entries.append((entry.at, entry.id, [
+                "kind": t["transition_\(entry.kind.rawValue)"] ?? entry.kind.rawValue, "type": "stage", "text": text,
+                "at": format.dateTime(entry.at), "who": entry.actorID.flatMap { owners[$0] } ?? system,
+            ]))
+        }
+        var query = ListQuery(limit: ListQuery.maxLimit)
+        query.dealID = deal.id
+        for activity in try await store.activities.list(identity.access, query).items {
+            var text = activity.fields.title
+            if let when = activity.fields.happensAt { text += " · " + format.dateTime(when) }
+            if activity.fields.isDone { text += " ✓" }
+            entries.append((activity.meta.createdAt, activity.meta.id, [
+                "kind": t["kind_\(activity.fields.kind.rawValue)"] ?? activity.fields.kind.rawValue, "type": "activity", "text": text,
+                "notes": activity.fields.notes, "link": "/activities/\(activity.meta.id)", "at": format.dateTime(activity.meta.createdAt),
+                "who": owners[activity.meta.ownerID] ?? "",
+                "open_task": activity.fields.kind == .task && !activity.fields.isDone, "activity_id": activity.meta.id,
+            ]))
+        }
+        for change in try await store.deals.history(identity.access, deal.meta.id) where change.action == .update {
+            let fields = change.changes.filter { !["stage_id", "status", "loss_reason_id"].contains($0.field) }
+            guard !fields.isEmpty else { continue }
+            let text = fields.map { (t["field_\($0.field)"] ?? $0.field) + ": " + ($0.old ?? "—") + " → " + ($0.new ?? "—") }.joined(separator: "; ")
+            entries.append((change.at, change.id, [
+                "kind": t["action_update"] ?? "changed", "type": "change", "text": text, "at": format.dateTime(change.at),
+                "who": change.actorID.flatMap { owners[$0] } ?? change.systemReason ?? system,
+            ]))
+        }
+        return entries.sorted { ($0.at, $0.order) > ($1.at, $1.order) }.map(\.row)
     }
 
     // MARK: Pipeline administration
