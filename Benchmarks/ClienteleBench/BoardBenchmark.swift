@@ -65,10 +65,15 @@ struct BoardBenchmark {
         for _ in 0...runs {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-            process.arguments = [dataPath, ".timer on", query]
+            process.arguments = [dataPath]
+            let input = Pipe()
             let output = Pipe()
+            process.standardInput = input
             process.standardOutput = output
             try process.run()
+            // Dot-commands given as arguments do not switch the timer on; on standard input they do.
+            input.fileHandleForWriting.write(Data(".timer on\n\(query)\n".utf8))
+            try input.fileHandleForWriting.close()
             process.waitUntilExit()
             let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             if let line = text.split(separator: "\n").last(where: { $0.hasPrefix("Run Time:") }),

@@ -45,7 +45,8 @@ struct FunnelPages {
             throw APIError(.notFound, code: "not_found", detail: "no such pipeline")
         }
         let format = pages.formatter(identity)
-        let owners = try await ownerNames()
+        let users = try await store.users.list()
+        let owners = Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0.name) })
         let companies = try await store.companies.many(identity.access, columns.flatMap(\.cards).compactMap { $0.fields.companyID?.rawValue })
         let now = Timestamp.now
         let here = "/pipelines/\(pipeline.id)/board" + (request.uri.query.map { "?" + $0 } ?? "")
@@ -60,20 +61,21 @@ struct FunnelPages {
                     "sum": column.sums.sorted { $0.key < $1.key }.compactMap { code, minor in
                         (try? Currency(code: code)).map { format.money(Money(minorUnits: minor, currency: $0)) }
                     }.joined(separator: " + "),
+                    // The stages a card of this column can move to; cards find it in their column's context.
+                    "targets": pipeline.stages.filter { $0.id != column.stage.id }.map { ["id": $0.id.rawValue, "name": $0.name(in: language)] },
                     "cards": column.cards.map { deal -> [String: Any] in
                         [
                             "id": deal.meta.id, "version": deal.meta.version, "title": deal.fields.title,
                             "company": deal.fields.companyID.flatMap { companies[$0.rawValue]?.fields.name } ?? "",
                             "amount": format.money(deal.fields.amount), "owner": owners[deal.meta.ownerID] ?? "",
                             "days": deal.fields.daysInStage(at: now), "stale": deal.fields.isStale(in: column.stage, at: now),
-                            "targets": pipeline.stages.filter { $0.id != column.stage.id }.map { ["id": $0.id.rawValue, "name": $0.name(in: language)] },
                         ]
                     },
                     "more": column.nextAfter.map { "/api/v1/pipelines/\(pipeline.id)/stages/\(column.stage.id)/cards?after=\($0)" } ?? "",
                 ]
             },
             "reasons": try await store.pipelines.lossReasons().map { ["id": $0.id.rawValue, "name": $0.name] },
-            "owners": try await store.users.list().filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == filter.ownerID] },
+            "owners": users.filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == filter.ownerID] },
             "teams": try await store.teams.list().map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == filter.teamID] },
             "stale_only": filter.staleOnly, "close_from": filter.closeFrom?.description ?? "", "close_to": filter.closeTo?.description ?? "",
             "source": filter.source ?? "",
