@@ -43,7 +43,7 @@ struct AccessMatrixTests {
         "GET /api/v1/my-day",
         // Funnel configuration: readable by all, changed by admins (FunnelAPITests).
         "GET /api/v1/pipelines", "POST /api/v1/pipelines", "GET /api/v1/pipelines/{id}", "POST /api/v1/pipelines/{id}/stages",
-        "PUT /api/v1/pipelines/{id}/stage-order", "PATCH /api/v1/stages/{id}", "GET /api/v1/loss-reasons", "POST /api/v1/loss-reasons",
+        "PUT /api/v1/pipelines/{id}/stage-order", "PATCH /api/v1/stages/{id}", "PATCH /api/v1/pipelines/{id}", "DELETE /api/v1/stages/{id}", "GET /api/v1/loss-reasons", "POST /api/v1/loss-reasons",
     ]
     static let collections = ["companies", "contacts", "deals", "activities"]
 

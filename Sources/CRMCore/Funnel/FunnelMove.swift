@@ -92,7 +92,8 @@ public enum FunnelMove: Sendable, Equatable {
             return Outcome(fields: next, kind: .lost, fromStage: deal.stageID)
         case .reopen(let target):
             guard deal.status != .open else { throw ValidationError(code: "deal_open", message: "the deal is open already") }
-            if let target { _ = try Self.stage(target, in: pipeline) }
+            // Reopening where the deal closed needs that stage still to be in the pipeline (it may be archived).
+            _ = try Self.stage(target ?? deal.stageID, in: pipeline)
             next.status = .open
             next.closedAt = nil
             next.lossReasonID = nil

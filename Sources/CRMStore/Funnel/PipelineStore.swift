@@ -121,6 +121,50 @@ public struct PipelineStore: Sendable {
         return try await get(pipeline)
     }
 
+    /// Renames a pipeline or archives it (archived pipelines take no new deals; their deals and history stay).
+    public func update(_ context: AccessContext, _ id: PipelineID, name: String?, isActive: Bool?) async throws -> Pipeline {
+        guard context.isAdmin else { throw StoreError.forbidden("only admins change pipelines") }
+        let name = name?.trimmingWhitespace()
+        if let name, name.isEmpty || name.count > 100 {
+            throw StoreError.invalid(.init([ValidationError(field: "name", code: "required", message: "a pipeline needs a name of at most 100 characters")]))
+        }
+        try await database.write { db in
+            let current = try await Self.fetch(db, id)
+            if let name, try await db.raw("SELECT 1 AS one FROM pipelines WHERE name = \(bind: name) AND id <> \(bind: id.rawValue)").first() != nil {
+                throw StoreError.conflict(code: "pipeline_name_taken", message: "a pipeline named \(name) exists")
+            }
+            try await db.raw("""
+                UPDATE pipelines SET name = \(bind: name ?? current.name), is_active = \(bind: isActive ?? current.isActive) WHERE id = \(bind: id.rawValue)
+                """).run()
+        }
+        return try await get(id)
+    }
+
+    /// Takes a stage out of its pipeline. The stage row stays, so the stage log keeps pointing at it; a stage
+    /// that still holds open deals cannot go, since they would have nowhere to be.
+    public func archiveStage(_ context: AccessContext, _ id: StageID) async throws -> Pipeline {
+        guard context.isAdmin else { throw StoreError.forbidden("only admins change pipelines") }
+        let pipeline = try await database.write { db in
+            guard let row = try await db.raw("SELECT pipeline_id FROM stages WHERE id = \(bind: id.rawValue) AND is_active = \(bind: true)").first() else {
+                throw StoreError.notFound(nil)
+            }
+            let pipeline = PipelineID(try row.value("pipeline_id", as: Int64.self))
+            let open = try await db.raw("""
+                SELECT COUNT(*) AS n FROM deals WHERE stage_id = \(bind: id.rawValue) AND status = 'open' AND deleted_at IS NULL
+                """).first()?.value("n", as: Int.self) ?? 0
+            guard open == 0 else {
+                throw StoreError.conflict(code: "stage_has_deals", message: "\(open) open deal(s) are in this stage; move them first")
+            }
+            let remaining = try await db.raw("SELECT COUNT(*) AS n FROM stages WHERE pipeline_id = \(bind: pipeline.rawValue) AND is_active = \(bind: true)").first()?.value("n", as: Int.self) ?? 0
+            guard remaining > 1 else {
+                throw StoreError.conflict(code: "last_stage", message: "a pipeline keeps at least one stage")
+            }
+            try await db.raw("UPDATE stages SET is_active = \(bind: false) WHERE id = \(bind: id.rawValue)").run()
+            return pipeline
+        }
+        return try await get(pipeline)
+    }
+
     public func lossReasons(includeInactive: Bool = false) async throws -> [LossReason] {
         try await database.read { db in try await Self.fetchReasons(db, includeInactive: includeInactive) }
     }

@@ -13,7 +13,9 @@ struct FunnelController {
         group.get("pipelines/:id", use: getPipeline)
         group.post("pipelines/:id/stages", use: addStage)
         group.put("pipelines/:id/stage-order", use: reorderStages)
+        group.patch("pipelines/:id", use: updatePipeline)
         group.patch("stages/:id", use: updateStage)
+        group.delete("stages/:id", use: archiveStage)
         group.get("pipelines/:id/board", use: board)
         group.get("pipelines/:id/stages/:stage/cards", use: moreCards)
         group.get("loss-reasons", use: listLossReasons)
@@ -81,6 +83,25 @@ struct FunnelController {
         var response = JSONResponse.ok(created.json, status: .created)
         response.headers[.location] = "/api/v1/pipelines/\(created.id)"
         return response
+    }
+
+    @Sendable func updatePipeline(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = PipelineID(try context.pathID())
+        var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["name", "is_active"])
+        let name = input.string("name")
+        let active = input.bool("is_active")
+        try input.finish()
+        do {
+            return JSONResponse.ok(try await store.pipelines.update(identity.access, id, name: name, isActive: active).json)
+        } catch StoreError.invalid(let errors) where errors.errors.first?.code == "unknown_pipeline" {
+            throw APIError(.notFound, code: "not_found", detail: "no such pipeline")
+        }
+    }
+
+    @Sendable func archiveStage(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        return JSONResponse.ok(try await store.pipelines.archiveStage(identity.access, StageID(try context.pathID())).json)
     }
 
     @Sendable func addStage(_ request: Request, context: AppContext) async throws -> Response {

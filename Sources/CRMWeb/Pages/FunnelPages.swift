@@ -21,6 +21,8 @@ struct FunnelPages {
         group.post("admin/pipelines", use: createPipeline)
         group.post("admin/pipelines/:id/stages", use: addStage)
         group.post("admin/stages/:id", use: updateStage)
+        group.post("admin/stages/:id/archive", use: archiveStage)
+        group.post("admin/pipelines/:id", use: updatePipeline)
         group.post("admin/pipelines/:id/order", use: reorder)
         group.post("admin/loss-reasons", use: createLossReason)
     }
@@ -264,6 +266,22 @@ struct FunnelPages {
         }
     }
 
+    @Sendable func archiveStage(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try requireAdmin(context)
+        let id = try context.pathID()
+        _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        return try await adminAction(identity, request) { _ = try await store.pipelines.archiveStage(identity.access, StageID(id)) }
+    }
+
+    @Sendable func updatePipeline(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try requireAdmin(context)
+        let id = try context.pathID()
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        return try await adminAction(identity, request) {
+            _ = try await store.pipelines.update(identity.access, PipelineID(id), name: form["name"], isActive: form["active"] == "on")
+        }
+    }
+
     /// Moves one stage up or down; the whole order is sent to the store, which checks it is complete.
     @Sendable func reorder(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try requireAdmin(context)
@@ -300,7 +318,7 @@ struct FunnelPages {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let pipelines = try await store.pipelines.list().map { pipeline -> [String: Any] in
             [
-                "id": pipeline.id.rawValue, "name": pipeline.name, "currency": pipeline.currency.code,
+                "id": pipeline.id.rawValue, "name": pipeline.name, "currency": pipeline.currency.code, "active": pipeline.isActive,
                 "stages": pipeline.stages.map { stage -> [String: Any] in
                     [
                         "id": stage.id.rawValue, "pipeline_id": pipeline.id.rawValue, "name": stage.name, "probability": stage.probability,
