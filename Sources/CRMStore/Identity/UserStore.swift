@@ -70,6 +70,11 @@ public struct UserStore: Sendable {
         try await database.read { db in try await db.raw("SELECT * FROM users ORDER BY name, id").all().map(Self.decode) }
     }
 
+    /// Every user's name by id, for showing owners and authors.
+    public func names() async throws -> [UserID: String] {
+        Dictionary(uniqueKeysWithValues: try await list().map { ($0.id, $0.name) })
+    }
+
     /// Checks a password; returns the user only if it matches and the account is active.
     public func authenticate(email: String, password: String) async throws -> User? {
         let found: (User, String)? = try await database.read { db in

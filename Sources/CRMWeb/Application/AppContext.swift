@@ -43,6 +43,13 @@ public struct AppContext: RequestContext {
         return identity
     }
 
+    /// The identity of an administrator, for the administration pages (the store enforces the same on writes).
+    public func requireAdmin() throws -> Identity {
+        let identity = try requireIdentity()
+        guard identity.access.isAdmin else { throw APIError(.forbidden, code: "forbidden", detail: "this page is for administrators") }
+        return identity
+    }
+
     /// The `:id` of the route, a positive integer; anything else is a record that does not exist.
     public func pathID() throws -> Int64 {
         guard let text = parameters.get("id"), let id = Int64(text), id > 0 else {

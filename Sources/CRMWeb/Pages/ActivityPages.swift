@@ -56,7 +56,7 @@ struct ActivityPages {
         query.sort = Sort(field: .createdAt, descending: true)
         query.limit = 50
         let activities = try await store.activities.list(identity.access, query).items
-        let owners = Dictionary(uniqueKeysWithValues: try await store.users.list().map { ($0.id, $0.name) })
+        let owners = try await store.users.names()
         let format = pages.formatter(identity)
         let t = pages.strings(MessageCatalog.language(of: identity.user.locale))
         return [

@@ -24,12 +24,12 @@ struct AdminPages {
     }
 
     @Sendable func users(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try requireAdmin(context)
+        let identity = try context.requireAdmin()
         return try await usersPage(identity, request, errors: [], status: .ok)
     }
 
     @Sendable func createUser(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try requireAdmin(context)
+        let identity = try context.requireAdmin()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         do {
             _ = try await store.users.create(identity.access, .init(
@@ -43,7 +43,7 @@ struct AdminPages {
     }
 
     @Sendable func updateUser(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try requireAdmin(context)
+        let identity = try context.requireAdmin()
         let id = UserID(try context.pathID())
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         do {
@@ -56,12 +56,12 @@ struct AdminPages {
     }
 
     @Sendable func teams(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try requireAdmin(context)
+        let identity = try context.requireAdmin()
         return try await teamsPage(identity, request, errors: [], status: .ok)
     }
 
     @Sendable func createTeam(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try requireAdmin(context)
+        let identity = try context.requireAdmin()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         do {
             _ = try await store.teams.create(identity.access, name: form["name"], managerID: Int64(form["manager_id"]).map { UserID($0) }, sharesRecords: form["shares"] == "on")
@@ -72,7 +72,7 @@ struct AdminPages {
     }
 
     @Sendable func updateTeam(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try requireAdmin(context)
+        let identity = try context.requireAdmin()
         let id = TeamID(try context.pathID())
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         do {
@@ -86,7 +86,7 @@ struct AdminPages {
 
     /// What each role may reach: a description of `AccessContext.visibility`, kept beside it in the catalogs.
     @Sendable func roles(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try requireAdmin(context)
+        let identity = try context.requireAdmin()
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let roles = Role.allCases.map { ["name": t["role_\($0.rawValue)"] ?? $0.rawValue, "scope": t["role_scope_\($0.rawValue)"] ?? ""] }
         return pages.render("admin_roles", ["roles": roles], identity: identity, request: request, title: t["nav_roles"])
@@ -118,11 +118,6 @@ struct AdminPages {
 
     // MARK: Pieces
 
-    private func requireAdmin(_ context: AppContext) throws -> Identity {
-        let identity = try context.requireIdentity()
-        guard identity.access.isAdmin else { throw APIError(.forbidden, code: "forbidden", detail: "this page is for administrators") }
-        return identity
-    }
 
     private func usersPage(_ identity: Identity, _ request: Request, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))

@@ -148,7 +148,7 @@ struct FunnelPages {
         let now = Timestamp.now
         let durations = StageDurations.milliseconds(log, now: now)
         let visited = Set(log.map(\.toStageID))
-        let owners = try await ownerNames()
+        let owners = try await store.users.names()
         let reasons = try await store.pipelines.lossReasons(includeInactive: true)
         let names = Dictionary(uniqueKeysWithValues: pipeline.stages.map { ($0.id, $0.name(in: language)) })
         var details: [String: any Sendable] = [
@@ -229,12 +229,12 @@ struct FunnelPages {
     // MARK: Pipeline administration
 
     @Sendable func admin(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try requireAdmin(context)
+        let identity = try context.requireAdmin()
         return try await adminPage(identity, request, errors: [], status: .ok)
     }
 
     @Sendable func createPipeline(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try requireAdmin(context)
+        let identity = try context.requireAdmin()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) {
             // One stage per line: "Name" or "Name | probability".
@@ -249,7 +249,7 @@ struct FunnelPages {
     }
 
     @Sendable func addStage(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try requireAdmin(context)
+        let identity = try context.requireAdmin()
         let id = try context.pathID()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) {
@@ -258,7 +258,7 @@ struct FunnelPages {
     }
 
     @Sendable func updateStage(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try requireAdmin(context)
+        let identity = try context.requireAdmin()
         let id = try context.pathID()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) {
@@ -267,14 +267,14 @@ struct FunnelPages {
     }
 
     @Sendable func archiveStage(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try requireAdmin(context)
+        let identity = try context.requireAdmin()
         let id = try context.pathID()
         _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) { _ = try await store.pipelines.archiveStage(identity.access, StageID(id)) }
     }
 
     @Sendable func updatePipeline(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try requireAdmin(context)
+        let identity = try context.requireAdmin()
         let id = try context.pathID()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) {
@@ -284,7 +284,7 @@ struct FunnelPages {
 
     /// Moves one stage up or down; the whole order is sent to the store, which checks it is complete.
     @Sendable func reorder(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try requireAdmin(context)
+        let identity = try context.requireAdmin()
         let id = PipelineID(try context.pathID())
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) {
@@ -298,7 +298,7 @@ struct FunnelPages {
     }
 
     @Sendable func createLossReason(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try requireAdmin(context)
+        let identity = try context.requireAdmin()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) {
             _ = try await store.pipelines.createLossReason(identity.access, name: form["name"])
@@ -350,13 +350,5 @@ struct FunnelPages {
         )
     }
 
-    private func requireAdmin(_ context: AppContext) throws -> Identity {
-        let identity = try context.requireIdentity()
-        guard identity.access.isAdmin else { throw APIError(.forbidden, code: "forbidden", detail: "this page is for administrators") }
-        return identity
-    }
 
-    private func ownerNames() async throws -> [UserID: String] {
-        Dictionary(uniqueKeysWithValues: try await store.users.list().map { ($0.id, $0.name) })
-    }
 }

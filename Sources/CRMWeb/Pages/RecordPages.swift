@@ -36,7 +36,7 @@ struct RecordPages<Fields: PageResource> {
         let query = try ListQuery(parameters: parameters, extra: Fields.listParameters)
         async let page = records.list(identity.access, query)
         async let total = records.count(identity.access, query)
-        let owners = try await ownerNames()
+        let owners = try await store.users.names()
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let items = try await page.items.map { record -> [String: Any] in
             var row = record.fields.listColumns
@@ -70,7 +70,7 @@ struct RecordPages<Fields: PageResource> {
         let record = try await records.get(identity.access, try context.pathID(), includeDeleted: true)
         let history = try await records.history(identity.access, record.meta.id)
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
-        let owners = try await ownerNames()
+        let owners = try await store.users.names()
         let teams = try await store.teams.list()
         let format = pages.formatter(identity)
         var data: [String: Any] = record.fields.formValues
@@ -190,9 +190,6 @@ struct RecordPages<Fields: PageResource> {
         return pages.render("\(Fields.pageKey)_form", data, identity: identity, request: request, status: status, title: title)
     }
 
-    private func ownerNames() async throws -> [UserID: String] {
-        Dictionary(uniqueKeysWithValues: try await store.users.list().map { ($0.id, $0.name) })
-    }
 
     static func assignment(_ input: FormInput) -> RecordStore<Fields>.Assignment {
         var assignment = RecordStore<Fields>.Assignment()
