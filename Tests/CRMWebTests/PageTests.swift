@@ -116,6 +116,10 @@ struct PageTests {
                 let page = try await app.page("/companies", cookie: cookie).body
                 #expect(page.contains(word) && page.contains("lang=\"\(language)\""), "\(language)")
             }
+            #expect(try await app.postForm("/settings/language", cookie: cookie, fields: [("_csrf", csrf), ("language", "pl")]).status == .seeOther)
+            let invalid = try await app.postForm("/companies", cookie: cookie, fields: [("_csrf", csrf), ("name", ""), ("phones", "zadzwoń")])
+            #expect(invalid.status == .unprocessableContent)
+            #expect(invalid.text.contains("To nie jest numer telefonu.") && invalid.text.contains("Telefony"))
             var headers = HTTPFields()
             headers[.acceptLanguage] = "hu-HU,hu;q=0.9,en;q=0.5"
             #expect(String(buffer: try await app.client.execute(uri: "/login", method: .get, headers: headers).body).contains("Bejelentkezés"))

@@ -131,7 +131,7 @@ struct AdminPages {
             ]
         }
         let data: [String: Any] = [
-            "users": users, "errors": errors.map { ["message": ($0.field.map { "\($0): " } ?? "") + $0.message] }, "has_errors": !errors.isEmpty,
+            "users": users, "errors": errors.map { pages.message($0, t) }, "has_errors": !errors.isEmpty,
             "roles": Role.allCases.map { ["value": $0.rawValue, "label": t["role_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == .salesRep] },
         ]
         return pages.render("admin_users", data, identity: identity, request: request, status: status, title: t["nav_users"])
@@ -150,7 +150,7 @@ struct AdminPages {
         }
         let data: [String: Any] = [
             "teams": teams, "users": users.map { ["id": $0.id.rawValue, "name": $0.name] },
-            "errors": errors.map { ["message": $0.message] }, "has_errors": !errors.isEmpty,
+            "errors": errors.map { pages.message($0, t) }, "has_errors": !errors.isEmpty,
         ]
         return pages.render("admin_teams", data, identity: identity, request: request, status: status, title: t["nav_teams"])
     }
@@ -166,7 +166,7 @@ struct AdminPages {
         }
         let data: [String: Any] = [
             "tokens": tokens, "secret": secret ?? "", "has_secret": secret != nil,
-            "errors": errors.map { ["message": $0.message] }, "has_errors": !errors.isEmpty,
+            "errors": errors.map { pages.message($0, t) }, "has_errors": !errors.isEmpty,
         ]
         return pages.render("tokens", data, identity: identity, request: request, status: status, title: t["nav_tokens"])
     }

@@ -331,7 +331,7 @@ struct FunnelPages {
         }
         let data: [String: Any] = [
             "pipelines": pipelines, "reasons": try await store.pipelines.lossReasons().map { ["name": $0.name] },
-            "errors": errors.map { ["field": $0.field ?? "", "message": $0.message] }, "has_errors": !errors.isEmpty,
+            "errors": errors.map { pages.message($0, t) }, "has_errors": !errors.isEmpty,
         ]
         return pages.render("admin_pipelines", data, identity: identity, request: request, status: status, title: t["nav_pipelines"])
     }

@@ -65,8 +65,18 @@ public struct PageRenderer: Sendable {
         }
     }
 
+    /// An error for a person. The store's own words are English and name the value at fault, so English readers
+    /// get them; everyone else gets the catalog's sentence for the error's code in their language.
+    func message(_ error: ValidationError, _ t: [String: String]) -> [String: Any] {
+        let translated = t["language_code"] == "en" ? nil : t["error_\(error.code)"]
+        return ["field": error.field.map { t["field_\($0)"] ?? $0 } ?? "", "message": translated ?? error.message]
+    }
+
     func errorPage(_ problem: APIError, identity: Identity?) -> Response {
-        let data: [String: Any] = ["status": Int(problem.status.code), "reason": problem.status.reasonPhrase, "detail": problem.detail]
+        let t = catalog.strings(for: Self.language(identity: identity, request: nil))
+        let translated = t["language_code"] == "en" || problem.status.code >= 500 ? nil : t["error_\(problem.code)"]
+        let detail = translated ?? problem.detail
+        let data: [String: Any] = ["status": Int(problem.status.code), "reason": problem.status.reasonPhrase, "detail": detail]
         var response = render("error", data, identity: identity, request: nil, status: problem.status, title: problem.status.reasonPhrase)
         for field in problem.headers where field.name != .contentType { response.headers.append(field) }
         return response

@@ -181,7 +181,7 @@ struct RecordPages<Fields: PageResource> {
         data["version"] = meta?.version ?? 0
         data["action"] = meta.map { "\(base)/\($0.id)" } ?? base
         data["cancel"] = meta.map { "\(base)/\($0.id)" } ?? base
-        data["errors"] = errors.map { ["field": $0.field.map { t["field_\($0)"] ?? $0 } ?? "", "message": $0.message] }
+        data["errors"] = errors.map { pages.message($0, t) }
         data["has_errors"] = !errors.isEmpty
         data["owners"] = users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == owner] }
         data["teams"] = teams.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == team] }
