@@ -75,3 +75,10 @@ def test_postgres_refuses_pending_migrations_then_two_nodes_share_sessions(postg
     finally:
         node_a.stop()
         node_b.stop()
+
+
+def test_served_openapi_document_is_valid(sqlite_server):
+    validator = __import__("pytest").importorskip("openapi_spec_validator", reason="openapi-spec-validator is not installed")
+    document = requests.get(f"{sqlite_server.url}/api/v1/openapi.json").json()
+    validator.validate(document)
+    assert document["openapi"] == "3.1.0"
