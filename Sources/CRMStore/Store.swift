@@ -1,7 +1,7 @@
 import Foundation
 import SQLKit
 public import CRMCore
-public import Logging
+import Logging
 
 /// Everything the store offers, over one database.
 public struct Store: Sendable {

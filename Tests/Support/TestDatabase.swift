@@ -1,4 +1,4 @@
-public import CRMCore
+import CRMCore
 public import CRMStore
 import Foundation
 public import Logging

@@ -42,9 +42,9 @@ extension FunnelStore {
                 let last = steps.last?.at ?? imported.createdAt
                 let id = DealID(try await RecordStore<DealFields>.insertRow(db, fields, owner: imported.owner, team: imported.team, createdBy: nil, at: imported.createdAt, updatedAt: last))
                 for step in steps {
-                    log.add(deal: id, fields: step.fields, kind: step.kind, from: step.from, comment: step.comment, at: step.at, pipeline: pipeline, actor: nil)
+                    log.add(deal: id, fields: step.fields, kind: step.kind, from: step.from, comment: step.comment, at: step.at, stageProbability: pipeline.stage(step.fields.stageID)?.probability ?? 0, actor: nil)
                 }
-                audit.add(type: .deal, id: id.rawValue, action: .create, changes: FieldChange.diff(old: [:], new: fields.auditValues))
+                try audit.add(type: .deal, id: id.rawValue, action: .create, changes: FieldChange.diff(old: [:], new: fields.auditValues))
                 ids.append(id)
                 if log.count >= 400 { try await log.flush(db) }
                 if audit.count >= 400 { try await audit.flush(db) }

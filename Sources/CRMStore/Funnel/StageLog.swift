@@ -1,37 +1,24 @@
-public import CRMCore
+import CRMCore
 import Foundation
 import SQLKit
 
 /// The append-only log of every deal movement: the single source of every funnel figure.
 /// Rows are only ever inserted here; the database refuses updates and deletes (see `AppendOnly`).
 enum StageLog {
-    /// - Parameter pipeline: the deal's pipeline when the caller has it loaded, which saves looking up the
-    ///   stage's probability (bulk imports write millions of rows).
-    static func append(_ db: any SQLDatabase, _ context: AccessContext, deal: DealID, fields: DealFields, kind: TransitionKind, from: StageID?, comment: String = "", at: Timestamp = .now, pipeline: Pipeline? = nil) async throws {
-        let probability: Int
-        if let stage = pipeline?.stage(fields.stageID) {
-            probability = stage.probability
-        } else {
-            probability = try await db.raw("SELECT probability FROM stages WHERE id = \(bind: fields.stageID.rawValue)").first()?.value("probability", as: Int.self) ?? 0
-        }
-        let effective = Self.probability(fields, probability)
-        try await db.raw("""
-            INSERT INTO stage_transitions (deal_id, pipeline_id, kind, from_stage_id, to_stage_id, status, at, actor_id, amount_minor, currency,
-                                           probability, expected_close, loss_reason_id, comment)
-            VALUES (\(bind: deal.rawValue), \(bind: fields.pipelineID.rawValue), \(bind: kind.rawValue), \(bind: from?.rawValue), \(bind: fields.stageID.rawValue),
-                    \(bind: fields.status.rawValue), \(bind: at.rawValue), \(bind: context.userID?.rawValue), \(bind: fields.amount.minorUnits),
-                    \(bind: fields.amount.currency.code), \(bind: effective), \(bind: fields.expectedCloseDate?.description),
-                    \(bind: fields.lossReasonID?.rawValue), \(bind: comment))
-            """).run()
+    static func append(_ db: any SQLDatabase, _ context: AccessContext, deal: DealID, fields: DealFields, kind: TransitionKind, from: StageID?, comment: String = "", at: Timestamp = .now) async throws {
+        let probability = try await db.raw("SELECT probability FROM stages WHERE id = \(bind: fields.stageID.rawValue)").first()?.value("probability", as: Int.self) ?? 0
+        var row = Batch()
+        row.add(deal: deal, fields: fields, kind: kind, from: from, comment: comment, at: at, stageProbability: probability, actor: context.userID)
+        try await row.flush(db)
     }
 
-    /// Rows collected for one multi-row INSERT, for bulk paths that write thousands of entries.
+    /// Rows collected for one INSERT: one row for a live move, thousands for an import.
     struct Batch {
         private var rows: [SQLQueryString] = []
         var count: Int { rows.count }
 
-        mutating func add(deal: DealID, fields: DealFields, kind: TransitionKind, from: StageID?, comment: String, at: Timestamp, pipeline: Pipeline, actor: UserID?) {
-            let probability = StageLog.probability(fields, pipeline.stage(fields.stageID)?.probability ?? 0)
+        mutating func add(deal: DealID, fields: DealFields, kind: TransitionKind, from: StageID?, comment: String, at: Timestamp, stageProbability: Int, actor: UserID?) {
+            let probability = StageLog.probability(fields, stageProbability)
             rows.append("""
                 (\(bind: deal.rawValue), \(bind: fields.pipelineID.rawValue), \(bind: kind.rawValue), \(bind: from?.rawValue), \(bind: fields.stageID.rawValue),
                  \(bind: fields.status.rawValue), \(bind: at.rawValue), \(bind: actor?.rawValue), \(bind: fields.amount.minorUnits), \(bind: fields.amount.currency.code),

@@ -5,16 +5,12 @@ import SQLKit
 /// The audit trail: who changed what, when, field by field. Written in the same transaction as the change.
 enum AuditLog {
     static func append(_ db: any SQLDatabase, _ context: AccessContext, type: RecordType, id: Int64, action: AuditAction, changes: [FieldChange]) async throws {
-        var reason: String?
-        if case .system(let why) = context.actor { reason = why }
-        try await db.raw("""
-            INSERT INTO audit_log (record_type, record_id, action, actor_id, system_reason, at, changes)
-            VALUES (\(bind: type.rawValue), \(bind: id), \(bind: action.rawValue), \(bind: context.userID?.rawValue), \(bind: reason),
-                    \(bind: Timestamp.now.rawValue), \(bind: try ColumnJSON.encode(changes)))
-            """).run()
+        var entry = Batch(context)
+        try entry.add(type: type, id: id, action: action, changes: changes)
+        try await entry.flush(db)
     }
 
-    /// Entries collected for one multi-row INSERT (bulk paths).
+    /// Entries collected for one INSERT: one for a live change, many for an import.
     struct Batch {
         private let actor: Int64?
         private let reason: String?
@@ -26,8 +22,8 @@ enum AuditLog {
             if case .system(let why) = context.actor { reason = why } else { reason = nil }
         }
 
-        mutating func add(type: RecordType, id: Int64, action: AuditAction, changes: [FieldChange]) {
-            let encoded = (try? ColumnJSON.encode(changes)) ?? "[]"
+        mutating func add(type: RecordType, id: Int64, action: AuditAction, changes: [FieldChange]) throws {
+            let encoded = try ColumnJSON.encode(changes)
             rows.append("(\(bind: type.rawValue), \(bind: id), \(bind: action.rawValue), \(bind: actor), \(bind: reason), \(bind: Timestamp.now.rawValue), \(bind: encoded))")
         }
 

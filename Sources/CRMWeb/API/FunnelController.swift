@@ -275,29 +275,15 @@ struct FunnelController {
     }
 
     static func boardFilter(_ parameters: [String: String], extra: Set<String>) throws -> FunnelStore.BoardFilter {
-        let known: Set<String> = ["owner_id", "team_id", "stale", "close_from", "close_to", "source"]
-        var errors: [ValidationError] = []
-        for name in parameters.keys.sorted() where !known.contains(name) && !extra.contains(name) {
-            errors.append(ValidationError(field: name, code: "unknown_parameter", message: "is not a board parameter"))
-        }
+        var query = QueryParameters(parameters, allowed: Set(["owner_id", "team_id", "stale", "close_from", "close_to", "source"]).union(extra))
         var filter = FunnelStore.BoardFilter()
-        func id(_ name: String) -> Int64? {
-            guard let text = parameters[name], !text.isEmpty else { return nil }
-            guard let value = Int64(text), value > 0 else { errors.append(ValidationError(field: name, code: "invalid_id", message: "must be a positive integer")); return nil }
-            return value
-        }
-        filter.ownerID = id("owner_id").map { UserID($0) }
-        filter.teamID = id("team_id").map { TeamID($0) }
-        filter.staleOnly = parameters["stale"] == "true"
-        filter.source = parameters["source"].flatMap { $0.isEmpty ? nil : $0 }
-        for name in ["close_from", "close_to"] {
-            guard let text = parameters[name], !text.isEmpty else { continue }
-            do {
-                let date = try CalendarDate(parsing: text)
-                if name == "close_from" { filter.closeFrom = date } else { filter.closeTo = date }
-            } catch { errors.append(error.at(name)) }
-        }
-        guard errors.isEmpty else { throw APIError(.badRequest, code: "invalid_parameters", detail: errors.map { "\($0.field ?? ""): \($0.message)" }.joined(separator: "; "), errors: errors) }
+        filter.ownerID = query.id("owner_id").map { UserID($0) }
+        filter.teamID = query.id("team_id").map { TeamID($0) }
+        filter.staleOnly = query.bool("stale") ?? false
+        filter.source = query.text("source")
+        filter.closeFrom = query.date("close_from")
+        filter.closeTo = query.date("close_to")
+        try query.finish()
         return filter
     }
 

@@ -33,11 +33,15 @@ struct HealthController {
         }
     }
 
+    static var inUse: MetricNameDescriptor { MetricNameDescriptor(namespace: "clientele", subsystem: "db", metricName: "connections_in_use", unitName: "", helpText: "Database connections lent out now") }
+    static var waiting: MetricNameDescriptor { MetricNameDescriptor(namespace: "clientele", subsystem: "db", metricName: "connection_waiters", unitName: "", helpText: "Requests waiting for a database connection") }
+    static var acquired: MetricNameDescriptor { MetricNameDescriptor(namespace: "clientele", subsystem: "db", metricName: "connections_acquired", unitName: "", helpText: "Database connections lent out since start") }
+
     @Sendable func metrics(_ request: Request, context: AppContext) async throws -> Response {
         let pool = store.database.poolStatistics
-        registry.makeGauge(name: "clientele_db_connections_in_use").set(Double(pool.inUse))
-        registry.makeGauge(name: "clientele_db_connection_waiters").set(Double(pool.waiting))
-        registry.makeGauge(name: "clientele_db_connections_acquired").set(Double(pool.acquiredTotal))
+        registry.makeGauge(descriptor: Self.inUse).set(Double(pool.inUse))
+        registry.makeGauge(descriptor: Self.waiting).set(Double(pool.waiting))
+        registry.makeGauge(descriptor: Self.acquired).set(Double(pool.acquiredTotal))
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))

@@ -1,9 +1,9 @@
 public import CRMCore
-public import CRMStore
+import CRMStore
 import Foundation
 import HTTPTypes
 public import Hummingbird
-public import Logging
+import Logging
 
 /// Who made a request and how they proved it.
 public struct Identity: Sendable {

@@ -3,7 +3,7 @@ import CRMStore
 import Foundation
 import HTTPTypes
 public import Hummingbird
-public import Logging
+import Logging
 
 /// Builds the router from its dependencies. Tests call this directly and send requests to it without a socket.
 public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
@@ -37,9 +37,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     auth.addProtectedRoutes(to: web)
     RecordPages(store: store, records: store.companies, pages: pages, settings: settings) { identity, company in
         let contacts = try await store.contacts.list(identity.access, ListQuery(companyID: company.id, limit: ListQuery.maxLimit))
-        var query = ListQuery(companyID: company.id)
-        query.status = nil
-        let deals = try await store.deals.list(identity.access, query)
+        let deals = try await store.deals.list(identity.access, ListQuery(companyID: company.id))
         var related = try await activityPages.timeline(identity, ListQuery(companyID: company.id), links: ["company_id": company.meta.id])
         related["contacts"] = contacts.items.map { ["id": $0.meta.id, "name": $0.fields.displayName, "job_title": $0.fields.jobTitle] as [String: any Sendable] }
         related["deals"] = deals.items.map { ["id": $0.meta.id, "title": $0.fields.title, "amount": pages.formatter(identity).money($0.fields.amount), "status": $0.fields.status.rawValue] as [String: any Sendable] }

@@ -11,6 +11,8 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let registry: PrometheusCollectorRegistry
 
+    static var requests: MetricNameDescriptor { MetricNameDescriptor(namespace: "clientele", subsystem: "http", metricName: "requests", unitName: "total", helpText: "HTTP requests by route and status") }
+    static var duration: MetricNameDescriptor { MetricNameDescriptor(namespace: "clientele", subsystem: "http", metricName: "request_duration", unitName: "seconds", helpText: "HTTP request latency by route") }
     static let buckets: [Duration] = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5)]
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
@@ -32,9 +34,9 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
         // The route pattern, not the raw path, keeps label cardinality bounded.
         let route = context.endpointPath ?? "unmatched"
         let labels = [("method", request.method.rawValue), ("route", route), ("status", String(status))]
-        registry.makeCounter(name: "clientele_http_requests_total", labels: labels).increment()
+        registry.makeCounter(descriptor: Self.requests, labels: labels).increment()
         registry.makeDurationHistogram(
-            name: "clientele_http_request_duration_seconds",
+            descriptor: Self.duration,
             labels: [("method", request.method.rawValue), ("route", route)],
             buckets: Self.buckets
         ).record(ContinuousClock.now - start)

@@ -66,7 +66,7 @@ struct ActivityPages {
                     "notes": activity.fields.notes, "owner": owners[activity.meta.ownerID] ?? "", "created": format.dateTime(activity.meta.createdAt),
                     "when": activity.fields.happensAt.map(format.dateTime) ?? "", "open_task": activity.fields.kind == .task && !activity.fields.isDone,
                     "done": activity.fields.isDone, "outcome": activity.fields.outcome,
-                    "duration": activity.fields.durationMinutes.map { "\($0) min" } ?? "",
+                    "duration": activity.fields.durationMinutes.map { "\($0) \(t["minutes_short"] ?? "min")" } ?? "",
                 ]
             },
         ].merging(quickAdd(identity, links: links)) { $1 }

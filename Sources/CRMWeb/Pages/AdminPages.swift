@@ -38,7 +38,7 @@ struct AdminPages {
             ))
             return redirect("/admin/users")
         } catch let error as StoreError {
-            return try await usersPage(identity, request, errors: RecordPages<CompanyFields>.errors(error), status: .unprocessableContent)
+            return try await usersPage(identity, request, errors: error.formErrors, status: .unprocessableContent)
         }
     }
 
@@ -51,7 +51,7 @@ struct AdminPages {
             _ = try await store.users.update(identity.access, id, .init(role: Role(rawValue: form["role"]), isActive: form["active"] == "on"))
             return redirect("/admin/users")
         } catch let error as StoreError {
-            return try await usersPage(identity, request, errors: RecordPages<CompanyFields>.errors(error), status: .unprocessableContent)
+            return try await usersPage(identity, request, errors: error.formErrors, status: .unprocessableContent)
         }
     }
 
@@ -67,7 +67,7 @@ struct AdminPages {
             _ = try await store.teams.create(identity.access, name: form["name"], managerID: Int64(form["manager_id"]).map { UserID($0) }, sharesRecords: form["shares"] == "on")
             return redirect("/admin/teams")
         } catch let error as StoreError {
-            return try await teamsPage(identity, request, errors: RecordPages<CompanyFields>.errors(error), status: .unprocessableContent)
+            return try await teamsPage(identity, request, errors: error.formErrors, status: .unprocessableContent)
         }
     }
 
@@ -80,7 +80,7 @@ struct AdminPages {
             _ = try await store.teams.setMembers(identity.access, id, form.all("member_ids").compactMap(Int64.init).map { UserID($0) })
             return redirect("/admin/teams")
         } catch let error as StoreError {
-            return try await teamsPage(identity, request, errors: RecordPages<CompanyFields>.errors(error), status: .unprocessableContent)
+            return try await teamsPage(identity, request, errors: error.formErrors, status: .unprocessableContent)
         }
     }
 
@@ -104,7 +104,7 @@ struct AdminPages {
             let (_, secret) = try await store.tokens.create(identity.access, user: identity.user.id, name: form["name"])
             return try await tokensPage(identity, request, secret: secret, errors: [], status: .created)
         } catch let error as StoreError {
-            return try await tokensPage(identity, request, secret: nil, errors: RecordPages<CompanyFields>.errors(error), status: .unprocessableContent)
+            return try await tokensPage(identity, request, secret: nil, errors: error.formErrors, status: .unprocessableContent)
         }
     }
 

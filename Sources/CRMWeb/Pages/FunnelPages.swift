@@ -310,7 +310,7 @@ struct FunnelPages {
             try await body()
             return redirect("/admin/pipelines")
         } catch let error as StoreError {
-            return try await adminPage(identity, request, errors: RecordPages<CompanyFields>.errors(error), status: .unprocessableContent)
+            return try await adminPage(identity, request, errors: error.formErrors, status: .unprocessableContent)
         }
     }
 

@@ -124,7 +124,7 @@ struct RecordPages<Fields: PageResource> {
             // Quick forms on other pages (an activity added on a deal) return where they were sent from.
             return redirect(input["next"].isEmpty ? "\(base)/\(created.meta.id)" : AuthPages.safeNext(input["next"]))
         } catch let error as StoreError {
-            return try await form(identity, request, fields: fields, meta: nil, errors: Self.errors(error), status: .unprocessableContent)
+            return try await form(identity, request, fields: fields, meta: nil, errors: error.formErrors, status: .unprocessableContent)
         }
     }
 
@@ -147,7 +147,7 @@ struct RecordPages<Fields: PageResource> {
             let latest = (try? await records.get(identity.access, id).meta) ?? current.meta
             var status = HTTPResponse.Status.unprocessableContent
             if case .versionMismatch = error { status = .conflict }
-            return try await form(identity, request, fields: fields, meta: latest, errors: Self.errors(error), status: status)
+            return try await form(identity, request, fields: fields, meta: latest, errors: error.formErrors, status: status)
         }
     }
 
@@ -196,17 +196,6 @@ struct RecordPages<Fields: PageResource> {
         if let owner = Int64(input["owner_id"]) { assignment.owner = UserID(owner) }
         if input.values["team_id"] != nil { assignment.team = .some(Int64(input["team_id"]).map { TeamID($0) }) }
         return assignment
-    }
-
-    static func errors(_ error: StoreError) -> [ValidationError] {
-        switch error {
-        case .invalid(let errors): errors.errors
-        case .versionMismatch: [ValidationError(code: "version_mismatch", message: "someone changed this record while you edited it; review their change and save again")]
-        case .forbidden(let why): [ValidationError(code: "forbidden", message: why)]
-        case .conflict(_, let message): [ValidationError(code: "conflict", message: message)]
-        case .notFound: [ValidationError(code: "not_found", message: "the record is gone or you may not see it")]
-        case .configuration(let message): [ValidationError(code: "internal", message: message)]
-        }
     }
 }
 
