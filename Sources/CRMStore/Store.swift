@@ -17,6 +17,7 @@ public struct Store: Sendable {
     public let activities: RecordStore<ActivityFields>
     public let pipelines: PipelineStore
     public let funnel: FunnelStore
+    public let reports: ReportStore
 
     /// - Parameter bcryptCost: 12 in production; tests lower it because hashing dominates their run time.
     public init(database: Database, bcryptCost: UInt8 = 12) {
@@ -32,6 +33,7 @@ public struct Store: Sendable {
         self.activities = RecordStore(database: database)
         self.pipelines = PipelineStore(database: database)
         self.funnel = FunnelStore(database: database)
+        self.reports = ReportStore(database: database)
     }
 
     public var migrator: Migrator { Migrator(database: database) }

@@ -1,0 +1,108 @@
+import CRMCore
+import Foundation
+import SQLKit
+
+/// The SQL shared by every report: which deals a filter and the permission layer let through, the period's
+/// bounds, and how rows are grouped. Reports join the stage log (`t`) to deals (`d`) and, for segments,
+/// companies (`c`).
+struct ReportQuery {
+    let filter: ReportFilter
+    let context: AccessContext
+    let from: Int64
+    let to: Int64
+    let timeZone: TimeZone
+
+    init(_ context: AccessContext, _ filter: ReportFilter, timeZone: TimeZone) {
+        self.filter = filter
+        self.context = context
+        self.timeZone = timeZone
+        let bounds = filter.period.bounds(in: timeZone)
+        from = bounds.from.rawValue
+        to = bounds.to.rawValue
+    }
+
+    /// Joins needed by the deal conditions.
+    var joins: SQLQueryString {
+        filter.companyPriority != nil || filter.companyTag != nil ? " JOIN companies c ON c.id = d.company_id" : ""
+    }
+
+    /// The deals a report may count: not deleted, visible to the reader, and within the filter.
+    var dealConditions: [SQLQueryString] {
+        var result: [SQLQueryString] = [
+            "d.pipeline_id = \(bind: filter.pipelineID.rawValue)", "d.deleted_at IS NULL",
+            AccessPredicate.sql(context.visibility, table: "d"),
+        ]
+        if !filter.ownerIDs.isEmpty { result.append("d.owner_id IN (\(binds: filter.ownerIDs.map(\.rawValue)))") }
+        if let team = filter.teamID { result.append("d.team_id = \(bind: team.rawValue)") }
+        if let source = filter.source { result.append("d.source = \(bind: source)") }
+        if let created = filter.created {
+            let bounds = created.bounds(in: timeZone)
+            result.append("d.created_at >= \(bind: bounds.from.rawValue) AND d.created_at < \(bind: bounds.to.rawValue)")
+        }
+        if let priority = filter.companyPriority { result.append("c.priority = \(bind: priority.rawValue)") }
+        if let tag = filter.companyTag {
+            // Tags are stored as a JSON array of strings; a quoted match finds one whole tag.
+            result.append("c.tags LIKE \(bind: "%" + Self.escapeLike(Self.jsonString(tag)) + "%") ESCAPE '\\'")
+        }
+        return result
+    }
+
+    /// Stage-log rows of the filter's pipeline in the period, plus the deal conditions.
+    func logConditions(kinds: [TransitionKind]) -> [SQLQueryString] {
+        [
+            "t.pipeline_id = \(bind: filter.pipelineID.rawValue)", "t.at >= \(bind: from)", "t.at < \(bind: to)",
+            "t.kind IN (\(binds: kinds.map(\.rawValue)))",
+        ] + dealConditions
+    }
+
+    /// The expression a grouping splits rows by, over the deal and the log row.
+    func groupExpression(_ grouping: ReportGrouping) -> SQLQueryString {
+        switch grouping {
+        case .none: return "0"
+        case .owner: return "d.owner_id"
+        case .team: return "COALESCE(d.team_id, 0)"
+        case .source: return "d.source"
+        case .period:
+            // Buckets by the month, week or quarter a row falls in, numbered from 0.
+            let buckets = filter.period.split(by: trendUnit).dropFirst()
+            guard !buckets.isEmpty else { return "0" }
+            var sql: SQLQueryString = "CASE"
+            for (index, bucket) in buckets.enumerated() {
+                sql = sql + " WHEN t.at < \(bind: bucket.from.start(in: timeZone).rawValue) THEN \(literal: index)"
+            }
+            return sql + " ELSE \(literal: buckets.count) END"
+        }
+    }
+
+    /// Trends cut a period into weeks up to three months, months up to two years, quarters beyond.
+    var trendUnit: PeriodUnit {
+        let days = filter.period.from.days(until: filter.period.to)
+        return days <= 92 ? .week : (days <= 731 ? .month : .quarter)
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    static func jsonString(_ text: String) -> String {
+        let data = (try? JSONEncoder().encode(text)) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension ReportGroupKey {
+    static func read(_ row: any SQLRow, _ grouping: ReportGrouping, _ query: ReportQuery) throws -> ReportGroupKey {
+        switch grouping {
+        case .none: return .all
+        case .owner: return .owner(UserID(try row.value("grp", as: Int64.self)))
+        case .team:
+            let id = try row.value("grp", as: Int64.self)
+            return .team(id == 0 ? nil : TeamID(id))
+        case .source: return .source(try row.value("grp", as: String.self))
+        case .period:
+            let buckets = query.filter.period.split(by: query.trendUnit)
+            let index = try row.value("grp", as: Int.self)
+            return .bucket(buckets[min(max(index, 0), buckets.count - 1)])
+        }
+    }
+}

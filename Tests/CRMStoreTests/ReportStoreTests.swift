@@ -1,0 +1,167 @@
+import CRMCore
+import CRMStore
+import CRMTestSupport
+import Foundation
+import Testing
+
+@Suite("Funnel reports from the stage log")
+struct ReportStoreTests {
+    let utc = TimeZone(identifier: "UTC")!
+
+    @Test("the two counting modes give their documented, different answers on skips, back moves and a reopen", arguments: TestEngine.available)
+    func countingModes(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let fixture = try await ReportFixture.make(store)
+            let tally = try await store.reports.funnel(World.system, fixture.marchFilter, timeZone: utc)[.all] ?? FunnelTally()
+            let passed = FunnelReport(stages: fixture.pipeline.stages, tally: tally, mode: .passed)
+            let converted = FunnelReport(stages: fixture.pipeline.stages, tally: tally, mode: .withConversions)
+            #expect(passed.rows.map(\.deals) == [4, 2, 2, 1, 1])
+            #expect(converted.rows.map(\.deals) == [6, 4, 4, 3, 2])
+            #expect(passed.won == 1 && passed.lost == 3)
+            #expect(passed.rows.map(\.conversionToNext) == [0.5, 1, 0.5, 1, 1])
+            #expect(converted.rows.map(\.dropOff) == [2, 0, 1, 1, 1])
+            #expect(converted.overallConversion == 1.0 / 6)
+            #expect(tally.wonAmount == MoneyTotals(["PLN": 100_000]))
+            #expect(tally.enteredAmount[fixture.pipeline.stages[0].id] == MoneyTotals(["PLN": 400_000]))
+        }
+    }
+
+    @Test("losses count by the stage lost at and the reason; the worst stages are highlighted", arguments: TestEngine.available)
+    func losses(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let fixture = try await ReportFixture.make(store)
+            let cells = try await store.reports.losses(World.system, fixture.marchFilter, timeZone: utc)
+            let tally = try await store.reports.funnel(World.system, fixture.marchFilter, timeZone: utc)[.all] ?? FunnelTally()
+            let report = LossReport(cells: cells, stages: fixture.pipeline.stages, entered: tally.entered, hotspots: 1)
+            let s = fixture.pipeline.stages.map(\.id)
+            #expect(report.total == 3 && report.totalAmount == MoneyTotals(["PLN": 630_000]))
+            #expect(report.byStage.map(\.key) == [s[0], s[1], s[4]])
+            #expect(report.byStage.map(\.lossRate) == [0.25, 0.5, 1])
+            #expect(report.byStage.filter(\.isHotspot).count == 1)
+            #expect(report.byReason.first?.key == fixture.reasons[0].id && report.byReason.first?.deals == 2)
+        }
+    }
+
+    @Test("days in stage, cycle, win rate and the snapshot at a past date come from the log", arguments: TestEngine.available)
+    func velocityAndSnapshot(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let fixture = try await ReportFixture.make(store)
+            let s = fixture.pipeline.stages.map(\.id)
+            let kpis = FunnelKPIs(try await store.reports.kpis(World.system, fixture.marchFilter, timeZone: utc))
+            #expect(kpis.averageDaysInStage == [s[0]: 2, s[1]: 10, s[2]: 7, s[4]: 2])
+            #expect(kpis.averageCycleDays == 18 && kpis.winRate == 0.25)
+            #expect(kpis.openDeals == 2 && kpis.averageWonAmount == MoneyTotals(["PLN": 100_000]))
+            // D (5000) and E (700) open; E sits in a 7-day rotting stage since March.
+            #expect(kpis.staleByStage[s[0]] == 1)
+
+            let past = try await store.reports.snapshot(World.system, fixture.marchFilter, at: ReportFixture.noon(3, 9), timeZone: utc)
+            #expect(past.rows.map(\.deals) == [1, 2, 1, 0, 0])
+            #expect(past.rows[1].amount == MoneyTotals(["PLN": 700_000]))
+            #expect(past.rows[1].weighted == MoneyTotals(["PLN": 175_000]))
+            let now = try await store.reports.snapshot(World.system, fixture.marchFilter, at: nil, timeZone: utc)
+            #expect(now.rows.map(\.deals) == [1, 0, 0, 1, 0])
+        }
+    }
+
+    @Test("a rep's report counts only the deals the permission layer shows them; a manager sees their teams", arguments: TestEngine.available)
+    func permissions(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let fixture = try await ReportFixture.make(store)
+            let world = fixture.world
+            // North shares records, so Rafał sees Róża's deals too, but never Sergei's in South.
+            let rafal = try await store.reports.funnel(try await world.context(world.rafal), fixture.marchFilter, timeZone: utc, grouping: .owner)
+            #expect(Set(rafal.keys) == [.owner(world.rafal.id), .owner(world.roza.id)])
+            let sergei = try await store.reports.funnel(try await world.context(world.sergei), fixture.marchFilter, timeZone: utc, grouping: .owner)
+            #expect(Set(sergei.keys) == [.owner(world.sergei.id)])
+            let mikhail = try await store.reports.losses(try await world.context(world.mikhail), fixture.marchFilter, timeZone: utc)
+            #expect(mikhail.map(\.ownerID) == [world.sergei.id])
+            let drill = try await store.reports.deals(try await world.context(world.sergei), fixture.marchFilter, drill: .entered(fixture.pipeline.stages[0].id), timeZone: utc)
+            #expect(drill.map(\.meta.id) == [fixture.deals["E"]!.rawValue])
+        }
+    }
+
+    @Test("the deals behind each figure are the ones counted", arguments: TestEngine.available)
+    func drillDown(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let fixture = try await ReportFixture.make(store)
+            let s = fixture.pipeline.stages.map(\.id)
+            func titles(_ drill: ReportDrill) async throws -> [String] {
+                try await store.reports.deals(World.system, fixture.marchFilter, drill: drill, timeZone: utc).map(\.fields.title).sorted()
+            }
+            #expect(try await titles(.entered(s[0])) == ["A", "B", "C", "E"])
+            #expect(try await titles(.reached(s[2])) == ["A", "B", "D", "F"])
+            #expect(try await titles(.won) == ["A"])
+            #expect(try await titles(.lost(stage: nil, reason: fixture.reasons[0].id)) == ["B", "F"])
+            #expect(try await titles(.open(nil)) == ["D", "E"])
+        }
+    }
+
+    @Test("plans are set by admins and managers for their own people, and read back per scope", arguments: TestEngine.available)
+    func plans(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let fixture = try await ReportFixture.make(store)
+            let world = fixture.world
+            let s = fixture.pipeline.stages.map(\.id)
+            let march = ReportFixture.march.from
+            let maria = try await world.context(world.maria)
+            try await store.reports.setPlans(maria, pipeline: fixture.pipeline.id, scope: .user(world.rafal.id), unit: .month, periodStart: march, targets: [s[0]: 3, s[1]: 2, nil: 1])
+            let plans = try await store.reports.plans(try await world.context(world.rafal), pipeline: fixture.pipeline.id, scope: .user(world.rafal.id), unit: .month, periodStart: march)
+            #expect(plans.map(\.target).sorted() == [1, 2, 3])
+            await #expect(throws: StoreError.self) {
+                try await store.reports.setPlans(maria, pipeline: fixture.pipeline.id, scope: .user(world.sergei.id), unit: .month, periodStart: march, targets: [s[0]: 3])
+            }
+            await #expect(throws: StoreError.self) {
+                try await store.reports.setPlans(try await world.context(world.rafal), pipeline: fixture.pipeline.id, scope: .user(world.rafal.id), unit: .month, periodStart: march, targets: [s[0]: 30])
+            }
+            await #expect(throws: StoreError.self) {
+                try await store.reports.plans(try await world.context(world.sergei), pipeline: fixture.pipeline.id, scope: .user(world.rafal.id), unit: .month, periodStart: march)
+            }
+            await #expect(throws: StoreError.self) {
+                try await store.reports.setPlans(maria, pipeline: fixture.pipeline.id, scope: .user(world.rafal.id), unit: .month, periodStart: march.adding(days: 1), targets: [s[0]: 3])
+            }
+            var filter = fixture.marchFilter
+            filter.ownerIDs = [world.rafal.id]
+            let fact = try await store.reports.funnel(World.system, filter, timeZone: utc)[.all] ?? FunnelTally()
+            let report = PlanFactReport(stages: fixture.pipeline.stages, plans: plans, fact: fact, thresholds: .standard)
+            #expect(report.rows.map(\.fact) == [2, 2, 2, 0, 0, 1])
+            #expect(report.rows.map(\.level) == [.red, .green, .none, .none, .none, .green])
+        }
+    }
+
+    @Test("the forecast sums won and open deals by category, and a manager's override rolls up with its comment", arguments: TestEngine.available)
+    func forecast(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let fixture = try await ReportFixture.make(store)
+            let world = fixture.world
+            let tallies = try await store.reports.forecastTallies(World.system, fixture.marchFilter, timeZone: utc)
+            var report = ForecastReport(tallies: tallies, overrides: [])
+            // A was won in March (1000). D (5000, Proposal: best case, 60%) is expected to close in March; E (700, 10%) too.
+            #expect(report.company.closedWon == MoneyTotals(["PLN": 100_000]))
+            #expect(report.company.commit == MoneyTotals(["PLN": 100_000]))
+            #expect(report.company.bestCase == MoneyTotals(["PLN": 600_000]))
+            #expect(report.company.pipeline == MoneyTotals(["PLN": 70_000]))
+            #expect(report.company.weighted == MoneyTotals(["PLN": 307_000]))
+
+            let pln = fixture.pipeline.currency
+            let proposed = ForecastReport.Override(ownerID: world.roza.id, commit: Money(minorUnits: 500_000, currency: pln), bestCase: Money(minorUnits: 500_000, currency: pln), comment: "D signs on the 30th", byUserID: nil, at: .now)
+            await #expect(throws: StoreError.self) {
+                try await store.reports.overrideForecast(try await world.context(world.mikhail), pipeline: fixture.pipeline.id, unit: .month, periodStart: ReportFixture.march.from, override: proposed)
+            }
+            let blank = ForecastReport.Override(ownerID: world.roza.id, commit: proposed.commit, bestCase: proposed.bestCase, comment: " ", byUserID: nil, at: .now)
+            await #expect(throws: StoreError.self) {
+                try await store.reports.overrideForecast(try await world.context(world.maria), pipeline: fixture.pipeline.id, unit: .month, periodStart: ReportFixture.march.from, override: blank)
+            }
+            try await store.reports.overrideForecast(try await world.context(world.maria), pipeline: fixture.pipeline.id, unit: .month, periodStart: ReportFixture.march.from, override: proposed)
+            let overrides = try await store.reports.forecastOverrides(try await world.context(world.maria), pipeline: fixture.pipeline.id, unit: .month, periodStart: ReportFixture.march.from)
+            #expect(overrides.map(\.comment) == ["D signs on the 30th"] && overrides.first?.byUserID == world.maria.id)
+            #expect(try await store.reports.forecastOverrides(try await world.context(world.sergei), pipeline: fixture.pipeline.id, unit: .month, periodStart: ReportFixture.march.from).isEmpty)
+            report = ForecastReport(tallies: tallies, overrides: overrides)
+            #expect(report.company.commit == MoneyTotals(["PLN": 600_000]))
+            #expect(report.reps.first { $0.ownerID == world.roza.id }?.override?.comment == "D signs on the 30th")
+
+            // As it stood on 1 March, only D was open and expected in March (E did not exist yet).
+            let before = ForecastReport(tallies: try await store.reports.forecastTallies(World.system, fixture.marchFilter, timeZone: utc, asOf: ReportFixture.noon(3, 1)), overrides: [])
+            #expect(before.company.pipeline == MoneyTotals(["PLN": 500_000]) && before.company.weighted == MoneyTotals(["PLN": 125_000]))
+        }
+    }
+}
