@@ -165,3 +165,102 @@ struct ReportStoreTests {
         }
     }
 }
+
+@Suite("Funnel reports against an independent count")
+struct ReportCrossCheckTests {
+    /// Replays generated histories in plain Swift, the way a person would count them by hand, and compares every
+    /// figure the store computes per owner.
+    @Test("entries, furthest stages, wins, losses and days in stage per owner match a replay of the events", arguments: TestEngine.available)
+    func generatedHistories(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let (pipeline, reasons) = try await world.salesPipeline()
+            let warsaw = TimeZone(identifier: "Europe/Warsaw")!
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = warsaw
+            let from = Timestamp(calendar.date(from: DateComponents(year: 2026, month: 1, day: 1))!)
+            let to = Timestamp(calendar.date(from: DateComponents(year: 2026, month: 4, day: 1))!)
+            let generator = DealHistoryGenerator(pipelines: [pipeline], reasons: reasons.map(\.id), now: Timestamp(calendar.date(from: DateComponents(year: 2026, month: 6, day: 30))!))
+            var random = SeededRandom(seed: 7)
+            let owners = [world.rafal, world.roza, world.sergei]
+            var imported: [ImportedDeal] = []
+            for index in 0..<400 {
+                let owner = owners[index % owners.count]
+                imported.append(try generator.deal(company: nil, owner: owner.id, team: owner.id == world.sergei.id ? world.south.id : world.north.id, random: &random))
+            }
+            _ = try await store.funnel.importDeals(World.system, imported)
+
+            let expected = Self.replay(imported, pipeline: pipeline, from: from, to: to)
+
+            let filter = ReportFilter(pipelineID: pipeline.id, period: try ReportPeriod(from: CalendarDate(year: 2026, month: 1, day: 1), to: CalendarDate(year: 2026, month: 4, day: 1)))
+            let tallies = try await store.reports.funnel(World.system, filter, timeZone: warsaw, grouping: .owner)
+            #expect(tallies.count == owners.count)
+            for owner in owners {
+                let tally = tallies[.owner(owner.id)] ?? FunnelTally()
+                let e = expected[owner.id] ?? Expected()
+                #expect(tally.entered == e.entered, "entries of \(owner.name)")
+                #expect(tally.furthest == e.furthest, "furthest stages of \(owner.name)")
+                #expect(tally.won == e.won && tally.lost == e.lost, "outcomes of \(owner.name)")
+                var ownerFilter = filter
+                ownerFilter.ownerIDs = [owner.id]
+                let kpis = try await store.reports.kpis(World.system, ownerFilter, timeZone: warsaw)
+                #expect(kpis.stageTime.mapValues(\.stays) == e.stays, "stays of \(owner.name)")
+                #expect(kpis.stageTime.mapValues(\.milliseconds) == e.stayMilliseconds, "time in stages of \(owner.name)")
+            }
+            #expect(expected.values.reduce(0) { $0 + $1.won } > 10, "the dataset has wins in the period")
+        }
+    }
+
+    struct Expected: Equatable {
+        var entered: [StageID: Int] = [:]
+        var furthest: [StageID: Int] = [:]
+        var won = 0, lost = 0
+        var stayMilliseconds: [StageID: Int64] = [:]
+        var stays: [StageID: Int] = [:]
+    }
+
+    static func replay(_ imported: [ImportedDeal], pipeline: Pipeline, from: Timestamp, to: Timestamp) -> [UserID: Expected] {
+        var expected: [UserID: Expected] = [:]
+        let position = Dictionary(uniqueKeysWithValues: pipeline.stages.map { ($0.id, $0.position) })
+        for deal in imported {
+            var stage = pipeline.stages[0].id
+            var enteredAt = deal.createdAt
+            var enteredStages: Set<StageID> = deal.createdAt >= from && deal.createdAt < to ? [stage] : []
+            var won = false, lost = false
+            var e = expected[deal.owner] ?? Expected()
+            for (at, move) in deal.events {
+                let inPeriod = at >= from && at < to
+                var endsStay = true
+                switch move {
+                case .move(let target):
+                    if inPeriod {
+                        e.stayMilliseconds[stage, default: 0] += at.rawValue - enteredAt.rawValue
+                        e.stays[stage, default: 0] += 1
+                    }
+                    endsStay = false
+                    stage = target
+                    enteredAt = at
+                    if inPeriod { enteredStages.insert(target) }
+                case .reopen(let target):
+                    endsStay = false
+                    stage = target ?? stage
+                    enteredAt = at
+                    if inPeriod { enteredStages.insert(stage) }
+                case .win:
+                    if inPeriod { won = true }
+                case .lose:
+                    if inPeriod { lost = true }
+                }
+                if endsStay, inPeriod {
+                    e.stayMilliseconds[stage, default: 0] += at.rawValue - enteredAt.rawValue
+                    e.stays[stage, default: 0] += 1
+                }
+            }
+            for stage in enteredStages { e.entered[stage, default: 0] += 1 }
+            if won { e.won += 1 } else if let top = enteredStages.max(by: { position[$0]! < position[$1]! }) { e.furthest[top, default: 0] += 1 }
+            if lost { e.lost += 1 }
+            expected[deal.owner] = e
+        }
+        return expected
+    }
+}

@@ -41,8 +41,15 @@ public struct ReportPeriod: Codable, Sendable, Hashable, CustomStringConvertible
         return result
     }
 
-    /// The period of the same length just before this one, for "compared with last period".
+    /// The calendar unit this period is exactly, if it is one.
+    public var unit: PeriodUnit? {
+        PeriodUnit.allCases.first { ReportPeriod.containing(from, unit: $0) == self }
+    }
+
+    /// The period just before this one, for "compared with last period": the previous month for a month,
+    /// otherwise as many days before.
     public var previous: ReportPeriod {
+        if let unit { return ReportPeriod.containing(from.adding(days: -1), unit: unit) }
         let days = from.days(until: to)
         return ReportPeriod(unchecked: from.adding(days: -days), from)
     }
