@@ -43,6 +43,10 @@ struct AccessMatrixTests {
         "GET /api/v1/my-day",
         // Funnel configuration: readable by all, changed by admins (FunnelAPITests).
         "GET /api/v1/pipelines", "POST /api/v1/pipelines", "GET /api/v1/pipelines/{id}", "POST /api/v1/pipelines/{id}/stages",
+        // Reports, plans and forecast overrides: each report equals the admin's narrowed to what the caller may see (ReportTests).
+        "GET /api/v1/reports/snapshot", "GET /api/v1/reports/funnel", "GET /api/v1/reports/losses", "GET /api/v1/reports/plan", "GET /api/v1/reports/reps",
+        "GET /api/v1/reports/required", "GET /api/v1/reports/velocity", "GET /api/v1/reports/forecast", "GET /api/v1/reports/deals",
+        "GET /api/v1/plans", "PUT /api/v1/plans", "GET /api/v1/forecast-overrides", "POST /api/v1/forecast-overrides",
         "PUT /api/v1/pipelines/{id}/stage-order", "PATCH /api/v1/stages/{id}", "PATCH /api/v1/pipelines/{id}", "DELETE /api/v1/stages/{id}", "GET /api/v1/loss-reasons", "POST /api/v1/loss-reasons",
     ]
     static let collections = ["companies", "contacts", "deals", "activities"]

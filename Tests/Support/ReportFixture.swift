@@ -19,7 +19,11 @@ public struct ReportFixture: Sendable {
     }
 
     public static func make(_ store: Store) async throws -> ReportFixture {
-        let world = try await World.make(store)
+        try await make(world: try await World.make(store))
+    }
+
+    public static func make(world: World) async throws -> ReportFixture {
+        let store = world.store
         let (pipeline, reasons) = try await world.salesPipeline()
         let s = pipeline.stages.map(\.id)
         let price = reasons[0].id, competitor = reasons[1].id

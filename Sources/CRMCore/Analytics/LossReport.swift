@@ -54,7 +54,7 @@ public struct LossReport: Codable, Sendable, Equatable {
                 byKey[key(cell)]!.amount.add(cell.amount)
             }
             let known = order.compactMap { byKey[$0] }
-            let rest = byKey.values.filter { !order.contains($0.key) }.sorted { $0.deals > $1.deals }
+            let rest = byKey.values.filter { !order.contains($0.key) }.sorted { ($1.deals, "\($0.key)") < ($0.deals, "\($1.key)") }
             return (known + rest).map { line in
                 var line = line
                 line.share = FunnelReport.share(line.deals, of: total) ?? 0
@@ -69,7 +69,8 @@ public struct LossReport: Codable, Sendable, Equatable {
         let worst = Set(stageLines.filter { $0.deals > 0 }.sorted { ($0.deals, $1.key.rawValue) > ($1.deals, $0.key.rawValue) }.prefix(hotspots).map(\.key))
         for index in stageLines.indices { stageLines[index].isHotspot = worst.contains(stageLines[index].key) }
         byStage = stageLines
-        byReason = lines({ $0.reasonID }, order: []).sorted { $0.deals > $1.deals }
-        byOwner = lines({ $0.ownerID }, order: []).sorted { $0.deals > $1.deals }
+        // Most losses first; ties in id order, so the same data always reads the same.
+        byReason = lines({ $0.reasonID }, order: []).sorted { ($1.deals, $0.key?.rawValue ?? 0) < ($0.deals, $1.key?.rawValue ?? 0) }
+        byOwner = lines({ $0.ownerID }, order: []).sorted { ($1.deals, $0.key.rawValue) < ($0.deals, $1.key.rawValue) }
     }
 }

@@ -21,6 +21,11 @@ public struct APIError: Error, Sendable {
         self.errors = errors
     }
 
+    /// A 400 for query parameters: the URL itself is wrong, not a submitted record.
+    static func badParameters(_ errors: [ValidationError]) -> APIError {
+        APIError(.badRequest, code: "invalid_parameters", detail: errors.map { "\($0.field ?? ""): \($0.message)" }.joined(separator: "; "), errors: errors)
+    }
+
     static func invalid(_ errors: [ValidationError]) -> APIError {
         let detail = errors.map { ($0.field.map { "\($0): " } ?? "") + $0.message }.joined(separator: "; ")
         return APIError(.unprocessableContent, code: "validation", detail: detail, errors: errors)

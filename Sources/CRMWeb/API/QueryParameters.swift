@@ -66,8 +66,6 @@ struct QueryParameters {
     mutating func fail(_ error: ValidationError) { errors.append(error) }
 
     func finish() throws {
-        guard errors.isEmpty else {
-            throw APIError(.badRequest, code: "invalid_parameters", detail: errors.map { "\($0.field ?? ""): \($0.message)" }.joined(separator: "; "), errors: errors)
-        }
+        guard errors.isEmpty else { throw APIError.badParameters(errors) }
     }
 }

@@ -28,6 +28,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     RecordController(records: store.deals, settings: settings).addRoutes(to: api)
     RecordController(records: store.activities, settings: settings).addRoutes(to: api)
     FunnelController(store: store).addRoutes(to: api)
+    ReportController(store: store, pages: pages).addRoutes(to: api)
     api.get("my-day") { request, context in try await ActivityAPI(store: store).myDay(request, context: context) }
     IdentityController(store: store).addRoutes(to: api)
 
@@ -71,6 +72,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     RecordPages(store: store, records: store.activities, pages: pages, settings: settings, related: { _, _ in [:] }).addRoutes(to: web)
     activityPages.addRoutes(to: web)
     AdminPages(store: store, pages: pages).addRoutes(to: web)
+    ReportPages(store: store, pages: pages).addRoutes(to: web)
     return router
 }
 
