@@ -30,6 +30,7 @@ struct Bench {
             try await store.migrator.migrate()
             let dataset = try await Dataset.prepare(store, deals: options.deals, report: &report)
             try await BoardBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: options.dataDir + "/clientele.sqlite").run(into: &report)
+            try await ReportBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: options.dataDir + "/clientele.sqlite").run(into: &report)
         } catch {
             await database.shutdown()
             throw error

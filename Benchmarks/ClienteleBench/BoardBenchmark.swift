@@ -52,36 +52,18 @@ struct BoardBenchmark {
             return [page, api]
         }
         report.timings += routed
-        if let cli = try sqliteCLITiming() { report.timings.append(cli) }
+        if let cli = try sqliteCLITiming() {
+            report.timings.append(cli)
+            if let page = report.timings.first(where: { $0.name.contains("HTML page") }) { report.compare("board HTML page", page, with: cli) }
+        }
         try await checkSums(admin, pipeline: pipeline, into: &report)
     }
 
     /// The aggregate behind the column headers, run by the `sqlite3` CLI on the same file: the floor any
     /// implementation on this machine could reach for that part of the work.
     private func sqliteCLITiming() throws -> Timing? {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else { return nil }
         let query = "SELECT stage_id, currency, COUNT(*), SUM(amount_minor) FROM deals WHERE pipeline_id = \(dataset.pipeline.id) AND status = 'open' AND deleted_at IS NULL GROUP BY stage_id, currency;"
-        var times: [Double] = []
-        for _ in 0...runs {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-            process.arguments = [dataPath]
-            let input = Pipe()
-            let output = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            try process.run()
-            // Dot-commands given as arguments do not switch the timer on; on standard input they do.
-            input.fileHandleForWriting.write(Data(".timer on\n\(query)\n".utf8))
-            try input.fileHandleForWriting.close()
-            process.waitUntilExit()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            if let line = text.split(separator: "\n").last(where: { $0.hasPrefix("Run Time:") }),
-               let real = line.split(separator: " ").firstIndex(of: "real").map({ line.split(separator: " ")[$0 + 1] }), let seconds = Double(real) {
-                times.append(seconds * 1000)
-            }
-        }
-        return times.isEmpty ? nil : Timing(name: "column counts and sums alone, sqlite3 CLI (floor)", runs: Array(times.dropFirst()))
+        return try SQLiteCLI.timing("column counts and sums alone, sqlite3 CLI (floor)", path: dataPath, sql: query, runs: runs)
     }
 
     private func checkSums(_ admin: AccessContext, pipeline: PipelineID, into report: inout Report) async throws {

@@ -14,15 +14,28 @@ struct Report: Encodable {
     var timings: [Timing] = []
     var checks: [String] = []
     var notes: [String] = []
+    /// A product figure beside the same work done by hand in the `sqlite3` CLI, as p50 ratios.
+    var comparisons: [Comparison] = []
     let machine = Machine.describe()
 
     init(options: Options) { deals = options.deals }
 
+    struct Comparison: Encodable {
+        let name: String
+        let product: Double
+        let floor: Double
+        var ratio: Double { floor > 0 ? product / floor : 0 }
+    }
+
     mutating func note(_ text: String) { notes.append(text) }
+
+    mutating func compare(_ name: String, _ product: Timing, with floor: Timing) {
+        comparisons.append(Comparison(name: name, product: product.p50, floor: floor.p50))
+    }
 
     func write(to directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let stamp = date.formatted(.iso8601.year().month().day()) + "-board-\(deals)"
+        let stamp = date.formatted(.iso8601.year().month().day()) + "-\(deals)"
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
@@ -32,7 +45,7 @@ struct Report: Encodable {
     }
 
     var markdown: String {
-        var lines = ["# Board benchmark, \(deals) deals", "", "Run \(date.formatted(.iso8601)) on \(machine.summary).", ""]
+        var lines = ["# Benchmarks, \(deals) deals", "", "Run \(date.formatted(.iso8601)) on \(machine.summary).", ""]
         if let load {
             lines.append("Loaded \(load.deals) deals with \(load.transitions) stage-log rows through `FunnelStore.importDeals` in \(String(format: "%.1f", load.seconds)) s (\(Int(Double(load.deals) / load.seconds)) deals/s, \(Int(Double(load.transitions) / load.seconds)) log rows/s).")
             lines.append("")
@@ -41,8 +54,12 @@ struct Report: Encodable {
         for timing in timings {
             lines.append("| \(timing.name) | \(String(format: "%.1f", timing.p50)) | \(String(format: "%.1f", timing.p95)) | \(String(format: "%.1f", timing.max)) | \(timing.runs.count) |")
         }
-        if let page = timings.first(where: { $0.name.contains("HTML page") }), let floor = timings.first(where: { $0.name.contains("sqlite3 CLI") }), floor.p50 > 0 {
-            lines += ["", "The HTML page takes \(String(format: "%.1f", page.p50 / floor.p50))× the time the `sqlite3` CLI needs for the column aggregates alone (p50 to p50)."]
+        if !comparisons.isEmpty {
+            lines += ["", "Against the same aggregates written by hand and run in the `sqlite3` CLI on the same file (p50 to p50):", "",
+                      "| figure | product ms | sqlite3 CLI ms | ratio |", "|---|---:|---:|---:|"]
+            for comparison in comparisons {
+                lines.append("| \(comparison.name) | \(String(format: "%.1f", comparison.product)) | \(String(format: "%.1f", comparison.floor)) | \(String(format: "%.2f", comparison.ratio))× |")
+            }
         }
         lines += [""] + checks.map { "- \($0)" } + notes.map { "- \($0)" }
         return lines.joined(separator: "\n") + "\n"

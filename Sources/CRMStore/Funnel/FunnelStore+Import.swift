@@ -28,9 +28,8 @@ extension FunnelStore {
         return try await database.write { db in
             var pipelines: [PipelineID: Pipeline] = [:]
             let reasons = Set(try await PipelineStore.fetchReasons(db, includeInactive: true).map(\.id))
-            var ids: [DealID] = []
-            var log = StageLog.Batch()
-            var audit = AuditLog.Batch(context)
+            var replayed: [(fields: DealFields, steps: [(fields: DealFields, kind: TransitionKind, from: StageID?, comment: String, at: Timestamp)])] = []
+            replayed.reserveCapacity(deals.count)
             for (index, imported) in deals.enumerated() {
                 let pipeline: Pipeline
                 if let cached = pipelines[imported.fields.pipelineID] { pipeline = cached } else {
@@ -39,13 +38,19 @@ extension FunnelStore {
                 }
                 // The whole history is replayed in memory first, so the deal is written once, in its final state.
                 let (fields, steps) = try Self.replay(imported, in: pipeline, reasons: reasons, index: index)
-                let last = steps.last?.at ?? imported.createdAt
-                let id = DealID(try await RecordStore<DealFields>.insertRow(db, fields, owner: imported.owner, team: imported.team, createdBy: nil, at: imported.createdAt, updatedAt: last))
-                for step in steps {
-                    log.add(deal: id, fields: step.fields, kind: step.kind, from: step.from, comment: step.comment, at: step.at, stageProbability: pipeline.stage(step.fields.stageID)?.probability ?? 0, actor: nil)
+                replayed.append((fields, steps))
+            }
+            let rows = zip(deals, replayed).map { imported, result in
+                (fields: result.fields, owner: imported.owner, team: imported.team, at: imported.createdAt, updatedAt: result.steps.last?.at ?? imported.createdAt)
+            }
+            let ids = try await RecordStore<DealFields>.insertRows(db, rows).map { DealID($0) }
+            var log = StageLog.Batch()
+            var audit = AuditLog.Batch(context)
+            for (id, result) in zip(ids, replayed) {
+                for step in result.steps {
+                    log.add(deal: id, fields: step.fields, kind: step.kind, from: step.from, comment: step.comment, at: step.at, stageProbability: pipelines[step.fields.pipelineID]?.stage(step.fields.stageID)?.probability ?? 0, actor: nil)
                 }
-                try audit.add(type: .deal, id: id.rawValue, action: .create, changes: FieldChange.diff(old: [:], new: fields.auditValues))
-                ids.append(id)
+                try audit.add(type: .deal, id: id.rawValue, action: .create, changes: FieldChange.diff(old: [:], new: result.fields.auditValues))
                 if log.count >= 400 { try await log.flush(db) }
                 if audit.count >= 400 { try await audit.flush(db) }
             }

@@ -175,6 +175,43 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         return id
     }
 
+    /// Inserts many rows with few statements, for bulk paths (imports, generated datasets): ids are reserved
+    /// up front, so each statement carries hundreds of rows and no row needs a round trip for its id.
+    static func insertRows(_ db: any SQLDatabase, _ rows: [(fields: Fields, owner: UserID, team: TeamID?, at: Timestamp, updatedAt: Timestamp)]) async throws -> [Int64] {
+        guard !rows.isEmpty else { return [] }
+        let ids = try await reserveIDs(db, count: rows.count)
+        let columns = ["id"] + metaColumns.dropFirst(2).dropLast() + ["created_by", "sort_key", "search_text"] + Fields.columns
+        // Both engines cap the number of bound values in one statement (SQLite at 32,766).
+        let perStatement = max(1, 20_000 / columns.count)
+        for start in stride(from: 0, to: rows.count, by: perStatement) {
+            let end = min(start + perStatement, rows.count)
+            var tuples: [SQLQueryString] = []
+            for index in start..<end {
+                let row = rows[index]
+                let values: [any Encodable & Sendable] = [ids[index], row.owner.rawValue, row.team?.rawValue, row.at.rawValue, row.updatedAt.rawValue, nil as Int64?, row.fields.sortKey, row.fields.searchText] + (try row.fields.columnValues())
+                tuples.append("(\(binds: values))")
+            }
+            try await db.raw("INSERT INTO \(ident: Fields.table) (\(idents: Array(columns), joinedBy: ", ")) VALUES \(tuples.joined(separator: ", "))").run()
+        }
+        for (index, row) in rows.enumerated() { try await writeIndexes(db, ids[index], row.fields, isNew: true) }
+        return ids
+    }
+
+    /// Ids no other row has or had: from the table's sequence, which then moves past them.
+    private static func reserveIDs(_ db: any SQLDatabase, count: Int) async throws -> [Int64] {
+        if db.dialect.name == "postgresql" {
+            let rows = try await db.raw("SELECT nextval(pg_get_serial_sequence(\(bind: Fields.table), 'id')) AS id FROM generate_series(1, \(bind: count))").all()
+            return try rows.map { try $0.value("id", as: Int64.self) }.sorted()
+        }
+        // SQLite's AUTOINCREMENT remembers the highest id ever used in sqlite_sequence; explicit ids above it advance it.
+        // The caller holds the single write transaction, so no one else can take these ids meanwhile.
+        let row = try await db.raw("""
+            SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = \(bind: Fields.table)), 0), COALESCE((SELECT MAX(id) FROM \(ident: Fields.table)), 0)) AS top
+            """).first()
+        let top = try row?.value("top", as: Int64.self) ?? 0
+        return (1...Int64(count)).map { top + $0 }
+    }
+
     private func validate(_ fields: Fields) throws -> Fields {
         do { return try fields.validated() } catch { throw StoreError.invalid(error) }
     }

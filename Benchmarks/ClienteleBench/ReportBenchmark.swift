@@ -1,0 +1,131 @@
+import CRMCore
+import CRMStore
+import CRMWeb
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import SQLKit
+
+/// The funnel reports at scale: each report's store query for an admin and a rep, the JSON API and HTML page
+/// through the router, and the same aggregates written by hand in the `sqlite3` CLI, for the last full month
+/// and quarter of the dataset; plus a check that the funnel's entries equal a plain SQL count.
+struct ReportBenchmark {
+    let store: Store
+    let dataset: Dataset
+    let runs: Int
+    let dataPath: String
+
+    func run(into report: inout Report) async throws {
+        let admin = try await store.users.accessContext(for: dataset.admin)
+        let rep = try await store.users.accessContext(for: dataset.rep)
+        let utc = TimeZone(identifier: "UTC")!
+        let today = CalendarDate(Timestamp.now, in: utc)
+        let month = ReportPeriod.containing(today, unit: .month).previous
+        let quarter = ReportPeriod.containing(today, unit: .quarter).previous
+        let pipeline = dataset.pipeline.id
+        let monthFilter = ReportFilter(pipelineID: pipeline, period: month)
+        let quarterFilter = ReportFilter(pipelineID: pipeline, period: quarter)
+        let (from, to) = month.bounds(in: utc)
+        let (quarterFrom, quarterTo) = quarter.bounds(in: utc)
+        report.note("Report periods: month \(month.from)–\(month.to) (exclusive), quarter \(quarter.from)–\(quarter.to).")
+        let reports = store.reports
+
+        var product: [String: Timing] = [:]
+        func measure(_ key: String, _ name: String, _ body: () async throws -> Void) async throws {
+            let timing = try await Timing.measure(name, runs: runs, body)
+            product[key] = timing
+            report.timings.append(timing)
+        }
+        try await measure("funnel", "report: historical funnel, month, admin") { _ = try await reports.funnel(admin, monthFilter, timeZone: utc) }
+        try await measure("funnel-quarter", "report: historical funnel, quarter, admin") { _ = try await reports.funnel(admin, quarterFilter, timeZone: utc) }
+        try await measure("funnel-reps", "report: funnel by rep (rep vs company), month, admin") { _ = try await reports.funnel(admin, monthFilter, timeZone: utc, grouping: .owner) }
+        try await measure("funnel-rep", "report: historical funnel, month, rep (own deals)") { _ = try await reports.funnel(rep, monthFilter, timeZone: utc) }
+        try await measure("losses", "report: losses, month, admin") { _ = try await reports.losses(admin, monthFilter, timeZone: utc) }
+        try await measure("kpis", "report: velocity and KPIs, month, admin") { _ = try await reports.kpis(admin, monthFilter, timeZone: utc) }
+        try await measure("snapshot", "report: funnel snapshot now, admin") { _ = try await reports.snapshot(admin, monthFilter, at: nil, timeZone: utc) }
+        try await measure("snapshot-past", "report: funnel snapshot at the month's start (replayed from the log), admin") { _ = try await reports.snapshot(admin, monthFilter, at: Timestamp(rawValue: from.rawValue), timeZone: utc) }
+        try await measure("forecast", "report: forecast, quarter, admin") { _ = try await reports.forecastTallies(admin, quarterFilter, timeZone: utc) }
+        try await measure("forecast-past", "report: forecast as it stood at the quarter's start, admin") { _ = try await reports.forecastTallies(admin, quarterFilter, timeZone: utc, asOf: quarterFrom) }
+        try await measure("drill", "report: the deals behind a figure (first 500), month, admin") { _ = try await reports.deals(admin, monthFilter, drill: .entered(dataset.pipeline.stages[0].id), timeZone: utc) }
+
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let dependencies = try await Dependencies(store: store, logger: logger)
+        let session = try await store.sessions.create(for: dataset.admin, address: "127.0.0.1", userAgent: "bench")
+        let token = try await store.tokens.create(.system(reason: "benchmark"), user: dataset.admin.id, name: "bench").secret
+        let app = Application(router: buildRouter(dependencies), logger: logger)
+        let query = "pipeline_id=\(pipeline)&unit=month&start=\(month.from)"
+        let routed = try await app.test(.router) { client -> [Timing] in
+            var bearer = HTTPFields()
+            bearer[.authorization] = "Bearer \(token)"
+            var cookie = HTTPFields()
+            cookie[.cookie] = "clientele_session=\(session.token)"
+            var timings: [Timing] = []
+            for (name, uri, headers) in [
+                ("report: funnel JSON API through the router, month, admin", "/api/v1/reports/funnel?\(query)", bearer),
+                ("report: funnel HTML page through the router, month, admin", "/reports/funnel?\(query)", cookie),
+                ("report: manager dashboard HTML page (five reports), month, admin", "/reports?\(query)", cookie),
+            ] {
+                timings.append(try await Timing.measure(name, runs: runs) {
+                    let response = try await client.execute(uri: uri, method: .get, headers: headers)
+                    guard response.status == .ok else { throw BenchError("\(uri) answered \(response.status)") }
+                })
+            }
+            return timings
+        }
+        report.timings += routed
+
+        let p = pipeline.rawValue
+        let period = "pipeline_id = \(p) AND at >= \(from.rawValue) AND at < \(to.rawValue)"
+        let tPeriod = "t.pipeline_id = \(p) AND t.at >= \(from.rawValue) AND t.at < \(to.rawValue)"
+        let floors: [(key: String, name: String, sql: String)] = [
+            ("funnel", "historical funnel by hand", """
+                SELECT to_stage_id, COUNT(DISTINCT deal_id) FROM stage_transitions WHERE \(period) AND kind IN ('created', 'moved', 'reopened') GROUP BY to_stage_id;
+                SELECT reach, COUNT(*) FROM (SELECT t.deal_id, MAX(CASE WHEN t.kind = 'won' THEN 1000000000 ELSE s.position END) AS reach FROM stage_transitions t JOIN stages s ON s.id = t.to_stage_id WHERE \(tPeriod) AND t.kind IN ('created', 'moved', 'reopened', 'won') GROUP BY t.deal_id) GROUP BY reach;
+                SELECT kind, COUNT(DISTINCT deal_id), SUM(amount_minor) FROM stage_transitions WHERE \(period) AND kind IN ('won', 'lost') GROUP BY kind;
+                """),
+            ("losses", "losses by hand", """
+                SELECT t.to_stage_id, t.loss_reason_id, d.owner_id, COUNT(*), SUM(t.amount_minor) FROM stage_transitions t JOIN deals d ON d.id = t.deal_id WHERE \(tPeriod) AND t.kind = 'lost' GROUP BY 1, 2, 3;
+                """),
+            ("kpis", "velocity and KPIs by hand", """
+                SELECT t.from_stage_id, COUNT(*), SUM(t.at - (SELECT MAX(q.at) FROM stage_transitions q WHERE q.deal_id = t.deal_id AND q.id < t.id AND q.kind IN ('created', 'moved', 'reopened'))) FROM stage_transitions t WHERE \(tPeriod) AND t.kind IN ('moved', 'won', 'lost') GROUP BY 1;
+                SELECT t.kind, COUNT(*), SUM(t.amount_minor), SUM(t.at - d.created_at) FROM stage_transitions t JOIN deals d ON d.id = t.deal_id WHERE \(tPeriod) AND t.kind IN ('won', 'lost') GROUP BY 1;
+                SELECT stage_id, COUNT(*), SUM(amount_minor) FROM deals WHERE pipeline_id = \(p) AND status = 'open' AND deleted_at IS NULL GROUP BY 1;
+                """),
+            ("snapshot", "snapshot now by hand", """
+                SELECT stage_id, COUNT(*), SUM(amount_minor) FROM deals WHERE pipeline_id = \(p) AND status = 'open' AND deleted_at IS NULL GROUP BY stage_id;
+                """),
+            ("snapshot-past", "snapshot at a past date by hand", """
+                SELECT t.to_stage_id, COUNT(*), SUM(t.amount_minor) FROM stage_transitions t JOIN (SELECT deal_id, MAX(id) AS id FROM stage_transitions WHERE pipeline_id = \(p) AND at <= \(from.rawValue) GROUP BY deal_id) l ON l.id = t.id WHERE t.status = 'open' GROUP BY 1;
+                """),
+            ("forecast", "forecast by hand", """
+                SELECT owner_id, team_id, SUM(amount_minor) FROM deals WHERE pipeline_id = \(p) AND status = 'won' AND deleted_at IS NULL AND closed_at >= \(quarterFrom.rawValue) AND closed_at < \(quarterTo.rawValue) GROUP BY 1, 2;
+                SELECT d.owner_id, d.team_id, COALESCE(d.forecast_category, s.forecast_category), SUM(d.amount_minor), SUM(d.amount_minor * s.probability) FROM deals d JOIN stages s ON s.id = d.stage_id WHERE d.pipeline_id = \(p) AND d.status = 'open' AND d.deleted_at IS NULL AND d.expected_close >= '\(quarter.from)' AND d.expected_close < '\(quarter.to)' GROUP BY 1, 2, 3;
+                """),
+        ]
+        for floor in floors {
+            guard let timing = try SQLiteCLI.timing("\(floor.name), sqlite3 CLI (floor)", path: dataPath, sql: floor.sql, runs: runs) else { continue }
+            report.timings.append(timing)
+            if let mine = product[floor.key] { report.compare(floor.name.replacingOccurrences(of: " by hand", with: ""), mine, with: timing) }
+        }
+        try await check(admin, monthFilter, from: from.rawValue, to: to.rawValue, into: &report)
+    }
+
+    /// The funnel's entries per stage must equal a plain count of distinct deals in the log.
+    private func check(_ admin: AccessContext, _ filter: ReportFilter, from: Int64, to: Int64, into report: inout Report) async throws {
+        let tally = try await store.reports.funnel(admin, filter, timeZone: TimeZone(identifier: "UTC")!)[.all] ?? FunnelTally()
+        let plain = try await store.database.read { db in
+            try await db.raw("""
+                SELECT to_stage_id AS stage, COUNT(DISTINCT deal_id) AS n FROM stage_transitions
+                WHERE pipeline_id = \(bind: filter.pipelineID.rawValue) AND at >= \(bind: from) AND at < \(bind: to) AND kind IN ('created', 'moved', 'reopened') GROUP BY to_stage_id
+                """).all()
+        }
+        var expected: [StageID: Int] = [:]
+        for row in plain { expected[StageID(try row.decode(column: "stage", as: Int64.self))] = try row.decode(column: "n", as: Int.self) }
+        let equal = expected == tally.entered
+        report.checks.append("Funnel entries per stage equal a plain SQL COUNT(DISTINCT): \(equal ? "yes" : "NO") (\(tally.entered.values.reduce(0, +)) entries, \(tally.won) won, \(tally.lost) lost in the month)")
+        if !equal { throw BenchError("the funnel's entries differ from plain SQL") }
+    }
+}
