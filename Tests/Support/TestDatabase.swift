@@ -24,35 +24,93 @@ public struct TestDatabase {
         return logger
     }()
 
+    /// Swift Testing starts every async test at once; without a limit the suite opens more PostgreSQL
+    /// connections than a server allows ("too many clients"). SQLite files need no limit.
+    private static let postgresGate = Gate(slots: 8)
+
     public static func withStore(_ engine: TestEngine, _ body: (Store) async throws -> Void) async throws {
-        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        let database: Database
-        var cleanup: () async throws -> Void
         switch engine {
         case .sqlite:
+            let name = uniqueName()
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clientele-tests/\(name)")
-            database = try Database.sqlite(path: dir.appendingPathComponent("clientele.sqlite").path, logger: logger)
-            cleanup = { try? FileManager.default.removeItem(at: dir) }
+            let database = try Database.sqlite(path: dir.appendingPathComponent("clientele.sqlite").path, logger: logger)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            try await run(database, body)
         case .postgres:
-            let url = ProcessInfo.processInfo.environment["CLIENTELE_TEST_DATABASE_URL"]!
-            let admin = try Database.postgres(url: url, maxConnections: 2, logger: logger)
-            try await admin.write { db in try await db.raw("CREATE SCHEMA \(ident: String(name))").run() }
-            database = try Database.postgres(url: url, searchPath: [String(name)], maxConnections: 4, logger: logger)
-            cleanup = {
-                try await admin.write { db in try await db.raw("DROP SCHEMA \(ident: String(name)) CASCADE").run() }
-                await admin.shutdown()
+            await postgresGate.enter()
+            do {
+                try await withPostgresSchema(body)
+                await postgresGate.leave()
+            } catch {
+                await postgresGate.leave()
+                throw error
             }
         }
+    }
+
+    private static func withPostgresSchema(_ body: (Store) async throws -> Void) async throws {
+        let url = ProcessInfo.processInfo.environment["CLIENTELE_TEST_DATABASE_URL"]!
+        let name = uniqueName()
+        try await admin(url) { db in try await db.raw("CREATE SCHEMA \(ident: name)").run() }
+        let database = try Database.postgres(url: url, searchPath: [name], maxConnections: 4, logger: logger)
+        do {
+            try await run(database, body)
+            try await admin(url) { db in try await db.raw("DROP SCHEMA \(ident: name) CASCADE").run() }
+        } catch {
+            try? await admin(url) { db in try await db.raw("DROP SCHEMA \(ident: name) CASCADE").run() }
+            throw error
+        }
+    }
+
+    /// Runs one statement on a short-lived connection, so no idle admin pool holds connections during a test.
+    private static func admin(_ url: String, _ statement: @escaping @Sendable (any SQLDatabase) async throws -> Void) async throws {
+        let admin = try Database.postgres(url: url, maxConnections: 1, logger: logger)
+        do {
+            try await admin.write(statement)
+            await admin.shutdown()
+        } catch {
+            await admin.shutdown()
+            throw error
+        }
+    }
+
+    private static func run(_ database: Database, _ body: (Store) async throws -> Void) async throws {
         let store = Store(database: database, bcryptCost: 4)
         do {
             try await store.migrator.migrate()
             try await body(store)
             await database.shutdown()
-            try await cleanup()
         } catch {
             await database.shutdown()
-            try? await cleanup()
             throw error
+        }
+    }
+
+    private static func uniqueName() -> String {
+        "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+    }
+}
+
+/// A counting semaphore for async code: at most `slots` holders at a time, the rest wait in order.
+actor Gate {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(slots: Int) { free = slots }
+
+    func enter() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty {
+            free += 1
+        } else {
+            waiting.removeFirst().resume()
         }
     }
 }
