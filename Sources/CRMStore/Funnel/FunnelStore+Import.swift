@@ -2,62 +2,47 @@ public import CRMCore
 import Foundation
 import SQLKit
 
-/// A deal as it happened elsewhere or earlier: where it started, when, and each move since, with its time.
-public struct ImportedDeal: Sendable {
-    public var fields: DealFields
-    public var owner: UserID
-    public var team: TeamID?
-    public var createdAt: Timestamp
-    public var events: [(at: Timestamp, move: FunnelMove)]
-
-    public init(fields: DealFields, owner: UserID, team: TeamID?, createdAt: Timestamp, events: [(at: Timestamp, move: FunnelMove)]) {
-        self.fields = fields
-        self.owner = owner
-        self.team = team
-        self.createdAt = createdAt
-        self.events = events
-    }
-}
-
 extension FunnelStore {
     /// Writes deals with their past: each event goes through the same rules as a live move (`FunnelMove`) and
     /// into the stage log with its own time, so reports over imported history are computed exactly as over
     /// live history. For the system only (demo data, importers), in one transaction per call: all or nothing.
     public func importDeals(_ context: AccessContext, _ deals: [ImportedDeal]) async throws -> [DealID] {
         guard case .system = context.actor else { throw StoreError.forbidden("importing history is for system jobs") }
-        return try await database.write { db in
-            var pipelines: [PipelineID: Pipeline] = [:]
-            let reasons = Set(try await PipelineStore.fetchReasons(db, includeInactive: true).map(\.id))
-            var replayed: [(fields: DealFields, steps: [(fields: DealFields, kind: TransitionKind, from: StageID?, comment: String, at: Timestamp)])] = []
-            replayed.reserveCapacity(deals.count)
-            for (index, imported) in deals.enumerated() {
-                let pipeline: Pipeline
-                if let cached = pipelines[imported.fields.pipelineID] { pipeline = cached } else {
-                    pipeline = try await PipelineStore.fetch(db, imported.fields.pipelineID)
-                    pipelines[pipeline.id] = pipeline
-                }
-                // The whole history is replayed in memory first, so the deal is written once, in its final state.
-                let (fields, steps) = try Self.replay(imported, in: pipeline, reasons: reasons, index: index)
-                replayed.append((fields, steps))
+        return try await database.write { db in try await Self.insertImported(db, context, deals) }
+    }
+
+    static func insertImported(_ db: any SQLDatabase, _ context: AccessContext, _ deals: [ImportedDeal]) async throws -> [DealID] {
+        var pipelines: [PipelineID: Pipeline] = [:]
+        let reasons = Set(try await PipelineStore.fetchReasons(db, includeInactive: true).map(\.id))
+        var replayed: [(fields: DealFields, steps: [(fields: DealFields, kind: TransitionKind, from: StageID?, comment: String, at: Timestamp)])] = []
+        replayed.reserveCapacity(deals.count)
+        for (index, imported) in deals.enumerated() {
+            let pipeline: Pipeline
+            if let cached = pipelines[imported.fields.pipelineID] { pipeline = cached } else {
+                pipeline = try await PipelineStore.fetch(db, imported.fields.pipelineID)
+                pipelines[pipeline.id] = pipeline
             }
-            let rows = zip(deals, replayed).map { imported, result in
-                (fields: result.fields, owner: imported.owner, team: imported.team, at: imported.createdAt, updatedAt: result.steps.last?.at ?? imported.createdAt)
-            }
-            let ids = try await RecordStore<DealFields>.insertRows(db, rows).map { DealID($0) }
-            var log = StageLog.Batch()
-            var audit = AuditLog.Batch(context)
-            for (id, result) in zip(ids, replayed) {
-                for step in result.steps {
-                    log.add(deal: id, fields: step.fields, kind: step.kind, from: step.from, comment: step.comment, at: step.at, stageProbability: pipelines[step.fields.pipelineID]?.stage(step.fields.stageID)?.probability ?? 0, actor: nil)
-                }
-                try audit.add(type: .deal, id: id.rawValue, action: .create, changes: FieldChange.diff(old: [:], new: result.fields.auditValues))
-                if log.count >= 400 { try await log.flush(db) }
-                if audit.count >= 400 { try await audit.flush(db) }
-            }
-            try await log.flush(db)
-            try await audit.flush(db)
-            return ids
+            // The whole history is replayed in memory first, so the deal is written once, in its final state.
+            let (fields, steps) = try Self.replay(imported, in: pipeline, reasons: reasons, index: index)
+            replayed.append((fields, steps))
         }
+        let rows = zip(deals, replayed).map { imported, result in
+            (fields: result.fields, owner: imported.owner, team: imported.team, at: imported.createdAt, updatedAt: result.steps.last?.at ?? imported.createdAt)
+        }
+        let ids = try await RecordStore<DealFields>.insertRows(db, rows).map { DealID($0) }
+        var log = StageLog.Batch()
+        var audit = AuditLog.Batch(context)
+        for (id, result) in zip(ids, replayed) {
+            for step in result.steps {
+                log.add(deal: id, fields: step.fields, kind: step.kind, from: step.from, comment: step.comment, at: step.at, stageProbability: pipelines[step.fields.pipelineID]?.stage(step.fields.stageID)?.probability ?? 0, actor: nil)
+            }
+            try audit.add(type: .deal, id: id.rawValue, action: .create, changes: FieldChange.diff(old: [:], new: result.fields.auditValues))
+            if log.count >= 400 { try await log.flush(db) }
+            if audit.count >= 400 { try await audit.flush(db) }
+        }
+        try await log.flush(db)
+        try await audit.flush(db)
+        return ids
     }
 
     /// Applies an imported deal's events with the live rules; returns its final fields and each log entry.
