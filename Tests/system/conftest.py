@@ -44,6 +44,12 @@ class Server:
                 self.url = match.group(1).rstrip("/")
         assert self.url, "server did not start in 60 s"
 
+    def kill(self):
+        """SIGKILL: no shutdown code runs, as when the machine loses power or the OOM killer strikes."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+        self.process.stdout.close()
+
     def stop(self):
         self.process.terminate()
         try:
