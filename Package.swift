@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CRMCoreTests",
-            dependencies: ["CRMCore"],
+            dependencies: ["CRMCore", "CRMTestSupport"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

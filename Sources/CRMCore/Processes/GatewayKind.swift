@@ -1,0 +1,4 @@
+/// How a gateway chooses among its outgoing flows.
+public enum GatewayKind: String, Sendable, Equatable {
+    case exclusive, parallel, inclusive, eventBased = "event_based"
+}
