@@ -105,8 +105,9 @@ public enum BPMNReader {
                 let kind: FlowNode.Kind
                 switch element.name {
                 case "sequenceFlow":
-                    let condition = element.child(BPMNReader.model, "conditionExpression")?.trimmedText
-                    process.flows.append(SequenceFlow(id: id, name: name, source: element.attribute("sourceRef") ?? "", target: element.attribute("targetRef") ?? "", condition: condition?.isEmpty == false ? condition : nil, line: element.line))
+                    let text = element.child(BPMNReader.model, "conditionExpression")?.trimmedText ?? ""
+                    let condition = text.isEmpty ? nil : expression(text, element, "condition")
+                    process.flows.append(SequenceFlow(id: id, name: name, source: element.attribute("sourceRef") ?? "", target: element.attribute("targetRef") ?? "", condition: condition, line: element.line))
                     continue
                 case let event where BPMNReader.events.contains(event):
                     guard let eventKind = self.event(element, definition) else { continue }
@@ -234,6 +235,15 @@ public enum BPMNReader {
             }
         }
 
+        mutating func expression(_ text: String, _ element: XMLTree.Element, _ what: String) -> ProcessExpression? {
+            do throws(ValidationError) {
+                return try ProcessExpression.parse(text)
+            } catch {
+                fail(element, "invalid_expression", "has a \(what) Clientele cannot read: \(error.message)")
+                return nil
+            }
+        }
+
         func timer(_ definition: XMLTree.Element) -> TimerSpec? {
             if let text = definition.child(BPMNReader.model, "timeDuration")?.trimmedText, !text.isEmpty { return .duration(text) }
             if let text = definition.child(BPMNReader.model, "timeDate")?.trimmedText, !text.isEmpty { return .date(text) }
@@ -258,7 +268,13 @@ public enum BPMNReader {
                 let action = element.attribute("type") ?? element.attribute("topic") ?? element.attribute("class") ?? element.attribute("delegateExpression") ?? element.attribute("expression")
                 return .service(action: action)
             case "scriptTask":
-                return .script(format: element.attribute("scriptFormat") ?? "", script: element.child(BPMNReader.model, "script")?.trimmedText ?? "")
+                let text = element.child(BPMNReader.model, "script")?.trimmedText ?? ""
+                do throws(ValidationError) {
+                    return .script(format: element.attribute("scriptFormat") ?? "", script: try ProcessScript(parsing: text))
+                } catch {
+                    fail(element, "invalid_script", "has a script Clientele cannot run safely: \(error.message) (scripts may only set variables: x = 1, x += 1, del(x))")
+                    return .none
+                }
             case "sendTask":
                 return .send(message: element.attribute("messageRef").flatMap { definition.messages[$0] })
             default: return .none
@@ -269,13 +285,21 @@ public enum BPMNReader {
             guard let loop = element.child(BPMNReader.model, "multiInstanceLoopCharacteristics") else { return nil }
             let input = loop.child(BPMNReader.model, "loopDataInputRef")?.trimmedText
             let item = loop.child(BPMNReader.model, "inputDataItem")
-            return MultiInstance(
+            func parsed(_ text: String?, _ what: String) -> ProcessExpression? {
+                guard let text, !text.isEmpty else { return nil }
+                return expression(text, element, what)
+            }
+            let instances = MultiInstance(
                 isSequential: loop.attribute("isSequential") == "true",
-                cardinality: loop.child(BPMNReader.model, "loopCardinality")?.trimmedText,
-                collection: loop.attribute("collection") ?? input,
+                cardinality: parsed(loop.child(BPMNReader.model, "loopCardinality")?.trimmedText, "loop cardinality"),
+                collection: parsed(loop.attribute("collection") ?? input, "collection"),
                 elementVariable: loop.attribute("elementVariable") ?? item?.attribute("name") ?? item?.attribute("id"),
-                completionCondition: loop.child(BPMNReader.model, "completionCondition")?.trimmedText
+                completionCondition: parsed(loop.child(BPMNReader.model, "completionCondition")?.trimmedText, "completion condition")
             )
+            if instances.cardinality == nil && instances.collection == nil {
+                fail(element, "invalid_multi_instance", "runs many times but says neither how many (loopCardinality) nor over what (a collection)")
+            }
+            return instances
         }
 
         /// Checks that the graph holds together: flows join existing nodes in one scope, boundaries sit on

@@ -4,11 +4,11 @@ public struct SequenceFlow: Sendable, Equatable {
     public var name: String
     public var source: String
     public var target: String
-    /// The condition as written, in the file's dialect (`${approved}`, `=approved`, `approved == True`).
-    public var condition: String?
+    /// The condition, read from any of the dialects (`${approved}`, `=approved`, `approved == True`).
+    public var condition: ProcessExpression?
     public var line: Int
 
-    public init(id: String, name: String = "", source: String, target: String, condition: String? = nil, line: Int) {
+    public init(id: String, name: String = "", source: String, target: String, condition: ProcessExpression? = nil, line: Int) {
         self.id = id
         self.name = name
         self.source = source

@@ -7,6 +7,6 @@ public enum TaskKind: Sendable, Equatable {
     /// A built-in CRM action named by the task's type (`camunda:type`, `camunda:topic`, or the modeler's
     /// implementation attribute); nil when the file names none.
     case service(action: String?)
-    case script(format: String, script: String)
+    case script(format: String, script: ProcessScript)
     case send(message: String?)
 }
