@@ -21,6 +21,7 @@ struct ImportTests {
             ("a,b\n1,x\"y\n", "csv_stray_quote"),
             ("a,a\n1,2\n", "csv_bad_header"),
             ("\n\n", "csv_empty"),
+            ("a,b\n1,\u{0}2\n", "csv_binary"),
         ]
         for (text, code) in cases {
             do throws(ValidationError) {

@@ -31,6 +31,8 @@ struct BadInputTests {
         Case(name: "a bad choice", method: .post, path: "/api/v1/companies", body: #"{"name": "X", "priority": "D"}"#, headers: [:], status: 422, code: "validation"),
         Case(name: "a bad phone", method: .post, path: "/api/v1/companies", body: #"{"name": "X", "phones": [{"number": "call me"}]}"#, headers: [:], status: 422, code: "validation"),
         Case(name: "a bad e-mail", method: .post, path: "/api/v1/contacts", body: #"{"last_name": "X", "emails": [{"address": "no-at-sign"}]}"#, headers: [:], status: 422, code: "validation"),
+        Case(name: "a NUL inside a name", method: .post, path: "/api/v1/companies", body: #"{"name": "Acme\u0000 Ltd"}"#, headers: [:], status: 422, code: "validation"),
+        Case(name: "a control character in a nested field", method: .post, path: "/api/v1/pipelines", body: #"{"name": "P", "currency": "PLN", "stages": [{"name": "A\u0007", "probability": 10}]}"#, headers: [:], status: 422, code: "validation"),
         Case(name: "a missing name", method: .post, path: "/api/v1/companies", body: "{}", headers: [:], status: 422, code: "validation"),
         Case(name: "an unknown company", method: .post, path: "/api/v1/contacts", body: #"{"last_name": "X", "company_id": 999999}"#, headers: [:], status: 422, code: "validation"),
         Case(name: "a negative id", method: .post, path: "/api/v1/contacts", body: #"{"last_name": "X", "company_id": -1}"#, headers: [:], status: 422, code: "validation"),

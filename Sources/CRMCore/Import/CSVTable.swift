@@ -9,6 +9,10 @@ public struct CSVTable: Sendable {
     public init(text: String) throws(ValidationError) {
         var text = Substring(text)
         if text.first == "\u{FEFF}" { text = text.dropFirst() }
+        if let nul = text.firstIndex(of: "\u{0}") {
+            let line = text[..<nul].count { $0 == "\n" || $0 == "\r\n" } + 1
+            throw ValidationError(field: "line \(line)", code: "csv_binary", message: "line \(line) holds a NUL character: this is not a text file, or not UTF-8 (it may be UTF-16)")
+        }
         let firstLine = text.prefix { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }
         let candidates: [Character] = [",", ";", "\t"]
         let separator = candidates.max { first, second in

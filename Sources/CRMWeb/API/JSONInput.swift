@@ -29,6 +29,10 @@ struct JSONInput {
         guard case .object(let object) = value else {
             throw APIError.badRequest("malformed_json", "the body must be a JSON object, not \(value.typeName)")
         }
+        let controlled = Self.fieldsWithControlCharacters(value, path: "")
+        guard controlled.isEmpty else {
+            throw APIError.invalid(controlled.map { ValidationError(field: $0, code: "control_character", message: "must not contain control characters such as NUL") })
+        }
         let unknown = Set(object.keys).subtracting(allowed).sorted()
         guard unknown.isEmpty else {
             throw APIError.invalid(unknown.map { ValidationError(field: $0, code: "unknown_field", message: "is not a field here") })
@@ -37,6 +41,20 @@ struct JSONInput {
     }
 
     private init(object: [String: JSONValue]) { self.object = object }
+
+    /// The paths (`name`, `phones.0.number`) of strings, keys included, holding control characters.
+    static func fieldsWithControlCharacters(_ value: JSONValue, path: String) -> [String] {
+        switch value {
+        case .string(let text): return text.hasControlCharacters ? [path] : []
+        case .array(let items): return items.enumerated().flatMap { fieldsWithControlCharacters($1, path: path.isEmpty ? "\($0)" : "\(path).\($0)") }
+        case .object(let fields):
+            return fields.sorted { $0.key < $1.key }.flatMap { key, field in
+                let inner = path.isEmpty ? key : "\(path).\(key)"
+                return key.hasControlCharacters ? [inner] : fieldsWithControlCharacters(field, path: inner)
+            }
+        default: return []
+        }
+    }
 
     /// No body at all, for operations whose body is optional.
     static let empty = JSONInput(object: [:])

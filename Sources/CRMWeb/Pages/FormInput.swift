@@ -21,6 +21,9 @@ struct FormInput {
         guard let expected, let sent = values["_csrf"]?.first, constantTimeEqual(sent, expected) else {
             throw APIError(.forbidden, code: "csrf", detail: "the form expired or came from another site; reload the page and try again")
         }
+        if let field = values.first(where: { $0.key.hasControlCharacters || $0.value.contains { $0.hasControlCharacters } })?.key {
+            throw APIError.badRequest("control_character", "the field \(field) holds control characters such as NUL; remove them and send again")
+        }
     }
 
     subscript(_ key: String) -> String { values[key]?.first ?? "" }
