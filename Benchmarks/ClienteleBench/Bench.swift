@@ -21,12 +21,19 @@ struct Bench {
 
     static func run() async throws {
         let options = try Options(CommandLine.arguments.dropFirst())
+        if options.only == "processes" {
+            var report = Report(options: options, name: "processes")
+            try ProcessBenchmark(instances: options.instances).run(into: &report)
+            try report.write(to: options.resultsDir)
+            return
+        }
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let database = try Database.sqlite(path: options.dataDir + "/clientele.sqlite", logger: logger)
         let store = Store(database: database, bcryptCost: 4)
-        var report = Report(options: options)
+        var report = Report(options: options, name: "\(options.deals)")
         do {
+            try ProcessBenchmark(instances: options.instances).run(into: &report)
             try await store.migrator.migrate()
             let dataset = try await Dataset.prepare(store, deals: options.deals, report: &report)
             try await BoardBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: options.dataDir + "/clientele.sqlite").run(into: &report)
@@ -45,6 +52,9 @@ struct Options {
     var runs = 30
     var dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("clientele-bench").path
     var resultsDir = "Benchmarks/results"
+    /// `processes` runs only the process-engine benchmark, which needs no dataset.
+    var only: String?
+    var instances = 20_000
 
     init(_ arguments: ArraySlice<String>) throws {
         var rest = arguments
@@ -55,7 +65,9 @@ struct Options {
             case "--runs": runs = Int(value) ?? runs
             case "--data-dir": dataDir = value
             case "--results": resultsDir = value
-            default: throw BenchError("unknown option \(flag); use --deals N --runs N --data-dir DIR --results DIR")
+            case "--only": only = value
+            case "--instances": instances = Int(value) ?? instances
+            default: throw BenchError("unknown option \(flag); use --deals N --runs N --data-dir DIR --results DIR --only processes --instances N")
             }
         }
         dataDir = URL(fileURLWithPath: dataDir).appendingPathComponent("deals-\(deals)").path

@@ -18,7 +18,13 @@ struct Report: Encodable {
     var comparisons: [Comparison] = []
     let machine = Machine.describe()
 
-    init(options: Options) { deals = options.deals }
+    /// What the run measured, in its title and file name: a deal count, or `processes`.
+    let name: String
+
+    init(options: Options, name: String) {
+        deals = options.deals
+        self.name = name
+    }
 
     struct Comparison: Encodable {
         let name: String
@@ -35,7 +41,7 @@ struct Report: Encodable {
 
     func write(to directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let stamp = date.formatted(.iso8601.year().month().day()) + "-\(deals)"
+        let stamp = date.formatted(.iso8601.year().month().day()) + "-\(name)"
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
@@ -45,7 +51,7 @@ struct Report: Encodable {
     }
 
     var markdown: String {
-        var lines = ["# Benchmarks, \(deals) deals", "", "Run \(date.formatted(.iso8601)) on \(machine.summary).", ""]
+        var lines = [name == "processes" ? "# Benchmarks, process engine" : "# Benchmarks, \(deals) deals", "", "Run \(date.formatted(.iso8601)) on \(machine.summary).", ""]
         if let load {
             lines.append("Loaded \(load.deals) deals with \(load.transitions) stage-log rows through `FunnelStore.importDeals` in \(String(format: "%.1f", load.seconds)) s (\(Int(Double(load.deals) / load.seconds)) deals/s, \(Int(Double(load.transitions) / load.seconds)) log rows/s).")
             lines.append("")
