@@ -184,4 +184,102 @@ struct ProcessEngineTests {
         _ = try Self.completeAll(engine, &restored)
         #expect(restored.status == .completed)
     }
+
+    static func at(_ milliseconds: Int64) -> Timestamp { Timestamp(rawValue: t0.rawValue + milliseconds) }
+
+    @Test("an interrupting timer on a subprocess cancels it; answering first ends normally")
+    func interruptingBoundary() throws {
+        guard let engine = try Self.engine("spiff_boundary") else { return }
+        var patient = try engine.start(at: Self.t0)
+        _ = try Self.completeAll(engine, &patient, ["Activity_Pester_Dad": ["answer": .string("Yes")]])
+        #expect(patient.status == .completed && !patient.trail.contains("Event_0iiih8g") && patient.boundaryTimers.isEmpty)
+
+        var fedUp = try engine.start(at: Self.t0)
+        let ready = try #require(fedUp.openTasks.first)
+        try engine.complete(&fedUp, task: ready.id, at: Self.t0)
+        let pester = try #require(fedUp.openTasks.first)
+        try engine.complete(&fedUp, task: pester.id, variables: ["answer": .string("No")], at: Self.at(10))
+        #expect(fedUp.openTasks.map(\.node) == ["Activity_Pester_Dad"])
+        engine.wake(&fedUp, at: Self.at(50))
+        #expect(fedUp.openTasks.map(\.node) == ["Activity_1ya1db2"], "the subprocess and its task are cancelled")
+        _ = try Self.completeAll(engine, &fedUp, ["StopCar": [:]])
+        #expect(fedUp.status == .completed && fedUp.trail.contains("StopCar"))
+    }
+
+    @Test("a non-interrupting timer adds a task beside the running subprocess, and the join waits for both")
+    func nonInterruptingBoundary() throws {
+        guard let engine = try Self.engine("spiff_timer-non-interrupt-boundary") else { return }
+        var late = try engine.start(at: Self.t0)
+        engine.wake(&late, at: Self.at(250))
+        #expect(Set(late.openTasks.map(\.node)) == ["Activity_Work", "GetReason"])
+        let work = try #require(late.openTasks.first { $0.node == "Activity_Work" })
+        try engine.complete(&late, task: work.id, variables: ["work_done": .string("Yes")], at: Self.at(300))
+        #expect(late.status == .running && late.openTasks.map(\.node) == ["GetReason"])
+        _ = try Self.completeAll(engine, &late)
+        #expect(late.status == .completed)
+
+        var prompt = try engine.start(at: Self.t0)
+        _ = try Self.completeAll(engine, &prompt, ["Activity_Work": ["work_done": .string("Yes")]])
+        #expect(prompt.status == .completed && !prompt.trail.contains("GetReason"))
+    }
+
+    @Test("an error end event inside a subprocess is caught by the boundary on it")
+    func errorBoundary() throws {
+        guard let engine = try Self.engine("spiffext_error_event_payload") else { return }
+        let thrown = try engine.start(variables: ["error": .bool(true)], at: Self.t0)
+        #expect(thrown.status == .completed && thrown.trail.contains("catch") && thrown.trail.last == "Event_1nd3odq")
+        let quiet = try engine.start(variables: ["error": .bool(false)], at: Self.t0)
+        #expect(quiet.status == .completed && quiet.trail.last == "Event_1n1i393")
+    }
+
+    @Test("a signal thrown on one branch releases the branch waiting for it")
+    func signals() throws {
+        guard let engine = try Self.engine("spiffext_signal_event_payload") else { return }
+        var instance = try engine.start(at: Self.t0)
+        #expect(instance.tokens.contains { $0.node == "catch" })
+        _ = try Self.completeAll(engine, &instance)
+        #expect(instance.status == .completed && instance.trail.contains("catch"))
+    }
+
+    @Test("a message catch is waited for again when the flow loops back to it")
+    func messagesInALoop() throws {
+        guard let engine = try Self.engine("spiff_return_to_event") else { return }
+        var instance = try engine.start(at: Self.t0)
+        let message = try #require(engine.definition.processes[0].nodes.first { $0.id == "Event_10ncvxn" })
+        guard case .intermediateCatch(.message(let name)) = message.kind else { Issue.record("not a message catch"); return }
+        #expect(engine.deliver(&instance, message: name, at: Self.t0))
+        _ = try Self.completeAll(engine, &instance, ["manual": ["repeat": .bool(true)]])
+        #expect(instance.status == .running && instance.tokens.map(\.wait) == [.message(name)])
+        #expect(engine.deliver(&instance, message: name, at: Self.t0))
+        _ = try Self.completeAll(engine, &instance, ["manual": ["repeat": .bool(false)]])
+        #expect(instance.status == .completed)
+    }
+
+    @Test("service tasks without an implementation call the host once; a message start runs like a none start")
+    func plainServiceAndMessageStart() throws {
+        let calls = Mutex(0)
+        guard let service = try Self.engine("spiff_service_task", services: { _, _, _ throws(ProcessEngine.ServiceFailure) in
+            calls.withLock { $0 += 1 }
+            return [:]
+        }) else { return }
+        #expect(try service.start(at: Self.t0).status == .completed && calls.withLock { $0 } == 1)
+        let message = try #require(try Self.engine("c7ex_message_start_process"))
+        var started = try message.start(at: Self.t0)
+        #expect(started.openTasks.count == 1)
+        _ = try Self.completeAll(message, &started)
+        #expect(started.status == .completed)
+    }
+
+    @Test("a call activity to a process that was not deployed with it is an incident")
+    func missingCalledProcess() throws {
+        guard let alone = try Self.engine("c7ex_job-announcement") else { return }
+        var instance = try alone.start(at: Self.t0)
+        _ = try Self.completeAll(alone, &instance, [:].merging(alone.definition.processes[0].nodes.map { ($0.id, ["approved": ProcessValue.bool(true)]) }) { $1 })
+        #expect(instance.status == .failed && instance.incident?.contains("not in this definition") == true)
+        let together = try #require(try Self.engine("c7ex_job-announcement", "c7ex_job-announcement-publication"))
+        var deployed = try together.start(variables: ["twitter": .bool(true), "facebook": .bool(false)], at: Self.t0)
+        _ = try Self.completeAll(together, &deployed, [:].merging(together.definition.processes[0].nodes.map { ($0.id, ["approved": ProcessValue.bool(true)]) }) { $1 })
+        #expect(deployed.status == .completed, "\(deployed.incident ?? "")")
+    }
 }
+
