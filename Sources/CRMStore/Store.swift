@@ -18,6 +18,7 @@ public struct Store: Sendable {
     public let pipelines: PipelineStore
     public let funnel: FunnelStore
     public let reports: ReportStore
+    public let processes: ProcessStore
 
     /// - Parameter bcryptCost: 12 in production; tests lower it because hashing dominates their run time.
     public init(database: Database, bcryptCost: UInt8 = 12) {
@@ -34,6 +35,7 @@ public struct Store: Sendable {
         self.pipelines = PipelineStore(database: database)
         self.funnel = FunnelStore(database: database)
         self.reports = ReportStore(database: database)
+        self.processes = ProcessStore(database: database)
     }
 
     public var migrator: Migrator { Migrator(database: database) }

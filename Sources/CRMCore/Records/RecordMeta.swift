@@ -30,4 +30,6 @@ public enum RecordType: String, Codable, Sendable, CaseIterable {
     case team
     case deal
     case activity
+    case process
+    case processTask = "process_task"
 }

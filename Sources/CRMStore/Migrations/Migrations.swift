@@ -375,5 +375,66 @@ enum Migrations {
                 "CREATE INDEX forecast_overrides_period ON forecast_overrides (pipeline_id, unit, period_start, owner_id, id)",
             ] + AppendOnly.statements(table: "forecast_overrides", engine: t.engine)
         }),
+        Migration(number: 6, name: "processes", statements: { t in
+            [
+                // A definition is never changed: uploading the process again adds a version, and running
+                // instances keep the version they started with.
+                """
+                CREATE TABLE process_definitions (
+                    id \(t.id),
+                    process_key TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    bpmn TEXT NOT NULL,
+                    created_by BIGINT REFERENCES users(id),
+                    created_at BIGINT NOT NULL,
+                    UNIQUE (process_key, version)
+                )
+                """,
+                // The engine's whole state of an instance, written in the same transaction as each step.
+                """
+                CREATE TABLE process_instances (
+                    id \(t.id),
+                    definition_id BIGINT NOT NULL REFERENCES process_definitions(id),
+                    status TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    next_timer_at BIGINT,
+                    incident TEXT,
+                    steps INTEGER NOT NULL,
+                    started_by BIGINT REFERENCES users(id),
+                    started_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX process_instances_timers ON process_instances (next_timer_at) WHERE status = 'running'",
+                "CREATE INDEX process_instances_definition ON process_instances (definition_id, status)",
+                // Open user tasks, kept in step with each instance's state, for inboxes and queues.
+                """
+                CREATE TABLE process_tasks (
+                    instance_id BIGINT NOT NULL REFERENCES process_instances(id),
+                    token_id INTEGER NOT NULL,
+                    node_id TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    assignee TEXT,
+                    candidate_groups TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    PRIMARY KEY (instance_id, token_id)
+                )
+                """,
+                "CREATE INDEX process_tasks_assignee ON process_tasks (assignee)",
+                // What service tasks and thrown messages asked of the CRM, each once (its key is unique).
+                """
+                CREATE TABLE process_effects (
+                    id \(t.id),
+                    instance_id BIGINT NOT NULL REFERENCES process_instances(id),
+                    effect_key TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    node_id TEXT NOT NULL,
+                    action TEXT,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+            ]
+        }),
     ]
 }

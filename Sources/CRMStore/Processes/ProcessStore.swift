@@ -1,0 +1,311 @@
+public import CRMCore
+public import Foundation
+import SQLKit
+import Synchronization
+
+/// A deployed process: one version of one executable process of an uploaded BPMN file.
+public struct ProcessDefinitionInfo: Sendable, Equatable, Codable {
+    public let id: Int64
+    public let key: String
+    public let name: String
+    public let version: Int
+    public let createdAt: Timestamp
+}
+
+/// A process instance as the store keeps it: the engine's state plus where it came from.
+public struct StoredProcessInstance: Sendable, Equatable {
+    public let id: Int64
+    public let definition: ProcessDefinitionInfo
+    public let state: ProcessInstance
+    public let steps: Int
+}
+
+/// Business processes kept durably: definitions are versioned and never changed, and every step of an
+/// instance (its tokens, variables, timers and the effects it asks for) is written in one transaction, so a
+/// killed server resumes each instance where it stopped and no step happens twice. Timers are fired by
+/// `wakeDue`, which several nodes may call at once: on PostgreSQL each claims different instances
+/// (`FOR UPDATE SKIP LOCKED`), on SQLite writes are serialised anyway.
+public struct ProcessStore: Sendable {
+    let database: Database
+    let cache = DefinitionCache()
+
+    /// What one step asked of the CRM: a service task's action or a thrown message.
+    struct Effect: Sendable {
+        let kind: String
+        let node: String
+        let action: String?
+    }
+
+    final class EffectLog: Sendable {
+        let entries = Mutex<[Effect]>([])
+    }
+
+    /// Parsed definitions by id; a definition row never changes, so entries never go stale.
+    final class DefinitionCache: Sendable {
+        let entries = Mutex<[Int64: ProcessDefinition]>([:])
+    }
+
+    // MARK: Definitions
+
+    /// Reads a BPMN file and adds a new version of each executable process in it. Admins only; a file the
+    /// engine cannot run is refused whole with every problem.
+    public func deploy(_ context: AccessContext, bpmn data: Data, at now: Timestamp = .now) async throws -> [ProcessDefinitionInfo] {
+        guard context.isAdmin else { throw StoreError.forbidden("only admins deploy processes") }
+        let definition: ProcessDefinition
+        do throws(ValidationErrors) { definition = try BPMNReader.read(data) } catch { throw StoreError.invalid(error) }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw StoreError.invalid(ValidationErrors([ValidationError(code: "not_utf8", message: "the file is not UTF-8 text")]))
+        }
+        return try await database.write { db in
+            var deployed: [ProcessDefinitionInfo] = []
+            for process in definition.executable {
+                let latest = try await db.raw("SELECT MAX(version) AS v FROM process_definitions WHERE process_key = \(bind: process.id)").first()?.decode(column: "v", as: Int?.self) ?? nil
+                let version = (latest ?? 0) + 1
+                let name = process.name.isEmpty ? process.id : process.name
+                let row = try await db.raw("""
+                    INSERT INTO process_definitions (process_key, name, version, bpmn, created_by, created_at)
+                    VALUES (\(bind: process.id), \(bind: name), \(bind: version), \(bind: text), \(bind: context.userID?.rawValue), \(bind: now.rawValue))
+                    RETURNING id
+                    """).first()
+                deployed.append(ProcessDefinitionInfo(id: try row!.decode(column: "id", as: Int64.self), key: process.id, name: name, version: version, createdAt: now))
+            }
+            return deployed
+        }
+    }
+
+    /// The latest version of every process.
+    public func definitions() async throws -> [ProcessDefinitionInfo] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT id, process_key, name, version, created_at FROM process_definitions d
+                WHERE version = (SELECT MAX(version) FROM process_definitions o WHERE o.process_key = d.process_key)
+                ORDER BY process_key
+                """).all().map(Self.info)
+        }
+    }
+
+    // MARK: Instances
+
+    /// Starts the latest version of `key` and runs it until it waits.
+    public func start(_ context: AccessContext, key: String, variables: [String: ProcessValue] = [:], at now: Timestamp = .now) async throws -> StoredProcessInstance {
+        try await database.write { db in
+            guard let row = try await db.raw("""
+                SELECT id, process_key, name, version, created_at, bpmn FROM process_definitions
+                WHERE process_key = \(bind: key) ORDER BY version DESC LIMIT 1
+                """).first() else { throw StoreError.notFound(.process) }
+            let info = try Self.info(row)
+            let (engine, effects) = try self.engine(info.id, bpmn: try row.decode(column: "bpmn", as: String.self))
+            let state: ProcessInstance
+            do throws(ValidationError) { state = try engine.start(key, variables: variables, at: now) } catch {
+                throw StoreError.invalid(ValidationErrors([error]))
+            }
+            let inserted = try await db.raw("""
+                INSERT INTO process_instances (definition_id, status, state, next_timer_at, incident, steps, started_by, started_at, updated_at)
+                VALUES (\(bind: info.id), \(bind: state.status.rawValue), \(bind: try Self.encode(state)), \(bind: state.nextTimer?.rawValue),
+                        \(bind: state.incident), \(bind: 1), \(bind: context.userID?.rawValue), \(bind: now.rawValue), \(bind: now.rawValue))
+                RETURNING id
+                """).first()
+            let id = try inserted!.decode(column: "id", as: Int64.self)
+            try await Self.record(db, instance: id, step: 1, effects.entries.withLock { $0 } + Self.thrown(state, since: 0), at: now)
+            try await Self.syncTasks(db, instance: id, state, engine.definition, at: now)
+            return StoredProcessInstance(id: id, definition: info, state: state, steps: 1)
+        }
+    }
+
+    public func instance(_ id: Int64) async throws -> StoredProcessInstance {
+        try await database.read { db in try await self.load(db, id, lock: false) }
+    }
+
+    /// Completes an open user task. Admins may complete any; others the tasks assigned to them (by e-mail or
+    /// id) or offered to a group they are in (their role, or a team's name).
+    public func complete(_ context: AccessContext, instance id: Int64, task token: Int, variables: [String: ProcessValue] = [:], at now: Timestamp = .now) async throws -> StoredProcessInstance {
+        try await step(id, at: now) { db, stored, engine, state async throws in
+            guard let task = try await db.raw("SELECT assignee, candidate_groups FROM process_tasks WHERE instance_id = \(bind: id) AND token_id = \(bind: token)").first() else {
+                throw StoreError.notFound(.processTask)
+            }
+            try await Self.checkMayComplete(db, context, assignee: try task.decode(column: "assignee", as: String?.self), groups: try task.decode(column: "candidate_groups", as: String.self))
+            do throws(ValidationError) { try engine.complete(&state, task: token, variables: variables, at: now) } catch {
+                throw StoreError.invalid(ValidationErrors([error]))
+            }
+        }
+    }
+
+    /// Delivers a message to an instance; answers whether anything in it was waiting for it.
+    public func deliver(_ context: AccessContext, instance id: Int64, message: String, variables: [String: ProcessValue] = [:], at now: Timestamp = .now) async throws -> Bool {
+        let delivered = Mutex(false)
+        _ = try await step(id, at: now) { _, _, engine, state throws in
+            let taken = engine.deliver(&state, message: message, variables: variables, at: now)
+            delivered.withLock { $0 = taken }
+        }
+        return delivered.withLock { $0 }
+    }
+
+    /// Goes on after an incident. Admins only.
+    public func retry(_ context: AccessContext, instance id: Int64, at now: Timestamp = .now) async throws -> StoredProcessInstance {
+        guard context.isAdmin else { throw StoreError.forbidden("only admins retry incidents") }
+        return try await step(id, at: now) { _, _, engine, state throws in engine.retry(&state, at: now) }
+    }
+
+    /// Fires the timers due by `now` of up to `limit` instances, each in its own transaction; answers how many
+    /// instances moved. Safe to call from every node at once.
+    @discardableResult
+    public func wakeDue(at now: Timestamp = .now, limit: Int = 100) async throws -> Int {
+        let due = try await database.read { db in
+            try await db.raw("""
+                SELECT id FROM process_instances WHERE status = 'running' AND next_timer_at <= \(bind: now.rawValue)
+                ORDER BY next_timer_at LIMIT \(bind: limit)
+                """).all().map { try $0.decode(column: "id", as: Int64.self) }
+        }
+        var moved = 0
+        for id in due {
+            let woke = Mutex(false)
+            _ = try await step(id, at: now, skipLocked: true) { _, _, engine, state throws in
+                // Another node may have fired this timer between the read above and the lock.
+                guard state.status == .running, let next = state.nextTimer, next <= now else { return }
+                engine.wake(&state, at: now)
+                woke.withLock { $0 = true }
+            }
+            if woke.withLock({ $0 }) { moved += 1 }
+        }
+        return moved
+    }
+
+    // MARK: Steps
+
+    /// Loads an instance under a row lock, lets `change` move it, and writes the new state, its open tasks and
+    /// the effects it asked for, all in one transaction.
+    @discardableResult
+    func step(
+        _ id: Int64, at now: Timestamp, skipLocked: Bool = false,
+        _ change: @escaping @Sendable (any SQLDatabase, StoredProcessInstance, ProcessEngine, inout ProcessInstance) async throws -> Void
+    ) async throws -> StoredProcessInstance {
+        try await database.write { db in
+            let stored: StoredProcessInstance
+            do {
+                stored = try await self.load(db, id, lock: true, skipLocked: skipLocked)
+            } catch StoreError.notFound(.process) where skipLocked {
+                return try await self.load(db, id, lock: false)
+            }
+            let (engine, effects) = try await self.engine(db, stored.definition.id)
+            var state = stored.state
+            try await change(db, stored, engine, &state)
+            guard state != stored.state else { return stored }
+            let steps = stored.steps + 1
+            try await db.raw("""
+                UPDATE process_instances SET status = \(bind: state.status.rawValue), state = \(bind: try Self.encode(state)),
+                    next_timer_at = \(bind: state.nextTimer?.rawValue), incident = \(bind: state.incident), steps = \(bind: steps), updated_at = \(bind: now.rawValue)
+                WHERE id = \(bind: id)
+                """).run()
+            try await Self.record(db, instance: id, step: steps, effects.entries.withLock { $0 } + Self.thrown(state, since: stored.state.outbox.count), at: now)
+            try await Self.syncTasks(db, instance: id, state, engine.definition, at: now)
+            return StoredProcessInstance(id: id, definition: stored.definition, state: state, steps: steps)
+        }
+    }
+
+    func load(_ db: any SQLDatabase, _ id: Int64, lock: Bool, skipLocked: Bool = false) async throws -> StoredProcessInstance {
+        // SQLite's write transaction already excludes other writers; PostgreSQL needs the row lock.
+        let locking = lock && database.engine == .postgres ? (skipLocked ? " FOR UPDATE OF i SKIP LOCKED" : " FOR UPDATE OF i") : ""
+        guard let row = try await db.raw("""
+            SELECT i.state, i.steps, d.id, d.process_key, d.name, d.version, d.created_at
+            FROM process_instances i JOIN process_definitions d ON d.id = i.definition_id
+            WHERE i.id = \(bind: id)\(unsafeRaw: locking)
+            """).first() else { throw StoreError.notFound(.process) }
+        let state = try JSONDecoder().decode(ProcessInstance.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
+        return StoredProcessInstance(id: id, definition: try Self.info(row), state: state, steps: try row.decode(column: "steps", as: Int.self))
+    }
+
+    /// An engine for a definition whose service tasks and thrown messages are written down as effects, to be
+    /// carried out once each by the CRM's action runner.
+    func engine(_ definitionID: Int64, bpmn: String) throws -> (ProcessEngine, EffectLog) {
+        let definition: ProcessDefinition
+        if let cached = cache.entries.withLock({ $0[definitionID] }) {
+            definition = cached
+        } else {
+            do throws(ValidationErrors) { definition = try BPMNReader.read(Data(bpmn.utf8)) } catch { throw StoreError.invalid(error) }
+            cache.entries.withLock { $0[definitionID] = definition }
+        }
+        let effects = EffectLog()
+        let engine = ProcessEngine(definition: definition) { action, node, _ throws(ProcessEngine.ServiceFailure) in
+            effects.entries.withLock { $0.append(Effect(kind: "service", node: node.id, action: action)) }
+            return [:]
+        }
+        return (engine, effects)
+    }
+
+    func engine(_ db: any SQLDatabase, _ definitionID: Int64) async throws -> (ProcessEngine, EffectLog) {
+        if cache.entries.withLock({ $0[definitionID] }) != nil { return try engine(definitionID, bpmn: "") }
+        guard let row = try await db.raw("SELECT bpmn FROM process_definitions WHERE id = \(bind: definitionID)").first() else { throw StoreError.notFound(.process) }
+        return try engine(definitionID, bpmn: try row.decode(column: "bpmn", as: String.self))
+    }
+
+    /// Messages the step threw, for the host to deliver.
+    static func thrown(_ state: ProcessInstance, since count: Int) -> [Effect] {
+        state.outbox.dropFirst(count).map { Effect(kind: "message", node: "", action: $0) }
+    }
+
+    static func record(_ db: any SQLDatabase, instance: Int64, step: Int, _ effects: [Effect], at now: Timestamp) async throws {
+        for (index, effect) in effects.enumerated() {
+            try await db.raw("""
+                INSERT INTO process_effects (instance_id, effect_key, kind, node_id, action, created_at)
+                VALUES (\(bind: instance), \(bind: "\(instance)/\(step)/\(index)"), \(bind: effect.kind), \(bind: effect.node), \(bind: effect.action), \(bind: now.rawValue))
+                """).run()
+        }
+    }
+
+    /// Rewrites the instance's open tasks from its state: the inbox is always what the engine says.
+    static func syncTasks(_ db: any SQLDatabase, instance: Int64, _ state: ProcessInstance, _ definition: ProcessDefinition, at now: Timestamp) async throws {
+        let open = state.openTasks
+        let known = try await db.raw("SELECT token_id FROM process_tasks WHERE instance_id = \(bind: instance)").all().map { try $0.decode(column: "token_id", as: Int.self) }
+        let gone = Set(known).subtracting(open.map(\.id))
+        if !gone.isEmpty {
+            try await db.raw("DELETE FROM process_tasks WHERE instance_id = \(bind: instance) AND token_id IN (\(binds: gone.sorted()))").run()
+        }
+        let nodes = Dictionary(definition.processes.flatMap(\.nodes).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for token in open where !known.contains(token.id) {
+            let node = nodes[token.node]
+            var assignee: String?
+            var groups: [String] = []
+            if case .task(.user(let spec))? = node?.kind {
+                assignee = spec.assignee
+                groups = spec.candidateGroups
+            }
+            try await db.raw("""
+                INSERT INTO process_tasks (instance_id, token_id, node_id, name, assignee, candidate_groups, created_at)
+                VALUES (\(bind: instance), \(bind: token.id), \(bind: token.node), \(bind: node?.name.isEmpty == false ? node!.name : token.node),
+                        \(bind: assignee), \(bind: groups.joined(separator: ",")), \(bind: now.rawValue))
+                """).run()
+        }
+    }
+
+    static func checkMayComplete(_ db: any SQLDatabase, _ context: AccessContext, assignee: String?, groups: String) async throws {
+        guard !context.isAdmin else { return }
+        guard let me = context.userID else { throw StoreError.forbidden("only people complete tasks") }
+        let user = try await UserStore.fetch(db, me)
+        if let assignee, !assignee.isEmpty {
+            guard assignee == String(me.rawValue) || assignee.lowercased() == user.email.description.lowercased() else {
+                throw StoreError.forbidden("the task is assigned to someone else")
+            }
+            return
+        }
+        let offered = Set(groups.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        guard !offered.isEmpty else { return }
+        var mine: Set<String> = [user.role.rawValue]
+        let teams = try await db.raw("SELECT t.name FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = \(bind: me.rawValue)").all()
+        for team in teams { mine.insert(try team.decode(column: "name", as: String.self).lowercased()) }
+        guard !offered.isDisjoint(with: mine) else { throw StoreError.forbidden("the task is offered to \(groups), which you are not in") }
+    }
+
+    static func info(_ row: any SQLRow) throws -> ProcessDefinitionInfo {
+        ProcessDefinitionInfo(
+            id: try row.decode(column: "id", as: Int64.self), key: try row.decode(column: "process_key", as: String.self),
+            name: try row.decode(column: "name", as: String.self), version: try row.decode(column: "version", as: Int.self),
+            createdAt: Timestamp(rawValue: try row.decode(column: "created_at", as: Int64.self))
+        )
+    }
+
+    static func encode(_ state: ProcessInstance) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(state), as: UTF8.self)
+    }
+}
