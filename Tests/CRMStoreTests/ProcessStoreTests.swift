@@ -59,6 +59,10 @@ struct ProcessStoreTests {
             let started = try await store.processes.start(rafal, key: "renewal", variables: ["company": .string("Łódź Trading")], at: Self.t0)
             let task = try #require(started.state.openTasks.first)
             #expect(try await Self.count(store, "SELECT COUNT(*) AS n FROM process_tasks") == 1)
+            #expect(try await store.processes.tasks(rafal).map(\.name) == ["Call the customer"])
+            let sergei = try await world.context(world.sergei)
+            #expect(try await store.processes.tasks(try await world.context(world.mikhail)).isEmpty)
+            #expect(try await store.processes.instance(sergei, started.id).id == started.id, "offered to every rep, so every rep may see it")
 
             // A new version arrives while the instance runs; the instance keeps version 1 and its timer.
             _ = try await store.processes.deploy(admin, bpmn: Self.bpmn(timer: false))
@@ -71,7 +75,7 @@ struct ProcessStoreTests {
 
             #expect(try await store.processes.wakeDue(at: Timestamp(rawValue: Self.t0.rawValue + Self.hour - 1)) == 0)
             #expect(try await store.processes.wakeDue(at: Timestamp(rawValue: Self.t0.rawValue + Self.hour)) == 1)
-            let done = try await store.processes.instance(started.id)
+            let done = try await store.processes.instance(admin, started.id)
             #expect(done.state.status == .completed && done.state.variables["answer"] == .string("yes") && done.steps == 3)
 
             let newer = try await store.processes.start(rafal, key: "renewal", at: Self.t0)
@@ -95,7 +99,7 @@ struct ProcessStoreTests {
             async let second = store.processes.wakeDue(at: later, limit: 100)
             #expect(try await first + second == 12)
             for id in ids {
-                let instance = try await store.processes.instance(id)
+                let instance = try await store.processes.instance(admin, id)
                 #expect(instance.state.status == .completed && instance.steps == 3)
             }
         }

@@ -112,8 +112,61 @@ public struct ProcessStore: Sendable {
         }
     }
 
-    public func instance(_ id: Int64) async throws -> StoredProcessInstance {
-        try await database.read { db in try await self.load(db, id, lock: false) }
+    /// An instance, for admins and managers, the person who started it, and anyone it has a task for.
+    public func instance(_ context: AccessContext, _ id: Int64) async throws -> StoredProcessInstance {
+        try await database.read { db in
+            let stored = try await self.load(db, id, lock: false)
+            guard context.isAdmin || context.role == .salesManager else {
+                let starter = try await db.raw("SELECT started_by FROM process_instances WHERE id = \(bind: id)").first()?.decode(column: "started_by", as: Int64?.self) ?? nil
+                if let me = context.userID, starter == me.rawValue { return stored }
+                let tasks = try await db.raw("SELECT assignee, candidate_groups FROM process_tasks WHERE instance_id = \(bind: id)").all()
+                for task in tasks {
+                    if (try? await Self.checkMayComplete(db, context, assignee: try task.decode(column: "assignee", as: String?.self), groups: try task.decode(column: "candidate_groups", as: String.self))) != nil {
+                        return stored
+                    }
+                }
+                throw StoreError.notFound(.process)
+            }
+            return stored
+        }
+    }
+
+    /// An open user task, as inboxes list it.
+    public struct OpenTask: Sendable, Equatable {
+        public let instanceID: Int64
+        public let token: Int
+        public let node: String
+        public let name: String
+        public let assignee: String?
+        public let candidateGroups: [String]
+        public let processName: String
+        public let createdAt: Timestamp
+    }
+
+    /// The open tasks `context` may complete: all of them for admins; otherwise those assigned to them and
+    /// those offered to their role or teams. Oldest first.
+    public func tasks(_ context: AccessContext, limit: Int = 200) async throws -> [OpenTask] {
+        try await database.read { db in
+            let rows = try await db.raw("""
+                SELECT t.instance_id, t.token_id, t.node_id, t.name, t.assignee, t.candidate_groups, t.created_at, d.name AS process_name
+                FROM process_tasks t JOIN process_instances i ON i.id = t.instance_id JOIN process_definitions d ON d.id = i.definition_id
+                WHERE i.status = 'running' ORDER BY t.created_at, t.instance_id, t.token_id
+                """).all()
+            var result: [OpenTask] = []
+            for row in rows where result.count < limit {
+                let assignee = try row.decode(column: "assignee", as: String?.self)
+                let groups = try row.decode(column: "candidate_groups", as: String.self)
+                guard (try? await Self.checkMayComplete(db, context, assignee: assignee, groups: groups)) != nil else { continue }
+                result.append(OpenTask(
+                    instanceID: try row.decode(column: "instance_id", as: Int64.self), token: try row.decode(column: "token_id", as: Int.self),
+                    node: try row.decode(column: "node_id", as: String.self), name: try row.decode(column: "name", as: String.self),
+                    assignee: assignee, candidateGroups: groups.split(separator: ",").map(String.init),
+                    processName: try row.decode(column: "process_name", as: String.self),
+                    createdAt: Timestamp(rawValue: try row.decode(column: "created_at", as: Int64.self))
+                ))
+            }
+            return result
+        }
     }
 
     /// Completes an open user task. Admins may complete any; others the tasks assigned to them (by e-mail or

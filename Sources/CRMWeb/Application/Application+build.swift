@@ -31,6 +31,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     ReportController(store: store, pages: pages).addRoutes(to: api)
     api.get("my-day") { request, context in try await ActivityAPI(store: store).myDay(request, context: context) }
     IdentityController(store: store).addRoutes(to: api)
+    ProcessController(store: store).addRoutes(to: api)
 
     let web = router.group().add(middleware: PageAccessMiddleware())
     let activityPages = ActivityPages(store: store, pages: pages)
@@ -90,10 +91,12 @@ public struct ServerSettings: Sendable {
 /// The whole HTTP application. `runService()` on it serves until SIGTERM or SIGINT, then stops accepting
 /// connections and lets requests in flight finish before returning.
 public func buildApplication(_ dependencies: Dependencies, server: ServerSettings, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-    Application(
+    var application = Application(
         router: buildRouter(dependencies),
         configuration: .init(address: .hostname(server.host, port: server.port), serverName: "Clientele"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? server.port) },
         logger: dependencies.logger
     )
+    application.addServices(ProcessTimerService(store: dependencies.store, logger: dependencies.logger))
+    return application
 }

@@ -1,0 +1,129 @@
+import CRMCore
+import CRMStore
+import Foundation
+import Hummingbird
+
+/// Business processes as JSON: deploy BPMN files, start instances, work on tasks, send messages, retry incidents.
+struct ProcessController {
+    let store: Store
+
+    func addRoutes(to group: RouterGroup<AppContext>) {
+        group.get("processes", use: definitions)
+        group.post("processes", use: deploy)
+        group.post("processes/:key/instances", use: start)
+        group.get("process-instances/:id", use: instance)
+        group.post("process-instances/:id/tasks/:token/complete", use: complete)
+        group.post("process-instances/:id/messages", use: message)
+        group.post("process-instances/:id/retry", use: retry)
+        group.get("process-tasks", use: tasks)
+    }
+
+    @Sendable func definitions(_ request: Request, context: AppContext) async throws -> Response {
+        _ = try context.requireIdentity()
+        return JSONResponse.ok(.object(["items": .array(try await store.processes.definitions().map(\.json))]))
+    }
+
+    /// The body is the BPMN file itself, as Camunda Modeler or bpmn.io saved it.
+    @Sendable func deploy(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("application/xml") || type.hasPrefix("text/xml") || type.hasPrefix("application/bpmn+xml") else {
+            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", detail: "send the BPMN file as application/xml")
+        }
+        let body = try await JSONInput.body(request, context: context)
+        let deployed = try await store.processes.deploy(identity.access, bpmn: Data(body.readableBytesView))
+        return JSONResponse.ok(.object(["items": .array(deployed.map(\.json))]), status: .created)
+    }
+
+    @Sendable func start(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let key = context.parameters.get("key") ?? ""
+        let variables = try await Self.variables(request, context: context, allowed: ["variables"])
+        let instance = try await store.processes.start(identity.access, key: key, variables: variables.values)
+        return JSONResponse.ok(instance.json, status: .created)
+    }
+
+    @Sendable func instance(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        return JSONResponse.ok(try await store.processes.instance(identity.access, try context.pathID()).json)
+    }
+
+    @Sendable func complete(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        guard let token = context.parameters.get("token").flatMap(Int.init), token > 0 else {
+            throw APIError(.notFound, code: "not_found", detail: "no such task")
+        }
+        let variables = try await Self.variables(request, context: context, allowed: ["variables"])
+        let instance = try await store.processes.complete(identity.access, instance: try context.pathID(), task: token, variables: variables.values)
+        return JSONResponse.ok(instance.json)
+    }
+
+    /// `{"message": "Order paid", "variables": {...}}`; answers whether anything in the instance waited for it.
+    @Sendable func message(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        var read = try await Self.variables(request, context: context, allowed: ["variables", "message"])
+        let name = read.input.string("message") ?? ""
+        if name.trimmingWhitespace().isEmpty { read.input.fail("message", "required", "name the message") }
+        try read.input.finish()
+        let delivered = try await store.processes.deliver(identity.access, instance: try context.pathID(), message: name, variables: read.values)
+        return JSONResponse.ok(.object(["delivered": .bool(delivered)]))
+    }
+
+    @Sendable func retry(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        return JSONResponse.ok(try await store.processes.retry(identity.access, instance: try context.pathID()).json)
+    }
+
+    @Sendable func tasks(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        var query = QueryParameters(request.queryDictionary, allowed: [])
+        try query.finish()
+        let tasks = try await store.processes.tasks(identity.access)
+        return JSONResponse.ok(.object(["items": .array(tasks.map(\.json))]))
+    }
+
+    /// Reads `variables` (an object of any JSON values) from an optional body.
+    static func variables(_ request: Request, context: AppContext, allowed: Set<String>) async throws -> (input: JSONInput, values: [String: ProcessValue]) {
+        let body = try await JSONInput.body(request, context: context)
+        var input = body.readableBytes == 0 ? JSONInput.empty : try JSONInput(body, request: request, allowed: allowed)
+        var values: [String: ProcessValue] = [:]
+        switch input.object["variables"] {
+        case nil, .null?: break
+        case .object(let fields)?: values = fields.mapValues(ProcessValue.init(json:))
+        case let other?: input.fail("variables", "wrong_type", "must be an object of values, not \(other.typeName)")
+        }
+        if allowed == ["variables"] { try input.finish() }
+        return (input, values)
+    }
+}
+
+extension ProcessDefinitionInfo {
+    var json: JSONValue {
+        .object(["id": .int(id), "key": .string(key), "name": .string(name), "version": .int(Int64(version)), "created_at": .string(createdAt.iso8601)])
+    }
+}
+
+extension StoredProcessInstance {
+    var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .int(id), "process": definition.json, "status": .string(state.status.rawValue),
+            "variables": .object(state.variables.mapValues(\.json)),
+            "open_tasks": .array(state.openTasks.map { .object(["token": .int(Int64($0.id)), "node": .string($0.node)]) }),
+            "trail": .array(state.trail.map { .string($0) }), "steps": .int(Int64(steps)),
+            "incident": state.incident.map { .string($0) } ?? .null,
+            "next_timer_at": state.nextTimer.map { .string($0.iso8601) } ?? .null,
+        ]
+        if !state.outbox.isEmpty { object["messages_sent"] = .array(state.outbox.map { .string($0) }) }
+        return .object(object)
+    }
+}
+
+extension ProcessStore.OpenTask {
+    var json: JSONValue {
+        .object([
+            "instance_id": .int(instanceID), "token": .int(Int64(token)), "node": .string(node), "name": .string(name),
+            "assignee": assignee.map { .string($0) } ?? .null, "candidate_groups": .array(candidateGroups.map { .string($0) }),
+            "process": .string(processName), "created_at": .string(createdAt.iso8601),
+        ])
+    }
+}

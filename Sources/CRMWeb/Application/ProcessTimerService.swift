@@ -1,0 +1,24 @@
+import CRMStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Fires process timers as they fall due, on every node: the store lets only one node move each instance,
+/// and timers live in the database, so a restarted node picks up whatever fell due while it was down.
+struct ProcessTimerService: Service {
+    let store: Store
+    let logger: Logger
+    var interval: Duration = .milliseconds(500)
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                // Drain everything due before sleeping, a hundred instances per transaction batch.
+                while try await store.processes.wakeDue(limit: 100) == 100 {}
+            } catch {
+                logger.error("firing process timers failed", metadata: ["error": .string(String(describing: error))])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import CRMCore
+import CRMStore
+import CRMTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Processes through the API")
+struct ProcessAPITests {
+    static let order = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d">
+          <bpmn:message id="paid" name="Payment received"/>
+          <bpmn:process id="order" name="Zamówienie" isExecutable="true">
+            <bpmn:startEvent id="start"/>
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="take"/>
+            <bpmn:userTask id="take" name="Przyjąć zamówienie" camunda:candidateGroups="sales_rep"/>
+            <bpmn:sequenceFlow id="f2" sourceRef="take" targetRef="size"/>
+            <bpmn:exclusiveGateway id="size" default="small"/>
+            <bpmn:sequenceFlow id="big" sourceRef="size" targetRef="pay"><bpmn:conditionExpression>amount &gt; 1000</bpmn:conditionExpression></bpmn:sequenceFlow>
+            <bpmn:sequenceFlow id="small" sourceRef="size" targetRef="end"/>
+            <bpmn:intermediateCatchEvent id="pay"><bpmn:messageEventDefinition messageRef="paid"/></bpmn:intermediateCatchEvent>
+            <bpmn:sequenceFlow id="f3" sourceRef="pay" targetRef="end"/>
+            <bpmn:endEvent id="end"/>
+          </bpmn:process>
+        </bpmn:definitions>
+        """
+
+    func deploy(_ app: TestApp, _ token: String, _ body: String, type: String = "application/xml") async throws -> TestResponse {
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        return try await app.api(.post, "/api/v1/processes", token: token, body: body, headers: headers)
+    }
+
+    @Test("deploy, start, work the task, send the message: the instance runs to its end", arguments: TestEngine.available)
+    func lifecycle(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let admin = try await app.token(app.world.admin)
+            let deployed = try await deploy(app, admin, Self.order)
+            #expect(deployed.status == .created, "\(deployed.text)")
+            #expect((deployed.json["items"] as? [[String: Any]])?.first?["version"] as? Int == 1)
+
+            let rafal = try await app.token(app.world.rafal)
+            let started = try await app.api(.post, "/api/v1/processes/order/instances", token: rafal, body: #"{"variables": {"customer": "Łódź Trading"}}"#)
+            #expect(started.status == .created, "\(started.text)")
+            let id = try #require(started.json["id"] as? Int)
+            let inbox = try await app.api(.get, "/api/v1/process-tasks", token: rafal)
+            let task = try #require((inbox.json["items"] as? [[String: Any]])?.first)
+            #expect(task["name"] as? String == "Przyjąć zamówienie" && task["process"] as? String == "Zamówienie")
+
+            let mikhail = try await app.token(app.world.mikhail)
+            let othersInbox = try await app.api(.get, "/api/v1/process-tasks", token: mikhail)
+            #expect((othersInbox.json["items"] as? [Any])?.isEmpty == true, "a manager is not a sales_rep")
+            let token = try #require(task["token"] as? Int)
+            let refused = try await app.api(.post, "/api/v1/process-instances/\(id)/tasks/\(token)/complete", token: mikhail, body: "{}")
+            #expect(refused.status == .forbidden)
+
+            let waiting = try await app.api(.post, "/api/v1/process-instances/\(id)/tasks/\(token)/complete", token: rafal, body: #"{"variables": {"amount": 2500.50}}"#)
+            #expect(waiting.status == .ok, "\(waiting.text)")
+            #expect(waiting.json["status"] as? String == "running" && (waiting.json["variables"] as? [String: Any])?["amount"] as? Double == 2500.5)
+            let wrong = try await app.api(.post, "/api/v1/process-instances/\(id)/messages", token: rafal, body: #"{"message": "Invoice lost"}"#)
+            #expect(wrong.json["delivered"] as? Bool == false)
+            let paid = try await app.api(.post, "/api/v1/process-instances/\(id)/messages", token: rafal, body: #"{"message": "Payment received"}"#)
+            #expect(paid.json["delivered"] as? Bool == true)
+            let done = try await app.api(.get, "/api/v1/process-instances/\(id)", token: rafal)
+            #expect(done.json["status"] as? String == "completed" && done.json["trail"] as? [String] == ["start", "take", "size", "pay", "end"])
+        }
+    }
+
+    @Test("bad files, media types, rights and variables are refused with a clear problem")
+    func refusals() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let admin = try await app.token(app.world.admin)
+            let unsupported = try await deploy(app, admin, Self.order.replacingOccurrences(of: "<bpmn:endEvent id=\"end\"/>", with: "<bpmn:endEvent id=\"end\"/><bpmn:transaction id=\"tx\"/>"))
+            #expect(unsupported.status == .unprocessableContent && unsupported.text.contains("tx") && unsupported.text.contains("line"))
+            #expect(try await deploy(app, admin, Self.order, type: "application/json").status == .unsupportedMediaType)
+            #expect(try await deploy(app, admin, "<not-closed").status == .unprocessableContent)
+            let rep = try await app.token(app.world.rafal)
+            #expect(try await deploy(app, rep, Self.order).status == .forbidden)
+            #expect(try await app.api(.get, "/api/v1/processes", token: admin).json["items"] as? [Any] != nil)
+            #expect(try await app.api(.post, "/api/v1/processes/none/instances", token: admin, body: "{}").status == .notFound)
+            _ = try await deploy(app, admin, Self.order)
+            #expect(try await app.api(.post, "/api/v1/processes/order/instances", token: admin, body: #"{"variables": 5}"#).status == .unprocessableContent)
+            #expect(try await app.api(.post, "/api/v1/processes/order/instances", token: admin, body: #"{"vars": {}}"#).status == .unprocessableContent)
+            #expect(try await app.api(.get, "/api/v1/process-instances/999", token: admin).status == .notFound)
+            #expect(try await app.api(.get, "/api/v1/process-tasks?x=1", token: admin).status == .badRequest)
+        }
+    }
+}
