@@ -84,8 +84,43 @@ struct ProcessAPITests {
             _ = try await deploy(app, admin, Self.order)
             #expect(try await app.api(.post, "/api/v1/processes/order/instances", token: admin, body: #"{"variables": 5}"#).status == .unprocessableContent)
             #expect(try await app.api(.post, "/api/v1/processes/order/instances", token: admin, body: #"{"vars": {}}"#).status == .unprocessableContent)
+            #expect(try await app.api(.post, "/api/v1/processes/order/instances", token: admin, body: #"{"record": {"type": "user", "id": 1}}"#).status == .unprocessableContent)
+            #expect(try await app.api(.post, "/api/v1/processes/order/instances", token: admin, body: #"{"record": {"type": "deal", "id": 999}}"#).status == .notFound)
             #expect(try await app.api(.get, "/api/v1/process-instances/999", token: admin).status == .notFound)
             #expect(try await app.api(.get, "/api/v1/process-tasks?x=1", token: admin).status == .badRequest)
+        }
+    }
+
+    @Test("a process bound to a deal drives it through the funnel, and the stage log records the move", arguments: TestEngine.available)
+    func drivesDeal(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let admin = try await app.token(app.world.admin)
+            let (pipeline, _) = try await app.world.salesPipeline()
+            let deal = try await app.world.deal("Szczecin", by: app.world.rafal, in: pipeline)
+            let bpmn = """
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d">
+                  <bpmn:process id="qualify" isExecutable="true">
+                    <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="a" sourceRef="s" targetRef="present"/>
+                    <bpmn:serviceTask id="present" camunda:type="crm.move_deal">
+                      <bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter name="stage">presentation</camunda:inputParameter></camunda:inputOutput></bpmn:extensionElements>
+                    </bpmn:serviceTask>
+                    <bpmn:sequenceFlow id="b" sourceRef="present" targetRef="e"/><bpmn:endEvent id="e"/>
+                  </bpmn:process>
+                </bpmn:definitions>
+                """
+            #expect(try await deploy(app, admin, bpmn).status == .created)
+            let rafal = try await app.token(app.world.rafal)
+            let started = try await app.api(.post, "/api/v1/processes/qualify/instances", token: rafal, body: #"{"record": {"type": "deal", "id": \#(deal.meta.id)}}"#)
+            #expect(started.status == .created, "\(started.text)")
+            #expect(try await app.store.processes.runEffects() == 1)
+            let id = try #require(started.json["id"] as? Int)
+            let done = try await app.api(.get, "/api/v1/process-instances/\(id)", token: rafal)
+            #expect(done.json["status"] as? String == "completed" && (done.json["variables"] as? [String: Any])?["deal_stage"] as? String == "Presentation")
+            let log = try await app.api(.get, "/api/v1/deals/\(deal.meta.id)/transitions", token: rafal)
+            #expect((log.json["items"] as? [[String: Any]])?.last?["kind"] as? String == "moved")
+            // Sergei (another team) may not bind a process to Rafał's deal.
+            let sergei = try await app.token(app.world.sergei)
+            #expect(try await app.api(.post, "/api/v1/processes/qualify/instances", token: sergei, body: #"{"record": {"type": "deal", "id": \#(deal.meta.id)}}"#).status == .notFound)
         }
     }
 }

@@ -57,7 +57,7 @@ def wait_until_done(base, token, ids, timeout=30):
 def check_exactly_once(states):
     for state in states:
         assert state["trail"] == ["start", "call", "offer", "wait", "end"], state
-        assert state["steps"] == 3, state
+        assert state["steps"] == 4, state  # start, task, service action, timer
 
 
 def test_instances_survive_sigkill_and_finish_once(data_dir):

@@ -266,7 +266,14 @@ public enum BPMNReader {
             case "manualTask": return .manual
             case "serviceTask":
                 let action = element.attribute("type") ?? element.attribute("topic") ?? element.attribute("class") ?? element.attribute("delegateExpression") ?? element.attribute("expression")
-                return .service(action: action)
+                // Camunda's <camunda:inputOutput><camunda:inputParameter name="stage">Proposal</…>, wherever nested.
+                var parameters: [String: String] = [:]
+                func collect(_ node: XMLTree.Element) {
+                    if node.name == "inputParameter", let name = node.attribute("name") { parameters[name] = node.trimmedText }
+                    node.children.forEach(collect)
+                }
+                element.child(BPMNReader.model, "extensionElements").map(collect)
+                return .service(action: action, parameters: parameters)
             case "scriptTask":
                 let text = element.child(BPMNReader.model, "script")?.trimmedText ?? ""
                 do throws(ValidationError) {

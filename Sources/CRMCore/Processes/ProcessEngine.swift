@@ -15,14 +15,18 @@ public struct ProcessEngine: Sendable {
 
     public let definition: ProcessDefinition
     let services: Services
+    /// When set, a service task waits (`.service`) for the host to run its action and report back with
+    /// `completeService` or `failService`, so an action with I/O never runs inside a step.
+    public let defersServices: Bool
     let nodes: [String: FlowNode]
     let flowsOut: [String: [SequenceFlow]]
     let flowsIn: [String: [SequenceFlow]]
     let boundaries: [String: [FlowNode]]
 
-    public init(definition: ProcessDefinition, services: @escaping Services = { _, _, _ in [:] }) {
+    public init(definition: ProcessDefinition, defersServices: Bool = false, services: @escaping Services = { _, _, _ in [:] }) {
         self.definition = definition
         self.services = services
+        self.defersServices = defersServices
         var nodes: [String: FlowNode] = [:]
         var boundaries: [String: [FlowNode]] = [:]
         for node in definition.processes.flatMap(\.nodes) {
@@ -67,6 +71,39 @@ public struct ProcessEngine: Sendable {
         run(&instance, at: now)
     }
 
+    /// A deferred service task's action succeeded; its results become variables and the token moves on.
+    public func completeService(_ instance: inout ProcessInstance, token: Int, variables: [String: ProcessValue] = [:], at now: Timestamp) throws(ValidationError) {
+        guard instance.status == .running else { throw ValidationError(code: "not_running", message: "the instance is \(instance.status.rawValue)") }
+        guard instance.tokens.contains(where: { $0.id == token && $0.wait == .service }) else {
+            throw ValidationError(field: "token", code: "no_such_service", message: "no service task waits as token \(token)")
+        }
+        instance.variables.merge(variables) { _, new in new }
+        disarm(&instance, token: token)
+        leave(&instance, token)
+        run(&instance, at: now)
+    }
+
+    /// A deferred service task's action failed for good: a BPMN error goes to the boundary that catches it, any
+    /// other failure stops the instance at an incident (the token stays, so `retry` runs the action again).
+    public func failService(_ instance: inout ProcessInstance, token: Int, _ failure: ServiceFailure, at now: Timestamp) {
+        guard instance.status == .running, let waiting = instance.tokens.first(where: { $0.id == token && $0.wait == .service }) else { return }
+        switch failure {
+        case .bpmnError(let code):
+            do throws(ProcessError) {
+                if try raise(&instance, .error(code), from: waiting, includingSelf: true) {
+                    run(&instance, at: now)
+                    return
+                }
+                instance.incident = "\(waiting.node): error '\(code)' is not caught"
+            } catch {
+                instance.incident = "\(waiting.node): \(error.message)"
+            }
+        case .failure(let message):
+            instance.incident = "\(waiting.node): \(message)"
+        }
+        instance.status = .failed
+    }
+
     /// Fires every timer due by `now`, earliest first.
     public func wake(_ instance: inout ProcessInstance, at now: Timestamp) {
         while instance.status == .running, let due = instance.nextTimer, due <= now {
@@ -104,7 +141,7 @@ public struct ProcessEngine: Sendable {
         return false
     }
 
-    /// Goes on after an incident, from the step that failed.
+    /// Goes on after an incident, from the step that failed (a deferred service task waits for its action again).
     public func retry(_ instance: inout ProcessInstance, at now: Timestamp) {
         guard instance.status == .failed else { return }
         instance.status = .running
@@ -208,7 +245,12 @@ public struct ProcessEngine: Sendable {
         case .send(let message):
             instance.outbox.append(message ?? node.name)
             leave(&instance, token.id)
-        case .service(let action):
+        case .service(let action, _):
+            if defersServices {
+                setWait(&instance, token.id, .service)
+                try arm(&instance, token.id, node, at: now)
+                return
+            }
             do throws(ServiceFailure) {
                 let result = try services(action, node, instance.variables)
                 instance.variables.merge(result) { _, new in new }
@@ -434,7 +476,7 @@ public struct ProcessEngine: Sendable {
             return (flowsOut[token.node] ?? []).first { flow in
                 if case .intermediateCatch(let catches) = nodes[flow.target]?.kind { catches == trigger } else { false }
             }?.target
-        case .task?, .inside?:
+        case .task?, .inside?, .service?:
             return (boundaries[token.node] ?? []).first { boundary in
                 if case .boundary(let catches, _, _) = boundary.kind { catches == trigger } else { false }
             }?.id

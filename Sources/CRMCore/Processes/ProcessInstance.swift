@@ -28,6 +28,8 @@ public struct ProcessInstance: Sendable, Equatable, Codable {
     public enum Wait: Sendable, Equatable, Codable {
         /// A user or manual task, until someone completes it.
         case task
+        /// A service task whose action the host runs outside the step (`ProcessEngine.defersServices`).
+        case service
         case timer(due: Timestamp)
         case message(String)
         case signal(String)
@@ -71,6 +73,9 @@ public struct ProcessInstance: Sendable, Equatable, Codable {
 
     /// The tokens waiting for someone to do a task.
     public var openTasks: [Token] { tokens.filter { $0.wait == .task } }
+
+    /// The tokens waiting for the host to run a service task's action.
+    public var pendingServices: [Token] { tokens.filter { $0.wait == .service } }
 
     /// When the engine next needs waking, if a timer is armed.
     public var nextTimer: Timestamp? {

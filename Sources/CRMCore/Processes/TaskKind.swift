@@ -5,8 +5,8 @@ public enum TaskKind: Sendable, Equatable {
     case user(UserTaskSpec)
     case manual
     /// A built-in CRM action named by the task's type (`camunda:type`, `camunda:topic`, or the modeler's
-    /// implementation attribute); nil when the file names none.
-    case service(action: String?)
+    /// implementation attribute; nil when the file names none), with the modeler's input parameters.
+    case service(action: String?, parameters: [String: String])
     case script(format: String, script: ProcessScript)
     case send(message: String?)
 }

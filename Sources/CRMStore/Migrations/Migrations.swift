@@ -401,6 +401,8 @@ enum Migrations {
                     next_timer_at BIGINT,
                     incident TEXT,
                     steps INTEGER NOT NULL,
+                    record_type TEXT,
+                    record_id BIGINT,
                     started_by BIGINT REFERENCES users(id),
                     started_at BIGINT NOT NULL,
                     updated_at BIGINT NOT NULL
@@ -422,7 +424,8 @@ enum Migrations {
                 )
                 """,
                 "CREATE INDEX process_tasks_assignee ON process_tasks (assignee)",
-                // What service tasks and thrown messages asked of the CRM, each once (its key is unique).
+                // What service tasks and thrown messages asked of the CRM. A service action is claimed by one node,
+                // run with its key as idempotency key, retried with back-off, and done once.
                 """
                 CREATE TABLE process_effects (
                     id \(t.id),
@@ -430,10 +433,20 @@ enum Migrations {
                     effect_key TEXT NOT NULL UNIQUE,
                     kind TEXT NOT NULL,
                     node_id TEXT NOT NULL,
+                    token_id INTEGER,
                     action TEXT,
-                    created_at BIGINT NOT NULL
+                    parameters TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    next_attempt_at BIGINT,
+                    claimed_until BIGINT,
+                    last_error TEXT,
+                    created_at BIGINT NOT NULL,
+                    done_at BIGINT
                 )
                 """,
+                "CREATE INDEX process_effects_pending ON process_effects (next_attempt_at) WHERE status = 'pending'",
+                "CREATE INDEX process_effects_instance ON process_effects (instance_id, status)",
             ]
         }),
     ]

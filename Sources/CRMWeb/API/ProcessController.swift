@@ -38,8 +38,21 @@ struct ProcessController {
     @Sendable func start(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let key = context.parameters.get("key") ?? ""
-        let variables = try await Self.variables(request, context: context, allowed: ["variables"])
-        let instance = try await store.processes.start(identity.access, key: key, variables: variables.values)
+        var read = try await Self.variables(request, context: context, allowed: ["variables", "record"])
+        var record: (type: RecordType, id: Int64)?
+        switch read.input.object["record"] {
+        case nil, .null?: break
+        case .object(let fields)?:
+            if case .string(let type)? = fields["type"], let kind = RecordType(rawValue: type), [.deal, .company, .contact].contains(kind),
+               case .int(let id)? = fields["id"], id > 0, fields.count == 2 {
+                record = (kind, id)
+            } else {
+                read.input.fail("record", "invalid_record", "must be {\"type\": \"deal\" | \"company\" | \"contact\", \"id\": id}")
+            }
+        case let other?: read.input.fail("record", "wrong_type", "must be an object, not \(other.typeName)")
+        }
+        try read.input.finish()
+        let instance = try await store.processes.start(identity.access, key: key, variables: read.values, record: record)
         return JSONResponse.ok(instance.json, status: .created)
     }
 

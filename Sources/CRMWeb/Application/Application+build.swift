@@ -97,6 +97,6 @@ public func buildApplication(_ dependencies: Dependencies, server: ServerSetting
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? server.port) },
         logger: dependencies.logger
     )
-    application.addServices(ProcessTimerService(store: dependencies.store, logger: dependencies.logger))
+    application.addServices(ProcessWorker(store: dependencies.store, logger: dependencies.logger))
     return application
 }

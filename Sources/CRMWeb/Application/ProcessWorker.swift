@@ -3,9 +3,10 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Fires process timers as they fall due, on every node: the store lets only one node move each instance,
-/// and timers live in the database, so a restarted node picks up whatever fell due while it was down.
-struct ProcessTimerService: Service {
+/// Fires process timers as they fall due and runs queued service actions, on every node: the store lets only
+/// one node move each instance or claim each action, and both live in the database, so a restarted node picks
+/// up whatever fell due while it was down.
+struct ProcessWorker: Service {
     let store: Store
     let logger: Logger
     var interval: Duration = .milliseconds(500)
@@ -15,6 +16,7 @@ struct ProcessTimerService: Service {
             do {
                 // Drain everything due before sleeping, a hundred instances per transaction batch.
                 while try await store.processes.wakeDue(limit: 100) == 100 {}
+                while try await store.processes.runEffects(limit: 50) == 50 {}
             } catch {
                 logger.error("firing process timers failed", metadata: ["error": .string(String(describing: error))])
             }
