@@ -180,6 +180,7 @@ struct BPMNReaderTests {
                 """), ["unknown_message"]),
             ("no start, receive task", Self.wrap("<receiveTask id=\"r\"/><endEvent id=\"e\"/>"), ["unsupported_element"]),
             ("no start", Self.wrap("<endEvent id=\"e\"/>"), ["no_start_event"]),
+            ("event subprocess", Self.wrap("<startEvent id=\"s\"/><subProcess id=\"esp\" triggeredByEvent=\"true\"><startEvent id=\"es\"/></subProcess>"), ["unsupported_element"]),
             ("timer without time", Self.wrap("<startEvent id=\"s\"><timerEventDefinition/></startEvent>"), ["invalid_timer"]),
         ]
         for (name, data, codes) in cases {

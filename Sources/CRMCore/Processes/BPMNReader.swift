@@ -117,7 +117,11 @@ public enum BPMNReader {
                 case let gateway where BPMNReader.gateways[gateway] != nil:
                     kind = .gateway(BPMNReader.gateways[gateway]!, defaultFlow: element.attribute("default"))
                 case "subProcess":
-                    kind = .subProcess(triggeredByEvent: element.attribute("triggeredByEvent") == "true")
+                    guard element.attribute("triggeredByEvent") != "true" else {
+                        fail(element, "unsupported_element", "is an event subprocess, which the engine does not run; use a boundary event on the activity instead")
+                        continue
+                    }
+                    kind = .subProcess(triggeredByEvent: false)
                 case "callActivity":
                     let called = element.attribute("calledElement") ?? ""
                     if called.isEmpty { fail(element, "missing_called_element", "does not say which process it calls (calledElement)") }
