@@ -95,3 +95,4 @@ def test_two_nodes_never_fire_a_timer_twice(postgres_url):
     finally:
         node_a.stop()
         node_b.stop()
+

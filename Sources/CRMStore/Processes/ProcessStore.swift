@@ -84,6 +84,26 @@ public struct ProcessStore: Sendable {
         }
     }
 
+    /// A deployed definition as the engine reads it, to draw or to describe.
+    public func parsed(_ definitionID: Int64) async throws -> ProcessDefinition {
+        try await database.read { db in try await self.engine(db, definitionID).0.definition }
+    }
+
+    /// Recent instances the caller may see (admins and managers: all), newest first.
+    public func recentInstances(_ context: AccessContext, limit: Int = 50) async throws -> [(id: Int64, name: String, status: String, updatedAt: Timestamp)] {
+        let everything = context.isAdmin || context.role == .salesManager
+        return try await database.read { db in
+            let mine: SQLQueryString = everything ? "" : " AND (i.started_by = \(bind: context.userID?.rawValue ?? -1))"
+            return try await db.raw("""
+                SELECT i.id, d.name, i.status, i.updated_at FROM process_instances i JOIN process_definitions d ON d.id = i.definition_id
+                WHERE 1 = 1\(mine) ORDER BY i.updated_at DESC, i.id DESC LIMIT \(bind: limit)
+                """).all().map {
+                (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "name", as: String.self), try $0.decode(column: "status", as: String.self),
+                 Timestamp(rawValue: try $0.decode(column: "updated_at", as: Int64.self)))
+            }
+        }
+    }
+
     // MARK: Instances
 
     /// Starts the latest version of `key` and runs it until it waits. `record` binds the instance to a deal,

@@ -74,6 +74,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     activityPages.addRoutes(to: web)
     AdminPages(store: store, pages: pages).addRoutes(to: web)
     ReportPages(store: store, pages: pages).addRoutes(to: web)
+    ProcessPages(store: store, pages: pages).addRoutes(to: web)
     return router
 }
 

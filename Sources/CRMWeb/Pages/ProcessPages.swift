@@ -1,0 +1,110 @@
+import CRMCore
+import CRMStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Processes for people: the tasks waiting for me, the processes I may start, and each instance with its
+/// diagram, variables and open tasks.
+struct ProcessPages {
+    let store: Store
+    let pages: PageRenderer
+
+    func addRoutes(to group: RouterGroup<AppContext>) {
+        group.get("processes", use: overview)
+        group.post("processes/:key/start", use: start)
+        group.get("processes/instances/:id", use: instance)
+        group.post("processes/instances/:id/tasks/:token", use: complete)
+        group.post("processes/instances/:id/retry", use: retry)
+    }
+
+    @Sendable func overview(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let format = pages.formatter(identity)
+        let tasks = try await store.processes.tasks(identity.access)
+        let definitions = try await store.processes.definitions()
+        let recent = try await store.processes.recentInstances(identity.access)
+        let t = pages.catalog.strings(for: PageRenderer.language(identity: identity, request: request))
+        return pages.render("processes", [
+            "csrf": identity.csrfToken ?? "",
+            "tasks": tasks.map { ["instance": $0.instanceID, "token": $0.token, "name": $0.name, "process": $0.processName, "since": format.dateTime($0.createdAt)] as [String: Any] },
+            "definitions": definitions.map { ["key": $0.key, "name": $0.name, "version": $0.version] as [String: Any] },
+            "instances": recent.map { ["id": $0.id, "name": $0.name, "status": t["process_status_\($0.status)"] ?? $0.status, "updated": format.dateTime($0.updatedAt)] as [String: Any] },
+        ], identity: identity, request: request, title: t["nav_processes"])
+    }
+
+    @Sendable func start(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        let started = try await store.processes.start(identity.access, key: context.parameters.get("key") ?? "")
+        return redirect("/processes/instances/\(started.id)")
+    }
+
+    @Sendable func instance(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        return try await instancePage(identity, request, try await store.processes.instance(identity.access, try context.pathID()), errors: [], status: .ok)
+    }
+
+    /// The task's form fields arrive as text; numbers and yes/no become typed variables.
+    @Sendable func complete(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.pathID()
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        guard let token = context.parameters.get("token").flatMap(Int.init) else { throw APIError(.notFound, code: "not_found", detail: "no such task") }
+        let stored = try await store.processes.instance(identity.access, id)
+        let definition = try await store.processes.parsed(stored.definition.id)
+        var variables: [String: ProcessValue] = [:]
+        if let node = stored.state.tokens.first(where: { $0.id == token }).flatMap({ token in definition.processes.flatMap(\.nodes).first { $0.id == token.node } }),
+           case .task(.user(let spec)) = node.kind {
+            for field in spec.formFields {
+                let text = form["field_\(field.id)"]
+                switch field.type {
+                case "boolean": variables[field.id] = .bool(text == "on")
+                case "long", "decimal", "number":
+                    if let number = Decimal(string: text.replacingOccurrences(of: ",", with: "."), locale: Locale(identifier: "en_US_POSIX")) { variables[field.id] = .number(number) }
+                default: variables[field.id] = .string(text)
+                }
+            }
+        }
+        do {
+            _ = try await store.processes.complete(identity.access, instance: id, task: token, variables: variables)
+            return redirect("/processes/instances/\(id)")
+        } catch let error as StoreError {
+            return try await instancePage(identity, request, stored, errors: error.formErrors, status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func retry(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireAdmin()
+        _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        let id = try context.pathID()
+        _ = try await store.processes.retry(identity.access, instance: id)
+        return redirect("/processes/instances/\(id)")
+    }
+
+    private func instancePage(_ identity: Identity, _ request: Request, _ stored: StoredProcessInstance, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
+        let t = pages.catalog.strings(for: PageRenderer.language(identity: identity, request: request))
+        let definition = try await store.processes.parsed(stored.definition.id)
+        let nodes = Dictionary(definition.processes.flatMap(\.nodes).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let state = stored.state
+        let current = Set(state.tokens.map(\.node))
+        let diagram = ProcessDiagram.svg(definition, current: current, done: Set(state.trail), title: stored.definition.name)
+        let tasks: [[String: Any]] = state.openTasks.map { token in
+            var fields: [[String: Any]] = []
+            if case .task(.user(let spec))? = nodes[token.node]?.kind {
+                fields = spec.formFields.map { ["id": $0.id, "label": $0.label.isEmpty ? $0.id : $0.label, "boolean": $0.type == "boolean", "number": ["long", "decimal", "number"].contains($0.type)] }
+            }
+            return ["token": token.id, "name": nodes[token.node]?.name.isEmpty == false ? nodes[token.node]!.name : token.node, "fields": fields]
+        }
+        return pages.render("process_instance", [
+            "csrf": identity.csrfToken ?? "", "errors": errors.map { pages.message($0, t) }, "has_errors": !errors.isEmpty,
+            "id": stored.id, "name": stored.definition.name, "version": stored.definition.version,
+            "status": t["process_status_\(state.status.rawValue)"] ?? state.status.rawValue, "status_key": state.status.rawValue,
+            "incident": state.incident ?? "", "failed": state.status == .failed, "is_admin": identity.access.isAdmin,
+            "diagram": diagram ?? "", "has_diagram": diagram != nil,
+            "trail": state.trail.map { nodes[$0]?.name.isEmpty == false ? nodes[$0]!.name : $0 },
+            "variables": state.variables.keys.sorted().map { ["name": $0, "value": state.variables[$0]!.description] },
+            "tasks": tasks, "next_timer": state.nextTimer.map { pages.formatter(identity).dateTime($0) } ?? "",
+        ], identity: identity, request: request, status: status, title: stored.definition.name)
+    }
+}
