@@ -47,6 +47,11 @@ struct AccessMatrixTests {
         "GET /api/v1/reports/snapshot", "GET /api/v1/reports/funnel", "GET /api/v1/reports/losses", "GET /api/v1/reports/plan", "GET /api/v1/reports/reps",
         "GET /api/v1/reports/required", "GET /api/v1/reports/velocity", "GET /api/v1/reports/forecast", "GET /api/v1/reports/deals",
         "GET /api/v1/plans", "PUT /api/v1/plans", "GET /api/v1/forecast-overrides", "POST /api/v1/forecast-overrides",
+        // Processes: deploy for admins; instances and tasks for their starter, assignees, candidate groups, managers
+        // and admins; binding to a record requires seeing it (ProcessStoreTests, ProcessAPITests).
+        "GET /api/v1/processes", "POST /api/v1/processes", "POST /api/v1/processes/{key}/instances", "GET /api/v1/process-instances/{id}",
+        "POST /api/v1/process-instances/{id}/tasks/{token}/complete", "POST /api/v1/process-instances/{id}/messages",
+        "POST /api/v1/process-instances/{id}/retry", "GET /api/v1/process-tasks",
         "PUT /api/v1/pipelines/{id}/stage-order", "PATCH /api/v1/stages/{id}", "PATCH /api/v1/pipelines/{id}", "DELETE /api/v1/stages/{id}", "GET /api/v1/loss-reasons", "POST /api/v1/loss-reasons",
     ]
     static let collections = ["companies", "contacts", "deals", "activities"]

@@ -60,6 +60,10 @@ struct ProcessAPITests {
             let waiting = try await app.api(.post, "/api/v1/process-instances/\(id)/tasks/\(token)/complete", token: rafal, body: #"{"variables": {"amount": 2500.50}}"#)
             #expect(waiting.status == .ok, "\(waiting.text)")
             #expect(waiting.json["status"] as? String == "running" && (waiting.json["variables"] as? [String: Any])?["amount"] as? Double == 2500.5)
+            // Mikhail manages another team and has no task here, but managers see every instance; a rep of
+            // another team without a task in it does not.
+            let sergei = try await app.token(app.world.sergei)
+            #expect(try await app.api(.post, "/api/v1/process-instances/\(id)/messages", token: sergei, body: #"{"message": "Payment received"}"#).status == .notFound)
             let wrong = try await app.api(.post, "/api/v1/process-instances/\(id)/messages", token: rafal, body: #"{"message": "Invoice lost"}"#)
             #expect(wrong.json["delivered"] as? Bool == false)
             let paid = try await app.api(.post, "/api/v1/process-instances/\(id)/messages", token: rafal, body: #"{"message": "Payment received"}"#)

@@ -206,8 +206,9 @@ public struct ProcessStore: Sendable {
         }
     }
 
-    /// Delivers a message to an instance; answers whether anything in it was waiting for it.
+    /// Delivers a message to an instance the caller may see; answers whether anything in it was waiting for it.
     public func deliver(_ context: AccessContext, instance id: Int64, message: String, variables: [String: ProcessValue] = [:], at now: Timestamp = .now) async throws -> Bool {
+        _ = try await instance(context, id)
         let delivered = Mutex(false)
         _ = try await step(id, at: now) { _, _, engine, state throws in
             let taken = engine.deliver(&state, message: message, variables: variables, at: now)
