@@ -127,4 +127,36 @@ struct ProcessAPITests {
             #expect(try await app.api(.post, "/api/v1/processes/qualify/instances", token: sergei, body: #"{"record": {"type": "deal", "id": \#(deal.meta.id)}}"#).status == .notFound)
         }
     }
+
+    @Test("triggers and campaigns through the API start instances the worker then runs")
+    func triggersAndCampaigns() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let admin = try await app.token(app.world.admin)
+            #expect(try await deploy(app, admin, Self.order).status == .created)
+            let (pipeline, _) = try await app.world.salesPipeline()
+            let stage = pipeline.stages[1].id.rawValue
+            let set = try await app.api(.put, "/api/v1/processes/order/triggers", token: admin, body: #"{"deal_entered_stage": [\#(stage)]}"#)
+            #expect(set.status == .ok && set.json["deal_entered_stage"] as? [Int] == [Int(stage)])
+            #expect(try await app.api(.put, "/api/v1/processes/order/triggers", token: admin, body: #"{"deal_entered_stage": ["x"]}"#).status == .unprocessableContent)
+            let rafal = try await app.token(app.world.rafal)
+            #expect(try await app.api(.put, "/api/v1/processes/order/triggers", token: rafal, body: #"{"deal_entered_stage": []}"#).status == .forbidden)
+
+            let deal = try await app.world.deal("Toruń", by: app.world.rafal, in: pipeline)
+            #expect(try await app.api(.post, "/api/v1/deals/\(deal.meta.id)/move", token: rafal, body: #"{"stage_id": \#(stage)}"#).status == .ok)
+            #expect(try await app.store.processes.runStartRequests() == 1)
+            #expect((try await app.api(.get, "/api/v1/process-tasks", token: rafal).json["items"] as? [Any])?.count == 1)
+
+            _ = try await app.api(.post, "/api/v1/companies", token: rafal, body: #"{"name": "Łódź Trading", "priority": "A", "tags": ["renewal"]}"#)
+            let maria = try await app.token(app.world.maria)
+            let started = try await app.api(.post, "/api/v1/processes/order/campaigns", token: maria, body: #"{"name": "Odnowienia", "segment": {"priority": "A", "tag": "renewal"}}"#)
+            #expect(started.status == .created && started.json["requested"] as? Int == 1, "\(started.text)")
+            #expect(try await app.api(.post, "/api/v1/processes/order/campaigns", token: maria, body: #"{"name": "X", "segment": {}}"#).status == .unprocessableContent)
+            #expect(try await app.api(.post, "/api/v1/processes/order/campaigns", token: rafal, body: #"{"name": "X", "segment": {"priority": "A"}}"#).status == .forbidden)
+            try await app.store.processes.runStartRequests()
+            let id = try #require(started.json["id"] as? Int)
+            let board = try await app.api(.get, "/api/v1/process-campaigns/\(id)", token: maria)
+            #expect(board.json["by_step"] as? [String: Int] == ["Przyjąć zamówienie": 1] && board.json["requested"] as? Int == 1)
+            #expect(try await app.api(.get, "/api/v1/process-campaigns/\(id)", token: rafal).status == .notFound)
+        }
+    }
 }

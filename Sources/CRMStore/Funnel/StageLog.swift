@@ -10,6 +10,10 @@ enum StageLog {
         var row = Batch()
         row.add(deal: deal, fields: fields, kind: kind, from: from, comment: comment, at: at, stageProbability: probability, actor: context.userID)
         try await row.flush(db)
+        // A deal entering a stage is the event processes start on; the start is requested in this transaction.
+        if fields.status == .open, [.created, .moved, .reopened].contains(kind) {
+            try await ProcessStore.requestStarts(db, deal: deal, enteredStage: fields.stageID, by: context.userID, at: at)
+        }
     }
 
     /// Rows collected for one INSERT: one row for a live move, thousands for an import.

@@ -403,6 +403,7 @@ enum Migrations {
                     steps INTEGER NOT NULL,
                     record_type TEXT,
                     record_id BIGINT,
+                    campaign_id BIGINT,
                     started_by BIGINT REFERENCES users(id),
                     started_at BIGINT NOT NULL,
                     updated_at BIGINT NOT NULL
@@ -447,6 +448,47 @@ enum Migrations {
                 """,
                 "CREATE INDEX process_effects_pending ON process_effects (next_attempt_at) WHERE status = 'pending'",
                 "CREATE INDEX process_effects_instance ON process_effects (instance_id, status)",
+                "CREATE INDEX process_instances_campaign ON process_instances (campaign_id) WHERE campaign_id IS NOT NULL",
+                // Which process starts when a deal enters a stage.
+                """
+                CREATE TABLE process_triggers (
+                    id \(t.id),
+                    process_key TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    stage_id BIGINT REFERENCES stages(id),
+                    created_by BIGINT REFERENCES users(id),
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX process_triggers_stage ON process_triggers (event, stage_id)",
+                // One process per customer of a segment (secondary sales), watched as a whole.
+                """
+                CREATE TABLE process_campaigns (
+                    id \(t.id),
+                    process_key TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    segment TEXT NOT NULL,
+                    created_by BIGINT REFERENCES users(id),
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                // Starts asked for by triggers and campaigns, written in the transaction that caused them and
+                // carried out once each by a worker, so a move or a campaign never loses or doubles a start.
+                """
+                CREATE TABLE process_start_requests (
+                    id \(t.id),
+                    process_key TEXT NOT NULL,
+                    record_type TEXT NOT NULL,
+                    record_id BIGINT NOT NULL,
+                    campaign_id BIGINT REFERENCES process_campaigns(id),
+                    requested_by BIGINT REFERENCES users(id),
+                    status TEXT NOT NULL,
+                    instance_id BIGINT REFERENCES process_instances(id),
+                    error TEXT,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX process_start_requests_pending ON process_start_requests (id) WHERE status = 'pending'",
             ]
         }),
     ]

@@ -111,28 +111,34 @@ public struct ProcessStore: Sendable {
     public func start(_ context: AccessContext, key: String, variables: [String: ProcessValue] = [:], record: (type: RecordType, id: Int64)? = nil, at now: Timestamp = .now) async throws -> StoredProcessInstance {
         if let record { try await Self.checkVisible(database, context, record) }
         return try await database.write { db in
-            guard let row = try await db.raw("""
-                SELECT id, process_key, name, version, created_at, bpmn FROM process_definitions
-                WHERE process_key = \(bind: key) ORDER BY version DESC LIMIT 1
-                """).first() else { throw StoreError.notFound(.process) }
-            let info = try Self.info(row)
-            let (engine, effects) = try self.engine(info.id, bpmn: try row.decode(column: "bpmn", as: String.self))
-            let state: ProcessInstance
-            do throws(ValidationError) { state = try engine.start(key, variables: variables, at: now) } catch {
-                throw StoreError.invalid(ValidationErrors([error]))
-            }
-            let inserted = try await db.raw("""
-                INSERT INTO process_instances (definition_id, status, state, next_timer_at, incident, steps, record_type, record_id, started_by, started_at, updated_at)
-                VALUES (\(bind: info.id), \(bind: state.status.rawValue), \(bind: try Self.encode(state)), \(bind: state.nextTimer?.rawValue),
-                        \(bind: state.incident), \(bind: 1), \(bind: record?.type.rawValue), \(bind: record?.id), \(bind: context.userID?.rawValue), \(bind: now.rawValue), \(bind: now.rawValue))
-                RETURNING id
-                """).first()
-            let id = try inserted!.decode(column: "id", as: Int64.self)
-            try await Self.record(db, instance: id, step: 1, effects.entries.withLock { $0 } + Self.thrown(state, since: 0), at: now)
-            try await Self.syncTasks(db, instance: id, state, engine.definition, at: now)
-            try await Self.syncServices(db, instance: id, step: 1, state, engine.definition, at: now)
-            return StoredProcessInstance(id: id, definition: info, state: state, steps: 1)
+            try await self.insertStart(db, key: key, variables: variables, record: record, campaign: nil, startedBy: context.userID, at: now)
         }
+    }
+
+    func insertStart(_ db: any SQLDatabase, key: String, variables: [String: ProcessValue], record: (type: RecordType, id: Int64)?, campaign: Int64?, startedBy: UserID?, at now: Timestamp) async throws -> StoredProcessInstance {
+        guard let row = try await db.raw("""
+            SELECT id, process_key, name, version, created_at, bpmn FROM process_definitions
+            WHERE process_key = \(bind: key) ORDER BY version DESC LIMIT 1
+            """).first() else { throw StoreError.notFound(.process) }
+        let info = try Self.info(row)
+        let (engine, effects) = try self.engine(info.id, bpmn: try row.decode(column: "bpmn", as: String.self))
+        var variables = variables
+        if let record { variables["\(record.type.rawValue)_id"] = ProcessValue(Int(record.id)) }
+        let state: ProcessInstance
+        do throws(ValidationError) { state = try engine.start(key, variables: variables, at: now) } catch {
+            throw StoreError.invalid(ValidationErrors([error]))
+        }
+        let inserted = try await db.raw("""
+            INSERT INTO process_instances (definition_id, status, state, next_timer_at, incident, steps, record_type, record_id, campaign_id, started_by, started_at, updated_at)
+            VALUES (\(bind: info.id), \(bind: state.status.rawValue), \(bind: try Self.encode(state)), \(bind: state.nextTimer?.rawValue),
+                    \(bind: state.incident), \(bind: 1), \(bind: record?.type.rawValue), \(bind: record?.id), \(bind: campaign), \(bind: startedBy?.rawValue), \(bind: now.rawValue), \(bind: now.rawValue))
+            RETURNING id
+            """).first()
+        let id = try inserted!.decode(column: "id", as: Int64.self)
+        try await Self.record(db, instance: id, step: 1, effects.entries.withLock { $0 } + Self.thrown(state, since: 0), at: now)
+        try await Self.syncTasks(db, instance: id, state, engine.definition, at: now)
+        try await Self.syncServices(db, instance: id, step: 1, state, engine.definition, at: now)
+        return StoredProcessInstance(id: id, definition: info, state: state, steps: 1)
     }
 
     /// An instance, for admins and managers, the person who started it, and anyone it has a task for.

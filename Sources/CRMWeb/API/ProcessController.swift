@@ -16,6 +16,65 @@ struct ProcessController {
         group.post("process-instances/:id/messages", use: message)
         group.post("process-instances/:id/retry", use: retry)
         group.get("process-tasks", use: tasks)
+        group.get("processes/:key/triggers", use: triggers)
+        group.put("processes/:key/triggers", use: setTriggers)
+        group.post("processes/:key/campaigns", use: startCampaign)
+        group.get("process-campaigns/:id", use: campaign)
+    }
+
+    @Sendable func triggers(_ request: Request, context: AppContext) async throws -> Response {
+        _ = try context.requireIdentity()
+        let stages = try await store.processes.stageTriggers(key: context.parameters.get("key") ?? "")
+        return JSONResponse.ok(.object(["deal_entered_stage": .array(stages.map { .int($0.rawValue) })]))
+    }
+
+    /// `{"deal_entered_stage": [stage ids]}`: the process starts, bound to the deal, whenever a deal enters one.
+    @Sendable func setTriggers(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["deal_entered_stage"])
+        let stages = input.array("deal_entered_stage") { element, path throws(ValidationError) -> StageID in
+            guard case .int(let id) = element, id > 0 else { throw ValidationError(field: path, code: "wrong_type", message: "must be a stage id") }
+            return StageID(id)
+        }
+        if stages == nil { input.fail("deal_entered_stage", "required", "list the stages (an empty list removes the triggers)") }
+        try input.finish()
+        let saved = try await store.processes.setStageTriggers(identity.access, key: context.parameters.get("key") ?? "", stages: stages!)
+        return JSONResponse.ok(.object(["deal_entered_stage": .array(saved.map { .int($0.rawValue) })]))
+    }
+
+    /// `{"name": "Renewals 2027", "segment": {"priority": "A", "tag": "renewal"}}`: one instance per company of
+    /// the segment the caller may see.
+    @Sendable func startCampaign(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["name", "segment"])
+        let name = input.string("name") ?? ""
+        var priority: Priority?
+        var tag: String?
+        switch input.object["segment"] {
+        case .object(let fields)?:
+            for key in fields.keys.sorted() where !["priority", "tag"].contains(key) { input.fail("segment.\(key)", "unknown_field", "is not a field here") }
+            if case .string(let text)? = fields["priority"] {
+                if let value = Priority(rawValue: text) { priority = value } else { input.fail("segment.priority", "invalid_choice", "must be A, B or C") }
+            }
+            if case .string(let text)? = fields["tag"], !text.isEmpty { tag = text }
+            if priority == nil && tag == nil { input.fail("segment", "required", "choose the segment by priority, tag or both") }
+        default:
+            input.fail("segment", "required", "must be an object: {\"priority\": \"A\", \"tag\": \"renewal\"}")
+        }
+        try input.finish()
+        let started = try await store.processes.startCampaign(identity.access, key: context.parameters.get("key") ?? "", name: name, priority: priority, tag: tag)
+        return JSONResponse.ok(.object(["id": .int(started.id), "requested": .int(Int64(started.requested))]), status: .created)
+    }
+
+    @Sendable func campaign(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let board = try await store.processes.campaign(identity.access, try context.pathID())
+        func counts(_ values: [String: Int]) -> JSONValue { .object(values.mapValues { .int(Int64($0)) }) }
+        return JSONResponse.ok(.object([
+            "id": .int(board.id), "name": .string(board.name), "process": .string(board.processKey), "requested": .int(Int64(board.requested)),
+            "not_started": .int(Int64(board.notStarted)), "failed_to_start": .int(Int64(board.failedToStart)),
+            "by_status": counts(board.byStatus), "by_step": counts(board.byStep), "by_end": counts(board.byEnd),
+        ]))
     }
 
     @Sendable func definitions(_ request: Request, context: AppContext) async throws -> Response {

@@ -3,7 +3,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Fires process timers as they fall due and runs queued service actions, on every node: the store lets only
+/// Starts the instances that triggers and campaigns asked for, fires process timers as they fall due and runs
+/// queued service actions, on every node: the store lets only
 /// one node move each instance or claim each action, and both live in the database, so a restarted node picks
 /// up whatever fell due while it was down.
 struct ProcessWorker: Service {
@@ -15,6 +16,7 @@ struct ProcessWorker: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 // Drain everything due before sleeping, a hundred instances per transaction batch.
+                while try await store.processes.runStartRequests(limit: 100) == 100 {}
                 while try await store.processes.wakeDue(limit: 100) == 100 {}
                 while try await store.processes.runEffects(limit: 50) == 50 {}
             } catch {

@@ -1,0 +1,171 @@
+public import CRMCore
+import Foundation
+import SQLKit
+
+/// How a campaign is doing: its instances by status, the running ones by the step they wait at, the finished
+/// ones by the end they reached.
+public struct ProcessCampaignBoard: Sendable, Equatable {
+    public let id: Int64
+    public let name: String
+    public let processKey: String
+    public let requested: Int
+    public let notStarted: Int
+    public let failedToStart: Int
+    public let byStatus: [String: Int]
+    public let byStep: [String: Int]
+    public let byEnd: [String: Int]
+}
+
+extension ProcessStore {
+    // MARK: Triggers
+
+    /// Makes `key` start, bound to the deal, whenever a deal enters one of `stages` (replacing earlier stage
+    /// triggers of `key`). Admins only.
+    public func setStageTriggers(_ context: AccessContext, key: String, stages: [StageID], at now: Timestamp = .now) async throws -> [StageID] {
+        guard context.isAdmin else { throw StoreError.forbidden("only admins set process triggers") }
+        return try await database.write { db in
+            guard try await db.raw("SELECT 1 AS one FROM process_definitions WHERE process_key = \(bind: key)").first() != nil else { throw StoreError.notFound(.process) }
+            for stage in stages where try await db.raw("SELECT 1 AS one FROM stages WHERE id = \(bind: stage.rawValue)").first() == nil {
+                throw StoreError.invalid(ValidationErrors([ValidationError(field: "deal_entered_stage", code: "unknown_stage", message: "there is no stage \(stage)")]))
+            }
+            try await db.raw("DELETE FROM process_triggers WHERE process_key = \(bind: key) AND event = 'deal_entered_stage'").run()
+            for stage in Set(stages).sorted(by: { $0.rawValue < $1.rawValue }) {
+                try await db.raw("""
+                    INSERT INTO process_triggers (process_key, event, stage_id, created_by, created_at)
+                    VALUES (\(bind: key), \(bind: "deal_entered_stage"), \(bind: stage.rawValue), \(bind: context.userID?.rawValue), \(bind: now.rawValue))
+                    """).run()
+            }
+            return Set(stages).sorted { $0.rawValue < $1.rawValue }
+        }
+    }
+
+    public func stageTriggers(key: String) async throws -> [StageID] {
+        try await database.read { db in
+            try await db.raw("SELECT stage_id FROM process_triggers WHERE process_key = \(bind: key) AND event = 'deal_entered_stage' ORDER BY stage_id").all()
+                .map { StageID(try $0.decode(column: "stage_id", as: Int64.self)) }
+        }
+    }
+
+    /// Called by the stage log in the transaction of every entry into a stage.
+    static func requestStarts(_ db: any SQLDatabase, deal: DealID, enteredStage stage: StageID, by user: UserID?, at now: Timestamp) async throws {
+        let keys = try await db.raw("SELECT process_key FROM process_triggers WHERE event = 'deal_entered_stage' AND stage_id = \(bind: stage.rawValue)").all()
+        for row in keys {
+            try await insertRequest(db, key: try row.decode(column: "process_key", as: String.self), record: (.deal, deal.rawValue), campaign: nil, by: user, at: now)
+        }
+    }
+
+    static func insertRequest(_ db: any SQLDatabase, key: String, record: (type: RecordType, id: Int64), campaign: Int64?, by user: UserID?, at now: Timestamp) async throws {
+        try await db.raw("""
+            INSERT INTO process_start_requests (process_key, record_type, record_id, campaign_id, requested_by, status, created_at)
+            VALUES (\(bind: key), \(bind: record.type.rawValue), \(bind: record.id), \(bind: campaign), \(bind: user?.rawValue), \(bind: "pending"), \(bind: now.rawValue))
+            """).run()
+    }
+
+    /// Starts requested instances, each in the transaction that marks its request done, so a request is started
+    /// exactly once whichever node takes it. Answers how many requests were settled.
+    @discardableResult
+    public func runStartRequests(at now: Timestamp = .now, limit: Int = 100) async throws -> Int {
+        let pending = try await database.read { db in
+            try await db.raw("SELECT id FROM process_start_requests WHERE status = 'pending' ORDER BY id LIMIT \(bind: limit)").all()
+                .map { try $0.decode(column: "id", as: Int64.self) }
+        }
+        var settled = 0
+        for request in pending {
+            do {
+                let done = try await database.write { db in
+                    let lock = self.database.engine == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+                    guard let row = try await db.raw("""
+                        SELECT process_key, record_type, record_id, campaign_id, requested_by FROM process_start_requests
+                        WHERE id = \(bind: request) AND status = 'pending'\(unsafeRaw: lock)
+                        """).first() else { return false }
+                    let type = RecordType(rawValue: try row.decode(column: "record_type", as: String.self)) ?? .deal
+                    let started = try await self.insertStart(
+                        db, key: try row.decode(column: "process_key", as: String.self), variables: [:],
+                        record: (type, try row.decode(column: "record_id", as: Int64.self)), campaign: try row.decode(column: "campaign_id", as: Int64?.self),
+                        startedBy: try row.decode(column: "requested_by", as: Int64?.self).map { UserID($0) }, at: now
+                    )
+                    try await db.raw("UPDATE process_start_requests SET status = 'done', instance_id = \(bind: started.id) WHERE id = \(bind: request)").run()
+                    return true
+                }
+                if done { settled += 1 }
+            } catch {
+                // The process was removed or its file cannot start; the request is kept with why, never retried silently.
+                try await database.write { db in
+                    try await db.raw("UPDATE process_start_requests SET status = 'failed', error = \(bind: String(describing: error)) WHERE id = \(bind: request) AND status = 'pending'").run()
+                }
+                settled += 1
+            }
+        }
+        return settled
+    }
+
+    // MARK: Campaigns
+
+    /// Starts `key` once for every company of a segment the caller may see (priority class and/or tag), for
+    /// secondary sales: renewals, add-ons, cross-sell. Admins and managers; answers the campaign and how many
+    /// starts were requested.
+    public func startCampaign(_ context: AccessContext, key: String, name: String, priority: Priority?, tag: String?, at now: Timestamp = .now) async throws -> (id: Int64, requested: Int) {
+        guard context.isAdmin || context.role == .salesManager else { throw StoreError.forbidden("only admins and managers start campaigns") }
+        let title = name.trimmingWhitespace()
+        guard !title.isEmpty, title.count <= 200 else {
+            throw StoreError.invalid(ValidationErrors([ValidationError(field: "name", code: "required", message: "a campaign needs a name of at most 200 characters")]))
+        }
+        guard try await definitions().contains(where: { $0.key == key }) else { throw StoreError.notFound(.process) }
+        var companies: [Int64] = []
+        var query = ListQuery(tag: tag, priority: priority, limit: ListQuery.maxLimit)
+        while true {
+            let page = try await RecordStore<CompanyFields>(database: database).list(context, query)
+            companies += page.items.map(\.meta.id)
+            guard let next = page.nextCursor else { break }
+            query.cursor = next
+        }
+        let segment = String(decoding: try JSONEncoder().encode(["priority": priority?.rawValue ?? "", "tag": tag ?? ""]), as: UTF8.self)
+        let targets = companies
+        let id = try await database.write { db in
+            let row = try await db.raw("""
+                INSERT INTO process_campaigns (process_key, name, segment, created_by, created_at)
+                VALUES (\(bind: key), \(bind: title), \(bind: segment), \(bind: context.userID?.rawValue), \(bind: now.rawValue)) RETURNING id
+                """).first()
+            let id = try row!.decode(column: "id", as: Int64.self)
+            for company in targets { try await Self.insertRequest(db, key: key, record: (.company, company), campaign: id, by: context.userID, at: now) }
+            return id
+        }
+        return (id, companies.count)
+    }
+
+    /// The campaign board. Admins and managers.
+    public func campaign(_ context: AccessContext, _ id: Int64) async throws -> ProcessCampaignBoard {
+        guard context.isAdmin || context.role == .salesManager else { throw StoreError.notFound(.process) }
+        return try await database.read { db in
+            guard let campaign = try await db.raw("SELECT name, process_key FROM process_campaigns WHERE id = \(bind: id)").first() else { throw StoreError.notFound(.process) }
+            var requests: [String: Int] = [:]
+            for row in try await db.raw("SELECT status, COUNT(*) AS n FROM process_start_requests WHERE campaign_id = \(bind: id) GROUP BY status").all() {
+                requests[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            var byStatus: [String: Int] = [:], byStep: [String: Int] = [:], byEnd: [String: Int] = [:]
+            let rows = try await db.raw("SELECT i.state, i.definition_id FROM process_instances i WHERE i.campaign_id = \(bind: id)").all()
+            var names: [Int64: [String: String]] = [:]
+            for row in rows {
+                let state = try JSONDecoder().decode(ProcessInstance.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
+                let definition = try row.decode(column: "definition_id", as: Int64.self)
+                if names[definition] == nil {
+                    let parsed = try await self.engine(db, definition).0.definition
+                    names[definition] = Dictionary(parsed.processes.flatMap(\.nodes).map { ($0.id, $0.name.isEmpty ? $0.id : $0.name) }, uniquingKeysWith: { first, _ in first })
+                }
+                let label = { (node: String) in names[definition]?[node] ?? node }
+                byStatus[state.status.rawValue, default: 0] += 1
+                switch state.status {
+                case .running, .failed:
+                    for token in state.tokens where token.wait != nil && token.wait != .inside { byStep[label(token.node), default: 0] += 1 }
+                case .completed, .terminated:
+                    if let end = state.trail.last { byEnd[label(end), default: 0] += 1 }
+                }
+            }
+            return ProcessCampaignBoard(
+                id: id, name: try campaign.decode(column: "name", as: String.self), processKey: try campaign.decode(column: "process_key", as: String.self),
+                requested: requests.values.reduce(0, +), notStarted: requests["pending"] ?? 0, failedToStart: requests["failed"] ?? 0,
+                byStatus: byStatus, byStep: byStep, byEnd: byEnd
+            )
+        }
+    }
+}
