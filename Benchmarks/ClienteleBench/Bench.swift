@@ -23,7 +23,7 @@ struct Bench {
         let options = try Options(CommandLine.arguments.dropFirst())
         if options.only == "processes" {
             var report = Report(options: options, name: "processes")
-            try ProcessBenchmark(instances: options.instances).run(into: &report)
+            try await ProcessBenchmark(instances: options.instances).run(into: &report)
             try report.write(to: options.resultsDir)
             return
         }
@@ -33,7 +33,7 @@ struct Bench {
         let store = Store(database: database, bcryptCost: 4)
         var report = Report(options: options, name: "\(options.deals)")
         do {
-            try ProcessBenchmark(instances: options.instances).run(into: &report)
+            try await ProcessBenchmark(instances: options.instances).run(into: &report)
             try await store.migrator.migrate()
             let dataset = try await Dataset.prepare(store, deals: options.deals, report: &report)
             try await BoardBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: options.dataDir + "/clientele.sqlite").run(into: &report)

@@ -101,15 +101,18 @@ struct ProcessStoreTests {
         try await TestDatabase.withStore(engine) { store in
             let world = try await World.make(store)
             let admin = try await world.context(world.admin)
-            _ = try await store.processes.deploy(admin, bpmn: Self.bpmn(timer: true, action: ""))
+            _ = try await store.processes.deploy(admin, bpmn: Self.bpmn(timer: true))
+            let (pipeline, _) = try await world.salesPipeline()
             var ids: [Int64] = []
-            for _ in 0..<12 {
-                let instance = try await store.processes.start(admin, key: "renewal", at: Self.t0)
+            for index in 0..<12 {
+                let deal = try await world.deal("Deal \(index)", by: world.rafal, in: pipeline)
+                let instance = try await store.processes.start(admin, key: "renewal", record: (.deal, deal.meta.id), at: Self.t0)
                 ids.append(try await store.processes.complete(admin, instance: instance.id, task: instance.state.openTasks[0].id, at: Self.t0).id)
             }
             async let ranHere = store.processes.runEffects(at: Self.t0)
             async let ranThere = store.processes.runEffects(at: Self.t0)
             #expect(try await ranHere + ranThere == 12, "each action is claimed by one caller")
+            #expect(try await Self.count(store, "SELECT COUNT(*) AS n FROM activities") == 12)
             let later = Timestamp(rawValue: Self.t0.rawValue + 2 * Self.hour)
             async let first = store.processes.wakeDue(at: later, limit: 100)
             async let second = store.processes.wakeDue(at: later, limit: 100)

@@ -10,13 +10,15 @@ import requests
 from conftest import PASSWORD, Server, run
 
 RENEWAL = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d">
   <bpmn:process id="renewal" name="Renewal" isExecutable="true">
     <bpmn:startEvent id="start"/>
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="call"/>
     <bpmn:userTask id="call" name="Call the customer"/>
     <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="offer"/>
-    <bpmn:serviceTask id="offer" name="Send the offer"/>
+    <bpmn:serviceTask id="offer" name="Send the offer" camunda:type="crm.create_activity">
+      <bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter name="subject">Send the offer</camunda:inputParameter></camunda:inputOutput></bpmn:extensionElements>
+    </bpmn:serviceTask>
     <bpmn:sequenceFlow id="f3" sourceRef="offer" targetRef="wait"/>
     <bpmn:intermediateCatchEvent id="wait">
       <bpmn:timerEventDefinition><bpmn:timeDuration>PT2S</bpmn:timeDuration></bpmn:timerEventDefinition>
@@ -35,8 +37,11 @@ def api(base, token, method, path, **kwargs):
 
 
 def start_instances(base, token, count):
+    """Each instance is bound to its own deal; its service task adds one activity to that deal."""
     api(base, token, "POST", "/processes", data=RENEWAL.encode(), headers={"Content-Type": "application/xml"})
-    ids = [api(base, token, "POST", "/processes/renewal/instances", json={})["id"] for _ in range(count)]
+    pipeline = api(base, token, "POST", "/pipelines", json={"name": "Odnowienia", "currency": "PLN", "stages": [{"name": "Kontakt", "probability": 10}]})
+    deals = [api(base, token, "POST", "/deals", json={"title": f"Umowa {i}", "pipeline_id": pipeline["id"], "stage_id": pipeline["stages"][0]["id"], "amount": "100.00"})["id"] for i in range(count)]
+    ids = [api(base, token, "POST", "/processes/renewal/instances", json={"record": {"type": "deal", "id": deal}})["id"] for deal in deals]
     # Half wait on their timer, half still on their task, when the server dies.
     for instance in ids[: count // 2]:
         task = api(base, token, "GET", f"/process-instances/{instance}")["open_tasks"][0]["token"]
@@ -76,8 +81,10 @@ def test_instances_survive_sigkill_and_finish_once(data_dir):
     finally:
         server.stop()
     with sqlite3.connect(Path(data_dir) / "clientele.sqlite") as database:
-        effects = dict(database.execute("SELECT instance_id, COUNT(*) FROM process_effects GROUP BY instance_id").fetchall())
+        effects = dict(database.execute("SELECT instance_id, COUNT(*) FROM process_effects WHERE status = 'done' GROUP BY instance_id").fetchall())
+        activities = database.execute("SELECT COUNT(*), COUNT(DISTINCT deal_id) FROM activities").fetchone()
     assert effects == {i: 1 for i in ids}, effects
+    assert activities == (10, 10), activities
 
 
 def test_two_nodes_never_fire_a_timer_twice(postgres_url):
@@ -92,6 +99,8 @@ def test_two_nodes_never_fire_a_timer_twice(postgres_url):
             task = api(node_b.url, token, "GET", f"/process-instances/{instance}")["open_tasks"][0]["token"]
             api(node_b.url, token, "POST", f"/process-instances/{instance}/tasks/{task}/complete", json={})
         check_exactly_once(wait_until_done(node_b.url, token, ids))
+        activities = api(node_a.url, token, "GET", "/activities?limit=200")["items"]
+        assert len(activities) == 20 and len({a["deal_id"] for a in activities}) == 20, activities
     finally:
         node_a.stop()
         node_b.stop()

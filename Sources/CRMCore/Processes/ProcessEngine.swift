@@ -15,18 +15,18 @@ public struct ProcessEngine: Sendable {
 
     public let definition: ProcessDefinition
     let services: Services
-    /// When set, a service task waits (`.service`) for the host to run its action and report back with
-    /// `completeService` or `failService`, so an action with I/O never runs inside a step.
-    public let defersServices: Bool
+    /// Which service actions wait (`.service`) for the host to run them and report back with `completeService`
+    /// or `failService`, so an action with I/O never runs inside a step; the others call `services` at once.
+    public let defers: @Sendable (_ action: String?) -> Bool
     let nodes: [String: FlowNode]
     let flowsOut: [String: [SequenceFlow]]
     let flowsIn: [String: [SequenceFlow]]
     let boundaries: [String: [FlowNode]]
 
-    public init(definition: ProcessDefinition, defersServices: Bool = false, services: @escaping Services = { _, _, _ in [:] }) {
+    public init(definition: ProcessDefinition, defers: @escaping @Sendable (_ action: String?) -> Bool = { _ in false }, services: @escaping Services = { _, _, _ in [:] }) {
         self.definition = definition
         self.services = services
-        self.defersServices = defersServices
+        self.defers = defers
         var nodes: [String: FlowNode] = [:]
         var boundaries: [String: [FlowNode]] = [:]
         for node in definition.processes.flatMap(\.nodes) {
@@ -246,7 +246,7 @@ public struct ProcessEngine: Sendable {
             instance.outbox.append(message ?? node.name)
             leave(&instance, token.id)
         case .service(let action, _):
-            if defersServices {
+            if defers(action) {
                 setWait(&instance, token.id, .service)
                 try arm(&instance, token.id, node, at: now)
                 return

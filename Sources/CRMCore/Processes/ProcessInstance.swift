@@ -28,7 +28,7 @@ public struct ProcessInstance: Sendable, Equatable, Codable {
     public enum Wait: Sendable, Equatable, Codable {
         /// A user or manual task, until someone completes it.
         case task
-        /// A service task whose action the host runs outside the step (`ProcessEngine.defersServices`).
+        /// A service task whose action the host runs outside the step (`ProcessEngine.defers`).
         case service
         case timer(due: Timestamp)
         case message(String)

@@ -316,8 +316,9 @@ public struct ProcessStore: Sendable {
             cache.entries.withLock { $0[definitionID] = definition }
         }
         let effects = EffectLog()
-        // Service actions touch the CRM through its own transactions, so they run outside the step (`runEffects`).
-        let engine = ProcessEngine(definition: definition, defersServices: true)
+        // CRM actions go through the CRM's own transactions, so they run outside the step (`runEffects`); a
+        // service task without an action only marks a step in the drawing and passes at once.
+        let engine = ProcessEngine(definition: definition, defers: { action in !(action ?? "").isEmpty })
         return (engine, effects)
     }
 
