@@ -14,7 +14,7 @@ struct ProcessStoreTests {
               <bpmn:process id="renewal" name="Contract renewal" isExecutable="true">
                 <bpmn:startEvent id="start"/>
                 <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="call"/>
-                <bpmn:userTask id="call" name="Call the customer" camunda:candidateGroups="sales_rep"/>
+                <bpmn:userTask id="call" name="Call the customer" camunda:candidateGroups="sales_rep" camunda:dueDate="P2D"/>
                 <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="offer"/>
                 <bpmn:serviceTask id="offer" name="Send the offer" camunda:type="\(action)">
                   <bpmn:extensionElements><camunda:inputOutput>
@@ -68,6 +68,7 @@ struct ProcessStoreTests {
             let task = try #require(started.state.openTasks.first)
             #expect(try await Self.count(store, "SELECT COUNT(*) AS n FROM process_tasks") == 1)
             #expect(try await store.processes.tasks(rafal).map(\.name) == ["Call the customer"])
+            #expect(try await store.processes.tasks(rafal).first?.dueAt == Timestamp(rawValue: Self.t0.rawValue + 2 * 24 * Self.hour))
             let sergei = try await world.context(world.sergei)
             #expect(try await store.processes.tasks(try await world.context(world.mikhail)).isEmpty)
             #expect(try await store.processes.instance(sergei, started.id).id == started.id, "offered to every rep, so every rep may see it")

@@ -49,6 +49,13 @@ struct ProcessAPITests {
             let inbox = try await app.api(.get, "/api/v1/process-tasks", token: rafal)
             let task = try #require((inbox.json["items"] as? [[String: Any]])?.first)
             #expect(task["name"] as? String == "Przyjąć zamówienie" && task["process"] as? String == "Zamówienie")
+            let session = try await app.login("rafal@example.com")
+            let myDay = try await app.page("/my-day", cookie: session.cookie)
+            #expect(myDay.body.contains("Przyjąć zamówienie") && myDay.body.contains("/processes/instances/\(id)"))
+            let overview = try await app.page("/processes", cookie: session.cookie)
+            #expect(overview.status == .ok && overview.body.contains("Przyjąć zamówienie"))
+            let page = try await app.page("/processes/instances/\(id)", cookie: session.cookie)
+            #expect(page.status == .ok && page.body.contains("task-form"))
 
             let mikhail = try await app.token(app.world.mikhail)
             let othersInbox = try await app.api(.get, "/api/v1/process-tasks", token: mikhail)

@@ -420,6 +420,7 @@ enum Migrations {
                     name TEXT NOT NULL,
                     assignee TEXT,
                     candidate_groups TEXT NOT NULL,
+                    due_at BIGINT,
                     created_at BIGINT NOT NULL,
                     PRIMARY KEY (instance_id, token_id)
                 )

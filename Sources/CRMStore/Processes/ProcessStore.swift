@@ -169,15 +169,16 @@ public struct ProcessStore: Sendable {
         public let assignee: String?
         public let candidateGroups: [String]
         public let processName: String
+        public let dueAt: Timestamp?
         public let createdAt: Timestamp
     }
 
     /// The open tasks `context` may complete: all of them for admins; otherwise those assigned to them and
-    /// those offered to their role or teams. Oldest first.
+    /// those offered to their role or teams. Oldest first (the inbox sorts by due date itself).
     public func tasks(_ context: AccessContext, limit: Int = 200) async throws -> [OpenTask] {
         try await database.read { db in
             let rows = try await db.raw("""
-                SELECT t.instance_id, t.token_id, t.node_id, t.name, t.assignee, t.candidate_groups, t.created_at, d.name AS process_name
+                SELECT t.instance_id, t.token_id, t.node_id, t.name, t.assignee, t.candidate_groups, t.due_at, t.created_at, d.name AS process_name
                 FROM process_tasks t JOIN process_instances i ON i.id = t.instance_id JOIN process_definitions d ON d.id = i.definition_id
                 WHERE i.status = 'running' ORDER BY t.created_at, t.instance_id, t.token_id
                 """).all()
@@ -191,6 +192,7 @@ public struct ProcessStore: Sendable {
                     node: try row.decode(column: "node_id", as: String.self), name: try row.decode(column: "name", as: String.self),
                     assignee: assignee, candidateGroups: groups.split(separator: ",").map(String.init),
                     processName: try row.decode(column: "process_name", as: String.self),
+                    dueAt: try row.decode(column: "due_at", as: Int64?.self).map { Timestamp(rawValue: $0) },
                     createdAt: Timestamp(rawValue: try row.decode(column: "created_at", as: Int64.self))
                 ))
             }
@@ -457,16 +459,32 @@ public struct ProcessStore: Sendable {
             let node = nodes[token.node]
             var assignee: String?
             var groups: [String] = []
+            var due: Timestamp?
             if case .task(.user(let spec))? = node?.kind {
                 assignee = spec.assignee
                 groups = spec.candidateGroups
+                due = spec.dueDate.flatMap { Self.due($0, after: now, variables: state.variables) }
             }
             try await db.raw("""
-                INSERT INTO process_tasks (instance_id, token_id, node_id, name, assignee, candidate_groups, created_at)
+                INSERT INTO process_tasks (instance_id, token_id, node_id, name, assignee, candidate_groups, due_at, created_at)
                 VALUES (\(bind: instance), \(bind: token.id), \(bind: token.node), \(bind: node?.name.isEmpty == false ? node!.name : token.node),
-                        \(bind: assignee), \(bind: groups.joined(separator: ",")), \(bind: now.rawValue))
+                        \(bind: assignee), \(bind: groups.joined(separator: ",")), \(bind: due?.rawValue), \(bind: now.rawValue))
                 """).run()
         }
+    }
+
+    /// A user task's due date as modelers write it: a duration from now (`P2D`, `PT4H`), a date and time, or
+    /// an expression giving either (`${dueDate}`); nil when it is none of these.
+    static func due(_ text: String, after now: Timestamp, variables: [String: ProcessValue]) -> Timestamp? {
+        var value = text
+        if text.hasPrefix("${") || text.hasPrefix("#{") || text.hasPrefix("="),
+           case .string(let computed)? = try? ProcessExpression.parse(text).evaluate(variables) {
+            value = computed
+        }
+        if let duration = try? ISODuration(parsing: value) { return duration.after(now) }
+        if let date = try? Date(value, strategy: .iso8601) { return Timestamp(date) }
+        if value.count == 10, let day = try? CalendarDate(parsing: value) { return day.start(in: TimeZone(identifier: "UTC")!) }
+        return nil
     }
 
     static func checkMayComplete(_ db: any SQLDatabase, _ context: AccessContext, assignee: String?, groups: String) async throws {

@@ -195,7 +195,7 @@ extension ProcessStore.OpenTask {
         .object([
             "instance_id": .int(instanceID), "token": .int(Int64(token)), "node": .string(node), "name": .string(name),
             "assignee": assignee.map { .string($0) } ?? .null, "candidate_groups": .array(candidateGroups.map { .string($0) }),
-            "process": .string(processName), "created_at": .string(createdAt.iso8601),
+            "process": .string(processName), "created_at": .string(createdAt.iso8601), "due_at": dueAt.map { .string($0.iso8601) } ?? .null,
         ])
     }
 }

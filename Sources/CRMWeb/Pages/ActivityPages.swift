@@ -33,9 +33,12 @@ struct ActivityPages {
                 "is_task": activity.fields.kind == .task,
             ]
         }
+        // Process tasks waiting for this person, due or overdue by the end of their day, or without a due date.
+        let processTasks = ProcessPages.byDue(try await store.processes.tasks(identity.access).filter { ($0.dueAt ?? day.end) <= day.end })
         return [
             "today": format.date(.now), "overdue": agenda.overdue.map(row), "due_today": agenda.dueToday.map(row), "meetings": agenda.meetings.map(row),
-            "nothing": agenda.overdue.isEmpty && agenda.dueToday.isEmpty && agenda.meetings.isEmpty,
+            "process_tasks": processTasks.map { ProcessPages.row($0, format) },
+            "nothing": agenda.overdue.isEmpty && agenda.dueToday.isEmpty && agenda.meetings.isEmpty && processTasks.isEmpty,
         ]
     }
 

@@ -21,16 +21,35 @@ struct ProcessPages {
     @Sendable func overview(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let format = pages.formatter(identity)
-        let tasks = try await store.processes.tasks(identity.access)
+        let tasks = Self.byDue(try await store.processes.tasks(identity.access))
         let definitions = try await store.processes.definitions()
         let recent = try await store.processes.recentInstances(identity.access)
         let t = pages.catalog.strings(for: PageRenderer.language(identity: identity, request: request))
         return pages.render("processes", [
             "csrf": identity.csrfToken ?? "",
-            "tasks": tasks.map { ["instance": $0.instanceID, "token": $0.token, "name": $0.name, "process": $0.processName, "since": format.dateTime($0.createdAt)] as [String: Any] },
+            "tasks": tasks.map { Self.row($0, format) },
             "definitions": definitions.map { ["key": $0.key, "name": $0.name, "version": $0.version] as [String: Any] },
             "instances": recent.map { ["id": $0.id, "name": $0.name, "status": t["process_status_\($0.status)"] ?? $0.status, "updated": format.dateTime($0.updatedAt)] as [String: Any] },
         ], identity: identity, request: request, title: t["nav_processes"])
+    }
+
+    /// Tasks with a due date first, soonest first; then the rest, oldest first.
+    static func byDue(_ tasks: [ProcessStore.OpenTask]) -> [ProcessStore.OpenTask] {
+        tasks.enumerated().sorted { left, right in
+            switch (left.element.dueAt, right.element.dueAt) {
+            case (let a?, let b?): a == b ? left.offset < right.offset : a < b
+            case (.some, nil): true
+            case (nil, .some): false
+            case (nil, nil): left.offset < right.offset
+            }
+        }.map(\.element)
+    }
+
+    static func row(_ task: ProcessStore.OpenTask, _ format: DisplayFormatter) -> [String: Any] {
+        [
+            "instance": task.instanceID, "token": task.token, "name": task.name, "process": task.processName, "since": format.dateTime(task.createdAt),
+            "due": task.dueAt.map(format.dateTime) ?? "", "overdue": task.dueAt.map { $0 < .now } ?? false,
+        ]
     }
 
     @Sendable func start(_ request: Request, context: AppContext) async throws -> Response {
