@@ -166,4 +166,38 @@ struct ProcessAPITests {
             #expect(try await app.api(.get, "/api/v1/process-campaigns/\(id)", token: rafal).status == .notFound)
         }
     }
+
+    @Test("a message finds the instances waiting for it by correlation, or starts the processes it starts", arguments: TestEngine.available)
+    func correlation(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let admin = try await app.token(app.world.admin)
+            #expect(try await deploy(app, admin, Self.order).status == .created)
+            let paidStart = """
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d2">
+                  <bpmn:message id="m" name="Complaint received"/>
+                  <bpmn:process id="complaint" isExecutable="true">
+                    <bpmn:startEvent id="s"><bpmn:messageEventDefinition messageRef="m"/></bpmn:startEvent>
+                    <bpmn:sequenceFlow id="a" sourceRef="s" targetRef="t"/><bpmn:userTask id="t" name="Answer"/>
+                    <bpmn:sequenceFlow id="b" sourceRef="t" targetRef="e"/><bpmn:endEvent id="e"/>
+                  </bpmn:process>
+                </bpmn:definitions>
+                """
+            #expect(try await deploy(app, admin, paidStart).status == .created)
+            var waiting: [Int] = []
+            for order in [41, 42] {
+                let started = try await app.api(.post, "/api/v1/processes/order/instances", token: admin, body: #"{"variables": {"order_id": \#(order)}}"#)
+                let id = try #require(started.json["id"] as? Int)
+                let token = try #require((started.json["open_tasks"] as? [[String: Any]])?.first?["token"] as? Int)
+                _ = try await app.api(.post, "/api/v1/process-instances/\(id)/tasks/\(token)/complete", token: admin, body: #"{"variables": {"amount": 5000}}"#)
+                waiting.append(id)
+            }
+            let paid = try await app.api(.post, "/api/v1/process-messages", token: admin, body: #"{"message": "Payment received", "correlation": {"order_id": 42}}"#)
+            #expect(paid.json["delivered"] as? [Int] == [waiting[1]] && paid.json["started"] as? [Int] == [])
+            #expect(try await app.api(.get, "/api/v1/process-instances/\(waiting[0])", token: admin).json["status"] as? String == "running")
+            let complaint = try await app.api(.post, "/api/v1/process-messages", token: admin, body: #"{"message": "Complaint received", "correlation": {"customer": "Łódź Trading"}}"#)
+            let started = try #require((complaint.json["started"] as? [Int])?.first)
+            #expect((try await app.api(.get, "/api/v1/process-instances/\(started)", token: admin).json["variables"] as? [String: Any])?["customer"] as? String == "Łódź Trading")
+            #expect(try await app.api(.post, "/api/v1/process-messages", token: admin, body: #"{"message": " "}"#).status == .unprocessableContent)
+        }
+    }
 }

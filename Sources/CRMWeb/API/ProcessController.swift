@@ -20,6 +20,24 @@ struct ProcessController {
         group.put("processes/:key/triggers", use: setTriggers)
         group.post("processes/:key/campaigns", use: startCampaign)
         group.get("process-campaigns/:id", use: campaign)
+        group.post("process-messages", use: correlate)
+    }
+
+    /// `{"message": "Payment received", "correlation": {"order_id": 42}, "variables": {...}}`.
+    @Sendable func correlate(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        var read = try await Self.variables(request, context: context, allowed: ["message", "correlation", "variables"])
+        let name = read.input.string("message") ?? ""
+        if name.trimmingWhitespace().isEmpty { read.input.fail("message", "required", "name the message") }
+        var correlation: [String: ProcessValue] = [:]
+        switch read.input.object["correlation"] {
+        case nil, .null?: break
+        case .object(let fields)?: correlation = fields.mapValues(ProcessValue.init(json:))
+        case let other?: read.input.fail("correlation", "wrong_type", "must be an object of values, not \(other.typeName)")
+        }
+        try read.input.finish()
+        let result = try await store.processes.correlate(identity.access, message: name, correlation: correlation, variables: read.values)
+        return JSONResponse.ok(.object(["delivered": .array(result.delivered.map { .int($0) }), "started": .array(result.started.map { .int($0) })]))
     }
 
     @Sendable func triggers(_ request: Request, context: AppContext) async throws -> Response {
