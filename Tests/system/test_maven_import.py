@@ -19,7 +19,7 @@ IMPORT = [
     "--column", "amount=close_value",
 ]
 
-pytestmark = pytest.mark.skipif(not (MAVEN / "sales_pipeline.csv").exists(), reason=f"{MAVEN} is not on this machine")
+NEEDS_MAVEN = pytest.mark.skipif(not (MAVEN / "sales_pipeline.csv").exists(), reason=f"{MAVEN} is not on this machine")
 
 
 def api(base, token, method, path, **kwargs):
@@ -53,6 +53,7 @@ def measured(base, token, pipeline, **scope):
     }
 
 
+@NEEDS_MAVEN
 def test_maven_pipeline_reports_match_python(sqlite_server, data_dir):
     base = sqlite_server.url
     token = run("token", "create", "--data-dir", data_dir, "--user", "admin@example.com").strip()
@@ -123,3 +124,20 @@ def test_a_bad_file_is_refused_whole_with_its_lines(sqlite_server, data_dir, tmp
     assert result.returncode != 0 and "line 3" in result.stderr and "Nobody Known" in result.stderr, result.stderr
     assert api(base, token, "GET", "/deals")["items"] == []
     assert api(base, token, "GET", "/companies")["items"] == []
+
+
+def test_a_legacy_windows_file_is_read_in_its_code_page(sqlite_server, data_dir, tmp_path):
+    """Excel on a Polish Windows saves CSV in windows-1250 with semicolons."""
+    base = sqlite_server.url
+    token = run("token", "create", "--data-dir", data_dir, "--user", "admin@example.com").strip()
+    api(base, token, "POST", "/users", json={"email": "lukasz@example.com", "name": "Łukasz Wiśniewski", "role": "sales_rep", "password": "maven password"})
+    api(base, token, "POST", "/pipelines", json={"name": "Sprzedaż", "currency": "PLN", "stages": [{"name": "Pierwszy kontakt", "probability": 10}]})
+    file = tmp_path / "szanse.csv"
+    file.write_bytes("Tytuł;Handlowiec;Firma;Etap;Kwota\nDostawa;Łukasz Wiśniewski;Zakład Łódź;Pierwszy kontakt;1 200,50\n".encode("cp1250"))
+    output = run("import", "deals", "--data-dir", data_dir, "--file", str(file), "--pipeline", "Sprzedaż",
+                 "--column", "title=Tytuł", "--column", "owner=Handlowiec", "--column", "company=Firma", "--column", "stage=Etap", "--column", "amount=Kwota")
+    assert "Imported 1 deals" in output and "windows-1250" in output, output
+    deal = api(base, token, "GET", "/deals")["items"][0]
+    assert deal["title"] == "Dostawa" and deal["amount"] == "1200.50", deal
+    assert api(base, token, "GET", "/companies")["items"][0]["name"] == "Zakład Łódź"
+

@@ -1,5 +1,5 @@
 /// A CSV file read into a header and rows (RFC 4180: quoted fields may hold separators, quotes and line
-/// breaks). A UTF-8 byte-order mark is dropped; the separator is the one of `,` `;` and tab that splits the
+/// breaks; a quote inside an unquoted field is kept as text). A UTF-8 byte-order mark is dropped; the separator is the one of `,` `;` and tab that splits the
 /// header into the most columns.
 public struct CSVTable: Sendable {
     public let header: [String]
@@ -39,8 +39,12 @@ public struct CSVTable: Sendable {
             }
             switch character {
             case "\"":
-                if afterQuote { field.append("\"") } else if field.isEmpty { } else {
-                    throw ValidationError(field: "line \(line)", code: "csv_stray_quote", message: "line \(line): a quote inside an unquoted field")
+                if afterQuote {
+                    field.append("\"")
+                } else if !field.isEmpty {
+                    // A quote inside an unquoted field (`ООО "Ромашка"`) is text, as spreadsheet programs read it.
+                    field.append("\"")
+                    continue
                 }
                 quoted = true
                 afterQuote = false

@@ -27,7 +27,7 @@ struct ImportCommand: AsyncParsableCommand {
         )
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var logging: LogOptions
-        @Option(help: "The CSV file (UTF-8; comma, semicolon or tab separated).") var file: String
+        @Option(help: "The CSV file: UTF-8, UTF-16, windows-1250/1251, ISO-8859-2 or KOI8-R; comma, semicolon or tab separated.") var file: String
         @Option(help: "The pipeline's name or id.") var pipeline: String
         @Option(name: .customLong("column"), help: "field=column: title, owner, company, stage, created, closed, amount, source, loss_reason.")
         var columns: [String] = []
@@ -51,7 +51,7 @@ struct ImportCommand: AsyncParsableCommand {
                 let (key, value) = try Self.split(pair, "--stage-value")
                 outcomes[key] = DealImportMapping.outcome(value)
             }
-            let table = try Self.read(file)
+            let (table, encoding) = try Self.read(file)
             try await database.withStore(logger: logging.bootstrap()) { store in
                 try await requireCurrentSchema(store)
                 let target = try await Self.pipeline(pipeline, in: store)
@@ -64,7 +64,7 @@ struct ImportCommand: AsyncParsableCommand {
                 } catch StoreError.invalid(let errors) {
                     throw Self.refusal(errors)
                 }
-                print("Imported \(summary.deals) deals into \(target.name); created \(summary.companiesCreated) companies.")
+                print("Imported \(summary.deals) deals into \(target.name); created \(summary.companiesCreated) companies (the file was read as \(encoding)).")
             }
         }
 
@@ -75,10 +75,15 @@ struct ImportCommand: AsyncParsableCommand {
             return (String(pair[..<equals]).trimmingWhitespace(), String(pair[pair.index(after: equals)...]).trimmingWhitespace())
         }
 
-        private static func read(_ path: String) throws -> CSVTable {
+        /// Reads the file in whatever encoding it was written (UTF-8, UTF-16, or a legacy code page).
+        private static func read(_ path: String) throws -> (CSVTable, String) {
             guard let data = FileManager.default.contents(atPath: path) else { throw OperatorError("cannot read \(path)") }
-            guard let text = String(data: data, encoding: .utf8) else { throw OperatorError("\(path) is not UTF-8 text") }
-            do throws(CRMCore.ValidationError) { return try CSVTable(text: text) } catch { throw OperatorError("\(path): \(error.message)") }
+            do throws(CRMCore.ValidationError) {
+                let decoded = try TextDecoding.decode(data)
+                return (try CSVTable(text: decoded.text), decoded.encoding)
+            } catch {
+                throw OperatorError("\(path): \(error.message)")
+            }
         }
 
         private static func pipeline(_ name: String, in store: Store) async throws -> Pipeline {
