@@ -164,6 +164,15 @@ struct ProcessAPITests {
             let board = try await app.api(.get, "/api/v1/process-campaigns/\(id)", token: maria)
             #expect(board.json["by_step"] as? [String: Int] == ["Przyjąć zamówienie": 1] && board.json["requested"] as? Int == 1)
             #expect(try await app.api(.get, "/api/v1/process-campaigns/\(id)", token: rafal).status == .notFound)
+
+            // The same through the pages: the form on the processes page, and the campaign board.
+            let session = try await app.login("maria@example.com")
+            let posted = try await app.postForm("/processes/order/campaigns", cookie: session.cookie, fields: [("_csrf", session.csrf), ("name", "Druga fala"), ("priority", "A"), ("tag", "renewal")])
+            #expect(posted.status == .seeOther)
+            let location = try #require(posted.headers[.location])
+            try await app.store.processes.runStartRequests()
+            let page = try await app.page(location, cookie: session.cookie)
+            #expect(page.status == .ok && page.body.contains("Druga fala") && page.body.contains("Przyjąć zamówienie") && page.body.contains("<svg"))
         }
     }
 

@@ -16,6 +16,42 @@ struct ProcessPages {
         group.get("processes/instances/:id", use: instance)
         group.post("processes/instances/:id/tasks/:token", use: complete)
         group.post("processes/instances/:id/retry", use: retry)
+        group.post("processes/:key/campaigns", use: startCampaign)
+        group.get("processes/campaigns/:id", use: campaign)
+    }
+
+    /// A manager starts the process for every company of a segment (secondary sales).
+    @Sendable func startCampaign(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        let tag = form["tag"].trimmingWhitespace()
+        let started = try await store.processes.startCampaign(
+            identity.access, key: context.parameters.get("key") ?? "", name: form["name"],
+            priority: Priority(rawValue: form["priority"]), tag: tag.isEmpty ? nil : tag
+        )
+        return redirect("/processes/campaigns/\(started.id)")
+    }
+
+    @Sendable func campaign(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let board = try await store.processes.campaign(identity.access, try context.pathID())
+        let t = pages.catalog.strings(for: PageRenderer.language(identity: identity, request: request))
+        func rows(_ counts: [String: Int]) -> [[String: Any]] {
+            counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ["label": $0.key, "count": $0.value] }
+        }
+        let chart = SVGChart.bars(
+            title: board.name, categories: board.byStep.keys.sorted() + board.byEnd.keys.sorted(),
+            series: [SVGChart.Series(
+                name: t["process_campaign_instances"] ?? "",
+                values: board.byStep.keys.sorted().map { Double(board.byStep[$0]!) } + board.byEnd.keys.sorted().map { Double(board.byEnd[$0]!) },
+                labels: board.byStep.keys.sorted().map { String(board.byStep[$0]!) } + board.byEnd.keys.sorted().map { String(board.byEnd[$0]!) }
+            )]
+        )
+        return pages.render("process_campaign", [
+            "name": board.name, "requested": board.requested, "not_started": board.notStarted, "failed_to_start": board.failedToStart,
+            "by_status": rows(board.byStatus.reduce(into: [:]) { $0[t["process_status_\($1.key)"] ?? $1.key] = $1.value }),
+            "by_step": rows(board.byStep), "by_end": rows(board.byEnd), "chart": chart,
+        ], identity: identity, request: request, title: board.name)
     }
 
     @Sendable func overview(_ request: Request, context: AppContext) async throws -> Response {
@@ -29,6 +65,8 @@ struct ProcessPages {
             "csrf": identity.csrfToken ?? "",
             "tasks": tasks.map { Self.row($0, format) },
             "definitions": definitions.map { ["key": $0.key, "name": $0.name, "version": $0.version] as [String: Any] },
+            "can_campaign": identity.access.isAdmin || identity.access.role == .salesManager,
+            "priorities": Priority.allCases.map(\.rawValue),
             "instances": recent.map { ["id": $0.id, "name": $0.name, "status": t["process_status_\($0.status)"] ?? $0.status, "updated": format.dateTime($0.updatedAt)] as [String: Any] },
         ], identity: identity, request: request, title: t["nav_processes"])
     }
