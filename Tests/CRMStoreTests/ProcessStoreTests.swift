@@ -172,4 +172,47 @@ struct ProcessStoreTests {
             #expect(try await store.processes.instance(admin, started.id).state.status == .completed)
         }
     }
+
+    @Test("set a field, start another process and queue an e-mail, each once", arguments: TestEngine.available)
+    func moreActions(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            let (pipeline, _) = try await world.salesPipeline()
+            let deal = try await world.deal("Wrocław", by: world.rafal, in: pipeline)
+            let chain = Data("""
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d">
+                  <bpmn:process id="first" isExecutable="true">
+                    <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="a" sourceRef="s" targetRef="amount"/>
+                    <bpmn:serviceTask id="amount" camunda:type="crm.set_field"><bpmn:extensionElements><camunda:inputOutput>
+                      <camunda:inputParameter name="field">amount</camunda:inputParameter><camunda:inputParameter name="value">2500,50</camunda:inputParameter>
+                    </camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>
+                    <bpmn:sequenceFlow id="b" sourceRef="amount" targetRef="mail"/>
+                    <bpmn:serviceTask id="mail" camunda:type="crm.send_email"><bpmn:extensionElements><camunda:inputOutput>
+                      <camunda:inputParameter name="template">offer_sent</camunda:inputParameter>
+                    </camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>
+                    <bpmn:sequenceFlow id="c" sourceRef="mail" targetRef="next"/>
+                    <bpmn:serviceTask id="next" camunda:type="crm.start_process"><bpmn:extensionElements><camunda:inputOutput>
+                      <camunda:inputParameter name="process">second</camunda:inputParameter>
+                    </camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>
+                    <bpmn:sequenceFlow id="d" sourceRef="next" targetRef="e"/><bpmn:endEvent id="e"/>
+                  </bpmn:process>
+                  <bpmn:process id="second" isExecutable="true">
+                    <bpmn:startEvent id="s2"/><bpmn:sequenceFlow id="a2" sourceRef="s2" targetRef="t2"/><bpmn:userTask id="t2" name="Follow up"/>
+                    <bpmn:sequenceFlow id="b2" sourceRef="t2" targetRef="e2"/><bpmn:endEvent id="e2"/>
+                  </bpmn:process>
+                </bpmn:definitions>
+                """.utf8)
+            _ = try await store.processes.deploy(admin, bpmn: chain)
+            let first = try await store.processes.start(admin, key: "first", record: (.deal, deal.meta.id))
+            while try await store.processes.runEffects() > 0 {}
+            let done = try await store.processes.instance(admin, first.id)
+            #expect(done.state.status == .completed && done.state.variables["email_queued"] == .string("offer_sent"), "\(done.state.incident ?? "")")
+            #expect(try await store.deals.get(admin, deal.meta.id).fields.amount.minorUnits == 250_050)
+            #expect(try await store.processes.runStartRequests() == 1)
+            #expect(try await store.processes.tasks(admin).map(\.name) == ["Follow up"])
+            #expect(try await Self.count(store, "SELECT COUNT(*) AS n FROM process_effects WHERE action = 'crm.send_email' AND status = 'done'") == 1)
+        }
+    }
 }
+

@@ -483,6 +483,7 @@ enum Migrations {
                     record_id BIGINT NOT NULL,
                     campaign_id BIGINT REFERENCES process_campaigns(id),
                     requested_by BIGINT REFERENCES users(id),
+                    effect_key TEXT UNIQUE,
                     status TEXT NOT NULL,
                     instance_id BIGINT REFERENCES process_instances(id),
                     error TEXT,

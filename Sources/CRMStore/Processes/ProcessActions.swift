@@ -48,8 +48,29 @@ struct ProcessActions {
                 return ["deal_status": .string(DealStatus.lost.rawValue)]
             case "crm.create_activity":
                 return try await createActivity(parameters, record: record, key: key)
+            case "crm.set_field":
+                return try await setField(parameters, record: record)
+            case "crm.start_process":
+                guard let record, let process = parameters["process"], !process.isEmpty else {
+                    throw ProcessEngine.ServiceFailure.failure("crm.start_process needs a process parameter and the instance bound to a record")
+                }
+                // Requested like a trigger's start, under this effect's key, so a retry never starts it twice.
+                try await database.write { db in
+                    guard try await db.raw("SELECT 1 AS one FROM process_start_requests WHERE effect_key = \(bind: key)").first() == nil else { return }
+                    try await db.raw("""
+                        INSERT INTO process_start_requests (process_key, record_type, record_id, effect_key, status, created_at)
+                        VALUES (\(bind: process), \(bind: record.type.rawValue), \(bind: record.id), \(bind: key), \(bind: "pending"), \(bind: Timestamp.now.rawValue))
+                        """).run()
+                }
+                return [:]
+            case "crm.send_email":
+                // Queued and logged as this effect until the e-mail issue delivers it.
+                guard let template = parameters["template"], !template.isEmpty else {
+                    throw ProcessEngine.ServiceFailure.failure("crm.send_email needs a template parameter")
+                }
+                return ["email_queued": .string(template)]
             default:
-                throw ProcessEngine.ServiceFailure.failure("there is no CRM action '\(action ?? "")' (there are crm.move_deal, crm.win_deal, crm.lose_deal, crm.create_activity)")
+                throw ProcessEngine.ServiceFailure.failure("there is no CRM action '\(action ?? "")' (there are crm.move_deal, crm.win_deal, crm.lose_deal, crm.create_activity, crm.set_field, crm.start_process, crm.send_email)")
             }
         } catch let failure as ProcessEngine.ServiceFailure {
             throw failure
@@ -58,6 +79,46 @@ struct ProcessActions {
         } catch {
             throw .failure(String(describing: error))
         }
+    }
+
+    /// Sets one field of the bound record: a deal's amount, expected close date, source or forecast category,
+    /// or a company's priority; adding a tag works on both. Setting a value it already has changes nothing.
+    func setField(_ parameters: [String: String], record: (type: RecordType, id: Int64)?) async throws -> [String: ProcessValue] {
+        guard let record, let field = parameters["field"], let value = parameters["value"] else {
+            throw ProcessEngine.ServiceFailure.failure("crm.set_field needs field and value parameters and the instance bound to a record")
+        }
+        switch (record.type, field) {
+        case (.deal, _):
+            let store = RecordStore<DealFields>(database: database)
+            let deal = try await store.get(Self.system, record.id)
+            var fields = deal.fields
+            switch field {
+            case "amount": fields.amount = try Money(decimal: value.replacingOccurrences(of: ",", with: "."), currency: fields.amount.currency)
+            case "expected_close_date": fields.expectedCloseDate = try CalendarDate(parsing: value)
+            case "source": fields.source = value
+            case "forecast_category":
+                guard let category = ForecastCategory(rawValue: value) else { throw ProcessEngine.ServiceFailure.failure("'\(value)' is not a forecast category") }
+                fields.forecastCategory = category
+            case "tag": if !fields.tags.contains(value) { fields.tags.append(value) }
+            default: throw ProcessEngine.ServiceFailure.failure("crm.set_field cannot set a deal's \(field) (amount, expected_close_date, source, forecast_category, tag)")
+            }
+            if fields != deal.fields { _ = try await store.update(Self.system, record.id, expectedVersion: deal.meta.version, fields) }
+        case (.company, _):
+            let store = RecordStore<CompanyFields>(database: database)
+            let company = try await store.get(Self.system, record.id)
+            var fields = company.fields
+            switch field {
+            case "priority":
+                guard let priority = Priority(rawValue: value) else { throw ProcessEngine.ServiceFailure.failure("'\(value)' is not a priority (A, B, C)") }
+                fields.priority = priority
+            case "tag": if !fields.tags.contains(value) { fields.tags.append(value) }
+            default: throw ProcessEngine.ServiceFailure.failure("crm.set_field cannot set a company's \(field) (priority, tag)")
+            }
+            if fields != company.fields { _ = try await store.update(Self.system, record.id, expectedVersion: company.meta.version, fields) }
+        default:
+            throw ProcessEngine.ServiceFailure.failure("crm.set_field works on deals and companies")
+        }
+        return [field: .string(value)]
     }
 
     func boundDeal(_ record: (type: RecordType, id: Int64)?) async throws -> Deal {
