@@ -129,6 +129,12 @@ struct ProcessAPITests {
             #expect(done.json["status"] as? String == "completed" && (done.json["variables"] as? [String: Any])?["deal_stage"] as? String == "Presentation")
             let log = try await app.api(.get, "/api/v1/deals/\(deal.meta.id)/transitions", token: rafal)
             #expect((log.json["items"] as? [[String: Any]])?.last?["kind"] as? String == "moved")
+            // From the deal's page: the process is offered, started for this deal, and listed there.
+            let session = try await app.login("rafal@example.com")
+            let dealPage = try await app.page("/deals/\(deal.meta.id)", cookie: session.cookie)
+            #expect(dealPage.body.contains("deal-start-process") && dealPage.body.contains("/processes/instances/\(id)"))
+            let posted = try await app.postForm("/processes/start", cookie: session.cookie, fields: [("_csrf", session.csrf), ("key", "qualify"), ("record_type", "deal"), ("record_id", String(deal.meta.id))])
+            #expect(posted.status == .seeOther && posted.headers[.location]?.hasPrefix("/processes/instances/") == true)
             // Sergei (another team) may not bind a process to Rafał's deal.
             let sergei = try await app.token(app.world.sergei)
             #expect(try await app.api(.post, "/api/v1/processes/qualify/instances", token: sergei, body: #"{"record": {"type": "deal", "id": \#(deal.meta.id)}}"#).status == .notFound)

@@ -89,6 +89,20 @@ public struct ProcessStore: Sendable {
         try await database.read { db in try await self.engine(db, definitionID).0.definition }
     }
 
+    /// The instances bound to a record, newest first, if the caller may see the record.
+    public func instances(_ context: AccessContext, boundTo record: (type: RecordType, id: Int64)) async throws -> [(id: Int64, name: String, status: String, updatedAt: Timestamp)] {
+        try await Self.checkVisible(database, context, record)
+        return try await database.read { db in
+            try await db.raw("""
+                SELECT i.id, d.name, i.status, i.updated_at FROM process_instances i JOIN process_definitions d ON d.id = i.definition_id
+                WHERE i.record_type = \(bind: record.type.rawValue) AND i.record_id = \(bind: record.id) ORDER BY i.id DESC LIMIT 50
+                """).all().map {
+                (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "name", as: String.self), try $0.decode(column: "status", as: String.self),
+                 Timestamp(rawValue: try $0.decode(column: "updated_at", as: Int64.self)))
+            }
+        }
+    }
+
     /// Recent instances the caller may see (admins and managers: all), newest first.
     public func recentInstances(_ context: AccessContext, limit: Int = 50) async throws -> [(id: Int64, name: String, status: String, updatedAt: Timestamp)] {
         let everything = context.isAdmin || context.role == .salesManager

@@ -13,6 +13,7 @@ struct ProcessPages {
     func addRoutes(to group: RouterGroup<AppContext>) {
         group.get("processes", use: overview)
         group.post("processes/:key/start", use: start)
+        group.post("processes/start", use: startForRecord)
         group.get("processes/instances/:id", use: instance)
         group.post("processes/instances/:id/tasks/:token", use: complete)
         group.post("processes/instances/:id/retry", use: retry)
@@ -94,6 +95,17 @@ struct ProcessPages {
         let identity = try context.requireIdentity()
         _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let started = try await store.processes.start(identity.access, key: context.parameters.get("key") ?? "")
+        return redirect("/processes/instances/\(started.id)")
+    }
+
+    /// From a record's page: the chosen process, bound to that deal, company or contact.
+    @Sendable func startForRecord(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        guard let type = RecordType(rawValue: form["record_type"]), let id = Int64(form["record_id"]), id > 0 else {
+            throw APIError.badRequest("invalid_record", "the form names no record to start the process for")
+        }
+        let started = try await store.processes.start(identity.access, key: form["key"], record: (type, id))
         return redirect("/processes/instances/\(started.id)")
     }
 
