@@ -54,6 +54,7 @@ struct AccessMatrixTests {
         "POST /api/v1/process-instances/{id}/retry", "GET /api/v1/process-tasks",
         "GET /api/v1/processes/{key}/triggers", "PUT /api/v1/processes/{key}/triggers", "POST /api/v1/processes/{key}/campaigns",
         "GET /api/v1/process-campaigns/{id}", "POST /api/v1/process-messages",
+        "POST /api/v1/process-instances/{id}/tasks/{token}/claim",
         "PUT /api/v1/pipelines/{id}/stage-order", "PATCH /api/v1/stages/{id}", "PATCH /api/v1/pipelines/{id}", "DELETE /api/v1/stages/{id}", "GET /api/v1/loss-reasons", "POST /api/v1/loss-reasons",
     ]
     static let collections = ["companies", "contacts", "deals", "activities"]

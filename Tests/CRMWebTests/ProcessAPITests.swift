@@ -58,6 +58,13 @@ struct ProcessAPITests {
             #expect(page.status == .ok && page.body.contains("task-form"))
 
             let mikhail = try await app.token(app.world.mikhail)
+            // Róża is a rep too; once Rafał claims the task it leaves her inbox, and she cannot take it.
+            let roza = try await app.token(app.world.roza)
+            #expect((try await app.api(.get, "/api/v1/process-tasks", token: roza).json["items"] as? [Any])?.count == 1)
+            let claimed = try await app.api(.post, "/api/v1/process-instances/\(id)/tasks/\(try #require(task["token"] as? Int))/claim", token: rafal)
+            #expect(claimed.status == .ok, "\(claimed.text)")
+            #expect((try await app.api(.get, "/api/v1/process-tasks", token: roza).json["items"] as? [Any])?.isEmpty == true)
+            #expect(try await app.api(.post, "/api/v1/process-instances/\(id)/tasks/\(try #require(task["token"] as? Int))/claim", token: roza).status == .forbidden)
             let othersInbox = try await app.api(.get, "/api/v1/process-tasks", token: mikhail)
             #expect((othersInbox.json["items"] as? [Any])?.isEmpty == true, "a manager is not a sales_rep")
             let token = try #require(task["token"] as? Int)

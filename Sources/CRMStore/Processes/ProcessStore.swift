@@ -228,6 +228,22 @@ public struct ProcessStore: Sendable {
         }
     }
 
+    /// Takes a task offered to a group the caller is in, so it leaves the others' inboxes and waits for them alone.
+    public func claim(_ context: AccessContext, instance id: Int64, task token: Int) async throws {
+        guard let me = context.userID else { throw StoreError.forbidden("only people claim tasks") }
+        try await database.write { db in
+            guard let task = try await db.raw("SELECT assignee, candidate_groups FROM process_tasks WHERE instance_id = \(bind: id) AND token_id = \(bind: token)").first() else {
+                throw StoreError.notFound(.processTask)
+            }
+            let assignee = try task.decode(column: "assignee", as: String?.self)
+            try await Self.checkMayComplete(db, context, assignee: assignee, groups: try task.decode(column: "candidate_groups", as: String.self))
+            guard assignee == nil || assignee!.isEmpty || assignee == String(me.rawValue) else {
+                throw StoreError.conflict(code: "already_claimed", message: "someone has already taken this task")
+            }
+            try await db.raw("UPDATE process_tasks SET assignee = \(bind: String(me.rawValue)) WHERE instance_id = \(bind: id) AND token_id = \(bind: token)").run()
+        }
+    }
+
     /// Delivers a message to an instance the caller may see; answers whether anything in it was waiting for it.
     public func deliver(_ context: AccessContext, instance id: Int64, message: String, variables: [String: ProcessValue] = [:], at now: Timestamp = .now) async throws -> Bool {
         _ = try await instance(context, id)

@@ -13,6 +13,7 @@ struct ProcessController {
         group.post("processes/:key/instances", use: start)
         group.get("process-instances/:id", use: instance)
         group.post("process-instances/:id/tasks/:token/complete", use: complete)
+        group.post("process-instances/:id/tasks/:token/claim", use: claim)
         group.post("process-instances/:id/messages", use: message)
         group.post("process-instances/:id/retry", use: retry)
         group.get("process-tasks", use: tasks)
@@ -146,6 +147,16 @@ struct ProcessController {
         let variables = try await Self.variables(request, context: context, allowed: ["variables"])
         let instance = try await store.processes.complete(identity.access, instance: try context.pathID(), task: token, variables: variables.values)
         return JSONResponse.ok(instance.json)
+    }
+
+    @Sendable func claim(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        guard let token = context.parameters.get("token").flatMap(Int.init), token > 0 else {
+            throw APIError(.notFound, code: "not_found", detail: "no such task")
+        }
+        let id = try context.pathID()
+        try await store.processes.claim(identity.access, instance: id, task: token)
+        return JSONResponse.ok(try await store.processes.instance(identity.access, id).json)
     }
 
     /// `{"message": "Order paid", "variables": {...}}`; answers whether anything in the instance waited for it.
