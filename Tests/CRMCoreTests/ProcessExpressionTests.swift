@@ -28,6 +28,8 @@ struct ProcessExpressionTests {
         #expect(try value("(2 + 3) * 4 % 7") == ProcessValue(6))
         #expect(try value("len(lower('ŁÓDŹ')) + max(1, 4)") == ProcessValue(8))
         #expect(try value("deal.amount > 1000", ["deal": .object(["amount": ProcessValue(1500)])]) == .bool(true))
+        #expect(try value("days_between(today, contract_end) <= 90", ["today": .string("2026-11-24"), "contract_end": .string("2027-02-20")]) == .bool(true))
+        #expect(try value("add_days('2026-12-30', 3)") == .string("2027-01-02"))
     }
 
     @Test("mistakes are caught when read or when run, never crash")
@@ -39,6 +41,7 @@ struct ProcessExpressionTests {
         #expect(throws: ProcessError.self) { try value("'a' > 1") }
         #expect(throws: ProcessError.self) { try value("1 / 0") }
         #expect(throws: ProcessError.self) { try value("custom_function()") }
+        #expect(throws: ProcessError.self) { try value("days_between('soon', '2027-01-01')") }
     }
 
     @Test("scripts set, update and delete variables, all or nothing")

@@ -151,6 +151,13 @@ public struct ProcessEngine: Sendable {
 
     // MARK: Moving tokens
 
+    /// What conditions read: the instance's variables and `today` (the UTC day of the step).
+    func scope(_ instance: ProcessInstance, _ now: Timestamp) -> [String: ProcessValue] {
+        var variables = instance.variables
+        if variables["today"] == nil { variables["today"] = .string(CalendarDate(now, in: TimeZone(identifier: "UTC")!).description) }
+        return variables
+    }
+
     static func entry(_ starts: [FlowNode]) -> FlowNode? {
         starts.first { if case .startEvent(.none, _) = $0.kind { true } else { false } } ?? (starts.count == 1 ? starts.first : nil)
     }
@@ -298,7 +305,7 @@ public struct ProcessEngine: Sendable {
             leave(&instance, token, via: outgoing)
         case .exclusive:
             for flow in outgoing where flow.id != defaultFlow {
-                if try flow.condition?.evaluate(instance.variables).isTruthy ?? true {
+                if try flow.condition?.evaluate(scope(instance, now)).isTruthy ?? true {
                     leave(&instance, token, via: [flow])
                     return
                 }
@@ -308,7 +315,7 @@ public struct ProcessEngine: Sendable {
         case .inclusive:
             var chosen: [SequenceFlow] = []
             for flow in outgoing where flow.id != defaultFlow {
-                if try flow.condition?.evaluate(instance.variables).isTruthy ?? true { chosen.append(flow) }
+                if try flow.condition?.evaluate(scope(instance, now)).isTruthy ?? true { chosen.append(flow) }
             }
             if chosen.isEmpty, let fallback = outgoing.first(where: { $0.id == defaultFlow }) { chosen = [fallback] }
             guard !chosen.isEmpty else { throw ProcessError.noPath(gateway: node.id) }

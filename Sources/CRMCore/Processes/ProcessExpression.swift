@@ -19,7 +19,9 @@ public indirect enum ProcessExpression: Sendable, Equatable {
     }
 
     /// The built-in functions; a call to any other name fails when evaluated.
-    public static let functions: Set<String> = ["len", "lower", "upper", "abs", "min", "max", "round", "str", "int", "contains", "startswith", "endswith"]
+    public static let functions: Set<String> = [
+        "len", "lower", "upper", "abs", "min", "max", "round", "str", "int", "contains", "startswith", "endswith", "days_between", "add_days",
+    ]
 
     /// Parses a condition in any of the dialects.
     public static func parse(_ text: String) throws(ValidationError) -> ProcessExpression {
@@ -148,6 +150,20 @@ public indirect enum ProcessExpression: Sendable, Equatable {
         case ("contains", _):
             try arity(2)
             return try apply(.contains, arguments[1], arguments[0])
+        case ("days_between", _):
+            // Dates are ISO days ("2027-03-31"); `today` is always set by the engine.
+            try arity(2)
+            guard case .string(let from) = arguments[0], case .string(let to) = arguments[1],
+                  let first = try? CalendarDate(parsing: String(from.prefix(10))), let second = try? CalendarDate(parsing: String(to.prefix(10))) else {
+                throw ProcessError.expression("days_between takes two dates written as YYYY-MM-DD")
+            }
+            return ProcessValue(first.days(until: second))
+        case ("add_days", _):
+            try arity(2)
+            guard case .string(let from) = arguments[0], case .number(let count) = arguments[1], let day = try? CalendarDate(parsing: String(from.prefix(10))) else {
+                throw ProcessError.expression("add_days takes a date written as YYYY-MM-DD and a number of days")
+            }
+            return .string(day.adding(days: Int(truncating: count as NSDecimalNumber)).description)
         case ("startswith", .string(let text)?), ("endswith", .string(let text)?):
             try arity(2)
             guard case .string(let part) = arguments[1] else { throw ProcessError.expression("\(name) takes text") }
