@@ -56,4 +56,21 @@ struct ProcessExpressionTests {
             #expect(throws: ValidationError.self, "\(text)") { try ProcessScript(parsing: text) }
         }
     }
+
+    @Test("cron cycles as Camunda writes them name the right next moments, in UTC")
+    func cron() throws {
+        let start = Timestamp(try Date("2026-11-24T10:07:30Z", strategy: .iso8601))
+        let everyFiveMinutes = try CronSchedule(parsing: "0 0/5 * 1/1 * ?")
+        #expect(everyFiveMinutes.next(after: start)?.iso8601.hasPrefix("2026-11-24T10:10:00") == true)
+        let weekdaysAtNine = try CronSchedule(parsing: "0 0 9 ? * MON-FRI")
+        #expect(weekdaysAtNine.next(after: Timestamp(try Date("2026-11-27T10:00:00Z", strategy: .iso8601)))?.iso8601.hasPrefix("2026-11-30T09:00:00") == true)
+        let firstOfMonth = try CronSchedule(parsing: "0 30 8 1 * ?")
+        #expect(firstOfMonth.next(after: start)?.iso8601.hasPrefix("2026-12-01T08:30:00") == true)
+        for bad in ["* * *", "0 61 * * * ?", "0 0 25 * * ?", "x 0 0 * * ?"] {
+            #expect(throws: ValidationError.self, "\(bad)") { try CronSchedule(parsing: bad) }
+        }
+        let repeated = try TimerSchedule.first(.cycle("\"R2/PT1H\""), after: start)
+        #expect(repeated.remaining == 1 && repeated.at == Timestamp(rawValue: start.rawValue + 3_600_000))
+    }
 }
+

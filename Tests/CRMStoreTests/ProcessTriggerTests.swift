@@ -75,4 +75,39 @@ struct ProcessTriggerTests {
             await #expect(throws: StoreError.self) { try await store.processes.campaign(rafal, id) }
         }
     }
+
+    @Test("a timer start event starts instances on its cycle, each start exactly once", arguments: TestEngine.available)
+    func timerStart(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            let t0 = Timestamp(rawValue: 1_800_000_000_000)
+            let hourly = Data("""
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+                  <bpmn:process id="digest" isExecutable="true">
+                    <bpmn:startEvent id="s"><bpmn:timerEventDefinition><bpmn:timeCycle>R2/PT1H</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>
+                    <bpmn:sequenceFlow id="a" sourceRef="s" targetRef="t"/><bpmn:userTask id="t" name="Read the digest"/>
+                    <bpmn:sequenceFlow id="b" sourceRef="t" targetRef="e"/><bpmn:endEvent id="e"/>
+                  </bpmn:process>
+                </bpmn:definitions>
+                """.utf8)
+            _ = try await store.processes.deploy(admin, bpmn: hourly, at: t0)
+            #expect(try await store.processes.schedules()["digest"] == Timestamp(rawValue: t0.rawValue + 3_600_000))
+            #expect(try await store.processes.runSchedules(at: Timestamp(rawValue: t0.rawValue + 3_599_999)) == 0)
+            async let here = store.processes.runSchedules(at: Timestamp(rawValue: t0.rawValue + 3_600_000))
+            async let there = store.processes.runSchedules(at: Timestamp(rawValue: t0.rawValue + 3_600_000))
+            #expect(try await here + there == 1)
+            #expect(try await store.processes.runSchedules(at: Timestamp(rawValue: t0.rawValue + 7_200_000)) == 1)
+            #expect(try await store.processes.schedules().isEmpty, "R2: two starts, then done")
+            #expect(try await store.processes.tasks(admin).count == 2)
+            await #expect(throws: StoreError.self) {
+                try await store.processes.deploy(admin, bpmn: Data(String(decoding: hourly, as: UTF8.self).replacingOccurrences(of: "R2/PT1H", with: "every hour").utf8))
+            }
+            if let folder = SharedData.folder("bpmn/accept") {
+                _ = try await store.processes.deploy(admin, bpmn: try Data(contentsOf: folder.appendingPathComponent("c7ex_loan-granting.bpmn")), at: t0)
+                #expect(try await store.processes.schedules().count == 1, "its cron start event is scheduled")
+            }
+        }
+    }
 }
+

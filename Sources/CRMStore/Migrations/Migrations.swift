@@ -491,6 +491,18 @@ enum Migrations {
                 )
                 """,
                 "CREATE INDEX process_start_requests_pending ON process_start_requests (id) WHERE status = 'pending'",
+                // Processes whose start event is a timer: when each next starts, and how many starts are left.
+                """
+                CREATE TABLE process_schedules (
+                    id \(t.id),
+                    process_key TEXT NOT NULL,
+                    every_text TEXT NOT NULL,
+                    next_at BIGINT NOT NULL,
+                    remaining INTEGER,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX process_schedules_next ON process_schedules (next_at)",
             ]
         }),
     ]

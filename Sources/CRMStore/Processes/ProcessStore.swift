@@ -68,6 +68,7 @@ public struct ProcessStore: Sendable {
                     RETURNING id
                     """).first()
                 deployed.append(ProcessDefinitionInfo(id: try row!.decode(column: "id", as: Int64.self), key: process.id, name: name, version: version, createdAt: now))
+                try await Self.schedule(db, process, at: now)
             }
             return deployed
         }

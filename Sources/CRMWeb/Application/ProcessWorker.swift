@@ -16,6 +16,7 @@ struct ProcessWorker: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 // Drain everything due before sleeping, a hundred instances per transaction batch.
+                try await store.processes.runSchedules()
                 while try await store.processes.runStartRequests(limit: 100) == 100 {}
                 while try await store.processes.wakeDue(limit: 100) == 100 {}
                 while try await store.processes.runEffects(limit: 50) == 50 {}
