@@ -177,7 +177,7 @@ struct ProcessController {
 
     @Sendable func tasks(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        var query = QueryParameters(request.queryDictionary, allowed: [])
+        let query = QueryParameters(request.queryDictionary, allowed: [])
         try query.finish()
         let tasks = try await store.processes.tasks(identity.access)
         return JSONResponse.ok(.object(["items": .array(tasks.map(\.json))]))

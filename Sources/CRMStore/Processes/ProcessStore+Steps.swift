@@ -1,0 +1,115 @@
+import CRMCore
+import Foundation
+import SQLKit
+import Synchronization
+
+extension ProcessStore {
+    /// Loads an instance under a row lock, lets `change` move it, and writes the new state, its open tasks and
+    /// the effects it asked for, all in one transaction.
+    @discardableResult
+    func step(
+        _ id: Int64, at now: Timestamp, skipLocked: Bool = false,
+        _ change: @escaping @Sendable (any SQLDatabase, StoredProcessInstance, ProcessEngine, inout ProcessInstance) async throws -> Void
+    ) async throws -> StoredProcessInstance {
+        try await database.write { db in
+            let stored: StoredProcessInstance
+            do {
+                stored = try await self.load(db, id, lock: true, skipLocked: skipLocked)
+            } catch StoreError.notFound(.process) where skipLocked {
+                return try await self.load(db, id, lock: false)
+            }
+            let (engine, effects) = try await self.engine(db, stored.definition.id)
+            var state = stored.state
+            try await change(db, stored, engine, &state)
+            guard state != stored.state else { return stored }
+            let steps = stored.steps + 1
+            try await db.raw("""
+                UPDATE process_instances SET status = \(bind: state.status.rawValue), state = \(bind: try Self.encode(state)),
+                    next_timer_at = \(bind: state.nextTimer?.rawValue), incident = \(bind: state.incident), steps = \(bind: steps), updated_at = \(bind: now.rawValue)
+                WHERE id = \(bind: id)
+                """).run()
+            try await Self.record(db, instance: id, step: steps, effects.entries.withLock { $0 } + Self.thrown(state, since: stored.state.outbox.count), at: now)
+            try await Self.syncTasks(db, instance: id, state, engine.definition, at: now)
+            try await Self.syncServices(db, instance: id, step: steps, state, engine.definition, at: now)
+            return StoredProcessInstance(id: id, definition: stored.definition, state: state, steps: steps)
+        }
+    }
+
+    func load(_ db: any SQLDatabase, _ id: Int64, lock: Bool, skipLocked: Bool = false) async throws -> StoredProcessInstance {
+        // SQLite's write transaction already excludes other writers; PostgreSQL needs the row lock.
+        let locking = lock && database.engine == .postgres ? (skipLocked ? " FOR UPDATE OF i SKIP LOCKED" : " FOR UPDATE OF i") : ""
+        guard let row = try await db.raw("""
+            SELECT i.state, i.steps, d.id, d.process_key, d.name, d.version, d.created_at
+            FROM process_instances i JOIN process_definitions d ON d.id = i.definition_id
+            WHERE i.id = \(bind: id)\(unsafeRaw: locking)
+            """).first() else { throw StoreError.notFound(.process) }
+        let state = try JSONDecoder().decode(ProcessInstance.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
+        return StoredProcessInstance(id: id, definition: try Self.info(row), state: state, steps: try row.decode(column: "steps", as: Int.self))
+    }
+
+    /// An engine for a definition whose service tasks and thrown messages are written down as effects, to be
+    /// carried out once each by the CRM's action runner.
+    func engine(_ definitionID: Int64, bpmn: String) throws -> (ProcessEngine, EffectLog) {
+        let definition: ProcessDefinition
+        if let cached = cache.entries.withLock({ $0[definitionID] }) {
+            definition = cached
+        } else {
+            do throws(ValidationErrors) { definition = try BPMNReader.read(Data(bpmn.utf8)) } catch { throw StoreError.invalid(error) }
+            cache.entries.withLock { $0[definitionID] = definition }
+        }
+        let effects = EffectLog()
+        // CRM actions go through the CRM's own transactions, so they run outside the step (`runEffects`); a
+        // service task without an action only marks a step in the drawing and passes at once.
+        let engine = ProcessEngine(definition: definition, defers: { action in !(action ?? "").isEmpty })
+        return (engine, effects)
+    }
+
+    func engine(_ db: any SQLDatabase, _ definitionID: Int64) async throws -> (ProcessEngine, EffectLog) {
+        if cache.entries.withLock({ $0[definitionID] }) != nil { return try engine(definitionID, bpmn: "") }
+        guard let row = try await db.raw("SELECT bpmn FROM process_definitions WHERE id = \(bind: definitionID)").first() else { throw StoreError.notFound(.process) }
+        return try engine(definitionID, bpmn: try row.decode(column: "bpmn", as: String.self))
+    }
+
+    /// Messages the step threw, for the host to deliver.
+    static func thrown(_ state: ProcessInstance, since count: Int) -> [Effect] {
+        state.outbox.dropFirst(count).map { Effect(kind: "message", node: "", action: $0) }
+    }
+
+    static func record(_ db: any SQLDatabase, instance: Int64, step: Int, _ effects: [Effect], at now: Timestamp) async throws {
+        for (index, effect) in effects.enumerated() {
+            try await db.raw("""
+                INSERT INTO process_effects (instance_id, effect_key, kind, node_id, action, parameters, status, attempts, created_at, done_at)
+                VALUES (\(bind: instance), \(bind: "\(instance)/\(step)/m\(index)"), \(bind: effect.kind), \(bind: effect.node), \(bind: effect.action), \(bind: "{}"),
+                        \(bind: "logged"), \(bind: 0), \(bind: now.rawValue), \(bind: now.rawValue))
+                """).run()
+        }
+    }
+
+
+    /// Rewrites the instance's open tasks from its state: the inbox is always what the engine says.
+    static func syncTasks(_ db: any SQLDatabase, instance: Int64, _ state: ProcessInstance, _ definition: ProcessDefinition, at now: Timestamp) async throws {
+        let open = state.openTasks
+        let known = try await db.raw("SELECT token_id FROM process_tasks WHERE instance_id = \(bind: instance)").all().map { try $0.decode(column: "token_id", as: Int.self) }
+        let gone = Set(known).subtracting(open.map(\.id))
+        if !gone.isEmpty {
+            try await db.raw("DELETE FROM process_tasks WHERE instance_id = \(bind: instance) AND token_id IN (\(binds: gone.sorted()))").run()
+        }
+        let nodes = Dictionary(definition.processes.flatMap(\.nodes).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for token in open where !known.contains(token.id) {
+            let node = nodes[token.node]
+            var assignee: String?
+            var groups: [String] = []
+            var due: Timestamp?
+            if case .task(.user(let spec))? = node?.kind {
+                assignee = spec.assignee
+                groups = spec.candidateGroups
+                due = spec.dueDate.flatMap { Self.due($0, after: now, variables: state.variables) }
+            }
+            try await db.raw("""
+                INSERT INTO process_tasks (instance_id, token_id, node_id, name, assignee, candidate_groups, due_at, created_at)
+                VALUES (\(bind: instance), \(bind: token.id), \(bind: token.node), \(bind: node?.name.isEmpty == false ? node!.name : token.node),
+                        \(bind: assignee), \(bind: groups.joined(separator: ",")), \(bind: due?.rawValue), \(bind: now.rawValue))
+                """).run()
+        }
+    }
+}
