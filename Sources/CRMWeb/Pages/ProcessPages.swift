@@ -17,6 +17,7 @@ struct ProcessPages {
         group.get("processes/instances/:id", use: instance)
         group.post("processes/instances/:id/tasks/:token", use: complete)
         group.post("processes/instances/:id/retry", use: retry)
+        group.post("processes/instances/:id/tasks/:token/claim", use: claim)
         group.post("processes/:key/campaigns", use: startCampaign)
         group.get("processes/campaigns/:id", use: campaign)
     }
@@ -88,6 +89,7 @@ struct ProcessPages {
         [
             "instance": task.instanceID, "token": task.token, "name": task.name, "process": task.processName, "since": format.dateTime(task.createdAt),
             "due": task.dueAt.map(format.dateTime) ?? "", "overdue": task.dueAt.map { $0 < .now } ?? false,
+            "claimable": (task.assignee ?? "").isEmpty && !task.candidateGroups.isEmpty,
         ]
     }
 
@@ -141,6 +143,14 @@ struct ProcessPages {
         } catch let error as StoreError {
             return try await instancePage(identity, request, stored, errors: error.formErrors, status: .unprocessableContent)
         }
+    }
+
+    @Sendable func claim(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        guard let token = context.parameters.get("token").flatMap(Int.init) else { throw APIError(.notFound, code: "not_found", detail: "no such task") }
+        try await store.processes.claim(identity.access, instance: try context.pathID(), task: token)
+        return redirect("/processes")
     }
 
     @Sendable func retry(_ request: Request, context: AppContext) async throws -> Response {
