@@ -32,6 +32,7 @@ QUOTE = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_a_person_starts_a_process_and_completes_its_task_in_the_browser(browser, sqlite_server, data_dir):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
@@ -55,7 +56,9 @@ def test_a_person_starts_a_process_and_completes_its_task_in_the_browser(browser
 
     fill(browser, "field_amount", "2500")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=task-form] button[type=submit]").click()
-    WebDriverWait(browser, 10).until(lambda b: b.find_element(By.CSS_SELECTOR, "[data-testid=process-status]").text == "completed")
+    # The old page's status element goes stale while the form's redirect loads the new one.
+    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda b: b.find_element(By.CSS_SELECTOR, "[data-testid=process-status]").text == "completed")
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid=task-form]")
     assert "done" in browser.find_element(By.CSS_SELECTOR, "[data-testid=process-diagram] [data-node=end]").get_attribute("class")
     assert "2500" in browser.find_element(By.TAG_NAME, "main").text
