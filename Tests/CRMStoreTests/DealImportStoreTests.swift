@@ -22,10 +22,6 @@ struct DealImportStoreTests {
         return try DealImportRow.rows(of: try CSVTable(text: text), mapping)
     }
 
-    static func count(_ store: Store, _ table: String) async throws -> Int {
-        try await store.database.read { db in try await db.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()!.decode(column: "n", as: Int.self) }
-    }
-
     @Test("owners, companies, stages and reasons are found by folded name; missing companies are created once", arguments: TestEngine.available)
     func imports(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
@@ -59,8 +55,8 @@ struct DealImportStoreTests {
             } catch StoreError.invalid(let errors) {
                 #expect(errors.errors.map(\.field) == ["line 5", "line 6", "line 7"])
             }
-            #expect(try await Self.count(store, "deals") == 0)
-            #expect(try await Self.count(store, "companies") == 0)
+            #expect(try await store.count("SELECT COUNT(*) AS n FROM deals") == 0)
+            #expect(try await store.count("SELECT COUNT(*) AS n FROM companies") == 0)
             let rafal = try await world.context(world.rafal)
             await #expect(throws: StoreError.self) { try await store.funnel.importRows(rafal, try Self.rows(Self.file, pipeline), into: pipeline.id) }
         }

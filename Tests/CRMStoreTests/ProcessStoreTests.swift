@@ -34,10 +34,6 @@ struct ProcessStoreTests {
     static let t0 = Timestamp(rawValue: 1_800_000_000_000)
     static let hour: Int64 = 3_600_000
 
-    static func count(_ store: Store, _ sql: String) async throws -> Int {
-        try await store.database.read { db in try await db.raw("\(unsafeRaw: sql)").first()!.decode(column: "n", as: Int.self) }
-    }
-
     @Test("deploying adds versions; a file the engine cannot run, or a non-admin, changes nothing", arguments: TestEngine.available)
     func deploy(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
@@ -51,7 +47,7 @@ struct ProcessStoreTests {
             }
             let rep = try await world.context(world.rafal)
             await #expect(throws: StoreError.self) { try await store.processes.deploy(rep, bpmn: Self.bpmn(timer: true)) }
-            #expect(try await Self.count(store, "SELECT COUNT(*) AS n FROM process_definitions") == 2)
+            #expect(try await store.count("SELECT COUNT(*) AS n FROM process_definitions") == 2)
         }
     }
 
@@ -66,7 +62,7 @@ struct ProcessStoreTests {
             let deal = try await world.deal("Łódź renewal", by: world.rafal, in: pipeline)
             let started = try await store.processes.start(rafal, key: "renewal", variables: ["company": .string("Łódź Trading")], record: (.deal, deal.meta.id), at: Self.t0)
             let task = try #require(started.state.openTasks.first)
-            #expect(try await Self.count(store, "SELECT COUNT(*) AS n FROM process_tasks") == 1)
+            #expect(try await store.count("SELECT COUNT(*) AS n FROM process_tasks") == 1)
             #expect(try await store.processes.tasks(rafal).map(\.name) == ["Call the customer"])
             #expect(try await store.processes.tasks(rafal).first?.dueAt == Timestamp(rawValue: Self.t0.rawValue + 2 * 24 * Self.hour))
             let sergei = try await world.context(world.sergei)
@@ -79,8 +75,8 @@ struct ProcessStoreTests {
             await #expect(throws: StoreError.self) { try await store.processes.complete(maria, instance: started.id, task: task.id, at: Self.t0) }
             let waiting = try await store.processes.complete(rafal, instance: started.id, task: task.id, variables: ["answer": .string("yes")], at: Self.t0)
             #expect(waiting.state.status == .running && waiting.definition.version == 1 && waiting.state.pendingServices.map(\.node) == ["offer"])
-            #expect(try await Self.count(store, "SELECT COUNT(*) AS n FROM process_tasks") == 0)
-            #expect(try await Self.count(store, "SELECT COUNT(*) AS n FROM process_effects WHERE status = 'pending'") == 1)
+            #expect(try await store.count("SELECT COUNT(*) AS n FROM process_tasks") == 0)
+            #expect(try await store.count("SELECT COUNT(*) AS n FROM process_effects WHERE status = 'pending'") == 1)
             #expect(try await store.processes.runEffects(at: Self.t0) == 1)
             #expect(try await store.processes.runEffects(at: Self.t0) == 0)
             let activities = try await store.activities.list(admin, { var query = ListQuery(); query.dealID = deal.id; return query }()).items
@@ -113,7 +109,7 @@ struct ProcessStoreTests {
             async let ranHere = store.processes.runEffects(at: Self.t0)
             async let ranThere = store.processes.runEffects(at: Self.t0)
             #expect(try await ranHere + ranThere == 12, "each action is claimed by one caller")
-            #expect(try await Self.count(store, "SELECT COUNT(*) AS n FROM activities") == 12)
+            #expect(try await store.count("SELECT COUNT(*) AS n FROM activities") == 12)
             let later = Timestamp(rawValue: Self.t0.rawValue + 2 * Self.hour)
             async let first = store.processes.wakeDue(at: later, limit: 100)
             async let second = store.processes.wakeDue(at: later, limit: 100)
@@ -211,7 +207,7 @@ struct ProcessStoreTests {
             #expect(try await store.deals.get(admin, deal.meta.id).fields.amount.minorUnits == 250_050)
             #expect(try await store.processes.runStartRequests() == 1)
             #expect(try await store.processes.tasks(admin).map(\.name) == ["Follow up"])
-            #expect(try await Self.count(store, "SELECT COUNT(*) AS n FROM process_effects WHERE action = 'crm.send_email' AND status = 'done'") == 1)
+            #expect(try await store.count("SELECT COUNT(*) AS n FROM process_effects WHERE action = 'crm.send_email' AND status = 'done'") == 1)
         }
     }
 }

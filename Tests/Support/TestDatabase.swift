@@ -91,6 +91,14 @@ public struct TestDatabase {
     }
 }
 
+extension Store {
+    /// A count read straight from the database, for tests that check what a store call wrote:
+    /// `try await store.count("SELECT COUNT(*) AS n FROM deals")`.
+    public func count(_ sql: String) async throws -> Int {
+        try await database.read { db in try await db.raw("\(unsafeRaw: sql)").first()!.decode(column: "n", as: Int.self) }
+    }
+}
+
 /// A counting semaphore for async code: at most `slots` holders at a time, the rest wait in order.
 actor Gate {
     private var free: Int

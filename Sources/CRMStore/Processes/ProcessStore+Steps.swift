@@ -18,7 +18,7 @@ extension ProcessStore {
             } catch StoreError.notFound(.process) where skipLocked {
                 return try await self.load(db, id, lock: false)
             }
-            let (engine, effects) = try await self.engine(db, stored.definition.id)
+            let engine = try await self.engine(db, stored.definition.id)
             var state = stored.state
             try await change(db, stored, engine, &state)
             guard state != stored.state else { return stored }
@@ -28,7 +28,7 @@ extension ProcessStore {
                     next_timer_at = \(bind: state.nextTimer?.rawValue), incident = \(bind: state.incident), steps = \(bind: steps), updated_at = \(bind: now.rawValue)
                 WHERE id = \(bind: id)
                 """).run()
-            try await Self.record(db, instance: id, step: steps, effects.entries.withLock { $0 } + Self.thrown(state, since: stored.state.outbox.count), at: now)
+            try await Self.recordMessages(db, instance: id, step: steps, state, since: stored.state.outbox.count, at: now)
             try await Self.syncTasks(db, instance: id, state, engine.definition, at: now)
             try await Self.syncServices(db, instance: id, step: steps, state, engine.definition, at: now)
             return StoredProcessInstance(id: id, definition: stored.definition, state: state, steps: steps)
@@ -47,9 +47,8 @@ extension ProcessStore {
         return StoredProcessInstance(id: id, definition: try Self.info(row), state: state, steps: try row.decode(column: "steps", as: Int.self))
     }
 
-    /// An engine for a definition whose service tasks and thrown messages are written down as effects, to be
-    /// carried out once each by the CRM's action runner.
-    func engine(_ definitionID: Int64, bpmn: String) throws -> (ProcessEngine, EffectLog) {
+    /// An engine for a definition, parsed once per node.
+    func engine(_ definitionID: Int64, bpmn: String) throws -> ProcessEngine {
         let definition: ProcessDefinition
         if let cached = cache.entries.withLock({ $0[definitionID] }) {
             definition = cached
@@ -57,29 +56,23 @@ extension ProcessStore {
             do throws(ValidationErrors) { definition = try BPMNReader.read(Data(bpmn.utf8)) } catch { throw StoreError.invalid(error) }
             cache.entries.withLock { $0[definitionID] = definition }
         }
-        let effects = EffectLog()
         // CRM actions go through the CRM's own transactions, so they run outside the step (`runEffects`); a
         // service task without an action only marks a step in the drawing and passes at once.
-        let engine = ProcessEngine(definition: definition, defers: { action in !(action ?? "").isEmpty })
-        return (engine, effects)
+        return ProcessEngine(definition: definition, defers: { action in !(action ?? "").isEmpty })
     }
 
-    func engine(_ db: any SQLDatabase, _ definitionID: Int64) async throws -> (ProcessEngine, EffectLog) {
+    func engine(_ db: any SQLDatabase, _ definitionID: Int64) async throws -> ProcessEngine {
         if cache.entries.withLock({ $0[definitionID] }) != nil { return try engine(definitionID, bpmn: "") }
         guard let row = try await db.raw("SELECT bpmn FROM process_definitions WHERE id = \(bind: definitionID)").first() else { throw StoreError.notFound(.process) }
         return try engine(definitionID, bpmn: try row.decode(column: "bpmn", as: String.self))
     }
 
-    /// Messages the step threw, for the host to deliver.
-    static func thrown(_ state: ProcessInstance, since count: Int) -> [Effect] {
-        state.outbox.dropFirst(count).map { Effect(kind: "message", node: "", action: $0) }
-    }
-
-    static func record(_ db: any SQLDatabase, instance: Int64, step: Int, _ effects: [Effect], at now: Timestamp) async throws {
-        for (index, effect) in effects.enumerated() {
+    /// Logs the messages a step threw (send tasks, throw events) as done effects, for the host to deliver.
+    static func recordMessages(_ db: any SQLDatabase, instance: Int64, step: Int, _ state: ProcessInstance, since count: Int, at now: Timestamp) async throws {
+        for (index, message) in state.outbox.dropFirst(count).enumerated() {
             try await db.raw("""
                 INSERT INTO process_effects (instance_id, effect_key, kind, node_id, action, parameters, status, attempts, created_at, done_at)
-                VALUES (\(bind: instance), \(bind: "\(instance)/\(step)/m\(index)"), \(bind: effect.kind), \(bind: effect.node), \(bind: effect.action), \(bind: "{}"),
+                VALUES (\(bind: instance), \(bind: "\(instance)/\(step)/m\(index)"), \(bind: "message"), \(bind: ""), \(bind: message), \(bind: "{}"),
                         \(bind: "logged"), \(bind: 0), \(bind: now.rawValue), \(bind: now.rawValue))
                 """).run()
         }

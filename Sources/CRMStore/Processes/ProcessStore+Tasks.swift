@@ -25,11 +25,12 @@ extension ProcessStore {
                 FROM process_tasks t JOIN process_instances i ON i.id = t.instance_id JOIN process_definitions d ON d.id = i.definition_id
                 WHERE i.status = 'running' ORDER BY t.created_at, t.instance_id, t.token_id
                 """).all()
+            let audience = try await TaskAudience.load(db, context)
             var result: [OpenTask] = []
             for row in rows where result.count < limit {
                 let assignee = try row.decode(column: "assignee", as: String?.self)
                 let groups = try row.decode(column: "candidate_groups", as: String.self)
-                guard (try? await Self.checkMayComplete(db, context, assignee: assignee, groups: groups)) != nil else { continue }
+                guard audience.refusal(assignee: assignee, groups: groups) == nil else { continue }
                 result.append(OpenTask(
                     instanceID: try row.decode(column: "instance_id", as: Int64.self), token: try row.decode(column: "token_id", as: Int.self),
                     node: try row.decode(column: "node_id", as: String.self), name: try row.decode(column: "name", as: String.self),
@@ -88,20 +89,41 @@ extension ProcessStore {
     }
 
     static func checkMayComplete(_ db: any SQLDatabase, _ context: AccessContext, assignee: String?, groups: String) async throws {
-        guard !context.isAdmin else { return }
-        guard let me = context.userID else { throw StoreError.forbidden("only people complete tasks") }
-        let user = try await UserStore.fetch(db, me)
-        if let assignee, !assignee.isEmpty {
-            guard assignee == String(me.rawValue) || assignee.lowercased() == user.email.description.lowercased() else {
-                throw StoreError.forbidden("the task is assigned to someone else")
-            }
-            return
+        if let refusal = try await TaskAudience.load(db, context).refusal(assignee: assignee, groups: groups) {
+            throw StoreError.forbidden(refusal)
         }
-        let offered = Set(groups.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
-        guard !offered.isEmpty else { return }
-        var mine: Set<String> = [user.role.rawValue]
-        let teams = try await db.raw("SELECT t.name FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = \(bind: me.rawValue)").all()
-        for team in teams { mine.insert(try team.decode(column: "name", as: String.self).lowercased()) }
-        guard !offered.isDisjoint(with: mine) else { throw StoreError.forbidden("the task is offered to \(groups), which you are not in") }
+    }
+}
+
+/// Who the caller is for the task rules, read once and then asked per task without further queries: admins
+/// may do any task; others the tasks assigned to them (by id or e-mail) and those offered to their role or to
+/// a team they are in.
+struct TaskAudience {
+    let isAdmin: Bool
+    let userID: String?
+    let email: String?
+    let groups: Set<String>
+
+    static func load(_ db: any SQLDatabase, _ context: AccessContext) async throws -> TaskAudience {
+        guard !context.isAdmin, let me = context.userID else {
+            return TaskAudience(isAdmin: context.isAdmin, userID: nil, email: nil, groups: [])
+        }
+        let user = try await UserStore.fetch(db, me)
+        var groups: Set<String> = [user.role.rawValue]
+        for team in try await db.raw("SELECT t.name FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = \(bind: me.rawValue)").all() {
+            groups.insert(try team.decode(column: "name", as: String.self).lowercased())
+        }
+        return TaskAudience(isAdmin: false, userID: String(me.rawValue), email: user.email.description.lowercased(), groups: groups)
+    }
+
+    /// Why the caller may not do a task with this assignee and these candidate groups, or nil when they may.
+    func refusal(assignee: String?, groups offeredText: String) -> String? {
+        if isAdmin { return nil }
+        guard let userID else { return "only people complete tasks" }
+        if let assignee, !assignee.isEmpty {
+            return assignee == userID || assignee.lowercased() == email ? nil : "the task is assigned to someone else"
+        }
+        let offered = Set(offeredText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        return offered.isEmpty || !offered.isDisjoint(with: groups) ? nil : "the task is offered to \(offeredText), which you are not in"
     }
 }

@@ -149,7 +149,7 @@ extension ProcessStore {
                 let state = try JSONDecoder().decode(ProcessInstance.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
                 let definition = try row.decode(column: "definition_id", as: Int64.self)
                 if names[definition] == nil {
-                    let parsed = try await self.engine(db, definition).0.definition
+                    let parsed = try await self.engine(db, definition).definition
                     names[definition] = Dictionary(parsed.processes.flatMap(\.nodes).map { ($0.id, $0.name.isEmpty ? $0.id : $0.name) }, uniquingKeysWith: { first, _ in first })
                 }
                 let label = { (node: String) in names[definition]?[node] ?? node }

@@ -12,17 +12,6 @@ public struct ProcessStore: Sendable {
     let database: Database
     let cache = DefinitionCache()
 
-    /// What one step asked of the CRM: a service task's action or a thrown message.
-    struct Effect: Sendable {
-        let kind: String
-        let node: String
-        let action: String?
-    }
-
-    final class EffectLog: Sendable {
-        let entries = Mutex<[Effect]>([])
-    }
-
     /// Parsed definitions by id; a definition row never changes, so entries never go stale.
     final class DefinitionCache: Sendable {
         let entries = Mutex<[Int64: ProcessDefinition]>([:])
@@ -70,7 +59,7 @@ public struct ProcessStore: Sendable {
 
     /// A deployed definition as the engine reads it, to draw or to describe.
     public func parsed(_ definitionID: Int64) async throws -> ProcessDefinition {
-        try await database.read { db in try await self.engine(db, definitionID).0.definition }
+        try await database.read { db in try await self.engine(db, definitionID).definition }
     }
 
     /// The instances bound to a record, newest first, if the caller may see the record.
@@ -119,7 +108,7 @@ public struct ProcessStore: Sendable {
             WHERE process_key = \(bind: key) ORDER BY version DESC LIMIT 1
             """).first() else { throw StoreError.notFound(.process) }
         let info = try Self.info(row)
-        let (engine, effects) = try self.engine(info.id, bpmn: try row.decode(column: "bpmn", as: String.self))
+        let engine = try self.engine(info.id, bpmn: try row.decode(column: "bpmn", as: String.self))
         var variables = variables
         if let record { variables["\(record.type.rawValue)_id"] = ProcessValue(Int(record.id)) }
         let state: ProcessInstance
@@ -133,7 +122,7 @@ public struct ProcessStore: Sendable {
             RETURNING id
             """).first()
         let id = try inserted!.decode(column: "id", as: Int64.self)
-        try await Self.record(db, instance: id, step: 1, effects.entries.withLock { $0 } + Self.thrown(state, since: 0), at: now)
+        try await Self.recordMessages(db, instance: id, step: 1, state, since: 0, at: now)
         try await Self.syncTasks(db, instance: id, state, engine.definition, at: now)
         try await Self.syncServices(db, instance: id, step: 1, state, engine.definition, at: now)
         return StoredProcessInstance(id: id, definition: info, state: state, steps: 1)
@@ -146,9 +135,9 @@ public struct ProcessStore: Sendable {
             guard context.isAdmin || context.role == .salesManager else {
                 let starter = try await db.raw("SELECT started_by FROM process_instances WHERE id = \(bind: id)").first()?.decode(column: "started_by", as: Int64?.self) ?? nil
                 if let me = context.userID, starter == me.rawValue { return stored }
-                let tasks = try await db.raw("SELECT assignee, candidate_groups FROM process_tasks WHERE instance_id = \(bind: id)").all()
-                for task in tasks {
-                    if (try? await Self.checkMayComplete(db, context, assignee: try task.decode(column: "assignee", as: String?.self), groups: try task.decode(column: "candidate_groups", as: String.self))) != nil {
+                let audience = try await TaskAudience.load(db, context)
+                for task in try await db.raw("SELECT assignee, candidate_groups FROM process_tasks WHERE instance_id = \(bind: id)").all() {
+                    if audience.refusal(assignee: try task.decode(column: "assignee", as: String?.self), groups: try task.decode(column: "candidate_groups", as: String.self)) == nil {
                         return stored
                     }
                 }
