@@ -34,6 +34,8 @@ struct AccessMatrixTests {
     /// Endpoints that return sets of records; the matrix checks what they contain.
     static let setEndpoints = ["GET /api/v1/{collection}", "GET /api/v1/{collection}/export", "POST /api/v1/{collection}"]
     static let boardEndpoints = ["GET /api/v1/pipelines/{id}/board", "GET /api/v1/pipelines/{id}/stages/{stage}/cards"]
+    /// The search box across record types; the matrix checks what it finds.
+    static let searchEndpoints = ["GET /api/v1/search"]
     /// Endpoints that do not return CRM records (identity and meta); their own rules are tested in `APITests`.
     static let otherEndpoints: Set<String> = [
         "GET /api/v1/me", "GET /api/v1/users", "POST /api/v1/users", "GET /api/v1/users/{id}", "PATCH /api/v1/users/{id}",
@@ -65,7 +67,7 @@ struct AccessMatrixTests {
             let router = buildRouter(try await Dependencies(store: store, logger: TestDatabase.logger))
             let routed = Set(router.routes.map { "\($0.method) \(OpenAPIContractTests.normalize($0.path.description))" }.filter { $0.contains("/api/") })
             #expect(routed.count >= 25, "the router's routes could not be read: \(routed.sorted())")
-            var covered = Self.otherEndpoints.union(Self.dealOperations.keys).union(Self.boardEndpoints)
+            var covered = Self.otherEndpoints.union(Self.dealOperations.keys).union(Self.boardEndpoints).union(Self.searchEndpoints)
             for collection in Self.collections {
                 for pattern in Array(Self.recordEndpoints.keys) + Self.setEndpoints {
                     covered.insert(pattern.replacingOccurrences(of: "{collection}", with: collection))
@@ -107,6 +109,14 @@ struct AccessMatrixTests {
                 let export = try await app.api(.get, "/api/v1/\(collection)/export", token: rafal).text
                 #expect(!export.contains("Secret"), "export of \(collection) leaked")
             }
+            for text in ["secret", "600700800", "+48 600-700-800", "secretov"] {
+                let found = try await app.api(.get, "/api/v1/search?q=\(text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", token: rafal)
+                #expect(found.status == .ok && !found.text.contains("Secret"), "search for \(text) leaked")
+            }
+            let own = try await app.api(.get, "/api/v1/search?q=northern", token: rafal)
+            #expect(own.text.contains("Northern Light") && own.text.contains("Northern deal"))
+            let sergeiFinds = try await app.api(.get, "/api/v1/search?q=600%20700%20800", token: sergei)
+            #expect(sergeiFinds.text.contains("Southern Secret Ltd"))
             for (pattern, call) in Self.dealOperations {
                 let path = pattern.split(separator: " ")[1].replacingOccurrences(of: "{id}", with: String(southDeal))
                 let body = call.body?.replacingOccurrences(of: "STAGE", with: "\(pipeline.stages[1].id)").replacingOccurrences(of: "REASON", with: "\(reasons[0].id)")

@@ -161,4 +161,29 @@ struct PageTests {
             }
         }
     }
+
+    @Test("the search page groups what one search finds, only what the user may see, and the API refuses empty text", arguments: [TestEngine.sqlite])
+    func searchPage(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let world = app.world
+            try await world.company("Łódź Tekstylia", by: world.rafal)
+            try await world.company("Łódź Południe", by: world.sergei)
+            let (cookie, _) = try await app.login("rafal@example.com")
+            let page = try await app.page("/search?q=lodz", cookie: cookie)
+            #expect(page.status == .ok && page.body.contains("Łódź Tekstylia") && !page.body.contains("Łódź Południe"))
+            #expect(page.body.contains(#"href="/companies?q=lodz""#))
+            let nothing = try await app.page("/search?q=xyzzy", cookie: cookie)
+            #expect(nothing.body.contains(#"data-testid="search-empty""#))
+            let blank = try await app.page("/search", cookie: cookie)
+            #expect(blank.status == .ok && !blank.body.contains(#"data-testid="search-empty""#))
+            let token = try await app.token(world.rafal)
+            for bad in ["/api/v1/search", "/api/v1/search?q=%20", "/api/v1/search?q=a&limit=0", "/api/v1/search?q=a&limit=x", "/api/v1/search?q=a&page=2",
+                        "/api/v1/search?q=" + String(repeating: "a", count: 201)] {
+                let response = try await app.api(.get, bad, token: token)
+                #expect(response.status == .badRequest, "\(bad)")
+            }
+            let found = try await app.api(.get, "/api/v1/search?q=LODZ&limit=5", token: token)
+            #expect(found.status == .ok && (found.json["companies"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["Łódź Tekstylia"])
+        }
+    }
 }

@@ -74,6 +74,23 @@ def test_sign_in_create_find_sign_out(browser, sqlite_server, tmp_path):
     assert "Алексей Сергеевич Смирнов" in browser.find_element(By.CSS_SELECTOR, "[data-testid=list]").text
 
     browser.save_screenshot(str(tmp_path / "contacts.png"))
+
+    # The search box in the top bar suggests as you type; Enter opens every match, grouped by record type.
+    box = browser.find_element(By.CSS_SELECTOR, "[data-testid=global-search]")
+    box.send_keys("смирн")
+    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=typeahead]"), "Алексей Сергеевич Смирнов"))
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=typeahead] a").click()
+    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), "Алексей Сергеевич Смирнов"))
+    box = browser.find_element(By.CSS_SELECTOR, "[data-testid=global-search]")
+    box.send_keys("(042) 123-45-67")
+    box.submit()
+    WebDriverWait(browser, 10).until(expected_conditions.url_contains("/search?q="))
+    assert polish in browser.find_element(By.CSS_SELECTOR, "[data-testid=search-companies]").text
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=search-page-input]").clear()
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=search-page-input]").send_keys("nikogo takiego")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=search-page-input]").submit()
+    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=search-empty]")))
+
     browser.find_element(By.CSS_SELECTOR, "[data-testid=user-menu]").click()
     browser.find_element(By.CSS_SELECTOR, "[data-testid=logout]").click()
     WebDriverWait(browser, 10).until(expected_conditions.url_contains("/login"))

@@ -65,8 +65,8 @@ public struct CompanyFields: Codable, Sendable, Equatable {
         ]
     }
 
-    /// Text the search box matches, folded.
+    /// Text the search box matches, folded; phone numbers in E.164 so any formatting of their digits finds them.
     public var searchText: String {
-        TextFolding.fold(([name, legalName, taxID, website] + tags).joined(separator: " "))
+        TextFolding.fold(([name, legalName, taxID, website] + tags + phones.map(\.number.e164)).joined(separator: " "))
     }
 }

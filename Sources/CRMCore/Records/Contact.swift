@@ -72,7 +72,8 @@ public struct ContactFields: Codable, Sendable, Equatable {
         ]
     }
 
+    /// Text the search box matches, folded; phone numbers in E.164 so any formatting of their digits finds them.
     public var searchText: String {
-        TextFolding.fold(([firstName, middleName, lastName, jobTitle] + emails.map(\.address.value) + tags).joined(separator: " "))
+        TextFolding.fold(([firstName, middleName, lastName, jobTitle] + emails.map(\.address.value) + tags + phones.map(\.number.e164)).joined(separator: " "))
     }
 }

@@ -21,7 +21,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
 
     public func list(_ context: AccessContext, _ query: ListQuery) async throws -> Page<Item> {
         let limit = min(max(query.limit, 1), ListQuery.maxLimit)
-        var conditions = Self.conditions(context, query)
+        var conditions = Self.conditions(context, query, engine: database.engine)
         let (sortColumn, numericSort) = Self.sortColumn(query.sort.field)
         if let cursor = query.cursor {
             let op: SQLQueryString = query.sort.descending ? "<" : ">"
@@ -46,7 +46,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     }
 
     public func count(_ context: AccessContext, _ query: ListQuery) async throws -> Int {
-        let sql: SQLQueryString = "SELECT COUNT(*) AS n FROM \(ident: table) WHERE \(Self.conditions(context, query).joined(separator: " AND "))"
+        let sql: SQLQueryString = "SELECT COUNT(*) AS n FROM \(ident: table) WHERE \(Self.conditions(context, query, engine: database.engine).joined(separator: " AND "))"
         return try await database.read { db in try await db.raw(sql).first()?.value("n", as: Int.self) ?? 0 }
     }
 
@@ -239,7 +239,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         return Item(meta: meta, fields: try Fields(row: row))
     }
 
-    static func conditions(_ context: AccessContext, _ query: ListQuery) -> [SQLQueryString] {
+    static func conditions(_ context: AccessContext, _ query: ListQuery, engine: Engine) -> [SQLQueryString] {
         var result: [SQLQueryString] = [AccessPredicate.sql(context.visibility)]
         switch query.deleted {
         case .exclude: result.append("deleted_at IS NULL")
@@ -254,23 +254,14 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
                 AND rt.tag = \(bind: TextFolding.fold(tag)) AND rt.record_id = \(ident: Fields.table).id)
                 """)
         }
-        if let search = query.search.map(TextFolding.fold), !search.isEmpty {
-            // Every word must appear, in any order: "lodz zolc" finds "Zakłady Żółć Łódź".
-            let words = search.split(whereSeparator: \.isWhitespace).prefix(8)
-            var match: SQLQueryString = words.map { word -> SQLQueryString in
-                "search_text LIKE \(bind: "%" + likeEscaped(String(word)) + "%") ESCAPE '\\'"
-            }.joined(separator: " AND ")
-            let digits = search.filter(\.isNumber)
-            if digits.count >= 5, digits.count * 2 >= search.filter({ !$0.isWhitespace }).count {
-                match = "((\(match)) OR EXISTS (SELECT 1 FROM contact_points cp WHERE cp.record_type = \(bind: Fields.recordType.rawValue) AND cp.kind = 'phone' AND cp.record_id = \(ident: Fields.table).id AND cp.value LIKE \(bind: "%" + digits + "%")))"
+        if let search = query.search.flatMap(SearchMatch.init) {
+            result.append(search.sql(column: "search_text"))
+            // PostgreSQL's trigram index serves the LIKE itself; SQLite's lives in a separate full-text table.
+            if engine == .sqlite, let narrowed = search.indexable(column: "search_text") {
+                result.append("id IN (SELECT rowid FROM \(ident: Fields.table + "_search") WHERE \(narrowed))")
             }
-            result.append("(\(match))")
         }
         return result + Fields.filters(query)
-    }
-
-    private static func likeEscaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 
     private static func sortColumn(_ field: Sort.Field) -> (String, numeric: Bool) {
@@ -296,7 +287,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         }
     }
 
-    private static func checkReferences(_ db: any SQLDatabase, _ context: AccessContext, _ fields: Fields) async throws {
+    static func checkReferences(_ db: any SQLDatabase, _ context: AccessContext, _ fields: Fields) async throws {
         for reference in fields.references {
             let visible = try await db.raw("""
                 SELECT 1 AS one FROM \(ident: reference.table) WHERE id = \(bind: reference.id) AND deleted_at IS NULL AND \(AccessPredicate.sql(context.visibility))
@@ -310,7 +301,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     }
 
     /// Owner and team for a record, checked against what the context may assign.
-    private static func resolveAssignment(_ db: any SQLDatabase, _ context: AccessContext, _ assignment: Assignment, current: RecordMeta?) async throws -> (UserID, TeamID?) {
+    static func resolveAssignment(_ db: any SQLDatabase, _ context: AccessContext, _ assignment: Assignment, current: RecordMeta?) async throws -> (UserID, TeamID?) {
         guard let owner = assignment.owner ?? current?.ownerID ?? context.userID else {
             throw StoreError.invalid(ValidationErrors([ValidationError(field: "owner_id", code: "required", message: "an owner is required")]))
         }

@@ -124,3 +124,52 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// The search box in the top bar suggests records as you type (from /api/v1/search); Enter opens the full
+// results page, which is also what a browser without JavaScript gets.
+document.addEventListener("DOMContentLoaded", () => {
+  const input = document.querySelector("input[data-typeahead]");
+  if (!input) return;
+  const list = input.form.querySelector(".typeahead");
+  const labels = { companies: "🏢", contacts: "👤", deals: "💼" };
+  let timer = null;
+  let asked = "";
+
+  function show(results) {
+    list.replaceChildren();
+    for (const kind of ["companies", "contacts", "deals"]) {
+      for (const record of results[kind] ?? []) {
+        const item = document.createElement("li");
+        const link = document.createElement("a");
+        link.href = "/" + kind + "/" + record.id;
+        link.textContent = labels[kind] + " " + (record.name ?? record.display_name ?? record.title ?? "");
+        item.append(link);
+        list.append(item);
+      }
+    }
+    list.hidden = list.children.length === 0;
+  }
+
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    const text = input.value.trim();
+    if (text.length < 2) { list.hidden = true; return; }
+    timer = setTimeout(async () => {
+      asked = text;
+      const response = await fetch("/api/v1/search?limit=5&q=" + encodeURIComponent(text), { credentials: "same-origin" });
+      if (!response.ok || asked !== text) return;
+      show(await response.json());
+    }, 150);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") list.hidden = true;
+    if (event.key === "ArrowDown" && !list.hidden) { event.preventDefault(); list.querySelector("a")?.focus(); }
+  });
+  list.addEventListener("keydown", (event) => {
+    const current = document.activeElement.closest("li");
+    if (event.key === "ArrowDown") { event.preventDefault(); current?.nextElementSibling?.querySelector("a")?.focus(); }
+    if (event.key === "ArrowUp") { event.preventDefault(); (current?.previousElementSibling?.querySelector("a") ?? input).focus(); }
+    if (event.key === "Escape") { list.hidden = true; input.focus(); }
+  });
+  document.addEventListener("click", (event) => { if (!input.form.contains(event.target)) list.hidden = true; });
+});

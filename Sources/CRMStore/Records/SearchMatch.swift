@@ -1,0 +1,46 @@
+import CRMCore
+import Foundation
+import SQLKit
+
+/// What the search box typed means as SQL over a folded `search_text` column: every word appears, in any order
+/// ("lodz zolc" finds "Zakłady Żółć Łódź"), or — when the text is mostly a phone number — its digits appear,
+/// however they were formatted.
+struct SearchMatch {
+    let words: [String]
+    let digits: String?
+
+    init?(_ text: String) {
+        let folded = TextFolding.fold(text)
+        words = folded.split(whereSeparator: \.isWhitespace).prefix(8).map(String.init)
+        guard !words.isEmpty else { return nil }
+        let numerals = folded.filter(\.isNumber)
+        let isNumber = numerals.count >= 5 && numerals.count * 2 >= folded.filter({ !$0.isWhitespace }).count
+        // Stored numbers are E.164 (+48221234567). Typed ones may carry an international prefix (00), a
+        // national trunk prefix (0, or Russia's 8) or no country code at all; their last nine significant digits
+        // are the subscriber's number in every one of those forms.
+        let significant = String(numerals.drop { $0 == "0" })
+        digits = isNumber ? (significant.count > 9 ? String(significant.suffix(9)) : significant.count >= 4 ? significant : numerals) : nil
+    }
+
+    /// The exact condition.
+    func sql(column: String) -> SQLQueryString {
+        let all: SQLQueryString = words.map { "\(ident: column) LIKE \(bind: "%" + Self.likeEscaped($0) + "%") ESCAPE '\\'" }.joined(separator: " AND ")
+        guard let digits else { return "(\(all))" }
+        return "((\(all)) OR \(ident: column) LIKE \(bind: "%" + digits + "%"))"
+    }
+
+    /// A looser condition a trigram index can answer, or nil when none can narrow the search: words shorter
+    /// than a trigram are left out, as are LIKE's wildcards, so it finds every row `sql` finds and maybe more.
+    func indexable(column: String) -> SQLQueryString? {
+        let usable = words.map { String($0.filter { !"%_\\".contains($0) }) }.filter { $0.count >= 3 }
+        guard !usable.isEmpty else { return nil }
+        let all: SQLQueryString = usable.map { "\(ident: column) LIKE \(bind: "%" + $0 + "%")" }.joined(separator: " AND ")
+        guard let digits else { return "(\(all))" }
+        return "((\(all)) OR \(ident: column) LIKE \(bind: "%" + digits + "%"))"
+    }
+
+    /// `text` with LIKE's wildcards and escape character taken literally (with `ESCAPE '\'`).
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+}
