@@ -22,22 +22,36 @@ struct Bench {
     static func run() async throws {
         let options = try Options(CommandLine.arguments.dropFirst())
         if options.only == "processes" {
-            var report = Report(options: options, name: "processes")
+            var report = Report(options: options, name: "processes", title: "process engine")
             try await ProcessBenchmark(instances: options.instances).run(into: &report)
+            try report.write(to: options.resultsDir)
+            return
+        }
+        if options.only == "http-ceiling" {
+            try await HTTPCeiling.serve(port: options.port)
+            return
+        }
+        if options.only == "search" {
+            var report = Report(options: options, name: "search-\(options.contacts)", title: "search over \(options.contacts) contacts")
+            try await SearchBenchmark(contacts: options.contacts, runs: options.runs, dataDir: options.baseDir).run(into: &report)
             try report.write(to: options.resultsDir)
             return
         }
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
-        let database = try Database.sqlite(path: options.dataDir + "/clientele.sqlite", logger: logger)
+        let sqlitePath = options.databaseURL == nil ? options.dataDir + "/clientele.sqlite" : nil
+        let database = try sqlitePath.map { try Database.sqlite(path: $0, logger: logger) }
+            ?? Database.postgres(url: options.databaseURL!, maxConnections: 8, logger: logger)
         let store = Store(database: database, bcryptCost: 4)
-        var report = Report(options: options, name: "\(options.deals)")
+        var report = sqlitePath == nil
+            ? Report(options: options, name: "\(options.deals)-postgresql", title: "\(options.deals) deals on PostgreSQL")
+            : Report(options: options, name: "\(options.deals)", title: "\(options.deals) deals")
         do {
             try await ProcessBenchmark(instances: options.instances).run(into: &report)
             try await store.migrator.migrate()
             let dataset = try await Dataset.prepare(store, deals: options.deals, report: &report)
-            try await BoardBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: options.dataDir + "/clientele.sqlite").run(into: &report)
-            try await ReportBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: options.dataDir + "/clientele.sqlite").run(into: &report)
+            try await BoardBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: sqlitePath).run(into: &report)
+            try await ReportBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: sqlitePath).run(into: &report)
         } catch {
             await database.shutdown()
             throw error
@@ -52,9 +66,16 @@ struct Options {
     var runs = 30
     var dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("clientele-bench").path
     var resultsDir = "Benchmarks/results"
-    /// `processes` runs only the process-engine benchmark, which needs no dataset.
+    /// `processes` runs only the process-engine benchmark, which needs no dataset; `http-ceiling` serves the
+    /// minimal endpoint on `port` until killed; `search` runs the search benchmark over `contacts` contacts.
     var only: String?
     var instances = 20_000
+    var port = 8090
+    var contacts = 1_000_000
+    /// Runs the dataset and its measurements on PostgreSQL instead of a SQLite file.
+    var databaseURL: String?
+    /// The directory that holds one data directory per dataset (`deals-N`, `contacts-N`).
+    var baseDir = FileManager.default.temporaryDirectory.appendingPathComponent("clientele-bench").path
 
     init(_ arguments: ArraySlice<String>) throws {
         var rest = arguments
@@ -67,9 +88,13 @@ struct Options {
             case "--results": resultsDir = value
             case "--only": only = value
             case "--instances": instances = Int(value) ?? instances
-            default: throw BenchError("unknown option \(flag); use --deals N --runs N --data-dir DIR --results DIR --only processes --instances N")
+            case "--port": port = Int(value) ?? port
+            case "--contacts": contacts = Int(value) ?? contacts
+            case "--database-url": databaseURL = value
+            default: throw BenchError("unknown option \(flag); use --deals N --runs N --data-dir DIR --results DIR --only processes|http-ceiling|search --instances N --port N --contacts N --database-url URL")
             }
         }
+        baseDir = dataDir
         dataDir = URL(fileURLWithPath: dataDir).appendingPathComponent("deals-\(deals)").path
     }
 }

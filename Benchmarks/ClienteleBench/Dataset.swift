@@ -3,8 +3,9 @@ import CRMStore
 import Foundation
 import SQLKit
 
-/// The benchmark's world: a company with a manager and reps in two teams, 1,000 customers, one pipeline, and
-/// `deals` deals with their stage histories, loaded through `FunnelStore.importDeals` in large transactions.
+/// The benchmark's world: a company with a manager and reps in two teams, 1,000 customers with two contacts
+/// each (named in the five languages), one pipeline, and `deals` deals with their stage histories, loaded
+/// through `FunnelStore.importDeals` in large transactions.
 /// A database already holding the dataset is reused, so measuring again does not mean loading again.
 struct Dataset {
     let pipeline: Pipeline
@@ -29,8 +30,17 @@ struct Dataset {
         let south = try await store.teams.create(system, name: "South", managerID: manager.id, sharesRecords: false)
         _ = try await store.teams.setMembers(system, south.id, reps.suffix(5).map(\.id))
         var companies: [CompanyID] = []
+        var people = SeededRandom(seed: 11)
+        let countries = ["PL", "RU", "HU", "BG", "GB"]
         for index in 0..<1_000 {
-            companies.append(try await store.companies.create(system, CompanyFields(name: "Customer \(index)"), assignment: .init(owner: admin.id)).record.id)
+            let company = try await store.companies.create(system, CompanyFields(name: "Customer \(index)"), assignment: .init(owner: admin.id)).record.id
+            companies.append(company)
+            for number in 0..<2 {
+                let person = DemoNames.person(countries[(index + number) % countries.count], &people)
+                var contact = ContactFields(firstName: person.first, middleName: person.middle, lastName: person.last, companyID: company)
+                contact.emails = [LabeledEmail(address: try EmailAddress("\(DemoNames.slug(person.latin)).\(index * 2 + number)@customer\(index).test"))]
+                _ = try await store.contacts.create(system, contact, assignment: .init(owner: admin.id))
+            }
         }
         let pipeline = try await store.pipelines.create(system, name: "New business", currency: try Currency(code: "PLN"), stages: [
             .init(name: "First contact", probability: 10, rottingDays: 14), .init(name: "Presentation", probability: 20, rottingDays: 14),

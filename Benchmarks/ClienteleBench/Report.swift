@@ -18,12 +18,14 @@ struct Report: Encodable {
     var comparisons: [Comparison] = []
     let machine = Machine.describe()
 
-    /// What the run measured, in its title and file name: a deal count, or `processes`.
+    /// What the run measured, in its file name: a deal count, `processes` or `search-<contacts>`.
     let name: String
+    let title: String
 
-    init(options: Options, name: String) {
+    init(options: Options, name: String, title: String) {
         deals = options.deals
         self.name = name
+        self.title = title
     }
 
     struct Comparison: Encodable {
@@ -51,7 +53,7 @@ struct Report: Encodable {
     }
 
     var markdown: String {
-        var lines = [name == "processes" ? "# Benchmarks, process engine" : "# Benchmarks, \(deals) deals", "", "Run \(date.formatted(.iso8601)) on \(machine.summary).", ""]
+        var lines = ["# Benchmarks, \(title)", "", "Run \(date.formatted(.iso8601)) on \(machine.summary).", ""]
         if let load {
             lines.append("Loaded \(load.deals) deals with \(load.transitions) stage-log rows through `FunnelStore.importDeals` in \(String(format: "%.1f", load.seconds)) s (\(Int(Double(load.deals) / load.seconds)) deals/s, \(Int(Double(load.transitions) / load.seconds)) log rows/s).")
             lines.append("")

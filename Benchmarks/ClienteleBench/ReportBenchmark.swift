@@ -15,7 +15,8 @@ struct ReportBenchmark {
     let store: Store
     let dataset: Dataset
     let runs: Int
-    let dataPath: String
+    /// The SQLite file, for the `sqlite3` CLI floor; nil on PostgreSQL.
+    let dataPath: String?
 
     func run(into report: inout Report) async throws {
         let admin = try await store.users.accessContext(for: dataset.admin)

@@ -4,9 +4,10 @@ import Foundation
 /// against which the product's figures are compared.
 enum SQLiteCLI {
     /// Milliseconds per run of all statements in `sql` together (the sum of the shell's "Run Time" lines);
-    /// nil when the shell is not installed. The first run warms the cache and is dropped.
-    static func timing(_ name: String, path: String, sql: String, runs: Int) throws -> Timing? {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else { return nil }
+    /// nil when the shell is not installed or the dataset is not in a SQLite file. The first run warms the cache
+    /// and is dropped.
+    static func timing(_ name: String, path: String?, sql: String, runs: Int) throws -> Timing? {
+        guard let path, FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else { return nil }
         var times: [Double] = []
         for _ in 0...runs {
             let process = Process()

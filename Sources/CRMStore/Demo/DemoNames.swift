@@ -2,7 +2,7 @@ import CRMCore
 import Foundation
 
 /// Names, cities and titles for demo data, as people in each country write them.
-enum DemoNames {
+package enum DemoNames {
     static let polishCompanies = [
         "Łódzkie Zakłady Włókiennicze", "Zakłady Mięsne Świątek", "Gdańska Stocznia Remontowa", "Wrocławskie Przedsiębiorstwo Budowlane",
         "Piekarnia Żółkiewski", "Krakowskie Centrum Logistyki", "Śląskie Huty Stali", "Poznańska Spółdzielnia Mleczarska",
@@ -32,7 +32,7 @@ enum DemoNames {
 
     /// A person of the country: given names with their gender, and family names whose form follows it
     /// (Polish -ski/-ska, Russian and Bulgarian -ов/-ова).
-    static func person(_ country: String, _ random: inout SeededRandom) -> (first: String, middle: String, last: String, latin: String) {
+    package static func person(_ country: String, _ random: inout SeededRandom) -> (first: String, middle: String, last: String, latin: String) {
         let given: [String: [(String, Bool)]] = [
             "PL": [("Agnieszka", true), ("Paweł", false), ("Grażyna", true), ("Jerzy", false), ("Bożena", true), ("Łukasz", false), ("Małgorzata", true), ("Wojciech", false), ("Żaneta", true), ("Zdzisław", false)],
             "RU": [("Иван", false), ("Ольга", true), ("Алексей", false), ("Наталья", true), ("Сергей", false), ("Татьяна", true), ("Юрий", false), ("Людмила", true)],
@@ -60,7 +60,7 @@ enum DemoNames {
         return (first, middle, last, transliterate(first + "." + last))
     }
 
-    static func slug(_ text: String) -> String {
+    package static func slug(_ text: String) -> String {
         let folded = transliterate(text).lowercased()
         return String(folded.map { $0.isLetter || $0.isNumber || $0 == "." ? $0 : "-" })
             .split(separator: "-").joined(separator: "-")
