@@ -193,7 +193,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
             }
             try await db.raw("INSERT INTO \(ident: Fields.table) (\(idents: Array(columns), joinedBy: ", ")) VALUES \(tuples.joined(separator: ", "))").run()
         }
-        for (index, row) in rows.enumerated() { try await writeIndexes(db, ids[index], row.fields, isNew: true) }
+        try await writeIndexes(db, of: zip(ids, rows).map { ($0, $1.fields) })
         return ids
     }
 
@@ -273,17 +273,35 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     }
 
     static func writeIndexes(_ db: any SQLDatabase, _ id: Int64, _ fields: Fields, isNew: Bool = false) async throws {
-        let type = Fields.recordType.rawValue
         if !isNew {
+            let type = Fields.recordType.rawValue
             try await db.raw("DELETE FROM contact_points WHERE record_type = \(bind: type) AND record_id = \(bind: id)").run()
             try await db.raw("DELETE FROM record_tags WHERE record_type = \(bind: type) AND record_id = \(bind: id)").run()
         }
-        let points = Set(fields.phones.map { ["phone", $0.number.e164] } + fields.emails.map { ["email", $0.address.value] })
-        for point in points {
-            try await db.raw("INSERT INTO contact_points (record_type, record_id, kind, value) VALUES (\(bind: type), \(bind: id), \(bind: point[0]), \(bind: point[1]))").run()
+        try await writeIndexes(db, of: [(id, fields)])
+    }
+
+    /// The phone, e-mail and tag rows of new records, many to a statement so bulk paths stay bulk.
+    static func writeIndexes(_ db: any SQLDatabase, of records: [(id: Int64, fields: Fields)]) async throws {
+        let type = Fields.recordType.rawValue
+        var points: [SQLQueryString] = []
+        var tags: [SQLQueryString] = []
+        for (id, fields) in records {
+            for point in Set(fields.phones.map { ["phone", $0.number.e164] } + fields.emails.map { ["email", $0.address.value] }) {
+                points.append("(\(bind: type), \(bind: id), \(bind: point[0]), \(bind: point[1]))")
+            }
+            for tag in Set(fields.tags.map(TextFolding.fold)) {
+                tags.append("(\(bind: type), \(bind: id), \(bind: tag))")
+            }
         }
-        for tag in Set(fields.tags.map(TextFolding.fold)) {
-            try await db.raw("INSERT INTO record_tags (record_type, record_id, tag) VALUES (\(bind: type), \(bind: id), \(bind: tag))").run()
+        // 4,000 rows of four values stay under both engines' limit on bound values in one statement.
+        for chunk in stride(from: 0, to: points.count, by: 4_000) {
+            let rows = points[chunk..<min(chunk + 4_000, points.count)]
+            try await db.raw("INSERT INTO contact_points (record_type, record_id, kind, value) VALUES \(rows.joined(separator: ", "))").run()
+        }
+        for chunk in stride(from: 0, to: tags.count, by: 4_000) {
+            let rows = tags[chunk..<min(chunk + 4_000, tags.count)]
+            try await db.raw("INSERT INTO record_tags (record_type, record_id, tag) VALUES \(rows.joined(separator: ", "))").run()
         }
     }
 

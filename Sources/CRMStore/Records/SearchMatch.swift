@@ -3,8 +3,8 @@ import Foundation
 import SQLKit
 
 /// What the search box typed means as SQL over a folded `search_text` column: every word appears, in any order
-/// ("lodz zolc" finds "Zakłady Żółć Łódź"), or — when the text is mostly a phone number — its digits appear,
-/// however they were formatted.
+/// ("lodz zolc" finds "Zakłady Żółć Łódź"); text that is mostly a phone number matches on its digits alone,
+/// however they were grouped, since its separate groups ("123", "45") would match almost anything.
 struct SearchMatch {
     let words: [String]
     let digits: String?
@@ -24,19 +24,19 @@ struct SearchMatch {
 
     /// The exact condition.
     func sql(column: String) -> SQLQueryString {
+        if let digits { return "\(ident: column) LIKE \(bind: "%" + digits + "%")" }
         let all: SQLQueryString = words.map { "\(ident: column) LIKE \(bind: "%" + Self.likeEscaped($0) + "%") ESCAPE '\\'" }.joined(separator: " AND ")
-        guard let digits else { return "(\(all))" }
-        return "((\(all)) OR \(ident: column) LIKE \(bind: "%" + digits + "%"))"
+        return "(\(all))"
     }
 
     /// A looser condition a trigram index can answer, or nil when none can narrow the search: words shorter
     /// than a trigram are left out, as are LIKE's wildcards, so it finds every row `sql` finds and maybe more.
     func indexable(column: String) -> SQLQueryString? {
+        if let digits { return "\(ident: column) LIKE \(bind: "%" + digits + "%")" }
         let usable = words.map { String($0.filter { !"%_\\".contains($0) }) }.filter { $0.count >= 3 }
         guard !usable.isEmpty else { return nil }
         let all: SQLQueryString = usable.map { "\(ident: column) LIKE \(bind: "%" + $0 + "%")" }.joined(separator: " AND ")
-        guard let digits else { return "(\(all))" }
-        return "((\(all)) OR \(ident: column) LIKE \(bind: "%" + digits + "%"))"
+        return "(\(all))"
     }
 
     /// `text` with LIKE's wildcards and escape character taken literally (with `ESCAPE '\'`).
