@@ -3,9 +3,10 @@ import CRMStore
 import Foundation
 import SQLKit
 
-/// The benchmark's world: a company with a manager and reps in two teams, 1,000 customers with two contacts
-/// each (named in the five languages), one pipeline, and `deals` deals with their stage histories, loaded
-/// through `FunnelStore.importDeals` in large transactions.
+/// The benchmark's world: a company with a manager and reps in two teams, 1,000 customers from the five
+/// countries with two contacts each (names, cities and phones as each country writes them), one pipeline,
+/// `deals` deals with their stage histories, and a call logged on every tenth deal, loaded through the bulk
+/// paths (`FunnelStore.importDeals`, `RecordStore.importMany`) in large transactions. Deterministic: fixed seeds.
 /// A database already holding the dataset is reused, so measuring again does not mean loading again.
 struct Dataset {
     let pipeline: Pipeline
@@ -29,16 +30,23 @@ struct Dataset {
         _ = try await store.teams.setMembers(system, north.id, reps.prefix(5).map(\.id))
         let south = try await store.teams.create(system, name: "South", managerID: manager.id, sharesRecords: false)
         _ = try await store.teams.setMembers(system, south.id, reps.suffix(5).map(\.id))
+        // Customers and their people from the five countries, with addresses and phones as each writes them.
         var companies: [CompanyID] = []
         var people = SeededRandom(seed: 11)
-        let countries = ["PL", "RU", "HU", "BG", "GB"]
+        let countries: [(code: String, calling: String)] = [("PL", "48"), ("RU", "7"), ("HU", "36"), ("BG", "359"), ("GB", "44")]
         for index in 0..<1_000 {
-            let company = try await store.companies.create(system, CompanyFields(name: "Customer \(index)"), assignment: .init(owner: admin.id)).record.id
+            let country = countries[index % countries.count]
+            var fields = CompanyFields(name: "\(DemoNames.company(country.code, index / countries.count)) \(index / countries.count + 1)")
+            fields.industry = DemoNames.industries[index % DemoNames.industries.count]
+            fields.addresses = [PostalAddress(city: DemoNames.city(country.code, index % 4), country: country.code)]
+            fields.phones = [LabeledPhone(number: try PhoneNumber("+\(country.calling) \(300_000_000 + index)"))]
+            let company = try await store.companies.create(system, fields, assignment: .init(owner: admin.id)).record.id
             companies.append(company)
             for number in 0..<2 {
-                let person = DemoNames.person(countries[(index + number) % countries.count], &people)
+                let person = DemoNames.person(countries[(index + number) % countries.count].code, &people)
                 var contact = ContactFields(firstName: person.first, middleName: person.middle, lastName: person.last, companyID: company)
                 contact.emails = [LabeledEmail(address: try EmailAddress("\(DemoNames.slug(person.latin)).\(index * 2 + number)@customer\(index).test"))]
+                contact.phones = [LabeledPhone(label: "mobile", number: try PhoneNumber("+\(country.calling) \(500_000_000 + index * 2 + number)"))]
                 _ = try await store.contacts.create(system, contact, assignment: .init(owner: admin.id))
             }
         }
@@ -55,12 +63,20 @@ struct Dataset {
         let start = ContinuousClock.now
         var batch: [ImportedDeal] = []
         batch.reserveCapacity(10_000)
+        var activities: [ActivityFields] = []
         for index in 0..<deals {
             let owner = reps[random.next(reps.count)]
             let team = reps.firstIndex(of: owner)! < 5 ? north.id : south.id
             batch.append(try generator.deal(company: companies[random.next(companies.count)], owner: owner.id, team: team, random: &random))
             if batch.count == 10_000 || index == deals - 1 {
-                _ = try await store.funnel.importDeals(system, batch)
+                let ids = try await store.funnel.importDeals(system, batch)
+                // A call logged on every tenth deal, so activity lists and timelines have history too.
+                for (deal, imported) in zip(ids, batch) where deal.rawValue % 10 == 0 {
+                    activities.append(ActivityFields(kind: .call, subject: "Rozmowa o ofercie", dealID: deal, companyID: imported.fields.companyID,
+                                                     isDone: true, doneAt: imported.createdAt, direction: .outbound, durationMinutes: 5 + Int(deal.rawValue % 25)))
+                }
+                _ = try await store.activities.importMany(system, activities, assignment: .init(owner: admin.id))
+                activities.removeAll(keepingCapacity: true)
                 batch.removeAll(keepingCapacity: true)
                 if (index + 1) % 100_000 == 0 { FileHandle.standardError.write(Data("loaded \(index + 1) deals\n".utf8)) }
             }

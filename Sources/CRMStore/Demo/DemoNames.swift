@@ -18,10 +18,16 @@ package enum DemoNames {
         "Szegedi Paprika Zrt.", "Miskolci Acélművek Kft.",
     ]
     static let englishCompanies = ["Harbour & Sons Ltd", "Northwind Traders Ltd", "Bright Fields Farming Ltd", "Kingfisher Analytics Ltd"]
-    static let industries = ["Manufacturing", "Logistics", "Food", "Energy", "Retail", "Software", "Construction", "Agriculture"]
+    package static let industries = ["Manufacturing", "Logistics", "Food", "Energy", "Retail", "Software", "Construction", "Agriculture"]
     static let jobTitles = ["CEO", "CFO", "Purchasing manager", "Head of IT", "Office manager", "Operations director", "Chief engineer"]
 
-    static func city(_ country: String, _ index: Int) -> String {
+    /// A company name of the country, the `index`th of its list, for generated datasets.
+    package static func company(_ country: String, _ index: Int) -> String {
+        let names = ["PL": polishCompanies, "RU": russianCompanies, "BG": bulgarianCompanies, "HU": hungarianCompanies][country] ?? englishCompanies
+        return names[index % names.count]
+    }
+
+    package static func city(_ country: String, _ index: Int) -> String {
         let cities = [
             "PL": ["Łódź", "Kraków", "Gdańsk", "Wrocław"], "RU": ["Москва", "Санкт-Петербург", "Екатеринбург", "Новосибирск"],
             "BG": ["София", "Пловдив", "Варна", "Бургас"], "HU": ["Budapest", "Székesfehérvár", "Győr", "Debrecen"],
