@@ -151,4 +151,22 @@ struct APITests {
             #expect(request.headers[.init("X-Request-ID")!] == "trace-123")
         }
     }
+
+    @Test("creating a likely duplicate is refused with the candidates, and allowed when the client insists", arguments: [TestEngine.sqlite])
+    func duplicates(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let token = try await app.token(app.world.admin)
+            let first = try await app.api(.post, "/api/v1/contacts", token: token, body: #"{"first_name": "Иван", "last_name": "Иванов", "emails": [{"address": "ivan@example.ru"}]}"#)
+            #expect(first.status == .created)
+            let again = try await app.api(.post, "/api/v1/contacts", token: token, body: #"{"first_name": "Ivan", "last_name": "Ivanov"}"#)
+            #expect(again.status == .conflict && again.json["code"] as? String == "possible_duplicate")
+            let candidates = again.json["candidates"] as? [[String: Any]] ?? []
+            #expect(candidates.compactMap { $0["id"] as? Int } == [first.json["id"] as? Int].compactMap { $0 })
+            let insisted = try await app.api(.post, "/api/v1/contacts?allow_duplicates=true", token: token, body: #"{"first_name": "Ivan", "last_name": "Ivanov"}"#)
+            #expect(insisted.status == .created)
+            let bad = try await app.api(.post, "/api/v1/contacts?allow_duplicates=maybe", token: token, body: #"{"last_name": "X"}"#)
+            #expect(bad.status == .badRequest)
+        }
+    }
 }
+

@@ -91,6 +91,20 @@ def test_sign_in_create_find_sign_out(browser, sqlite_server, tmp_path):
     browser.find_element(By.CSS_SELECTOR, "[data-testid=search-page-input]").submit()
     WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=search-empty]")))
 
+    # The same person typed in Latin letters is recognised: the form warns and names the existing contact, and
+    # creates the new one only when the user says it is someone else.
+    browser.get(f"{base}/contacts/new")
+    fill(browser, "first_name", "Aleksei")
+    fill(browser, "last_name", "Smirnov")
+    fill(browser, "middle_name", "Sergeevich")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=save]").click()
+    warning = WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=duplicates]")))
+    assert "Алексей Сергеевич Смирнов" in warning.text
+    assert browser.find_element(By.NAME, "last_name").get_attribute("value") == "Smirnov"
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=allow-duplicates]").click()
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=save]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), "Aleksei Sergeevich Smirnov"))
+
     browser.find_element(By.CSS_SELECTOR, "[data-testid=user-menu]").click()
     browser.find_element(By.CSS_SELECTOR, "[data-testid=logout]").click()
     WebDriverWait(browser, 10).until(expected_conditions.url_contains("/login"))

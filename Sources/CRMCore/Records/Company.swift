@@ -65,8 +65,12 @@ public struct CompanyFields: Codable, Sendable, Equatable {
         ]
     }
 
-    /// Text the search box matches, folded; phone numbers in E.164 so any formatting of their digits finds them.
+    /// Text the search box matches, folded; names also in Latin letters when written in Cyrillic, phone numbers
+    /// in E.164 so any formatting of their digits finds them.
     public var searchText: String {
-        TextFolding.fold(([name, legalName, taxID, website] + tags + phones.map(\.number.e164)).joined(separator: " "))
+        let names = TextFolding.fold([name, legalName].joined(separator: " "))
+        let latin = NameKey.latin(names)
+        let rest = TextFolding.fold(([taxID, website] + tags + phones.map(\.number.e164)).joined(separator: " "))
+        return ([names] + (latin == names ? [] : [latin]) + [rest]).joined(separator: " ")
     }
 }

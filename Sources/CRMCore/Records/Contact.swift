@@ -72,8 +72,12 @@ public struct ContactFields: Codable, Sendable, Equatable {
         ]
     }
 
-    /// Text the search box matches, folded; phone numbers in E.164 so any formatting of their digits finds them.
+    /// Text the search box matches, folded; names also in Latin letters when written in Cyrillic (so `ivanov`
+    /// finds Иванов), phone numbers in E.164 so any formatting of their digits finds them.
     public var searchText: String {
-        TextFolding.fold(([firstName, middleName, lastName, jobTitle] + emails.map(\.address.value) + tags + phones.map(\.number.e164)).joined(separator: " "))
+        let names = TextFolding.fold([firstName, middleName, lastName, jobTitle].joined(separator: " "))
+        let latin = NameKey.latin(names)
+        let rest = TextFolding.fold((emails.map(\.address.value) + tags + phones.map(\.number.e164)).joined(separator: " "))
+        return ([names] + (latin == names ? [] : [latin]) + [rest]).joined(separator: " ")
     }
 }

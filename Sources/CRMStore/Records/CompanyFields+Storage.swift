@@ -32,6 +32,8 @@ extension CompanyFields: StoredFields {
     }
 
     public var sortKey: String { TextFolding.sortKey(name) }
+    public var duplicateName: String? { name }
+    public var identifyingColumns: [(column: String, value: String)] { taxID.isEmpty ? [] : [("tax_id", taxID)] }
     public var references: [(type: RecordType, table: String, id: Int64)] { [] }
 
     public static func filters(_ query: ListQuery) -> [SQLQueryString] {

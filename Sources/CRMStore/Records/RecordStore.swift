@@ -85,11 +85,19 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         }
     }
 
-    public func create(_ context: AccessContext, _ fields: Fields, assignment: Assignment = .init(), idempotency: IdempotencyKey? = nil) async throws -> (record: Item, replayed: Bool) {
+    /// - Parameter refusingDuplicates: refuse with `possibleDuplicates` when visible records are probably the
+    ///   same customer (see `duplicates(_:of:excluding:)`); forms, the API and imports ask first, and create
+    ///   anyway only when the user insists.
+    public func create(_ context: AccessContext, _ fields: Fields, assignment: Assignment = .init(), idempotency: IdempotencyKey? = nil, refusingDuplicates: Bool = false) async throws -> (record: Item, replayed: Bool) {
         let fields = try validate(fields)
+        let engine = database.engine
         return try await database.write { db in
             if let idempotency, let previous = try await IdempotencyKeys.find(db, idempotency, scope: Fields.table) {
                 return (try await Self.fetch(db, context, previous, includeDeleted: true, lock: false), true)
+            }
+            if refusingDuplicates {
+                let similar = try await Self.duplicates(db, context, of: fields, excluding: nil, engine: engine)
+                guard similar.isEmpty else { throw StoreError.possibleDuplicates(Fields.recordType, similar.map(\.meta.id)) }
             }
             try await Self.checkReferences(db, context, fields)
             let fields = try await Fields.willWrite(db, context, old: nil, new: fields)

@@ -22,6 +22,10 @@ public protocol StoredFields: Sendable, Equatable {
     var tags: [String] { get }
     /// Other records this one points to; each must be visible to whoever writes it.
     var references: [(type: RecordType, table: String, id: Int64)] { get }
+    /// The name duplicate detection compares (see `NameKey`); nil for records that are not customers.
+    var duplicateName: String? { get }
+    /// Columns whose equal value means the same customer (a company's tax id), with this record's values.
+    var identifyingColumns: [(column: String, value: String)] { get }
 
     /// Filters of `ListQuery` that only this type understands.
     static func filters(_ query: ListQuery) -> [SQLQueryString]
@@ -38,6 +42,8 @@ extension StoredFields {
     public static func didWrite(_ db: any SQLDatabase, _ context: AccessContext, id: Int64, old: Self?, new: Self) async throws {}
     public var phones: [LabeledPhone] { [] }
     public var emails: [LabeledEmail] { [] }
+    public var duplicateName: String? { nil }
+    public var identifyingColumns: [(column: String, value: String)] { [] }
 }
 
 /// JSON-in-a-text-column encoding, the same on both engines.

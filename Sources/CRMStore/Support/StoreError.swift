@@ -11,6 +11,8 @@ public enum StoreError: Error, Sendable, Equatable {
     case forbidden(String)
     /// The write conflicts with existing data (a unique e-mail, a reused idempotency key …).
     case conflict(code: String, message: String)
+    /// A create refused because these visible records are probably the same customer; the caller may insist.
+    case possibleDuplicates(RecordType, [Int64])
     case invalid(ValidationErrors)
     case configuration(String)
 

@@ -13,6 +13,8 @@ public struct APIError: Error, Sendable {
     public let detail: String
     public var errors: [ValidationError] = []
     public var headers: HTTPFields = [:]
+    /// Members the problem document carries beyond RFC 9457's (the candidates of a possible duplicate).
+    var extensions: [String: JSONValue] = [:]
 
     public init(_ status: HTTPResponse.Status, code: String, detail: String, errors: [ValidationError] = []) {
         self.status = status
@@ -52,6 +54,8 @@ public struct APIError: Error, Sendable {
                 return APIError(.forbidden, code: "forbidden", detail: why)
             case .conflict(let code, let message):
                 return APIError(.conflict, code: code, detail: message)
+            case .possibleDuplicates(let type, let ids):
+                return APIError(.conflict, code: "possible_duplicate", detail: "\(ids.count) \(type.rawValue) record(s) look like this one (same e-mail, phone, tax id or name); send allow_duplicates=true to create it anyway")
             case .invalid(let errors):
                 return .invalid(errors.errors)
             case .configuration:
@@ -78,13 +82,13 @@ public struct APIError: Error, Sendable {
 
     /// The problem document.
     func response() -> Response {
-        var object: [String: JSONValue] = [
+        var object: [String: JSONValue] = extensions.merging([
             "type": .string("/problems/\(code.replacingOccurrences(of: "_", with: "-"))"),
             "title": .string(status.reasonPhrase),
             "status": .number(Double(status.code)),
             "detail": .string(detail),
             "code": .string(code),
-        ]
+        ]) { $1 }
         if !errors.isEmpty {
             object["errors"] = .array(errors.map { error in
                 .object(["field": error.field.map(JSONValue.string) ?? .null, "code": .string(error.code), "message": .string(error.message)])

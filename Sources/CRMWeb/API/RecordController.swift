@@ -57,7 +57,18 @@ struct RecordController<Fields: APIResource> {
             guard (1...200).contains(key.count) else { throw APIError.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1 to 200 characters") }
             idempotency = IdempotencyKey(user: identity.user.id, key: key, requestHash: Secrets.digest(String(buffer: body)))
         }
-        let (record, replayed) = try await records.create(identity.access, fields, assignment: assignment, idempotency: idempotency)
+        var parameters = QueryParameters(request.queryDictionary, allowed: ["allow_duplicates"])
+        let allowDuplicates = parameters.bool("allow_duplicates") ?? false
+        try parameters.finish()
+        let record: Record<Fields>, replayed: Bool
+        do {
+            (record, replayed) = try await records.create(identity.access, fields, assignment: assignment, idempotency: idempotency, refusingDuplicates: !allowDuplicates)
+        } catch StoreError.possibleDuplicates(let type, let ids) {
+            var problem = APIError.from(StoreError.possibleDuplicates(type, ids))!
+            let candidates = try await records.many(identity.access, ids)
+            problem.extensions["candidates"] = .array(ids.compactMap { candidates[$0]?.json })
+            throw problem
+        }
         var response = JSONResponse.ok(record.json, status: replayed ? .ok : .created, etag: record.meta.etag)
         response.headers[.location] = "/api/v1/\(Fields.collection)/\(record.meta.id)"
         if replayed { response.headers[.idempotentReplayed] = "true" }

@@ -120,9 +120,13 @@ struct RecordPages<Fields: PageResource> {
             return try await form(identity, request, fields: fields, meta: nil, errors: readErrors, status: .unprocessableContent)
         }
         do {
-            let created = try await records.create(identity.access, fields, assignment: assignment).record
+            let created = try await records.create(identity.access, fields, assignment: assignment, refusingDuplicates: input["allow_duplicates"] != "1").record
             // Quick forms on other pages (an activity added on a deal) return where they were sent from.
             return redirect(input["next"].isEmpty ? "\(base)/\(created.meta.id)" : AuthPages.safeNext(input["next"]))
+        } catch StoreError.possibleDuplicates(_, let ids) {
+            // The form comes back with the look-alikes and a box to tick to create the record anyway.
+            let similar = try await records.many(identity.access, ids)
+            return try await form(identity, request, fields: fields, meta: nil, errors: [], status: .conflict, duplicates: ids.compactMap { similar[$0] })
         } catch let error as StoreError {
             return try await form(identity, request, fields: fields, meta: nil, errors: error.formErrors, status: .unprocessableContent)
         }
@@ -169,7 +173,7 @@ struct RecordPages<Fields: PageResource> {
 
     // MARK: Pieces
 
-    private func form(_ identity: Identity, _ request: Request, fields: Fields, meta: RecordMeta?, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
+    private func form(_ identity: Identity, _ request: Request, fields: Fields, meta: RecordMeta?, errors: [ValidationError], status: HTTPResponse.Status, duplicates: [Record<Fields>] = []) async throws -> Response {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let users = try await store.users.list().filter(\.isActive)
         let teams = try await store.teams.list()
@@ -183,6 +187,8 @@ struct RecordPages<Fields: PageResource> {
         data["cancel"] = meta.map { "\(base)/\($0.id)" } ?? base
         data["errors"] = errors.map { pages.message($0, t) }
         data["has_errors"] = !errors.isEmpty
+        data["duplicates"] = duplicates.map { ["href": "\(base)/\($0.meta.id)", "title": $0.fields.title] }
+        data["has_duplicates"] = !duplicates.isEmpty
         data["owners"] = users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == owner] }
         data["teams"] = teams.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == team] }
         for (key, value) in try await formExtras(identity, fields) { data[key] = value }

@@ -9,6 +9,7 @@ extension StoreError {
         case .versionMismatch: [ValidationError(code: "version_mismatch", message: "someone changed this record while you edited it; review their change and save again")]
         case .forbidden(let why): [ValidationError(code: "forbidden", message: why)]
         case .conflict(let code, let message): [ValidationError(code: code, message: message)]
+        case .possibleDuplicates: [ValidationError(code: "possible_duplicate", message: "a record like this one exists already")]
         case .notFound: [ValidationError(code: "not_found", message: "the record is gone or you may not see it")]
         case .configuration(let message): [ValidationError(code: "internal", message: message)]
         }

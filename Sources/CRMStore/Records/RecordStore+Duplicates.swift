@@ -1,0 +1,46 @@
+public import CRMCore
+import SQLKit
+
+extension RecordStore {
+    /// Live records the context may see that are probably the same customer as `fields`: the same e-mail
+    /// address or phone number, the same identifying value (tax id), or the same name however it is spelled
+    /// ("Łukasz Wiśniewski" ~ "Lukasz Wisniewski", "Иванов" ~ "Ivanov"). Records the context may not see are
+    /// never offered: their existence is not the caller's to learn.
+    public func duplicates(_ context: AccessContext, of fields: Fields, excluding id: Int64? = nil) async throws -> [Item] {
+        let engine = database.engine
+        return try await database.read { db in try await Self.duplicates(db, context, of: fields, excluding: id, engine: engine) }
+    }
+
+    static func duplicates(_ db: any SQLDatabase, _ context: AccessContext, of fields: Fields, excluding id: Int64?, engine: Engine) async throws -> [Item] {
+        guard let name = fields.duplicateName else { return [] }
+        var visible: [SQLQueryString] = [AccessPredicate.sql(context.visibility, table: "t"), "t.deleted_at IS NULL"]
+        if let id { visible.append("t.id <> \(bind: id)") }
+        var found: [Int64: Item] = [:]
+        let points: [SQLQueryString] = fields.phones.map { "(cp.kind = 'phone' AND cp.value = \(bind: $0.number.e164))" }
+            + fields.emails.map { "(cp.kind = 'email' AND cp.value = \(bind: $0.address.value))" }
+        if !points.isEmpty {
+            let rows = try await db.raw("""
+                SELECT DISTINCT t.* FROM \(ident: Fields.table) t JOIN contact_points cp ON cp.record_type = \(bind: Fields.recordType.rawValue) AND cp.record_id = t.id
+                WHERE (\(points.joined(separator: " OR "))) AND \(visible.joined(separator: " AND ")) LIMIT 20
+                """).all()
+            for row in rows { let item = try decode(row); found[item.meta.id] = item }
+        }
+        for (column, value) in fields.identifyingColumns {
+            let rows = try await db.raw("SELECT t.* FROM \(ident: Fields.table) t WHERE t.\(ident: column) = \(bind: value) AND \(visible.joined(separator: " AND ")) LIMIT 20").all()
+            for row in rows { let item = try decode(row); found[item.meta.id] = item }
+        }
+        // Same name: candidates share the key's longest word (search_text holds Cyrillic names in Latin letters
+        // too, so one word finds both scripts), then their whole keys must be equal.
+        let key = NameKey.of(name)
+        if let word = key.split(separator: " ").max(by: { $0.count < $1.count }), word.count >= 3 {
+            var conditions = conditions(context, ListQuery(search: String(word)), engine: engine)
+            if let id { conditions.append("id <> \(bind: id)") }
+            let rows = try await db.raw("SELECT * FROM \(ident: Fields.table) WHERE \(conditions.joined(separator: " AND ")) LIMIT 500").all()
+            for row in rows {
+                let item = try decode(row)
+                if let other = item.fields.duplicateName, NameKey.of(other) == key { found[item.meta.id] = item }
+            }
+        }
+        return found.values.sorted { $0.meta.id < $1.meta.id }
+    }
+}
