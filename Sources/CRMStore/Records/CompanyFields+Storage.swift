@@ -34,6 +34,7 @@ extension CompanyFields: StoredFields {
     public var sortKey: String { TextFolding.sortKey(name) }
     public var duplicateName: String? { name }
     public var identifyingColumns: [(column: String, value: String)] { taxID.isEmpty ? [] : [("tax_id", taxID)] }
+    public static let referencedBy = [(table: "contacts", column: "company_id"), (table: "deals", column: "company_id"), (table: "activities", column: "company_id")]
     public var references: [(type: RecordType, table: String, id: Int64)] { [] }
 
     public static func filters(_ query: ListQuery) -> [SQLQueryString] {

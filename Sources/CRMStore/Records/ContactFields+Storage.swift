@@ -30,6 +30,7 @@ extension ContactFields: StoredFields {
 
     public var sortKey: String { sortName }
     public var duplicateName: String? { [firstName, middleName, lastName].joined(separator: " ") }
+    public static let referencedBy = [(table: "activities", column: "contact_id")]
 
     public var references: [(type: RecordType, table: String, id: Int64)] {
         companyID.map { [(RecordType.company, CompanyFields.table, $0.rawValue)] } ?? []

@@ -67,7 +67,13 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     public func history(_ context: AccessContext, _ id: Int64) async throws -> [AuditEntry] {
         try await database.read { db in
             _ = try await Self.fetch(db, context, id, includeDeleted: true, lock: false)
-            return try await AuditLog.entries(db, type: Fields.recordType, id: id)
+            // A record's history includes the history of the records merged into it.
+            let merged = try await db.raw("""
+                SELECT merged_id FROM record_merges WHERE record_type = \(bind: Fields.recordType.rawValue) AND survivor_id = \(bind: id) AND undone_at IS NULL
+                """).all().map { try $0.value("merged_id", as: Int64.self) }
+            var entries = try await AuditLog.entries(db, type: Fields.recordType, id: id)
+            for other in merged { entries += try await AuditLog.entries(db, type: Fields.recordType, id: other) }
+            return entries.sorted { $0.id > $1.id }
         }
     }
 
@@ -119,28 +125,35 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         return try await database.write { db in
             let current = try await Self.fetch(db, context, id, includeDeleted: false, lock: true)
             guard current.meta.version == expectedVersion else { throw StoreError.versionMismatch(current: current.meta.version) }
-            try await Self.checkReferences(db, context, fields)
-            let fields = try await Fields.willWrite(db, context, old: current.fields, new: fields)
-            let (owner, team) = try await Self.resolveAssignment(db, context, assignment, current: current.meta)
-            let assignments = zip(["sort_key", "search_text"] + Fields.columns, [fields.sortKey, fields.searchText] + (try fields.columnValues()))
-                .map { column, value -> SQLQueryString in "\(ident: column) = \(bind: value)" }
-            try await db.raw("""
-                UPDATE \(ident: table) SET \(assignments.joined(separator: ", ")), owner_id = \(bind: owner.rawValue),
-                team_id = \(bind: team?.rawValue), version = version + 1, updated_at = \(bind: Timestamp.now.rawValue)
-                WHERE id = \(bind: id) AND version = \(bind: expectedVersion)
-                """).run()
-            try await Self.writeIndexes(db, id, fields)
-            try await Fields.didWrite(db, context, id: id, old: current.fields, new: fields)
-            var changes = FieldChange.diff(old: current.fields.auditValues, new: fields.auditValues)
-            changes += FieldChange.diff(
-                old: ["owner_id": current.meta.ownerID.description, "team_id": current.meta.teamID?.description ?? ""],
-                new: ["owner_id": owner.description, "team_id": team?.description ?? ""]
-            )
-            if !changes.isEmpty {
-                try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: .update, changes: changes)
-            }
-            return try await Self.fetch(db, context, id, includeDeleted: false, lock: false)
+            return try await Self.rewrite(db, context, current, fields, assignment: assignment, action: .update)
         }
+    }
+
+    /// Writes new fields over a locked, current record inside the caller's transaction: checks, indexes and
+    /// the audit entry (under `action`) as every change of a record's fields needs them.
+    static func rewrite(_ db: any SQLDatabase, _ context: AccessContext, _ current: Item, _ fields: Fields, assignment: Assignment, action: AuditAction) async throws -> Item {
+        let id = current.meta.id
+        try await checkReferences(db, context, fields)
+        let fields = try await Fields.willWrite(db, context, old: current.fields, new: fields)
+        let (owner, team) = try await resolveAssignment(db, context, assignment, current: current.meta)
+        let assignments = zip(["sort_key", "search_text"] + Fields.columns, [fields.sortKey, fields.searchText] + (try fields.columnValues()))
+            .map { column, value -> SQLQueryString in "\(ident: column) = \(bind: value)" }
+        try await db.raw("""
+            UPDATE \(ident: Fields.table) SET \(assignments.joined(separator: ", ")), owner_id = \(bind: owner.rawValue),
+            team_id = \(bind: team?.rawValue), version = version + 1, updated_at = \(bind: Timestamp.now.rawValue)
+            WHERE id = \(bind: id) AND version = \(bind: current.meta.version)
+            """).run()
+        try await writeIndexes(db, id, fields)
+        try await Fields.didWrite(db, context, id: id, old: current.fields, new: fields)
+        var changes = FieldChange.diff(old: current.fields.auditValues, new: fields.auditValues)
+        changes += FieldChange.diff(
+            old: ["owner_id": current.meta.ownerID.description, "team_id": current.meta.teamID?.description ?? ""],
+            new: ["owner_id": owner.description, "team_id": team?.description ?? ""]
+        )
+        if !changes.isEmpty || action != .update {
+            try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: action, changes: changes)
+        }
+        return try await fetch(db, context, id, includeDeleted: false, lock: false)
     }
 
     /// Moves the record to the bin; `restore` brings it back. Nothing is erased, so history stays whole.
@@ -220,7 +233,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         return (1...Int64(count)).map { top + $0 }
     }
 
-    private func validate(_ fields: Fields) throws -> Fields {
+    func validate(_ fields: Fields) throws -> Fields {
         do { return try fields.validated() } catch { throw StoreError.invalid(error) }
     }
 

@@ -26,6 +26,8 @@ public protocol StoredFields: Sendable, Equatable {
     var duplicateName: String? { get }
     /// Columns whose equal value means the same customer (a company's tax id), with this record's values.
     var identifyingColumns: [(column: String, value: String)] { get }
+    /// Where other records point at one of this type (`table.column` holds its id); a merge moves them.
+    static var referencedBy: [(table: String, column: String)] { get }
 
     /// Filters of `ListQuery` that only this type understands.
     static func filters(_ query: ListQuery) -> [SQLQueryString]
@@ -44,6 +46,7 @@ extension StoredFields {
     public var emails: [LabeledEmail] { [] }
     public var duplicateName: String? { nil }
     public var identifyingColumns: [(column: String, value: String)] { [] }
+    public static var referencedBy: [(table: String, column: String)] { [] }
 }
 
 /// JSON-in-a-text-column encoding, the same on both engines.
