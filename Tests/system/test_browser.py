@@ -105,6 +105,22 @@ def test_sign_in_create_find_sign_out(browser, sqlite_server, tmp_path):
     browser.find_element(By.CSS_SELECTOR, "[data-testid=save]").click()
     WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), "Aleksei Sergeevich Smirnov"))
 
+    # Its page names the look-alike; merging keeps the Cyrillic name picked row by row, and undo splits them again.
+    candidates = browser.find_element(By.CSS_SELECTOR, "[data-testid=merge-candidates]")
+    assert "Алексей Сергеевич Смирнов" in candidates.text
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=merge-link]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=merge-form]")))
+    for field in ["first_name", "middle_name", "last_name"]:
+        browser.find_element(By.CSS_SELECTOR, f"[data-testid=take-{field}]").click()
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=merge]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), "Алексей Сергеевич Смирнов"))
+    assert polish in browser.page_source  # the company came with the merged contact
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=undo-merge]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), "Aleksei Sergeevich Smirnov"))
+    browser.get(f"{base}/contacts?q=smirnov")
+    listed = browser.find_element(By.CSS_SELECTOR, "[data-testid=list]").text
+    assert "Алексей Сергеевич Смирнов" in listed and "Aleksei Sergeevich Smirnov" in listed
+
     browser.find_element(By.CSS_SELECTOR, "[data-testid=user-menu]").click()
     browser.find_element(By.CSS_SELECTOR, "[data-testid=logout]").click()
     WebDriverWait(browser, 10).until(expected_conditions.url_contains("/login"))

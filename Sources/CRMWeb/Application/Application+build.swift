@@ -38,13 +38,17 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     let activityPages = ActivityPages(store: store, pages: pages)
     HomePages(store: store, pages: pages, activities: activityPages).addRoutes(to: web)
     auth.addProtectedRoutes(to: web)
+    let companyMerges = MergePages(store: store, records: store.companies, pages: pages)
+    let contactMerges = MergePages(store: store, records: store.contacts, pages: pages)
+    companyMerges.addRoutes(to: web)
+    contactMerges.addRoutes(to: web)
     RecordPages(store: store, records: store.companies, pages: pages, settings: settings) { identity, company in
         let contacts = try await store.contacts.list(identity.access, ListQuery(companyID: company.id, limit: ListQuery.maxLimit))
         let deals = try await store.deals.list(identity.access, ListQuery(companyID: company.id))
         var related = try await activityPages.timeline(identity, ListQuery(companyID: company.id), links: ["company_id": company.meta.id])
         related["contacts"] = contacts.items.map { ["id": $0.meta.id, "name": $0.fields.displayName, "job_title": $0.fields.jobTitle] as [String: any Sendable] }
         related["deals"] = deals.items.map { ["id": $0.meta.id, "title": $0.fields.title, "amount": pages.formatter(identity).money($0.fields.amount), "status": $0.fields.status.rawValue] as [String: any Sendable] }
-        return related
+        return related.merging(try await companyMerges.panel(identity, company)) { $1 }
     }.addRoutes(to: web)
     RecordPages(store: store, records: store.contacts, pages: pages, settings: settings, related: { identity, contact in
         var query = ListQuery()
@@ -55,7 +59,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
         if let companyID = contact.fields.companyID, let company = try? await store.companies.get(identity.access, companyID.rawValue, includeDeleted: true) {
             related["company"] = ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]
         }
-        return related
+        return related.merging(try await contactMerges.panel(identity, contact)) { $1 }
     }, formExtras: { identity, contact in
         ["companies": try await FormChoices.companies(store, identity, chosen: contact.companyID)]
     }).addRoutes(to: web)
