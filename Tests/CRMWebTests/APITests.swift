@@ -166,6 +166,19 @@ struct APITests {
             #expect(insisted.status == .created)
             let bad = try await app.api(.post, "/api/v1/contacts?allow_duplicates=maybe", token: token, body: #"{"last_name": "X"}"#)
             #expect(bad.status == .badRequest)
+            // The two are offered as duplicates of each other, merged keeping the Latin spelling, and split again.
+            let firstID = try #require(first.json["id"] as? Int), secondID = try #require(insisted.json["id"] as? Int)
+            let offered = try await app.api(.get, "/api/v1/contacts/\(firstID)/duplicates", token: token)
+            #expect((offered.json["items"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [secondID])
+            let unknownField = try await app.api(.post, "/api/v1/contacts/\(firstID)/merge", token: token, body: #"{"merged_id": \#(secondID), "merged_version": 1, "take": ["owner_id"]}"#, headers: [.ifMatch: "\"1\""])
+            #expect(unknownField.status == .unprocessableContent)
+            let merged = try await app.api(.post, "/api/v1/contacts/\(firstID)/merge", token: token, body: #"{"merged_id": \#(secondID), "merged_version": 1, "take": ["first_name", "last_name"]}"#, headers: [.ifMatch: "\"1\""])
+            #expect(merged.status == .ok && (merged.json["record"] as? [String: Any])?["last_name"] as? String == "Ivanov")
+            #expect(try await app.api(.get, "/api/v1/contacts/\(secondID)", token: token).json["deleted_at"] is String)
+            let mergeID = try #require((merged.json["merge"] as? [String: Any])?["id"] as? Int)
+            let undone = try await app.api(.post, "/api/v1/contacts/merges/\(mergeID)/undo", token: token)
+            #expect(undone.status == .ok && (undone.json["record"] as? [String: Any])?["last_name"] as? String == "Иванов")
+            #expect(try await app.api(.post, "/api/v1/contacts/merges/\(mergeID)/undo", token: token).status == .notFound)
         }
     }
 }

@@ -36,6 +36,14 @@ struct AccessMatrixTests {
     static let boardEndpoints = ["GET /api/v1/pipelines/{id}/board", "GET /api/v1/pipelines/{id}/stages/{stage}/cards"]
     /// The search box across record types; the matrix checks what it finds.
     static let searchEndpoints = ["GET /api/v1/search"]
+    /// Duplicates and merges of companies and contacts, exercised against a record the caller may not see.
+    static let mergeEndpoints: [String: (method: HTTPRequest.Method, body: String?, headers: HTTPFields)] = [
+        "GET /api/v1/{collection}/{id}/duplicates": (.get, nil, [:]),
+        "POST /api/v1/{collection}/{id}/merge": (.post, #"{"merged_id": OWN, "merged_version": 1}"#, [.ifMatch: "\"1\""]),
+        "GET /api/v1/{collection}/{id}/merges": (.get, nil, [:]),
+        "POST /api/v1/{collection}/merges/{merge}/undo": (.post, nil, [:]),
+    ]
+    static let mergeCollections = ["companies", "contacts"]
     /// Endpoints that do not return CRM records (identity and meta); their own rules are tested in `APITests`.
     static let otherEndpoints: Set<String> = [
         "GET /api/v1/me", "GET /api/v1/users", "POST /api/v1/users", "GET /api/v1/users/{id}", "PATCH /api/v1/users/{id}",
@@ -68,6 +76,9 @@ struct AccessMatrixTests {
             let routed = Set(router.routes.map { "\($0.method) \(OpenAPIContractTests.normalize($0.path.description))" }.filter { $0.contains("/api/") })
             #expect(routed.count >= 25, "the router's routes could not be read: \(routed.sorted())")
             var covered = Self.otherEndpoints.union(Self.dealOperations.keys).union(Self.boardEndpoints).union(Self.searchEndpoints)
+            for collection in Self.mergeCollections {
+                for pattern in Self.mergeEndpoints.keys { covered.insert(pattern.replacingOccurrences(of: "{collection}", with: collection)) }
+            }
             for collection in Self.collections {
                 for pattern in Array(Self.recordEndpoints.keys) + Self.setEndpoints {
                     covered.insert(pattern.replacingOccurrences(of: "{collection}", with: collection))
@@ -109,6 +120,25 @@ struct AccessMatrixTests {
                 let export = try await app.api(.get, "/api/v1/\(collection)/export", token: rafal).text
                 #expect(!export.contains("Secret"), "export of \(collection) leaked")
             }
+            // Sergei merges two of his records; Rafał can neither see, merge, list nor undo that, nor merge his own
+            // record with one of Sergei's.
+            let southTwin = try #require(try await app.api(.post, "/api/v1/companies?allow_duplicates=true", token: sergei, body: #"{"name": "Southern Secret"}"#).json["id"] as? Int)
+            let southMerge = try #require((try await app.api(.post, "/api/v1/companies/\(southCompany)/merge", token: sergei, body: #"{"merged_id": \#(southTwin), "merged_version": 1}"#, headers: [.ifMatch: "\"1\""]).json["merge"] as? [String: Any])?["id"] as? Int)
+            let southPerson = try #require(try await app.api(.post, "/api/v1/contacts?allow_duplicates=true", token: sergei, body: #"{"last_name": "Secretova"}"#).json["id"] as? Int)
+            let ownCompany = try #require(try await app.api(.post, "/api/v1/companies", token: rafal, body: #"{"name": "Rafał's own"}"#).json["id"] as? Int)
+            let ownContact = try #require(try await app.api(.post, "/api/v1/contacts", token: rafal, body: #"{"last_name": "Rafałowa"}"#).json["id"] as? Int)
+            for collection in Self.mergeCollections {
+                let hidden = collection == "companies" ? southCompany : southPerson
+                let own = collection == "companies" ? ownCompany : ownContact
+                for (pattern, call) in Self.mergeEndpoints {
+                    let path = pattern.split(separator: " ")[1].replacingOccurrences(of: "{collection}", with: collection)
+                        .replacingOccurrences(of: "{id}", with: String(hidden)).replacingOccurrences(of: "{merge}", with: String(southMerge))
+                    let response = try await app.api(call.method, path, token: rafal, body: call.body?.replacingOccurrences(of: "OWN", with: String(own)), headers: call.headers)
+                    #expect(response.status == .notFound, "\(pattern) on \(collection) answered \(response.status)")
+                }
+                let intoOwn = try await app.api(.post, "/api/v1/\(collection)/\(own)/merge", token: rafal, body: #"{"merged_id": \#(hidden), "merged_version": 1}"#, headers: [.ifMatch: "\"1\""])
+                #expect(intoOwn.status == .notFound, "merging another team's \(collection) into one's own answered \(intoOwn.status)")
+            }
             for text in ["secret", "600700800", "+48 600-700-800", "secretov"] {
                 let found = try await app.api(.get, "/api/v1/search?q=\(text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", token: rafal)
                 #expect(found.status == .ok && !found.text.contains("Secret"), "search for \(text) leaked")
@@ -139,7 +169,7 @@ struct AccessMatrixTests {
             #expect(link.status == .unprocessableContent)
             // And the records are intact.
             let stored = try await app.store.companies.get(World.system, Int64(southCompany))
-            #expect(stored.meta.version == 1 && stored.meta.deletedAt == nil && stored.fields.tags.isEmpty)
+            #expect(stored.meta.version == 2 && stored.meta.deletedAt == nil && stored.fields.tags.isEmpty, "only Sergei's own merge changed it")
             let deal = try await app.store.deals.get(World.system, Int64(southDeal))
             #expect(deal.meta.version == 1 && deal.fields.status == .open && deal.fields.stageID == pipeline.stages[0].id)
         }

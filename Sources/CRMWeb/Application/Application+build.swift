@@ -33,6 +33,8 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     IdentityController(store: store).addRoutes(to: api)
     ProcessController(store: store).addRoutes(to: api)
     SearchController(store: store).addRoutes(to: api)
+    MergeController(records: store.companies).addRoutes(to: api)
+    MergeController(records: store.contacts).addRoutes(to: api)
 
     let web = router.group().add(middleware: PageAccessMiddleware())
     let activityPages = ActivityPages(store: store, pages: pages)
