@@ -44,6 +44,8 @@ struct AccessMatrixTests {
         "POST /api/v1/{collection}/merges/{merge}/undo": (.post, nil, [:]),
     ]
     static let mergeCollections = ["companies", "contacts"]
+    /// Contacts as vCards: the export is checked for what it contains, the import for what it may link to.
+    static let vcardEndpoints = ["GET /api/v1/contacts/export.vcf", "POST /api/v1/contacts/import.vcf"]
     /// Endpoints that do not return CRM records (identity and meta); their own rules are tested in `APITests`.
     static let otherEndpoints: Set<String> = [
         "GET /api/v1/me", "GET /api/v1/users", "POST /api/v1/users", "GET /api/v1/users/{id}", "PATCH /api/v1/users/{id}",
@@ -75,7 +77,7 @@ struct AccessMatrixTests {
             let router = buildRouter(try await Dependencies(store: store, logger: TestDatabase.logger))
             let routed = Set(router.routes.map { "\($0.method) \(OpenAPIContractTests.normalize($0.path.description))" }.filter { $0.contains("/api/") })
             #expect(routed.count >= 25, "the router's routes could not be read: \(routed.sorted())")
-            var covered = Self.otherEndpoints.union(Self.dealOperations.keys).union(Self.boardEndpoints).union(Self.searchEndpoints)
+            var covered = Self.otherEndpoints.union(Self.dealOperations.keys).union(Self.boardEndpoints).union(Self.searchEndpoints).union(Self.vcardEndpoints)
             for collection in Self.mergeCollections {
                 for pattern in Self.mergeEndpoints.keys { covered.insert(pattern.replacingOccurrences(of: "{collection}", with: collection)) }
             }
@@ -139,6 +141,10 @@ struct AccessMatrixTests {
                 let intoOwn = try await app.api(.post, "/api/v1/\(collection)/\(own)/merge", token: rafal, body: #"{"merged_id": \#(hidden), "merged_version": 1}"#, headers: [.ifMatch: "\"1\""])
                 #expect(intoOwn.status == .notFound, "merging another team's \(collection) into one's own answered \(intoOwn.status)")
             }
+            let vcards = try await app.api(.get, "/api/v1/contacts/export.vcf", token: rafal).text
+            #expect(!vcards.contains("Secret") && vcards.contains("Rafałowa"), "the vCard export leaked or lost contacts")
+            let imported = try await app.api(.post, "/api/v1/contacts/import.vcf", token: rafal, body: "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Spy;;;;\r\nORG:Southern Secret Ltd\r\nEND:VCARD\r\n", headers: [.contentType: "text/vcard"])
+            #expect(imported.status == .created && imported.text.contains("no such company"), "a vCard import linked to another team's company")
             for text in ["secret", "600700800", "+48 600-700-800", "secretov"] {
                 let found = try await app.api(.get, "/api/v1/search?q=\(text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", token: rafal)
                 #expect(found.status == .ok && !found.text.contains("Secret"), "search for \(text) leaked")

@@ -101,11 +101,12 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
             if let idempotency, let previous = try await IdempotencyKeys.find(db, idempotency, scope: Fields.table) {
                 return (try await Self.fetch(db, context, previous, includeDeleted: true, lock: false), true)
             }
+            try await Self.checkReferences(db, context, fields)
+            // Asked only of a record that is otherwise valid, so the user fixes errors before weighing look-alikes.
             if refusingDuplicates {
                 let similar = try await Self.duplicates(db, context, of: fields, excluding: nil, engine: engine)
                 guard similar.isEmpty else { throw StoreError.possibleDuplicates(Fields.recordType, similar.map(\.meta.id)) }
             }
-            try await Self.checkReferences(db, context, fields)
             let fields = try await Fields.willWrite(db, context, old: nil, new: fields)
             let (owner, team) = try await Self.resolveAssignment(db, context, assignment, current: nil)
             let id = try await Self.insertRow(db, fields, owner: owner, team: team, createdBy: context.userID, at: .now)

@@ -35,6 +35,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     SearchController(store: store).addRoutes(to: api)
     MergeController(records: store.companies).addRoutes(to: api)
     MergeController(records: store.contacts).addRoutes(to: api)
+    VCardController(store: store, settings: settings).addRoutes(to: api)
 
     let web = router.group().add(middleware: PageAccessMiddleware())
     let activityPages = ActivityPages(store: store, pages: pages)
