@@ -1,6 +1,7 @@
 import CRMCore
 import CRMStore
 import CRMTestSupport
+import Foundation
 import Testing
 
 /// The search box on both engines: the same words give the same records on SQLite (trigram FTS5) and
@@ -114,4 +115,25 @@ struct SearchTests {
             #expect(try await store.contacts.count(admin, ListQuery(search: "иван")) == 1)
         }
     }
+
+    @Test("a common search pages in name order, counts every match, and gives the same page on both engines", arguments: TestEngine.available)
+    func commonSearch(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            // More matches than the store ranks one by one (1,000), so the page comes from walking names in order.
+            let people = (0..<1_050).map { ContactFields(firstName: "Jan", lastName: "Kowalski \(String(format: "%04d", 1_049 - $0))") }
+            _ = try await store.contacts.importMany(admin, people)
+            _ = try await store.contacts.create(admin, ContactFields(firstName: "Anna", lastName: "Kowalczyk"))
+            let page = try await store.contacts.list(admin, ListQuery(search: "kowal", limit: 50))
+            #expect(page.items.map(\.fields.lastName) == ["Kowalczyk"] + (0..<49).map { "Kowalski \(String(format: "%04d", $0))" })
+            #expect(try await store.contacts.count(admin, ListQuery(search: "kowal")) == 1_051)
+            let next = try await store.contacts.list(admin, ListQuery(search: "kowal", limit: 50, cursor: page.nextCursor))
+            #expect(next.items.first?.fields.lastName == "Kowalski 0049")
+            #expect(try await store.search(admin, "kowal", limit: 3).contacts.map(\.fields.lastName) == ["Kowalczyk", "Kowalski 0000", "Kowalski 0001"])
+            // A rare search among them is still ranked: a name starting with the word first.
+            #expect(try await store.search(admin, "anna", limit: 3).contacts.map(\.fields.lastName) == ["Kowalczyk"])
+        }
+    }
 }
+

@@ -33,7 +33,8 @@ struct SearchMatch {
     /// than a trigram are left out, as are LIKE's wildcards, so it finds every row `sql` finds and maybe more.
     func indexable(column: String) -> SQLQueryString? {
         if let digits { return "\(ident: column) LIKE \(bind: "%" + digits + "%")" }
-        let usable = words.map { String($0.filter { !"%_\\".contains($0) }) }.filter { $0.count >= 3 }
+        // Pieces between LIKE's wildcards: each is a plain substring of every match ("o_brien" → "brien").
+        let usable = words.flatMap { $0.split { "%_\\".contains($0) } }.map(String.init).filter { $0.count >= 3 }
         guard !usable.isEmpty else { return nil }
         let all: SQLQueryString = usable.map { "\(ident: column) LIKE \(bind: "%" + $0 + "%")" }.joined(separator: " AND ")
         return "(\(all))"

@@ -153,7 +153,8 @@ document.addEventListener("DOMContentLoaded", () => {
   input.addEventListener("input", () => {
     clearTimeout(timer);
     const text = input.value.trim();
-    if (text.length < 2) { list.hidden = true; return; }
+    // Three letters make a trigram, which the index answers at once; fewer would read every record.
+    if (text.length < 3) { list.hidden = true; return; }
     timer = setTimeout(async () => {
       asked = text;
       const response = await fetch("/api/v1/search?limit=5&q=" + encodeURIComponent(text), { credentials: "same-origin" });
