@@ -33,9 +33,7 @@ extension RecordStore {
         // too, so one word finds both scripts), then their whole keys must be equal.
         let key = NameKey.of(name)
         if let word = key.split(separator: " ").max(by: { $0.count < $1.count }), word.count >= 3 {
-            let query = ListQuery(search: String(word))
-            var conditions = conditions(context, query)
-            if engine == .sqlite, let search = SearchMatch(String(word)), let indexed = indexed(search) { conditions.append(indexed) }
+            var conditions = conditions(context, ListQuery(search: String(word)), engine: engine)
             if let id { conditions.append("id <> \(bind: id)") }
             let rows = try await db.raw("SELECT * FROM \(ident: Fields.table) WHERE \(conditions.joined(separator: " AND ")) LIMIT 500").all()
             for row in rows {

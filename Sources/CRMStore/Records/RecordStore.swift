@@ -21,7 +21,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
 
     public func list(_ context: AccessContext, _ query: ListQuery) async throws -> Page<Item> {
         let limit = min(max(query.limit, 1), ListQuery.maxLimit)
-        var conditions = Self.conditions(context, query)
+        var conditions = Self.conditions(context, query, engine: database.engine)
         let (sortColumn, numericSort) = Self.sortColumn(query.sort.field)
         if let cursor = query.cursor {
             let op: SQLQueryString = query.sort.descending ? "<" : ">"
@@ -29,14 +29,11 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
             conditions.append("(\(ident: sortColumn) \(op) \(bind: key) OR (\(ident: sortColumn) = \(bind: key) AND id \(op) \(bind: cursor.id)))")
         }
         let direction: SQLQueryString = query.sort.descending ? "DESC" : "ASC"
-        let engine = database.engine
-        let rows = try await database.read { [conditions] db in
-            let conditions = Self.narrowed(conditions, to: try await Self.fewMatches(db, conditions, query, engine: engine))
-            return try await db.raw("""
-                SELECT * FROM \(ident: Fields.table) WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY \(ident: sortColumn) \(direction), id \(direction) LIMIT \(literal: limit + 1)
-                """).all()
-        }
+        let sql: SQLQueryString = """
+            SELECT * FROM \(ident: table) WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(ident: sortColumn) \(direction), id \(direction) LIMIT \(literal: limit + 1)
+            """
+        let rows = try await database.read { db in try await db.raw(sql).all() }
         var items = try rows.map(Self.decode)
         var next: Cursor?
         if items.count > limit {
@@ -49,12 +46,8 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     }
 
     public func count(_ context: AccessContext, _ query: ListQuery) async throws -> Int {
-        let engine = database.engine
-        return try await database.read { db in
-            var conditions = Self.conditions(context, query)
-            if engine == .sqlite, let indexed = query.search.flatMap(SearchMatch.init).flatMap(Self.indexed) { conditions.append(indexed) }
-            return try await db.raw("SELECT COUNT(*) AS n FROM \(ident: Fields.table) WHERE \(conditions.joined(separator: " AND "))").first()?.value("n", as: Int.self) ?? 0
-        }
+        let sql: SQLQueryString = "SELECT COUNT(*) AS n FROM \(ident: table) WHERE \(Self.conditions(context, query, engine: database.engine).joined(separator: " AND "))"
+        return try await database.read { db in try await db.raw(sql).first()?.value("n", as: Int.self) ?? 0 }
     }
 
     public func get(_ context: AccessContext, _ id: Int64, includeDeleted: Bool = false) async throws -> Item {
@@ -268,7 +261,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         return Item(meta: meta, fields: try Fields(row: row))
     }
 
-    static func conditions(_ context: AccessContext, _ query: ListQuery) -> [SQLQueryString] {
+    static func conditions(_ context: AccessContext, _ query: ListQuery, engine: Engine) -> [SQLQueryString] {
         var result: [SQLQueryString] = [AccessPredicate.sql(context.visibility)]
         switch query.deleted {
         case .exclude: result.append("deleted_at IS NULL")
@@ -283,34 +276,14 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
                 AND rt.tag = \(bind: TextFolding.fold(tag)) AND rt.record_id = \(ident: Fields.table).id)
                 """)
         }
-        if let search = query.search.flatMap(SearchMatch.init) { result.append(search.sql(column: "search_text")) }
+        if let search = query.search.flatMap(SearchMatch.init) {
+            result.append(search.sql(column: "search_text"))
+            // PostgreSQL's trigram index serves the LIKE itself; SQLite's lives in a separate full-text table.
+            if engine == .sqlite, let narrowed = search.indexable(column: "search_text") {
+                result.append("id IN (SELECT rowid FROM \(ident: Fields.table + "_search") WHERE \(narrowed))")
+            }
+        }
         return result + Fields.filters(query)
-    }
-
-    /// How many records a search may match and still be ranked and fetched by id; more is a common search.
-    static var denseMatches: Int { 1_000 }
-
-    /// The ids of the visible records a search matches (`conditions` already hold its exact LIKE), when there
-    /// are at most `denseMatches` of them, or nil for a common search: walking the table in a page's order
-    /// meets a page of common matches sooner than fetching and sorting them all. The answer is the same on both
-    /// engines; SQLite's trigram index lives in a separate full-text table, PostgreSQL's serves the LIKE itself.
-    static func fewMatches(_ db: any SQLDatabase, _ conditions: [SQLQueryString], _ query: ListQuery, engine: Engine) async throws -> [Int64]? {
-        guard let search = query.search.flatMap(SearchMatch.init) else { return nil }
-        let probe = conditions + (engine == .sqlite ? indexed(search).map { [$0] } ?? [] : [])
-        let ids = try await db.raw("SELECT id FROM \(ident: Fields.table) WHERE \(probe.joined(separator: " AND ")) LIMIT \(literal: denseMatches + 1)").all()
-            .map { try $0.value("id", as: Int64.self) }
-        return ids.count <= denseMatches ? ids : nil
-    }
-
-    /// SQLite: the rows its trigram index finds for the search (a superset of the exact matches).
-    static func indexed(_ search: SearchMatch) -> SQLQueryString? {
-        search.indexable(column: "search_text").map { "id IN (SELECT rowid FROM \(ident: Fields.table + "_search") WHERE \($0))" }
-    }
-
-    /// The conditions with the search narrowed to `ids` when it matches few records.
-    static func narrowed(_ conditions: [SQLQueryString], to ids: [Int64]?) -> [SQLQueryString] {
-        guard let ids else { return conditions }
-        return conditions + [ids.isEmpty ? "1 = 0" : "id IN (\(binds: ids))"]
     }
 
     private static func sortColumn(_ field: Sort.Field) -> (String, numeric: Bool) {
