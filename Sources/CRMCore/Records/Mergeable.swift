@@ -7,12 +7,22 @@ public protocol Mergeable {
     func merged(with other: Self, taking taken: Set<String>) -> Self
 }
 
-extension Mergeable {
-    /// Lists joined without repeats, this record's entries first.
-    static func union<T: Equatable>(_ mine: [T], _ theirs: [T]) -> [T] {
-        mine + theirs.filter { !mine.contains($0) }
-    }
+/// Phones, e-mails and tags of both records, this one's first, each number and address once.
+private func joinedLists<Fields>(_ mine: inout Fields, _ other: Fields) where Fields: HasContactLists {
+    mine.phones += other.phones.filter { phone in !mine.phones.contains { $0.number == phone.number } }
+    mine.emails += other.emails.filter { email in !mine.emails.contains { $0.address == email.address } }
+    mine.tags += other.tags.filter { !mine.tags.contains($0) }
 }
+
+/// The lists a merge joins rather than chooses between.
+protocol HasContactLists {
+    var phones: [LabeledPhone] { get set }
+    var emails: [LabeledEmail] { get set }
+    var tags: [String] { get set }
+}
+
+extension ContactFields: HasContactLists {}
+extension CompanyFields: HasContactLists {}
 
 extension ContactFields: Mergeable {
     public static let mergeChoices = ["first_name", "middle_name", "last_name", "name_order", "job_title", "company_id"]
@@ -25,9 +35,7 @@ extension ContactFields: Mergeable {
         if taken.contains("name_order") { result.nameOrder = other.nameOrder }
         if taken.contains("job_title") { result.jobTitle = other.jobTitle }
         if taken.contains("company_id") { result.companyID = other.companyID }
-        result.phones = Self.union(phones, other.phones.filter { phone in !phones.contains { $0.number == phone.number } })
-        result.emails = Self.union(emails, other.emails.filter { email in !emails.contains { $0.address == email.address } })
-        result.tags = Self.union(tags, other.tags)
+        joinedLists(&result, other)
         return result
     }
 }
@@ -45,9 +53,7 @@ extension CompanyFields: Mergeable {
         if taken.contains("website") { result.website = other.website }
         if taken.contains("priority") { result.priority = other.priority }
         if taken.contains("addresses") { result.addresses = other.addresses }
-        result.phones = Self.union(phones, other.phones.filter { phone in !phones.contains { $0.number == phone.number } })
-        result.emails = Self.union(emails, other.emails.filter { email in !emails.contains { $0.address == email.address } })
-        result.tags = Self.union(tags, other.tags)
+        joinedLists(&result, other)
         return result
     }
 }

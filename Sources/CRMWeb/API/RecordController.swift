@@ -114,11 +114,7 @@ struct RecordController<Fields: APIResource> {
     /// spreadsheet programs read Polish and Cyrillic text correctly).
     @Sendable func export(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        var parameters = request.queryDictionary
-        parameters["limit"] = nil
-        parameters["cursor"] = nil
-        var query = try ListQuery(parameters: parameters, extra: Fields.listParameters)
-        query.limit = ListQuery.maxLimit
+        var query = try Self.exportQuery(request)
         var csv = "\u{FEFF}" + CSV.line(["id"] + Fields.csvColumns + ["owner_id", "team_id", "created_at", "updated_at"])
         repeat {
             let page = try await records.list(identity.access, query)
@@ -129,10 +125,24 @@ struct RecordController<Fields: APIResource> {
             }
             query.cursor = page.nextCursor
         } while query.cursor != nil
+        return Self.attachment(csv, type: "text/csv", filename: "\(Fields.collection).csv")
+    }
+
+    /// The list filters of the request, for a whole export: every page, the largest at a time.
+    static func exportQuery(_ request: Request) throws -> ListQuery {
+        var parameters = request.queryDictionary
+        parameters["limit"] = nil
+        parameters["cursor"] = nil
+        var query = try ListQuery(parameters: parameters, extra: Fields.listParameters)
+        query.limit = ListQuery.maxLimit
+        return query
+    }
+
+    static func attachment(_ text: String, type: String, filename: String) -> Response {
         var headers = HTTPFields()
-        headers[.contentType] = "text/csv; charset=utf-8"
-        headers[.contentDisposition] = "attachment; filename=\"\(Fields.collection).csv\""
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv)))
+        headers[.contentType] = "\(type); charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"\(filename)\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     // MARK: Pieces

@@ -1,9 +1,7 @@
 import CRMCore
 import CRMStore
 import Foundation
-import HTTPTypes
 import Hummingbird
-import NIOCore
 
 /// Contacts in and out as vCards: the export any address book reads, and the import of what phones, mail
 /// programs and other CRMs export.
@@ -19,11 +17,7 @@ struct VCardController {
     /// The contacts the caller may see that match the list filters, as one vCard 3.0 file.
     @Sendable func export(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        var parameters = request.queryDictionary
-        parameters["limit"] = nil
-        parameters["cursor"] = nil
-        var query = try ListQuery(parameters: parameters, extra: ContactFields.listParameters)
-        query.limit = ListQuery.maxLimit
+        var query = try RecordController<ContactFields>.exportQuery(request)
         var text = ""
         repeat {
             let page = try await store.contacts.list(identity.access, query)
@@ -31,10 +25,7 @@ struct VCardController {
             text += VCardWriter.write(page.items.map { ($0.fields, $0.fields.companyID.flatMap { companies[$0.rawValue]?.fields.name }) })
             query.cursor = page.nextCursor
         } while query.cursor != nil
-        var headers = HTTPFields()
-        headers[.contentType] = "text/vcard; charset=utf-8"
-        headers[.contentDisposition] = "attachment; filename=\"contacts.vcf\""
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        return RecordController<ContactFields>.attachment(text, type: "text/vcard", filename: "contacts.vcf")
     }
 
     /// Creates a contact for every card in the body, all or none; `dry_run=true` only reports. Each card's
