@@ -28,10 +28,11 @@ struct ProcessTriggerTests {
             _ = try await store.processes.deploy(admin, bpmn: Self.followUp)
             let (pipeline, _) = try await world.salesPipeline()
             let proposal = pipeline.stages[3].id
-            #expect(try await store.processes.setStageTriggers(admin, key: "follow_up", stages: [proposal]) == [proposal])
+            #expect(try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(dealEnteredStage: [proposal, proposal])).dealEnteredStage == [proposal])
             let rafal = try await world.context(world.rafal)
-            await #expect(throws: StoreError.self) { try await store.processes.setStageTriggers(rafal, key: "follow_up", stages: [proposal]) }
-            await #expect(throws: StoreError.self) { try await store.processes.setStageTriggers(admin, key: "follow_up", stages: [StageID(9_999)]) }
+            await #expect(throws: StoreError.self) { try await store.processes.setTriggers(rafal, key: "follow_up", ProcessTriggers(dealEnteredStage: [proposal])) }
+            await #expect(throws: StoreError.self) { try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(dealEnteredStage: [StageID(9_999)])) }
+            #expect(try await store.processes.triggers(key: "follow_up") == ProcessTriggers(dealEnteredStage: [proposal]), "a refused change leaves the triggers as they were")
 
             let deal = try await world.deal("Poznań", by: world.rafal, in: pipeline, stage: 0)
             _ = try await store.funnel.apply(rafal, deal: deal.meta.id, expectedVersion: nil, .move(to: pipeline.stages[2].id))
@@ -58,9 +59,9 @@ struct ProcessTriggerTests {
                 _ = try await store.companies.create(try await world.context(world.rafal), CompanyFields(name: name, priority: priority, tags: tags))
             }
             let rafal = try await world.context(world.rafal)
-            await #expect(throws: StoreError.self) { try await store.processes.startCampaign(rafal, key: "follow_up", name: "Renewals", priority: .a, tag: "renewal") }
+            await #expect(throws: StoreError.self) { try await store.processes.startCampaign(rafal, key: "follow_up", name: "Renewals", segment: ListQuery(tag: "renewal", priority: .a)) }
             let maria = try await world.context(world.maria)
-            let (id, requested) = try await store.processes.startCampaign(maria, key: "follow_up", name: "Renewals 2027", priority: .a, tag: "renewal")
+            let (id, requested) = try await store.processes.startCampaign(maria, key: "follow_up", name: "Renewals 2027", segment: ListQuery(tag: "renewal", priority: .a))
             #expect(requested == 2)
             #expect(try await store.processes.campaign(maria, id).notStarted == 2)
             try await store.processes.runStartRequests()
@@ -73,6 +74,135 @@ struct ProcessTriggerTests {
             board = try await store.processes.campaign(maria, id)
             #expect(board.byEnd == ["Renewed": 1, "Not renewed": 1] && board.byStatus == ["completed": 2] && board.byStep.isEmpty)
             await #expect(throws: StoreError.self) { try await store.processes.campaign(rafal, id) }
+        }
+    }
+
+    @Test("creating a record or changing a watched field starts the process once, bound to the record; imports start nothing", arguments: TestEngine.available)
+    func recordEvents(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            _ = try await store.processes.deploy(admin, bpmn: Self.followUp)
+            let triggers = ProcessTriggers(
+                recordCreated: [.contact],
+                fieldChanged: [.init(recordType: .company, field: "priority", value: "A"), .init(recordType: .company, field: "owner_id")]
+            )
+            #expect(try await store.processes.setTriggers(admin, key: "follow_up", triggers) == triggers)
+            await #expect(throws: StoreError.self) {
+                try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(fieldChanged: [.init(recordType: .company, field: "stage")]))
+            }
+            await #expect(throws: StoreError.self) { try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(recordCreated: [.activity])) }
+
+            let rafal = try await world.context(world.rafal)
+            let contact = try await store.contacts.create(rafal, ContactFields(firstName: "Łukasz", lastName: "Wiśniewski")).record
+            let company = try await world.company("Łódź Trading", by: world.rafal)
+            var fields = company.fields
+            fields.priority = .b
+            let asB = try await store.companies.update(rafal, company.meta.id, expectedVersion: company.meta.version, fields)
+            fields.priority = .a
+            fields.industry = "Logistics"
+            let asA = try await store.companies.update(rafal, company.meta.id, expectedVersion: asB.meta.version, fields)
+            // Two watched changes in one edit (priority to A and a new owner) start one instance, not two.
+            fields.priority = .b
+            let moved = try await store.companies.update(admin, company.meta.id, expectedVersion: asA.meta.version, fields, assignment: .init(owner: world.roza.id))
+            fields.priority = .a
+            _ = try await store.companies.update(admin, company.meta.id, expectedVersion: moved.meta.version, fields, assignment: .init(owner: world.rafal.id))
+            _ = try await store.contacts.importMany(admin, [ContactFields(lastName: "Иванов"), ContactFields(lastName: "Nagy")])
+
+            #expect(try await store.processes.runStartRequests() == 4)
+            let bound = try await store.database.read { db in
+                try await db.raw("SELECT record_type, record_id FROM process_instances ORDER BY id").all()
+                    .map { "\(try $0.decode(column: "record_type", as: String.self))#\(try $0.decode(column: "record_id", as: Int64.self))" }
+            }
+            let expected = ["contact#\(contact.meta.id)"] + Array(repeating: "company#\(company.meta.id)", count: 3)
+            #expect(bound == expected, "the contact's creation; priority to A; the owner's change (priority to B is not watched); owner and priority to A together")
+        }
+    }
+
+    @Test("a campaign runs over contacts or deals chosen by their list filters", arguments: TestEngine.available)
+    func campaignOverContactsAndDeals(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            let maria = try await world.context(world.maria)
+            _ = try await store.processes.deploy(admin, bpmn: Self.followUp)
+            let rafal = try await world.context(world.rafal)
+            for (first, last, tags) in [("Łukasz", "Wiśniewski", ["newsletter"]), ("Иван", "Иванов", ["newsletter"]), ("Zoltán", "Nagy", [])] {
+                _ = try await store.contacts.create(rafal, ContactFields(firstName: first, lastName: last, tags: tags))
+            }
+            let contacts = try await store.processes.startCampaign(maria, key: "follow_up", name: "Cross-sell", recordType: .contact, segment: ListQuery(tag: "newsletter"))
+            #expect(contacts.requested == 2)
+            let (pipeline, _) = try await world.salesPipeline()
+            for (title, stage) in [("Gdańsk", 1), ("Sopot", 1), ("Gdynia", 2)] { _ = try await world.deal(title, by: world.rafal, in: pipeline, stage: stage) }
+            var query = ListQuery()
+            query.stageID = pipeline.stages[1].id
+            let deals = try await store.processes.startCampaign(maria, key: "follow_up", name: "Nudge", recordType: .deal, segment: query)
+            #expect(deals.requested == 2)
+            try await store.processes.runStartRequests()
+            let board = try await store.processes.campaign(maria, deals.id)
+            #expect(board.recordType == .deal && board.segment == ["stage_id": pipeline.stages[1].id.description] && board.byStep == ["Call back": 2])
+            await #expect(throws: StoreError.self) {
+                try await store.processes.startCampaign(maria, key: "follow_up", name: "Users", recordType: .user, segment: ListQuery(tag: "x"))
+            }
+        }
+    }
+
+    static let recordAware = Data("""
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d">
+          <bpmn:process id="approval" isExecutable="true">
+            <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="size"/>
+            <bpmn:exclusiveGateway id="size" default="small"/>
+            <bpmn:sequenceFlow id="big" sourceRef="size" targetRef="review"><bpmn:conditionExpression>${record.amount &gt;= 50000 and record.stage == "Proposal"}</bpmn:conditionExpression></bpmn:sequenceFlow>
+            <bpmn:sequenceFlow id="small" sourceRef="size" targetRef="auto"/>
+            <bpmn:endEvent id="auto" name="Approved at once"/>
+            <bpmn:userTask id="review" name="Review">
+              <bpmn:multiInstanceLoopCharacteristics camunda:collection="${team_members(&quot;north&quot;)}" camunda:elementVariable="reviewer"/>
+              <bpmn:extensionElements/>
+            </bpmn:userTask>
+            <bpmn:sequenceFlow id="f1" sourceRef="review" targetRef="again"/>
+            <bpmn:exclusiveGateway id="again" default="done"/>
+            <bpmn:sequenceFlow id="reopen" sourceRef="again" targetRef="review"><bpmn:conditionExpression>=record.amount &gt; 90000</bpmn:conditionExpression></bpmn:sequenceFlow>
+            <bpmn:sequenceFlow id="done" sourceRef="again" targetRef="approved"/>
+            <bpmn:endEvent id="approved" name="Approved after review"/>
+          </bpmn:process>
+        </bpmn:definitions>
+        """.utf8)
+
+    @Test("conditions read the bound record's current fields, and a loop over a team gives each member their own task", arguments: TestEngine.available)
+    func recordFieldsAndTeamLoop(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            let text = String(decoding: Self.recordAware, as: UTF8.self)
+                .replacingOccurrences(of: "<bpmn:extensionElements/>", with: "")
+                .replacingOccurrences(of: "<bpmn:userTask id=\"review\" name=\"Review\">", with: "<bpmn:userTask id=\"review\" name=\"Review\" camunda:assignee=\"${reviewer}\">")
+            _ = try await store.processes.deploy(admin, bpmn: Data(text.utf8))
+            let (pipeline, _) = try await world.salesPipeline()
+            let rafal = try await world.context(world.rafal)
+            let small = try await world.deal("Opole", by: world.rafal, in: pipeline, stage: 3, amount: "80000.00")
+            let wrongStage = try await world.deal("Kalisz", by: world.rafal, in: pipeline, stage: 1, amount: "80000.00")
+            _ = try await store.funnel.apply(rafal, deal: small.meta.id, expectedVersion: nil, .move(to: pipeline.stages[2].id))
+            let big = try await world.deal("Poznań", by: world.rafal, in: pipeline, stage: 3, amount: "95000.00")
+            #expect(try await store.processes.start(rafal, key: "approval", record: (.deal, small.meta.id)).state.status == .completed, "no longer at Proposal")
+            #expect(try await store.processes.start(rafal, key: "approval", record: (.deal, wrongStage.meta.id)).state.status == .completed)
+            let started = try await store.processes.start(rafal, key: "approval", record: (.deal, big.meta.id))
+            #expect(started.record?.id == big.meta.id)
+
+            // North is Rafał and Róża: one task each, assigned by e-mail, each in that person's own inbox only.
+            let roza = try await world.context(world.roza)
+            let rafalTasks = try await store.processes.tasks(rafal)
+            let rozaTasks = try await store.processes.tasks(roza)
+            #expect(rafalTasks.map(\.assignee) == ["rafal@example.com"] && rozaTasks.map(\.assignee) == ["roza@example.com"])
+            await #expect(throws: StoreError.self) { try await store.processes.complete(roza, instance: started.id, task: rafalTasks[0].token) }
+            _ = try await store.processes.complete(rafal, instance: started.id, task: rafalTasks[0].token)
+            // The amount is lowered before the last review ends, so the second gateway reads the new amount.
+            let current = try await store.deals.get(rafal, big.meta.id)
+            var fields = current.fields
+            fields.amount = try Money(decimal: "60000.00", currency: pipeline.currency)
+            _ = try await store.deals.update(rafal, big.meta.id, expectedVersion: current.meta.version, fields)
+            let finished = try await store.processes.complete(roza, instance: started.id, task: rozaTasks[0].token)
+            #expect(finished.state.status == .completed && finished.state.trail.last == "approved")
+            #expect(finished.state.variables["record"] == nil, "the record is read each step, never stored as a variable")
         }
     }
 

@@ -99,7 +99,7 @@ extension ProcessEngine {
     func arm(_ instance: inout ProcessInstance, _ token: Int, _ node: FlowNode, at now: Timestamp) throws(ProcessError) {
         for boundary in boundaries[node.id] ?? [] {
             if case .boundary(.timer(let spec), _, _) = boundary.kind {
-                instance.boundaryTimers.append(.init(token: token, event: boundary.id, due: try due(spec, after: now, instance)))
+                instance.boundaryTimers.append(.init(token: token, event: boundary.id, due: try due(spec, after: now, instance, token)))
             }
         }
     }
@@ -109,10 +109,10 @@ extension ProcessEngine {
     }
 
     /// When a timer armed `now` falls due. Timer texts may be literal ("PT5M") or expressions giving one.
-    func due(_ spec: TimerSpec, after now: Timestamp, _ instance: ProcessInstance) throws(ProcessError) -> Timestamp {
+    func due(_ spec: TimerSpec, after now: Timestamp, _ instance: ProcessInstance, _ token: Int) throws(ProcessError) -> Timestamp {
         func text(_ raw: String) throws(ProcessError) -> String {
             if (try? ISODuration(parsing: raw)) != nil || raw.hasPrefix("R") || raw.first?.isNumber == true { return raw }
-            guard let expression = try? ProcessExpression.parse(raw), case .string(let value) = try expression.evaluate(instance.variables) else {
+            guard let expression = try? ProcessExpression.parse(raw), case .string(let value) = try expression.evaluate(scope(instance, token: instance.tokens.first { $0.id == token }, now)) else {
                 throw ProcessError.expression("the timer '\(raw)' is neither a duration nor an expression giving one")
             }
             return value

@@ -7,12 +7,13 @@ extension ProcessEngine {
         return host.node == token.node && nodes[token.node]?.multiInstance != nil
     }
 
-    func startLoop(_ instance: inout ProcessInstance, _ token: ProcessInstance.Token, _ node: FlowNode, _ loop: MultiInstance) throws(ProcessError) {
+    func startLoop(_ instance: inout ProcessInstance, _ token: ProcessInstance.Token, _ node: FlowNode, _ loop: MultiInstance, at now: Timestamp) throws(ProcessError) {
+        let scope = scope(instance, token: token, now)
         let items: [ProcessValue]
         if let collection = loop.collection {
-            guard case .list(let values) = try collection.evaluate(instance.variables) else { throw ProcessError.expression("the collection of '\(node.id)' is not a list") }
+            guard case .list(let values) = try collection.evaluate(scope) else { throw ProcessError.expression("the collection of '\(node.id)' is not a list") }
             items = values
-        } else if let cardinality = loop.cardinality, case .number(let count) = try cardinality.evaluate(instance.variables) {
+        } else if let cardinality = loop.cardinality, case .number(let count) = try cardinality.evaluate(scope) {
             items = (0..<max(0, Int(truncating: count as NSDecimalNumber))).map { ProcessValue($0) }
         } else {
             throw ProcessError.expression("the loop cardinality of '\(node.id)' is not a number")
@@ -29,9 +30,13 @@ extension ProcessEngine {
     }
 
     func startBody(_ instance: inout ProcessInstance, _ host: Int, _ node: FlowNode, _ loop: MultiInstance, _ index: Int, _ items: [ProcessValue]) {
-        instance.variables["loopCounter"] = ProcessValue(index + 1)
-        if let name = loop.elementVariable { instance.variables[name] = items[index] }
-        spawn(&instance, at: node.id, parent: host)
+        var locals = ["loopCounter": ProcessValue(index + 1)]
+        if let name = loop.elementVariable { locals[name] = items[index] }
+        // Sequential passes also leave them in the instance, where modelers of one-at-a-time loops read them;
+        // parallel passes each keep their own, so every task of a loop over a team gets its own member.
+        if loop.isSequential { instance.variables.merge(locals) { _, new in new } }
+        let body = spawn(&instance, at: node.id, parent: host)
+        if let index = instance.tokens.firstIndex(where: { $0.id == body }) { instance.tokens[index].locals = locals }
     }
 
     /// One pass of a loop body finished: the next pass starts (sequential), or the host goes on once all passes
@@ -40,7 +45,7 @@ extension ProcessEngine {
         guard let host = token.parent, let node = nodes[token.node], let loop = node.multiInstance else { return }
         instance.tokens.removeAll { $0.id == token.id }
         guard let hostIndex = instance.tokens.firstIndex(where: { $0.id == host }), let state = instance.tokens[hostIndex].loop else { return }
-        let done = (try? loop.completionCondition?.evaluate(instance.variables).isTruthy) ?? false
+        let done = (try? loop.completionCondition?.evaluate(scope(instance, token: token, nil)).isTruthy) ?? false
         if loop.isSequential, state.started < state.items.count, done != true {
             instance.tokens[hostIndex].loop?.started += 1
             startBody(&instance, host, node, loop, state.started, state.items)

@@ -22,6 +22,9 @@ public struct ProcessEngine: Sendable {
     let flowsOut: [String: [SequenceFlow]]
     let flowsIn: [String: [SequenceFlow]]
     let boundaries: [String: [FlowNode]]
+    /// Read-only values the host supplies for one step and never stored with the instance: the bound record's
+    /// fields as `record`, the teams' members as `teams` (what `team_members(name)` reads).
+    public var environment: [String: ProcessValue] = [:]
 
     public init(definition: ProcessDefinition, defers: @escaping @Sendable (_ action: String?) -> Bool = { _ in false }, services: @escaping Services = { _, _, _ in [:] }) {
         self.definition = definition
@@ -151,10 +154,12 @@ public struct ProcessEngine: Sendable {
 
     // MARK: Moving tokens
 
-    /// What conditions read: the instance's variables and `today` (the UTC day of the step).
-    func scope(_ instance: ProcessInstance, _ now: Timestamp) -> [String: ProcessValue] {
-        var variables = instance.variables
-        if variables["today"] == nil { variables["today"] = .string(CalendarDate(now, in: TimeZone(identifier: "UTC")!).description) }
+    /// What expressions read at a token: the instance's variables, the token's own loop variables, the host's
+    /// environment, and `today` (the UTC day of the step, when the step has a time).
+    public func scope(_ instance: ProcessInstance, token: ProcessInstance.Token? = nil, _ now: Timestamp?) -> [String: ProcessValue] {
+        var variables = token.map { instance.variables(at: $0) } ?? instance.variables
+        variables.merge(environment) { _, host in host }
+        if let now, variables["today"] == nil { variables["today"] = .string(CalendarDate(now, in: TimeZone(identifier: "UTC")!).description) }
         return variables
     }
 
@@ -189,7 +194,7 @@ public struct ProcessEngine: Sendable {
     func step(_ instance: inout ProcessInstance, _ token: ProcessInstance.Token, at now: Timestamp) throws(ProcessError) {
         guard let node = nodes[token.node] else { throw ProcessError.action("the definition has no node '\(token.node)'") }
         if let loop = node.multiInstance, !isLoopBody(instance, token) {
-            try startLoop(&instance, token, node, loop)
+            try startLoop(&instance, token, node, loop, at: now)
             return
         }
         switch node.kind {
@@ -211,7 +216,7 @@ public struct ProcessEngine: Sendable {
             }
         case .intermediateCatch(let trigger):
             switch trigger {
-            case .timer(let spec): setWait(&instance, token.id, .timer(due: try due(spec, after: now, instance)))
+            case .timer(let spec): setWait(&instance, token.id, .timer(due: try due(spec, after: now, instance, token.id)))
             case .message(let name): setWait(&instance, token.id, .message(name))
             case .signal(let name): setWait(&instance, token.id, .signal(name))
             default: throw ProcessError.action("cannot wait for \(trigger)")
@@ -305,7 +310,7 @@ public struct ProcessEngine: Sendable {
             leave(&instance, token, via: outgoing)
         case .exclusive:
             for flow in outgoing where flow.id != defaultFlow {
-                if try flow.condition?.evaluate(scope(instance, now)).isTruthy ?? true {
+                if try flow.condition?.evaluate(scope(instance, token: instance.tokens.first { $0.id == token }, now)).isTruthy ?? true {
                     leave(&instance, token, via: [flow])
                     return
                 }
@@ -315,7 +320,7 @@ public struct ProcessEngine: Sendable {
         case .inclusive:
             var chosen: [SequenceFlow] = []
             for flow in outgoing where flow.id != defaultFlow {
-                if try flow.condition?.evaluate(scope(instance, now)).isTruthy ?? true { chosen.append(flow) }
+                if try flow.condition?.evaluate(scope(instance, token: instance.tokens.first { $0.id == token }, now)).isTruthy ?? true { chosen.append(flow) }
             }
             if chosen.isEmpty, let fallback = outgoing.first(where: { $0.id == defaultFlow }) { chosen = [fallback] }
             guard !chosen.isEmpty else { throw ProcessError.noPath(gateway: node.id) }
@@ -324,7 +329,7 @@ public struct ProcessEngine: Sendable {
             setWait(&instance, token, .events)
             for flow in outgoing {
                 if let target = nodes[flow.target], case .intermediateCatch(.timer(let spec)) = target.kind {
-                    instance.boundaryTimers.append(.init(token: token, event: target.id, due: try due(spec, after: now, instance)))
+                    instance.boundaryTimers.append(.init(token: token, event: target.id, due: try due(spec, after: now, instance, token)))
                 }
             }
         }

@@ -21,6 +21,7 @@ public indirect enum ProcessExpression: Sendable, Equatable {
     /// The built-in functions; a call to any other name fails when evaluated.
     public static let functions: Set<String> = [
         "len", "lower", "upper", "abs", "min", "max", "round", "str", "int", "contains", "startswith", "endswith", "days_between", "add_days",
+        "team_members",
     ]
 
     /// Parses a condition in any of the dialects.
@@ -82,6 +83,7 @@ public indirect enum ProcessExpression: Sendable, Equatable {
         case .call(let name, let arguments):
             var values: [ProcessValue] = []
             for argument in arguments { values.append(try argument.evaluate(variables)) }
+            if name == "team_members" { return try Self.teamMembers(values, teams: variables["teams"]) }
             return try Self.call(name, values)
         }
     }
@@ -120,6 +122,17 @@ public indirect enum ProcessExpression: Sendable, Equatable {
         default: break
         }
         throw ProcessError.expression("cannot apply \(op.rawValue) to \(left.typeName) and \(right.typeName)")
+    }
+
+    /// The members of a team, by its name in any letter case, from the directory the host supplies as `teams`
+    /// (each member's e-mail, which a user task's assignee accepts).
+    static func teamMembers(_ arguments: [ProcessValue], teams: ProcessValue?) throws(ProcessError) -> ProcessValue {
+        guard arguments.count == 1, case .string(let name) = arguments[0] else { throw ProcessError.expression("team_members takes a team's name") }
+        guard case .object(let directory)? = teams else { throw ProcessError.expression("team_members works only in a running process, where the teams are known") }
+        guard let members = directory.first(where: { $0.key.lowercased() == name.lowercased() })?.value else {
+            throw ProcessError.expression("there is no team '\(name)'")
+        }
+        return members
     }
 
     static func call(_ name: String, _ arguments: [ProcessValue]) throws(ProcessError) -> ProcessValue {

@@ -18,6 +18,8 @@ public struct ProcessInstance: Sendable, Equatable, Codable {
         public var wait: Wait?
         /// At a multi-instance activity: the items it runs over and how many passes have started.
         public var loop: LoopState?
+        /// A parallel loop pass's own variables (its item and `loopCounter`), seen by everything inside it.
+        public var locals: [String: ProcessValue]? = nil
     }
 
     public struct LoopState: Sendable, Equatable, Codable {
@@ -69,6 +71,21 @@ public struct ProcessInstance: Sendable, Equatable, Codable {
         trail = []
         outbox = []
         nextID = 1
+    }
+
+    /// The variables as seen at `token`: the instance's, overlaid by the loop variables of the token and of
+    /// every token it runs inside.
+    public func variables(at token: Token) -> [String: ProcessValue] {
+        var chain: [[String: ProcessValue]] = []
+        var current: Token? = token
+        while let each = current {
+            if let locals = each.locals { chain.append(locals) }
+            current = each.parent.flatMap { parent in tokens.first { $0.id == parent } }
+        }
+        guard !chain.isEmpty else { return variables }
+        var merged = variables
+        for locals in chain.reversed() { merged.merge(locals) { _, inner in inner } }
+        return merged
     }
 
     /// The tokens waiting for someone to do a task.

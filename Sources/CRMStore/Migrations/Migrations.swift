@@ -587,5 +587,16 @@ enum Migrations {
                 "CREATE INDEX record_merges_survivor ON record_merges (record_type, survivor_id)",
             ]
         }),
+        Migration(number: 9, name: "record_event_triggers", statements: { _ in
+            [
+                // Processes started when a deal, company or contact is created or one of its fields changes.
+                "ALTER TABLE process_triggers ADD COLUMN record_type TEXT",
+                "ALTER TABLE process_triggers ADD COLUMN field TEXT",
+                "ALTER TABLE process_triggers ADD COLUMN value TEXT",
+                "CREATE INDEX process_triggers_record ON process_triggers (record_type, event)",
+                // A campaign's segment may be contacts or deals as well as companies.
+                "ALTER TABLE process_campaigns ADD COLUMN record_type TEXT NOT NULL DEFAULT 'company'",
+            ]
+        }),
     ]
 }

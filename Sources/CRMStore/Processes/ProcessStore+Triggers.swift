@@ -8,6 +8,9 @@ public struct ProcessCampaignBoard: Sendable, Equatable {
     public let id: Int64
     public let name: String
     public let processKey: String
+    public let recordType: RecordType
+    /// The list filters it ran over, by their URL names.
+    public let segment: [String: String]
     public let requested: Int
     public let notStarted: Int
     public let failedToStart: Int
@@ -19,36 +22,84 @@ public struct ProcessCampaignBoard: Sendable, Equatable {
 extension ProcessStore {
     // MARK: Triggers
 
-    /// Makes `key` start, bound to the deal, whenever a deal enters one of `stages` (replacing earlier stage
-    /// triggers of `key`). Admins only.
-    public func setStageTriggers(_ context: AccessContext, key: String, stages: [StageID], at now: Timestamp = .now) async throws -> [StageID] {
+    /// Replaces the record events that start `key`. Admins only.
+    public func setTriggers(_ context: AccessContext, key: String, _ requested: ProcessTriggers, at now: Timestamp = .now) async throws -> ProcessTriggers {
         guard context.isAdmin else { throw StoreError.forbidden("only admins set process triggers") }
+        let triggers: ProcessTriggers
+        do throws(ValidationErrors) { triggers = try requested.validated() } catch { throw StoreError.invalid(error) }
         return try await database.write { db in
             guard try await db.raw("SELECT 1 AS one FROM process_definitions WHERE process_key = \(bind: key)").first() != nil else { throw StoreError.notFound(.process) }
-            for stage in stages where try await db.raw("SELECT 1 AS one FROM stages WHERE id = \(bind: stage.rawValue)").first() == nil {
-                throw StoreError.invalid(ValidationErrors([ValidationError(field: "deal_entered_stage", code: "unknown_stage", message: "there is no stage \(stage)")]))
+            for (index, stage) in triggers.dealEnteredStage.enumerated() where try await db.raw("SELECT 1 AS one FROM stages WHERE id = \(bind: stage.rawValue)").first() == nil {
+                throw StoreError.invalid(ValidationErrors([ValidationError(field: "deal_entered_stage[\(index)]", code: "unknown_stage", message: "there is no stage \(stage)")]))
             }
-            try await db.raw("DELETE FROM process_triggers WHERE process_key = \(bind: key) AND event = 'deal_entered_stage'").run()
-            for stage in Set(stages).sorted(by: { $0.rawValue < $1.rawValue }) {
+            try await db.raw("DELETE FROM process_triggers WHERE process_key = \(bind: key)").run()
+            var rows: [SQLQueryString] = []
+            let by = context.userID?.rawValue
+            for stage in triggers.dealEnteredStage {
+                rows.append("(\(bind: key), 'deal_entered_stage', \(bind: stage.rawValue), 'deal', NULL, NULL, \(bind: by), \(bind: now.rawValue))")
+            }
+            for type in triggers.recordCreated {
+                rows.append("(\(bind: key), 'record_created', NULL, \(bind: type.rawValue), NULL, NULL, \(bind: by), \(bind: now.rawValue))")
+            }
+            for field in triggers.fieldChanged {
+                rows.append("(\(bind: key), 'field_changed', NULL, \(bind: field.recordType.rawValue), \(bind: field.field), \(bind: field.value), \(bind: by), \(bind: now.rawValue))")
+            }
+            if !rows.isEmpty {
                 try await db.raw("""
-                    INSERT INTO process_triggers (process_key, event, stage_id, created_by, created_at)
-                    VALUES (\(bind: key), \(bind: "deal_entered_stage"), \(bind: stage.rawValue), \(bind: context.userID?.rawValue), \(bind: now.rawValue))
+                    INSERT INTO process_triggers (process_key, event, stage_id, record_type, field, value, created_by, created_at) VALUES \(rows.joined(separator: ", "))
                     """).run()
             }
-            return Set(stages).sorted { $0.rawValue < $1.rawValue }
+            return triggers
         }
     }
 
-    public func stageTriggers(key: String) async throws -> [StageID] {
+    /// The record events that start `key`.
+    public func triggers(key: String) async throws -> ProcessTriggers {
         try await database.read { db in
-            try await db.raw("SELECT stage_id FROM process_triggers WHERE process_key = \(bind: key) AND event = 'deal_entered_stage' ORDER BY stage_id").all()
-                .map { StageID(try $0.decode(column: "stage_id", as: Int64.self)) }
+            guard try await db.raw("SELECT 1 AS one FROM process_definitions WHERE process_key = \(bind: key)").first() != nil else { throw StoreError.notFound(.process) }
+            var triggers = ProcessTriggers()
+            for row in try await db.raw("SELECT event, stage_id, record_type, field, value FROM process_triggers WHERE process_key = \(bind: key) ORDER BY id").all() {
+                let type = try row.decode(column: "record_type", as: String?.self).flatMap(RecordType.init(rawValue:)) ?? .deal
+                switch try row.decode(column: "event", as: String.self) {
+                case "deal_entered_stage": triggers.dealEnteredStage.append(StageID(try row.decode(column: "stage_id", as: Int64.self)))
+                case "record_created": triggers.recordCreated.append(type)
+                case "field_changed":
+                    triggers.fieldChanged.append(.init(recordType: type, field: try row.decode(column: "field", as: String?.self) ?? "", value: try row.decode(column: "value", as: String?.self)))
+                default: break
+                }
+            }
+            return triggers
+        }
+    }
+
+    /// Called in the transaction of every single create and update of a deal, company or contact (bulk imports
+    /// start nothing: a campaign over what they brought in does that, deliberately).
+    static func recordChanged(_ db: any SQLDatabase, _ type: RecordType, id: Int64, created: Bool, changes: [FieldChange], by user: UserID?, at now: Timestamp) async throws {
+        guard ProcessTriggers.boundTypes.contains(type) else { return }
+        let rows = try await db.raw("""
+            SELECT process_key, event, field, value FROM process_triggers
+            WHERE record_type = \(bind: type.rawValue) AND event IN ('record_created', 'field_changed') ORDER BY id
+            """).all()
+        var started = Set<String>()
+        for row in rows {
+            let key = try row.decode(column: "process_key", as: String.self)
+            let fires: Bool
+            if try row.decode(column: "event", as: String.self) == "record_created" {
+                fires = created
+            } else {
+                let trigger = ProcessTriggers.FieldTrigger(
+                    recordType: type, field: try row.decode(column: "field", as: String?.self) ?? "", value: try row.decode(column: "value", as: String?.self)
+                )
+                fires = !created && changes.contains { trigger.matches(type, $0) }
+            }
+            // One start per process and event, however many of its triggers the change matched.
+            if fires, started.insert(key).inserted { try await insertRequest(db, key: key, record: (type, id), campaign: nil, by: user, at: now) }
         }
     }
 
     /// Called by the stage log in the transaction of every entry into a stage.
     static func requestStarts(_ db: any SQLDatabase, deal: DealID, enteredStage stage: StageID, by user: UserID?, at now: Timestamp) async throws {
-        let keys = try await db.raw("SELECT process_key FROM process_triggers WHERE event = 'deal_entered_stage' AND stage_id = \(bind: stage.rawValue)").all()
+        let keys = try await db.raw("SELECT DISTINCT process_key FROM process_triggers WHERE event = 'deal_entered_stage' AND stage_id = \(bind: stage.rawValue)").all()
         for row in keys {
             try await insertRequest(db, key: try row.decode(column: "process_key", as: String.self), record: (.deal, deal.rawValue), campaign: nil, by: user, at: now)
         }
@@ -101,43 +152,65 @@ extension ProcessStore {
 
     // MARK: Campaigns
 
-    /// Starts `key` once for every company of a segment the caller may see (priority class and/or tag), for
+    /// Starts `key` once for every record of a segment the caller may see — companies, contacts or deals,
+    /// chosen by the filters of their list view (tag, priority class, owner, team, search, stage…) — for
     /// secondary sales: renewals, add-ons, cross-sell. Admins and managers; answers the campaign and how many
     /// starts were requested.
-    public func startCampaign(_ context: AccessContext, key: String, name: String, priority: Priority?, tag: String?, at now: Timestamp = .now) async throws -> (id: Int64, requested: Int) {
+    public func startCampaign(_ context: AccessContext, key: String, name: String, recordType: RecordType = .company, segment: ListQuery, at now: Timestamp = .now) async throws -> (id: Int64, requested: Int) {
         guard context.isAdmin || context.role == .salesManager else { throw StoreError.forbidden("only admins and managers start campaigns") }
         let title = name.trimmingWhitespace()
         guard !title.isEmpty, title.count <= 200 else {
             throw StoreError.invalid(ValidationErrors([ValidationError(field: "name", code: "required", message: "a campaign needs a name of at most 200 characters")]))
         }
         guard try await definitions().contains(where: { $0.key == key }) else { throw StoreError.notFound(.process) }
-        var companies: [Int64] = []
-        var query = ListQuery(tag: tag, priority: priority, limit: ListQuery.maxLimit)
-        while true {
-            let page = try await RecordStore<CompanyFields>(database: database).list(context, query)
-            companies += page.items.map(\.meta.id)
-            guard let next = page.nextCursor else { break }
-            query.cursor = next
+        let targets: [Int64] = switch recordType {
+        case .company: try await everyID(RecordStore<CompanyFields>(database: database), context, segment)
+        case .contact: try await everyID(RecordStore<ContactFields>(database: database), context, segment)
+        case .deal: try await everyID(RecordStore<DealFields>(database: database), context, segment)
+        default: throw StoreError.invalid(ValidationErrors([ValidationError(field: "segment.record_type", code: "invalid_record_type", message: "campaigns run over companies, contacts or deals")]))
         }
-        let segment = String(decoding: try JSONEncoder().encode(["priority": priority?.rawValue ?? "", "tag": tag ?? ""]), as: UTF8.self)
-        let targets = companies
+        let described = String(decoding: try JSONEncoder().encode(Self.describe(segment)), as: UTF8.self)
         let id = try await database.write { db in
             let row = try await db.raw("""
-                INSERT INTO process_campaigns (process_key, name, segment, created_by, created_at)
-                VALUES (\(bind: key), \(bind: title), \(bind: segment), \(bind: context.userID?.rawValue), \(bind: now.rawValue)) RETURNING id
+                INSERT INTO process_campaigns (process_key, name, segment, record_type, created_by, created_at)
+                VALUES (\(bind: key), \(bind: title), \(bind: described), \(bind: recordType.rawValue), \(bind: context.userID?.rawValue), \(bind: now.rawValue)) RETURNING id
                 """).first()
             let id = try row!.decode(column: "id", as: Int64.self)
-            for company in targets { try await Self.insertRequest(db, key: key, record: (.company, company), campaign: id, by: context.userID, at: now) }
+            for record in targets { try await Self.insertRequest(db, key: key, record: (recordType, record), campaign: id, by: context.userID, at: now) }
             return id
         }
-        return (id, companies.count)
+        return (id, targets.count)
+    }
+
+    /// Every record of the list the caller may see, page by page.
+    private func everyID<Fields: StoredFields>(_ store: RecordStore<Fields>, _ context: AccessContext, _ segment: ListQuery) async throws -> [Int64] {
+        var ids: [Int64] = []
+        var query = segment
+        query.limit = ListQuery.maxLimit
+        query.cursor = nil
+        while true {
+            let page = try await store.list(context, query)
+            ids += page.items.map(\.meta.id)
+            guard let next = page.nextCursor else { return ids }
+            query.cursor = next
+        }
+    }
+
+    /// The filters a campaign ran over, kept with it so its board can say who it was for.
+    static func describe(_ segment: ListQuery) -> [String: String] {
+        let filters: [String: String?] = [
+            "q": segment.search, "tag": segment.tag, "priority": segment.priority?.rawValue, "owner_id": segment.ownerID?.description,
+            "team_id": segment.teamID?.description, "company_id": segment.companyID?.description, "pipeline_id": segment.pipelineID?.description,
+            "stage_id": segment.stageID?.description, "status": segment.status?.rawValue,
+        ]
+        return filters.compactMapValues { $0 }
     }
 
     /// The campaign board. Admins and managers.
     public func campaign(_ context: AccessContext, _ id: Int64) async throws -> ProcessCampaignBoard {
         guard context.isAdmin || context.role == .salesManager else { throw StoreError.notFound(.process) }
         return try await database.read { db in
-            guard let campaign = try await db.raw("SELECT name, process_key FROM process_campaigns WHERE id = \(bind: id)").first() else { throw StoreError.notFound(.process) }
+            guard let campaign = try await db.raw("SELECT name, process_key, record_type, segment FROM process_campaigns WHERE id = \(bind: id)").first() else { throw StoreError.notFound(.process) }
             var requests: [String: Int] = [:]
             for row in try await db.raw("SELECT status, COUNT(*) AS n FROM process_start_requests WHERE campaign_id = \(bind: id) GROUP BY status").all() {
                 requests[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self)
@@ -163,6 +236,8 @@ extension ProcessStore {
             }
             return ProcessCampaignBoard(
                 id: id, name: try campaign.decode(column: "name", as: String.self), processKey: try campaign.decode(column: "process_key", as: String.self),
+                recordType: RecordType(rawValue: try campaign.decode(column: "record_type", as: String.self)) ?? .company,
+                segment: (try? JSONDecoder().decode([String: String].self, from: Data(try campaign.decode(column: "segment", as: String.self).utf8))) ?? [:],
                 requested: requests.values.reduce(0, +), notStarted: requests["pending"] ?? 0, failedToStart: requests["failed"] ?? 0,
                 byStatus: byStatus, byStep: byStep, byEnd: byEnd
             )

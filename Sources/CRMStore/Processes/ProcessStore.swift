@@ -14,7 +14,7 @@ public struct ProcessStore: Sendable {
 
     /// Parsed definitions by id; a definition row never changes, so entries never go stale.
     final class DefinitionCache: Sendable {
-        let entries = Mutex<[Int64: ProcessDefinition]>([:])
+        let entries = Mutex<[Int64: (definition: ProcessDefinition, environment: ProcessEnvironment)]>([:])
     }
 
     // MARK: Definitions
@@ -108,7 +108,8 @@ public struct ProcessStore: Sendable {
             WHERE process_key = \(bind: key) ORDER BY version DESC LIMIT 1
             """).first() else { throw StoreError.notFound(.process) }
         let info = try Self.info(row)
-        let engine = try self.engine(info.id, bpmn: try row.decode(column: "bpmn", as: String.self))
+        var engine = try self.engine(info.id, bpmn: try row.decode(column: "bpmn", as: String.self))
+        engine.environment = try await environment(info.id).values(db, record: record)
         var variables = variables
         if let record { variables["\(record.type.rawValue)_id"] = ProcessValue(Int(record.id)) }
         let state: ProcessInstance
@@ -123,9 +124,9 @@ public struct ProcessStore: Sendable {
             """).first()
         let id = try inserted!.decode(column: "id", as: Int64.self)
         try await Self.recordMessages(db, instance: id, step: 1, state, since: 0, at: now)
-        try await Self.syncTasks(db, instance: id, state, engine.definition, at: now)
+        try await Self.syncTasks(db, instance: id, state, engine, at: now)
         try await Self.syncServices(db, instance: id, step: 1, state, engine.definition, at: now)
-        return StoredProcessInstance(id: id, definition: info, state: state, steps: 1)
+        return StoredProcessInstance(id: id, definition: info, state: state, steps: 1, record: record)
     }
 
     /// An instance, for admins and managers, the person who started it, and anyone it has a task for.

@@ -111,7 +111,9 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
             let (owner, team) = try await Self.resolveAssignment(db, context, assignment, current: nil)
             let id = try await Self.insertRow(db, fields, owner: owner, team: team, createdBy: context.userID, at: .now)
             try await Fields.didWrite(db, context, id: id, old: nil, new: fields)
-            try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: .create, changes: FieldChange.diff(old: [:], new: fields.auditValues))
+            let changes = FieldChange.diff(old: [:], new: fields.auditValues)
+            try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: .create, changes: changes)
+            try await ProcessStore.recordChanged(db, Fields.recordType, id: id, created: true, changes: changes, by: context.userID, at: .now)
             if let idempotency {
                 try await IdempotencyKeys.record(db, idempotency, scope: Fields.table, recordID: id)
             }
@@ -153,6 +155,9 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         )
         if !changes.isEmpty || action != .update {
             try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: action, changes: changes)
+        }
+        if action == .update, !changes.isEmpty {
+            try await ProcessStore.recordChanged(db, Fields.recordType, id: id, created: false, changes: changes, by: context.userID, at: .now)
         }
         return try await fetch(db, context, id, includeDeleted: false, lock: false)
     }

@@ -43,45 +43,87 @@ struct ProcessController {
 
     @Sendable func triggers(_ request: Request, context: AppContext) async throws -> Response {
         _ = try context.requireIdentity()
-        let stages = try await store.processes.stageTriggers(key: context.parameters.get("key") ?? "")
-        return JSONResponse.ok(.object(["deal_entered_stage": .array(stages.map { .int($0.rawValue) })]))
+        return JSONResponse.ok(try await store.processes.triggers(key: context.parameters.get("key") ?? "").json)
     }
 
-    /// `{"deal_entered_stage": [stage ids]}`: the process starts, bound to the deal, whenever a deal enters one.
+    /// `{"deal_entered_stage": [stage ids], "record_created": ["company"], "field_changed": [{"record_type":
+    /// "company", "field": "priority", "value": "A"}]}`: replaces every trigger of the process; a key left out
+    /// means none of that kind.
     @Sendable func setTriggers(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["deal_entered_stage"])
+        var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["deal_entered_stage", "record_created", "field_changed"])
         let stages = input.array("deal_entered_stage") { element, path throws(ValidationError) -> StageID in
             guard case .int(let id) = element, id > 0 else { throw ValidationError(field: path, code: "wrong_type", message: "must be a stage id") }
             return StageID(id)
         }
-        if stages == nil { input.fail("deal_entered_stage", "required", "list the stages (an empty list removes the triggers)") }
+        let created = input.array("record_created") { element, path throws(ValidationError) -> RecordType in
+            guard case .string(let text) = element, let type = RecordType(rawValue: text) else {
+                throw ValidationError(field: path, code: "invalid_record_type", message: "must be deal, company or contact")
+            }
+            return type
+        }
+        let changed = input.array("field_changed") { element, path throws(ValidationError) -> ProcessTriggers.FieldTrigger in
+            guard case .object(let fields) = element, case .string(let typeText)? = fields["record_type"], let type = RecordType(rawValue: typeText),
+                  case .string(let field)? = fields["field"], Set(fields.keys).isSubset(of: ["record_type", "field", "value"]) else {
+                throw ValidationError(field: path, code: "invalid_trigger", message: "must be {\"record_type\": \"deal\" | \"company\" | \"contact\", \"field\": name, \"value\": optional text}")
+            }
+            switch fields["value"] {
+            case nil, .null?: return .init(recordType: type, field: field)
+            case .string(let value)?: return .init(recordType: type, field: field, value: value)
+            default: throw ValidationError(field: "\(path).value", code: "wrong_type", message: "must be text")
+            }
+        }
         try input.finish()
-        let saved = try await store.processes.setStageTriggers(identity.access, key: context.parameters.get("key") ?? "", stages: stages!)
-        return JSONResponse.ok(.object(["deal_entered_stage": .array(saved.map { .int($0.rawValue) })]))
+        let triggers = ProcessTriggers(dealEnteredStage: stages ?? [], recordCreated: created ?? [], fieldChanged: changed ?? [])
+        return JSONResponse.ok(try await store.processes.setTriggers(identity.access, key: context.parameters.get("key") ?? "", triggers).json)
     }
 
-    /// `{"name": "Renewals 2027", "segment": {"priority": "A", "tag": "renewal"}}`: one instance per company of
-    /// the segment the caller may see.
+    /// `{"name": "Renewals 2027", "segment": {"record_type": "company", "priority": "A", "tag": "renewal"}}`: one
+    /// instance per record of the segment the caller may see. The segment's filters are those of the record
+    /// type's list (`q`, `tag`, `owner_id`, `team_id`, and `priority`, `company_id`, `pipeline_id`, `stage_id`,
+    /// `status` where the list has them).
     @Sendable func startCampaign(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["name", "segment"])
         let name = input.string("name") ?? ""
-        var priority: Priority?
-        var tag: String?
+        var recordType = RecordType.company
+        var filters: [String: String] = [:]
         switch input.object["segment"] {
         case .object(let fields)?:
-            for key in fields.keys.sorted() where !["priority", "tag"].contains(key) { input.fail("segment.\(key)", "unknown_field", "is not a field here") }
-            if case .string(let text)? = fields["priority"] {
-                if let value = Priority(rawValue: text) { priority = value } else { input.fail("segment.priority", "invalid_choice", "must be A, B or C") }
+            for (key, value) in fields {
+                switch value {
+                case .string(let text): filters[key] = text
+                case .int(let number): filters[key] = String(number)
+                case .null: break
+                default: input.fail("segment.\(key)", "wrong_type", "must be text or a number")
+                }
             }
-            if case .string(let text)? = fields["tag"], !text.isEmpty { tag = text }
-            if priority == nil && tag == nil { input.fail("segment", "required", "choose the segment by priority, tag or both") }
+            if let type = filters.removeValue(forKey: "record_type") {
+                if let parsed = RecordType(rawValue: type), ProcessTriggers.boundTypes.contains(parsed) { recordType = parsed } else {
+                    input.fail("segment.record_type", "invalid_record_type", "must be company, contact or deal")
+                }
+            }
+            for key in filters.keys.sorted() where ["deleted", "sort", "limit", "cursor", "include_total"].contains(key) {
+                input.fail("segment.\(key)", "unknown_field", "is not a filter of a segment")
+            }
+            if filters.isEmpty { input.fail("segment", "required", "choose the segment by at least one filter of the list, such as priority or tag") }
         default:
-            input.fail("segment", "required", "must be an object: {\"priority\": \"A\", \"tag\": \"renewal\"}")
+            input.fail("segment", "required", "must be an object: {\"record_type\": \"company\", \"priority\": \"A\", \"tag\": \"renewal\"}")
         }
         try input.finish()
-        let started = try await store.processes.startCampaign(identity.access, key: context.parameters.get("key") ?? "", name: name, priority: priority, tag: tag)
+        let extra: Set<String> = switch recordType {
+        case .contact: ContactFields.listParameters
+        case .deal: DealFields.listParameters
+        default: CompanyFields.listParameters
+        }
+        let segment: ListQuery
+        do {
+            segment = try ListQuery(parameters: filters, extra: extra)
+        } catch let error as APIError {
+            // The filters arrive in the body, so they are the submitted content's mistakes, named by their place.
+            throw APIError.invalid(error.errors.map { ValidationError(field: "segment.\($0.field ?? "")", code: $0.code, message: $0.message) })
+        }
+        let started = try await store.processes.startCampaign(identity.access, key: context.parameters.get("key") ?? "", name: name, recordType: recordType, segment: segment)
         return JSONResponse.ok(.object(["id": .int(started.id), "requested": .int(Int64(started.requested))]), status: .created)
     }
 
@@ -91,6 +133,7 @@ struct ProcessController {
         func counts(_ values: [String: Int]) -> JSONValue { .object(values.mapValues { .int(Int64($0)) }) }
         return JSONResponse.ok(.object([
             "id": .int(board.id), "name": .string(board.name), "process": .string(board.processKey), "requested": .int(Int64(board.requested)),
+            "record_type": .string(board.recordType.rawValue), "segment": .object(board.segment.mapValues(JSONValue.string)),
             "not_started": .int(Int64(board.notStarted)), "failed_to_start": .int(Int64(board.failedToStart)),
             "by_status": counts(board.byStatus), "by_step": counts(board.byStep), "by_end": counts(board.byEnd),
         ]))
@@ -204,6 +247,18 @@ extension ProcessDefinitionInfo {
     }
 }
 
+extension ProcessTriggers {
+    var json: JSONValue {
+        .object([
+            "deal_entered_stage": .array(dealEnteredStage.map { .int($0.rawValue) }),
+            "record_created": .array(recordCreated.map { .string($0.rawValue) }),
+            "field_changed": .array(fieldChanged.map {
+                .object(["record_type": .string($0.recordType.rawValue), "field": .string($0.field), "value": $0.value.map(JSONValue.string) ?? .null])
+            }),
+        ])
+    }
+}
+
 extension StoredProcessInstance {
     var json: JSONValue {
         var object: [String: JSONValue] = [
@@ -213,6 +268,7 @@ extension StoredProcessInstance {
             "trail": .array(state.trail.map { .string($0) }), "steps": .int(Int64(steps)),
             "incident": state.incident.map { .string($0) } ?? .null,
             "next_timer_at": state.nextTimer.map { .string($0.iso8601) } ?? .null,
+            "record": record.map { .object(["type": .string($0.type.rawValue), "id": .int($0.id)]) } ?? .null,
         ]
         if !state.outbox.isEmpty { object["messages_sent"] = .array(state.outbox.map { .string($0) }) }
         return .object(object)

@@ -22,14 +22,19 @@ struct ProcessPages {
         group.get("processes/campaigns/:id", use: campaign)
     }
 
-    /// A manager starts the process for every company of a segment (secondary sales).
+    /// A manager starts the process for every company, contact or deal of a segment (secondary sales).
     @Sendable func startCampaign(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        let type = RecordType(rawValue: form["record_type"]).flatMap { ProcessTriggers.boundTypes.contains($0) ? $0 : nil } ?? .company
         let tag = form["tag"].trimmingWhitespace()
+        let search = form["q"].trimmingWhitespace()
+        let segment = ListQuery(
+            search: search.isEmpty ? nil : search, tag: tag.isEmpty ? nil : tag,
+            priority: type == .company ? Priority(rawValue: form["priority"]) : nil
+        )
         let started = try await store.processes.startCampaign(
-            identity.access, key: context.parameters.get("key") ?? "", name: form["name"],
-            priority: Priority(rawValue: form["priority"]), tag: tag.isEmpty ? nil : tag
+            identity.access, key: context.parameters.get("key") ?? "", name: form["name"], recordType: type, segment: segment
         )
         return redirect("/processes/campaigns/\(started.id)")
     }
@@ -49,7 +54,10 @@ struct ProcessPages {
                 labels: board.byStep.keys.sorted().map { String(board.byStep[$0]!) } + board.byEnd.keys.sorted().map { String(board.byEnd[$0]!) }
             )]
         )
+        let segment = [t["nav_\(board.recordType == .company ? "companies" : board.recordType == .contact ? "contacts" : "deals")"] ?? ""]
+            + board.segment.keys.sorted().map { "\($0): \(board.segment[$0]!)" }
         return pages.render("process_campaign", [
+            "segment": segment.joined(separator: " · "),
             "name": board.name, "requested": board.requested, "not_started": board.notStarted, "failed_to_start": board.failedToStart,
             "by_status": rows(board.byStatus.reduce(into: [:]) { $0[t["process_status_\($1.key)"] ?? $1.key] = $1.value }),
             "by_step": rows(board.byStep), "by_end": rows(board.byEnd), "chart": chart,
