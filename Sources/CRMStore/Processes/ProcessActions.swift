@@ -7,11 +7,22 @@ import SQLKit
 /// running it again after a crash changes nothing.
 struct ProcessActions {
     let database: Database
+    /// How this node sends webhooks; nil where it cannot (the action then fails and is retried elsewhere).
+    let webhooks: (any WebhookSending)?
 
     static let system = AccessContext.system(reason: "business process")
 
+    /// The instance an action runs for, as it was when the action was claimed.
+    struct Target {
+        let instance: Int64
+        let process: String
+        let record: (type: RecordType, id: Int64)?
+        let variables: [String: ProcessValue]
+    }
+
     /// Runs `action`; answers variables for the process, or why it failed.
-    func perform(_ action: String?, parameters: [String: String], record: (type: RecordType, id: Int64)?, key: String) async throws(ProcessEngine.ServiceFailure) -> [String: ProcessValue] {
+    func perform(_ action: String?, parameters: [String: String], for target: Target, key: String) async throws(ProcessEngine.ServiceFailure) -> [String: ProcessValue] {
+        let record = target.record
         do {
             switch action ?? "" {
             case "":
@@ -63,6 +74,14 @@ struct ProcessActions {
                         """).run()
                 }
                 return [:]
+            case "crm.call_webhook":
+                let call = try WebhookCall(parameters: parameters, process: target.process, instance: target.instance, record: record, variables: target.variables, key: key)
+                guard let webhooks else { throw ProcessEngine.ServiceFailure.failure("this node cannot send webhooks") }
+                let reply: WebhookReply
+                do { reply = try await webhooks.send(call) } catch {
+                    throw ProcessEngine.ServiceFailure.failure("the webhook at \(call.url.host ?? "") did not answer: \(error)")
+                }
+                return try reply.outcome().get()
             case "crm.send_email":
                 // Queued and logged as this effect until the e-mail issue delivers it.
                 guard let template = parameters["template"], !template.isEmpty else {
@@ -70,7 +89,7 @@ struct ProcessActions {
                 }
                 return ["email_queued": .string(template)]
             default:
-                throw ProcessEngine.ServiceFailure.failure("there is no CRM action '\(action ?? "")' (there are crm.move_deal, crm.win_deal, crm.lose_deal, crm.create_activity, crm.set_field, crm.start_process, crm.send_email)")
+                throw ProcessEngine.ServiceFailure.failure("there is no CRM action '\(action ?? "")' (there are crm.move_deal, crm.win_deal, crm.lose_deal, crm.create_activity, crm.set_field, crm.start_process, crm.send_email, crm.call_webhook)")
             }
         } catch let failure as ProcessEngine.ServiceFailure {
             throw failure

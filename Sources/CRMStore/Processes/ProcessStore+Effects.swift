@@ -27,8 +27,9 @@ extension ProcessStore {
     /// Runs due service actions: each is claimed by one caller, run, and its result stepped into the instance;
     /// a failure is retried after 1, 2, 4 … seconds and after `maxAttempts` becomes an incident. Answers how
     /// many actions ran.
+    /// - Parameter webhooks: how this node sends webhooks (the web layer's HTTP client).
     @discardableResult
-    public func runEffects(at now: Timestamp = .now, limit: Int = 50) async throws -> Int {
+    public func runEffects(at now: Timestamp = .now, limit: Int = 50, webhooks: (any WebhookSending)? = nil) async throws -> Int {
         let candidates = try await database.read { db in
             try await db.raw("""
                 SELECT id FROM process_effects WHERE status = 'pending' AND next_attempt_at <= \(bind: now.rawValue)
@@ -52,17 +53,11 @@ extension ProcessStore {
             let action = try claimed.decode(column: "action", as: String?.self)
             let parameters = try JSONDecoder().decode([String: String].self, from: Data(try claimed.decode(column: "parameters", as: String.self).utf8))
             let attempts = try claimed.decode(column: "attempts", as: Int.self) + 1
-            let record = try await database.read { db in
-                try await db.raw("SELECT record_type, record_id FROM process_instances WHERE id = \(bind: instance)").first()
-            }
-            let bound: (type: RecordType, id: Int64)? = try {
-                guard let record, let type = try record.decode(column: "record_type", as: String?.self).flatMap(RecordType.init(rawValue:)),
-                      let id = try record.decode(column: "record_id", as: Int64?.self) else { return nil }
-                return (type, id)
-            }()
+            let stored = try await database.read { db in try await self.load(db, instance, lock: false) }
+            let target = ProcessActions.Target(instance: instance, process: stored.definition.key, record: stored.record, variables: stored.state.variables)
             let outcome: Result<[String: ProcessValue], ProcessEngine.ServiceFailure>
             do throws(ProcessEngine.ServiceFailure) {
-                outcome = .success(try await ProcessActions(database: database).perform(action, parameters: parameters, record: bound, key: key))
+                outcome = .success(try await ProcessActions(database: database, webhooks: webhooks).perform(action, parameters: parameters, for: target, key: key))
             } catch {
                 outcome = .failure(error)
             }

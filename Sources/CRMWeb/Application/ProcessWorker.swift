@@ -1,3 +1,4 @@
+import CRMCore
 import CRMStore
 import Foundation
 import Logging
@@ -11,6 +12,7 @@ struct ProcessWorker: Service {
     let store: Store
     let logger: Logger
     var interval: Duration = .milliseconds(500)
+    var webhooks: any WebhookSending = HTTPWebhookSender()
 
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -19,7 +21,7 @@ struct ProcessWorker: Service {
                 try await store.processes.runSchedules()
                 while try await store.processes.runStartRequests(limit: 100) == 100 {}
                 while try await store.processes.wakeDue(limit: 100) == 100 {}
-                while try await store.processes.runEffects(limit: 50) == 50 {}
+                while try await store.processes.runEffects(limit: 50, webhooks: webhooks) == 50 {}
             } catch {
                 logger.error("firing process timers failed", metadata: ["error": .string(String(describing: error))])
             }
