@@ -19,6 +19,7 @@ public struct Store: Sendable {
     public let funnel: FunnelStore
     public let reports: ReportStore
     public let processes: ProcessStore
+    public let segments: SegmentStore
 
     /// - Parameter bcryptCost: 12 in production; tests lower it because hashing dominates their run time.
     public init(database: Database, bcryptCost: UInt8 = 12) {
@@ -36,6 +37,7 @@ public struct Store: Sendable {
         self.funnel = FunnelStore(database: database)
         self.reports = ReportStore(database: database)
         self.processes = ProcessStore(database: database)
+        self.segments = SegmentStore(database: database)
     }
 
     public var migrator: Migrator { Migrator(database: database) }

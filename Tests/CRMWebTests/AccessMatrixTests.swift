@@ -66,6 +66,8 @@ struct AccessMatrixTests {
         "POST /api/v1/process-instances/{id}/retry", "GET /api/v1/process-tasks",
         "GET /api/v1/processes/{key}/triggers", "PUT /api/v1/processes/{key}/triggers", "POST /api/v1/processes/{key}/campaigns",
         "GET /api/v1/process-campaigns/{id}", "POST /api/v1/process-messages",
+        // Saved segments hold filters, not records; using one lists only what the caller may see (SegmentTests).
+        "GET /api/v1/segments", "POST /api/v1/segments", "GET /api/v1/segments/{id}", "DELETE /api/v1/segments/{id}",
         "POST /api/v1/process-instances/{id}/tasks/{token}/claim",
         "PUT /api/v1/pipelines/{id}/stage-order", "PATCH /api/v1/stages/{id}", "PATCH /api/v1/pipelines/{id}", "DELETE /api/v1/stages/{id}", "GET /api/v1/loss-reasons", "POST /api/v1/loss-reasons",
     ]

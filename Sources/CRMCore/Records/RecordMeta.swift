@@ -32,4 +32,5 @@ public enum RecordType: String, Codable, Sendable, CaseIterable {
     case activity
     case process
     case processTask = "process_task"
+    case segment
 }

@@ -78,16 +78,16 @@ struct ProcessController {
         return JSONResponse.ok(try await store.processes.setTriggers(identity.access, key: context.parameters.get("key") ?? "", triggers).json)
     }
 
-    /// `{"name": "Renewals 2027", "segment": {"record_type": "company", "priority": "A", "tag": "renewal"}}`: one
-    /// instance per record of the segment the caller may see. The segment's filters are those of the record
-    /// type's list (`q`, `tag`, `owner_id`, `team_id`, and `priority`, `company_id`, `pipeline_id`, `stage_id`,
-    /// `status` where the list has them).
+    /// `{"name": "Renewals 2027", "segment": {"record_type": "company", "priority": "A", "tag": "renewal"}}`, or a
+    /// saved segment `{"name": …, "segment": {"segment_id": 4}}`: one instance per record of the segment the
+    /// caller may see. The filters are those of the record type's list (`Segment.filterNames`).
     @Sendable func startCampaign(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["name", "segment"])
         let name = input.string("name") ?? ""
         var recordType = RecordType.company
         var filters: [String: String] = [:]
+        var saved: Int64?
         switch input.object["segment"] {
         case .object(let fields)?:
             for (key, value) in fields {
@@ -98,31 +98,27 @@ struct ProcessController {
                 default: input.fail("segment.\(key)", "wrong_type", "must be text or a number")
                 }
             }
-            if let type = filters.removeValue(forKey: "record_type") {
-                if let parsed = RecordType(rawValue: type), ProcessTriggers.boundTypes.contains(parsed) { recordType = parsed } else {
-                    input.fail("segment.record_type", "invalid_record_type", "must be company, contact or deal")
+            if let id = filters.removeValue(forKey: "segment_id") {
+                if let id = Int64(id), id > 0, filters.isEmpty { saved = id } else {
+                    input.fail("segment.segment_id", "invalid_segment", "must be a saved segment's id, alone")
                 }
+            } else {
+                if let type = filters.removeValue(forKey: "record_type") {
+                    if let parsed = RecordType(rawValue: type), Segment.recordTypes.contains(parsed) { recordType = parsed } else {
+                        input.fail("segment.record_type", "invalid_record_type", "must be company, contact or deal")
+                    }
+                }
+                if filters.isEmpty { input.fail("segment", "required", "choose the segment by at least one filter of the list, such as priority or tag") }
             }
-            for key in filters.keys.sorted() where ["deleted", "sort", "limit", "cursor", "include_total"].contains(key) {
-                input.fail("segment.\(key)", "unknown_field", "is not a filter of a segment")
-            }
-            if filters.isEmpty { input.fail("segment", "required", "choose the segment by at least one filter of the list, such as priority or tag") }
         default:
-            input.fail("segment", "required", "must be an object: {\"record_type\": \"company\", \"priority\": \"A\", \"tag\": \"renewal\"}")
+            input.fail("segment", "required", "must be an object: {\"record_type\": \"company\", \"priority\": \"A\", \"tag\": \"renewal\"} or {\"segment_id\": 4}")
         }
         try input.finish()
-        let extra: Set<String> = switch recordType {
-        case .contact: ContactFields.listParameters
-        case .deal: DealFields.listParameters
-        default: CompanyFields.listParameters
+        if let saved {
+            let segment = try await store.segments.get(saved)
+            (recordType, filters) = (segment.recordType, segment.filters)
         }
-        let segment: ListQuery
-        do {
-            segment = try ListQuery(parameters: filters, extra: extra)
-        } catch let error as APIError {
-            // The filters arrive in the body, so they are the submitted content's mistakes, named by their place.
-            throw APIError.invalid(error.errors.map { ValidationError(field: "segment.\($0.field ?? "")", code: $0.code, message: $0.message) })
-        }
+        let segment = try ListQuery(filters: filters, of: recordType, field: "segment")
         let started = try await store.processes.startCampaign(identity.access, key: context.parameters.get("key") ?? "", name: name, recordType: recordType, segment: segment)
         return JSONResponse.ok(.object(["id": .int(started.id), "requested": .int(Int64(started.requested))]), status: .created)
     }

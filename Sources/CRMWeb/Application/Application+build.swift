@@ -32,6 +32,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     api.get("my-day") { request, context in try await ActivityAPI(store: store).myDay(request, context: context) }
     IdentityController(store: store).addRoutes(to: api)
     ProcessController(store: store).addRoutes(to: api)
+    SegmentController(store: store).addRoutes(to: api)
     SearchController(store: store).addRoutes(to: api)
     MergeController(records: store.companies).addRoutes(to: api)
     MergeController(records: store.contacts).addRoutes(to: api)
@@ -83,6 +84,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     AdminPages(store: store, pages: pages).addRoutes(to: web)
     ReportPages(store: store, pages: pages).addRoutes(to: web)
     ProcessPages(store: store, pages: pages).addRoutes(to: web)
+    SegmentPages(store: store, pages: pages).addRoutes(to: web)
     SearchPages(store: store, pages: pages).addRoutes(to: web)
     return router
 }

@@ -26,13 +26,15 @@ struct ProcessPages {
     @Sendable func startCampaign(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
-        let type = RecordType(rawValue: form["record_type"]).flatMap { ProcessTriggers.boundTypes.contains($0) ? $0 : nil } ?? .company
-        let tag = form["tag"].trimmingWhitespace()
-        let search = form["q"].trimmingWhitespace()
-        let segment = ListQuery(
-            search: search.isEmpty ? nil : search, tag: tag.isEmpty ? nil : tag,
-            priority: type == .company ? Priority(rawValue: form["priority"]) : nil
-        )
+        var type = RecordType(rawValue: form["record_type"]).flatMap { Segment.recordTypes.contains($0) ? $0 : nil } ?? .company
+        var filters = ["q": form["q"].trimmingWhitespace(), "tag": form["tag"].trimmingWhitespace(), "priority": type == .company ? form["priority"] : ""]
+            .filter { !$0.value.isEmpty }
+        // A saved segment chosen in the form stands instead of the filters typed beside it.
+        if let saved = Int64(form["segment_id"]) {
+            let segment = try await store.segments.get(saved)
+            (type, filters) = (segment.recordType, segment.filters)
+        }
+        let segment = try ListQuery(filters: filters, of: type, field: "segment")
         let started = try await store.processes.startCampaign(
             identity.access, key: context.parameters.get("key") ?? "", name: form["name"], recordType: type, segment: segment
         )
@@ -77,6 +79,7 @@ struct ProcessPages {
             "definitions": definitions.map { ["key": $0.key, "name": $0.name, "version": $0.version] as [String: Any] },
             "can_campaign": identity.access.isAdmin || identity.access.role == .salesManager,
             "priorities": Priority.allCases.map(\.rawValue),
+            "segments": try await store.segments.list().map { ["id": $0.id, "name": $0.name] as [String: Any] },
             "instances": recent.map { ["id": $0.id, "name": $0.name, "status": t["process_status_\($0.status)"] ?? $0.status, "updated": format.dateTime($0.updatedAt)] as [String: Any] },
         ], identity: identity, request: request, title: t["nav_processes"])
     }

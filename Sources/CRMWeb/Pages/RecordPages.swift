@@ -55,7 +55,16 @@ struct RecordPages<Fields: PageResource> {
         let sortOptions = ["name", "-name", "-created_at", "-updated_at"].map { key in
             ["value": key, "label": t["sort_\(key.replacingOccurrences(of: "-", with: "desc_"))"] ?? key, "selected": query.sort.text == key]
         }
+        // Saved segments of this list, and saving the filters in force as one.
+        let segmentable = Segment.recordTypes.contains(Fields.recordType)
+        let filters = parameters.filter { Segment.filterNames.contains($0.key) }.sorted { $0.key < $1.key }
+        let segments = segmentable ? try await store.segments.list(Fields.recordType) : []
         let data: [String: Any] = [
+            "csrf": identity.csrfToken ?? "", "record_type": Fields.recordType.rawValue,
+            "segments": segments.map { ["name": $0.name, "url": $0.listPath] },
+            "has_segments": !segments.isEmpty,
+            "save_segment": segmentable && !filters.isEmpty,
+            "segment_filters": filters.map { ["name": $0.key, "value": $0.value] },
             "items": items, "empty": items.isEmpty, "total": pages.formatter(identity).number(try await total),
             "next": nextLink ?? "", "has_next": nextLink != nil, "q": query.search ?? "", "tag": query.tag ?? "",
             "sorts": sortOptions, "show_deleted": query.deleted == .only,
