@@ -54,6 +54,10 @@ struct ProcessAPITests {
             #expect(myDay.body.contains("Przyjąć zamówienie") && myDay.body.contains("/processes/instances/\(id)"))
             let overview = try await app.page("/processes", cookie: session.cookie)
             #expect(overview.status == .ok && overview.body.contains("Przyjąć zamówienie") && overview.body.contains("data-testid=\"claim\""))
+            #expect(overview.body.contains("data-testid=\"waiting-at\">Przyjąć zamówienie</td>"), "the monitoring list names the step the instance waits at")
+            let filtered = try await app.page("/processes?process=order", cookie: session.cookie)
+            #expect(filtered.status == .ok && filtered.body.contains("/processes/instances/\(id)"))
+            #expect(try await app.page("/processes?colour=red", cookie: session.cookie).status == .badRequest)
             let page = try await app.page("/processes/instances/\(id)", cookie: session.cookie)
             #expect(page.status == .ok && page.body.contains("task-form"))
 

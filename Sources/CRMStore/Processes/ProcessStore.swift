@@ -76,18 +76,42 @@ public struct ProcessStore: Sendable {
         }
     }
 
-    /// Recent instances the caller may see (admins and managers: all), newest first.
-    public func recentInstances(_ context: AccessContext, limit: Int = 50) async throws -> [(id: Int64, name: String, status: String, updatedAt: Timestamp)] {
+    /// An instance as the monitoring list shows it: where it waits and since when.
+    public struct InstanceSummary: Sendable, Equatable {
+        public let id: Int64
+        public let process: String
+        public let name: String
+        public let status: ProcessInstance.Status
+        /// The names of the steps its tokens wait at (tasks, timers, messages, joins).
+        public let waitingAt: [String]
+        /// When it last moved: how long it has waited.
+        public let since: Timestamp
+    }
+
+    /// Recent instances the caller may see (admins and managers: all; others those they started), newest
+    /// first, of one process or of all.
+    public func recentInstances(_ context: AccessContext, process key: String? = nil, limit: Int = 50) async throws -> [InstanceSummary] {
         let everything = context.isAdmin || context.role == .salesManager
         return try await database.read { db in
             let mine: SQLQueryString = everything ? "" : " AND (i.started_by = \(bind: context.userID?.rawValue ?? -1))"
-            return try await db.raw("""
-                SELECT i.id, d.name, i.status, i.updated_at FROM process_instances i JOIN process_definitions d ON d.id = i.definition_id
-                WHERE 1 = 1\(mine) ORDER BY i.updated_at DESC, i.id DESC LIMIT \(bind: limit)
-                """).all().map {
-                (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "name", as: String.self), try $0.decode(column: "status", as: String.self),
-                 Timestamp(rawValue: try $0.decode(column: "updated_at", as: Int64.self)))
+            let only: SQLQueryString = key.map { " AND d.process_key = \(bind: $0)" } ?? ""
+            var summaries: [InstanceSummary] = []
+            for row in try await db.raw("""
+                SELECT i.id, i.definition_id, i.state, d.process_key, d.name, i.updated_at FROM process_instances i JOIN process_definitions d ON d.id = i.definition_id
+                WHERE 1 = 1\(mine)\(only) ORDER BY i.updated_at DESC, i.id DESC LIMIT \(bind: limit)
+                """).all() {
+                let state = try JSONDecoder().decode(ProcessInstance.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
+                let nodes = try await self.engine(db, try row.decode(column: "definition_id", as: Int64.self)).definition.processes.flatMap(\.nodes)
+                let waiting = state.tokens.filter { $0.wait != nil && $0.wait != .inside }.map { token in
+                    nodes.first { $0.id == token.node }.map { $0.name.isEmpty ? $0.id : $0.name } ?? token.node
+                }
+                summaries.append(InstanceSummary(
+                    id: try row.decode(column: "id", as: Int64.self), process: try row.decode(column: "process_key", as: String.self),
+                    name: try row.decode(column: "name", as: String.self), status: state.status, waitingAt: waiting,
+                    since: Timestamp(rawValue: try row.decode(column: "updated_at", as: Int64.self))
+                ))
             }
+            return summaries
         }
     }
 

@@ -71,7 +71,10 @@ struct ProcessPages {
         let format = pages.formatter(identity)
         let tasks = Self.byDue(try await store.processes.tasks(identity.access))
         let definitions = try await store.processes.definitions()
-        let recent = try await store.processes.recentInstances(identity.access)
+        var query = QueryParameters(request.queryDictionary, allowed: ["process"])
+        let process = query.text("process")
+        try query.finish()
+        let recent = try await store.processes.recentInstances(identity.access, process: process)
         let t = pages.catalog.strings(for: PageRenderer.language(identity: identity, request: request))
         return pages.render("processes", [
             "csrf": identity.csrfToken ?? "",
@@ -80,8 +83,24 @@ struct ProcessPages {
             "can_campaign": identity.access.isAdmin || identity.access.role == .salesManager,
             "priorities": Priority.allCases.map(\.rawValue),
             "segments": try await store.segments.list().map { ["id": $0.id, "name": $0.name] as [String: Any] },
-            "instances": recent.map { ["id": $0.id, "name": $0.name, "status": t["process_status_\($0.status)"] ?? $0.status, "updated": format.dateTime($0.updatedAt)] as [String: Any] },
+            "process_filter": process ?? "",
+            "instances": recent.map {
+                [
+                    "id": $0.id, "name": $0.name, "key": $0.process, "status": t["process_status_\($0.status.rawValue)"] ?? $0.status.rawValue,
+                    "waiting_at": $0.waitingAt.joined(separator: ", "), "since": format.dateTime($0.since),
+                    "waited": $0.status == .running ? Self.waited(since: $0.since, t) : "",
+                ] as [String: Any]
+            },
         ], identity: identity, request: request, title: t["nav_processes"])
+    }
+
+    /// How long an instance has waited, to the minute: "3 d 4 h", "2 h 5 min", "7 min".
+    static func waited(since: Timestamp, _ t: [String: String], now: Timestamp = .now) -> String {
+        let minutes = max(0, now.rawValue - since.rawValue) / 60_000
+        let (days, hours, rest) = (minutes / 1_440, minutes % 1_440 / 60, minutes % 60)
+        let d = t["days"] ?? "d", h = t["hours_short"] ?? "h", m = t["minutes_short"] ?? "min"
+        if days > 0 { return "\(days) \(d) \(hours) \(h)" }
+        return hours > 0 ? "\(hours) \(h) \(rest) \(m)" : "\(rest) \(m)"
     }
 
     /// Tasks with a due date first, soonest first; then the rest, oldest first.
