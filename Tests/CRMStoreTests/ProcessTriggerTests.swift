@@ -147,6 +147,31 @@ struct ProcessTriggerTests {
         }
     }
 
+    @Test("a process bound to a kind of record starts only for such a record, keeps its binding across versions, and refuses other triggers", arguments: TestEngine.available)
+    func binding(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            #expect(try await store.processes.deploy(admin, bpmn: Self.followUp, binding: .record(.company)).first?.recordType == .company)
+            #expect(try await store.processes.deploy(admin, bpmn: Self.followUp).first?.recordType == .company, "a new version keeps the binding")
+            await #expect(throws: StoreError.self) { try await store.processes.deploy(admin, bpmn: Self.followUp, binding: .record(.activity)) }
+            let rafal = try await world.context(world.rafal)
+            let company = try await world.company("Łódź Trading", by: world.rafal)
+            let (pipeline, _) = try await world.salesPipeline()
+            let deal = try await world.deal("Opole", by: world.rafal, in: pipeline)
+            await #expect(throws: StoreError.self) { try await store.processes.start(rafal, key: "follow_up") }
+            await #expect(throws: StoreError.self) { try await store.processes.start(rafal, key: "follow_up", record: (.deal, deal.meta.id)) }
+            #expect(try await store.processes.start(rafal, key: "follow_up", record: (.company, company.meta.id)).record?.id == company.meta.id)
+            await #expect(throws: StoreError.self) { try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(dealEnteredStage: [pipeline.stages[1].id])) }
+            await #expect(throws: StoreError.self) { try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(recordCreated: [.contact])) }
+            #expect(try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(recordCreated: [.company])).recordCreated == [.company])
+            let maria = try await world.context(world.maria)
+            await #expect(throws: StoreError.self) { try await store.processes.startCampaign(maria, key: "follow_up", name: "X", recordType: .contact, segment: ListQuery(tag: "x")) }
+            #expect(try await store.processes.deploy(admin, bpmn: Self.followUp, binding: .none).first?.recordType == nil)
+            #expect(try await store.processes.start(rafal, key: "follow_up").record == nil)
+        }
+    }
+
     static let recordAware = Data("""
         <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d">
           <bpmn:process id="approval" isExecutable="true">

@@ -143,7 +143,21 @@ struct ProcessAPITests {
             // From the deal's page: the process is offered, started for this deal, and listed there.
             let session = try await app.login("rafal@example.com")
             let dealPage = try await app.page("/deals/\(deal.meta.id)", cookie: session.cookie)
-            #expect(dealPage.body.contains("deal-start-process") && dealPage.body.contains("/processes/instances/\(id)"))
+            #expect(dealPage.body.contains("record-start-process") && dealPage.body.contains("/processes/instances/\(id)"))
+
+            // A process for companies is offered on company pages, not on deal pages.
+            var xml = HTTPFields()
+            xml[.contentType] = "application/xml"
+            let forCompanies = Self.order.replacingOccurrences(of: "id=\"order\" name=\"Zamówienie\"", with: "id=\"visit\" name=\"Wizyta\"")
+            let bound = try await app.api(.post, "/api/v1/processes?record_type=company", token: admin, body: forCompanies, headers: xml)
+            #expect(bound.status == .created && (bound.json["items"] as? [[String: Any]])?.first?["record_type"] as? String == "company", "\(bound.text)")
+            #expect(try await app.api(.post, "/api/v1/processes?record_type=planet", token: admin, body: forCompanies, headers: xml).status == .badRequest)
+            let company = try await app.world.company("Łódź Trading", by: app.world.rafal)
+            let companyPage = try await app.page("/companies/\(company.meta.id)", cookie: session.cookie)
+            #expect(companyPage.body.contains("record-start-process") && companyPage.body.contains("<option value=\"visit\">Wizyta</option>"))
+            #expect(!(try await app.page("/deals/\(deal.meta.id)", cookie: session.cookie)).body.contains("<option value=\"visit\">"))
+            let wrongKind = try await app.api(.post, "/api/v1/processes/visit/instances", token: rafal, body: #"{"record": {"type": "deal", "id": \#(deal.meta.id)}}"#)
+            #expect(wrongKind.status == .unprocessableContent && wrongKind.text.contains("wrong_record_type"))
             let posted = try await app.postForm("/processes/start", cookie: session.cookie, fields: [("_csrf", session.csrf), ("key", "qualify"), ("record_type", "deal"), ("record_id", String(deal.meta.id))])
             #expect(posted.status == .seeOther && posted.headers[.location]?.hasPrefix("/processes/instances/") == true)
             // Sergei (another team) may not bind a process to Rafał's deal.

@@ -594,6 +594,8 @@ enum Migrations {
                 "ALTER TABLE process_triggers ADD COLUMN field TEXT",
                 "ALTER TABLE process_triggers ADD COLUMN value TEXT",
                 "CREATE INDEX process_triggers_record ON process_triggers (record_type, event)",
+                // The kind of record a process works on, when it is for one.
+                "ALTER TABLE process_definitions ADD COLUMN record_type TEXT",
                 // A campaign's segment may be contacts or deals as well as companies.
                 "ALTER TABLE process_campaigns ADD COLUMN record_type TEXT NOT NULL DEFAULT 'company'",
                 // Saved list filters, for list views and campaigns.

@@ -40,7 +40,7 @@ extension ProcessStore {
         // SQLite's write transaction already excludes other writers; PostgreSQL needs the row lock.
         let locking = lock && database.engine == .postgres ? (skipLocked ? " FOR UPDATE OF i SKIP LOCKED" : " FOR UPDATE OF i") : ""
         guard let row = try await db.raw("""
-            SELECT i.state, i.steps, i.record_type, i.record_id, d.id, d.process_key, d.name, d.version, d.created_at
+            SELECT i.state, i.steps, i.record_type, i.record_id, d.id, d.process_key, d.name, d.version, d.created_at, d.record_type AS bound_type
             FROM process_instances i JOIN process_definitions d ON d.id = i.definition_id
             WHERE i.id = \(bind: id)\(unsafeRaw: locking)
             """).first() else { throw StoreError.notFound(.process) }

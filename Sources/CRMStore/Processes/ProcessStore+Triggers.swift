@@ -27,8 +27,17 @@ extension ProcessStore {
         guard context.isAdmin else { throw StoreError.forbidden("only admins set process triggers") }
         let triggers: ProcessTriggers
         do throws(ValidationErrors) { triggers = try requested.validated() } catch { throw StoreError.invalid(error) }
+        guard let definition = try await definitions().first(where: { $0.key == key }) else { throw StoreError.notFound(.process) }
+        if let bound = definition.recordType {
+            // Every trigger starts the process bound to the record it fired on, so each must be of the kind it works on.
+            let kinds = (triggers.dealEnteredStage.isEmpty ? [] : [RecordType.deal]) + triggers.recordCreated + triggers.fieldChanged.map(\.recordType)
+            if let other = kinds.first(where: { $0 != bound }) {
+                throw StoreError.invalid(ValidationErrors([ValidationError(
+                    code: "wrong_record_type", message: "\(definition.name) works on a \(bound.rawValue), so a \(other.rawValue) cannot start it"
+                )]))
+            }
+        }
         return try await database.write { db in
-            guard try await db.raw("SELECT 1 AS one FROM process_definitions WHERE process_key = \(bind: key)").first() != nil else { throw StoreError.notFound(.process) }
             for (index, stage) in triggers.dealEnteredStage.enumerated() where try await db.raw("SELECT 1 AS one FROM stages WHERE id = \(bind: stage.rawValue)").first() == nil {
                 throw StoreError.invalid(ValidationErrors([ValidationError(field: "deal_entered_stage[\(index)]", code: "unknown_stage", message: "there is no stage \(stage)")]))
             }
@@ -162,7 +171,12 @@ extension ProcessStore {
         guard !title.isEmpty, title.count <= 200 else {
             throw StoreError.invalid(ValidationErrors([ValidationError(field: "name", code: "required", message: "a campaign needs a name of at most 200 characters")]))
         }
-        guard try await definitions().contains(where: { $0.key == key }) else { throw StoreError.notFound(.process) }
+        guard let definition = try await definitions().first(where: { $0.key == key }) else { throw StoreError.notFound(.process) }
+        if let bound = definition.recordType, bound != recordType {
+            throw StoreError.invalid(ValidationErrors([ValidationError(
+                field: "segment.record_type", code: "wrong_record_type", message: "\(definition.name) works on a \(bound.rawValue), not a \(recordType.rawValue)"
+            )]))
+        }
         let targets: [Int64] = switch recordType {
         case .company: try await everyID(RecordStore<CompanyFields>(database: database), context, segment)
         case .contact: try await everyID(RecordStore<ContactFields>(database: database), context, segment)

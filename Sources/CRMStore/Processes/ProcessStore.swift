@@ -21,8 +21,11 @@ public struct ProcessStore: Sendable {
 
     /// Reads a BPMN file and adds a new version of each executable process in it. Admins only; a file the
     /// engine cannot run is refused whole with every problem.
-    public func deploy(_ context: AccessContext, bpmn data: Data, at now: Timestamp = .now) async throws -> [ProcessDefinitionInfo] {
+    public func deploy(_ context: AccessContext, bpmn data: Data, binding: ProcessBinding = .unchanged, at now: Timestamp = .now) async throws -> [ProcessDefinitionInfo] {
         guard context.isAdmin else { throw StoreError.forbidden("only admins deploy processes") }
+        if case .record(let type) = binding, !ProcessTriggers.boundTypes.contains(type) {
+            throw StoreError.invalid(ValidationErrors([ValidationError(field: "record_type", code: "invalid_record_type", message: "processes work on a deal, a company or a contact")]))
+        }
         let definition: ProcessDefinition
         do throws(ValidationErrors) { definition = try BPMNReader.read(data) } catch { throw StoreError.invalid(error) }
         guard let text = String(data: data, encoding: .utf8) else {
@@ -31,15 +34,22 @@ public struct ProcessStore: Sendable {
         return try await database.write { db in
             var deployed: [ProcessDefinitionInfo] = []
             for process in definition.executable {
-                let latest = try await db.raw("SELECT MAX(version) AS v FROM process_definitions WHERE process_key = \(bind: process.id)").first()?.decode(column: "v", as: Int?.self) ?? nil
-                let version = (latest ?? 0) + 1
+                let latest = try await db.raw("""
+                    SELECT version, record_type FROM process_definitions WHERE process_key = \(bind: process.id) ORDER BY version DESC LIMIT 1
+                    """).first()
+                let version = (try latest?.decode(column: "version", as: Int.self) ?? 0) + 1
+                let recordType: RecordType? = switch binding {
+                case .unchanged: try latest?.decode(column: "record_type", as: String?.self).flatMap(RecordType.init(rawValue:))
+                case .none: nil
+                case .record(let type): type
+                }
                 let name = process.name.isEmpty ? process.id : process.name
                 let row = try await db.raw("""
-                    INSERT INTO process_definitions (process_key, name, version, bpmn, created_by, created_at)
-                    VALUES (\(bind: process.id), \(bind: name), \(bind: version), \(bind: text), \(bind: context.userID?.rawValue), \(bind: now.rawValue))
+                    INSERT INTO process_definitions (process_key, name, version, bpmn, record_type, created_by, created_at)
+                    VALUES (\(bind: process.id), \(bind: name), \(bind: version), \(bind: text), \(bind: recordType?.rawValue), \(bind: context.userID?.rawValue), \(bind: now.rawValue))
                     RETURNING id
                     """).first()
-                deployed.append(ProcessDefinitionInfo(id: try row!.decode(column: "id", as: Int64.self), key: process.id, name: name, version: version, createdAt: now))
+                deployed.append(ProcessDefinitionInfo(id: try row!.decode(column: "id", as: Int64.self), key: process.id, name: name, version: version, createdAt: now, recordType: recordType))
                 try await Self.schedule(db, process, at: now)
             }
             return deployed
@@ -50,7 +60,7 @@ public struct ProcessStore: Sendable {
     public func definitions() async throws -> [ProcessDefinitionInfo] {
         try await database.read { db in
             try await db.raw("""
-                SELECT id, process_key, name, version, created_at FROM process_definitions d
+                SELECT id, process_key, name, version, created_at, record_type AS bound_type FROM process_definitions d
                 WHERE version = (SELECT MAX(version) FROM process_definitions o WHERE o.process_key = d.process_key)
                 ORDER BY process_key
                 """).all().map(Self.info)
@@ -128,10 +138,11 @@ public struct ProcessStore: Sendable {
 
     func insertStart(_ db: any SQLDatabase, key: String, variables: [String: ProcessValue], record: (type: RecordType, id: Int64)?, campaign: Int64?, startedBy: UserID?, at now: Timestamp) async throws -> StoredProcessInstance {
         guard let row = try await db.raw("""
-            SELECT id, process_key, name, version, created_at, bpmn FROM process_definitions
+            SELECT id, process_key, name, version, created_at, record_type AS bound_type, bpmn FROM process_definitions
             WHERE process_key = \(bind: key) ORDER BY version DESC LIMIT 1
             """).first() else { throw StoreError.notFound(.process) }
         let info = try Self.info(row)
+        do throws(ValidationError) { try info.check(binding: record) } catch { throw StoreError.invalid(ValidationErrors([error])) }
         var engine = try self.engine(info.id, bpmn: try row.decode(column: "bpmn", as: String.self))
         engine.environment = try await environment(info.id).values(db, record: record)
         var variables = variables
@@ -233,7 +244,8 @@ public struct ProcessStore: Sendable {
         ProcessDefinitionInfo(
             id: try row.decode(column: "id", as: Int64.self), key: try row.decode(column: "process_key", as: String.self),
             name: try row.decode(column: "name", as: String.self), version: try row.decode(column: "version", as: Int.self),
-            createdAt: Timestamp(rawValue: try row.decode(column: "created_at", as: Int64.self))
+            createdAt: Timestamp(rawValue: try row.decode(column: "created_at", as: Int64.self)),
+            recordType: try row.decode(column: "bound_type", as: String?.self).flatMap(RecordType.init(rawValue:))
         )
     }
 

@@ -147,8 +147,20 @@ struct ProcessController {
         guard type.hasPrefix("application/xml") || type.hasPrefix("text/xml") || type.hasPrefix("application/bpmn+xml") else {
             throw APIError(.unsupportedMediaType, code: "unsupported_media_type", detail: "send the BPMN file as application/xml")
         }
+        var query = QueryParameters(request.queryDictionary, allowed: ["record_type"])
+        var binding = ProcessBinding.unchanged
+        if let text = query.text("record_type") {
+            if text == "none" {
+                binding = .none
+            } else if let type = RecordType(rawValue: text), ProcessTriggers.boundTypes.contains(type) {
+                binding = .record(type)
+            } else {
+                query.fail(ValidationError(field: "record_type", code: "invalid_choice", message: "must be deal, company, contact or none"))
+            }
+        }
+        try query.finish()
         let body = try await JSONInput.body(request, context: context)
-        let deployed = try await store.processes.deploy(identity.access, bpmn: Data(body.readableBytesView))
+        let deployed = try await store.processes.deploy(identity.access, bpmn: Data(body.readableBytesView), binding: binding)
         return JSONResponse.ok(.object(["items": .array(deployed.map(\.json))]), status: .created)
     }
 
@@ -239,7 +251,10 @@ struct ProcessController {
 
 extension ProcessDefinitionInfo {
     var json: JSONValue {
-        .object(["id": .int(id), "key": .string(key), "name": .string(name), "version": .int(Int64(version)), "created_at": .string(createdAt.iso8601)])
+        .object([
+            "id": .int(id), "key": .string(key), "name": .string(name), "version": .int(Int64(version)), "created_at": .string(createdAt.iso8601),
+            "record_type": recordType.map { .string($0.rawValue) } ?? .null,
+        ])
     }
 }
 

@@ -52,7 +52,8 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
         var related = try await activityPages.timeline(identity, ListQuery(companyID: company.id), links: ["company_id": company.meta.id])
         related["contacts"] = contacts.items.map { ["id": $0.meta.id, "name": $0.fields.displayName, "job_title": $0.fields.jobTitle] as [String: any Sendable] }
         related["deals"] = deals.items.map { ["id": $0.meta.id, "title": $0.fields.title, "amount": pages.formatter(identity).money($0.fields.amount), "status": $0.fields.status.rawValue] as [String: any Sendable] }
-        return related.merging(try await companyMerges.panel(identity, company)) { $1 }
+        related.merge(try await companyMerges.panel(identity, company)) { $1 }
+        return related.merging(try await ProcessPages.panel(store, identity, pages.strings(MessageCatalog.language(of: identity.user.locale)), record: (.company, company.meta.id))) { $1 }
     }.addRoutes(to: web)
     RecordPages(store: store, records: store.contacts, pages: pages, settings: settings, related: { identity, contact in
         var query = ListQuery()
@@ -63,7 +64,8 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
         if let companyID = contact.fields.companyID, let company = try? await store.companies.get(identity.access, companyID.rawValue, includeDeleted: true) {
             related["company"] = ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]
         }
-        return related.merging(try await contactMerges.panel(identity, contact)) { $1 }
+        related.merge(try await contactMerges.panel(identity, contact)) { $1 }
+        return related.merging(try await ProcessPages.panel(store, identity, pages.strings(MessageCatalog.language(of: identity.user.locale)), record: (.contact, contact.meta.id))) { $1 }
     }, formExtras: { identity, contact in
         ["companies": try await FormChoices.companies(store, identity, chosen: contact.companyID)]
     }).addRoutes(to: web)

@@ -180,12 +180,7 @@ struct FunnelPages {
         if let companyID = deal.fields.companyID, let company = try? await store.companies.get(identity.access, companyID.rawValue, includeDeleted: true) {
             details["company"] = ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]
         }
-        let processes = try await store.processes.definitions()
-        details["process_choices"] = processes.map { ["key": $0.key, "name": $0.name] as [String: any Sendable] }
-        details["has_process_choices"] = !processes.isEmpty
-        details["deal_processes"] = try await store.processes.instances(identity.access, boundTo: (.deal, deal.meta.id)).map {
-            ["id": $0.id, "name": $0.name, "status": t["process_status_\($0.status)"] ?? $0.status] as [String: any Sendable]
-        }
+        details.merge(try await ProcessPages.panel(store, identity, t, record: (.deal, deal.meta.id))) { $1 }
         return details
     }
 

@@ -94,6 +94,18 @@ struct ProcessPages {
         ], identity: identity, request: request, title: t["nav_processes"])
     }
 
+    /// The processes panel of a deal, company or contact page: the instances bound to it, and a start form
+    /// offering the processes for its kind of record and those for none.
+    static func panel(_ store: Store, _ identity: Identity, _ t: [String: String], record: (type: RecordType, id: Int64)) async throws -> [String: any Sendable] {
+        let choices = try await store.processes.definitions().filter { $0.recordType == nil || $0.recordType == record.type }
+        let instances = try await store.processes.instances(identity.access, boundTo: record)
+        return ["process_panel": [
+            "csrf": identity.csrfToken ?? "", "record_type": record.type.rawValue, "record_id": record.id,
+            "choices": choices.map { ["key": $0.key, "name": $0.name] as [String: any Sendable] }, "has_choices": !choices.isEmpty,
+            "instances": instances.map { ["id": $0.id, "name": $0.name, "status": t["process_status_\($0.status)"] ?? $0.status] as [String: any Sendable] },
+        ] as [String: any Sendable]]
+    }
+
     /// How long an instance has waited, to the minute: "3 d 4 h", "2 h 5 min", "7 min".
     static func waited(since: Timestamp, _ t: [String: String], now: Timestamp = .now) -> String {
         let minutes = max(0, now.rawValue - since.rawValue) / 60_000
