@@ -20,6 +20,7 @@ public struct Store: Sendable {
     public let reports: ReportStore
     public let processes: ProcessStore
     public let segments: SegmentStore
+    public let imports: ImportStore
 
     /// - Parameter bcryptCost: 12 in production; tests lower it because hashing dominates their run time.
     public init(database: Database, bcryptCost: UInt8 = 12) {
@@ -38,6 +39,7 @@ public struct Store: Sendable {
         self.reports = ReportStore(database: database)
         self.processes = ProcessStore(database: database)
         self.segments = SegmentStore(database: database)
+        self.imports = ImportStore(database: database)
     }
 
     public var migrator: Migrator { Migrator(database: database) }

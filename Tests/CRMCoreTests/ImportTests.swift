@@ -128,3 +128,19 @@ enum TextDecodingTests {
         return bytes.allSatisfy { $0 < 0x80 || a[Int($0) - 0x80] == b[Int($0) - 0x80] }
     }
 }
+
+@Suite("Mapping the columns of an import")
+struct RecordImportTests {
+    @Test("column headers in our users' languages and Salesforce's suggest the fields they mean, each field once")
+    func suggestedMappings() {
+        #expect(RecordImport.suggest(["Имя", "Фамилия", "Отчество", "Должность", "Телефон", "E-mail", "Компания"], for: .contacts) == [
+            "Имя": "first_name", "Фамилия": "last_name", "Отчество": "middle_name", "Должность": "job_title", "Телефон": "phone", "E-mail": "email", "Компания": "company",
+        ])
+        #expect(RecordImport.suggest(["Cégnév", "Adószám", "Város", "Ország"], for: .companies) == ["Cégnév": "name", "Adószám": "tax_id", "Város": "city", "Ország": "country"])
+        #expect(RecordImport.suggest(["Id", "Name", "BillingCity", "Phone", "Fax", "Website", "Industry", "NumberOfEmployees"], for: .companies) == [
+            "Id": "key", "Name": "name", "BillingCity": "city", "Phone": "phone", "Website": "website", "Industry": "industry", "NumberOfEmployees": "size",
+        ])
+        #expect(RecordImport.suggest(["Phone", "Telefon"], for: .contacts) == ["Phone": "phone"], "the second column naming a field is left for the user to map")
+        #expect(RecordImport.size("120") == .medium && RecordImport.size("5000") == .enterprise && RecordImport.size("50-249") == .medium && RecordImport.size("many") == nil)
+    }
+}

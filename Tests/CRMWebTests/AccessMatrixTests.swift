@@ -68,6 +68,9 @@ struct AccessMatrixTests {
         "GET /api/v1/process-campaigns/{id}", "POST /api/v1/process-messages",
         // Saved segments hold filters, not records; using one lists only what the caller may see (SegmentTests).
         "GET /api/v1/segments", "POST /api/v1/segments", "GET /api/v1/segments/{id}", "DELETE /api/v1/segments/{id}",
+        // Imports belong to their uploader (and admins); their rows are tied only to what the importer may see (ImportTests).
+        "GET /api/v1/imports", "POST /api/v1/imports", "GET /api/v1/imports/{id}", "POST /api/v1/imports/{id}/run",
+        "POST /api/v1/imports/{id}/undo", "GET /api/v1/import-mappings",
         "POST /api/v1/process-instances/{id}/tasks/{token}/claim",
         "PUT /api/v1/pipelines/{id}/stage-order", "PATCH /api/v1/stages/{id}", "PATCH /api/v1/pipelines/{id}", "DELETE /api/v1/stages/{id}", "GET /api/v1/loss-reasons", "POST /api/v1/loss-reasons",
     ]

@@ -33,4 +33,5 @@ public enum RecordType: String, Codable, Sendable, CaseIterable {
     case process
     case processTask = "process_task"
     case segment
+    case importFile = "import"
 }

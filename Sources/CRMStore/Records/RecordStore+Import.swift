@@ -18,22 +18,28 @@ extension RecordStore {
         let checked = validated
         return try await database.write { db in
             let (owner, team) = try await Self.resolveAssignment(db, context, assignment, current: nil)
-            let now = Timestamp.now
-            var rows: [(fields: Fields, owner: UserID, team: TeamID?, at: Timestamp, updatedAt: Timestamp)] = []
-            rows.reserveCapacity(checked.count)
-            for fields in checked {
-                if !fields.references.isEmpty { try await Self.checkReferences(db, context, fields) }
-                rows.append((try await Fields.willWrite(db, context, old: nil, new: fields), owner, team, now, now))
-            }
-            let ids = try await Self.insertRows(db, rows)
-            var audit = AuditLog.Batch(context)
-            for (id, row) in zip(ids, rows) {
-                try await Fields.didWrite(db, context, id: id, old: nil, new: row.fields)
-                try audit.add(type: Fields.recordType, id: id, action: .create, changes: FieldChange.diff(old: [:], new: row.fields.auditValues))
-                if audit.count >= 400 { try await audit.flush(db) }
-            }
-            try await audit.flush(db)
-            return ids
+            return try await Self.insertMany(db, context, checked.map { ($0, owner, team) })
         }
+    }
+
+    /// Writes validated records in the caller's transaction, each checked, indexed and audited as a single
+    /// create would be, in batches.
+    static func insertMany(_ db: any SQLDatabase, _ context: AccessContext, _ records: [(fields: Fields, owner: UserID, team: TeamID?)]) async throws -> [Int64] {
+        let now = Timestamp.now
+        var rows: [(fields: Fields, owner: UserID, team: TeamID?, at: Timestamp, updatedAt: Timestamp)] = []
+        rows.reserveCapacity(records.count)
+        for record in records {
+            if !record.fields.references.isEmpty { try await checkReferences(db, context, record.fields) }
+            rows.append((try await Fields.willWrite(db, context, old: nil, new: record.fields), record.owner, record.team, now, now))
+        }
+        let ids = try await insertRows(db, rows)
+        var audit = AuditLog.Batch(context)
+        for (id, row) in zip(ids, rows) {
+            try await Fields.didWrite(db, context, id: id, old: nil, new: row.fields)
+            try audit.add(type: Fields.recordType, id: id, action: .create, changes: FieldChange.diff(old: [:], new: row.fields.auditValues))
+            if audit.count >= 400 { try await audit.flush(db) }
+        }
+        try await audit.flush(db)
+        return ids
     }
 }

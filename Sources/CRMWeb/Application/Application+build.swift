@@ -33,6 +33,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     IdentityController(store: store).addRoutes(to: api)
     ProcessController(store: store).addRoutes(to: api)
     SegmentController(store: store).addRoutes(to: api)
+    ImportController(store: store, settings: settings).addRoutes(to: api)
     SearchController(store: store).addRoutes(to: api)
     MergeController(records: store.companies).addRoutes(to: api)
     MergeController(records: store.contacts).addRoutes(to: api)
@@ -87,6 +88,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     ReportPages(store: store, pages: pages).addRoutes(to: web)
     ProcessPages(store: store, pages: pages).addRoutes(to: web)
     SegmentPages(store: store, pages: pages).addRoutes(to: web)
+    ImportPages(store: store, pages: pages, settings: settings).addRoutes(to: web)
     SearchPages(store: store, pages: pages).addRoutes(to: web)
     return router
 }

@@ -1,0 +1,299 @@
+public import CRMCore
+public import Foundation
+import SQLKit
+
+/// A CSV file uploaded for import, before and after it ran.
+public struct ImportDraft: Sendable, Equatable {
+    public enum Status: String, Sendable, Codable { case draft, done, undone }
+
+    public let id: Int64
+    public let target: RecordImport.Target
+    public let fileName: String
+    /// How the bytes were read (`utf-8`, `windows-1251` …) and what separated the columns.
+    public let encoding: String
+    public let header: [String]
+    /// The first rows, to check the mapping against.
+    public let sample: [[String]]
+    public let rowCount: Int
+    /// What the headers suggest, or the mapping the import ran with.
+    public let mapping: [String: String]
+    public let status: Status
+    public let report: ImportReport?
+    public let createdBy: UserID?
+    public let createdAt: Timestamp
+}
+
+/// What a dry run found or an import did.
+public struct ImportReport: Sendable, Equatable, Codable {
+    public enum Mode: String, Sendable, Codable, CaseIterable {
+        /// Checks everything, writes nothing.
+        case dryRun = "dry_run"
+        /// Writes every row or, if any row is wrong, none.
+        case all
+        /// Writes the rows that are right and reports the others.
+        case validOnly = "valid_only"
+    }
+
+    /// A row that looks like a record that exists (same e-mail, phone or tax id) or like an earlier row.
+    public struct Duplicate: Sendable, Equatable, Codable {
+        public let line: Int
+        public let recordIDs: [Int64]
+        public let sameAsLine: Int?
+    }
+
+    public struct RowError: Sendable, Equatable, Codable {
+        public let line: Int
+        public let message: String
+    }
+
+    public let mode: Mode
+    public let rows: Int
+    public let valid: Int
+    public let created: Int
+    public let skippedDuplicates: Int
+    public let errors: [RowError]
+    public let duplicates: [Duplicate]
+}
+
+/// A column mapping kept under a name, to import the next file from the same system in one step.
+public struct ImportMapping: Sendable, Equatable {
+    public let id: Int64
+    public let name: String
+    public let target: RecordImport.Target
+    public let columns: [String: String]
+}
+
+/// Imports of companies and contacts from CSV files: upload, map, dry run, import all or only the valid rows,
+/// and undo. Each import remembers the records it made and the keys they had in the file, so a later file
+/// can point at them (contacts at their companies) and the import can be undone.
+public struct ImportStore: Sendable {
+    let database: Database
+
+    /// Files up to this size are taken; bigger ones should be split.
+    public static let maxFileSize = 32 << 20
+
+    /// Reads an uploaded file (any of the encodings our users' systems write, any of `,` `;` tab) and keeps
+    /// it as a draft for the uploader to map.
+    public func upload(_ context: AccessContext, target: RecordImport.Target, fileName: String, data: Data, at now: Timestamp = .now) async throws -> ImportDraft {
+        guard context.userID != nil else { throw StoreError.forbidden("only people import files") }
+        guard !data.isEmpty else { throw Self.invalid("file", "empty_file", "the file is empty") }
+        let decoded: (text: String, encoding: String)
+        let table: CSVTable
+        do throws(ValidationError) {
+            decoded = try TextDecoding.decode(data)
+            table = try CSVTable(text: decoded.text)
+        } catch {
+            throw StoreError.invalid(ValidationErrors([error]))
+        }
+        guard !table.header.allSatisfy({ $0.trimmingWhitespace().isEmpty }) else { throw Self.invalid("file", "no_header", "the first line names no columns") }
+        let duplicated = Dictionary(grouping: table.header.filter { !$0.isEmpty }, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+        guard duplicated.isEmpty else { throw Self.invalid("file", "duplicate_column", "the columns \(duplicated.joined(separator: ", ")) appear twice") }
+        let name = String(fileName.trimmingWhitespace().prefix(200))
+        let suggested = RecordImport.suggest(table.header, for: target)
+        let id = try await database.write { db in
+            let row = try await db.raw("""
+                INSERT INTO imports (record_type, file_name, encoding, content, mapping, status, row_count, created_by, created_at)
+                VALUES (\(bind: target.rawValue), \(bind: name.isEmpty ? "import.csv" : name), \(bind: decoded.encoding), \(bind: decoded.text),
+                        \(bind: try Self.json(suggested)), 'draft', \(bind: table.rows.count), \(bind: context.userID?.rawValue), \(bind: now.rawValue))
+                RETURNING id
+                """).first()
+            return try row!.decode(column: "id", as: Int64.self)
+        }
+        return try await draft(context, id)
+    }
+
+    /// An import, for its uploader and admins.
+    public func draft(_ context: AccessContext, _ id: Int64) async throws -> ImportDraft {
+        try await database.read { db in try await Self.fetch(db, context, id) }
+    }
+
+    /// The caller's imports (admins: everyone's), newest first.
+    public func history(_ context: AccessContext, limit: Int = 50) async throws -> [ImportDraft] {
+        try await database.read { db in
+            let mine: SQLQueryString = context.isAdmin ? "" : "WHERE created_by = \(bind: context.userID?.rawValue ?? -1)"
+            return try await db.raw("SELECT * FROM imports \(mine) ORDER BY id DESC LIMIT \(bind: limit)").all().map { try Self.decode($0, sampleRows: 0) }
+        }
+    }
+
+    public func mappings(_ target: RecordImport.Target) async throws -> [ImportMapping] {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM import_mappings WHERE record_type = \(bind: target.rawValue) ORDER BY name").all().map { row in
+                ImportMapping(
+                    id: try row.value("id"), name: try row.value("name"), target: target,
+                    columns: try JSONDecoder().decode([String: String].self, from: Data(try row.value("columns", as: String.self).utf8))
+                )
+            }
+        }
+    }
+
+    /// Runs a draft with `mapping` (column → field). A dry run writes nothing and may be repeated; `all` writes
+    /// every row or refuses the file with every row's error; `validOnly` writes the right rows. Rows that look
+    /// like existing records (same e-mail, phone or tax id) or like an earlier row are skipped unless
+    /// `createDuplicates`. `saveMappingAs` keeps the mapping under a name for the next file.
+    public func run(
+        _ context: AccessContext, _ id: Int64, mapping: [String: String], mode: ImportReport.Mode, createDuplicates: Bool = false,
+        defaultCountryCode: String = "48", saveMappingAs: String? = nil, at now: Timestamp = .now
+    ) async throws -> ImportReport {
+        let draft = try await self.draft(context, id)
+        guard draft.status == .draft else {
+            throw StoreError.conflict(code: "already_imported", message: "this file was imported already; upload it again to import it again")
+        }
+        let text = try await database.read { db in
+            try await db.raw("SELECT content FROM imports WHERE id = \(bind: id)").first()?.decode(column: "content", as: String.self) ?? ""
+        }
+        let table: CSVTable
+        do throws(ValidationError) { table = try CSVTable(text: text) } catch { throw StoreError.invalid(ValidationErrors([error])) }
+        do throws(ValidationErrors) { try RecordImport.check(mapping, header: table.header, target: draft.target) } catch { throw StoreError.invalid(error) }
+        let mappingName = saveMappingAs?.trimmingWhitespace() ?? ""
+        guard mappingName.count <= 200 else { throw Self.invalid("save_mapping_as", "too_long", "a mapping's name has at most 200 characters") }
+        let work = { @Sendable (db: any SQLDatabase) async throws -> ImportReport in
+            let report: ImportReport
+            switch draft.target {
+            case .companies:
+                let read = RecordImport.companies(table, mapping: mapping, defaultCountryCode: defaultCountryCode)
+                report = try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates) { fields, _ in fields }
+            case .contacts:
+                let read = RecordImport.contacts(table, mapping: mapping, defaultCountryCode: defaultCountryCode)
+                report = try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates) { fields, company in
+                    var linked = fields
+                    linked.companyID = company
+                    return linked
+                }
+            }
+            if mode != .dryRun {
+                try await db.raw("""
+                    UPDATE imports SET status = 'done', mapping = \(bind: try Self.json(mapping)), report = \(bind: try Self.json(report)), content = NULL,
+                        done_at = \(bind: now.rawValue)
+                    WHERE id = \(bind: id)
+                    """).run()
+            }
+            if !mappingName.isEmpty {
+                try await db.raw("DELETE FROM import_mappings WHERE record_type = \(bind: draft.target.rawValue) AND name = \(bind: mappingName)").run()
+                try await db.raw("""
+                    INSERT INTO import_mappings (name, record_type, columns, created_by, created_at)
+                    VALUES (\(bind: mappingName), \(bind: draft.target.rawValue), \(bind: try Self.json(mapping)), \(bind: context.userID?.rawValue), \(bind: now.rawValue))
+                    """).run()
+            }
+            return report
+        }
+        // A dry run writes nothing but the mapping it was asked to keep.
+        if mode == .dryRun && mappingName.isEmpty { return try await database.read(work) }
+        return try await database.write(work)
+    }
+
+    /// Moves the records an import made to the bin, except those changed since (they are someone's work now).
+    /// Answers how many went to the bin and how many were kept.
+    public func undo(_ context: AccessContext, _ id: Int64, at now: Timestamp = .now) async throws -> (binned: Int, kept: Int) {
+        try await database.write { db in
+            let draft = try await Self.fetch(db, context, id)
+            guard draft.status == .done else { throw StoreError.conflict(code: "not_imported", message: "only a finished import can be undone") }
+            let table = draft.target == .companies ? "companies" : "contacts"
+            let made = try await db.raw("""
+                SELECT t.id, t.version, t.deleted_at FROM import_records r JOIN \(ident: table) t ON t.id = r.record_id WHERE r.import_id = \(bind: id)
+                """).all()
+            var binned: [Int64] = []
+            var kept = 0
+            for row in made where try row.decode(column: "deleted_at", as: Int64?.self) == nil {
+                if try row.decode(column: "version", as: Int64.self) == 1 { binned.append(try row.decode(column: "id", as: Int64.self)) } else { kept += 1 }
+            }
+            var audit = AuditLog.Batch(context)
+            for chunk in binned.chunked(500) {
+                try await db.raw("UPDATE \(ident: table) SET deleted_at = \(bind: now.rawValue), version = version + 1 WHERE id IN (\(binds: Array(chunk)))").run()
+                for record in chunk { try audit.add(type: draft.target.recordType, id: record, action: .delete, changes: []) }
+                try await audit.flush(db)
+            }
+            try await db.raw("UPDATE imports SET status = 'undone', undone_at = \(bind: now.rawValue) WHERE id = \(bind: id)").run()
+            return (binned.count, kept)
+        }
+    }
+
+    // MARK: Pieces
+
+    /// Ties read rows to owners and companies, finds duplicates, and (unless a dry run) writes them.
+    static func apply<Fields: StoredFields>(
+        _ db: any SQLDatabase, _ context: AccessContext, _ read: (rows: [RecordImport.Row<Fields>], errors: [ValidationError]),
+        id: Int64, mode: ImportReport.Mode, createDuplicates: Bool, link: (Fields, CompanyID) -> Fields
+    ) async throws -> ImportReport {
+        var errors = read.errors.map { ImportReport.RowError(line: Int($0.field?.dropFirst(5) ?? "") ?? 0, message: $0.message) }
+        let owners = try await ImportReferences.owners(db, context, Set(read.rows.compactMap(\.owner)))
+        let companies = try await ImportReferences.companies(db, context, Set(read.rows.compactMap(\.company)))
+        var ready: [(row: RecordImport.Row<Fields>, owner: UserID, team: TeamID?)] = []
+        for row in read.rows {
+            var row = row
+            var problems: [String] = []
+            var owner = (id: context.userID ?? UserID(0), team: Optional<TeamID>.none)
+            if let name = row.owner {
+                switch owners[TextFolding.fold(name)] {
+                case .success(let found)?: owner = (found.id, found.team)
+                case .failure(let why)?: problems.append("owner '\(name)': \(why)")
+                case nil: problems.append("owner '\(name)': no such user")
+                }
+            } else {
+                owner.team = context.memberTeams.union(context.headedTeams).min()
+            }
+            if let company = row.company {
+                if let found = companies[company] { row.fields = link(row.fields, found) } else {
+                    problems.append("company '\(company)': no company you can see has this name, id or key")
+                }
+            }
+            if problems.isEmpty { ready.append((row, owner.id, owner.team)) } else {
+                errors += problems.map { ImportReport.RowError(line: row.line, message: $0) }
+            }
+        }
+        let duplicates = try await ImportReferences.duplicates(db, context, ready.map(\.row))
+        let skipped = createDuplicates ? [] : Set(duplicates.map(\.line))
+        let writing = ready.filter { !skipped.contains($0.row.line) }
+        errors.sort { $0.line < $1.line }
+        var created = 0
+        switch mode {
+        case .dryRun:
+            break
+        case .all where !errors.isEmpty:
+            throw StoreError.invalid(ValidationErrors(errors.map { ValidationError(field: "line \($0.line)", code: "invalid_row", message: $0.message) }))
+        case .all, .validOnly:
+            let ids = try await RecordStore<Fields>.insertMany(db, context, writing.map { ($0.row.fields, $0.owner, $0.team) })
+            for chunk in Array(zip(ids, writing.map(\.row.key))).chunked(300) {
+                let values: [SQLQueryString] = chunk.map { "(\(bind: id), \(bind: $0.0), \(bind: $0.1))" }
+                try await db.raw("INSERT INTO import_records (import_id, record_id, source_key) VALUES \(values.joined(separator: ", "))").run()
+            }
+            created = ids.count
+        }
+        return ImportReport(
+            mode: mode, rows: read.rows.count + Set(read.errors.map(\.field)).count, valid: ready.count, created: created,
+            skippedDuplicates: mode == .dryRun ? 0 : ready.count - writing.count, errors: errors, duplicates: duplicates
+        )
+    }
+
+    static func fetch(_ db: any SQLDatabase, _ context: AccessContext, _ id: Int64) async throws -> ImportDraft {
+        guard let row = try await db.raw("SELECT * FROM imports WHERE id = \(bind: id)").first() else { throw StoreError.notFound(.importFile) }
+        let draft = try decode(row, sampleRows: 5)
+        guard context.isAdmin || (draft.createdBy != nil && draft.createdBy == context.userID) else { throw StoreError.notFound(.importFile) }
+        return draft
+    }
+
+    static func decode(_ row: any SQLRow, sampleRows: Int) throws -> ImportDraft {
+        let content = try row.decode(column: "content", as: String?.self)
+        let table = content.flatMap { try? CSVTable(text: $0) }
+        let report = try row.decode(column: "report", as: String?.self).flatMap { try? JSONDecoder().decode(ImportReport.self, from: Data($0.utf8)) }
+        return ImportDraft(
+            id: try row.value("id"), target: RecordImport.Target(rawValue: try row.value("record_type")) ?? .contacts,
+            fileName: try row.value("file_name"), encoding: try row.value("encoding"),
+            header: table?.header ?? [], sample: table.map { Array($0.rows.prefix(sampleRows).map(\.fields)) } ?? [],
+            rowCount: try row.value("row_count"),
+            mapping: (try? JSONDecoder().decode([String: String].self, from: Data((try row.decode(column: "mapping", as: String?.self) ?? "{}").utf8))) ?? [:],
+            status: ImportDraft.Status(rawValue: try row.value("status")) ?? .draft, report: report,
+            createdBy: try row.value("created_by", as: Int64?.self).map { UserID($0) }, createdAt: Timestamp(rawValue: try row.value("created_at"))
+        )
+    }
+
+    /// Plain JSON: the column codec's key strategy would rename columns such as `owner_id` on the way back.
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func invalid(_ field: String, _ code: String, _ message: String) -> StoreError {
+        StoreError.invalid(ValidationErrors([ValidationError(field: field, code: code, message: message)]))
+    }
+}

@@ -1,0 +1,120 @@
+import CRMCore
+import CRMStore
+import Foundation
+import Hummingbird
+
+/// Importing companies and contacts from CSV files: upload, map the columns, dry run, import, undo.
+struct ImportPages {
+    let store: Store
+    let pages: PageRenderer
+    let settings: Dependencies.Settings
+
+    func addRoutes(to group: RouterGroup<AppContext>) {
+        group.get("imports", use: history)
+        group.post("imports", use: upload)
+        group.get("imports/:id", use: show)
+        group.post("imports/:id/run", use: run)
+        group.post("imports/:id/undo", use: undo)
+    }
+
+    @Sendable func history(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let t = pages.strings(PageRenderer.language(identity: identity, request: request))
+        let format = pages.formatter(identity)
+        let imports = try await store.imports.history(identity.access)
+        return pages.render("imports", [
+            "csrf": identity.csrfToken ?? "",
+            "imports": imports.map { item -> [String: Any] in
+                [
+                    "id": item.id, "file": item.fileName, "type": t["nav_\(item.target.rawValue)"] ?? item.target.rawValue,
+                    "status": t["import_status_\(item.status.rawValue)"] ?? item.status.rawValue, "at": format.dateTime(item.createdAt),
+                    "created": item.report?.created ?? 0, "rows": item.rowCount,
+                ]
+            },
+        ], identity: identity, request: request, title: t["nav_imports"])
+    }
+
+    @Sendable func upload(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let form = try await MultipartForm(request, context: context, csrf: identity.csrfToken, limit: ImportStore.maxFileSize)
+        guard let target = RecordImport.Target(rawValue: form["type"]) else { throw APIError.badRequest("invalid_choice", "choose companies or contacts") }
+        guard let file = form.files["file"], !file.data.isEmpty else { throw APIError.badRequest("empty_file", "choose a CSV file to import") }
+        let draft = try await store.imports.upload(identity.access, target: target, fileName: file.fileName, data: file.data)
+        return redirect("/imports/\(draft.id)")
+    }
+
+    @Sendable func show(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let draft = try await store.imports.draft(identity.access, try context.pathID())
+        var query = QueryParameters(request.queryDictionary, allowed: ["mapping_id"])
+        let mappingID = query.id("mapping_id")
+        try query.finish()
+        var mapping = draft.mapping
+        if let mappingID, let saved = try await store.imports.mappings(draft.target).first(where: { $0.id == mappingID }) { mapping = saved.columns }
+        return try await page(identity, request, draft, mapping: mapping, report: draft.report, errors: [], status: .ok)
+    }
+
+    @Sendable func run(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        let id = try context.pathID()
+        let draft = try await store.imports.draft(identity.access, id)
+        var mapping: [String: String] = [:]
+        for (index, column) in draft.header.enumerated() { mapping[column] = form["map_\(index)"] }
+        let mode = ImportReport.Mode(rawValue: form["mode"]) ?? .dryRun
+        do {
+            let report = try await store.imports.run(
+                identity.access, id, mapping: mapping, mode: mode, createDuplicates: form["create_duplicates"] == "on",
+                defaultCountryCode: settings.defaultCountryCode, saveMappingAs: form["save_mapping_as"]
+            )
+            if mode != .dryRun { return redirect("/imports/\(id)") }
+            return try await page(identity, request, draft, mapping: mapping, report: report, errors: [], status: .ok)
+        } catch StoreError.invalid(let errors) {
+            return try await page(identity, request, draft, mapping: mapping, report: nil, errors: errors.errors, status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func undo(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        let id = try context.pathID()
+        _ = try await store.imports.undo(identity.access, id)
+        return redirect("/imports/\(id)")
+    }
+
+    private func page(_ identity: Identity, _ request: Request, _ draft: ImportDraft, mapping: [String: String], report: ImportReport?, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
+        let t = pages.strings(PageRenderer.language(identity: identity, request: request))
+        let saved = try await store.imports.mappings(draft.target)
+        let columns = draft.header.enumerated().map { index, column -> [String: Any] in
+            let chosen = mapping[column] ?? ""
+            return [
+                "index": index, "name": column,
+                "sample": draft.sample.compactMap { index < $0.count ? $0[index] : nil }.filter { !$0.isEmpty }.prefix(3).joined(separator: " · "),
+                "options": [["value": "", "label": "—", "selected": chosen.isEmpty]] + draft.target.fields.map {
+                    ["value": $0, "label": t["import_field_\($0)"] ?? $0, "selected": $0 == chosen] as [String: Any]
+                },
+            ]
+        }
+        var data: [String: Any] = [
+            "csrf": identity.csrfToken ?? "", "id": draft.id, "file": draft.fileName, "encoding": draft.encoding, "rows": draft.rowCount,
+            "type": t["nav_\(draft.target.rawValue)"] ?? draft.target.rawValue, "is_draft": draft.status == .draft,
+            "is_done": draft.status == .done, "status": t["import_status_\(draft.status.rawValue)"] ?? draft.status.rawValue,
+            "columns": columns, "mappings": saved.map { ["id": $0.id, "name": $0.name] as [String: Any] }, "has_mappings": !saved.isEmpty,
+            "errors": errors.map { ["field": $0.field ?? "", "message": $0.message] }, "has_errors": !errors.isEmpty,
+        ]
+        if let report {
+            data["report"] = [
+                "dry_run": report.mode == .dryRun, "rows": report.rows, "valid": report.valid, "created": report.created,
+                "skipped": report.skippedDuplicates, "invalid": report.errors.count, "duplicate_count": report.duplicates.count,
+                "row_errors": report.errors.prefix(500).map { ["line": $0.line, "message": $0.message] },
+                "duplicates": report.duplicates.prefix(500).map { duplicate -> [String: Any] in
+                    [
+                        "line": duplicate.line, "same_as_line": duplicate.sameAsLine ?? 0, "has_line": duplicate.sameAsLine != nil,
+                        "records": duplicate.recordIDs.map { ["id": $0, "collection": draft.target.rawValue] },
+                    ]
+                },
+            ] as [String: Any]
+        }
+        return pages.render("import", data, identity: identity, request: request, status: status, title: draft.fileName)
+    }
+}
