@@ -71,6 +71,8 @@ struct AccessMatrixTests {
         // Imports belong to their uploader (and admins); their rows are tied only to what the importer may see (ImportTests).
         "GET /api/v1/imports", "POST /api/v1/imports", "GET /api/v1/imports/{id}", "POST /api/v1/imports/{id}/run",
         "POST /api/v1/imports/{id}/undo", "GET /api/v1/import-mappings",
+        // The full export is the lists and the stage log through the same predicate (checked below for a rep).
+        "GET /api/v1/export",
         "POST /api/v1/process-instances/{id}/tasks/{token}/claim",
         "PUT /api/v1/pipelines/{id}/stage-order", "PATCH /api/v1/stages/{id}", "PATCH /api/v1/pipelines/{id}", "DELETE /api/v1/stages/{id}", "GET /api/v1/loss-reasons", "POST /api/v1/loss-reasons",
     ]
@@ -110,6 +112,9 @@ struct AccessMatrixTests {
             let southActivity = try #require(try await app.api(.post, "/api/v1/activities", token: sergei, body: #"{"kind": "task", "subject": "Secret task", "deal_id": \#(southDeal)}"#).json["id"] as? Int)
             let ids = ["companies": southCompany, "contacts": southContact, "deals": southDeal, "activities": southActivity]
 
+            let everything = try await app.api(.get, "/api/v1/export", token: rafal)
+            #expect(everything.status == .ok && everything.text.contains("Northern Light"))
+            for secret in ["Southern Secret", "Secretov", "Secret deal", "Secret task"] { #expect(!everything.text.contains(secret), "the full export leaked \(secret)") }
             for collection in Self.collections {
                 let id = ids[collection]!
                 for (pattern, call) in Self.recordEndpoints {

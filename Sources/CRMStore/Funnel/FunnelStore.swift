@@ -50,6 +50,18 @@ public struct FunnelStore: Sendable {
         }
     }
 
+    /// The stage log of every deal the context may see, oldest first, a page at a time after the entry `after`
+    /// (for a full export).
+    public func transitions(_ context: AccessContext, after: Int64, limit: Int) async throws -> [StageTransition] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT l.* FROM stage_transitions l JOIN deals t ON t.id = l.deal_id
+                WHERE l.id > \(bind: after) AND \(AccessPredicate.sql(context.visibility, table: "t")) AND t.deleted_at IS NULL
+                ORDER BY l.id LIMIT \(bind: limit)
+                """).all().map(StageLog.decode)
+        }
+    }
+
     public struct BoardFilter: Sendable, Equatable {
         public var ownerID: UserID?
         public var teamID: TeamID?

@@ -114,10 +114,17 @@ struct RecordController<Fields: APIResource> {
     /// spreadsheet programs read Polish and Cyrillic text correctly).
     @Sendable func export(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        var query = try Self.exportQuery(request)
+        let csv = try await Self.csv(records, identity.access, try Self.exportQuery(request))
+        return Self.attachment(csv, type: "text/csv", filename: "\(Fields.collection).csv")
+    }
+
+    /// Every record of the list the context may see, as CSV with a byte-order mark (so spreadsheet programs
+    /// read it as UTF-8), page by page.
+    static func csv(_ records: RecordStore<Fields>, _ context: AccessContext, _ query: ListQuery) async throws -> String {
+        var query = query
         var csv = "\u{FEFF}" + CSV.line(["id"] + Fields.csvColumns + ["owner_id", "team_id", "created_at", "updated_at"])
         repeat {
-            let page = try await records.list(identity.access, query)
+            let page = try await records.list(context, query)
             for record in page.items {
                 csv += CSV.line([String(record.meta.id)] + record.fields.csvValues + [
                     record.meta.ownerID.description, record.meta.teamID?.description ?? "", record.meta.createdAt.iso8601, record.meta.updatedAt.iso8601,
@@ -125,7 +132,7 @@ struct RecordController<Fields: APIResource> {
             }
             query.cursor = page.nextCursor
         } while query.cursor != nil
-        return Self.attachment(csv, type: "text/csv", filename: "\(Fields.collection).csv")
+        return csv
     }
 
     /// The list filters of the request, for a whole export: every page, the largest at a time.

@@ -34,6 +34,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     ProcessController(store: store).addRoutes(to: api)
     SegmentController(store: store).addRoutes(to: api)
     ImportController(store: store, settings: settings).addRoutes(to: api)
+    ExportController(store: store).addRoutes(to: api)
     SearchController(store: store).addRoutes(to: api)
     MergeController(records: store.companies).addRoutes(to: api)
     MergeController(records: store.contacts).addRoutes(to: api)
