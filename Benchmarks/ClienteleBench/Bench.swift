@@ -45,11 +45,18 @@ struct Bench {
         let store = Store(database: database, bcryptCost: 4)
         var report = sqlitePath == nil
             ? Report(options: options, name: "\(options.deals)-postgresql", title: "\(options.deals) deals on PostgreSQL")
-            : Report(options: options, name: "\(options.deals)", title: "\(options.deals) deals")
+            : Report(options: options, name: options.only == "card" ? "card-\(options.deals)" : "\(options.deals)", title: "\(options.deals) deals")
         do {
-            try await ProcessBenchmark(instances: options.instances).run(into: &report)
+            if options.only != "card" { try await ProcessBenchmark(instances: options.instances).run(into: &report) }
             try await store.migrator.migrate()
             let dataset = try await Dataset.prepare(store, deals: options.deals, report: &report)
+            if options.only == "card" {
+                try await CardBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: sqlitePath).run(into: &report)
+                await database.shutdown()
+                try report.write(to: options.resultsDir)
+                return
+            }
+            try await CardBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: sqlitePath).run(into: &report)
             try await BoardBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: sqlitePath).run(into: &report)
             try await ReportBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: sqlitePath).run(into: &report)
         } catch {
@@ -67,7 +74,8 @@ struct Options {
     var dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("clientele-bench").path
     var resultsDir = "Benchmarks/results"
     /// `processes` runs only the process-engine benchmark, which needs no dataset; `http-ceiling` serves the
-    /// minimal endpoint on `port` until killed; `search` runs the search benchmark over `contacts` contacts.
+    /// minimal endpoint on `port` until killed; `search` runs the search benchmark over `contacts` contacts;
+    /// `card` measures only the customer card on the `deals` dataset.
     var only: String?
     var instances = 20_000
     var port = 8090
@@ -91,7 +99,7 @@ struct Options {
             case "--port": port = Int(value) ?? port
             case "--contacts": contacts = Int(value) ?? contacts
             case "--database-url": databaseURL = value
-            default: throw BenchError("unknown option \(flag); use --deals N --runs N --data-dir DIR --results DIR --only processes|http-ceiling|search --instances N --port N --contacts N --database-url URL")
+            default: throw BenchError("unknown option \(flag); use --deals N --runs N --data-dir DIR --results DIR --only processes|http-ceiling|search|card --instances N --port N --contacts N --database-url URL")
             }
         }
         baseDir = dataDir

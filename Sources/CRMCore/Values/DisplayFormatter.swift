@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// Formats dates, numbers and money for one reader: in their language's conventions and their time zone.
 public struct DisplayFormatter: Sendable {
@@ -25,9 +26,21 @@ public struct DisplayFormatter: Sendable {
     /// Money goes through `Decimal`, built from its exact decimal text, so formatting never rounds through a Double.
     public func money(_ money: Money) -> String {
         let value = Decimal(string: money.decimalString) ?? 0
-        return value.formatted(
-            Decimal.FormatStyle.Currency(code: money.currency.code, locale: locale)
-                .precision(.fractionLength(money.currency.minorDigits))
-        )
+        return value.formatted(currencyStyles.style(money.currency, locale))
+    }
+
+    /// Building a currency style costs far more than using one (a page of deals formats fifty amounts), so
+    /// each formatter keeps one per currency.
+    private let currencyStyles = CurrencyStyles()
+
+    private final class CurrencyStyles: Sendable {
+        private let styles = Mutex<[String: Decimal.FormatStyle.Currency]>([:])
+
+        func style(_ currency: Currency, _ locale: Locale) -> Decimal.FormatStyle.Currency {
+            if let known = styles.withLock({ $0[currency.code] }) { return known }
+            let style = Decimal.FormatStyle.Currency(code: currency.code, locale: locale).precision(.fractionLength(currency.minorDigits))
+            styles.withLock { $0[currency.code] = style }
+            return style
+        }
     }
 }

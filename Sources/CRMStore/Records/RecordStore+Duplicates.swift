@@ -29,11 +29,16 @@ extension RecordStore {
             let rows = try await db.raw("SELECT t.* FROM \(ident: Fields.table) t WHERE t.\(ident: column) = \(bind: value) AND \(visible.joined(separator: " AND ")) LIMIT 20").all()
             for row in rows { let item = try decode(row); found[item.meta.id] = item }
         }
-        // Same name: candidates share the key's longest word (search_text holds Cyrillic names in Latin letters
-        // too, so one word finds both scripts), then their whole keys must be equal.
+        // Same name: candidates hold every word of the key (search_text keeps Cyrillic names in Latin letters
+        // too, so the words find both scripts), then their whole keys must be equal. Words with an "h" may
+        // have been respelled by the key (kh → h), so they are not searched for; numbers are ("Filia 2").
         let key = NameKey.of(name)
-        if let word = key.split(separator: " ").max(by: { $0.count < $1.count }), word.count >= 3 {
-            var conditions = conditions(context, ListQuery(search: String(word)), engine: engine)
+        let all: [String] = key.split(separator: " ").map { String($0) }
+        let words = all.filter { $0.count >= 3 && !$0.contains("h") && $0.contains(where: \.isLetter) }
+        let longest = all.max { $0.count < $1.count }.map { [$0] } ?? []
+        let terms: [String] = words.isEmpty ? longest.filter { $0.count >= 3 } : words + all.filter { $0.allSatisfy(\.isNumber) }
+        if !terms.isEmpty {
+            var conditions = conditions(context, ListQuery(search: terms.joined(separator: " ")), engine: engine)
             if let id { conditions.append("id <> \(bind: id)") }
             let rows = try await db.raw("SELECT * FROM \(ident: Fields.table) WHERE \(conditions.joined(separator: " AND ")) LIMIT 500").all()
             for row in rows {
