@@ -24,6 +24,17 @@ public enum RecordImport {
         }
     }
 
+    /// Why a row of the file cannot be imported.
+    public struct RowError: Sendable, Equatable, Codable {
+        public let line: Int
+        public let message: String
+
+        public init(line: Int, message: String) {
+            self.line = line
+            self.message = message
+        }
+    }
+
     /// One read row: the fields, and the references the store resolves (owner, company), with the line.
     public struct Row<Fields: Sendable & Equatable>: Sendable, Equatable {
         public let line: Int
@@ -101,7 +112,7 @@ public enum RecordImport {
         guard errors.isEmpty else { throw ValidationErrors(errors) }
     }
 
-    public static func companies(_ table: CSVTable, mapping: [String: String], defaultCountryCode: String) -> (rows: [Row<CompanyFields>], errors: [ValidationError]) {
+    public static func companies(_ table: CSVTable, mapping: [String: String], defaultCountryCode: String) -> (rows: [Row<CompanyFields>], errors: [RowError]) {
         read(table, mapping) { values, problems in
             var fields = CompanyFields(name: values["name"] ?? "")
             fields.legalName = values["legal_name"] ?? ""
@@ -122,7 +133,7 @@ public enum RecordImport {
         }
     }
 
-    public static func contacts(_ table: CSVTable, mapping: [String: String], defaultCountryCode: String) -> (rows: [Row<ContactFields>], errors: [ValidationError]) {
+    public static func contacts(_ table: CSVTable, mapping: [String: String], defaultCountryCode: String) -> (rows: [Row<ContactFields>], errors: [RowError]) {
         read(table, mapping) { values, problems in
             var fields = ContactFields(firstName: values["first_name"] ?? "", middleName: values["middle_name"] ?? "", lastName: values["last_name"] ?? "")
             fields.jobTitle = values["job_title"] ?? ""
@@ -138,14 +149,14 @@ public enum RecordImport {
     static func read<Fields: Validatable>(
         _ table: CSVTable, _ mapping: [String: String],
         _ make: (_ values: [String: String], _ problems: inout [(field: String, message: String)]) -> Fields
-    ) -> (rows: [Row<Fields>], errors: [ValidationError]) {
+    ) -> (rows: [Row<Fields>], errors: [RowError]) {
         let columns: [(index: Int, field: String)] = table.header.enumerated().compactMap { index, column in
             guard let field = mapping[column], !field.isEmpty else { return nil }
             return (index, field)
         }
         let columnOf = Dictionary(mapping.filter { !$0.value.isEmpty }.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
         var rows: [Row<Fields>] = []
-        var errors: [ValidationError] = []
+        var errors: [RowError] = []
         for row in table.rows {
             var values: [String: String] = [:]
             for (index, field) in columns where index < row.fields.count {
@@ -165,7 +176,7 @@ public enum RecordImport {
             } else {
                 errors += problems.map { problem in
                     let column = columnOf[problem.field].map { " (column \($0))" } ?? ""
-                    return ValidationError(field: "line \(row.line)", code: "invalid_row", message: "\(problem.field.replacingOccurrences(of: "_", with: " "))\(column): \(problem.message)")
+                    return RowError(line: row.line, message: "\(problem.field.replacingOccurrences(of: "_", with: " "))\(column): \(problem.message)")
                 }
             }
         }

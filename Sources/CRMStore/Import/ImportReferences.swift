@@ -30,6 +30,7 @@ enum ImportReferences {
                 continue
             }
             do {
+                // The assignment rule is the same for every kind of record.
                 let assigned = try await RecordStore<CompanyFields>.resolveAssignment(db, context, .init(owner: users[0].id, team: .some(users[0].team)), current: nil)
                 answers[key] = .success((assigned.0, assigned.1))
             } catch StoreError.forbidden(let why) {

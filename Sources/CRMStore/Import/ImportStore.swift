@@ -41,17 +41,12 @@ public struct ImportReport: Sendable, Equatable, Codable {
         public let sameAsLine: Int?
     }
 
-    public struct RowError: Sendable, Equatable, Codable {
-        public let line: Int
-        public let message: String
-    }
-
     public let mode: Mode
     public let rows: Int
     public let valid: Int
     public let created: Int
     public let skippedDuplicates: Int
-    public let errors: [RowError]
+    public let errors: [RecordImport.RowError]
     public let duplicates: [Duplicate]
 }
 
@@ -94,7 +89,7 @@ public struct ImportStore: Sendable {
             let row = try await db.raw("""
                 INSERT INTO imports (record_type, file_name, encoding, content, mapping, status, row_count, created_by, created_at)
                 VALUES (\(bind: target.rawValue), \(bind: name.isEmpty ? "import.csv" : name), \(bind: decoded.encoding), \(bind: decoded.text),
-                        \(bind: try Self.json(suggested)), 'draft', \(bind: table.rows.count), \(bind: context.userID?.rawValue), \(bind: now.rawValue))
+                        \(bind: try PlainJSON.encode(suggested)), 'draft', \(bind: table.rows.count), \(bind: context.userID?.rawValue), \(bind: now.rawValue))
                 RETURNING id
                 """).first()
             return try row!.decode(column: "id", as: Int64.self)
@@ -120,7 +115,7 @@ public struct ImportStore: Sendable {
             try await db.raw("SELECT * FROM import_mappings WHERE record_type = \(bind: target.rawValue) ORDER BY name").all().map { row in
                 ImportMapping(
                     id: try row.value("id"), name: try row.value("name"), target: target,
-                    columns: try JSONDecoder().decode([String: String].self, from: Data(try row.value("columns", as: String.self).utf8))
+                    columns: try PlainJSON.decode([String: String].self, from: try row.value("columns"))
                 )
             }
         }
@@ -162,7 +157,7 @@ public struct ImportStore: Sendable {
             }
             if mode != .dryRun {
                 try await db.raw("""
-                    UPDATE imports SET status = 'done', mapping = \(bind: try Self.json(mapping)), report = \(bind: try Self.json(report)), content = NULL,
+                    UPDATE imports SET status = 'done', mapping = \(bind: try PlainJSON.encode(mapping)), report = \(bind: try PlainJSON.encode(report)), content = NULL,
                         done_at = \(bind: now.rawValue)
                     WHERE id = \(bind: id)
                     """).run()
@@ -171,7 +166,7 @@ public struct ImportStore: Sendable {
                 try await db.raw("DELETE FROM import_mappings WHERE record_type = \(bind: draft.target.rawValue) AND name = \(bind: mappingName)").run()
                 try await db.raw("""
                     INSERT INTO import_mappings (name, record_type, columns, created_by, created_at)
-                    VALUES (\(bind: mappingName), \(bind: draft.target.rawValue), \(bind: try Self.json(mapping)), \(bind: context.userID?.rawValue), \(bind: now.rawValue))
+                    VALUES (\(bind: mappingName), \(bind: draft.target.rawValue), \(bind: try PlainJSON.encode(mapping)), \(bind: context.userID?.rawValue), \(bind: now.rawValue))
                     """).run()
             }
             return report
@@ -211,10 +206,10 @@ public struct ImportStore: Sendable {
 
     /// Ties read rows to owners and companies, finds duplicates, and (unless a dry run) writes them.
     static func apply<Fields: StoredFields>(
-        _ db: any SQLDatabase, _ context: AccessContext, _ read: (rows: [RecordImport.Row<Fields>], errors: [ValidationError]),
+        _ db: any SQLDatabase, _ context: AccessContext, _ read: (rows: [RecordImport.Row<Fields>], errors: [RecordImport.RowError]),
         id: Int64, mode: ImportReport.Mode, createDuplicates: Bool, link: (Fields, CompanyID) -> Fields
     ) async throws -> ImportReport {
-        var errors = read.errors.map { ImportReport.RowError(line: Int($0.field?.dropFirst(5) ?? "") ?? 0, message: $0.message) }
+        var errors = read.errors
         let owners = try await ImportReferences.owners(db, context, Set(read.rows.compactMap(\.owner)))
         let companies = try await ImportReferences.companies(db, context, Set(read.rows.compactMap(\.company)))
         var ready: [(row: RecordImport.Row<Fields>, owner: UserID, team: TeamID?)] = []
@@ -237,7 +232,7 @@ public struct ImportStore: Sendable {
                 }
             }
             if problems.isEmpty { ready.append((row, owner.id, owner.team)) } else {
-                errors += problems.map { ImportReport.RowError(line: row.line, message: $0) }
+                errors += problems.map { RecordImport.RowError(line: row.line, message: $0) }
             }
         }
         let duplicates = try await ImportReferences.duplicates(db, context, ready.map(\.row))
@@ -259,7 +254,7 @@ public struct ImportStore: Sendable {
             created = ids.count
         }
         return ImportReport(
-            mode: mode, rows: read.rows.count + Set(read.errors.map(\.field)).count, valid: ready.count, created: created,
+            mode: mode, rows: read.rows.count + Set(read.errors.map(\.line)).count, valid: ready.count, created: created,
             skippedDuplicates: mode == .dryRun ? 0 : ready.count - writing.count, errors: errors, duplicates: duplicates
         )
     }
@@ -274,23 +269,16 @@ public struct ImportStore: Sendable {
     static func decode(_ row: any SQLRow, sampleRows: Int) throws -> ImportDraft {
         let content = try row.decode(column: "content", as: String?.self)
         let table = content.flatMap { try? CSVTable(text: $0) }
-        let report = try row.decode(column: "report", as: String?.self).flatMap { try? JSONDecoder().decode(ImportReport.self, from: Data($0.utf8)) }
+        let report = try row.decode(column: "report", as: String?.self).flatMap { try? PlainJSON.decode(ImportReport.self, from: $0) }
         return ImportDraft(
             id: try row.value("id"), target: RecordImport.Target(rawValue: try row.value("record_type")) ?? .contacts,
             fileName: try row.value("file_name"), encoding: try row.value("encoding"),
             header: table?.header ?? [], sample: table.map { Array($0.rows.prefix(sampleRows).map(\.fields)) } ?? [],
             rowCount: try row.value("row_count"),
-            mapping: (try? JSONDecoder().decode([String: String].self, from: Data((try row.decode(column: "mapping", as: String?.self) ?? "{}").utf8))) ?? [:],
+            mapping: (try? PlainJSON.decode([String: String].self, from: try row.value("mapping"))) ?? [:],
             status: ImportDraft.Status(rawValue: try row.value("status")) ?? .draft, report: report,
             createdBy: try row.value("created_by", as: Int64?.self).map { UserID($0) }, createdAt: Timestamp(rawValue: try row.value("created_at"))
         )
-    }
-
-    /// Plain JSON: the column codec's key strategy would rename columns such as `owner_id` on the way back.
-    static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     static func invalid(_ field: String, _ code: String, _ message: String) -> StoreError {

@@ -183,7 +183,7 @@ extension ProcessStore {
         case .deal: try await everyID(RecordStore<DealFields>(database: database), context, segment)
         default: throw StoreError.invalid(ValidationErrors([ValidationError(field: "segment.record_type", code: "invalid_record_type", message: "campaigns run over companies, contacts or deals")]))
         }
-        let described = String(decoding: try JSONEncoder().encode(Self.describe(segment)), as: UTF8.self)
+        let described = try PlainJSON.encode(Self.describe(segment))
         let id = try await database.write { db in
             let row = try await db.raw("""
                 INSERT INTO process_campaigns (process_key, name, segment, record_type, created_by, created_at)
@@ -251,7 +251,7 @@ extension ProcessStore {
             return ProcessCampaignBoard(
                 id: id, name: try campaign.decode(column: "name", as: String.self), processKey: try campaign.decode(column: "process_key", as: String.self),
                 recordType: RecordType(rawValue: try campaign.decode(column: "record_type", as: String.self)) ?? .company,
-                segment: (try? JSONDecoder().decode([String: String].self, from: Data(try campaign.decode(column: "segment", as: String.self).utf8))) ?? [:],
+                segment: (try? PlainJSON.decode([String: String].self, from: try campaign.decode(column: "segment", as: String.self))) ?? [:],
                 requested: requests.values.reduce(0, +), notStarted: requests["pending"] ?? 0, failedToStart: requests["failed"] ?? 0,
                 byStatus: byStatus, byStep: byStep, byEnd: byEnd
             )

@@ -250,8 +250,6 @@ public struct ProcessStore: Sendable {
     }
 
     static func encode(_ state: ProcessInstance) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(state), as: UTF8.self)
+        try PlainJSON.encode(state)
     }
 }

@@ -12,8 +12,7 @@ public struct SegmentStore: Sendable {
         let name: String
         do throws(ValidationErrors) { name = try Segment.validate(name: requested, recordType: recordType, filters: filters) } catch { throw StoreError.invalid(error) }
         let kept = filters.filter { !$0.value.isEmpty }
-        // Plain JSON: the column codec's key strategy would rename `owner_id` on the way back.
-        let encoded = String(decoding: try JSONEncoder().encode(kept), as: UTF8.self)
+        let encoded = try PlainJSON.encode(kept)
         return try await database.write { db in
             if try await db.raw("SELECT 1 AS one FROM segments WHERE record_type = \(bind: recordType.rawValue) AND name = \(bind: name)").first() != nil {
                 throw StoreError.conflict(code: "segment_name_taken", message: "a segment of \(recordType.rawValue) records named \(name) exists")
@@ -56,7 +55,7 @@ public struct SegmentStore: Sendable {
         Segment(
             id: try row.value("id"), name: try row.value("name"),
             recordType: RecordType(rawValue: try row.value("record_type")) ?? .company,
-            filters: try JSONDecoder().decode([String: String].self, from: Data(try row.value("filters", as: String.self).utf8)),
+            filters: try PlainJSON.decode([String: String].self, from: try row.value("filters")),
             createdBy: try row.value("created_by", as: Int64?.self).map { UserID($0) },
             createdAt: Timestamp(rawValue: try row.value("created_at"))
         )

@@ -50,6 +50,21 @@ extension StoredFields {
 }
 
 /// JSON-in-a-text-column encoding, the same on both engines.
+/// JSON columns whose keys are data (column names of a file, filter names, variable names): written and read
+/// as they are, where `ColumnJSON`'s key strategy would rename `owner_id` on the way back. Keys sorted, so the
+/// same value is always the same text.
+enum PlainJSON {
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}
+
 enum ColumnJSON {
     static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()

@@ -109,6 +109,28 @@ struct JSONInput {
         return .some(value)
     }
 
+    /// An object of texts (a list's filters), numbers taken as their digits and `null` members left out; nil
+    /// when the key is missing or not an object (the latter reported).
+    mutating func texts(_ key: String) -> [String: String]? {
+        switch object[key] {
+        case nil: return nil
+        case .object(let members)?:
+            var texts: [String: String] = [:]
+            for (name, value) in members {
+                switch value {
+                case .string(let text): texts[name] = text
+                case .int(let number): texts[name] = String(number)
+                case .null: break
+                default: fail("\(key).\(name)", "wrong_type", "must be text or a number")
+                }
+            }
+            return texts
+        case let other?:
+            fail(key, "wrong_type", "must be an object, not \(other.typeName)")
+            return nil
+        }
+    }
+
     mutating func strings(_ key: String) -> [String]? {
         array(key) { element, path throws(ValidationError) in
             guard case .string(let text) = element else {

@@ -86,32 +86,21 @@ struct ProcessController {
         var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["name", "segment"])
         let name = input.string("name") ?? ""
         var recordType = RecordType.company
-        var filters: [String: String] = [:]
         var saved: Int64?
-        switch input.object["segment"] {
-        case .object(let fields)?:
-            for (key, value) in fields {
-                switch value {
-                case .string(let text): filters[key] = text
-                case .int(let number): filters[key] = String(number)
-                case .null: break
-                default: input.fail("segment.\(key)", "wrong_type", "must be text or a number")
-                }
-            }
-            if let id = filters.removeValue(forKey: "segment_id") {
-                if let id = Int64(id), id > 0, filters.isEmpty { saved = id } else {
-                    input.fail("segment.segment_id", "invalid_segment", "must be a saved segment's id, alone")
-                }
-            } else {
-                if let type = filters.removeValue(forKey: "record_type") {
-                    if let parsed = RecordType(rawValue: type), Segment.recordTypes.contains(parsed) { recordType = parsed } else {
-                        input.fail("segment.record_type", "invalid_record_type", "must be company, contact or deal")
-                    }
-                }
-                if filters.isEmpty { input.fail("segment", "required", "choose the segment by at least one filter of the list, such as priority or tag") }
-            }
-        default:
+        var filters = input.texts("segment") ?? [:]
+        if input.object["segment"] == nil {
             input.fail("segment", "required", "must be an object: {\"record_type\": \"company\", \"priority\": \"A\", \"tag\": \"renewal\"} or {\"segment_id\": 4}")
+        } else if let id = filters.removeValue(forKey: "segment_id") {
+            if let id = Int64(id), id > 0, filters.isEmpty { saved = id } else {
+                input.fail("segment.segment_id", "invalid_segment", "must be a saved segment's id, alone")
+            }
+        } else {
+            if let type = filters.removeValue(forKey: "record_type") {
+                if let parsed = RecordType(rawValue: type), Segment.recordTypes.contains(parsed) { recordType = parsed } else {
+                    input.fail("segment.record_type", "invalid_record_type", "must be company, contact or deal")
+                }
+            }
+            if filters.isEmpty { input.fail("segment", "required", "choose the segment by at least one filter of the list, such as priority or tag") }
         }
         try input.finish()
         if let saved {

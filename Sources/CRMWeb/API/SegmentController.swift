@@ -30,19 +30,8 @@ struct SegmentController {
         let typeText = input.string("record_type") ?? "company"
         let type = RecordType(rawValue: typeText).flatMap { Segment.recordTypes.contains($0) ? $0 : nil }
         if type == nil { input.fail("record_type", "invalid_record_type", "must be company, contact or deal") }
-        var filters: [String: String] = [:]
-        switch input.object["filters"] {
-        case .object(let fields)?:
-            for (key, value) in fields {
-                switch value {
-                case .string(let text): filters[key] = text
-                case .int(let number): filters[key] = String(number)
-                case .null: break
-                default: input.fail("filters.\(key)", "wrong_type", "must be text or a number")
-                }
-            }
-        default: input.fail("filters", "required", "must be an object of the list's filters: {\"priority\": \"A\", \"tag\": \"renewal\"}")
-        }
+        let filters = input.texts("filters") ?? [:]
+        if input.object["filters"] == nil { input.fail("filters", "required", "must be an object of the list's filters: {\"priority\": \"A\", \"tag\": \"renewal\"}") }
         try input.finish()
         // The values are checked as the list reads them, so a saved segment always opens.
         _ = try ListQuery(filters: filters, of: type!, field: "filters")
