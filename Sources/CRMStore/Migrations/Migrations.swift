@@ -612,8 +612,12 @@ enum Migrations {
                 """,
             ]
         }),
-        Migration(number: 10, name: "imports", statements: { t in
+        Migration(number: 10, name: "imports_and_contact_point_lookup", statements: { t in
             [
+                // Look-alike checks ask "which records of this type have this e-mail or phone"; without statistics
+                // SQLite chose the per-record index for that and read every contact point of the type.
+                "CREATE INDEX contact_points_lookup ON contact_points (kind, value, record_type, record_id)",
+                "DROP INDEX contact_points_value",
                 // An uploaded CSV file, its mapping and what importing it did; the text is dropped once imported.
                 """
                 CREATE TABLE imports (

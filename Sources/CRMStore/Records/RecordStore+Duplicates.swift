@@ -38,7 +38,9 @@ extension RecordStore {
         let longest = all.max { $0.count < $1.count }.map { [$0] } ?? []
         let terms: [String] = words.isEmpty ? longest.filter { $0.count >= 3 } : words + all.filter { $0.allSatisfy(\.isNumber) }
         if !terms.isEmpty {
-            var conditions = conditions(context, ListQuery(search: terms.joined(separator: " ")), engine: engine)
+            // Each word is its own search, so a long number is matched as a number rather than turning the
+            // whole name into a phone-number search.
+            var conditions = conditions(context, ListQuery(), engine: engine) + terms.flatMap { searchConditions($0, engine: engine) }
             if let id { conditions.append("id <> \(bind: id)") }
             let rows = try await db.raw("SELECT * FROM \(ident: Fields.table) WHERE \(conditions.joined(separator: " AND ")) LIMIT 500").all()
             for row in rows {

@@ -281,14 +281,19 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
                 AND rt.tag = \(bind: TextFolding.fold(tag)) AND rt.record_id = \(ident: Fields.table).id)
                 """)
         }
-        if let search = query.search.flatMap(SearchMatch.init) {
-            result.append(search.sql(column: "search_text"))
-            // PostgreSQL's trigram index serves the LIKE itself; SQLite's lives in a separate full-text table.
-            if engine == .sqlite, let narrowed = search.indexable(column: "search_text") {
-                result.append("id IN (SELECT rowid FROM \(ident: Fields.table + "_search") WHERE \(narrowed))")
-            }
-        }
+        if let search = query.search { result += searchConditions(search, engine: engine) }
         return result + Fields.filters(query)
+    }
+
+    /// The conditions of a search box's text: the exact match, and on SQLite the full-text table that narrows it.
+    static func searchConditions(_ text: String, engine: Engine) -> [SQLQueryString] {
+        guard let search = SearchMatch(text) else { return [] }
+        var result: [SQLQueryString] = [search.sql(column: "search_text")]
+        // PostgreSQL's trigram index serves the LIKE itself; SQLite's lives in a separate full-text table.
+        if engine == .sqlite, let narrowed = search.indexable(column: "search_text") {
+            result.append("id IN (SELECT rowid FROM \(ident: Fields.table + "_search") WHERE \(narrowed))")
+        }
+        return result
     }
 
     private static func sortColumn(_ field: Sort.Field) -> (String, numeric: Bool) {

@@ -53,7 +53,8 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
         let deals = try await store.deals.list(identity.access, ListQuery(companyID: company.id))
         var related = try await activityPages.timeline(identity, ListQuery(companyID: company.id), links: ["company_id": company.meta.id])
         related["contacts"] = contacts.items.map { ["id": $0.meta.id, "name": $0.fields.displayName, "job_title": $0.fields.jobTitle] as [String: any Sendable] }
-        related["deals"] = deals.items.map { ["id": $0.meta.id, "title": $0.fields.title, "amount": pages.formatter(identity).money($0.fields.amount), "status": $0.fields.status.rawValue] as [String: any Sendable] }
+        let format = pages.formatter(identity)
+        related["deals"] = deals.items.map { ["id": $0.meta.id, "title": $0.fields.title, "amount": format.money($0.fields.amount), "status": $0.fields.status.rawValue] as [String: any Sendable] }
         related.merge(try await companyMerges.panel(identity, company)) { $1 }
         return related.merging(try await ProcessPages.panel(store, identity, pages.strings(MessageCatalog.language(of: identity.user.locale)), record: (.company, company.meta.id))) { $1 }
     }.addRoutes(to: web)
