@@ -618,6 +618,12 @@ enum Migrations {
                 // SQLite chose the per-record index for that and read every contact point of the type.
                 "CREATE INDEX contact_points_lookup ON contact_points (kind, value, record_type, record_id)",
                 "DROP INDEX contact_points_value",
+                // A customer card lists a company's first deals and contacts by name: straight from an index,
+                // instead of reading all of a big customer's deals (thousands, cold on disk) to sort them.
+                "CREATE INDEX deals_company_sort ON deals (company_id, sort_key, id)",
+                "DROP INDEX deals_company",
+                "CREATE INDEX contacts_company_sort ON contacts (company_id, sort_key, id)",
+                "DROP INDEX contacts_company",
                 // An uploaded CSV file, its mapping and what importing it did; the text is dropped once imported.
                 """
                 CREATE TABLE imports (
