@@ -24,6 +24,10 @@ extension ProcessStore {
     /// How many times an action is tried before its instance stops at an incident.
     public static let maxAttempts = 5
 
+    /// How long a claimed action is left to its node: longer than the slowest action (a webhook's 10 s), short
+    /// enough that an action whose node was killed mid-way is taken up again within seconds of a restart.
+    static let claimMilliseconds: Int64 = 20_000
+
     /// Runs due service actions: each is claimed by one caller, run, and its result stepped into the instance;
     /// a failure is retried after 1, 2, 4 … seconds and after `maxAttempts` becomes an incident. Answers how
     /// many actions ran.
@@ -41,7 +45,7 @@ extension ProcessStore {
             // The claim is its own short transaction: whoever updates the row first runs the action.
             let claimed = try await database.write { db in
                 try await db.raw("""
-                    UPDATE process_effects SET claimed_until = \(bind: now.rawValue + 60_000)
+                    UPDATE process_effects SET claimed_until = \(bind: now.rawValue + Self.claimMilliseconds)
                     WHERE id = \(bind: effect) AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < \(bind: now.rawValue))
                     RETURNING instance_id, effect_key, token_id, action, parameters, attempts
                     """).first()
