@@ -43,17 +43,12 @@ extension ListQuery {
     /// A segment's filters as the list of `type` reads them; each mistake is named under `field`
     /// (`segment.stage_id`), since the filters arrive as submitted content, not as a URL.
     init(filters: [String: String], of type: RecordType, field: String) throws {
-        let extra: Set<String> = switch type {
-        case .contact: ContactFields.listParameters
-        case .deal: DealFields.listParameters
-        default: CompanyFields.listParameters
-        }
         let unknown = filters.keys.filter { !Segment.filterNames.contains($0) }.sorted()
         guard unknown.isEmpty else {
             throw APIError.invalid(unknown.map { ValidationError(field: "\(field).\($0)", code: "unknown_field", message: "is not a filter of a segment") })
         }
         do {
-            try self.init(parameters: filters, extra: extra)
+            try self.init(parameters: filters, extra: type.listParameters)
         } catch let error as APIError {
             throw APIError.invalid(error.errors.map { ValidationError(field: "\(field).\($0.field ?? "")", code: $0.code, message: $0.message) })
         }

@@ -56,7 +56,7 @@ struct ProcessPages {
                 labels: board.byStep.keys.sorted().map { String(board.byStep[$0]!) } + board.byEnd.keys.sorted().map { String(board.byEnd[$0]!) }
             )]
         )
-        let segment = [t["nav_\(board.recordType == .company ? "companies" : board.recordType == .contact ? "contacts" : "deals")"] ?? ""]
+        let segment = [t["nav_\(board.recordType.collection ?? "")"] ?? ""]
             + board.segment.keys.sorted().map { "\($0): \(board.segment[$0]!)" }
         return pages.render("process_campaign", [
             "segment": segment.joined(separator: " · "),

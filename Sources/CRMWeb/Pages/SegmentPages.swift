@@ -28,11 +28,6 @@ struct SegmentPages {
 extension Segment {
     /// The list page showing the segment.
     var listPath: String {
-        let collection = switch recordType {
-        case .contact: "contacts"
-        case .deal: "deals"
-        default: "companies"
-        }
-        return "/\(collection)?" + filters.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(separator: "&")
+        return "/\(recordType.collection ?? "companies")?" + filters.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(separator: "&")
     }
 }

@@ -1,0 +1,25 @@
+import CRMCore
+
+extension RecordType {
+    /// The URL collection of a record type's list and pages (`companies`), from its fields' resource.
+    var collection: String? {
+        switch self {
+        case .company: CompanyFields.collection
+        case .contact: ContactFields.collection
+        case .deal: DealFields.collection
+        case .activity: ActivityFields.collection
+        default: nil
+        }
+    }
+
+    /// The filters its list takes beyond the common ones.
+    var listParameters: Set<String> {
+        switch self {
+        case .company: CompanyFields.listParameters
+        case .contact: ContactFields.listParameters
+        case .deal: DealFields.listParameters
+        case .activity: ActivityFields.listParameters
+        default: []
+        }
+    }
+}
