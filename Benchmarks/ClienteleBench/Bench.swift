@@ -45,20 +45,24 @@ struct Bench {
         let store = Store(database: database, bcryptCost: 4)
         var report = sqlitePath == nil
             ? Report(options: options, name: "\(options.deals)-postgresql", title: "\(options.deals) deals on PostgreSQL")
-            : Report(options: options, name: options.only == "card" ? "card-\(options.deals)" : "\(options.deals)", title: "\(options.deals) deals")
+            : Report(options: options, name: options.only.map { "\($0)-\(options.deals)" } ?? "\(options.deals)", title: "\(options.deals) deals")
         do {
-            if options.only != "card" { try await ProcessBenchmark(instances: options.instances).run(into: &report) }
-            try await store.migrator.migrate()
-            let dataset = try await Dataset.prepare(store, deals: options.deals, report: &report)
-            if options.only == "card" {
-                try await CardBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: sqlitePath).run(into: &report)
-                await database.shutdown()
-                try report.write(to: options.resultsDir)
-                return
+            if options.only == nil { try await ProcessBenchmark(instances: options.instances).run(into: &report) }
+            let started = ContinuousClock.now
+            let applied = try await store.migrator.migrate()
+            if !applied.isEmpty {
+                report.note("Migrations \(applied.map(String.init).joined(separator: ", ")) applied to the existing data in \(started.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).")
             }
-            try await CardBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: sqlitePath).run(into: &report)
-            try await BoardBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: sqlitePath).run(into: &report)
-            try await ReportBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: sqlitePath).run(into: &report)
+            let dataset = try await Dataset.prepare(store, deals: options.deals, report: &report)
+            if options.only != "reports" {
+                try await CardBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: sqlitePath).run(into: &report)
+            }
+            if options.only == nil {
+                try await BoardBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: sqlitePath).run(into: &report)
+            }
+            if options.only != "card" {
+                try await ReportBenchmark(store: store, dataset: dataset, runs: options.runs, dataPath: sqlitePath).run(into: &report)
+            }
         } catch {
             await database.shutdown()
             throw error
@@ -75,7 +79,7 @@ struct Options {
     var resultsDir = "Benchmarks/results"
     /// `processes` runs only the process-engine benchmark, which needs no dataset; `http-ceiling` serves the
     /// minimal endpoint on `port` until killed; `search` runs the search benchmark over `contacts` contacts;
-    /// `card` measures only the customer card on the `deals` dataset.
+    /// `card` measures only the customer card on the `deals` dataset, `reports` only the funnel reports.
     var only: String?
     var instances = 20_000
     var port = 8090
@@ -99,7 +103,7 @@ struct Options {
             case "--port": port = Int(value) ?? port
             case "--contacts": contacts = Int(value) ?? contacts
             case "--database-url": databaseURL = value
-            default: throw BenchError("unknown option \(flag); use --deals N --runs N --data-dir DIR --results DIR --only processes|http-ceiling|search|card --instances N --port N --contacts N --database-url URL")
+            default: throw BenchError("unknown option \(flag); use --deals N --runs N --data-dir DIR --results DIR --only processes|http-ceiling|search|card|reports --instances N --port N --contacts N --database-url URL")
             }
         }
         baseDir = dataDir

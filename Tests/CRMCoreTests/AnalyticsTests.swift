@@ -29,7 +29,7 @@ struct AnalyticsTests {
     func requiredFunnel() throws {
         let s = stages(3)
         // With conversions: 100 → 50 → 20 → 10 won; 10 won worth 50,000.00 in all.
-        let tally = FunnelTally(furthest: [s[0].id: 50, s[1].id: 30, s[2].id: 10], won: 10, wonAmount: MoneyTotals(["EUR": 5_000_000]))
+        let tally = FunnelTally(reached: [s[0].id: 100, s[1].id: 50, s[2].id: 20], won: 10, wonAmount: MoneyTotals(["EUR": 5_000_000]))
         let measured = FunnelReport(stages: s, tally: tally, mode: .withConversions)
         #expect(measured.rows.map(\.deals) == [100, 50, 20])
         let byDeals = RequiredFunnel(target: .wonDeals(5), measured: measured, plans: [])
@@ -37,16 +37,16 @@ struct AnalyticsTests {
         let eur = try Currency(code: "EUR")
         let byAmount = RequiredFunnel(target: .wonAmount(Money(minorUnits: 1_200_000, currency: eur)), measured: measured, plans: [])
         #expect(byAmount.wonDealsNeeded == 3 && byAmount.averageWonAmount == Money(minorUnits: 500_000, currency: eur))
-        let stalled = RequiredFunnel(target: .wonDeals(5), measured: FunnelReport(stages: s, tally: FunnelTally(furthest: [s[0].id: 4]), mode: .withConversions), plans: [])
+        let stalled = RequiredFunnel(target: .wonDeals(5), measured: FunnelReport(stages: s, tally: FunnelTally(reached: [s[0].id: 4]), mode: .withConversions), plans: [])
         #expect(stalled.rows.map(\.required) == [nil, nil, nil])
     }
 
     @Test("a rep is flagged only where they convert worse by more than the margin with enough deals")
     func repComparison() {
         let s = stages(2)
-        let company = FunnelReport(stages: s, tally: FunnelTally(furthest: [s[0].id: 50, s[1].id: 25], won: 25), mode: .withConversions)
-        let weak = FunnelReport(stages: s, tally: FunnelTally(furthest: [s[0].id: 7, s[1].id: 2], won: 1), mode: .withConversions)
-        let few = FunnelReport(stages: s, tally: FunnelTally(furthest: [s[0].id: 3], won: 0), mode: .withConversions)
+        let company = FunnelReport(stages: s, tally: FunnelTally(reached: [s[0].id: 100, s[1].id: 50], won: 25), mode: .withConversions)
+        let weak = FunnelReport(stages: s, tally: FunnelTally(reached: [s[0].id: 10, s[1].id: 3], won: 1), mode: .withConversions)
+        let few = FunnelReport(stages: s, tally: FunnelTally(reached: [s[0].id: 3], won: 0), mode: .withConversions)
         let report = RepComparison(average: company, reps: [UserID(1): weak, UserID(2): few], settings: .init(margin: 10, minimumDeals: 5))
         // Company: 100 → 50 (50%) → 25 won (50%). Weak: 10 → 3 (30%) → 1 (33%). Few: 3 → 0 → 0.
         #expect(report.reps[0].cells.map(\.isFlagged) == [true, false])
@@ -87,5 +87,34 @@ struct AnalyticsTests {
         #expect(kpis.winRate == 0.5 && kpis.averageCycleDays == 20)
         #expect(kpis.salesVelocityPerDay == MoneyTotals(["PLN": 25_000]))
         #expect(kpis.slippage.changes == 3 && kpis.slippage.dealsMoved == 2 && kpis.slippage.pushed == 2 && kpis.slippage.averageDaysPushed == 15)
+    }
+}
+
+@Suite("Marking stage-log rows")
+struct DealProgressTests {
+    @Test("a row is marked with the first entry, the stages first reached, the first win and the stay it ends")
+    func marks() {
+        let s = (1...4).map { StageID(Int64($0)) }
+        var progress = DealProgress()
+        func at(_ day: Int64) -> Timestamp { Timestamp(rawValue: day * 86_400_000) }
+        let created = progress.record(kind: .created, stage: s[0], status: .open, level: 1, top: 4, at: at(1))
+        #expect(created == .init(firstTime: true, reachFrom: 0, reachTo: 1, stayMilliseconds: nil))
+        let skip = progress.record(kind: .moved, stage: s[2], status: .open, level: 3, top: 4, at: at(3))
+        #expect(skip == .init(firstTime: true, reachFrom: 1, reachTo: 3, stayMilliseconds: 2 * 86_400_000))
+        let back = progress.record(kind: .moved, stage: s[1], status: .open, level: 2, top: 4, at: at(4))
+        #expect(back.firstTime && back.reachFrom == 3 && back.reachTo == 3, "a back move reaches nothing new")
+        let again = progress.record(kind: .moved, stage: s[2], status: .open, level: 3, top: 4, at: at(5))
+        #expect(!again.firstTime, "re-entering a stage is not a first entry")
+        let amount = progress.record(kind: .amountChanged, stage: s[2], status: .open, level: 3, top: 4, at: at(6))
+        #expect(!amount.firstTime && amount.stayMilliseconds == nil)
+        let won = progress.record(kind: .won, stage: s[2], status: .won, level: 3, top: 4, at: at(7))
+        #expect(won == .init(firstTime: true, reachFrom: 3, reachTo: 4, stayMilliseconds: 2 * 86_400_000))
+        _ = progress.record(kind: .reopened, stage: s[3], status: .open, level: 4, top: 4, at: at(8))
+        let wonAgain = progress.record(kind: .won, stage: s[3], status: .won, level: 4, top: 4, at: at(9))
+        #expect(!wonAgain.firstTime && wonAgain.reachFrom == wonAgain.reachTo, "a second win counts nothing new")
+
+        let history = [(TransitionKind.created, s[0], DealStatus.open, 1, at(1)), (.moved, s[2], .open, 3, at(3))]
+        var rebuilt = DealProgress(history: history.map { (kind: $0.0, stage: $0.1, status: $0.2, reachTo: $0.3, at: $0.4) })
+        #expect(rebuilt.record(kind: .moved, stage: s[2], status: .open, level: 3, top: 4, at: at(4)) == .init(firstTime: false, reachFrom: 3, reachTo: 3, stayMilliseconds: 86_400_000))
     }
 }

@@ -1,14 +1,16 @@
 /// How the historical funnel counts a deal in the stages of a period.
 ///
-/// The rule, also in docs/reports.md:
+/// The rule, also in docs/reports.md: every figure counts a deal once, in the period it first did the thing
+/// counted, so figures for adjacent periods add up and a back move never counts twice.
 /// - An *entry* is a stage-log row that puts a deal into a stage while open: created, moved, reopened.
-/// - `passed`: a deal counts once in each stage it entered during the period, however often it re-entered
-///   (a back move and a return count once). Skipped stages are not counted, so a later stage may hold more
+/// - `passed`: a deal counts in a stage in the period it first entered that stage; re-entering it later (after a
+///   back move or a reopen) does not count again. Skipped stages are not counted, so a later stage may hold more
 ///   deals than an earlier one and conversion may exceed 100%.
-/// - `withConversions`: a deal counts in every stage up to the furthest it entered during the period, by the
-///   stages' current order; a deal won in the period counts in every stage. A back move never lowers the
-///   furthest stage.
-/// - Won and lost count deals with a won (lost) row in the period, even if reopened afterwards.
+/// - `withConversions`: a deal counts in every stage up to the furthest it has reached, each in the period it
+///   first got that far, by the stages' order when it moved; a win reaches every stage. A back move never lowers
+///   how far a deal has reached.
+/// - Won counts a deal in the period of its first win; lost counts every loss (a deal reopened and lost again
+///   was lost twice), at the stage and for the reason of that loss.
 public enum CountingMode: String, Codable, Sendable, CaseIterable {
     case passed
     case withConversions = "with_conversions"
@@ -16,20 +18,20 @@ public enum CountingMode: String, Codable, Sendable, CaseIterable {
 
 /// What the stage log says about a set of deals in a period, gathered by the store.
 public struct FunnelTally: Codable, Sendable, Equatable {
-    /// Distinct deals that entered each stage in the period, with the amount they had on entering.
+    /// Deals that first entered each stage in the period, with the amount they had on entering.
     public var entered: [StageID: Int]
     public var enteredAmount: [StageID: MoneyTotals]
-    /// Deals by the furthest stage they entered in the period; won deals are counted under `won`, not here.
-    public var furthest: [StageID: Int]
+    /// Deals that first reached each stage (it or a later one, or won) in the period.
+    public var reached: [StageID: Int]
     public var won: Int
     public var wonAmount: MoneyTotals
     public var lost: Int
     public var lostAmount: MoneyTotals
 
-    public init(entered: [StageID: Int] = [:], enteredAmount: [StageID: MoneyTotals] = [:], furthest: [StageID: Int] = [:], won: Int = 0, wonAmount: MoneyTotals = MoneyTotals(), lost: Int = 0, lostAmount: MoneyTotals = MoneyTotals()) {
+    public init(entered: [StageID: Int] = [:], enteredAmount: [StageID: MoneyTotals] = [:], reached: [StageID: Int] = [:], won: Int = 0, wonAmount: MoneyTotals = MoneyTotals(), lost: Int = 0, lostAmount: MoneyTotals = MoneyTotals()) {
         self.entered = entered
         self.enteredAmount = enteredAmount
-        self.furthest = furthest
+        self.reached = reached
         self.won = won
         self.wonAmount = wonAmount
         self.lost = lost
@@ -38,7 +40,7 @@ public struct FunnelTally: Codable, Sendable, Equatable {
 
     public mutating func add(_ other: FunnelTally) {
         entered.merge(other.entered, uniquingKeysWith: +)
-        furthest.merge(other.furthest, uniquingKeysWith: +)
+        reached.merge(other.reached, uniquingKeysWith: +)
         for (stage, amount) in other.enteredAmount { enteredAmount[stage, default: MoneyTotals()].add(amount) }
         won += other.won
         wonAmount.add(other.wonAmount)
@@ -71,18 +73,7 @@ public struct FunnelReport: Codable, Sendable, Equatable {
 
     public init(stages: [Stage], tally: FunnelTally, mode: CountingMode) {
         let ordered = stages.sorted { $0.position < $1.position }
-        var counts: [Int]
-        switch mode {
-        case .passed:
-            counts = ordered.map { tally.entered[$0.id] ?? 0 }
-        case .withConversions:
-            var running = tally.won
-            counts = Array(repeating: 0, count: ordered.count)
-            for index in ordered.indices.reversed() {
-                running += tally.furthest[ordered[index].id] ?? 0
-                counts[index] = running
-            }
-        }
+        let counts = ordered.map { (mode == .passed ? tally.entered : tally.reached)[$0.id] ?? 0 }
         let first = counts.first ?? 0
         rows = ordered.indices.map { index in
             let next = index + 1 < counts.count ? counts[index + 1] : tally.won

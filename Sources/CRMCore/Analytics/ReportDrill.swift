@@ -1,8 +1,8 @@
 /// The deals behind one number of a report, so every figure can be opened as a list.
 public enum ReportDrill: Codable, Sendable, Equatable {
-    /// Entered the stage in the period.
+    /// First entered the stage in the period.
     case entered(StageID)
-    /// Counted in the stage "with conversions": furthest stage in the period at or beyond it, or won.
+    /// Counted in the stage "with conversions": first reached it (or beyond, or won) in the period.
     case reached(StageID)
     case won
     /// Lost in the period, at a stage and for a reason when given.

@@ -35,6 +35,13 @@ struct ReportQuery {
         if !filter.ownerIDs.isEmpty { result.append("d.owner_id IN (\(binds: filter.ownerIDs.map(\.rawValue)))") }
         if let team = filter.teamID { result.append("d.team_id = \(bind: team.rawValue)") }
         if let source = filter.source { result.append("d.source = \(bind: source)") }
+        return result + companyAndCreatedConditions
+    }
+
+    /// The conditions only the deals and their companies can answer: when the deal was created, its company's
+    /// segment.
+    var companyAndCreatedConditions: [SQLQueryString] {
+        var result: [SQLQueryString] = []
         if let created = filter.created {
             let bounds = created.bounds(in: timeZone)
             result.append("d.created_at >= \(bind: bounds.from.rawValue) AND d.created_at < \(bind: bounds.to.rawValue)")
@@ -47,28 +54,71 @@ struct ReportQuery {
         return result
     }
 
-    /// Stage-log rows of the filter's pipeline in the period, plus the deal conditions.
-    func logConditions(kinds: [TransitionKind]) -> [SQLQueryString] {
-        [
-            "t.pipeline_id = \(bind: filter.pipelineID.rawValue)", "t.at >= \(bind: from)", "t.at < \(bind: to)",
-            "t.kind IN (\(binds: kinds.map(\.rawValue)))",
-        ] + dealConditions
+    /// Whether the daily sums' keys (owner, team, source) can answer the filter; conditions on when a deal was
+    /// created or on its company are read from the log and the deals.
+    var summable: Bool { companyAndCreatedConditions.isEmpty }
+
+    /// Where the funnel's figures for the period come from: whole UTC days from the daily sums, and from the log
+    /// the hours between a boundary (the period's ends, a trend bucket's start, midnight where the reader
+    /// lives) and the nearest UTC midnight. For a reader on UTC the log part is empty.
+    func spans(_ grouping: ReportGrouping) -> (days: [Range<Int64>], log: [Range<Int64>]) {
+        guard summable else { return ([], [from..<to]) }
+        var boundaries = [from]
+        if grouping == .period {
+            boundaries += filter.period.split(by: trendUnit).dropFirst().map { $0.from.start(in: timeZone).rawValue }.filter { $0 > from && $0 < to }
+        }
+        boundaries.append(to)
+        let day = FunnelRollup.dayMilliseconds
+        var days: [Range<Int64>] = []
+        var log: [Range<Int64>] = []
+        for (start, end) in zip(boundaries, boundaries.dropFirst()) where start < end {
+            let firstDay = (start + day - 1) / day
+            let endDay = end / day
+            guard firstDay < endDay else {
+                log.append(start..<end)
+                continue
+            }
+            days.append(firstDay..<endDay)
+            if start < firstDay * day { log.append(start..<(firstDay * day)) }
+            if endDay * day < end { log.append((endDay * day)..<end) }
+        }
+        return (days, log)
     }
 
-    /// The expression a grouping splits rows by, over the deal and the log row.
+    /// Conditions on the log rows to read directly, over `t`, `d` and `c`.
+    func logConditions(_ ranges: [Range<Int64>]) -> [SQLQueryString] {
+        ["t.pipeline_id = \(bind: filter.pipelineID.rawValue)", Self.anyOf(ranges, column: "t.at")] + companyAndCreatedConditions
+    }
+
+    /// Conditions on a summed row (`x`): the reader's visibility and the filter's owner, team and source.
+    var summedConditions: [SQLQueryString] {
+        var result: [SQLQueryString] = [AccessPredicate.sql(context.visibility, table: "x")]
+        if !filter.ownerIDs.isEmpty { result.append("x.owner_id IN (\(binds: filter.ownerIDs.map(\.rawValue)))") }
+        if let team = filter.teamID { result.append("x.team_id = \(bind: team.rawValue)") }
+        if let source = filter.source { result.append("x.source = \(bind: source)") }
+        return result
+    }
+
+    static func anyOf(_ ranges: [Range<Int64>], column: String) -> SQLQueryString {
+        guard !ranges.isEmpty else { return "1 = 0" }
+        return "(" + ranges.map { "(\(unsafeRaw: column) >= \(bind: $0.lowerBound) AND \(unsafeRaw: column) < \(bind: $0.upperBound))" as SQLQueryString }
+            .joined(separator: " OR ") + ")"
+    }
+
+    /// The expression a grouping splits summed rows (`x`) by.
     func groupExpression(_ grouping: ReportGrouping) -> SQLQueryString {
         switch grouping {
         case .none: return "0"
-        case .owner: return "d.owner_id"
-        case .team: return "COALESCE(d.team_id, 0)"
-        case .source: return "d.source"
+        case .owner: return "x.owner_id"
+        case .team: return "x.team_id"
+        case .source: return "x.source"
         case .period:
             // Buckets by the month, week or quarter a row falls in, numbered from 0.
             let buckets = filter.period.split(by: trendUnit).dropFirst()
             guard !buckets.isEmpty else { return "0" }
             var sql: SQLQueryString = "CASE"
             for (index, bucket) in buckets.enumerated() {
-                sql = sql + " WHEN t.at < \(bind: bucket.from.start(in: timeZone).rawValue) THEN \(literal: index)"
+                sql = sql + " WHEN x.at < \(bind: bucket.from.start(in: timeZone).rawValue) THEN \(literal: index)"
             }
             return sql + " ELSE \(literal: buckets.count) END"
         }

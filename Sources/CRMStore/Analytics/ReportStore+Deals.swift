@@ -16,15 +16,14 @@ extension ReportStore {
                 """
             }
             switch drill {
+            // The same rows the figures count (see `FunnelRollup.contributions`).
             case .entered(let stage):
-                conditions.append(logged(TransitionKind.entries, "t.status = 'open' AND t.to_stage_id = \(bind: stage.rawValue)"))
+                conditions.append(logged(TransitionKind.entries, "t.first_time = 1 AND t.to_stage_id = \(bind: stage.rawValue)"))
             case .reached(let stage):
                 let position = try await PipelineStore.fetch(db, filter.pipelineID).stage(stage)?.position ?? Int.max
-                conditions.append(logged(TransitionKind.entries + [.won], """
-                    (t.kind = 'won' OR t.to_stage_id IN (SELECT id FROM stages WHERE pipeline_id = \(bind: filter.pipelineID.rawValue) AND position >= \(bind: position)))
-                    """))
+                conditions.append(logged(TransitionKind.entries + [.won], "t.reach_from <= \(bind: position) AND t.reach_to > \(bind: position)"))
             case .won:
-                conditions.append(logged([.won]))
+                conditions.append(logged([.won], "t.first_time = 1"))
             case .lost(let stage, let reason):
                 var extra: SQLQueryString = "1 = 1"
                 if let stage { extra = extra + " AND t.to_stage_id = \(bind: stage.rawValue)" }

@@ -9,33 +9,19 @@ extension ReportStore {
         return try await database.read { db in
             var inputs = FunnelKPIs.Inputs()
             // A stay ends when a row moves the deal on, wins or loses it; it began at the latest entry before.
-            let stays = try await db.raw("""
-                SELECT t.from_stage_id AS stage, COUNT(*) AS n, CAST(SUM(t.at - (
-                    SELECT MAX(p.at) FROM stage_transitions p WHERE p.deal_id = t.deal_id AND p.id < t.id AND p.kind IN ('created', 'moved', 'reopened')
-                )) AS BIGINT) AS spent
-                FROM stage_transitions t JOIN deals d ON d.id = t.deal_id\(query.joins)
-                WHERE \(query.logConditions(kinds: [.moved, .won, .lost]).joined(separator: " AND "))
-                GROUP BY t.from_stage_id
-                """).all()
-            for row in stays {
-                guard let stage = try row.value("stage", as: Int64?.self) else { continue }
-                inputs.stageTime[StageID(stage)] = FunnelKPIs.StageTime(milliseconds: try row.value("spent", as: Int64?.self) ?? 0, stays: try row.value("n"))
-            }
-            let outcomes = try await db.raw("""
-                SELECT t.kind AS kind, t.currency AS currency, COUNT(*) AS n, CAST(SUM(t.amount_minor) AS BIGINT) AS total, CAST(SUM(t.at - d.created_at) AS BIGINT) AS cycle
-                FROM stage_transitions t JOIN deals d ON d.id = t.deal_id\(query.joins)
-                WHERE \(query.logConditions(kinds: [.won, .lost]).joined(separator: " AND "))
-                GROUP BY t.kind, t.currency
-                """).all()
-            for row in outcomes {
-                let n = try row.value("n", as: Int.self)
-                if try row.value("kind", as: String.self) == TransitionKind.won.rawValue {
-                    inputs.won += n
-                    inputs.wonAmount.add(try row.value("total"), currency: try row.value("currency"))
-                    inputs.wonCycleMilliseconds += try row.value("cycle", as: Int64.self)
-                } else {
-                    inputs.lost += n
+            for sums in try await Self.sums(db, query, grouping: .none) {
+                if sums.stays != 0 {
+                    let before = inputs.stageTime[sums.stage]
+                    inputs.stageTime[sums.stage] = FunnelKPIs.StageTime(
+                        milliseconds: (before?.milliseconds ?? 0) + sums.stayMilliseconds, stays: (before?.stays ?? 0) + sums.stays
+                    )
                 }
+                if sums.won != 0 {
+                    inputs.won += sums.won
+                    inputs.wonAmount.add(sums.wonAmount, currency: sums.currency)
+                    inputs.wonCycleMilliseconds += sums.wonCycleMilliseconds
+                }
+                inputs.lost += sums.lost
             }
             let open = try await db.raw("""
                 SELECT d.stage_id AS stage, d.currency AS currency, COUNT(*) AS n, CAST(SUM(d.amount_minor) AS BIGINT) AS total,
@@ -55,7 +41,7 @@ extension ReportStore {
                     SELECT p.expected_close FROM stage_transitions p WHERE p.deal_id = t.deal_id AND p.id < t.id ORDER BY p.id DESC LIMIT 1
                 ) AS old_date
                 FROM stage_transitions t JOIN deals d ON d.id = t.deal_id\(query.joins)
-                WHERE \(query.logConditions(kinds: [.closeDateChanged]).joined(separator: " AND "))
+                WHERE \((query.logConditions([query.from..<query.to]) + query.dealConditions).joined(separator: " AND ")) AND t.kind = 'close_date_changed'
                 """).all()
             inputs.closeDateChanges = try changes.map { row in
                 FunnelKPIs.CloseDateChange(

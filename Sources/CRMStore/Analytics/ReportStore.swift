@@ -8,63 +8,78 @@ import SQLKit
 public struct ReportStore: Sendable {
     let database: Database
 
-    /// Entries into stages, the furthest stage reached, wins and losses in the period, per group.
+    /// One group's sums for one stage, currency and loss reason.
+    struct Sums {
+        let key: ReportGroupKey
+        let stage: StageID
+        let currency: String
+        let reason: LossReasonID?
+        let entered: Int, enteredAmount: Int64, reached: Int
+        let won: Int, wonAmount: Int64, wonCycleMilliseconds: Int64
+        let lost: Int, lostAmount: Int64
+        let stays: Int, stayMilliseconds: Int64
+
+        /// A deal's sums moved to other keys (a new owner, the bin) leave zeros behind.
+        var isEmpty: Bool { entered == 0 && reached == 0 && won == 0 && lost == 0 && stays == 0 }
+    }
+
+    /// What the stage log adds up to over the period, per group, stage, currency and loss reason: whole days from
+    /// the daily sums, the rest straight from the log, both through the permission layer.
+    static func sums(_ db: any SQLDatabase, _ query: ReportQuery, grouping: ReportGrouping) async throws -> [Sums] {
+        let spans = query.spans(grouping)
+        let columns = FunnelRollup.measures.joined(separator: ", ")
+        var parts: [SQLQueryString] = []
+        if !spans.days.isEmpty {
+            parts.append("""
+                SELECT pipeline_id, day * \(literal: FunnelRollup.dayMilliseconds) AS at, owner_id, team_id, source, currency, stage_id, reason_id, \(unsafeRaw: columns)
+                FROM funnel_days WHERE pipeline_id = \(bind: query.filter.pipelineID.rawValue) AND \(ReportQuery.anyOf(spans.days, column: "day"))
+                """)
+        }
+        if !spans.log.isEmpty {
+            parts.append(FunnelRollup.contributions(where: query.logConditions(spans.log), joins: query.joins))
+        }
+        guard !parts.isEmpty else { return [] }
+        let totals = FunnelRollup.measures.map { "CAST(SUM(\($0)) AS BIGINT) AS \($0)" }.joined(separator: ", ")
+        let rows = try await db.raw("""
+            SELECT \(query.groupExpression(grouping)) AS grp, stage_id, currency, reason_id, \(unsafeRaw: totals)
+            FROM (\(parts.joined(separator: " UNION ALL "))) x
+            WHERE \(query.summedConditions.joined(separator: " AND "))
+            GROUP BY grp, stage_id, currency, reason_id
+            """).all()
+        return try rows.map { row in
+            let reason = try row.value("reason_id", as: Int64.self)
+            return Sums(
+                key: try ReportGroupKey.read(row, grouping, query), stage: StageID(try row.value("stage_id", as: Int64.self)),
+                currency: try row.value("currency"), reason: reason == 0 ? nil : LossReasonID(reason),
+                entered: try row.value("entered"), enteredAmount: try row.value("entered_amount"), reached: try row.value("reached"),
+                won: try row.value("won"), wonAmount: try row.value("won_amount"), wonCycleMilliseconds: try row.value("won_cycle_ms"),
+                lost: try row.value("lost"), lostAmount: try row.value("lost_amount"),
+                stays: try row.value("stays"), stayMilliseconds: try row.value("stay_ms")
+            )
+        }.filter { !$0.isEmpty }
+    }
+
+    /// Entries into stages, stages reached, wins and losses in the period, per group (see `CountingMode`).
     public func funnel(_ context: AccessContext, _ filter: ReportFilter, timeZone: TimeZone, grouping: ReportGrouping = .none) async throws -> [ReportGroupKey: FunnelTally] {
         let query = ReportQuery(context, filter, timeZone: timeZone)
         return try await database.read { db in
-            let group = query.groupExpression(grouping)
             var tallies: [ReportGroupKey: FunnelTally] = [:]
-            // A deal re-entering a stage counts once: rows are first folded per deal and stage.
-            let entries = try await db.raw("""
-                SELECT stage, grp, currency, COUNT(*) AS n, CAST(SUM(amount) AS BIGINT) AS total FROM (
-                    SELECT t.deal_id, t.to_stage_id AS stage, \(group) AS grp, t.currency AS currency, MAX(t.amount_minor) AS amount
-                    FROM stage_transitions t JOIN deals d ON d.id = t.deal_id\(query.joins)
-                    WHERE \(query.logConditions(kinds: TransitionKind.entries).joined(separator: " AND ")) AND t.status = 'open'
-                    GROUP BY t.deal_id, t.to_stage_id, grp, t.currency
-                ) e GROUP BY stage, grp, currency
-                """).all()
-            for row in entries {
-                let key = try ReportGroupKey.read(row, grouping, query)
-                let stage = StageID(try row.value("stage", as: Int64.self))
-                tallies[key, default: FunnelTally()].entered[stage, default: 0] += try row.value("n", as: Int.self)
-                tallies[key]!.enteredAmount[stage, default: MoneyTotals()].add(try row.value("total", as: Int64.self), currency: try row.value("currency"))
-            }
-            // Winning outranks every stage, so a deal won in the period is never counted as stopping short.
-            let furthest = try await db.raw("""
-                SELECT reach, grp, COUNT(*) AS n FROM (
-                    SELECT t.deal_id, \(group) AS grp, MAX(CASE WHEN t.kind = 'won' THEN 1000000000 ELSE s.position END) AS reach
-                    FROM stage_transitions t JOIN deals d ON d.id = t.deal_id JOIN stages s ON s.id = t.to_stage_id\(query.joins)
-                    WHERE \(query.logConditions(kinds: TransitionKind.entries + [.won]).joined(separator: " AND "))
-                    GROUP BY t.deal_id, grp
-                ) f WHERE reach < 1000000000 GROUP BY reach, grp
-                """).all()
-            let stages = try await PipelineStore.fetch(db, filter.pipelineID).stages
-            for row in furthest {
-                let key = try ReportGroupKey.read(row, grouping, query)
-                let position = try row.value("reach", as: Int.self)
-                guard let stage = stages.first(where: { $0.position == position }) else { continue }
-                tallies[key, default: FunnelTally()].furthest[stage.id, default: 0] += try row.value("n", as: Int.self)
-            }
-            let outcomes = try await db.raw("""
-                SELECT kind, grp, currency, COUNT(*) AS n, CAST(SUM(amount) AS BIGINT) AS total FROM (
-                    SELECT t.deal_id, t.kind AS kind, \(group) AS grp, t.currency AS currency, MAX(t.amount_minor) AS amount
-                    FROM stage_transitions t JOIN deals d ON d.id = t.deal_id\(query.joins)
-                    WHERE \(query.logConditions(kinds: [.won, .lost]).joined(separator: " AND "))
-                    GROUP BY t.deal_id, t.kind, grp, t.currency
-                ) o GROUP BY kind, grp, currency
-                """).all()
-            for row in outcomes {
-                let key = try ReportGroupKey.read(row, grouping, query)
-                let n = try row.value("n", as: Int.self)
-                let total = try row.value("total", as: Int64.self)
-                let currency = try row.value("currency", as: String.self)
-                if try row.value("kind", as: String.self) == TransitionKind.won.rawValue {
-                    tallies[key, default: FunnelTally()].won += n
-                    tallies[key]!.wonAmount.add(total, currency: currency)
-                } else {
-                    tallies[key, default: FunnelTally()].lost += n
-                    tallies[key]!.lostAmount.add(total, currency: currency)
+            for sums in try await Self.sums(db, query, grouping: grouping) {
+                var tally = tallies[sums.key, default: FunnelTally()]
+                if sums.entered != 0 {
+                    tally.entered[sums.stage, default: 0] += sums.entered
+                    tally.enteredAmount[sums.stage, default: MoneyTotals()].add(sums.enteredAmount, currency: sums.currency)
                 }
+                if sums.reached != 0 { tally.reached[sums.stage, default: 0] += sums.reached }
+                if sums.won != 0 {
+                    tally.won += sums.won
+                    tally.wonAmount.add(sums.wonAmount, currency: sums.currency)
+                }
+                if sums.lost != 0 {
+                    tally.lost += sums.lost
+                    tally.lostAmount.add(sums.lostAmount, currency: sums.currency)
+                }
+                tallies[sums.key] = tally
             }
             return tallies
         }
@@ -75,19 +90,11 @@ public struct ReportStore: Sendable {
         let query = ReportQuery(context, filter, timeZone: timeZone)
         return try await database.read { db in
             var cells: [String: (stage: StageID, reason: LossReasonID?, owner: UserID, deals: Int, amount: MoneyTotals)] = [:]
-            let rows = try await db.raw("""
-                SELECT t.to_stage_id AS stage, t.loss_reason_id AS reason, d.owner_id AS owner, t.currency AS currency, COUNT(*) AS n, CAST(SUM(t.amount_minor) AS BIGINT) AS total
-                FROM stage_transitions t JOIN deals d ON d.id = t.deal_id\(query.joins)
-                WHERE \(query.logConditions(kinds: [.lost]).joined(separator: " AND "))
-                GROUP BY t.to_stage_id, t.loss_reason_id, d.owner_id, t.currency
-                """).all()
-            for row in rows {
-                let stage = StageID(try row.value("stage", as: Int64.self))
-                let reason = try row.value("reason", as: Int64?.self).map { LossReasonID($0) }
-                let owner = UserID(try row.value("owner", as: Int64.self))
-                let key = "\(stage.rawValue)/\(reason?.rawValue ?? 0)/\(owner.rawValue)"
-                cells[key, default: (stage, reason, owner, 0, MoneyTotals())].deals += try row.value("n", as: Int.self)
-                cells[key]!.amount.add(try row.value("total", as: Int64.self), currency: try row.value("currency"))
+            for sums in try await Self.sums(db, query, grouping: .owner) where sums.lost != 0 {
+                guard case .owner(let owner) = sums.key else { continue }
+                let key = "\(sums.stage.rawValue)/\(sums.reason?.rawValue ?? 0)/\(owner.rawValue)"
+                cells[key, default: (sums.stage, sums.reason, owner, 0, MoneyTotals())].deals += sums.lost
+                cells[key]!.amount.add(sums.lostAmount, currency: sums.currency)
             }
             return cells.keys.sorted().map { key in
                 let cell = cells[key]!

@@ -85,6 +85,10 @@ extension DealFields: StoredFields {
         return kept
     }
 
+    public static func regrouping<T>(_ db: any SQLDatabase, ids: [Int64], _ change: () async throws -> T) async throws -> T {
+        try await FunnelRollup.rekeying(db, deals: ids, change)
+    }
+
     /// Logs the deal's creation and every change of amount or expected close date (for slippage figures).
     public static func didWrite(_ db: any SQLDatabase, _ context: AccessContext, id: Int64, old: DealFields?, new: DealFields) async throws {
         guard let old else {

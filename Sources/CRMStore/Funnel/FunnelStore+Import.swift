@@ -34,7 +34,12 @@ extension FunnelStore {
         var audit = AuditLog.Batch(context)
         for (id, result) in zip(ids, replayed) {
             for step in result.steps {
-                log.add(deal: id, fields: step.fields, kind: step.kind, from: step.from, comment: step.comment, at: step.at, stageProbability: pipelines[step.fields.pipelineID]?.stage(step.fields.stageID)?.probability ?? 0, actor: nil)
+                let pipeline = pipelines[step.fields.pipelineID]
+                let stage = pipeline?.stage(step.fields.stageID)
+                let facts = StageLog.StageFacts(
+                    probability: stage?.probability ?? 0, level: (stage?.position ?? 0) + 1, top: (pipeline?.stages.map(\.position).max() ?? 0) + 1
+                )
+                log.add(deal: id, fields: step.fields, kind: step.kind, from: step.from, comment: step.comment, at: step.at, stage: facts, actor: nil)
             }
             try audit.add(type: .deal, id: id.rawValue, action: .create, changes: FieldChange.diff(old: [:], new: result.fields.auditValues))
             if log.count >= 400 { try await log.flush(db) }

@@ -666,5 +666,87 @@ enum Migrations {
                 """,
             ]
         }),
+        Migration(number: 11, name: "funnel_days", statements: { t in
+            let entryKinds = "'created', 'moved', 'reopened'"
+            let keys = "pipeline_id, day, stage_id, owner_id, team_id, source, currency, reason_id"
+            let measures = "entered, entered_amount, reached, won, won_amount, won_cycle_ms, lost, lost_amount, stays, stay_ms"
+            // What each log row adds to the funnel, marked once (see `DealProgress`): the first entry into a stage
+            // or first win, the stage levels (position + 1) first reached, and the length of the stay a row ends.
+            let marks = [
+                "ALTER TABLE stage_transitions ADD COLUMN first_time SMALLINT NOT NULL DEFAULT 0",
+                "ALTER TABLE stage_transitions ADD COLUMN reach_from INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE stage_transitions ADD COLUMN reach_to INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE stage_transitions ADD COLUMN stay_ms BIGINT",
+            ]
+            // The log refuses updates; marking the rows already there is the one sanctioned exception.
+            let unlock = t.engine == .sqlite
+                ? "DROP TRIGGER stage_transitions_no_update"
+                : "ALTER TABLE stage_transitions DISABLE TRIGGER stage_transitions_no_change"
+            let relock = t.engine == .sqlite
+                ? "CREATE TRIGGER stage_transitions_no_update BEFORE UPDATE ON stage_transitions BEGIN SELECT RAISE(ABORT, 'stage_transitions is append-only'); END"
+                : "ALTER TABLE stage_transitions ENABLE TRIGGER stage_transitions_no_change"
+            let backfill = """
+                UPDATE stage_transitions SET first_time = m.first_time, reach_from = m.reach_from, reach_to = m.reach_to, stay_ms = m.stay_ms
+                FROM (
+                    SELECT id,
+                           CASE WHEN entry = 1 AND ROW_NUMBER() OVER (PARTITION BY deal_id, entry, to_stage_id ORDER BY id) = 1 THEN 1
+                                WHEN kind = 'won' AND ROW_NUMBER() OVER (PARTITION BY deal_id, kind ORDER BY id) = 1 THEN 1 ELSE 0 END AS first_time,
+                           COALESCE(MAX(level) OVER (PARTITION BY deal_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS reach_from,
+                           MAX(level) OVER (PARTITION BY deal_id ORDER BY id ROWS UNBOUNDED PRECEDING) AS reach_to,
+                           CASE WHEN kind IN ('moved', 'won', 'lost')
+                                THEN at - MAX(CASE WHEN entry = 1 THEN at END) OVER (PARTITION BY deal_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                           END AS stay_ms
+                    FROM (
+                        SELECT t.id, t.deal_id, t.kind, t.at, t.to_stage_id,
+                               CASE WHEN t.status = 'open' AND t.kind IN (\(entryKinds)) THEN 1 ELSE 0 END AS entry,
+                               CASE WHEN t.status = 'open' AND t.kind IN (\(entryKinds)) THEN COALESCE(s.position, 0) + 1
+                                    WHEN t.kind = 'won' THEN COALESCE((SELECT MAX(p.position) FROM stages p WHERE p.pipeline_id = t.pipeline_id), 0) + 1
+                                    ELSE 0 END AS level
+                        FROM stage_transitions t LEFT JOIN stages s ON s.id = t.to_stage_id
+                    ) base
+                ) m
+                WHERE stage_transitions.id = m.id
+                """
+            let table = """
+                CREATE TABLE funnel_days (
+                    pipeline_id BIGINT NOT NULL, day BIGINT NOT NULL, stage_id BIGINT NOT NULL, owner_id BIGINT NOT NULL,
+                    team_id BIGINT NOT NULL, source TEXT NOT NULL, currency TEXT NOT NULL, reason_id BIGINT NOT NULL,
+                    entered BIGINT NOT NULL, entered_amount BIGINT NOT NULL, reached BIGINT NOT NULL,
+                    won BIGINT NOT NULL, won_amount BIGINT NOT NULL, won_cycle_ms BIGINT NOT NULL,
+                    lost BIGINT NOT NULL, lost_amount BIGINT NOT NULL, stays BIGINT NOT NULL, stay_ms BIGINT NOT NULL,
+                    PRIMARY KEY (\(keys))
+                )
+                """
+            // The same contributions as `FunnelRollup.contributions`, frozen as of this migration.
+            let rowKeys = "t.pipeline_id AS pipeline_id, t.at AS at, d.owner_id AS owner_id, COALESCE(d.team_id, 0) AS team_id, d.source AS source, t.currency AS currency"
+            let from = "stage_transitions t JOIN deals d ON d.id = t.deal_id"
+            let entry = "t.kind IN (\(entryKinds)) AND t.first_time = 1"
+            let win = "t.kind = 'won' AND t.first_time = 1"
+            let fill = """
+                INSERT INTO funnel_days (\(keys), \(measures))
+                SELECT pipeline_id, at / 86400000, stage_id, owner_id, team_id, source, currency, reason_id,
+                       SUM(entered), SUM(entered_amount), SUM(reached), SUM(won), SUM(won_amount), SUM(won_cycle_ms), SUM(lost), SUM(lost_amount), SUM(stays), SUM(stay_ms)
+                FROM (
+                    SELECT \(rowKeys), t.to_stage_id AS stage_id, CASE WHEN t.kind = 'lost' THEN COALESCE(t.loss_reason_id, 0) ELSE 0 END AS reason_id,
+                           CASE WHEN \(entry) THEN 1 ELSE 0 END AS entered, CASE WHEN \(entry) THEN t.amount_minor ELSE 0 END AS entered_amount, 0 AS reached,
+                           CASE WHEN \(win) THEN 1 ELSE 0 END AS won, CASE WHEN \(win) THEN t.amount_minor ELSE 0 END AS won_amount,
+                           CASE WHEN \(win) THEN t.at - d.created_at ELSE 0 END AS won_cycle_ms,
+                           CASE WHEN t.kind = 'lost' THEN 1 ELSE 0 END AS lost, CASE WHEN t.kind = 'lost' THEN t.amount_minor ELSE 0 END AS lost_amount,
+                           0 AS stays, 0 AS stay_ms
+                    FROM \(from) WHERE d.deleted_at IS NULL AND (t.first_time = 1 OR t.kind = 'lost')
+                    UNION ALL
+                    SELECT \(rowKeys), s.id AS stage_id, 0 AS reason_id, 0 AS entered, 0 AS entered_amount, 1 AS reached, 0 AS won, 0 AS won_amount,
+                           0 AS won_cycle_ms, 0 AS lost, 0 AS lost_amount, 0 AS stays, 0 AS stay_ms
+                    FROM \(from) JOIN stages s ON s.pipeline_id = t.pipeline_id AND s.position >= t.reach_from AND s.position < t.reach_to
+                    WHERE d.deleted_at IS NULL AND t.reach_to > t.reach_from
+                    UNION ALL
+                    SELECT \(rowKeys), t.from_stage_id AS stage_id, 0 AS reason_id, 0 AS entered, 0 AS entered_amount, 0 AS reached, 0 AS won, 0 AS won_amount,
+                           0 AS won_cycle_ms, 0 AS lost, 0 AS lost_amount, 1 AS stays, t.stay_ms AS stay_ms
+                    FROM \(from) WHERE d.deleted_at IS NULL AND t.stay_ms IS NOT NULL AND t.from_stage_id IS NOT NULL
+                ) x
+                GROUP BY pipeline_id, at / 86400000, stage_id, owner_id, team_id, source, currency, reason_id
+                """
+            return marks + [unlock, backfill, relock, table, fill]
+        }),
     ]
 }

@@ -86,7 +86,9 @@ extension RecordStore where Fields: Mergeable & Codable {
             moves.processInstances = try await db.raw("SELECT id FROM process_instances WHERE record_type = \(bind: type) AND record_id = \(bind: mergedID)").all().map { try $0.value("id", as: Int64.self) }
             try await db.raw("UPDATE process_instances SET record_id = \(bind: survivorID) WHERE record_type = \(bind: type) AND record_id = \(bind: mergedID)").run()
 
-            try await db.raw("UPDATE \(ident: Fields.table) SET deleted_at = \(bind: now.rawValue), version = version + 1 WHERE id = \(bind: mergedID)").run()
+            try await Fields.regrouping(db, ids: [mergedID]) {
+                try await db.raw("UPDATE \(ident: Fields.table) SET deleted_at = \(bind: now.rawValue), version = version + 1 WHERE id = \(bind: mergedID)").run()
+            }
             try await AuditLog.append(db, context, type: Fields.recordType, id: mergedID, action: .merge, changes: [FieldChange(field: "merged_into", old: nil, new: String(survivorID))])
             let result = try await Self.rewrite(db, context, survivor, fields, assignment: .init(), action: .merge)
             let undoUntil = Timestamp(rawValue: now.rawValue + Int64(RecordMerge.undoWindowDays) * 86_400_000)
@@ -138,7 +140,9 @@ extension RecordStore where Fields: Mergeable & Codable {
             for chunk in moves.processInstances.chunked(500) {
                 try await db.raw("UPDATE process_instances SET record_id = \(bind: mergedID) WHERE id IN (\(binds: Array(chunk)))").run()
             }
-            try await db.raw("UPDATE \(ident: Fields.table) SET deleted_at = NULL, version = version + 1, updated_at = \(bind: now.rawValue) WHERE id = \(bind: mergedID)").run()
+            try await Fields.regrouping(db, ids: [mergedID]) {
+                try await db.raw("UPDATE \(ident: Fields.table) SET deleted_at = NULL, version = version + 1, updated_at = \(bind: now.rawValue) WHERE id = \(bind: mergedID)").run()
+            }
             try await AuditLog.append(db, context, type: Fields.recordType, id: mergedID, action: .unmerge, changes: [FieldChange(field: "merged_into", old: String(survivorID), new: nil)])
             let restoredSurvivor = try await Self.rewrite(db, context, survivor, before, assignment: .init(), action: .unmerge)
             try await db.raw("UPDATE record_merges SET undone_at = \(bind: now.rawValue) WHERE id = \(bind: mergeID)").run()

@@ -141,11 +141,13 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         let (owner, team) = try await resolveAssignment(db, context, assignment, current: current.meta)
         let assignments = zip(["sort_key", "search_text"] + Fields.columns, [fields.sortKey, fields.searchText] + (try fields.columnValues()))
             .map { column, value -> SQLQueryString in "\(ident: column) = \(bind: value)" }
-        try await db.raw("""
-            UPDATE \(ident: Fields.table) SET \(assignments.joined(separator: ", ")), owner_id = \(bind: owner.rawValue),
-            team_id = \(bind: team?.rawValue), version = version + 1, updated_at = \(bind: Timestamp.now.rawValue)
-            WHERE id = \(bind: id) AND version = \(bind: current.meta.version)
-            """).run()
+        try await Fields.regrouping(db, ids: [id]) {
+            try await db.raw("""
+                UPDATE \(ident: Fields.table) SET \(assignments.joined(separator: ", ")), owner_id = \(bind: owner.rawValue),
+                team_id = \(bind: team?.rawValue), version = version + 1, updated_at = \(bind: Timestamp.now.rawValue)
+                WHERE id = \(bind: id) AND version = \(bind: current.meta.version)
+                """).run()
+        }
         try await writeIndexes(db, id, fields)
         try await Fields.didWrite(db, context, id: id, old: current.fields, new: fields)
         var changes = FieldChange.diff(old: current.fields.auditValues, new: fields.auditValues)
@@ -169,9 +171,11 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
             if let expectedVersion, current.meta.version != expectedVersion {
                 throw StoreError.versionMismatch(current: current.meta.version)
             }
-            try await db.raw("""
-                UPDATE \(ident: table) SET deleted_at = \(bind: Timestamp.now.rawValue), version = version + 1 WHERE id = \(bind: id)
-                """).run()
+            try await Fields.regrouping(db, ids: [id]) {
+                try await db.raw("""
+                    UPDATE \(ident: table) SET deleted_at = \(bind: Timestamp.now.rawValue), version = version + 1 WHERE id = \(bind: id)
+                    """).run()
+            }
             try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: .delete, changes: [])
         }
     }
@@ -180,9 +184,11 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         try await database.write { db in
             let current = try await Self.fetch(db, context, id, includeDeleted: true, lock: true)
             guard current.meta.deletedAt != nil else { return current }
-            try await db.raw("""
-                UPDATE \(ident: table) SET deleted_at = NULL, version = version + 1, updated_at = \(bind: Timestamp.now.rawValue) WHERE id = \(bind: id)
-                """).run()
+            try await Fields.regrouping(db, ids: [id]) {
+                try await db.raw("""
+                    UPDATE \(ident: table) SET deleted_at = NULL, version = version + 1, updated_at = \(bind: Timestamp.now.rawValue) WHERE id = \(bind: id)
+                    """).run()
+            }
             try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: .restore, changes: [])
             return try await Self.fetch(db, context, id, includeDeleted: false, lock: false)
         }

@@ -37,11 +37,15 @@ public protocol StoredFields: Sendable, Equatable {
     static func willWrite(_ db: any SQLDatabase, _ context: AccessContext, old: Self?, new: Self) async throws -> Self
     /// Runs after the row is written, in the same transaction: the place for logs that must never miss a change.
     static func didWrite(_ db: any SQLDatabase, _ context: AccessContext, id: Int64, old: Self?, new: Self) async throws
+    /// Runs `change` to rows' owner, team, fields or bin state, keeping in step what is summed per owner and team
+    /// elsewhere (a deal's funnel figures).
+    static func regrouping<T>(_ db: any SQLDatabase, ids: [Int64], _ change: () async throws -> T) async throws -> T
 }
 
 extension StoredFields {
     public static func willWrite(_ db: any SQLDatabase, _ context: AccessContext, old: Self?, new: Self) async throws -> Self { new }
     public static func didWrite(_ db: any SQLDatabase, _ context: AccessContext, id: Int64, old: Self?, new: Self) async throws {}
+    public static func regrouping<T>(_ db: any SQLDatabase, ids: [Int64], _ change: () async throws -> T) async throws -> T { try await change() }
     public var phones: [LabeledPhone] { [] }
     public var emails: [LabeledEmail] { [] }
     public var duplicateName: String? { nil }
