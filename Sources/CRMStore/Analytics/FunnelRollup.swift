@@ -1,19 +1,44 @@
 import CRMCore
 import SQLKit
 
-/// The funnel's daily sums (`funnel_days`): per pipeline, UTC day, stage, owner, team, source, currency and loss
-/// reason, what the stage log's rows add up to — entries, reaches, wins, losses and stays. Kept in step with the
-/// log in the transaction that appends to it, and re-keyed when a deal's owner, team or source changes or the
-/// deal goes to the bin, so a sum is always exactly what the log says about the deals as they are now.
+/// The funnel's sums (`funnel_weeks`, `funnel_days`, `funnel_hours`): per pipeline, UTC week, day or hour, stage,
+/// owner, team, source, currency and loss reason, what the stage log's rows add up to — entries, reaches, wins,
+/// losses and stays. Kept in step with the log in the transaction that appends to it, and re-keyed when a deal's
+/// owner, team or source changes or the deal goes to the bin, so a sum is always exactly what the log says about
+/// the deals as they are now.
 ///
 /// `contributions` is the one definition of what a row adds: the sums are filled from it, and reports read it
-/// straight from the log for the parts of a period the days do not cover (see `ReportQuery.spans`).
+/// straight from the log for what no whole hour covers (see `ReportQuery.spans`).
 enum FunnelRollup {
-    static let dayMilliseconds: Int64 = 86_400_000
+    /// A size of bucket and the table that sums by it. Weeks keep a quarter to a few thousand rows; hours let a
+    /// reader whose midnight is not UTC's add up their day's edges without reading the log.
+    struct Level: Sendable {
+        let table: String
+        let milliseconds: Int64
+    }
 
-    /// The measures, in the order of the rollup's columns.
+    static let levels = [
+        Level(table: "funnel_weeks", milliseconds: 7 * 86_400_000),
+        Level(table: "funnel_days", milliseconds: 86_400_000),
+        Level(table: "funnel_hours", milliseconds: 3_600_000),
+    ]
+
+    /// The measures, in the order of the tables' columns.
     static let measures = ["entered", "entered_amount", "reached", "won", "won_amount", "won_cycle_ms", "lost", "lost_amount", "stays", "stay_ms"]
-    static let keys = ["pipeline_id", "day", "stage_id", "owner_id", "team_id", "source", "currency", "reason_id"]
+    static let keys = ["pipeline_id", "bucket", "stage_id", "owner_id", "team_id", "source", "currency", "reason_id"]
+
+    /// Cuts a time range into whole buckets, largest first, and the pieces no whole hour covers.
+    static func cut(_ range: Range<Int64>, _ levels: ArraySlice<Level> = levels[...]) -> (buckets: [(level: Level, range: Range<Int64>)], log: [Range<Int64>]) {
+        guard !range.isEmpty else { return ([], []) }
+        guard let level = levels.first else { return ([], [range]) }
+        let size = level.milliseconds
+        let first = (range.lowerBound + size - 1) / size
+        let end = range.upperBound / size
+        guard first < end else { return cut(range, levels.dropFirst()) }
+        let before = cut(range.lowerBound..<(first * size), levels.dropFirst())
+        let after = cut((end * size)..<range.upperBound, levels.dropFirst())
+        return ([(level, first..<end)] + before.buckets + after.buckets, before.log + after.log)
+    }
 
     /// One row per thing a log row adds, with the deal's current keys, the time `at` and every measure; deals in
     /// the bin add nothing. `joins` and `conditions` may name `t` (the log), `d` (deals) and `c` (companies).
@@ -45,19 +70,21 @@ enum FunnelRollup {
             """
     }
 
-    /// Adds (or with `sign` -1 takes away) what the chosen log rows contribute.
+    /// Adds (or with `sign` -1 takes away) what the chosen log rows contribute, at every level.
     static func apply(_ db: any SQLDatabase, where conditions: [SQLQueryString], sign: Int) async throws {
         let keyList = keys.joined(separator: ", ")
-        let grouped = keys.map { $0 == "day" ? "at / \(dayMilliseconds)" : $0 }.joined(separator: ", ")
         let sums = measures.map { "\(sign) * SUM(\($0))" }.joined(separator: ", ")
-        let updates = measures.map { "\($0) = funnel_days.\($0) + excluded.\($0)" }.joined(separator: ", ")
-        // `WHERE 1 = 1` keeps SQLite from reading the upsert's ON as a join's.
-        try await db.raw("""
-            INSERT INTO funnel_days (\(unsafeRaw: keyList), \(unsafeRaw: measures.joined(separator: ", ")))
-            SELECT \(unsafeRaw: grouped), \(unsafeRaw: sums) FROM (\(contributions(where: conditions))) x WHERE 1 = 1
-            GROUP BY \(unsafeRaw: grouped)
-            ON CONFLICT (\(unsafeRaw: keyList)) DO UPDATE SET \(unsafeRaw: updates)
-            """).run()
+        for level in levels {
+            let grouped = keys.map { $0 == "bucket" ? "at / \(level.milliseconds)" : $0 }.joined(separator: ", ")
+            let updates = measures.map { "\($0) = \(level.table).\($0) + excluded.\($0)" }.joined(separator: ", ")
+            // `WHERE 1 = 1` keeps SQLite from reading the upsert's ON as a join's.
+            try await db.raw("""
+                INSERT INTO \(ident: level.table) (\(unsafeRaw: keyList), \(unsafeRaw: measures.joined(separator: ", ")))
+                SELECT \(unsafeRaw: grouped), \(unsafeRaw: sums) FROM (\(contributions(where: conditions))) x WHERE 1 = 1
+                GROUP BY \(unsafeRaw: grouped)
+                ON CONFLICT (\(unsafeRaw: keyList)) DO UPDATE SET \(unsafeRaw: updates)
+                """).run()
+        }
     }
 
     /// Adds freshly appended log rows.

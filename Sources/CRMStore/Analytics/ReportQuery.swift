@@ -58,31 +58,26 @@ struct ReportQuery {
     /// created or on its company are read from the log and the deals.
     var summable: Bool { companyAndCreatedConditions.isEmpty }
 
-    /// Where the funnel's figures for the period come from: whole UTC days from the daily sums, and from the log
-    /// the hours between a boundary (the period's ends, a trend bucket's start, midnight where the reader
-    /// lives) and the nearest UTC midnight. For a reader on UTC the log part is empty.
-    func spans(_ grouping: ReportGrouping) -> (days: [Range<Int64>], log: [Range<Int64>]) {
+    /// Where the funnel's figures for the period come from: whole UTC weeks, days and hours from the sums, and
+    /// from the log only what no whole hour covers between the boundaries (the period's ends and, for a trend,
+    /// each bucket's start, at midnight where the reader lives) — nothing, unless the reader's offset from UTC
+    /// is not in whole hours.
+    func spans(_ grouping: ReportGrouping) -> (buckets: [(level: FunnelRollup.Level, ranges: [Range<Int64>])], log: [Range<Int64>]) {
         guard summable else { return ([], [from..<to]) }
         var boundaries = [from]
         if grouping == .period {
             boundaries += filter.period.split(by: trendUnit).dropFirst().map { $0.from.start(in: timeZone).rawValue }.filter { $0 > from && $0 < to }
         }
         boundaries.append(to)
-        let day = FunnelRollup.dayMilliseconds
-        var days: [Range<Int64>] = []
+        var buckets: [(level: FunnelRollup.Level, range: Range<Int64>)] = []
         var log: [Range<Int64>] = []
-        for (start, end) in zip(boundaries, boundaries.dropFirst()) where start < end {
-            let firstDay = (start + day - 1) / day
-            let endDay = end / day
-            guard firstDay < endDay else {
-                log.append(start..<end)
-                continue
-            }
-            days.append(firstDay..<endDay)
-            if start < firstDay * day { log.append(start..<(firstDay * day)) }
-            if endDay * day < end { log.append((endDay * day)..<end) }
+        for (start, end) in zip(boundaries, boundaries.dropFirst()) {
+            let pieces = FunnelRollup.cut(start..<end)
+            buckets += pieces.buckets
+            log += pieces.log
         }
-        return (days, log)
+        let levels = FunnelRollup.levels.map { level in (level, buckets.filter { $0.level.table == level.table }.map(\.range)) }
+        return (levels.filter { !$0.1.isEmpty }, log)
     }
 
     /// Conditions on the log rows to read directly, over `t`, `d` and `c`.

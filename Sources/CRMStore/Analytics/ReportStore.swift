@@ -23,16 +23,16 @@ public struct ReportStore: Sendable {
         var isEmpty: Bool { entered == 0 && reached == 0 && won == 0 && lost == 0 && stays == 0 }
     }
 
-    /// What the stage log adds up to over the period, per group, stage, currency and loss reason: whole days from
-    /// the daily sums, the rest straight from the log, both through the permission layer.
+    /// What the stage log adds up to over the period, per group, stage, currency and loss reason: whole weeks, days
+    /// and hours from the sums, the rest straight from the log, all through the permission layer.
     static func sums(_ db: any SQLDatabase, _ query: ReportQuery, grouping: ReportGrouping) async throws -> [Sums] {
         let spans = query.spans(grouping)
         let columns = FunnelRollup.measures.joined(separator: ", ")
         var parts: [SQLQueryString] = []
-        if !spans.days.isEmpty {
+        for (level, ranges) in spans.buckets {
             parts.append("""
-                SELECT pipeline_id, day * \(literal: FunnelRollup.dayMilliseconds) AS at, owner_id, team_id, source, currency, stage_id, reason_id, \(unsafeRaw: columns)
-                FROM funnel_days WHERE pipeline_id = \(bind: query.filter.pipelineID.rawValue) AND \(ReportQuery.anyOf(spans.days, column: "day"))
+                SELECT pipeline_id, bucket * \(literal: level.milliseconds) AS at, owner_id, team_id, source, currency, stage_id, reason_id, \(unsafeRaw: columns)
+                FROM \(ident: level.table) WHERE pipeline_id = \(bind: query.filter.pipelineID.rawValue) AND \(ReportQuery.anyOf(ranges, column: "bucket"))
                 """)
         }
         if !spans.log.isEmpty {
