@@ -46,7 +46,7 @@ struct ReportBenchmark {
         try await measure("losses", "report: losses, month, admin") { _ = try await reports.losses(admin, monthFilter, timeZone: utc) }
         try await measure("kpis", "report: velocity and KPIs, month, admin") { _ = try await reports.kpis(admin, monthFilter, timeZone: utc) }
         try await measure("snapshot", "report: funnel snapshot now, admin") { _ = try await reports.snapshot(admin, monthFilter, at: nil, timeZone: utc) }
-        try await measure("snapshot-past", "report: funnel snapshot at the month's start (replayed from the log), admin") { _ = try await reports.snapshot(admin, monthFilter, at: Timestamp(rawValue: from.rawValue), timeZone: utc) }
+        try await measure("snapshot-past", "report: funnel snapshot as the month began, admin") { _ = try await reports.snapshot(admin, monthFilter, at: Timestamp(rawValue: from.rawValue - 1), timeZone: utc) }
         try await measure("forecast", "report: forecast, quarter, admin") { _ = try await reports.forecastTallies(admin, quarterFilter, timeZone: utc) }
         try await measure("forecast-past", "report: forecast as it stood at the quarter's start, admin") { _ = try await reports.forecastTallies(admin, quarterFilter, timeZone: utc, asOf: quarterFrom) }
         try await measure("drill", "report: the deals behind a figure (first 500), month, admin") { _ = try await reports.deals(admin, monthFilter, drill: .entered(dataset.pipeline.stages[0].id), timeZone: utc) }
@@ -81,19 +81,32 @@ struct ReportBenchmark {
         let p = pipeline.rawValue
         let period = "pipeline_id = \(p) AND at >= \(from.rawValue) AND at < \(to.rawValue)"
         let tPeriod = "t.pipeline_id = \(p) AND t.at >= \(from.rawValue) AND t.at < \(to.rawValue)"
-        let days = "pipeline_id = \(p) AND day >= \(from.rawValue / 86_400_000) AND day < \(to.rawValue / 86_400_000)"
-        let quarterDays = "pipeline_id = \(p) AND day >= \(quarterFrom.rawValue / 86_400_000) AND day < \(quarterTo.rawValue / 86_400_000)"
+        // The sums' rows a UTC period reads, as the store picks them: whole weeks (from Thursday, day 0 of the
+        // epoch), then whole days at either end.
+        func rollup(_ columns: String, _ start: Int64, _ end: Int64) -> String {
+            let (firstDay, endDay) = (start / 86_400_000, end / 86_400_000)
+            let (firstWeek, endWeek) = ((firstDay + 6) / 7, endDay / 7)
+            return """
+                SELECT \(columns) FROM funnel_weeks WHERE pipeline_id = \(p) AND bucket >= \(firstWeek) AND bucket < \(endWeek)
+                UNION ALL SELECT \(columns) FROM funnel_days WHERE pipeline_id = \(p)
+                    AND ((bucket >= \(firstDay) AND bucket < \(firstWeek * 7)) OR (bucket >= \(endWeek * 7) AND bucket < \(endDay)))
+                """
+        }
+        let columns = "owner_id, stage_id, reason_id, currency, entered, entered_amount, reached, won, won_amount, won_cycle_ms, lost, lost_amount, stays, stay_ms"
+        let monthRows = rollup(columns, from.rawValue, to.rawValue)
         let sums = "SUM(entered), SUM(entered_amount), SUM(reached), SUM(won), SUM(won_amount), SUM(lost), SUM(lost_amount)"
         let floors: [(key: String, name: String, sql: String)] = [
             // The same aggregates the product runs: sums of the daily rows, kept in step with the log.
-            ("funnel", "historical funnel by hand", "SELECT stage_id, currency, \(sums) FROM funnel_days WHERE \(days) GROUP BY 1, 2;"),
-            ("funnel-quarter", "historical funnel by hand, quarter", "SELECT stage_id, currency, \(sums) FROM funnel_days WHERE \(quarterDays) GROUP BY 1, 2;"),
-            ("funnel-reps", "funnel by rep by hand", "SELECT owner_id, stage_id, currency, \(sums) FROM funnel_days WHERE \(days) GROUP BY 1, 2, 3;"),
+            ("funnel", "historical funnel by hand", "SELECT stage_id, currency, \(sums) FROM (\(monthRows)) GROUP BY 1, 2;"),
+            ("funnel-quarter", "historical funnel by hand, quarter", """
+                SELECT stage_id, currency, \(sums) FROM (\(rollup(columns, quarterFrom.rawValue, quarterTo.rawValue))) GROUP BY 1, 2;
+                """),
+            ("funnel-reps", "funnel by rep by hand", "SELECT owner_id, stage_id, currency, \(sums) FROM (\(monthRows)) GROUP BY 1, 2, 3;"),
             ("losses", "losses by hand", """
-                SELECT stage_id, reason_id, owner_id, currency, SUM(lost), SUM(lost_amount) FROM funnel_days WHERE \(days) AND lost <> 0 GROUP BY 1, 2, 3, 4;
+                SELECT stage_id, reason_id, owner_id, currency, SUM(lost), SUM(lost_amount) FROM (\(monthRows)) WHERE lost <> 0 GROUP BY 1, 2, 3, 4;
                 """),
             ("kpis", "velocity and KPIs by hand", """
-                SELECT stage_id, currency, SUM(stays), SUM(stay_ms), SUM(won), SUM(won_amount), SUM(won_cycle_ms), SUM(lost) FROM funnel_days WHERE \(days) GROUP BY 1, 2;
+                SELECT stage_id, currency, SUM(stays), SUM(stay_ms), SUM(won), SUM(won_amount), SUM(won_cycle_ms), SUM(lost) FROM (\(monthRows)) GROUP BY 1, 2;
                 SELECT stage_id, COUNT(*), SUM(amount_minor) FROM deals WHERE pipeline_id = \(p) AND status = 'open' AND deleted_at IS NULL GROUP BY 1;
                 SELECT t.deal_id, t.expected_close, (SELECT q.expected_close FROM stage_transitions q WHERE q.deal_id = t.deal_id AND q.id < t.id ORDER BY q.id DESC LIMIT 1) FROM stage_transitions t WHERE \(tPeriod) AND t.kind = 'close_date_changed';
                 """),
@@ -107,7 +120,13 @@ struct ReportBenchmark {
                 SELECT stage_id, COUNT(*), SUM(amount_minor) FROM deals WHERE pipeline_id = \(p) AND status = 'open' AND deleted_at IS NULL GROUP BY stage_id;
                 """),
             ("snapshot-past", "snapshot at a past date by hand", """
-                SELECT t.to_stage_id, COUNT(*), SUM(t.amount_minor) FROM stage_transitions t JOIN (SELECT deal_id, MAX(id) AS id FROM stage_transitions WHERE pipeline_id = \(p) AND at <= \(from.rawValue) GROUP BY deal_id) l ON l.id = t.id WHERE t.status = 'open' GROUP BY 1;
+                SELECT stage_id, currency, SUM(open_deals), SUM(open_amount), SUM(open_weighted) FROM (
+                    SELECT stage_id, currency, open_deals, open_amount, open_weighted FROM funnel_totals WHERE pipeline_id = \(p)
+                    UNION ALL SELECT stage_id, currency, -open_deals, -open_amount, -open_weighted FROM (\(rollup("stage_id, currency, open_deals, open_amount, open_weighted", from.rawValue, 1 << 60)))
+                ) GROUP BY 1, 2;
+                """),
+            ("", "snapshot at a past date replayed from the log (no sums) by hand", """
+                SELECT t.to_stage_id, COUNT(*), SUM(t.amount_minor) FROM stage_transitions t JOIN (SELECT deal_id, MAX(id) AS id FROM stage_transitions WHERE pipeline_id = \(p) AND at < \(from.rawValue) GROUP BY deal_id) l ON l.id = t.id WHERE t.status = 'open' GROUP BY 1;
                 """),
             ("forecast", "forecast by hand", """
                 SELECT owner_id, team_id, SUM(amount_minor) FROM deals WHERE pipeline_id = \(p) AND status = 'won' AND deleted_at IS NULL AND closed_at >= \(quarterFrom.rawValue) AND closed_at < \(quarterTo.rawValue) GROUP BY 1, 2;

@@ -88,6 +88,11 @@ struct ReportStoreTests {
                     let loggedKPIs = try await store.reports.kpis(World.system, fromLog, timeZone: timeZone)
                     #expect(summedKPIs.stageTime == loggedKPIs.stageTime && summedKPIs.wonCycleMilliseconds == loggedKPIs.wonCycleMilliseconds, "\(note): stays in \(zone)")
                 }
+                for moment in [ReportFixture.noon(1, 20), ReportFixture.noon(3, 9).adding(seconds: 1_800), ReportFixture.noon(3, 15).adding(seconds: -1), Timestamp.now] {
+                    let summed = try await store.reports.snapshot(World.system, filter, at: moment, timeZone: utc)
+                    let logged = try await store.reports.snapshot(World.system, fromLog, at: moment, timeZone: utc)
+                    #expect(summed == logged, "\(note): snapshot at \(moment)")
+                }
                 let rafal = try await world.context(world.rafal)
                 #expect(try await store.reports.losses(rafal, filter, timeZone: utc) == store.reports.losses(rafal, fromLog, timeZone: utc), "\(note): a rep's losses")
             }
@@ -116,6 +121,9 @@ struct ReportStoreTests {
             #expect(try await store.reports.funnel(World.system, filter, timeZone: utc, grouping: .owner)[.owner(world.rafal.id)]?.won == 1)
             _ = try await store.deals.restore(World.system, e)
             try await expectSame("restored")
+            let now = try await store.reports.snapshot(World.system, filter, at: nil, timeZone: utc)
+            let justNow = try await store.reports.snapshot(World.system, filter, at: .now, timeZone: utc)
+            #expect(now.rows.map(\.deals) == justNow.rows.map(\.deals) && now.amount == justNow.amount, "the open pipeline from the sums is the deals' own")
             #expect(try await store.reports.funnel(World.system, filter, timeZone: utc, grouping: .owner)[.owner(world.rafal.id)]?.won == 2)
         }
     }

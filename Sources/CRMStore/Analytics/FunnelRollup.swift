@@ -23,12 +23,28 @@ enum FunnelRollup {
         Level(table: "funnel_hours", milliseconds: 3_600_000),
     ]
 
-    /// The measures, in the order of the tables' columns.
-    static let measures = ["entered", "entered_amount", "reached", "won", "won_amount", "won_cycle_ms", "lost", "lost_amount", "stays", "stay_ms"]
+    /// Every row ever, per key (integer division by `Int64.max` puts every time in bucket 0): the base a past
+    /// snapshot subtracts what came after from.
+    static let totals = Level(table: "funnel_totals", milliseconds: Int64.max)
+
+    /// The measures, in the order of the tables' columns. `open_*` change the open pipeline: a row adds the deal's
+    /// new state (when open) and takes away the state of the row before it (when that was open), so their sum up
+    /// to a moment is the open pipeline at that moment.
+    static let measures = [
+        "entered", "entered_amount", "reached", "won", "won_amount", "won_cycle_ms", "lost", "lost_amount", "stays", "stay_ms",
+        "open_deals", "open_amount", "open_weighted",
+    ]
     static let keys = ["pipeline_id", "bucket", "stage_id", "owner_id", "team_id", "source", "currency", "reason_id"]
 
-    /// Cuts a time range into whole buckets, largest first, and the pieces no whole hour covers.
-    static func cut(_ range: Range<Int64>, _ levels: ArraySlice<Level> = levels[...]) -> (buckets: [(level: Level, range: Range<Int64>)], log: [Range<Int64>]) {
+    /// The time ranges as whole buckets of each level, largest first, and the pieces no whole hour covers.
+    static func cover(_ ranges: [Range<Int64>]) -> (buckets: [(level: Level, ranges: [Range<Int64>])], log: [Range<Int64>]) {
+        let pieces = ranges.map { cut($0) }
+        let buckets = pieces.flatMap(\.buckets)
+        let levels = levels.map { level in (level, buckets.filter { $0.level.table == level.table }.map(\.range)) }
+        return (levels.filter { !$0.1.isEmpty }, pieces.flatMap(\.log))
+    }
+
+    private static func cut(_ range: Range<Int64>, _ levels: ArraySlice<Level> = levels[...]) -> (buckets: [(level: Level, range: Range<Int64>)], log: [Range<Int64>]) {
         guard !range.isEmpty else { return ([], []) }
         guard let level = levels.first else { return ([], [range]) }
         let size = level.milliseconds
@@ -43,30 +59,39 @@ enum FunnelRollup {
     /// One row per thing a log row adds, with the deal's current keys, the time `at` and every measure; deals in
     /// the bin add nothing. `joins` and `conditions` may name `t` (the log), `d` (deals) and `c` (companies).
     static func contributions(where conditions: [SQLQueryString], joins: SQLQueryString = "") -> SQLQueryString {
-        let keys: SQLQueryString = """
-            t.pipeline_id AS pipeline_id, t.at AS at, d.owner_id AS owner_id, COALESCE(d.team_id, 0) AS team_id, d.source AS source, t.currency AS currency
-            """
+        func select(stage: String, currency: String = "t.currency", reason: String = "0", _ values: [String: String]) -> SQLQueryString {
+            let columns = measures.map { "\(values[$0] ?? "0") AS \($0)" }.joined(separator: ", ")
+            return """
+                SELECT t.pipeline_id AS pipeline_id, t.at AS at, d.owner_id AS owner_id, COALESCE(d.team_id, 0) AS team_id, d.source AS source,
+                       \(unsafeRaw: currency) AS currency, \(unsafeRaw: stage) AS stage_id, \(unsafeRaw: reason) AS reason_id, \(unsafeRaw: columns)
+                """
+        }
         let from: SQLQueryString = "stage_transitions t JOIN deals d ON d.id = t.deal_id\(joins)"
         let filter = (conditions + ["d.deleted_at IS NULL"]).joined(separator: " AND ")
-        let entry: SQLQueryString = "t.kind IN ('created', 'moved', 'reopened') AND t.first_time = 1"
-        let win: SQLQueryString = "t.kind = 'won' AND t.first_time = 1"
+        let entry = "t.kind IN ('created', 'moved', 'reopened') AND t.first_time = 1"
+        let win = "t.kind = 'won' AND t.first_time = 1"
+        let events = select(stage: "t.to_stage_id", reason: "CASE WHEN t.kind = 'lost' THEN COALESCE(t.loss_reason_id, 0) ELSE 0 END", [
+            "entered": "CASE WHEN \(entry) THEN 1 ELSE 0 END", "entered_amount": "CASE WHEN \(entry) THEN t.amount_minor ELSE 0 END",
+            "won": "CASE WHEN \(win) THEN 1 ELSE 0 END", "won_amount": "CASE WHEN \(win) THEN t.amount_minor ELSE 0 END",
+            "won_cycle_ms": "CASE WHEN \(win) THEN t.at - d.created_at ELSE 0 END",
+            "lost": "CASE WHEN t.kind = 'lost' THEN 1 ELSE 0 END", "lost_amount": "CASE WHEN t.kind = 'lost' THEN t.amount_minor ELSE 0 END",
+        ])
+        let reaches = select(stage: "s.id", ["reached": "1"])
+        let stays = select(stage: "t.from_stage_id", ["stays": "1", "stay_ms": "t.stay_ms"])
+        let opened = select(stage: "t.to_stage_id", ["open_deals": "1", "open_amount": "t.amount_minor", "open_weighted": "t.amount_minor * t.probability"])
+        let left = select(stage: "p.to_stage_id", currency: "p.currency", ["open_deals": "-1", "open_amount": "-p.amount_minor", "open_weighted": "-p.amount_minor * p.probability"])
         return """
-            SELECT \(keys), t.to_stage_id AS stage_id, CASE WHEN t.kind = 'lost' THEN COALESCE(t.loss_reason_id, 0) ELSE 0 END AS reason_id,
-                   CASE WHEN \(entry) THEN 1 ELSE 0 END AS entered, CASE WHEN \(entry) THEN t.amount_minor ELSE 0 END AS entered_amount, 0 AS reached,
-                   CASE WHEN \(win) THEN 1 ELSE 0 END AS won, CASE WHEN \(win) THEN t.amount_minor ELSE 0 END AS won_amount,
-                   CASE WHEN \(win) THEN t.at - d.created_at ELSE 0 END AS won_cycle_ms,
-                   CASE WHEN t.kind = 'lost' THEN 1 ELSE 0 END AS lost, CASE WHEN t.kind = 'lost' THEN t.amount_minor ELSE 0 END AS lost_amount,
-                   0 AS stays, 0 AS stay_ms
-            FROM \(from) WHERE \(filter) AND (t.first_time = 1 OR t.kind = 'lost')
+            \(events) FROM \(from) WHERE \(filter) AND (t.first_time = 1 OR t.kind = 'lost')
             UNION ALL
-            SELECT \(keys), s.id AS stage_id, 0 AS reason_id, 0 AS entered, 0 AS entered_amount, 1 AS reached, 0 AS won, 0 AS won_amount,
-                   0 AS won_cycle_ms, 0 AS lost, 0 AS lost_amount, 0 AS stays, 0 AS stay_ms
-            FROM \(from) JOIN stages s ON s.pipeline_id = t.pipeline_id AND s.position >= t.reach_from AND s.position < t.reach_to
+            \(reaches) FROM \(from) JOIN stages s ON s.pipeline_id = t.pipeline_id AND s.position >= t.reach_from AND s.position < t.reach_to
             WHERE \(filter) AND t.reach_to > t.reach_from
             UNION ALL
-            SELECT \(keys), t.from_stage_id AS stage_id, 0 AS reason_id, 0 AS entered, 0 AS entered_amount, 0 AS reached, 0 AS won, 0 AS won_amount,
-                   0 AS won_cycle_ms, 0 AS lost, 0 AS lost_amount, 1 AS stays, t.stay_ms AS stay_ms
-            FROM \(from) WHERE \(filter) AND t.stay_ms IS NOT NULL AND t.from_stage_id IS NOT NULL
+            \(stays) FROM \(from) WHERE \(filter) AND t.stay_ms IS NOT NULL AND t.from_stage_id IS NOT NULL
+            UNION ALL
+            \(opened) FROM \(from) WHERE \(filter) AND t.status = 'open'
+            UNION ALL
+            \(left) FROM \(from) JOIN stage_transitions p ON p.id = (SELECT MAX(q.id) FROM stage_transitions q WHERE q.deal_id = t.deal_id AND q.id < t.id)
+            WHERE \(filter) AND p.status = 'open'
             """
     }
 
@@ -74,7 +99,7 @@ enum FunnelRollup {
     static func apply(_ db: any SQLDatabase, where conditions: [SQLQueryString], sign: Int) async throws {
         let keyList = keys.joined(separator: ", ")
         let sums = measures.map { "\(sign) * SUM(\($0))" }.joined(separator: ", ")
-        for level in levels {
+        for level in levels + [totals] {
             let grouped = keys.map { $0 == "bucket" ? "at / \(level.milliseconds)" : $0 }.joined(separator: ", ")
             let updates = measures.map { "\($0) = \(level.table).\($0) + excluded.\($0)" }.joined(separator: ", ")
             // `WHERE 1 = 1` keeps SQLite from reading the upsert's ON as a join's.

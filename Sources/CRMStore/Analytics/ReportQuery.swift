@@ -69,15 +69,24 @@ struct ReportQuery {
             boundaries += filter.period.split(by: trendUnit).dropFirst().map { $0.from.start(in: timeZone).rawValue }.filter { $0 > from && $0 < to }
         }
         boundaries.append(to)
-        var buckets: [(level: FunnelRollup.Level, range: Range<Int64>)] = []
-        var log: [Range<Int64>] = []
-        for (start, end) in zip(boundaries, boundaries.dropFirst()) {
-            let pieces = FunnelRollup.cut(start..<end)
-            buckets += pieces.buckets
-            log += pieces.log
+        return FunnelRollup.cover(zip(boundaries, boundaries.dropFirst()).map { $0..<$1 })
+    }
+
+    /// The sums' rows over the buckets, and the log's contributions over the `log` ranges, in the same columns
+    /// (the period's time as `at`), for a report to add up as `x`; with `sign` -1, to take away.
+    func summedRows(_ buckets: [(level: FunnelRollup.Level, ranges: [Range<Int64>])], log: [Range<Int64>], sign: Int = 1) -> [SQLQueryString] {
+        let keys = "pipeline_id, at, owner_id, team_id, source, currency, stage_id, reason_id"
+        let measures = FunnelRollup.measures.map { sign == 1 ? $0 : "\(sign) * \($0) AS \($0)" }.joined(separator: ", ")
+        var parts: [SQLQueryString] = buckets.map { level, ranges in
+            """
+            SELECT pipeline_id, bucket * \(literal: level.milliseconds) AS at, owner_id, team_id, source, currency, stage_id, reason_id, \(unsafeRaw: measures)
+            FROM \(ident: level.table) WHERE pipeline_id = \(bind: filter.pipelineID.rawValue) AND \(Self.anyOf(ranges, column: "bucket"))
+            """
         }
-        let levels = FunnelRollup.levels.map { level in (level, buckets.filter { $0.level.table == level.table }.map(\.range)) }
-        return (levels.filter { !$0.1.isEmpty }, log)
+        if !log.isEmpty {
+            parts.append("SELECT \(unsafeRaw: keys), \(unsafeRaw: measures) FROM (\(FunnelRollup.contributions(where: logConditions(log), joins: joins))) c")
+        }
+        return parts
     }
 
     /// Conditions on the log rows to read directly, over `t`, `d` and `c`.

@@ -23,6 +23,9 @@ public struct FunnelSnapshot: Codable, Sendable, Equatable {
 }
 
 extension ReportStore {
+    /// Later than any log row: what "after a moment" runs to.
+    static let endOfTime: Int64 = 1 << 60
+
     /// The funnel now, or as it stood at `at`, replayed from the log: each deal in the stage, with the amount and
     /// probability of its last log row before that moment. The filter's period is not used.
     public func snapshot(_ context: AccessContext, _ filter: ReportFilter, at: Timestamp?, timeZone: TimeZone) async throws -> FunnelSnapshot {
@@ -30,7 +33,18 @@ extension ReportStore {
         return try await database.read { db in
             let pipeline = try await PipelineStore.fetch(db, filter.pipelineID)
             let rows: [any SQLRow]
-            if let at {
+            if let at, query.summable {
+                // The open pipeline of all time, less what every row after the moment changed in it.
+                let after = FunnelRollup.cover([(at.rawValue + 1)..<Self.endOfTime])
+                let parts = query.summedRows([(FunnelRollup.totals, [0..<1])], log: []) + query.summedRows(after.buckets, log: after.log, sign: -1)
+                rows = try await db.raw("""
+                    SELECT stage_id AS stage, currency, CAST(SUM(open_deals) AS BIGINT) AS n, CAST(SUM(open_amount) AS BIGINT) AS total,
+                           CAST(SUM(open_weighted) AS BIGINT) AS weighted
+                    FROM (\(parts.joined(separator: " UNION ALL "))) x
+                    WHERE \(query.summedConditions.joined(separator: " AND "))
+                    GROUP BY stage_id, currency
+                    """).all()
+            } else if let at {
                 rows = try await db.raw("""
                     SELECT t.to_stage_id AS stage, t.currency AS currency, COUNT(*) AS n, CAST(SUM(t.amount_minor) AS BIGINT) AS total,
                            CAST(SUM(t.amount_minor * t.probability) AS BIGINT) AS weighted

@@ -27,17 +27,7 @@ public struct ReportStore: Sendable {
     /// and hours from the sums, the rest straight from the log, all through the permission layer.
     static func sums(_ db: any SQLDatabase, _ query: ReportQuery, grouping: ReportGrouping) async throws -> [Sums] {
         let spans = query.spans(grouping)
-        let columns = FunnelRollup.measures.joined(separator: ", ")
-        var parts: [SQLQueryString] = []
-        for (level, ranges) in spans.buckets {
-            parts.append("""
-                SELECT pipeline_id, bucket * \(literal: level.milliseconds) AS at, owner_id, team_id, source, currency, stage_id, reason_id, \(unsafeRaw: columns)
-                FROM \(ident: level.table) WHERE pipeline_id = \(bind: query.filter.pipelineID.rawValue) AND \(ReportQuery.anyOf(ranges, column: "bucket"))
-                """)
-        }
-        if !spans.log.isEmpty {
-            parts.append(FunnelRollup.contributions(where: query.logConditions(spans.log), joins: query.joins))
-        }
+        let parts = query.summedRows(spans.buckets, log: spans.log)
         guard !parts.isEmpty else { return [] }
         let totals = FunnelRollup.measures.map { "CAST(SUM(\($0)) AS BIGINT) AS \($0)" }.joined(separator: ", ")
         let rows = try await db.raw("""
