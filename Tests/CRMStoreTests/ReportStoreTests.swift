@@ -93,6 +93,12 @@ struct ReportStoreTests {
                     let logged = try await store.reports.snapshot(World.system, fromLog, at: moment, timeZone: utc)
                     #expect(summed == logged, "\(note): snapshot at \(moment)")
                 }
+                for moment in [ReportFixture.noon(2, 1), ReportFixture.noon(3, 14).adding(seconds: 5_400), Timestamp.now] {
+                    func forecast(_ filter: ReportFilter) async throws -> [String] {
+                        try await store.reports.forecastTallies(World.system, filter, timeZone: utc, asOf: moment).map { "\($0.owner)/\(String(describing: $0.team)): \($0.tally)" }
+                    }
+                    #expect(try await forecast(filter) == forecast(fromLog), "\(note): forecast as of \(moment)")
+                }
                 let rafal = try await world.context(world.rafal)
                 #expect(try await store.reports.losses(rafal, filter, timeZone: utc) == store.reports.losses(rafal, fromLog, timeZone: utc), "\(note): a rep's losses")
             }

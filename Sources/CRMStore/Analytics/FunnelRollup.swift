@@ -37,14 +37,14 @@ enum FunnelRollup {
     static let keys = ["pipeline_id", "bucket", "stage_id", "owner_id", "team_id", "source", "currency", "reason_id"]
 
     /// The time ranges as whole buckets of each level, largest first, and the pieces no whole hour covers.
-    static func cover(_ ranges: [Range<Int64>]) -> (buckets: [(level: Level, ranges: [Range<Int64>])], log: [Range<Int64>]) {
-        let pieces = ranges.map { cut($0) }
+    static func cover(_ ranges: [Range<Int64>], levels: [Level] = levels) -> (buckets: [(level: Level, ranges: [Range<Int64>])], log: [Range<Int64>]) {
+        let pieces = ranges.map { cut($0, levels[...]) }
         let buckets = pieces.flatMap(\.buckets)
         let levels = levels.map { level in (level, buckets.filter { $0.level.table == level.table }.map(\.range)) }
         return (levels.filter { !$0.1.isEmpty }, pieces.flatMap(\.log))
     }
 
-    private static func cut(_ range: Range<Int64>, _ levels: ArraySlice<Level> = levels[...]) -> (buckets: [(level: Level, range: Range<Int64>)], log: [Range<Int64>]) {
+    private static func cut(_ range: Range<Int64>, _ levels: ArraySlice<Level>) -> (buckets: [(level: Level, range: Range<Int64>)], log: [Range<Int64>]) {
         guard !range.isEmpty else { return ([], []) }
         guard let level = levels.first else { return ([], [range]) }
         let size = level.milliseconds
@@ -95,21 +95,30 @@ enum FunnelRollup {
             """
     }
 
-    /// Adds (or with `sign` -1 takes away) what the chosen log rows contribute, at every level.
+    /// Adds (or with `sign` -1 takes away) what the chosen log rows contribute, at every level of the funnel's
+    /// sums and of the forecast's.
     static func apply(_ db: any SQLDatabase, where conditions: [SQLQueryString], sign: Int) async throws {
-        let keyList = keys.joined(separator: ", ")
-        let sums = measures.map { "\(sign) * SUM(\($0))" }.joined(separator: ", ")
         for level in levels + [totals] {
-            let grouped = keys.map { $0 == "bucket" ? "at / \(level.milliseconds)" : $0 }.joined(separator: ", ")
-            let updates = measures.map { "\($0) = \(level.table).\($0) + excluded.\($0)" }.joined(separator: ", ")
-            // `WHERE 1 = 1` keeps SQLite from reading the upsert's ON as a join's.
-            try await db.raw("""
-                INSERT INTO \(ident: level.table) (\(unsafeRaw: keyList), \(unsafeRaw: measures.joined(separator: ", ")))
-                SELECT \(unsafeRaw: grouped), \(unsafeRaw: sums) FROM (\(contributions(where: conditions))) x WHERE 1 = 1
-                GROUP BY \(unsafeRaw: grouped)
-                ON CONFLICT (\(unsafeRaw: keyList)) DO UPDATE SET \(unsafeRaw: updates)
-                """).run()
+            try await upsert(db, level, keys: keys, measures: measures, from: contributions(where: conditions), sign: sign)
         }
+        for level in Forecast.levels + [Forecast.totals] {
+            try await upsert(db, level, keys: Forecast.keys, measures: Forecast.measures, from: Forecast.contributions(where: conditions), sign: sign)
+        }
+    }
+
+    /// Adds the rows of `source` (with `at` and the keys other than `bucket`) into a level's table, by bucket.
+    private static func upsert(_ db: any SQLDatabase, _ level: Level, keys: [String], measures: [String], from source: SQLQueryString, sign: Int) async throws {
+        let keyList = keys.joined(separator: ", ")
+        let grouped = keys.map { $0 == "bucket" ? "at / \(level.milliseconds)" : $0 }.joined(separator: ", ")
+        let sums = measures.map { "\(sign) * SUM(\($0))" }.joined(separator: ", ")
+        let updates = measures.map { "\($0) = \(level.table).\($0) + excluded.\($0)" }.joined(separator: ", ")
+        // `WHERE 1 = 1` keeps SQLite from reading the upsert's ON as a join's.
+        try await db.raw("""
+            INSERT INTO \(ident: level.table) (\(unsafeRaw: keyList), \(unsafeRaw: measures.joined(separator: ", ")))
+            SELECT \(unsafeRaw: grouped), \(unsafeRaw: sums) FROM (\(source)) x WHERE 1 = 1
+            GROUP BY \(unsafeRaw: grouped)
+            ON CONFLICT (\(unsafeRaw: keyList)) DO UPDATE SET \(unsafeRaw: updates)
+            """).run()
     }
 
     /// Adds freshly appended log rows.

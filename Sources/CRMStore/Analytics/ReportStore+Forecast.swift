@@ -29,7 +29,30 @@ extension ReportStore {
                 """).all()
             for row in won { try add(row) { tally, total, currency in tally.closedWon.add(total, currency: currency) } }
             let open: [any SQLRow]
-            if let asOf {
+            if let asOf, query.summable, filter.source == nil, filter.period.from.day == 1, filter.period.to.day == 1 {
+                // The open pipeline of all time, less what every row after the moment changed in it, by close month.
+                let after = FunnelRollup.cover([(asOf.rawValue + 1)..<Self.endOfTime], levels: FunnelRollup.Forecast.levels)
+                let columns = "pipeline_id, owner_id, team_id, category, currency, close_month"
+                var parts: [SQLQueryString] = ["SELECT \(unsafeRaw: columns), open_deals, open_amount, open_weighted FROM forecast_totals WHERE pipeline_id = \(bind: filter.pipelineID.rawValue)"]
+                let taken = "\(columns), -open_deals AS open_deals, -open_amount AS open_amount, -open_weighted AS open_weighted"
+                for (level, ranges) in after.buckets {
+                    parts.append("""
+                        SELECT \(unsafeRaw: taken) FROM \(ident: level.table)
+                        WHERE pipeline_id = \(bind: filter.pipelineID.rawValue) AND \(ReportQuery.anyOf(ranges, column: "bucket"))
+                        """)
+                }
+                if !after.log.isEmpty {
+                    let conditions: [SQLQueryString] = ["t.pipeline_id = \(bind: filter.pipelineID.rawValue)", ReportQuery.anyOf(after.log, column: "t.at")]
+                    parts.append("SELECT \(unsafeRaw: taken) FROM (\(FunnelRollup.Forecast.contributions(where: conditions))) c")
+                }
+                open = try await db.raw("""
+                    SELECT owner_id AS owner, NULLIF(team_id, 0) AS team, category, currency, CAST(SUM(open_deals) AS BIGINT) AS n,
+                           CAST(SUM(open_amount) AS BIGINT) AS total, CAST(SUM(open_weighted) AS BIGINT) AS weighted
+                    FROM (\(parts.joined(separator: " UNION ALL "))) x
+                    WHERE \(query.summedConditions.joined(separator: " AND ")) AND close_month >= \(bind: String(from.prefix(7))) AND close_month < \(bind: String(to.prefix(7)))
+                    GROUP BY owner_id, team_id, category, currency HAVING SUM(open_deals) <> 0
+                    """).all()
+            } else if let asOf {
                 open = try await db.raw("""
                     SELECT d.owner_id AS owner, d.team_id AS team, COALESCE(d.forecast_category, s.forecast_category) AS category, t.currency AS currency,
                            COUNT(*) AS n, CAST(SUM(t.amount_minor) AS BIGINT) AS total, CAST(SUM(t.amount_minor * t.probability) AS BIGINT) AS weighted
