@@ -2,13 +2,13 @@ import SQLKit
 
 extension FunnelRollup {
     /// The open pipeline by forecast category and expected-close month (`forecast_weeks`, `forecast_days`,
-    /// `forecast_totals`), for the forecast as it stood at a past moment: all time less what came after. Kept
-    /// apart from the funnel's sums because a close month multiplies their rows; without hours (a close month per
-    /// hour would outgrow the log), so the hours before a reader's midnight are read from the log.
+    /// `forecast_hours`, `forecast_totals`), for the forecast as it stood at a past moment: all time less what came
+    /// after. Kept apart from the funnel's sums, whose rows a close month would multiply.
     enum Forecast {
         static let levels = [
             Level(table: "forecast_weeks", milliseconds: 7 * 86_400_000),
             Level(table: "forecast_days", milliseconds: 86_400_000),
+            Level(table: "forecast_hours", milliseconds: 3_600_000),
         ]
         static let totals = Level(table: "forecast_totals", milliseconds: Int64.max)
         static let keys = ["pipeline_id", "bucket", "owner_id", "team_id", "category", "currency", "close_month"]

@@ -56,6 +56,21 @@ enum FunnelRollup {
         return ([(level, first..<end)] + before.buckets + after.buckets, before.log + after.log)
     }
 
+    /// The stored rows over each level's bucket ranges, and `log`'s contributions, as one list of parts for a
+    /// UNION ALL: the keys but `bucket`, then the bucket's start as `at`, then the measures times `sign`.
+    static func rows(_ buckets: [(level: Level, ranges: [Range<Int64>])], log: SQLQueryString?, pipeline: Int64, keys: [String], measures: [String], sign: Int = 1) -> [SQLQueryString] {
+        let columns = keys.filter { $0 != "bucket" }.joined(separator: ", ")
+        let values = measures.map { sign == 1 ? $0 : "\(sign) * \($0) AS \($0)" }.joined(separator: ", ")
+        var parts: [SQLQueryString] = buckets.map { level, ranges in
+            """
+            SELECT \(unsafeRaw: columns), bucket * \(literal: level.milliseconds) AS at, \(unsafeRaw: values)
+            FROM \(ident: level.table) WHERE pipeline_id = \(bind: pipeline) AND \(ReportQuery.anyOf(ranges, column: "bucket"))
+            """
+        }
+        if let log { parts.append("SELECT \(unsafeRaw: columns), at, \(unsafeRaw: values) FROM (\(log)) c") }
+        return parts
+    }
+
     /// One row per thing a log row adds, with the deal's current keys, the time `at` and every measure; deals in
     /// the bin add nothing. `joins` and `conditions` may name `t` (the log), `d` (deals) and `c` (companies).
     static func contributions(where conditions: [SQLQueryString], joins: SQLQueryString = "") -> SQLQueryString {

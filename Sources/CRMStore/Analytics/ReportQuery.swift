@@ -75,18 +75,10 @@ struct ReportQuery {
     /// The sums' rows over the buckets, and the log's contributions over the `log` ranges, in the same columns
     /// (the period's time as `at`), for a report to add up as `x`; with `sign` -1, to take away.
     func summedRows(_ buckets: [(level: FunnelRollup.Level, ranges: [Range<Int64>])], log: [Range<Int64>], sign: Int = 1) -> [SQLQueryString] {
-        let keys = "pipeline_id, at, owner_id, team_id, source, currency, stage_id, reason_id"
-        let measures = FunnelRollup.measures.map { sign == 1 ? $0 : "\(sign) * \($0) AS \($0)" }.joined(separator: ", ")
-        var parts: [SQLQueryString] = buckets.map { level, ranges in
-            """
-            SELECT pipeline_id, bucket * \(literal: level.milliseconds) AS at, owner_id, team_id, source, currency, stage_id, reason_id, \(unsafeRaw: measures)
-            FROM \(ident: level.table) WHERE pipeline_id = \(bind: filter.pipelineID.rawValue) AND \(Self.anyOf(ranges, column: "bucket"))
-            """
-        }
-        if !log.isEmpty {
-            parts.append("SELECT \(unsafeRaw: keys), \(unsafeRaw: measures) FROM (\(FunnelRollup.contributions(where: logConditions(log), joins: joins))) c")
-        }
-        return parts
+        FunnelRollup.rows(
+            buckets, log: log.isEmpty ? nil : FunnelRollup.contributions(where: logConditions(log), joins: joins),
+            pipeline: filter.pipelineID.rawValue, keys: FunnelRollup.keys, measures: FunnelRollup.measures, sign: sign
+        )
     }
 
     /// Conditions on the log rows to read directly, over `t`, `d` and `c`.

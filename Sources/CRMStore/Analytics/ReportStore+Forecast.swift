@@ -32,19 +32,11 @@ extension ReportStore {
             if let asOf, query.summable, filter.source == nil, filter.period.from.day == 1, filter.period.to.day == 1 {
                 // The open pipeline of all time, less what every row after the moment changed in it, by close month.
                 let after = FunnelRollup.cover([(asOf.rawValue + 1)..<Self.endOfTime], levels: FunnelRollup.Forecast.levels)
-                let columns = "pipeline_id, owner_id, team_id, category, currency, close_month"
-                var parts: [SQLQueryString] = ["SELECT \(unsafeRaw: columns), open_deals, open_amount, open_weighted FROM forecast_totals WHERE pipeline_id = \(bind: filter.pipelineID.rawValue)"]
-                let taken = "\(columns), -open_deals AS open_deals, -open_amount AS open_amount, -open_weighted AS open_weighted"
-                for (level, ranges) in after.buckets {
-                    parts.append("""
-                        SELECT \(unsafeRaw: taken) FROM \(ident: level.table)
-                        WHERE pipeline_id = \(bind: filter.pipelineID.rawValue) AND \(ReportQuery.anyOf(ranges, column: "bucket"))
-                        """)
-                }
-                if !after.log.isEmpty {
-                    let conditions: [SQLQueryString] = ["t.pipeline_id = \(bind: filter.pipelineID.rawValue)", ReportQuery.anyOf(after.log, column: "t.at")]
-                    parts.append("SELECT \(unsafeRaw: taken) FROM (\(FunnelRollup.Forecast.contributions(where: conditions))) c")
-                }
+                let forecast = FunnelRollup.Forecast.self
+                let pipeline = filter.pipelineID.rawValue
+                let log: SQLQueryString? = after.log.isEmpty ? nil : forecast.contributions(where: ["t.pipeline_id = \(bind: pipeline)", ReportQuery.anyOf(after.log, column: "t.at")])
+                let parts = FunnelRollup.rows([(forecast.totals, [0..<1])], log: nil, pipeline: pipeline, keys: forecast.keys, measures: forecast.measures)
+                    + FunnelRollup.rows(after.buckets, log: log, pipeline: pipeline, keys: forecast.keys, measures: forecast.measures, sign: -1)
                 open = try await db.raw("""
                     SELECT owner_id AS owner, NULLIF(team_id, 0) AS team, category, currency, CAST(SUM(open_deals) AS BIGINT) AS n,
                            CAST(SUM(open_amount) AS BIGINT) AS total, CAST(SUM(open_weighted) AS BIGINT) AS weighted

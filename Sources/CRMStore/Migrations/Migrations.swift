@@ -772,7 +772,7 @@ enum Migrations {
         }),
         Migration(number: 12, name: "forecast_sums", statements: { _ in
             let keys = "pipeline_id, bucket, owner_id, team_id, category, currency, close_month"
-            let tables = ["forecast_weeks", "forecast_days", "forecast_totals"].map { table in
+            let tables = ["forecast_weeks", "forecast_days", "forecast_hours", "forecast_totals"].map { table in
                 """
                 CREATE TABLE \(table) (
                     pipeline_id BIGINT NOT NULL, bucket BIGINT NOT NULL, owner_id BIGINT NOT NULL, team_id BIGINT NOT NULL,
@@ -817,9 +817,10 @@ enum Migrations {
             ]
             return covering + tables + [
                 """
-                INSERT INTO forecast_days (\(keys), \(measures))
-                SELECT pipeline_id, at / 86400000, \(groups), \(sums) FROM (\(contributions)) x GROUP BY pipeline_id, at / 86400000, \(groups)
+                INSERT INTO forecast_hours (\(keys), \(measures))
+                SELECT pipeline_id, at / 3600000, \(groups), \(sums) FROM (\(contributions)) x GROUP BY pipeline_id, at / 3600000, \(groups)
                 """,
+                "INSERT INTO forecast_days (\(keys), \(measures)) SELECT pipeline_id, bucket / 24, \(groups), \(sums) FROM forecast_hours GROUP BY pipeline_id, bucket / 24, \(groups)",
                 "INSERT INTO forecast_weeks (\(keys), \(measures)) SELECT pipeline_id, bucket / 7, \(groups), \(sums) FROM forecast_days GROUP BY pipeline_id, bucket / 7, \(groups)",
                 "INSERT INTO forecast_totals (\(keys), \(measures)) SELECT pipeline_id, 0, \(groups), \(sums) FROM forecast_weeks GROUP BY pipeline_id, \(groups)",
             ]
