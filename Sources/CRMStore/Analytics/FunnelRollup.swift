@@ -64,7 +64,7 @@ enum FunnelRollup {
         var parts: [SQLQueryString] = buckets.map { level, ranges in
             """
             SELECT \(unsafeRaw: columns), bucket * \(literal: level.milliseconds) AS at, \(unsafeRaw: values)
-            FROM \(ident: level.table) WHERE pipeline_id = \(bind: pipeline) AND \(ReportQuery.anyOf(ranges, column: "bucket"))
+            FROM \(ident: level.table) WHERE \(ReportQuery.anyOf(ranges, column: "bucket", pipeline: ("pipeline_id", pipeline)))
             """
         }
         if let log { parts.append("SELECT \(unsafeRaw: columns), at, \(unsafeRaw: values) FROM (\(log)) c") }

@@ -9,32 +9,37 @@ extension ReportStore {
         let limit = min(max(limit, 1), 5_000)
         return try await database.read { db in
             var conditions = query.dealConditions
-            func logged(_ kinds: [TransitionKind], _ extra: SQLQueryString = "1 = 1") -> SQLQueryString {
-                """
-                d.id IN (SELECT t.deal_id FROM stage_transitions t WHERE t.pipeline_id = \(bind: filter.pipelineID.rawValue)
-                         AND t.at >= \(bind: query.from) AND t.at < \(bind: query.to) AND t.kind IN (\(binds: kinds.map(\.rawValue))) AND \(extra))
-                """
+            // The log rows counted, as the distinct deals they name; joined to the deals rather than tested with
+            // IN, so the deals read are those named, not every deal walked from the newest down.
+            var behind: SQLQueryString?
+            func logged(_ extra: SQLQueryString) {
+                behind = """
+                    (SELECT DISTINCT t.deal_id FROM stage_transitions t WHERE t.at >= \(bind: query.from) AND t.at < \(bind: query.to) AND \(extra)) behind JOIN
+                    """
             }
+            let pipeline: SQLQueryString = "t.pipeline_id = \(bind: filter.pipelineID.rawValue)"
             switch drill {
             // The same rows the figures count (see `FunnelRollup.contributions`).
+            // A stage names its pipeline; without the pipeline's condition the stage's own index is the one to read.
             case .entered(let stage):
-                conditions.append(logged(TransitionKind.entries, "t.first_time = 1 AND t.to_stage_id = \(bind: stage.rawValue)"))
+                logged("t.to_stage_id = \(bind: stage.rawValue) AND t.first_time = 1 AND t.kind IN (\(binds: TransitionKind.entries.map(\.rawValue)))")
             case .reached(let stage):
                 let position = try await PipelineStore.fetch(db, filter.pipelineID).stage(stage)?.position ?? Int.max
-                conditions.append(logged(TransitionKind.entries + [.won], "t.reach_from <= \(bind: position) AND t.reach_to > \(bind: position)"))
+                logged("\(pipeline) AND t.reach_from <= \(bind: position) AND t.reach_to > \(bind: position)")
             case .won:
-                conditions.append(logged([.won], "t.first_time = 1"))
+                logged("\(pipeline) AND t.kind = 'won' AND t.first_time = 1")
             case .lost(let stage, let reason):
-                var extra: SQLQueryString = "1 = 1"
+                var extra: SQLQueryString = "\(pipeline) AND t.kind = 'lost'"
                 if let stage { extra = extra + " AND t.to_stage_id = \(bind: stage.rawValue)" }
                 if let reason { extra = extra + " AND t.loss_reason_id = \(bind: reason.rawValue)" }
-                conditions.append(logged([.lost], extra))
+                logged(extra)
             case .open(let stage):
                 conditions.append("d.status = 'open'")
                 if let stage { conditions.append("d.stage_id = \(bind: stage.rawValue)") }
             }
+            let join: SQLQueryString = behind.map { $0 + " deals d ON d.id = behind.deal_id" } ?? "deals d"
             let rows = try await db.raw("""
-                SELECT d.* FROM deals d\(query.joins) WHERE \(conditions.joined(separator: " AND ")) ORDER BY d.id DESC LIMIT \(literal: limit)
+                SELECT d.* FROM \(join)\(query.joins) WHERE \(conditions.joined(separator: " AND ")) ORDER BY d.id DESC LIMIT \(literal: limit)
                 """).all()
             return try rows.map(RecordStore<DealFields>.decode)
         }

@@ -34,7 +34,7 @@ extension ReportStore {
                 let after = FunnelRollup.cover([(asOf.rawValue + 1)..<Self.endOfTime], levels: FunnelRollup.Forecast.levels)
                 let forecast = FunnelRollup.Forecast.self
                 let pipeline = filter.pipelineID.rawValue
-                let log: SQLQueryString? = after.log.isEmpty ? nil : forecast.contributions(where: ["t.pipeline_id = \(bind: pipeline)", ReportQuery.anyOf(after.log, column: "t.at")])
+                let log: SQLQueryString? = after.log.isEmpty ? nil : forecast.contributions(where: [ReportQuery.anyOf(after.log, column: "t.at", pipeline: ("t.pipeline_id", pipeline))])
                 let parts = FunnelRollup.rows([(forecast.totals, [0..<1])], log: nil, pipeline: pipeline, keys: forecast.keys, measures: forecast.measures)
                     + FunnelRollup.rows(after.buckets, log: log, pipeline: pipeline, keys: forecast.keys, measures: forecast.measures, sign: -1)
                 open = try await db.raw("""

@@ -23,11 +23,11 @@ public struct FunnelSnapshot: Codable, Sendable, Equatable {
 }
 
 extension ReportStore {
-    /// Later than any log row: what "after a moment" runs to.
-    static let endOfTime: Int64 = 1 << 60
+    /// Later than any log row: what "after a moment" runs to, a whole number of weeks so it ends no bucket early.
+    static let endOfTime: Int64 = 7 * 86_400_000 * 1_000_000_000
 
-    /// The funnel now, or as it stood at `at`, replayed from the log: each deal in the stage, with the amount and
-    /// probability of its last log row before that moment. The filter's period is not used.
+    /// The funnel now, or as it stood at `at` by the log: each deal in the stage, with the amount and probability
+    /// of its last log row before that moment. The filter's period is not used.
     public func snapshot(_ context: AccessContext, _ filter: ReportFilter, at: Timestamp?, timeZone: TimeZone) async throws -> FunnelSnapshot {
         let query = ReportQuery(context, filter, timeZone: timeZone)
         return try await database.read { db in
