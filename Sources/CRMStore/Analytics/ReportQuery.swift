@@ -54,7 +54,7 @@ struct ReportQuery {
         return result
     }
 
-    /// Whether the daily sums' keys (owner, team, source) can answer the filter; conditions on when a deal was
+    /// Whether the sums' keys (owner, team, source) can answer the filter; conditions on when a deal was
     /// created or on its company are read from the log and the deals.
     var summable: Bool { companyAndCreatedConditions.isEmpty }
 

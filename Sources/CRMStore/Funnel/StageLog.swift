@@ -46,7 +46,7 @@ enum StageLog {
     }
 
     /// Rows collected for one INSERT: one row for a live move, thousands for an import. Each row is marked with
-    /// what it adds to the funnel (`DealProgress`), and the flush adds the rows to the daily sums in the same
+    /// what it adds to the funnel (`DealProgress`), and the flush adds the rows to the funnel's sums in the same
     /// transaction, so the sums never disagree with the log.
     struct Batch {
         private var rows: [SQLQueryString] = []
