@@ -125,8 +125,13 @@ struct ReportStoreTests {
             try await store.deals.delete(World.system, e, expectedVersion: reassigned.meta.version)
             try await expectSame("binned")
             #expect(try await store.reports.funnel(World.system, filter, timeZone: utc, grouping: .owner)[.owner(world.rafal.id)]?.won == 1)
-            _ = try await store.deals.restore(World.system, e)
+            let restored = try await store.deals.restore(World.system, e)
             try await expectSame("restored")
+            var renamed = restored.fields
+            renamed.title = "E, renamed"
+            renamed.amount = Money(minorUnits: 90_000, currency: restored.fields.amount.currency)
+            _ = try await store.deals.update(World.system, e, expectedVersion: restored.meta.version, renamed)
+            try await expectSame("renamed, with a new amount")
             let now = try await store.reports.snapshot(World.system, filter, at: nil, timeZone: utc)
             let justNow = try await store.reports.snapshot(World.system, filter, at: .now, timeZone: utc)
             #expect(now.rows.map(\.deals) == justNow.rows.map(\.deals) && now.amount == justNow.amount, "the open pipeline from the sums is the deals' own")

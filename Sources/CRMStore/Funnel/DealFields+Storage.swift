@@ -85,6 +85,8 @@ extension DealFields: StoredFields {
         return kept
     }
 
+    public var groupingValues: [String] { [source, forecastCategory?.rawValue ?? ""] }
+
     public static func regrouping<T>(_ db: any SQLDatabase, ids: [Int64], _ change: () async throws -> T) async throws -> T {
         try await FunnelRollup.rekeying(db, deals: ids, change)
     }

@@ -141,12 +141,17 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         let (owner, team) = try await resolveAssignment(db, context, assignment, current: current.meta)
         let assignments = zip(["sort_key", "search_text"] + Fields.columns, [fields.sortKey, fields.searchText] + (try fields.columnValues()))
             .map { column, value -> SQLQueryString in "\(ident: column) = \(bind: value)" }
-        try await Fields.regrouping(db, ids: [id]) {
+        let write = {
             try await db.raw("""
                 UPDATE \(ident: Fields.table) SET \(assignments.joined(separator: ", ")), owner_id = \(bind: owner.rawValue),
                 team_id = \(bind: team?.rawValue), version = version + 1, updated_at = \(bind: Timestamp.now.rawValue)
                 WHERE id = \(bind: id) AND version = \(bind: current.meta.version)
                 """).run()
+        }
+        if owner != current.meta.ownerID || team != current.meta.teamID || fields.groupingValues != current.fields.groupingValues {
+            try await Fields.regrouping(db, ids: [id], write)
+        } else {
+            try await write()
         }
         try await writeIndexes(db, id, fields)
         try await Fields.didWrite(db, context, id: id, old: current.fields, new: fields)

@@ -39,13 +39,18 @@ public protocol StoredFields: Sendable, Equatable {
     static func didWrite(_ db: any SQLDatabase, _ context: AccessContext, id: Int64, old: Self?, new: Self) async throws
     /// Runs `change` to rows' owner, team, fields or bin state, keeping in step what is summed per owner and team
     /// elsewhere (a deal's funnel figures).
+    ///
+    /// An edit is wrapped only when the owner, the team or `groupingValues` change.
     static func regrouping<T>(_ db: any SQLDatabase, ids: [Int64], _ change: () async throws -> T) async throws -> T
+    /// Field values, besides owner and team, that figures kept elsewhere are summed by.
+    var groupingValues: [String] { get }
 }
 
 extension StoredFields {
     public static func willWrite(_ db: any SQLDatabase, _ context: AccessContext, old: Self?, new: Self) async throws -> Self { new }
     public static func didWrite(_ db: any SQLDatabase, _ context: AccessContext, id: Int64, old: Self?, new: Self) async throws {}
     public static func regrouping<T>(_ db: any SQLDatabase, ids: [Int64], _ change: () async throws -> T) async throws -> T { try await change() }
+    public var groupingValues: [String] { [] }
     public var phones: [LabeledPhone] { [] }
     public var emails: [LabeledEmail] { [] }
     public var duplicateName: String? { nil }
