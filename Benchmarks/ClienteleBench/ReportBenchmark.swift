@@ -110,8 +110,8 @@ struct ReportBenchmark {
                 SELECT stage_id, COUNT(*), SUM(amount_minor) FROM deals WHERE pipeline_id = \(p) AND status = 'open' AND deleted_at IS NULL GROUP BY 1;
                 SELECT t.deal_id, t.expected_close, (SELECT q.expected_close FROM stage_transitions q WHERE q.deal_id = t.deal_id AND q.id < t.id ORDER BY q.id DESC LIMIT 1) FROM stage_transitions t WHERE \(tPeriod) AND t.kind = 'close_date_changed';
                 """),
-            // The funnel's figures read from the log alone, with each row's marks but no daily sums: what the sums save.
-            ("", "historical funnel from the log alone (no daily sums) by hand", """
+            // The funnel's figures read from the log alone, with each row's marks but no sums: what the sums save.
+            ("", "historical funnel from the log alone (no sums) by hand", """
                 SELECT t.to_stage_id, COUNT(*), SUM(t.amount_minor) FROM stage_transitions t JOIN deals d ON d.id = t.deal_id WHERE \(tPeriod) AND d.deleted_at IS NULL AND t.first_time = 1 GROUP BY 1;
                 SELECT s.id, COUNT(*) FROM stage_transitions t JOIN deals d ON d.id = t.deal_id JOIN stages s ON s.pipeline_id = t.pipeline_id AND s.position >= t.reach_from AND s.position < t.reach_to WHERE \(tPeriod) AND d.deleted_at IS NULL GROUP BY 1;
                 SELECT COUNT(*), SUM(t.amount_minor) FROM stage_transitions t JOIN deals d ON d.id = t.deal_id WHERE \(tPeriod) AND d.deleted_at IS NULL AND t.kind = 'lost';
@@ -142,7 +142,7 @@ struct ReportBenchmark {
     }
 
     /// The funnel's figures must equal counts written straight from the documented rule over the raw log, without
-    /// the rows' marks or the daily sums: a deal counts in a stage when its first entry into it falls in the month,
+    /// the rows' marks or the sums: a deal counts in a stage when its first entry into it falls in the month,
     /// as won when its first win does, and as lost for each loss in the month.
     private func check(_ admin: AccessContext, _ filter: ReportFilter, from: Int64, to: Int64, into report: inout Report) async throws {
         let tally = try await store.reports.funnel(admin, filter, timeZone: TimeZone(identifier: "UTC")!)[.all] ?? FunnelTally()

@@ -65,8 +65,8 @@ struct ReportStoreTests {
         }
     }
 
-    @Test("the daily sums stay equal to the log through live moves, a new owner and source, the bin and a restore, in any time zone", arguments: TestEngine.available)
-    func dailySums(engine: TestEngine) async throws {
+    @Test("the sums stay equal to the log through live moves, a new owner and source, the bin and a restore, in any time zone", arguments: TestEngine.available)
+    func sumsEqualTheLog(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let fixture = try await ReportFixture.make(store)
             let world = fixture.world

@@ -10,8 +10,8 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
-from conftest import PASSWORD, run  # noqa: E402
-from test_browser import browser, fill  # noqa: E402,F401
+from conftest import run  # noqa: E402
+from test_browser import browser, sign_in  # noqa: E402,F401
 
 # HTML5 drag and drop cannot be driven by WebDriver's pointer actions in Chromium; dispatching the same events
 # the browser would send (with a real DataTransfer) exercises the page's own handlers.
@@ -41,11 +41,7 @@ def test_drag_lose_reopen_win(browser, sqlite_server, data_dir):
     reason = api(base, token, "POST", "/loss-reasons", json={"name": "Cena"})["id"]
     deal = api(base, token, "POST", "/deals", json={"title": "Dostawa dla Łodzi", "pipeline_id": pipeline["id"], "stage_id": stages[0], "amount": "48200.00"})
 
-    browser.get(f"{base}/login")
-    fill(browser, "email", "admin@example.com")
-    fill(browser, "password", PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.url_to_be(f"{base}/"))
+    sign_in(browser, base)
 
     board = f"{base}/pipelines/{pipeline['id']}/board"
     browser.get(board)
@@ -87,11 +83,7 @@ def test_keyboard_move_without_drag(browser, sqlite_server, data_dir):
     token = run("token", "create", "--data-dir", data_dir, "--user", "admin@example.com").strip()
     pipeline = api(base, token, "POST", "/pipelines", json={"name": "Keys", "currency": "EUR", "stages": [{"name": "A", "probability": 10}, {"name": "B", "probability": 50}]})
     deal = api(base, token, "POST", "/deals", json={"title": "By keyboard", "pipeline_id": pipeline["id"], "stage_id": pipeline["stages"][0]["id"]})
-    browser.get(f"{base}/login")
-    fill(browser, "email", "admin@example.com")
-    fill(browser, "password", PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.url_to_be(f"{base}/"))
+    sign_in(browser, base)
     browser.get(f"{base}/pipelines/{pipeline['id']}/board")
     card = browser.find_element(By.CSS_SELECTOR, f"[data-testid=card-{deal['id']}]")
     card.find_element(By.CSS_SELECTOR, "summary").click()

@@ -32,6 +32,15 @@ def fill(driver, name, value):
     field.send_keys(value)
 
 
+def sign_in(driver, base, email="admin@example.com"):
+    """Signs in through the login page and waits for the dashboard."""
+    driver.get(f"{base}/login")
+    fill(driver, "email", email)
+    fill(driver, "password", PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 10).until(expected_conditions.url_to_be(f"{base}/"))
+
+
 def test_sign_in_create_find_sign_out(browser, sqlite_server, tmp_path):
     base = sqlite_server.url
     browser.get(f"{base}/companies")
@@ -131,11 +140,7 @@ def test_sign_in_create_find_sign_out(browser, sqlite_server, tmp_path):
 def test_phone_layout_has_no_horizontal_scroll(browser, sqlite_server):
     browser.set_window_size(390, 844)
     base = sqlite_server.url
-    browser.get(f"{base}/login")
-    fill(browser, "email", "admin@example.com")
-    fill(browser, "password", PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.url_to_be(f"{base}/"))
+    sign_in(browser, base)
     for path in ["/", "/companies", "/companies/new", "/contacts"]:
         browser.get(f"{base}{path}")
         width = browser.execute_script("return document.documentElement.scrollWidth")

@@ -7,19 +7,14 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from conftest import PASSWORD  # noqa: E402
-from test_browser import browser, fill  # noqa: E402,F401
+from test_browser import browser, sign_in  # noqa: E402,F401
 
 ROWS = "Имя;Фамилия;Телефон;E-mail;Должность\r\nИван;Петров;+7 495 123-45-67;ivan@example.ru;Директор\r\nОльга;Смирнова;;не-адрес;Бухгалтер\r\nЁлкина;Анна;;anna@example.ru;\r\n"
 
 
 def test_import_contacts_from_a_windows_1251_file(browser, sqlite_server, tmp_path):
     base = sqlite_server.url
-    browser.get(f"{base}/login")
-    fill(browser, "email", "admin@example.com")
-    fill(browser, "password", PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.url_to_be(f"{base}/"))
+    sign_in(browser, base)
 
     path = tmp_path / "контакты.csv"
     path.write_bytes(ROWS.encode("cp1251"))

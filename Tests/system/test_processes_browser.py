@@ -4,8 +4,8 @@ import pytest
 
 pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
 
-from conftest import PASSWORD, run  # noqa: E402
-from test_browser import browser  # noqa: E402,F401
+from conftest import run  # noqa: E402
+from test_browser import browser, fill, sign_in  # noqa: E402,F401
 from test_processes import api  # noqa: E402
 
 QUOTE = """<?xml version="1.0" encoding="UTF-8"?>
@@ -34,18 +34,12 @@ QUOTE = """<?xml version="1.0" encoding="UTF-8"?>
 def test_a_person_starts_a_process_and_completes_its_task_in_the_browser(browser, sqlite_server, data_dir):
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
-    from test_browser import fill
 
     base = sqlite_server.url
     token = run("token", "create", "--data-dir", data_dir, "--user", "admin@example.com").strip()
     api(base, token, "POST", "/processes", data=QUOTE.encode(), headers={"Content-Type": "application/xml"})
-    browser.get(f"{base}/login")
-    fill(browser, "email", "admin@example.com")
-    fill(browser, "password", PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.url_to_be(f"{base}/"))
+    sign_in(browser, base)
 
     browser.get(f"{base}/processes")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=start-quote]").click()

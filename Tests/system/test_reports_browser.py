@@ -5,11 +5,10 @@ import requests
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
-from conftest import PASSWORD, run  # noqa: E402
-from test_browser import browser, fill  # noqa: E402,F401
+from conftest import run  # noqa: E402
+from test_browser import browser, sign_in  # noqa: E402,F401
 
 
 def api(base, token, method, path, **kwargs):
@@ -38,11 +37,7 @@ def test_funnel_report_modes_drill_down_and_plan(browser, sqlite_server, data_di
     api(base, token, "POST", f"/deals/{deals[1]['id']}/move", json={"stage_id": stages[1]})
     api(base, token, "POST", f"/deals/{deals[1]['id']}/lose", json={"loss_reason_id": reason})
 
-    browser.get(f"{base}/login")
-    fill(browser, "email", "admin@example.com")
-    fill(browser, "password", PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.url_to_be(f"{base}/"))
+    sign_in(browser, base)
 
     browser.get(f"{base}/reports/funnel?pipeline_id={pipeline['id']}")
     assert browser.find_elements(By.CSS_SELECTOR, "figure.chart-box svg"), "the funnel is drawn as SVG"

@@ -31,7 +31,7 @@ public struct DealProgress: Sendable, Equatable {
 
     /// Rows that put an open deal into a stage.
     public static func isEntry(_ kind: TransitionKind, status: DealStatus) -> Bool {
-        status == .open && [.created, .moved, .reopened].contains(kind)
+        status == .open && TransitionKind.entries.contains(kind)
     }
 
     /// The progress shown by rows already logged (in log order), with the reach each was marked with.

@@ -4,6 +4,9 @@ public enum TransitionKind: String, Codable, Sendable, CaseIterable {
     case created, moved, won, lost, reopened
     case amountChanged = "amount_changed"
     case closeDateChanged = "close_date_changed"
+
+    /// Rows that put a deal into a stage (while open: see `DealProgress.isEntry`).
+    public static let entries: [TransitionKind] = [.created, .moved, .reopened]
 }
 
 /// One row of the append-only stage log: the deal's position and figures at the moment something happened.

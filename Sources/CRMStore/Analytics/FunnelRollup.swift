@@ -83,7 +83,7 @@ enum FunnelRollup {
         }
         let from: SQLQueryString = "stage_transitions t JOIN deals d ON d.id = t.deal_id\(joins)"
         let filter = (conditions + ["d.deleted_at IS NULL"]).joined(separator: " AND ")
-        let entry = "t.kind IN ('created', 'moved', 'reopened') AND t.first_time = 1"
+        let entry = "t.kind IN (\(TransitionKind.entries.map { "'\($0.rawValue)'" }.joined(separator: ", "))) AND t.first_time = 1"
         let win = "t.kind = 'won' AND t.first_time = 1"
         let events = select(stage: "t.to_stage_id", reason: "CASE WHEN t.kind = 'lost' THEN COALESCE(t.loss_reason_id, 0) ELSE 0 END", [
             "entered": "CASE WHEN \(entry) THEN 1 ELSE 0 END", "entered_amount": "CASE WHEN \(entry) THEN t.amount_minor ELSE 0 END",

@@ -94,7 +94,3 @@ public struct ReportStore: Sendable {
     }
 }
 
-extension TransitionKind {
-    /// Rows that put an open deal into a stage.
-    static let entries: [TransitionKind] = [.created, .moved, .reopened]
-}
