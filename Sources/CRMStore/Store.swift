@@ -13,6 +13,9 @@ public struct Store: Sendable {
     public let loginThrottle: LoginThrottle
     public let companies: RecordStore<CompanyFields>
     public let contacts: RecordStore<ContactFields>
+    public let leads: RecordStore<LeadFields>
+    /// What leads have beyond records: scoring, routing, web forms, conversion.
+    public let leadWork: LeadStore
     public let deals: RecordStore<DealFields>
     public let activities: RecordStore<ActivityFields>
     public let pipelines: PipelineStore
@@ -32,6 +35,8 @@ public struct Store: Sendable {
         self.loginThrottle = LoginThrottle(database: database)
         self.companies = RecordStore(database: database)
         self.contacts = RecordStore(database: database)
+        self.leads = RecordStore(database: database)
+        self.leadWork = LeadStore(database: database, records: leads)
         self.deals = RecordStore(database: database)
         self.activities = RecordStore(database: database)
         self.pipelines = PipelineStore(database: database)

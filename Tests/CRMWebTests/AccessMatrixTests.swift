@@ -31,6 +31,11 @@ struct AccessMatrixTests {
         "GET /api/v1/deals/{id}/contacts": (.get, nil),
         "PUT /api/v1/deals/{id}/contacts": (.put, #"{"contacts": []}"#),
     ]
+    /// Lead operations, exercised like the record endpoints.
+    static let leadOperations: [String: (method: HTTPRequest.Method, body: String?)] = [
+        "POST /api/v1/leads/{id}/convert": (.post, #"{"create_company": true}"#),
+        "POST /api/v1/leads/{id}/behaviours": (.post, #"{"behaviour": "email_answered"}"#),
+    ]
     /// Endpoints that return sets of records; the matrix checks what they contain.
     static let setEndpoints = ["GET /api/v1/{collection}", "GET /api/v1/{collection}/export", "POST /api/v1/{collection}"]
     static let boardEndpoints = ["GET /api/v1/pipelines/{id}/board", "GET /api/v1/pipelines/{id}/stages/{stage}/cards"]
@@ -74,9 +79,12 @@ struct AccessMatrixTests {
         // The full export is the lists and the stage log through the same predicate (checked below for a rep).
         "GET /api/v1/export",
         "POST /api/v1/process-instances/{id}/tasks/{token}/claim",
+        // Lead rules and web forms: readable by all, changed by admins (LeadAPITests).
+        "GET /api/v1/lead-rules/scoring", "PUT /api/v1/lead-rules/scoring", "GET /api/v1/lead-rules/routing", "PUT /api/v1/lead-rules/routing",
+        "GET /api/v1/lead-forms", "POST /api/v1/lead-forms", "PATCH /api/v1/lead-forms/{id}",
         "PUT /api/v1/pipelines/{id}/stage-order", "PATCH /api/v1/stages/{id}", "PATCH /api/v1/pipelines/{id}", "DELETE /api/v1/stages/{id}", "GET /api/v1/loss-reasons", "POST /api/v1/loss-reasons",
     ]
-    static let collections = ["companies", "contacts", "deals", "activities"]
+    static let collections = ["companies", "contacts", "leads", "deals", "activities"]
 
     @Test("every API endpoint is in the matrix")
     func everyRecordEndpointIsCovered() async throws {
@@ -84,7 +92,7 @@ struct AccessMatrixTests {
             let router = buildRouter(try await Dependencies(store: store, logger: TestDatabase.logger))
             let routed = Set(router.routes.map { "\($0.method) \(OpenAPIContractTests.normalize($0.path.description))" }.filter { $0.contains("/api/") })
             #expect(routed.count >= 25, "the router's routes could not be read: \(routed.sorted())")
-            var covered = Self.otherEndpoints.union(Self.dealOperations.keys).union(Self.boardEndpoints).union(Self.searchEndpoints).union(Self.vcardEndpoints)
+            var covered = Self.otherEndpoints.union(Self.dealOperations.keys).union(Self.leadOperations.keys).union(Self.boardEndpoints).union(Self.searchEndpoints).union(Self.vcardEndpoints)
             for collection in Self.mergeCollections {
                 for pattern in Self.mergeEndpoints.keys { covered.insert(pattern.replacingOccurrences(of: "{collection}", with: collection)) }
             }
@@ -110,11 +118,12 @@ struct AccessMatrixTests {
             let southDeal = try #require(try await app.api(.post, "/api/v1/deals", token: sergei, body: #"{"title": "Secret deal", "pipeline_id": \#(pipeline.id), "stage_id": \#(pipeline.stages[0].id), "amount": "100"}"#).json["id"] as? Int)
             try await world.deal("Northern deal", by: world.rafal, in: pipeline)
             let southActivity = try #require(try await app.api(.post, "/api/v1/activities", token: sergei, body: #"{"kind": "task", "subject": "Secret task", "deal_id": \#(southDeal)}"#).json["id"] as? Int)
-            let ids = ["companies": southCompany, "contacts": southContact, "deals": southDeal, "activities": southActivity]
+            let southLead = try #require(try await app.api(.post, "/api/v1/leads", token: sergei, body: #"{"last_name": "Secretski", "company_name": "Secret Prospect", "phones": [{"number": "+48 600 700 801"}]}"#).json["id"] as? Int)
+            let ids = ["companies": southCompany, "contacts": southContact, "leads": southLead, "deals": southDeal, "activities": southActivity]
 
             let everything = try await app.api(.get, "/api/v1/export", token: rafal)
             #expect(everything.status == .ok && everything.text.contains("Northern Light"))
-            for secret in ["Southern Secret", "Secretov", "Secret deal", "Secret task"] { #expect(!everything.text.contains(secret), "the full export leaked \(secret)") }
+            for secret in ["Southern Secret", "Secretov", "Secretski", "Secret deal", "Secret task"] { #expect(!everything.text.contains(secret), "the full export leaked \(secret)") }
             for collection in Self.collections {
                 let id = ids[collection]!
                 for (pattern, call) in Self.recordEndpoints {
@@ -167,6 +176,10 @@ struct AccessMatrixTests {
                 let path = pattern.split(separator: " ")[1].replacingOccurrences(of: "{id}", with: String(southDeal))
                 let body = call.body?.replacingOccurrences(of: "STAGE", with: "\(pipeline.stages[1].id)").replacingOccurrences(of: "REASON", with: "\(reasons[0].id)")
                 let response = try await app.api(call.method, path, token: rafal, body: body)
+                #expect(response.status == .notFound, "\(pattern) answered \(response.status)")
+            }
+            for (pattern, call) in Self.leadOperations {
+                let response = try await app.api(call.method, pattern.split(separator: " ")[1].replacingOccurrences(of: "{id}", with: String(southLead)), token: rafal, body: call.body)
                 #expect(response.status == .notFound, "\(pattern) answered \(response.status)")
             }
             let board = try await app.api(.get, "/api/v1/pipelines/\(pipeline.id)/board?cards=100", token: rafal)

@@ -23,7 +23,7 @@ public struct FieldChange: Codable, Sendable, Equatable {
 
 /// What happened to a record.
 public enum AuditAction: String, Codable, Sendable {
-    case create, update, delete, restore, merge, unmerge
+    case create, update, delete, restore, merge, unmerge, convert
 }
 
 /// One entry of a record's audit trail.

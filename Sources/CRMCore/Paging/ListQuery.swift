@@ -13,6 +13,8 @@ public struct ListQuery: Sendable, Equatable {
     public var pipelineID: PipelineID?
     public var stageID: StageID?
     public var status: DealStatus?
+    public var leadStatus: LeadStatus?
+    public var minimumScore: Int?
     public var dealID: DealID?
     public var contactID: ContactID?
     public var activityKind: ActivityKind?

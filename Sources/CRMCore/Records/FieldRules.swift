@@ -12,6 +12,11 @@ enum FieldRules {
         return valid ? nil : ValidationError(field: "website", code: "invalid_url", message: "'\(text)' is not a web address")
     }
 
+    static func country(_ code: String) -> ValidationError? {
+        code.isEmpty || (code.count == 2 && code.allSatisfy { ("A"..."Z").contains($0) }) ? nil
+            : ValidationError(field: "country", code: "invalid_country", message: "must be an ISO 3166 two-letter code such as PL")
+    }
+
     /// People type `firma.pl`; links need a scheme.
     static func normalizedWebsite(_ text: String) -> String {
         let lower = text.lowercased()

@@ -26,6 +26,7 @@ public struct RecordMeta: Codable, Sendable, Equatable {
 public enum RecordType: String, Codable, Sendable, CaseIterable {
     case company
     case contact
+    case lead
     case user
     case team
     case deal

@@ -27,4 +27,5 @@ public typealias ContactID = ID<Contact>
 public typealias PipelineID = ID<Pipeline>
 public typealias StageID = ID<Stage>
 public typealias DealID = ID<Deal>
+public typealias LeadID = ID<Lead>
 public typealias LossReasonID = ID<LossReason>

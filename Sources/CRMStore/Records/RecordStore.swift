@@ -84,10 +84,13 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     public struct Assignment: Sendable {
         public var owner: UserID?
         public var team: TeamID??
+        /// Whether, without an owner, the record type's routing rules pick one (a lead from the API or a web form).
+        public var routed: Bool
 
-        public init(owner: UserID? = nil, team: TeamID?? = nil) {
+        public init(owner: UserID? = nil, team: TeamID?? = nil, routed: Bool = false) {
             self.owner = owner
             self.team = team
+            self.routed = routed
         }
     }
 
@@ -107,18 +110,34 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
                 let similar = try await Self.duplicates(db, context, of: fields, excluding: nil, engine: engine)
                 guard similar.isEmpty else { throw StoreError.possibleDuplicates(Fields.recordType, similar.map(\.meta.id)) }
             }
-            let fields = try await Fields.willWrite(db, context, old: nil, new: fields)
-            let (owner, team) = try await Self.resolveAssignment(db, context, assignment, current: nil)
-            let id = try await Self.insertRow(db, fields, owner: owner, team: team, createdBy: context.userID, at: .now)
-            try await Fields.didWrite(db, context, id: id, old: nil, new: fields)
-            let changes = FieldChange.diff(old: [:], new: fields.auditValues)
-            try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: .create, changes: changes)
-            try await ProcessStore.recordChanged(db, Fields.recordType, id: id, created: true, changes: changes, by: context.userID, at: .now)
+            let id = try await Self.insert(db, context, fields, assignment: assignment)
             if let idempotency {
                 try await IdempotencyKeys.record(db, idempotency, scope: Fields.table, recordID: id)
             }
-            return (try await Self.fetch(db, context, id, includeDeleted: false, lock: false), false)
+            // A record routed to someone else is still the creator's to see once, in this answer.
+            return (try await Self.fetch(db, .system(reason: "created"), id, includeDeleted: false, lock: false), false)
         }
+    }
+
+    /// Writes a new, validated record whose references the caller checked, inside the caller's transaction: the
+    /// type's own checks, its owner (by the type's routing rules when `assignment.routed` and no owner is named),
+    /// indexes, audit and the processes the change starts.
+    static func insert(_ db: any SQLDatabase, _ context: AccessContext, _ fields: Fields, assignment: Assignment) async throws -> Int64 {
+        let fields = try await Fields.willWrite(db, context, old: nil, new: fields)
+        var assignment = assignment
+        var trusted = false
+        if assignment.routed, assignment.owner == nil, let routed = try await Fields.route(db, fields) {
+            // The admins' rules chose the owner, so a rep's create may hand the record on.
+            assignment = Assignment(owner: routed.owner, team: .some(routed.team))
+            trusted = true
+        }
+        let (owner, team) = try await resolveAssignment(db, trusted ? .system(reason: "routing rules") : context, assignment, current: nil)
+        let id = try await insertRow(db, fields, owner: owner, team: team, createdBy: context.userID, at: .now)
+        try await Fields.didWrite(db, context, id: id, old: nil, new: fields)
+        let changes = FieldChange.diff(old: [:], new: fields.auditValues)
+        try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: .create, changes: changes)
+        try await ProcessStore.recordChanged(db, Fields.recordType, id: id, created: true, changes: changes, by: context.userID, at: .now)
+        return id
     }
 
     /// Replaces the record's fields if its stored version is still `expectedVersion`; a stale version is refused

@@ -4,17 +4,19 @@ public import CRMCore
 public struct SearchResults: Sendable {
     public let companies: [Record<CompanyFields>]
     public let contacts: [Record<ContactFields>]
+    public let leads: [Record<LeadFields>]
     public let deals: [Record<DealFields>]
 
-    public var isEmpty: Bool { companies.isEmpty && contacts.isEmpty && deals.isEmpty }
+    public var isEmpty: Bool { companies.isEmpty && contacts.isEmpty && leads.isEmpty && deals.isEmpty }
 }
 
 extension Store {
-    /// Searches companies, contacts and deals at once (leads join them when they exist), up to `limit` of each.
+    /// Searches companies, contacts, leads and deals at once, up to `limit` of each.
     public func search(_ context: AccessContext, _ text: String, limit: Int) async throws -> SearchResults {
         async let companies = self.companies.search(context, text, limit: limit)
         async let contacts = self.contacts.search(context, text, limit: limit)
+        async let leads = self.leads.search(context, text, limit: limit)
         async let deals = self.deals.search(context, text, limit: limit)
-        return SearchResults(companies: try await companies, contacts: try await contacts, deals: try await deals)
+        return SearchResults(companies: try await companies, contacts: try await contacts, leads: try await leads, deals: try await deals)
     }
 }

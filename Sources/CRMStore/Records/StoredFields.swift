@@ -44,6 +44,9 @@ public protocol StoredFields: Sendable, Equatable {
     static func regrouping<T>(_ db: any SQLDatabase, ids: [Int64], _ change: () async throws -> T) async throws -> T
     /// Field values, besides owner and team, that figures kept elsewhere are summed by.
     var groupingValues: [String] { get }
+    /// The owner and team the admins' rules give a new record that arrives without one (a lead); nil leaves the
+    /// usual default (whoever creates it).
+    static func route(_ db: any SQLDatabase, _ fields: Self) async throws -> (owner: UserID, team: TeamID?)?
 }
 
 extension StoredFields {
@@ -51,6 +54,7 @@ extension StoredFields {
     public static func didWrite(_ db: any SQLDatabase, _ context: AccessContext, id: Int64, old: Self?, new: Self) async throws {}
     public static func regrouping<T>(_ db: any SQLDatabase, ids: [Int64], _ change: () async throws -> T) async throws -> T { try await change() }
     public var groupingValues: [String] { [] }
+    public static func route(_ db: any SQLDatabase, _ fields: Self) async throws -> (owner: UserID, team: TeamID?)? { nil }
     public var phones: [LabeledPhone] { [] }
     public var emails: [LabeledEmail] { [] }
     public var duplicateName: String? { nil }

@@ -14,6 +14,8 @@ public enum StoreError: Error, Sendable, Equatable {
     /// A create refused because these visible records are probably the same customer; the caller may insist.
     case possibleDuplicates(RecordType, [Int64])
     case invalid(ValidationErrors)
+    /// Too many requests from one address (a flooded web form); it may try again after `retryAfter` seconds.
+    case rateLimited(retryAfter: Int)
     case configuration(String)
 
     public static func == (lhs: StoreError, rhs: StoreError) -> Bool {

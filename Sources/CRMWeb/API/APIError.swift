@@ -58,6 +58,10 @@ public struct APIError: Error, Sendable {
                 return APIError(.conflict, code: "possible_duplicate", detail: "\(ids.count) \(type.rawValue) record(s) look like this one (same e-mail, phone, tax id or name); send allow_duplicates=true to create it anyway")
             case .invalid(let errors):
                 return .invalid(errors.errors)
+            case .rateLimited(let seconds):
+                var problem = APIError(.tooManyRequests, code: "rate_limited", detail: "too many submissions from your address; try again in \(seconds) seconds")
+                problem.headers[.retryAfter] = String(seconds)
+                return problem
             case .configuration:
                 return nil
             }

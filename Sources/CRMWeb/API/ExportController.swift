@@ -3,8 +3,8 @@ import CRMStore
 import Foundation
 import Hummingbird
 
-/// Everything the caller may see, in one ZIP of CSV files: companies, contacts, deals with their whole stage
-/// log, and activities. The permission layer picks the rows, as for every list.
+/// Everything the caller may see, in one ZIP of CSV files: companies, contacts, leads, deals with their whole
+/// stage log, and activities. The permission layer picks the rows, as for every list.
 struct ExportController {
     let store: Store
 
@@ -21,6 +21,7 @@ struct ExportController {
         var archive = ZipArchive()
         archive.add("companies.csv", Data(try await RecordController.csv(store.companies, access, everything).utf8))
         archive.add("contacts.csv", Data(try await RecordController.csv(store.contacts, access, everything).utf8))
+        archive.add("leads.csv", Data(try await RecordController.csv(store.leads, access, everything).utf8))
         archive.add("deals.csv", Data(try await RecordController.csv(store.deals, access, everything).utf8))
         archive.add("deal_stage_log.csv", Data(try await stageLog(access).utf8))
         archive.add("activities.csv", Data(try await RecordController.csv(store.activities, access, everything).utf8))

@@ -42,6 +42,9 @@ struct JSONInput {
 
     private init(object: [String: JSONValue]) { self.object = object }
 
+    /// An object already decoded (an element of an array), to read by the same rules.
+    static func wrapping(_ object: [String: JSONValue]) -> JSONInput { JSONInput(object: object) }
+
     /// The paths (`name`, `phones.0.number`) of strings, keys included, holding control characters.
     static func fieldsWithControlCharacters(_ value: JSONValue, path: String) -> [String] {
         switch value {
@@ -86,6 +89,32 @@ struct JSONInput {
         case .bool(let value): return value
         case let other?: fail(key, "wrong_type", "must be true or false, not \(other.typeName)"); return nil
         }
+    }
+
+    mutating func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
+        switch object[key] {
+        case nil: return nil
+        case .int(let value) where range.contains(Int(value)): return Int(value)
+        case let other?: fail(key, "wrong_type", "must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(other.typeName)"); return nil
+        }
+    }
+
+    /// A member object read by the same rules, its errors named under `key` (`deal.pipeline_id`); nil when missing or null.
+    mutating func nested(_ key: String, allowed: Set<String>) -> JSONInput? {
+        switch object[key] {
+        case nil, .null?: return nil
+        case .object(let members)?:
+            for name in Set(members.keys).subtracting(allowed).sorted() { fail("\(key).\(name)", "unknown_field", "is not a field here") }
+            return JSONInput(object: members.filter { allowed.contains($0.key) })
+        case let other?:
+            fail(key, "wrong_type", "must be an object, not \(other.typeName)")
+            return nil
+        }
+    }
+
+    /// Takes the errors of a `nested` reader, named under its key.
+    mutating func adopt(_ inner: JSONInput, under key: String) {
+        errors += inner.errors.map { $0.at("\(key).\($0.field ?? "")") }
     }
 
     /// An id field: `.some(nil)` when the client sent `null` to clear it.

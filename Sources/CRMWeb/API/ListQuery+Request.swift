@@ -23,7 +23,13 @@ extension ListQuery {
         contactID = query.id("contact_id").map { ContactID($0) }
         activityKind = query.choice("kind", ActivityKind.self)
         isDone = query.bool("done")
-        status = query.choice("status", DealStatus.self)
+        // Deals and leads both have a status, each its own kind.
+        if extra == LeadFields.listParameters {
+            leadStatus = query.choice("status", LeadStatus.self)
+            minimumScore = query.integer("min_score", in: -100_000...100_000)
+        } else {
+            status = query.choice("status", DealStatus.self)
+        }
         priority = query.choice("priority", Priority.self) { $0.uppercased() }
         deleted = query.choice("deleted", Deleted.self) ?? .exclude
         if let text = query.text("sort") {

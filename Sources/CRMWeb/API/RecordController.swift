@@ -50,7 +50,9 @@ struct RecordController<Fields: APIResource> {
         var fields = Fields.blank
         fields.apply(&input, defaultCountryCode: settings.defaultCountryCode)
         Fields.checkCreate(fields, &input)
-        let assignment = Self.assignment(&input)
+        var assignment = Self.assignment(&input)
+        // Without an owner, a record type with routing rules (leads) is given to whoever they pick.
+        assignment.routed = assignment.owner == nil
         try input.finish()
         var idempotency: IdempotencyKey?
         if let key = request.headers[.idempotencyKey] {

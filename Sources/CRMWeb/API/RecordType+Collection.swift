@@ -6,6 +6,7 @@ extension RecordType {
         switch self {
         case .company: CompanyFields.collection
         case .contact: ContactFields.collection
+        case .lead: LeadFields.collection
         case .deal: DealFields.collection
         case .activity: ActivityFields.collection
         default: nil
@@ -17,6 +18,7 @@ extension RecordType {
         switch self {
         case .company: CompanyFields.listParameters
         case .contact: ContactFields.listParameters
+        case .lead: LeadFields.listParameters
         case .deal: DealFields.listParameters
         case .activity: ActivityFields.listParameters
         default: []

@@ -3,7 +3,7 @@ import CRMStore
 import Foundation
 import Hummingbird
 
-/// `GET /api/v1/search`: one query across companies, contacts and deals, as the search box asks it.
+/// `GET /api/v1/search`: one query across companies, contacts, leads and deals, as the search box asks it.
 struct SearchController {
     let store: Store
 
@@ -29,6 +29,7 @@ struct SearchController {
             "query": .string(text),
             "companies": .array(results.companies.map(\.json)),
             "contacts": .array(results.contacts.map(\.json)),
+            "leads": .array(results.leads.map(\.json)),
             "deals": .array(results.deals.map(\.json)),
         ]))
     }

@@ -19,12 +19,15 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
 
     HealthController(store: store, registry: dependencies.metrics).addRoutes(to: router)
     router.get("api/v1/openapi.json") { _, _ in OpenAPIDocument.response() }
+    WebFormController(store: store, pages: pages, settings: settings).addRoutes(to: router)
     let auth = AuthPages(store: store, pages: pages, settings: settings)
     auth.addRoutes(to: router)
 
     let api = router.group("api/v1").add(middleware: APIAccessMiddleware())
     RecordController(records: store.companies, settings: settings).addRoutes(to: api)
     RecordController(records: store.contacts, settings: settings).addRoutes(to: api)
+    RecordController(records: store.leads, settings: settings).addRoutes(to: api)
+    LeadController(store: store, settings: settings).addRoutes(to: api)
     RecordController(records: store.deals, settings: settings).addRoutes(to: api)
     RecordController(records: store.activities, settings: settings).addRoutes(to: api)
     FunnelController(store: store).addRoutes(to: api)
@@ -68,10 +71,18 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
             related["company"] = ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]
         }
         related.merge(try await contactMerges.panel(identity, contact)) { $1 }
+        if let lead = try await store.leadWork.source(identity.access, of: .contact, contact.meta.id) {
+            related["from_lead"] = ["id": lead.meta.id, "name": lead.fields.title] as [String: any Sendable]
+        }
         return related.merging(try await ProcessPages.panel(store, identity, pages.strings(MessageCatalog.language(of: identity.user.locale)), record: (.contact, contact.meta.id))) { $1 }
     }, formExtras: { identity, contact in
         ["companies": try await FormChoices.companies(store, identity, chosen: contact.companyID)]
     }).addRoutes(to: web)
+    let leadPages = LeadPages(store: store, pages: pages, settings: settings)
+    RecordPages(store: store, records: store.leads, pages: pages, settings: settings) { identity, lead in
+        leadPages.details(identity, lead, pages.strings(MessageCatalog.language(of: identity.user.locale)))
+    }.addRoutes(to: web)
+    leadPages.addRoutes(to: web)
     let funnelPages = FunnelPages(store: store, pages: pages)
     RecordPages(store: store, records: store.deals, pages: pages, settings: settings, related: { identity, deal in
         var links = ["deal_id": deal.meta.id]

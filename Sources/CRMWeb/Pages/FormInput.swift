@@ -10,6 +10,14 @@ struct FormInput {
     let values: [String: [String]]
 
     init(_ request: Request, context: AppContext, csrf expected: String?) async throws {
+        try await self.init(unprotected: request, context: context)
+        guard let expected, let sent = values["_csrf"]?.first, constantTimeEqual(sent, expected) else {
+            throw APIError(.forbidden, code: "csrf", detail: "the form expired or came from another site; reload the page and try again")
+        }
+    }
+
+    /// A form other sites post on purpose (a lead web form): there is no session, so no CSRF token to check.
+    init(unprotected request: Request, context: AppContext) async throws {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         var values: [String: [String]] = [:]
         for pair in String(buffer: buffer).split(separator: "&") {
@@ -18,9 +26,6 @@ struct FormInput {
             values[key, default: []].append(parts.count > 1 ? Self.decode(parts[1]) : "")
         }
         self.values = values
-        guard let expected, let sent = values["_csrf"]?.first, constantTimeEqual(sent, expected) else {
-            throw APIError(.forbidden, code: "csrf", detail: "the form expired or came from another site; reload the page and try again")
-        }
         if let field = values.first(where: { $0.key.hasControlCharacters || $0.value.contains { $0.hasControlCharacters } })?.key {
             throw APIError.badRequest("control_character", "the field \(field) holds control characters such as NUL; remove them and send again")
         }

@@ -14,6 +14,15 @@ protocol PageResource: APIResource {
     var formValues: [String: Any] { get }
     /// Columns of the list page besides the title.
     var listColumns: [String: Any] { get }
+    /// Whether a new record may leave its owner to the routing rules (leads).
+    static var routable: Bool { get }
+    /// Values of the list filters only this type has, for `list_filters`.
+    static func listFilters(_ query: ListQuery, _ t: [String: String]) -> [String: Any]
+}
+
+extension PageResource {
+    static var routable: Bool { false }
+    static func listFilters(_ query: ListQuery, _ t: [String: String]) -> [String: Any] { [:] }
 }
 
 /// What reading a form needs to know about its user.

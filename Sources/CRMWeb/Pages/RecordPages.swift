@@ -59,7 +59,7 @@ struct RecordPages<Fields: PageResource> {
         let segmentable = Segment.recordTypes.contains(Fields.recordType)
         let filters = parameters.filter { Segment.filterNames.contains($0.key) }.sorted { $0.key < $1.key }
         let segments = segmentable ? try await store.segments.list(Fields.recordType) : []
-        let data: [String: Any] = [
+        var data: [String: Any] = [
             "csrf": identity.csrfToken ?? "", "record_type": Fields.recordType.rawValue,
             "segments": segments.map { ["name": $0.name, "url": $0.listPath] },
             "has_segments": !segments.isEmpty,
@@ -71,6 +71,7 @@ struct RecordPages<Fields: PageResource> {
             "priorities": Priority.allCases.map { ["value": $0.rawValue, "selected": $0 == query.priority] },
             "export": "/api/v1/\(Fields.collection)/export?" + parameters.filter { $0.key != "cursor" }.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(separator: "&"),
         ]
+        data.merge(Fields.listFilters(query, t)) { $1 }
         return pages.render("\(Fields.pageKey)_list", data, identity: identity, request: request, title: t["nav_\(Fields.collection)"])
     }
 
@@ -198,7 +199,10 @@ struct RecordPages<Fields: PageResource> {
         data["has_errors"] = !errors.isEmpty
         data["duplicates"] = duplicates.map { ["href": "\(base)/\($0.meta.id)", "title": $0.fields.title] }
         data["has_duplicates"] = !duplicates.isEmpty
-        data["owners"] = users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == owner] }
+        // A new lead's owner is left to the routing rules unless the user picks one.
+        let byRules = Fields.routable && meta == nil
+        data["routable"] = byRules
+        data["owners"] = users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": !byRules && $0.id == owner] }
         data["teams"] = teams.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == team] }
         for (key, value) in try await formExtras(identity, fields) { data[key] = value }
         let title = meta == nil ? t["\(Fields.pageKey)_new"] : fields.title
@@ -207,7 +211,7 @@ struct RecordPages<Fields: PageResource> {
 
 
     static func assignment(_ input: FormInput) -> RecordStore<Fields>.Assignment {
-        var assignment = RecordStore<Fields>.Assignment()
+        var assignment = RecordStore<Fields>.Assignment(routed: Fields.routable)
         if let owner = Int64(input["owner_id"]) { assignment.owner = UserID(owner) }
         if input.values["team_id"] != nil { assignment.team = .some(Int64(input["team_id"]).map { TeamID($0) }) }
         return assignment

@@ -3,7 +3,7 @@ import CRMStore
 import Foundation
 import Hummingbird
 
-/// `/search`: the search box's results page, companies, contacts and deals together, each linking to the full
+/// `/search`: the search box's results page, companies, contacts, leads and deals together, each linking to the full
 /// list filtered by the same words.
 struct SearchPages {
     let store: Store
@@ -29,6 +29,9 @@ struct SearchPages {
                 }),
                 group(label("nav_contacts"), "contacts", more, results.contacts.map { contact in
                     (contact.meta.id, contact.fields.displayName, [contact.fields.jobTitle, contact.fields.emails.first?.address.value ?? "", contact.fields.phones.first?.number.e164 ?? ""])
+                }),
+                group(label("nav_leads"), "leads", more, results.leads.map { lead in
+                    (lead.meta.id, lead.fields.displayName, [lead.fields.companyName, lead.fields.emails.first?.address.value ?? "", label("lead_status_\(lead.fields.status.rawValue)")])
                 }),
                 group(label("nav_deals"), "deals", more, results.deals.map { deal in
                     (deal.meta.id, deal.fields.title, [format.money(deal.fields.amount), label("status_\(deal.fields.status.rawValue)")])

@@ -11,6 +11,7 @@ extension StoreError {
         case .conflict(let code, let message): [ValidationError(code: code, message: message)]
         case .possibleDuplicates: [ValidationError(code: "possible_duplicate", message: "a record like this one exists already")]
         case .notFound: [ValidationError(code: "not_found", message: "the record is gone or you may not see it")]
+        case .rateLimited: [ValidationError(code: "rate_limited", message: "too many submissions; try again later")]
         case .configuration(let message): [ValidationError(code: "internal", message: message)]
         }
     }
