@@ -58,23 +58,30 @@ extension LeadStore {
     /// (the honeypot filled in) is counted but makes nothing; a visitor whose e-mail a live lead already has adds
     /// the submission to that lead; anyone else becomes a new lead, routed by the rules or else the form's owner's.
     public func capture(key: String, values: [String: String], address: String, defaultCountryCode: String, at now: Timestamp = .now) async throws -> Capture {
-        try await database.write { db in
+        // A refused submission counts against the limit too, so a flood of bad ones is held back like good ones.
+        let (capture, refusal) = try await database.write { db -> (Capture, ValidationErrors?) in
             let form = try await Self.activeForm(db, key: key)
             let since = now.adding(seconds: -Self.window).rawValue
             let recent = try await db.raw("SELECT COUNT(*) AS n FROM form_submissions WHERE address = \(bind: address) AND at > \(bind: since)").first()?.value("n", as: Int.self) ?? 0
             guard recent < Self.submissionsPerAddress else { throw StoreError.rateLimited(retryAfter: Int(Self.window)) }
             let robot = !(values[LeadForm.honeypot] ?? "").isEmpty
             var leadID: Int64?
+            var refusal: ValidationErrors?
             if !robot {
-                let fields: LeadFields
-                do throws(ValidationErrors) { fields = try form.lead(from: values, defaultCountryCode: defaultCountryCode) } catch { throw StoreError.invalid(error) }
-                leadID = try await Self.file(db, fields, form: form)
+                do {
+                    let fields = try form.lead(from: values, defaultCountryCode: defaultCountryCode)
+                    leadID = try await Self.file(db, fields, form: form)
+                } catch let error as ValidationErrors {
+                    refusal = error
+                }
             }
             try await db.raw("""
                 INSERT INTO form_submissions (form_id, address, at, lead_id) VALUES (\(bind: form.id), \(bind: address), \(bind: now.rawValue), \(bind: leadID))
                 """).run()
-            return Capture(leadID: leadID, redirectURL: form.redirectURL)
+            return (Capture(leadID: leadID, redirectURL: form.redirectURL), refusal)
         }
+        if let refusal { throw StoreError.invalid(refusal) }
+        return capture
     }
 
     /// Files a submitted lead: on the live lead with the same e-mail when there is one (its duplicate), else new.
