@@ -4,7 +4,7 @@ import CRMTestSupport
 import Foundation
 import Testing
 
-@Suite("Importing companies and contacts from CSV files")
+@Suite("Importing companies, contacts and leads from CSV files")
 struct ImportTests {
     /// A file as a Polish spreadsheet writes it: windows-1250, semicolons, a trailing empty line.
     static func polishContacts() -> Data {
@@ -158,6 +158,62 @@ struct ImportTests {
                 if company != nil { linked += 1 }
             }
             #expect(linked > 0)
+
+            // Leads: their Company column holds an account's Id, so each lead takes that account's name; statuses
+            // and sources are Salesforce's own words.
+            let leadsData = try Data(contentsOf: folder.appendingPathComponent("data/Lead.csv"))
+            let leads = try await store.imports.upload(admin, target: .leads, fileName: "Lead.csv", data: leadsData)
+            #expect(leads.mapping["Company"] == "company" && leads.mapping["LeadSource"] == "source" && leads.mapping["Status"] == "status" && leads.mapping["Title"] == "job_title")
+            #expect(leads.mapping["Name"] == nil)
+            let leadReport = try await store.imports.run(admin, leads.id, mapping: leads.mapping, mode: .all, createDuplicates: true, defaultCountryCode: "1")
+            let leadTable = try CSVTable(text: String(decoding: leadsData, as: UTF8.self))
+            #expect(leadReport.created == leadTable.rows.count && leadReport.errors.isEmpty)
+            var statuses: [LeadStatus: Int] = [:]
+            for row in leadTable.rows { statuses[RecordImport.leadStatus(row.fields[column(leadTable, "Status")])!, default: 0] += 1 }
+            for (status, count) in statuses {
+                var query = ListQuery()
+                query.leadStatus = status
+                #expect(try await store.leads.count(admin, query) == count, "\(status)")
+            }
+            for row in leadTable.rows.prefix(10) {
+                let email = row.fields[column(leadTable, "Email")]
+                let lead = try #require(try await store.leads.list(admin, ListQuery(search: email)).items.first, "\(email)")
+                let account = row.fields[column(leadTable, "Company")]
+                #expect(lead.fields.companyName == (accountNames[account] ?? account), "\(email)")
+                #expect(lead.fields.source == row.fields[column(leadTable, "LeadSource")] && lead.fields.country == "US")
+            }
+            // Undoing the lead import bins exactly the leads it made.
+            #expect(try await store.imports.undo(admin, leads.id).binned == leadTable.rows.count)
+            #expect(try await store.leads.count(admin, ListQuery()) == 0)
+        }
+    }
+
+    @Test("a leads file: routed to reps by the rules, scored, company names kept, bad statuses named by line", arguments: TestEngine.available)
+    func leads(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            try await store.leadWork.setRoutingRules(admin, [RoutingRule(method: .roundRobin, teamID: world.north.id)])
+            try await store.leadWork.setScoringRules(admin, [ScoringRule(attribute: .source, value: "Targi", points: 10)])
+            let csv = """
+                Imię;Nazwisko;Firma;E-mail;Źródło;Status
+                Łukasz;Wiśniewski;Łódź Trans;lukasz@lodztrans.pl;Targi;Nowy
+                Zsófia;Kovács;Győr Kft;zsofia@gyor.hu;targi;working
+                Иван;Петров;ООО Ромашка;ivan@romashka.ru;web;Closed - Not Converted
+                Anna;Bad;Firma;anna@firma.pl;web;maybe later
+                """
+            let draft = try await store.imports.upload(admin, target: .leads, fileName: "leady.csv", data: Data(csv.utf8))
+            #expect(draft.mapping == ["Imię": "first_name", "Nazwisko": "last_name", "Firma": "company", "E-mail": "email", "Źródło": "source", "Status": "status"])
+            await #expect(throws: StoreError.self) { _ = try await store.imports.run(admin, draft.id, mapping: draft.mapping, mode: .all) }
+            #expect(try await store.leads.count(admin, ListQuery()) == 0)
+            let report = try await store.imports.run(admin, draft.id, mapping: draft.mapping, mode: .validOnly)
+            #expect(report.created == 3 && report.errors.map(\.line) == [5])
+            let leads = try await store.leads.list(admin, ListQuery(sort: Sort(field: .createdAt))).items.sorted { $0.meta.id < $1.meta.id }
+            #expect(leads.map(\.fields.companyName) == ["Łódź Trans", "Győr Kft", "ООО Ромашка"])
+            #expect(leads.map(\.fields.status) == [.new, .working, .disqualified])
+            #expect(leads.map(\.fields.score.total) == [10, 10, 0])
+            let (first, second) = (min(world.rafal.id, world.roza.id), max(world.rafal.id, world.roza.id))
+            #expect(leads.map(\.meta.ownerID) == [first, second, first])
         }
     }
 }

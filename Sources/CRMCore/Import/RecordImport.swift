@@ -1,13 +1,19 @@
 import Foundation
 
-/// What a CSV file of companies or contacts becomes: each column mapped to a field (or left out), each row
+/// What a CSV file of companies, contacts or leads becomes: each column mapped to a field (or left out), each row
 /// read into the record's fields or into the errors that say which line and column are wrong. Pure, so a dry
 /// run and the import read a file identically.
 public enum RecordImport {
     public enum Target: String, Sendable, CaseIterable, Codable {
-        case companies, contacts
+        case companies, contacts, leads
 
-        public var recordType: RecordType { self == .companies ? .company : .contact }
+        public var recordType: RecordType {
+            switch self {
+            case .companies: .company
+            case .contacts: .contact
+            case .leads: .lead
+            }
+        }
 
         /// The fields a column can fill. `key` is the row's identity in the system it came from (a Salesforce
         /// Id), kept so a later file can point at the record (a contact's company); `owner` is a user's e-mail
@@ -20,6 +26,9 @@ public enum RecordImport {
             case .contacts:
                 ["key", "first_name", "middle_name", "last_name", "job_title", "company", "phone", "mobile", "email",
                  "street", "city", "region", "postal_code", "country", "tags", "owner"]
+            case .leads:
+                ["key", "first_name", "last_name", "company", "job_title", "phone", "mobile", "email", "industry", "size",
+                 "region", "country", "source", "campaign", "status", "notes", "tags", "owner"]
             }
         }
     }
@@ -35,7 +44,8 @@ public enum RecordImport {
         }
     }
 
-    /// One read row: the fields, and the references the store resolves (owner, company), with the line.
+    /// One read row: the fields, and the references the store resolves (owner, company), with the line. A lead's
+    /// company is its company's name, or the key of an imported company whose name it then takes.
     public struct Row<Fields: Sendable & Equatable>: Sendable, Equatable {
         public let line: Int
         public var fields: Fields
@@ -73,6 +83,10 @@ public enum RecordImport {
         "title": "job_title", "job title": "job_title", "position": "job_title", "stanowisko": "job_title", "должность": "job_title", "beosztas": "job_title",
         "accountid": "company", "account": "company", "company id": "company",
         "numberofemployees": "size", "employees": "size", "size": "size",
+        "leadsource": "source", "lead source": "source", "source": "source", "zrodlo": "source", "источник": "source", "forras": "source", "източник": "source",
+        "campaign": "campaign", "kampania": "campaign", "кампания": "campaign", "kampany": "campaign",
+        "status": "status", "lead status": "status", "статус": "status", "allapot": "status",
+        "description": "notes", "notes": "notes", "notatki": "notes", "заметки": "notes", "megjegyzes": "notes", "бележки": "notes",
     ]
 
     /// The mapping a header suggests: each column whose name is known, each field used once (the first column
@@ -83,7 +97,7 @@ public enum RecordImport {
         for column in header {
             let folded = TextFolding.fold(column.trimmingWhitespace()).replacingOccurrences(of: "_", with: " ")
             guard var field = synonyms[folded] ?? (target.fields.contains(folded.replacingOccurrences(of: " ", with: "_")) ? folded.replacingOccurrences(of: " ", with: "_") : nil) else { continue }
-            if target == .contacts, field == "name" { field = folded == "name" ? "" : "company" }
+            if target != .companies, field == "name" { field = folded == "name" ? "" : "company" }
             guard target.fields.contains(field), used.insert(field).inserted else { continue }
             mapping[column] = field
         }
@@ -105,9 +119,14 @@ public enum RecordImport {
             }
             used[field] = column
         }
-        let required = target == .companies ? "name" : "last_name"
-        if !used.keys.contains(required) {
-            errors.append(ValidationError(field: "mapping", code: "required", message: "say which column holds the \(required.replacingOccurrences(of: "_", with: " "))"))
+        switch target {
+        case .companies where !used.keys.contains("name"):
+            errors.append(ValidationError(field: "mapping", code: "required", message: "say which column holds the name"))
+        case .contacts where !used.keys.contains("last_name"):
+            errors.append(ValidationError(field: "mapping", code: "required", message: "say which column holds the last name"))
+        case .leads where Set(used.keys).isDisjoint(with: ["last_name", "company", "email", "phone"]):
+            errors.append(ValidationError(field: "mapping", code: "required", message: "say which column holds the last name, the company, the e-mail or the phone"))
+        default: break
         }
         guard errors.isEmpty else { throw ValidationErrors(errors) }
     }
@@ -143,6 +162,45 @@ public enum RecordImport {
             return fields
         }
     }
+
+    public static func leads(_ table: CSVTable, mapping: [String: String], defaultCountryCode: String) -> (rows: [Row<LeadFields>], errors: [RowError]) {
+        read(table, mapping) { values, problems in
+            var fields = LeadFields(
+                firstName: values["first_name"] ?? "", lastName: values["last_name"] ?? "", companyName: values["company"] ?? "",
+                jobTitle: values["job_title"] ?? "", industry: values["industry"] ?? "", country: values["country"] ?? "",
+                region: values["region"] ?? "", source: values["source"] ?? "", campaign: values["campaign"] ?? "", notes: values["notes"] ?? ""
+            )
+            if let text = values["size"] { fields.companySize = size(text) ?? { problems.append(("size", "'\(text)' is not a head count or band")); return nil }() }
+            if let text = values["status"] {
+                if let status = leadStatus(text) { fields.status = status } else { problems.append(("status", "'\(text)' is not a lead status (new, working, qualified, disqualified)")) }
+            }
+            fields.phones = phones(values, defaultCountryCode, &problems)
+            fields.emails = emails(values, &problems)
+            fields.tags = tags(values)
+            return fields
+        }
+    }
+
+    /// A lead status as we and Salesforce write them ("Open - Not Contacted", "Closed - Not Converted"). A lead
+    /// converted elsewhere comes in qualified: its conversion happened in the other system.
+    public static func leadStatus(_ text: String) -> LeadStatus? {
+        let folded = TextFolding.fold(text)
+        if let status = LeadStatus(rawValue: folded) { return status == .converted ? .qualified : status }
+        if let status = statusWords[folded] { return status }
+        if folded.contains("not converted") || folded.contains("unqualified") || folded.contains("disqualified") || folded.contains("junk") { return .disqualified }
+        if folded.contains("converted") || folded.contains("qualified") { return .qualified }
+        if folded.contains("working") || folded.contains("contacted") { return .working }
+        if folded.contains("open") || folded.contains("new") { return .new }
+        return nil
+    }
+
+    /// Lead statuses in our users' languages, folded.
+    static let statusWords: [String: LeadStatus] = [
+        "nowy": .new, "новый": .new, "uj": .new, "нов": .new,
+        "w toku": .working, "в работе": .working, "folyamatban": .working, "в работа": .working,
+        "zakwalifikowany": .qualified, "квалифицирован": .qualified, "minositett": .qualified, "квалифициран": .qualified,
+        "odrzucony": .disqualified, "отклонен": .disqualified, "elutasitott": .disqualified, "отхвърлен": .disqualified,
+    ]
 
     /// Reads every row with `make`; a row with any problem is left out and each problem reported with its line
     /// and the column it came from.
@@ -243,3 +301,4 @@ public protocol Validatable: Sendable, Equatable {
 
 extension CompanyFields: Validatable {}
 extension ContactFields: Validatable {}
+extension LeadFields: Validatable {}

@@ -42,31 +42,31 @@ enum ImportReferences {
 
     /// Companies the importer may see, for each value a contacts file names: the key it had in an earlier
     /// import's file, else its id, else its name (case and accents ignored; the oldest of equal names).
-    static func companies(_ db: any SQLDatabase, _ context: AccessContext, _ values: Set<String>) async throws -> [String: CompanyID] {
+    static func companies(_ db: any SQLDatabase, _ context: AccessContext, _ values: Set<String>) async throws -> [String: (id: CompanyID, name: String)] {
         guard !values.isEmpty else { return [:] }
         let visible: SQLQueryString = "\(AccessPredicate.sql(context.visibility, table: "t")) AND t.deleted_at IS NULL"
-        var found: [String: CompanyID] = [:]
+        var found: [String: (id: CompanyID, name: String)] = [:]
         for chunk in values.sorted().chunked(400) {
             for row in try await db.raw("""
-                SELECT r.source_key, r.record_id FROM import_records r JOIN imports i ON i.id = r.import_id JOIN companies t ON t.id = r.record_id
+                SELECT r.source_key, r.record_id, t.name FROM import_records r JOIN imports i ON i.id = r.import_id JOIN companies t ON t.id = r.record_id
                 WHERE i.record_type = 'companies' AND i.status = 'done' AND r.source_key IN (\(binds: Array(chunk))) AND \(visible)
                 ORDER BY r.record_id
                 """).all() {
                 let key = try row.decode(column: "source_key", as: String.self)
-                if found[key] == nil { found[key] = CompanyID(try row.decode(column: "record_id", as: Int64.self)) }
+                if found[key] == nil { found[key] = (CompanyID(try row.decode(column: "record_id", as: Int64.self)), try row.decode(column: "name", as: String.self)) }
             }
         }
         let ids = values.filter { found[$0] == nil }.compactMap { value in Int64(value).map { (value, $0) } }
         for chunk in ids.chunked(400) {
-            let known = Set(try await db.raw("SELECT t.id FROM companies t WHERE t.id IN (\(binds: chunk.map(\.1))) AND \(visible)").all()
-                .map { try $0.decode(column: "id", as: Int64.self) })
-            for (value, id) in chunk where known.contains(id) { found[value] = CompanyID(id) }
+            let known = Dictionary(uniqueKeysWithValues: try await db.raw("SELECT t.id, t.name FROM companies t WHERE t.id IN (\(binds: chunk.map(\.1))) AND \(visible)").all()
+                .map { (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "name", as: String.self)) })
+            for (value, id) in chunk { if let name = known[id] { found[value] = (CompanyID(id), name) } }
         }
         let names = Dictionary(grouping: values.filter { found[$0] == nil }, by: { TextFolding.sortKey($0) })
         for chunk in names.keys.sorted().chunked(400) {
-            for row in try await db.raw("SELECT t.id, t.sort_key FROM companies t WHERE t.sort_key IN (\(binds: Array(chunk))) AND \(visible) ORDER BY t.id DESC").all() {
+            for row in try await db.raw("SELECT t.id, t.sort_key, t.name FROM companies t WHERE t.sort_key IN (\(binds: Array(chunk))) AND \(visible) ORDER BY t.id DESC").all() {
                 for value in names[try row.decode(column: "sort_key", as: String.self)] ?? [] {
-                    found[value] = CompanyID(try row.decode(column: "id", as: Int64.self))
+                    found[value] = (CompanyID(try row.decode(column: "id", as: Int64.self)), try row.decode(column: "name", as: String.self))
                 }
             }
         }

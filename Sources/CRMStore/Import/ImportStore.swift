@@ -147,11 +147,19 @@ public struct ImportStore: Sendable {
             case .companies:
                 let read = RecordImport.companies(table, mapping: mapping, defaultCountryCode: defaultCountryCode)
                 report = try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates) { fields, _ in fields }
+            case .leads:
+                // A lead's company is a name; one that names an imported or known company takes that company's name.
+                let read = RecordImport.leads(table, mapping: mapping, defaultCountryCode: defaultCountryCode)
+                report = try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates, companyIsOptional: true) { fields, company in
+                    var named = fields
+                    named.companyName = company.name
+                    return named
+                }
             case .contacts:
                 let read = RecordImport.contacts(table, mapping: mapping, defaultCountryCode: defaultCountryCode)
                 report = try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates) { fields, company in
                     var linked = fields
-                    linked.companyID = company
+                    linked.companyID = company.id
                     return linked
                 }
             }
@@ -182,7 +190,11 @@ public struct ImportStore: Sendable {
         try await database.write { db in
             let draft = try await Self.fetch(db, context, id)
             guard draft.status == .done else { throw StoreError.conflict(code: "not_imported", message: "only a finished import can be undone") }
-            let table = draft.target == .companies ? "companies" : "contacts"
+            let table = switch draft.target {
+            case .companies: CompanyFields.table
+            case .contacts: ContactFields.table
+            case .leads: LeadFields.table
+            }
             let made = try await db.raw("""
                 SELECT t.id, t.version, t.deleted_at FROM import_records r JOIN \(ident: table) t ON t.id = r.record_id WHERE r.import_id = \(bind: id)
                 """).all()
@@ -204,10 +216,14 @@ public struct ImportStore: Sendable {
 
     // MARK: Pieces
 
-    /// Ties read rows to owners and companies, finds duplicates, and (unless a dry run) writes them.
+    /// Ties read rows to owners and companies, finds duplicates, and (unless a dry run) writes them. Rows without
+    /// an owner go to whom the record type's routing rules pick (leads), else to the importer.
+    /// - Parameter companyIsOptional: a company no one can find is kept as the row says it (a lead's company
+    ///   name) instead of being an error.
     static func apply<Fields: StoredFields>(
         _ db: any SQLDatabase, _ context: AccessContext, _ read: (rows: [RecordImport.Row<Fields>], errors: [RecordImport.RowError]),
-        id: Int64, mode: ImportReport.Mode, createDuplicates: Bool, link: (Fields, CompanyID) -> Fields
+        id: Int64, mode: ImportReport.Mode, createDuplicates: Bool, companyIsOptional: Bool = false,
+        link: (Fields, (id: CompanyID, name: String)) -> Fields
     ) async throws -> ImportReport {
         var errors = read.errors
         let owners = try await ImportReferences.owners(db, context, Set(read.rows.compactMap(\.owner)))
@@ -223,11 +239,13 @@ public struct ImportStore: Sendable {
                 case .failure(let why)?: problems.append("owner '\(name)': \(why)")
                 case nil: problems.append("owner '\(name)': no such user")
                 }
+            } else if mode != .dryRun, let routed = try await Fields.route(db, row.fields) {
+                owner = (routed.owner, routed.team)
             } else {
                 owner.team = context.memberTeams.union(context.headedTeams).min()
             }
             if let company = row.company {
-                if let found = companies[company] { row.fields = link(row.fields, found) } else {
+                if let found = companies[company] { row.fields = link(row.fields, found) } else if !companyIsOptional {
                     problems.append("company '\(company)': no company you can see has this name, id or key")
                 }
             }

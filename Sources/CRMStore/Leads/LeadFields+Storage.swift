@@ -70,6 +70,15 @@ extension LeadFields: StoredFields {
         return lead
     }
 
+    public static func willInsert(_ db: any SQLDatabase, _ context: AccessContext, _ batch: [LeadFields]) async throws -> [LeadFields] {
+        let rules = try await LeadRules.scoring(db)
+        return batch.map { lead in
+            var scored = lead
+            scored.score = LeadScore(lead, rules: rules)
+            return scored
+        }
+    }
+
     public static func route(_ db: any SQLDatabase, _ fields: LeadFields) async throws -> (owner: UserID, team: TeamID?)? {
         try await LeadRules.route(db, fields)
     }

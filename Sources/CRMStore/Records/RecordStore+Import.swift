@@ -28,10 +28,9 @@ extension RecordStore {
         let now = Timestamp.now
         var rows: [(fields: Fields, owner: UserID, team: TeamID?, at: Timestamp, updatedAt: Timestamp)] = []
         rows.reserveCapacity(records.count)
-        for record in records {
-            if !record.fields.references.isEmpty { try await checkReferences(db, context, record.fields) }
-            rows.append((try await Fields.willWrite(db, context, old: nil, new: record.fields), record.owner, record.team, now, now))
-        }
+        for record in records where !record.fields.references.isEmpty { try await checkReferences(db, context, record.fields) }
+        let checked = try await Fields.willInsert(db, context, records.map(\.fields))
+        for (record, fields) in zip(records, checked) { rows.append((fields, record.owner, record.team, now, now)) }
         let ids = try await insertRows(db, rows)
         var audit = AuditLog.Batch(context)
         for (id, row) in zip(ids, rows) {

@@ -35,6 +35,8 @@ public protocol StoredFields: Sendable, Equatable {
     /// Checks and completes a write against the database, inside its transaction (`old` is nil on create).
     /// Record types with rules beyond their own fields (a deal's stage must belong to its pipeline) use it.
     static func willWrite(_ db: any SQLDatabase, _ context: AccessContext, old: Self?, new: Self) async throws -> Self
+    /// `willWrite` for many new records at once (imports), for types that can read what they need once.
+    static func willInsert(_ db: any SQLDatabase, _ context: AccessContext, _ batch: [Self]) async throws -> [Self]
     /// Runs after the row is written, in the same transaction: the place for logs that must never miss a change.
     static func didWrite(_ db: any SQLDatabase, _ context: AccessContext, id: Int64, old: Self?, new: Self) async throws
     /// Runs `change` to rows' owner, team, fields or bin state, keeping in step what is summed per owner and team
@@ -52,6 +54,12 @@ public protocol StoredFields: Sendable, Equatable {
 extension StoredFields {
     public static func willWrite(_ db: any SQLDatabase, _ context: AccessContext, old: Self?, new: Self) async throws -> Self { new }
     public static func didWrite(_ db: any SQLDatabase, _ context: AccessContext, id: Int64, old: Self?, new: Self) async throws {}
+    public static func willInsert(_ db: any SQLDatabase, _ context: AccessContext, _ batch: [Self]) async throws -> [Self] {
+        var result: [Self] = []
+        result.reserveCapacity(batch.count)
+        for fields in batch { result.append(try await willWrite(db, context, old: nil, new: fields)) }
+        return result
+    }
     public static func regrouping<T>(_ db: any SQLDatabase, ids: [Int64], _ change: () async throws -> T) async throws -> T { try await change() }
     public var groupingValues: [String] { [] }
     public static func route(_ db: any SQLDatabase, _ fields: Self) async throws -> (owner: UserID, team: TeamID?)? { nil }

@@ -23,7 +23,7 @@ struct ImportController {
         let identity = try context.requireIdentity()
         var query = QueryParameters(request.queryDictionary, allowed: ["type", "name"])
         let target = query.choice("type", RecordImport.Target.self)
-        if target == nil, query.text("type") == nil { query.fail(ValidationError(field: "type", code: "required", message: "say what the file holds: companies or contacts")) }
+        if target == nil, query.text("type") == nil { query.fail(ValidationError(field: "type", code: "required", message: "say what the file holds: companies, contacts or leads")) }
         try query.finish()
         let body = try await request.body.collect(upTo: ImportStore.maxFileSize)
         let draft = try await store.imports.upload(identity.access, target: target!, fileName: query.text("name") ?? "import.csv", data: Data(body.readableBytesView))

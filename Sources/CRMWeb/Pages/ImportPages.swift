@@ -37,7 +37,7 @@ struct ImportPages {
     @Sendable func upload(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let form = try await MultipartForm(request, context: context, csrf: identity.csrfToken, limit: ImportStore.maxFileSize)
-        guard let target = RecordImport.Target(rawValue: form["type"]) else { throw APIError.badRequest("invalid_choice", "choose companies or contacts") }
+        guard let target = RecordImport.Target(rawValue: form["type"]) else { throw APIError.badRequest("invalid_choice", "choose companies, contacts or leads") }
         guard let file = form.files["file"], !file.data.isEmpty else { throw APIError.badRequest("empty_file", "choose a CSV file to import") }
         let draft = try await store.imports.upload(identity.access, target: target, fileName: file.fileName, data: file.data)
         return redirect("/imports/\(draft.id)")
