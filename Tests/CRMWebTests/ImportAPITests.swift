@@ -51,7 +51,7 @@ struct ImportAPITests {
             #expect(undone.status == .ok && undone.json["binned"] as? Int == 2)
             #expect(try await app.api(.post, "/api/v1/imports/\(id)/undo", token: rafal).status == .conflict)
 
-            #expect(try await app.api(.post, "/api/v1/imports?type=leads", token: rafal, body: "a\n1\n").status == .badRequest)
+            #expect(try await app.api(.post, "/api/v1/imports?type=invoices", token: rafal, body: "a\n1\n").status == .badRequest)
             let binary = try await upload(app, rafal, "a,b\n\u{0}\n")
             #expect(binary.status == .unprocessableContent)
         }
