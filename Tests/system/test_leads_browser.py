@@ -1,0 +1,87 @@
+"""Leads in a real browser: an admin sets a scoring rule and makes a web form, a visitor fills in the form on
+another website, the lead arrives scored, and a rep converts it into a contact, a company and a deal."""
+import http.server
+import threading
+
+import pytest
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+from conftest import run  # noqa: E402
+from test_board import api  # noqa: E402
+from test_browser import browser, fill, sign_in  # noqa: E402,F401
+
+
+@pytest.fixture
+def website(tmp_path):
+    """Another site, on its own origin, where the form's snippet is pasted."""
+    handler = lambda *args: http.server.SimpleHTTPRequestHandler(*args, directory=str(tmp_path))  # noqa: E731
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_web_form_to_converted_lead(browser, sqlite_server, data_dir, website):
+    base = sqlite_server.url
+    token = run("token", "create", "--data-dir", data_dir, "--user", "admin@example.com").strip()
+    pipeline = api(base, token, "POST", "/pipelines", json={"name": "Sprzedaż", "currency": "PLN", "stages": [
+        {"name": "Pierwszy kontakt", "probability": 10}, {"name": "Oferta", "probability": 60}]})
+    sign_in(browser, base)
+
+    # The admin rewards a Polish lead who filled in a form, and makes the form.
+    browser.get(f"{base}/admin/leads")
+    rows = browser.find_elements(By.CSS_SELECTOR, "[data-testid=scoring-rules] tbody tr")
+    for row, (attribute, value, points) in zip(rows, [("country", "PL", "15"), ("behaviour", "form_filled", "10")]):
+        Select(row.find_element(By.NAME, "attribute")).select_by_value(attribute)
+        row.find_element(By.NAME, "value").send_keys(value)
+        row.find_element(By.NAME, "points").send_keys(points)
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=save-scoring]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.url_to_be(f"{base}/admin/leads"))
+    new_form = browser.find_element(By.CSS_SELECTOR, "[data-testid=new-web-form]")
+    new_form.find_element(By.NAME, "name").send_keys("Kontakt ze strony")
+    new_form.find_element(By.NAME, "campaign").send_keys("Wiosna 2026")
+    new_form.find_element(By.CSS_SELECTOR, "[data-testid=create-web-form]").click()
+    snippet = browser.find_element(By.CSS_SELECTOR, "[data-testid=snippet]").get_attribute("value")
+    assert f"{base}/forms/" in snippet and 'name="website_url"' in snippet
+
+    # A visitor on the company's own website fills it in; the honeypot stays out of sight and empty.
+    folder, site = website
+    (folder / "contact.html").write_text(f"<!doctype html><html><head><meta charset='utf-8'></head><body><h1>Kontakt</h1>{snippet}</body></html>", encoding="utf-8")
+    browser.get(f"{site}/contact.html")
+    honeypot = browser.find_element(By.NAME, "website_url")
+    assert honeypot.location["x"] < 0
+    for name, value in [("first_name", "Łukasz"), ("last_name", "Wiśniewski"), ("email", "lukasz@lodz-trans.pl"),
+                        ("phone", "601 234 567"), ("company", "Łódź Trans sp. z o.o."), ("country", "PL")]:
+        fill(browser, name, value)
+    fill(browser, "message", "Proszę o ofertę na 20 aut.")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.url_contains("/thanks"))
+    assert browser.current_url.startswith(f"{base}/forms/")
+
+    # The lead is on the list, scored and explained.
+    browser.get(f"{base}/leads?q=wisniewski")
+    browser.find_element(By.LINK_TEXT, "Łukasz Wiśniewski").click()
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=score-card] [data-testid=score]").text == "25"
+    reasons = browser.find_element(By.CSS_SELECTOR, "[data-testid=score-reasons]").text
+    assert "+15" in reasons and "+10" in reasons
+    assert "Wiosna 2026" in browser.page_source
+
+    # Converting it: a new company, a deal in the pipeline, one click.
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=convert]").click()
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=company-new]").click()
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=create-deal]").click()
+    Select(browser.find_element(By.NAME, "pipeline_id")).select_by_value(str(pipeline["id"]))
+    fill(browser, "amount", "48 000,00")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=convert-save]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=converted-deal]")))
+    assert "Converted" in browser.find_element(By.CSS_SELECTOR, "[data-testid=status]").text
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=converted-deal]").click()
+    assert "48" in browser.page_source and "Łódź Trans sp. z o.o." in browser.page_source
+    browser.back()
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=converted-contact]").click()
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=title]").text == "Łukasz Wiśniewski"
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=from-lead]").text == "Łukasz Wiśniewski"
