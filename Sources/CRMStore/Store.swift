@@ -24,6 +24,7 @@ public struct Store: Sendable {
     public let processes: ProcessStore
     public let segments: SegmentStore
     public let imports: ImportStore
+    public let fields: FieldStore
 
     /// - Parameter bcryptCost: 12 in production; tests lower it because hashing dominates their run time.
     public init(database: Database, bcryptCost: UInt8 = 12) {
@@ -45,6 +46,7 @@ public struct Store: Sendable {
         self.processes = ProcessStore(database: database)
         self.segments = SegmentStore(database: database)
         self.imports = ImportStore(database: database)
+        self.fields = FieldStore(database: database)
     }
 
     public var migrator: Migrator { Migrator(database: database) }

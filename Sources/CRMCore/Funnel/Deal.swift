@@ -23,12 +23,14 @@ public struct DealFields: Codable, Sendable, Equatable {
     public var lossComment: String
     public var closedAt: Timestamp?
     public var stageEnteredAt: Timestamp
+    /// Values of the fields admins added, by key.
+    public var custom: CustomValues
 
     public init(
         title: String, companyID: CompanyID? = nil, pipelineID: PipelineID, stageID: StageID, amount: Money,
         expectedCloseDate: CalendarDate? = nil, source: String = "", forecastCategory: ForecastCategory? = nil, tags: [String] = [],
         status: DealStatus = .open, lossReasonID: LossReasonID? = nil, lossComment: String = "", closedAt: Timestamp? = nil,
-        stageEnteredAt: Timestamp = .now
+        stageEnteredAt: Timestamp = .now, custom: CustomValues = [:]
     ) {
         self.title = title
         self.companyID = companyID
@@ -44,6 +46,7 @@ public struct DealFields: Codable, Sendable, Equatable {
         self.lossComment = lossComment
         self.closedAt = closedAt
         self.stageEnteredAt = stageEnteredAt
+        self.custom = custom
     }
 
     public func validated() throws(ValidationErrors) -> DealFields {
@@ -61,11 +64,11 @@ public struct DealFields: Codable, Sendable, Equatable {
     }
 
     public var auditValues: [String: String] {
-        [
+        custom.auditValues.merging([
             "title": title, "company_id": companyID?.description ?? "", "amount": amount.decimalString, "currency": amount.currency.code,
             "expected_close_date": expectedCloseDate?.description ?? "", "source": source,
             "forecast_category": forecastCategory?.rawValue ?? "", "tags": tags.joined(separator: ", "),
-        ]
+        ]) { $1 }
     }
 
     public var searchText: String { TextFolding.fold(([title, source] + tags).joined(separator: " ")) }

@@ -56,13 +56,15 @@ public struct LeadFields: Codable, Sendable, Equatable {
     /// Set by the store from the scoring rules on every write; see `LeadScore`.
     public var score: LeadScore
     public var conversion: LeadConversionResult?
+    /// Values of the fields admins added, by key.
+    public var custom: CustomValues
 
     public init(
         firstName: String = "", lastName: String = "", companyName: String = "", jobTitle: String = "",
         phones: [LabeledPhone] = [], emails: [LabeledEmail] = [], industry: String = "", companySize: CompanySize? = nil,
         country: String = "", region: String = "", source: String = "", campaign: String = "", status: LeadStatus = .new,
         behaviours: [LeadBehaviour] = [], notes: String = "", tags: [String] = [], score: LeadScore = LeadScore(),
-        conversion: LeadConversionResult? = nil
+        conversion: LeadConversionResult? = nil, custom: CustomValues = [:]
     ) {
         self.firstName = firstName
         self.lastName = lastName
@@ -82,6 +84,7 @@ public struct LeadFields: Codable, Sendable, Equatable {
         self.tags = tags
         self.score = score
         self.conversion = conversion
+        self.custom = custom
     }
 
     public var personName: String { [firstName, lastName].filter { !$0.isEmpty }.joined(separator: " ") }
@@ -123,7 +126,7 @@ public struct LeadFields: Codable, Sendable, Equatable {
     }
 
     public var auditValues: [String: String] {
-        [
+        custom.auditValues.merging([
             "first_name": firstName, "last_name": lastName, "company_name": companyName, "job_title": jobTitle,
             "phones": phones.map { "\($0.label): \($0.number)" }.joined(separator: ", "),
             "emails": emails.map { "\($0.label): \($0.address)" }.joined(separator: ", "),
@@ -131,7 +134,7 @@ public struct LeadFields: Codable, Sendable, Equatable {
             "source": source, "campaign": campaign, "status": status.rawValue,
             "behaviours": behaviours.map(\.rawValue).joined(separator: ", "), "notes": notes, "tags": tags.joined(separator: ", "),
             "score": String(score.total),
-        ]
+        ]) { $1 }
     }
 
     /// Text the search box matches, folded; names also in Latin letters when written in Cyrillic, phone numbers

@@ -30,7 +30,11 @@ public struct Cursor: Codable, Sendable, Equatable {
         guard token.count <= 1024, let data = Data(base64Encoded: base64),
               let cursor = try? JSONDecoder().decode(Cursor.self, from: data), cursor.sort == sort.text
         else { throw invalid }
-        if sort.field != .name, Int64(cursor.key) == nil { throw invalid }
+        if let custom = sort.custom {
+            if custom.numeric, Double(cursor.key) == nil { throw invalid }
+        } else if sort.field != .name, Int64(cursor.key) == nil {
+            throw invalid
+        }
         self = cursor
     }
 }

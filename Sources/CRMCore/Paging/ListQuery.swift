@@ -15,6 +15,8 @@ public struct ListQuery: Sendable, Equatable {
     public var status: DealStatus?
     public var leadStatus: LeadStatus?
     public var minimumScore: Int?
+    /// Conditions on custom fields, all of which a record meets.
+    public var custom: [CustomFilter] = []
     public var dealID: DealID?
     public var contactID: ContactID?
     public var activityKind: ActivityKind?
@@ -44,7 +46,25 @@ public struct ListQuery: Sendable, Equatable {
     }
 }
 
-/// A sort order: a field and a direction, written `name` or `-name` in URLs.
+/// A condition on a custom field: its value equals one of these (any option of a multiple choice counts), or
+/// lies at or above, or at or below, a bound (numbers, money, dates, times).
+public struct CustomFilter: Sendable, Equatable {
+    public enum Match: Sendable, Equatable {
+        case equals(CustomValue)
+        case atLeast(CustomValue)
+        case atMost(CustomValue)
+    }
+
+    public var key: String
+    public var match: Match
+
+    public init(key: String, match: Match) {
+        self.key = key
+        self.match = match
+    }
+}
+
+/// A sort order: a field and a direction, written `name` or `-name` in URLs; `cf.<key>` sorts by a custom field.
 public struct Sort: Sendable, Equatable {
     public enum Field: String, Sendable, CaseIterable {
         case name
@@ -54,10 +74,21 @@ public struct Sort: Sendable, Equatable {
 
     public var field: Field
     public var descending: Bool
+    /// A custom field to sort by instead of `field`, and whether it sorts as a number (numbers, money, times).
+    public var custom: (key: String, numeric: Bool)?
 
     public init(field: Field, descending: Bool = false) {
         self.field = field
         self.descending = descending
+    }
+
+    public init(custom key: String, numeric: Bool, descending: Bool = false) {
+        self.init(field: .name, descending: descending)
+        self.custom = (key, numeric)
+    }
+
+    public static func == (lhs: Sort, rhs: Sort) -> Bool {
+        lhs.text == rhs.text && lhs.custom?.numeric == rhs.custom?.numeric
     }
 
     public init(parsing text: String) throws(ValidationError) {
@@ -69,7 +100,7 @@ public struct Sort: Sendable, Equatable {
         self.init(field: field, descending: descending)
     }
 
-    public var text: String { (descending ? "-" : "") + field.rawValue }
+    public var text: String { (descending ? "-" : "") + (custom.map { "cf.\($0.key)" } ?? field.rawValue) }
 }
 
 /// One page of results and where the next page starts.

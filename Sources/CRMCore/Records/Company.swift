@@ -14,11 +14,13 @@ public struct CompanyFields: Codable, Sendable, Equatable {
     public var phones: [LabeledPhone]
     public var emails: [LabeledEmail]
     public var tags: [String]
+    /// Values of the fields admins added, by key.
+    public var custom: CustomValues
 
     public init(
         name: String, legalName: String = "", taxID: String = "", industry: String = "", size: CompanySize? = nil,
         website: String = "", priority: Priority? = nil, addresses: [PostalAddress] = [], phones: [LabeledPhone] = [],
-        emails: [LabeledEmail] = [], tags: [String] = []
+        emails: [LabeledEmail] = [], tags: [String] = [], custom: CustomValues = [:]
     ) {
         self.name = name
         self.legalName = legalName
@@ -31,6 +33,7 @@ public struct CompanyFields: Codable, Sendable, Equatable {
         self.phones = phones
         self.emails = emails
         self.tags = tags
+        self.custom = custom
     }
 
     public func validated() throws(ValidationErrors) -> CompanyFields {
@@ -55,14 +58,14 @@ public struct CompanyFields: Codable, Sendable, Equatable {
 
     /// The values the audit trail compares, by field name as the API spells it.
     public var auditValues: [String: String] {
-        [
+        custom.auditValues.merging([
             "name": name, "legal_name": legalName, "tax_id": taxID, "industry": industry,
             "size": size?.rawValue ?? "", "website": website, "priority": priority?.rawValue ?? "",
             "addresses": addresses.map(\.singleLine).joined(separator: "; "),
             "phones": phones.map { "\($0.label): \($0.number)" }.joined(separator: ", "),
             "emails": emails.map { "\($0.label): \($0.address)" }.joined(separator: ", "),
             "tags": tags.joined(separator: ", "),
-        ]
+        ]) { $1 }
     }
 
     /// Text the search box matches, folded; names also in Latin letters when written in Cyrillic, phone numbers

@@ -18,11 +18,13 @@ public struct ContactFields: Codable, Sendable, Equatable {
     public var phones: [LabeledPhone]
     public var emails: [LabeledEmail]
     public var tags: [String]
+    /// Values of the fields admins added, by key.
+    public var custom: CustomValues
 
     public init(
         firstName: String = "", middleName: String = "", lastName: String, nameOrder: NameOrder = .givenFirst,
         jobTitle: String = "", companyID: CompanyID? = nil, phones: [LabeledPhone] = [], emails: [LabeledEmail] = [],
-        tags: [String] = []
+        tags: [String] = [], custom: CustomValues = [:]
     ) {
         self.firstName = firstName
         self.middleName = middleName
@@ -33,6 +35,7 @@ public struct ContactFields: Codable, Sendable, Equatable {
         self.phones = phones
         self.emails = emails
         self.tags = tags
+        self.custom = custom
     }
 
     /// The name as the person writes it.
@@ -63,13 +66,13 @@ public struct ContactFields: Codable, Sendable, Equatable {
     }
 
     public var auditValues: [String: String] {
-        [
+        custom.auditValues.merging([
             "first_name": firstName, "middle_name": middleName, "last_name": lastName, "name_order": nameOrder.rawValue,
             "job_title": jobTitle, "company_id": companyID?.description ?? "",
             "phones": phones.map { "\($0.label): \($0.number)" }.joined(separator: ", "),
             "emails": emails.map { "\($0.label): \($0.address)" }.joined(separator: ", "),
             "tags": tags.joined(separator: ", "),
-        ]
+        ]) { $1 }
     }
 
     /// Text the search box matches, folded; names also in Latin letters when written in Cyrillic (so `ivanov`

@@ -7,7 +7,7 @@ extension DealFields: StoredFields {
     public static let table = "deals"
     public static let columns = [
         "title", "company_id", "pipeline_id", "stage_id", "amount_minor", "currency", "expected_close", "source", "forecast_category",
-        "tags", "status", "loss_reason_id", "loss_comment", "closed_at", "stage_entered_at",
+        "tags", "status", "loss_reason_id", "loss_comment", "closed_at", "stage_entered_at", "custom",
     ]
 
     public init(row: any SQLRow) throws {
@@ -25,7 +25,8 @@ extension DealFields: StoredFields {
             lossReasonID: try row.value("loss_reason_id", as: Int64?.self).map { LossReasonID($0) },
             lossComment: try row.value("loss_comment"),
             closedAt: try row.value("closed_at", as: Int64?.self).map(Timestamp.init(rawValue:)),
-            stageEnteredAt: Timestamp(rawValue: try row.value("stage_entered_at"))
+            stageEnteredAt: Timestamp(rawValue: try row.value("stage_entered_at")),
+            custom: try PlainJSON.decode(CustomValues.self, from: try row.value("custom"))
         )
     }
 
@@ -33,7 +34,7 @@ extension DealFields: StoredFields {
         [
             title, companyID?.rawValue, pipelineID.rawValue, stageID.rawValue, amount.minorUnits, amount.currency.code,
             expectedCloseDate?.description, source, forecastCategory?.rawValue, try ColumnJSON.encode(tags), status.rawValue,
-            lossReasonID?.rawValue, lossComment, closedAt?.rawValue, stageEnteredAt.rawValue,
+            lossReasonID?.rawValue, lossComment, closedAt?.rawValue, stageEnteredAt.rawValue, try PlainJSON.encode(custom),
         ]
     }
 

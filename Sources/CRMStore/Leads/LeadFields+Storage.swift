@@ -8,7 +8,7 @@ extension LeadFields: StoredFields {
     public static let columns = [
         "first_name", "last_name", "company_name", "job_title", "phones", "emails", "industry", "company_size", "country",
         "region", "source", "campaign", "status", "behaviours", "notes", "tags", "score", "score_reasons",
-        "converted_contact_id", "converted_company_id", "converted_deal_id", "converted_at",
+        "converted_contact_id", "converted_company_id", "converted_deal_id", "converted_at", "custom",
     ]
 
     public init(row: any SQLRow) throws {
@@ -38,7 +38,8 @@ extension LeadFields: StoredFields {
                     dealID: try row.value("converted_deal_id", as: Int64?.self).map { DealID($0) },
                     at: Timestamp(rawValue: try row.value("converted_at"))
                 )
-            }
+            },
+            custom: try PlainJSON.decode(CustomValues.self, from: try row.value("custom"))
         )
     }
 
@@ -48,6 +49,7 @@ extension LeadFields: StoredFields {
             companySize?.rawValue, country, region, source, campaign, status.rawValue, try ColumnJSON.encode(behaviours), notes,
             try ColumnJSON.encode(tags), score.total, try ColumnJSON.encode(score.reasons),
             conversion?.contactID.rawValue, conversion?.companyID?.rawValue, conversion?.dealID?.rawValue, conversion?.at.rawValue,
+            try PlainJSON.encode(custom),
         ]
     }
 

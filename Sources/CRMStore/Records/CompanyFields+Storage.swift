@@ -5,7 +5,7 @@ public import SQLKit
 extension CompanyFields: StoredFields {
     public static let recordType = RecordType.company
     public static let table = "companies"
-    public static let columns = ["name", "legal_name", "tax_id", "industry", "size", "website", "priority", "addresses", "phones", "emails", "tags"]
+    public static let columns = ["name", "legal_name", "tax_id", "industry", "size", "website", "priority", "addresses", "phones", "emails", "tags", "custom"]
 
     public init(row: any SQLRow) throws {
         self.init(
@@ -19,7 +19,8 @@ extension CompanyFields: StoredFields {
             addresses: try row.json("addresses"),
             phones: try row.json("phones"),
             emails: try row.json("emails"),
-            tags: try row.json("tags")
+            tags: try row.json("tags"),
+            custom: try PlainJSON.decode(CustomValues.self, from: try row.value("custom"))
         )
     }
 
@@ -27,7 +28,7 @@ extension CompanyFields: StoredFields {
         [
             name, legalName, taxID, industry, size?.rawValue, website, priority?.rawValue,
             try ColumnJSON.encode(addresses), try ColumnJSON.encode(phones), try ColumnJSON.encode(emails),
-            try ColumnJSON.encode(tags),
+            try ColumnJSON.encode(tags), try PlainJSON.encode(custom),
         ]
     }
 

@@ -5,7 +5,7 @@ public import SQLKit
 extension ContactFields: StoredFields {
     public static let recordType = RecordType.contact
     public static let table = "contacts"
-    public static let columns = ["first_name", "middle_name", "last_name", "name_order", "job_title", "company_id", "phones", "emails", "tags"]
+    public static let columns = ["first_name", "middle_name", "last_name", "name_order", "job_title", "company_id", "phones", "emails", "tags", "custom"]
 
     public init(row: any SQLRow) throws {
         self.init(
@@ -17,14 +17,15 @@ extension ContactFields: StoredFields {
             companyID: try row.value("company_id", as: Int64?.self).map { CompanyID($0) },
             phones: try row.json("phones"),
             emails: try row.json("emails"),
-            tags: try row.json("tags")
+            tags: try row.json("tags"),
+            custom: try PlainJSON.decode(CustomValues.self, from: try row.value("custom"))
         )
     }
 
     public func columnValues() throws -> [any Encodable & Sendable] {
         [
             firstName, middleName, lastName, nameOrder.rawValue, jobTitle, companyID?.rawValue,
-            try ColumnJSON.encode(phones), try ColumnJSON.encode(emails), try ColumnJSON.encode(tags),
+            try ColumnJSON.encode(phones), try ColumnJSON.encode(emails), try ColumnJSON.encode(tags), try PlainJSON.encode(custom),
         ]
     }
 

@@ -29,6 +29,7 @@ extension RecordStore {
         var rows: [(fields: Fields, owner: UserID, team: TeamID?, at: Timestamp, updatedAt: Timestamp)] = []
         rows.reserveCapacity(records.count)
         for record in records where !record.fields.references.isEmpty { try await checkReferences(db, context, record.fields) }
+        try await FieldStore.check(db, Fields.recordType, records.map(\.fields.custom))
         let checked = try await Fields.willInsert(db, context, records.map(\.fields))
         for (record, fields) in zip(records, checked) { rows.append((fields, record.owner, record.team, now, now)) }
         let ids = try await insertRows(db, rows)

@@ -22,16 +22,20 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     public func list(_ context: AccessContext, _ query: ListQuery) async throws -> Page<Item> {
         let limit = min(max(query.limit, 1), ListQuery.maxLimit)
         var conditions = Self.conditions(context, query, engine: database.engine)
-        let (sortColumn, numericSort) = Self.sortColumn(query.sort.field)
+        let sort = Self.sortValue(query.sort)
         if let cursor = query.cursor {
             let op: SQLQueryString = query.sort.descending ? "<" : ">"
-            let key: any Encodable & Sendable = numericSort ? (Int64(cursor.key) ?? 0) : cursor.key
-            conditions.append("(\(ident: sortColumn) \(op) \(bind: key) OR (\(ident: sortColumn) = \(bind: key) AND id \(op) \(bind: cursor.id)))")
+            let key: any Encodable & Sendable = switch sort.kind {
+            case .text: cursor.key
+            case .integer: Int64(cursor.key) ?? 0
+            case .real: Double(cursor.key) ?? 0
+            }
+            conditions.append("(\(sort.sql) \(op) \(bind: key) OR (\(sort.sql) = \(bind: key) AND id \(op) \(bind: cursor.id)))")
         }
         let direction: SQLQueryString = query.sort.descending ? "DESC" : "ASC"
         let sql: SQLQueryString = """
-            SELECT * FROM \(ident: table) WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY \(ident: sortColumn) \(direction), id \(direction) LIMIT \(literal: limit + 1)
+            SELECT *, \(sort.sql) AS sort_value FROM \(ident: table) WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(sort.sql) \(direction), id \(direction) LIMIT \(literal: limit + 1)
             """
         let rows = try await database.read { db in try await db.raw(sql).all() }
         var items = try rows.map(Self.decode)
@@ -39,7 +43,11 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         if items.count > limit {
             items.removeLast()
             let last = rows[limit - 1]
-            let key = numericSort ? String(try last.value(sortColumn, as: Int64.self)) : try last.value(sortColumn, as: String.self)
+            let key = switch sort.kind {
+            case .text: try last.value("sort_value", as: String.self)
+            case .integer: String(try last.value("sort_value", as: Int64.self))
+            case .real: String(try last.value("sort_value", as: Double.self))
+            }
             next = Cursor(sort: query.sort, key: key, id: items[limit - 1].meta.id)
         }
         return Page(items: items, nextCursor: next)
@@ -123,6 +131,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     /// type's own checks, its owner (by the type's routing rules when `assignment.routed` and no owner is named),
     /// indexes, audit and the processes the change starts.
     static func insert(_ db: any SQLDatabase, _ context: AccessContext, _ fields: Fields, assignment: Assignment) async throws -> Int64 {
+        try await FieldStore.check(db, Fields.recordType, [fields.custom])
         let fields = try await Fields.willWrite(db, context, old: nil, new: fields)
         var assignment = assignment
         var trusted = false
@@ -156,6 +165,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     static func rewrite(_ db: any SQLDatabase, _ context: AccessContext, _ current: Item, _ fields: Fields, assignment: Assignment, action: AuditAction) async throws -> Item {
         let id = current.meta.id
         try await checkReferences(db, context, fields)
+        try await FieldStore.check(db, Fields.recordType, [fields.custom])
         let fields = try await Fields.willWrite(db, context, old: current.fields, new: fields)
         let (owner, team) = try await resolveAssignment(db, context, assignment, current: current.meta)
         let assignments = zip(["sort_key", "search_text"] + Fields.columns, [fields.sortKey, fields.searchText] + (try fields.columnValues()))
@@ -312,6 +322,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
                 """)
         }
         if let search = query.search { result += searchConditions(search, engine: engine) }
+        result += query.custom.map(condition)
         return result + Fields.filters(query)
     }
 
@@ -326,12 +337,40 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         return result
     }
 
-    private static func sortColumn(_ field: Sort.Field) -> (String, numeric: Bool) {
-        switch field {
-        case .name: ("sort_key", false)
-        case .createdAt: ("created_at", true)
-        case .updatedAt: ("updated_at", true)
+    private enum SortKind { case text, integer, real }
+
+    /// What a list sorts by: a column, or a custom field's indexed value (records without one sort first).
+    private static func sortValue(_ sort: Sort) -> (sql: SQLQueryString, kind: SortKind) {
+        if let custom = sort.custom {
+            let value: SQLQueryString = """
+                (SELECT MIN(cv.\(unsafeRaw: custom.numeric ? "number_value" : "text_value")) FROM custom_values cv WHERE cv.record_type = \(bind: Fields.recordType.rawValue)
+                AND cv.field_key = \(bind: custom.key) AND cv.record_id = \(ident: Fields.table).id)
+                """
+            return custom.numeric ? ("COALESCE(\(value), -1.0e300)", .real) : ("COALESCE(\(value), '')", .text)
         }
+        return switch sort.field {
+        case .name: ("sort_key", .text)
+        case .createdAt: ("created_at", .integer)
+        case .updatedAt: ("updated_at", .integer)
+        }
+    }
+
+    /// The condition of a filter on a custom field, answered from the index of values.
+    private static func condition(_ filter: CustomFilter) -> SQLQueryString {
+        func numeric(_ value: CustomValue) -> Double? {
+            switch value {
+            case .number, .money, .date, .dateTime: value.indexed.number
+            default: nil
+            }
+        }
+        let test: SQLQueryString = switch filter.match {
+        case .equals(let value): numeric(value).map { "number_value = \(bind: $0)" } ?? "text_value IN (\(binds: value.indexed.texts))"
+        case .atLeast(let value): "number_value >= \(bind: numeric(value) ?? 0)"
+        case .atMost(let value): "number_value <= \(bind: numeric(value) ?? 0)"
+        }
+        return """
+            id IN (SELECT record_id FROM custom_values WHERE record_type = \(bind: Fields.recordType.rawValue) AND field_key = \(bind: filter.key) AND \(test))
+            """
     }
 
     static func writeIndexes(_ db: any SQLDatabase, _ id: Int64, _ fields: Fields, isNew: Bool = false) async throws {
@@ -339,6 +378,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
             let type = Fields.recordType.rawValue
             try await db.raw("DELETE FROM contact_points WHERE record_type = \(bind: type) AND record_id = \(bind: id)").run()
             try await db.raw("DELETE FROM record_tags WHERE record_type = \(bind: type) AND record_id = \(bind: id)").run()
+            try await db.raw("DELETE FROM custom_values WHERE record_type = \(bind: type) AND record_id = \(bind: id)").run()
         }
         try await writeIndexes(db, of: [(id, fields)])
     }
@@ -355,6 +395,9 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
             for tag in Set(fields.tags.map(TextFolding.fold)) {
                 tags.append("(\(bind: type), \(bind: id), \(bind: tag))")
             }
+        }
+        if FieldDefinition.customizable.contains(Fields.recordType) {
+            try await FieldStore.index(db, Fields.recordType, records.map { ($0.id, $0.fields.custom) })
         }
         // 4,000 rows of four values stay under both engines' limit on bound values in one statement.
         for chunk in stride(from: 0, to: points.count, by: 4_000) {

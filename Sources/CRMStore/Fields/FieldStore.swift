@@ -1,0 +1,125 @@
+public import CRMCore
+import Foundation
+import SQLKit
+
+/// The fields of each record type: the standard ones (from `FieldCatalog`) and those admins add at run time.
+/// Every write of a record checks its custom values here, in its transaction, whichever path it came by.
+public struct FieldStore: Sendable {
+    let database: Database
+
+    /// Standard fields, then the custom ones in their order (switched-off ones only when asked).
+    public func list(_ type: RecordType, includeInactive: Bool = false) async throws -> [FieldDefinition] {
+        let custom = try await database.read { db in try await Self.custom(db, type, includeInactive: includeInactive) }
+        return FieldCatalog.standard(type) + custom
+    }
+
+    /// The active custom fields of a type, for forms, filters and the API to read values by.
+    public func custom(_ type: RecordType) async throws -> [FieldDefinition] {
+        try await database.read { db in try await Self.custom(db, type, includeInactive: false) }
+    }
+
+    public func create(_ context: AccessContext, _ field: FieldDefinition, at now: Timestamp = .now) async throws -> FieldDefinition {
+        try Self.requireAdmin(context)
+        let field = try Self.valid(field)
+        guard !FieldCatalog.standard(field.recordType).contains(where: { $0.key == field.key }) else {
+            throw StoreError.invalid(.init([ValidationError(field: "key", code: "taken", message: "'\(field.key)' is a standard field of \(field.recordType.rawValue)")]))
+        }
+        return try await database.write { db in
+            if try await db.raw("SELECT 1 AS one FROM field_definitions WHERE record_type = \(bind: field.recordType.rawValue) AND field_key = \(bind: field.key)").first() != nil {
+                throw StoreError.conflict(code: "taken", message: "\(field.recordType.rawValue) already has a field '\(field.key)'")
+            }
+            let position = try await db.raw("SELECT COALESCE(MAX(position), 0) + 1 AS next FROM field_definitions WHERE record_type = \(bind: field.recordType.rawValue)").first()?.value("next", as: Int.self) ?? 1
+            let row = try await db.raw("""
+                INSERT INTO field_definitions (record_type, field_key, label, kind, options, is_required, in_list, is_active, position, created_at)
+                VALUES (\(bind: field.recordType.rawValue), \(bind: field.key), \(bind: field.label), \(bind: field.kind.rawValue), \(bind: try PlainJSON.encode(field.options)),
+                        \(bind: field.isRequired), \(bind: field.inList), \(bind: true), \(bind: position), \(bind: now.rawValue))
+                RETURNING *
+                """).first()
+            guard let row else { throw StoreError.configuration("insert returned no row") }
+            return try Self.decode(row)
+        }
+    }
+
+    /// Changes a field's label, options, whether it is required, listed or active. Its key and kind stay: values
+    /// stored under them would change meaning.
+    public func update(_ context: AccessContext, _ id: Int64, _ change: FieldDefinition) async throws -> FieldDefinition {
+        try Self.requireAdmin(context)
+        return try await database.write { db in
+            guard let row = try await db.raw("SELECT * FROM field_definitions WHERE id = \(bind: id)").first() else { throw StoreError.notFound(nil) }
+            var field = try Self.decode(row)
+            field.label = change.label
+            field.options = change.options
+            field.isRequired = change.isRequired
+            field.inList = change.inList
+            field.isActive = change.isActive
+            field = try Self.valid(field)
+            try await db.raw("""
+                UPDATE field_definitions SET label = \(bind: field.label), options = \(bind: try PlainJSON.encode(field.options)), is_required = \(bind: field.isRequired),
+                    in_list = \(bind: field.inList), is_active = \(bind: field.isActive)
+                WHERE id = \(bind: id)
+                """).run()
+            return field
+        }
+    }
+
+    // MARK: Pieces
+
+    static func custom(_ db: any SQLDatabase, _ type: RecordType, includeInactive: Bool) async throws -> [FieldDefinition] {
+        let active: SQLQueryString = includeInactive ? "" : " AND is_active = \(bind: true)"
+        return try await db.raw("SELECT * FROM field_definitions WHERE record_type = \(bind: type.rawValue)\(active) ORDER BY position, id").all().map(decode)
+    }
+
+    /// Refuses custom values the type's active fields do not allow (see `FieldCatalog.check`), and users that are
+    /// not active users.
+    static func check(_ db: any SQLDatabase, _ type: RecordType, _ values: [CustomValues]) async throws {
+        guard FieldDefinition.customizable.contains(type) else { return }
+        let fields = try await custom(db, type, includeInactive: false)
+        guard !fields.isEmpty || values.contains(where: { !$0.isEmpty }) else { return }
+        var errors: [ValidationError] = []
+        var users = Set<Int64>()
+        for (index, record) in values.enumerated() {
+            let prefix = values.count > 1 ? "rows[\(index)]." : ""
+            errors += FieldCatalog.check(record, against: fields).map { $0.at(prefix + ($0.field ?? "")) }
+            for case .user(let id) in record.values { users.insert(id.rawValue) }
+        }
+        if !users.isEmpty {
+            let active = Set(try await db.raw("SELECT id FROM users WHERE id IN (\(binds: users.sorted())) AND is_active = \(bind: true)").all().map { try $0.value("id", as: Int64.self) })
+            for missing in users.subtracting(active).sorted() {
+                errors.append(ValidationError(field: "custom", code: "unknown_user", message: "no active user \(missing)"))
+            }
+        }
+        guard errors.isEmpty else { throw StoreError.invalid(ValidationErrors(errors)) }
+    }
+
+    /// The index rows of new records' custom values, many to a statement.
+    static func index(_ db: any SQLDatabase, _ type: RecordType, _ records: [(id: Int64, values: CustomValues)]) async throws {
+        let type = type.rawValue
+        var rows: [SQLQueryString] = []
+        for (id, values) in records {
+            for (key, value) in values {
+                let indexed = value.indexed
+                for text in indexed.texts { rows.append("(\(bind: type), \(bind: id), \(bind: key), \(bind: text), \(bind: indexed.number))") }
+            }
+        }
+        for chunk in rows.chunked(3_000) {
+            try await db.raw("INSERT INTO custom_values (record_type, record_id, field_key, text_value, number_value) VALUES \(Array(chunk).joined(separator: ", "))").run()
+        }
+    }
+
+    static func requireAdmin(_ context: AccessContext) throws {
+        guard context.isAdmin else { throw StoreError.forbidden("only administrators define fields") }
+    }
+
+    private static func valid(_ field: FieldDefinition) throws -> FieldDefinition {
+        do throws(ValidationErrors) { return try field.validated() } catch { throw StoreError.invalid(error) }
+    }
+
+    static func decode(_ row: any SQLRow) throws -> FieldDefinition {
+        FieldDefinition(
+            id: try row.value("id"), recordType: RecordType(rawValue: try row.value("record_type")) ?? .company, key: try row.value("field_key"),
+            label: try row.value("label"), kind: FieldKind(rawValue: try row.value("kind")) ?? .text,
+            options: try PlainJSON.decode([String].self, from: try row.value("options")), isRequired: try row.value("is_required"),
+            inList: try row.value("in_list"), isActive: try row.value("is_active")
+        )
+    }
+}

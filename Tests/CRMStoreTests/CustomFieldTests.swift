@@ -1,0 +1,90 @@
+import CRMCore
+import CRMStore
+import CRMTestSupport
+import Foundation
+import Testing
+
+/// Fields admins add at run time, on both engines: values checked on every write, found by filters and sorted
+/// from their index, pages following on with cursors.
+@Suite("Custom fields on every engine")
+struct CustomFieldTests {
+    @Test("values are checked on every write; filters and sorts read the index; pages follow on", arguments: TestEngine.available)
+    func values(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            let rafal = try await world.context(world.rafal)
+            await #expect(throws: StoreError.self) { _ = try await store.fields.create(rafal, FieldDefinition(recordType: .company, key: "tier", label: "Tier", kind: .text)) }
+            let tier = try await store.fields.create(admin, FieldDefinition(recordType: .company, key: "tier", label: "Poziom", kind: .choice, options: ["Złoty", "Srebrny", "Brązowy"], inList: true))
+            _ = try await store.fields.create(admin, FieldDefinition(recordType: .company, key: "headcount", label: "Zatrudnienie", kind: .number))
+            _ = try await store.fields.create(admin, FieldDefinition(recordType: .company, key: "renewal", label: "Odnowienie", kind: .date))
+            _ = try await store.fields.create(admin, FieldDefinition(recordType: .company, key: "markets", label: "Rynki", kind: .choices, options: ["PL", "HU", "BG"]))
+            _ = try await store.fields.create(admin, FieldDefinition(recordType: .company, key: "manager", label: "Opiekun", kind: .user))
+            await #expect(throws: StoreError.self) { _ = try await store.fields.create(admin, FieldDefinition(recordType: .company, key: "tier", label: "Again", kind: .text)) }
+            await #expect(throws: StoreError.self) { _ = try await store.fields.create(admin, FieldDefinition(recordType: .company, key: "name", label: "Name", kind: .text)) }
+            await #expect(throws: StoreError.self) { _ = try await store.fields.create(admin, FieldDefinition(recordType: .company, key: "Bad Key", label: "x", kind: .text)) }
+            await #expect(throws: StoreError.self) { _ = try await store.fields.create(admin, FieldDefinition(recordType: .activity, key: "x", label: "x", kind: .text)) }
+            #expect(try await store.fields.list(.company).filter { !$0.isStandard }.map(\.key) == ["tier", "headcount", "renewal", "markets", "manager"])
+
+            func company(_ name: String, _ custom: CustomValues) async throws -> Company {
+                try await store.companies.create(rafal, CompanyFields(name: name, custom: custom)).record
+            }
+            let date = { (text: String) in CustomValue.date(try CalendarDate(parsing: text)) }
+            let gold = try await company("Łódź Metal", ["tier": .choices(["Złoty"]), "headcount": .number(120), "renewal": try date("2027-03-31"), "markets": .choices(["PL", "HU"])])
+            let silver = try await company("Győr Kft", ["tier": .choices(["Srebrny"]), "headcount": .number(45.5), "renewal": try date("2026-12-15"), "markets": .choices(["HU"])])
+            let bronze = try await company("София ООД", ["tier": .choices(["Brązowy"]), "headcount": .number(8), "manager": .user(world.rafal.id)])
+            let none = try await company("Plain Ltd", [:])
+
+            // Wrong values are refused, each named, and nothing is written.
+            let before = try await store.companies.count(admin, ListQuery())
+            await #expect(throws: StoreError.invalid(.init([
+                ValidationError(field: "custom.headcount", code: "invalid_value", message: "is not a valid number value"),
+                ValidationError(field: "custom.nonsense", code: "unknown_field", message: "is not a field here"),
+                ValidationError(field: "custom.tier", code: "invalid_value", message: "is not a valid choice value (Złoty, Srebrny, Brązowy)"),
+            ]))) {
+                _ = try await company("Bad", ["tier": .choices(["Platynowy"]), "headcount": .text("many"), "nonsense": .yesNo(true)])
+            }
+            await #expect(throws: StoreError.self) { _ = try await company("Ghost manager", ["manager": .user(UserID(9999))]) }
+            #expect(try await store.companies.count(admin, ListQuery()) == before)
+
+            func ids(_ filters: [CustomFilter], sort: Sort = Sort(field: .name)) async throws -> [Int64] {
+                var query = ListQuery(sort: sort)
+                query.custom = filters
+                return try await store.companies.list(rafal, query).items.map(\.meta.id)
+            }
+            #expect(try await ids([CustomFilter(key: "tier", match: .equals(.choices(["Srebrny"])))]) == [silver.meta.id])
+            #expect(try await ids([CustomFilter(key: "markets", match: .equals(.choices(["HU"])))]).sorted() == [gold.meta.id, silver.meta.id].sorted())
+            #expect(try await ids([CustomFilter(key: "headcount", match: .atLeast(.number(45.5))), CustomFilter(key: "headcount", match: .atMost(.number(200)))]).sorted() == [gold.meta.id, silver.meta.id].sorted())
+            #expect(try await ids([CustomFilter(key: "renewal", match: .atMost(try date("2026-12-31")))]) == [silver.meta.id])
+            #expect(try await ids([CustomFilter(key: "manager", match: .equals(.user(world.rafal.id)))]) == [bronze.meta.id])
+            // Sorted by a number, then by a text, pages of one following on by cursor; records without a value first.
+            #expect(try await ids([], sort: Sort(custom: "headcount", numeric: true)) == [none, bronze, silver, gold].map(\.meta.id))
+            #expect(try await ids([], sort: Sort(custom: "headcount", numeric: true, descending: true)) == [gold, silver, bronze, none].map(\.meta.id))
+            var paged: [Int64] = []
+            var query = ListQuery(sort: Sort(custom: "tier", numeric: false), limit: 1)
+            while true {
+                let page = try await store.companies.list(rafal, query)
+                paged += page.items.map(\.meta.id)
+                guard let next = page.nextCursor else { break }
+                query.cursor = try Cursor(token: next.token, for: query.sort)
+            }
+            #expect(paged == [none, bronze, silver, gold].map(\.meta.id), "'', brazowy, srebrny, zloty")
+
+            // An edit re-indexes; the audit trail names the custom field.
+            var edited = silver.fields
+            edited.custom["tier"] = .choices(["Złoty"])
+            _ = try await store.companies.update(rafal, silver.meta.id, expectedVersion: silver.meta.version, edited)
+            #expect(try await ids([CustomFilter(key: "tier", match: .equals(.choices(["Złoty"])))]).sorted() == [gold.meta.id, silver.meta.id].sorted())
+            let change = try #require(try await store.companies.history(rafal, silver.meta.id).first?.changes.first { $0.field == "custom.tier" })
+            #expect(change.old == "Srebrny" && change.new == "Złoty")
+
+            // A required field: new records need it; switching a field off stops asking for it.
+            var required = try await store.fields.create(admin, FieldDefinition(recordType: .company, key: "segment", label: "Segment", kind: .text, isRequired: true))
+            await #expect(throws: StoreError.self) { _ = try await company("No segment", [:]) }
+            required.isActive = false
+            _ = try await store.fields.update(admin, required.id, required)
+            _ = try await company("No segment", [:])
+            #expect(tier.inList)
+        }
+    }
+}
