@@ -30,9 +30,9 @@ struct CustomFieldTests {
                 try await store.companies.create(rafal, CompanyFields(name: name, custom: custom)).record
             }
             let date = { (text: String) in CustomValue.date(try CalendarDate(parsing: text)) }
-            let gold = try await company("Łódź Metal", ["tier": .choices(["Złoty"]), "headcount": .number(120), "renewal": try date("2027-03-31"), "markets": .choices(["PL", "HU"])])
-            let silver = try await company("Győr Kft", ["tier": .choices(["Srebrny"]), "headcount": .number(45.5), "renewal": try date("2026-12-15"), "markets": .choices(["HU"])])
-            let bronze = try await company("София ООД", ["tier": .choices(["Brązowy"]), "headcount": .number(8), "manager": .user(world.rafal.id)])
+            let gold = try await company("Łódź Metal", ["tier": .choice("Złoty"), "headcount": .number(120), "renewal": try date("2027-03-31"), "markets": .choices(["PL", "HU"])])
+            let silver = try await company("Győr Kft", ["tier": .choice("Srebrny"), "headcount": .number(45.5), "renewal": try date("2026-12-15"), "markets": .choices(["HU"])])
+            let bronze = try await company("София ООД", ["tier": .choice("Brązowy"), "headcount": .number(8), "manager": .user(world.rafal.id)])
             let none = try await company("Plain Ltd", [:])
 
             // Wrong values are refused, each named, and nothing is written.
@@ -42,7 +42,7 @@ struct CustomFieldTests {
                 ValidationError(field: "custom.nonsense", code: "unknown_field", message: "is not a field here"),
                 ValidationError(field: "custom.tier", code: "invalid_value", message: "is not a valid choice value (Złoty, Srebrny, Brązowy)"),
             ]))) {
-                _ = try await company("Bad", ["tier": .choices(["Platynowy"]), "headcount": .text("many"), "nonsense": .yesNo(true)])
+                _ = try await company("Bad", ["tier": .choice("Platynowy"), "headcount": .text("many"), "nonsense": .yesNo(true)])
             }
             await #expect(throws: StoreError.self) { _ = try await company("Ghost manager", ["manager": .user(UserID(9999))]) }
             #expect(try await store.companies.count(admin, ListQuery()) == before)
@@ -52,7 +52,7 @@ struct CustomFieldTests {
                 query.custom = filters
                 return try await store.companies.list(rafal, query).items.map(\.meta.id)
             }
-            #expect(try await ids([CustomFilter(key: "tier", match: .equals(.choices(["Srebrny"])))]) == [silver.meta.id])
+            #expect(try await ids([CustomFilter(key: "tier", match: .equals(.choice("Srebrny")))]) == [silver.meta.id])
             #expect(try await ids([CustomFilter(key: "markets", match: .equals(.choices(["HU"])))]).sorted() == [gold.meta.id, silver.meta.id].sorted())
             #expect(try await ids([CustomFilter(key: "headcount", match: .atLeast(.number(45.5))), CustomFilter(key: "headcount", match: .atMost(.number(200)))]).sorted() == [gold.meta.id, silver.meta.id].sorted())
             #expect(try await ids([CustomFilter(key: "renewal", match: .atMost(try date("2026-12-31")))]) == [silver.meta.id])
@@ -72,9 +72,9 @@ struct CustomFieldTests {
 
             // An edit re-indexes; the audit trail names the custom field.
             var edited = silver.fields
-            edited.custom["tier"] = .choices(["Złoty"])
+            edited.custom["tier"] = .choice("Złoty")
             _ = try await store.companies.update(rafal, silver.meta.id, expectedVersion: silver.meta.version, edited)
-            #expect(try await ids([CustomFilter(key: "tier", match: .equals(.choices(["Złoty"])))]).sorted() == [gold.meta.id, silver.meta.id].sorted())
+            #expect(try await ids([CustomFilter(key: "tier", match: .equals(.choice("Złoty")))]).sorted() == [gold.meta.id, silver.meta.id].sorted())
             let change = try #require(try await store.companies.history(rafal, silver.meta.id).first?.changes.first { $0.field == "custom.tier" })
             #expect(change.old == "Srebrny" && change.new == "Złoty")
 

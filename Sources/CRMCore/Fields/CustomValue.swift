@@ -9,7 +9,9 @@ public enum CustomValue: Sendable, Equatable, Codable {
     case date(CalendarDate)
     case dateTime(Timestamp)
     case yesNo(Bool)
-    /// One option for a single-choice field, any for a multiple-choice one.
+    /// The option of a single-choice field.
+    case choice(String)
+    /// The options of a multiple-choice field.
     case choices([String])
     case user(UserID)
 
@@ -30,6 +32,7 @@ public enum CustomValue: Sendable, Equatable, Codable {
         case "date": self = .date(try CalendarDate(parsing: try container.decode(String.self, forKey: .value)))
         case "date_time": self = .dateTime(Timestamp(rawValue: try container.decode(Int64.self, forKey: .value)))
         case "yes_no": self = .yesNo(try container.decode(Bool.self, forKey: .value))
+        case "choice": self = .choice(try container.decode(String.self, forKey: .value))
         case "choices": self = .choices(try container.decode([String].self, forKey: .value))
         case "user": self = .user(UserID(try container.decode(Int64.self, forKey: .value)))
         case let other: throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown value type \(other)")
@@ -48,6 +51,7 @@ public enum CustomValue: Sendable, Equatable, Codable {
         case .date(let date): try container.encode("date", forKey: .type); try container.encode(date.description, forKey: .value)
         case .dateTime(let time): try container.encode("date_time", forKey: .type); try container.encode(time.rawValue, forKey: .value)
         case .yesNo(let flag): try container.encode("yes_no", forKey: .type); try container.encode(flag, forKey: .value)
+        case .choice(let option): try container.encode("choice", forKey: .type); try container.encode(option, forKey: .value)
         case .choices(let chosen): try container.encode("choices", forKey: .type); try container.encode(chosen, forKey: .value)
         case .user(let id): try container.encode("user", forKey: .type); try container.encode(id.rawValue, forKey: .value)
         }
@@ -62,6 +66,7 @@ public enum CustomValue: Sendable, Equatable, Codable {
         case .date(let date): date.description
         case .dateTime(let time): time.iso8601
         case .yesNo(let flag): flag ? "yes" : "no"
+        case .choice(let option): option
         case .choices(let chosen): chosen.joined(separator: "; ")
         case .user(let id): id.description
         }
@@ -77,6 +82,7 @@ public enum CustomValue: Sendable, Equatable, Codable {
         case .date(let date): ([date.description], Double(date.year * 10_000 + date.month * 100 + date.day))
         case .dateTime(let time): ([time.iso8601], Double(time.rawValue))
         case .yesNo(let flag): ([flag ? "true" : "false"], nil)
+        case .choice(let option): ([TextFolding.fold(option)], nil)
         case .choices(let chosen): (chosen.map(TextFolding.fold), nil)
         case .user(let id): ([id.description], Double(id.rawValue))
         }

@@ -102,7 +102,7 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
             }
         case .choice:
             guard let option = option(text) else { throw wrong("one of \(options.joined(separator: ", "))") }
-            return .choices([option])
+            return .choice(option)
         case .choices:
             var chosen: [String] = []
             for part in text.split(whereSeparator: { $0 == ";" || $0 == "|" || $0 == "\n" }) {
@@ -135,7 +135,7 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
         case (.text, .text(let text)), (.url, .text(let text)), (.email, .text(let text)), (.phone, .text(let text)): text.count <= 2000
         case (.longText, .text(let text)): text.count <= 10_000
         case (.number, .number), (.money, .money), (.date, .date), (.dateTime, .dateTime), (.yesNo, .yesNo), (.user, .user): true
-        case (.choice, .choices(let chosen)): chosen.count == 1 && options.contains(chosen[0])
+        case (.choice, .choice(let option)): options.contains(option)
         case (.choices, .choices(let chosen)): chosen.allSatisfy(options.contains)
         default: false
         }

@@ -123,3 +123,11 @@ public struct FieldStore: Sendable {
         )
     }
 }
+
+extension RecordStore {
+    /// The active custom fields of this record type (none for types that take none).
+    public func customFields() async throws -> [FieldDefinition] {
+        guard FieldDefinition.customizable.contains(Fields.recordType) else { return [] }
+        return try await database.read { db in try await FieldStore.custom(db, Fields.recordType, includeInactive: false) }
+    }
+}

@@ -20,8 +20,8 @@ public protocol StoredFields: Sendable, Equatable {
     var phones: [LabeledPhone] { get }
     var emails: [LabeledEmail] { get }
     var tags: [String] { get }
-    /// Values of the fields admins added (see `FieldStore`); empty for types that take none.
-    var custom: CustomValues { get }
+    /// Values of the fields admins added (see `FieldStore`); always empty for types that take none.
+    var custom: CustomValues { get set }
     /// Other records this one points to; each must be visible to whoever writes it.
     var references: [(type: RecordType, table: String, id: Int64)] { get }
     /// The name duplicate detection compares (see `NameKey`); nil for records that are not customers.
@@ -66,7 +66,10 @@ extension StoredFields {
     public var groupingValues: [String] { [] }
     public static func route(_ db: any SQLDatabase, _ fields: Self) async throws -> (owner: UserID, team: TeamID?)? { nil }
     public var phones: [LabeledPhone] { [] }
-    public var custom: CustomValues { [:] }
+    public var custom: CustomValues {
+        get { [:] }
+        set {}
+    }
     public var emails: [LabeledEmail] { [] }
     public var duplicateName: String? { nil }
     public var identifyingColumns: [(column: String, value: String)] { [] }

@@ -40,6 +40,9 @@ extension Record where Fields: APIResource {
         object["created_at"] = .string(meta.createdAt.iso8601)
         object["updated_at"] = .string(meta.updatedAt.iso8601)
         object["deleted_at"] = .optional(meta.deletedAt?.iso8601)
+        if FieldDefinition.customizable.contains(Fields.recordType) {
+            object["custom"] = .object(fields.custom.mapValues(\.json))
+        }
         return .object(object)
     }
 }

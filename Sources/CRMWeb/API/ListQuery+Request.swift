@@ -9,9 +9,12 @@ extension ListQuery {
 
     /// Reads list parameters from a URL, refusing unknown names and bad values with errors that name them.
     /// - Parameter extra: the parameters of this collection beyond the common ones (`priority`, `pipeline_id` …).
-    init(parameters: [String: String], extra: Set<String>) throws {
+    /// - Parameter fields: the record type's custom fields: `cf.<key>=value` filters by one (`cf.<key>.min`,
+    ///   `cf.<key>.max` bound numbers, amounts and dates) and `sort=cf.<key>` sorts by it.
+    init(parameters: [String: String], extra: Set<String>, fields: [FieldDefinition] = []) throws {
         self.init()
-        var query = QueryParameters(parameters, allowed: Self.commonParameters.union(extra))
+        let customNames = fields.flatMap { ["cf.\($0.key)", "cf.\($0.key).min", "cf.\($0.key).max"] }
+        var query = QueryParameters(parameters, allowed: Self.commonParameters.union(extra).union(customNames))
         search = query.values["q"].flatMap { $0.trimmingWhitespace().isEmpty ? nil : String($0.prefix(200)) }
         tag = query.text("tag")
         ownerID = query.id("owner_id").map { UserID($0) }
@@ -33,8 +36,14 @@ extension ListQuery {
         priority = query.choice("priority", Priority.self) { $0.uppercased() }
         deleted = query.choice("deleted", Deleted.self) ?? .exclude
         if let text = query.text("sort") {
-            do { sort = try Sort(parsing: text) } catch { query.fail(error) }
+            let key = text.drop { $0 == "-" }
+            if key.hasPrefix("cf."), let field = fields.first(where: { "cf.\($0.key)" == key }) {
+                sort = Sort(custom: field.key, numeric: [.number, .money, .dateTime, .user].contains(field.kind), descending: text.hasPrefix("-"))
+            } else {
+                do { sort = try Sort(parsing: text) } catch { query.fail(error) }
+            }
         }
+        custom = Self.customFilters(&query, fields)
         limit = query.integer("limit", in: 1...Self.maxLimit) ?? limit
         try query.finish()
         if let token = query.text("cursor") {
@@ -42,6 +51,31 @@ extension ListQuery {
                 throw APIError.badRequest("invalid_cursor", error.message, field: "cursor")
             }
         }
+    }
+}
+
+extension ListQuery {
+    /// The `cf.` parameters as filters, each value read as its field reads a form's.
+    private static func customFilters(_ query: inout QueryParameters, _ fields: [FieldDefinition]) -> [CustomFilter] {
+        var filters: [CustomFilter] = []
+        let utc = TimeZone(identifier: "UTC")!
+        for field in fields {
+            for (suffix, match) in [("", CustomFilter.Match.equals), (".min", CustomFilter.Match.atLeast), (".max", CustomFilter.Match.atMost)] {
+                let name = "cf.\(field.key)\(suffix)"
+                guard let text = query.text(name) else { continue }
+                do throws(ValidationError) {
+                    guard let value = try field.value(parsing: text, defaultCountryCode: "48", timeZone: utc) else { continue }
+                    if !suffix.isEmpty, value.indexed.number == nil {
+                        query.fail(ValidationError(field: name, code: "invalid_filter", message: "only numbers, amounts and dates have bounds"))
+                    } else {
+                        filters.append(CustomFilter(key: field.key, match: match(value)))
+                    }
+                } catch {
+                    query.fail(error.at(name))
+                }
+            }
+        }
+        return filters
     }
 }
 

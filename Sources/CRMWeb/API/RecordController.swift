@@ -25,7 +25,7 @@ struct RecordController<Fields: APIResource> {
     @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let parameters = request.queryDictionary
-        let query = try ListQuery(parameters: parameters, extra: Fields.listParameters)
+        let query = try ListQuery(parameters: parameters, extra: Fields.listParameters, fields: try await records.customFields())
         let page = try await records.list(identity.access, query)
         var body: [String: JSONValue] = [
             "items": .array(page.items.map(\.json)),
@@ -46,9 +46,11 @@ struct RecordController<Fields: APIResource> {
     @Sendable func create(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let body = try await JSONInput.body(request, context: context)
-        var input = try JSONInput(body, request: request, allowed: Fields.inputFields.union(["owner_id", "team_id"]))
+        let custom = try await records.customFields()
+        var input = try JSONInput(body, request: request, allowed: Fields.inputFields.union(["owner_id", "team_id"]).union(Self.customInput))
         var fields = Fields.blank
         fields.apply(&input, defaultCountryCode: settings.defaultCountryCode)
+        CustomInput.apply(&input, fields: custom, to: &fields.custom, defaultCountryCode: settings.defaultCountryCode)
         Fields.checkCreate(fields, &input)
         var assignment = Self.assignment(&input)
         // Without an owner, a record type with routing rules (leads) is given to whoever they pick.
@@ -84,10 +86,11 @@ struct RecordController<Fields: APIResource> {
         // The record is looked up first, so a record the caller may not see is not found whatever the body says.
         let current = try await records.get(identity.access, id)
         let body = try await JSONInput.body(request, context: context)
-        var input = try JSONInput(body, request: request, allowed: Fields.updateFields.union(["owner_id", "team_id"]))
+        var input = try JSONInput(body, request: request, allowed: Fields.updateFields.union(["owner_id", "team_id"]).union(Self.customInput))
         guard current.meta.version == expected else { throw StoreError.versionMismatch(current: current.meta.version) }
         var fields = current.fields
         fields.apply(&input, defaultCountryCode: settings.defaultCountryCode)
+        CustomInput.apply(&input, fields: try await records.customFields(), to: &fields.custom, defaultCountryCode: settings.defaultCountryCode)
         let assignment = Self.assignment(&input)
         try input.finish()
         let record = try await records.update(identity.access, id, expectedVersion: expected, fields, assignment: assignment)
@@ -116,7 +119,7 @@ struct RecordController<Fields: APIResource> {
     /// spreadsheet programs read Polish and Cyrillic text correctly).
     @Sendable func export(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let csv = try await Self.csv(records, identity.access, try Self.exportQuery(request))
+        let csv = try await Self.csv(records, identity.access, try Self.exportQuery(request, fields: try await records.customFields()))
         return Self.attachment(csv, type: "text/csv", filename: "\(Fields.collection).csv")
     }
 
@@ -124,11 +127,12 @@ struct RecordController<Fields: APIResource> {
     /// read it as UTF-8), page by page.
     static func csv(_ records: RecordStore<Fields>, _ context: AccessContext, _ query: ListQuery) async throws -> String {
         var query = query
-        var csv = "\u{FEFF}" + CSV.line(["id"] + Fields.csvColumns + ["owner_id", "team_id", "created_at", "updated_at"])
+        let custom = try await records.customFields().map(\.key)
+        var csv = "\u{FEFF}" + CSV.line(["id"] + Fields.csvColumns + custom.map { "custom.\($0)" } + ["owner_id", "team_id", "created_at", "updated_at"])
         repeat {
             let page = try await records.list(context, query)
             for record in page.items {
-                csv += CSV.line([String(record.meta.id)] + record.fields.csvValues + [
+                csv += CSV.line([String(record.meta.id)] + record.fields.csvValues + custom.map { record.fields.custom[$0]?.text ?? "" } + [
                     record.meta.ownerID.description, record.meta.teamID?.description ?? "", record.meta.createdAt.iso8601, record.meta.updatedAt.iso8601,
                 ])
             }
@@ -138,11 +142,11 @@ struct RecordController<Fields: APIResource> {
     }
 
     /// The list filters of the request, for a whole export: every page, the largest at a time.
-    static func exportQuery(_ request: Request) throws -> ListQuery {
+    static func exportQuery(_ request: Request, fields: [FieldDefinition]) throws -> ListQuery {
         var parameters = request.queryDictionary
         parameters["limit"] = nil
         parameters["cursor"] = nil
-        var query = try ListQuery(parameters: parameters, extra: Fields.listParameters)
+        var query = try ListQuery(parameters: parameters, extra: Fields.listParameters, fields: fields)
         query.limit = ListQuery.maxLimit
         return query
     }
@@ -155,6 +159,9 @@ struct RecordController<Fields: APIResource> {
     }
 
     // MARK: Pieces
+
+    /// `custom` is a field of the record types admins add fields to.
+    static var customInput: Set<String> { FieldDefinition.customizable.contains(Fields.recordType) ? ["custom"] : [] }
 
 
     /// The version named by `If-Match`. Updates require it, so a client that did not read the record first

@@ -18,7 +18,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     router.add(middleware: AuthenticationMiddleware(store: store))
 
     HealthController(store: store, registry: dependencies.metrics).addRoutes(to: router)
-    router.get("api/v1/openapi.json") { _, _ in OpenAPIDocument.response() }
+    router.get("api/v1/openapi.json") { _, _ in try await OpenAPIDocument.response(fields: store.fields) }
     WebFormController(store: store, pages: pages, settings: settings).addRoutes(to: router)
     let auth = AuthPages(store: store, pages: pages, settings: settings)
     auth.addRoutes(to: router)
@@ -28,6 +28,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     RecordController(records: store.contacts, settings: settings).addRoutes(to: api)
     RecordController(records: store.leads, settings: settings).addRoutes(to: api)
     LeadController(store: store, settings: settings).addRoutes(to: api)
+    FieldController(store: store).addRoutes(to: api)
     RecordController(records: store.deals, settings: settings).addRoutes(to: api)
     RecordController(records: store.activities, settings: settings).addRoutes(to: api)
     FunnelController(store: store).addRoutes(to: api)
