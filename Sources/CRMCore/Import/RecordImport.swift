@@ -91,11 +91,17 @@ public enum RecordImport {
 
     /// The mapping a header suggests: each column whose name is known, each field used once (the first column
     /// naming it wins). Contacts read a "company" column as their company, companies as their name.
-    public static func suggest(_ header: [String], for target: Target) -> [String: String] {
+    public static func suggest(_ header: [String], for target: Target, custom: [FieldDefinition] = []) -> [String: String] {
         var mapping: [String: String] = [:]
         var used = Set<String>()
         for column in header {
             let folded = TextFolding.fold(column.trimmingWhitespace()).replacingOccurrences(of: "_", with: " ")
+            // A custom field is known by its key or its label.
+            if let field = custom.first(where: { TextFolding.fold($0.label) == folded || $0.key.replacingOccurrences(of: "_", with: " ") == folded }),
+               used.insert("custom.\(field.key)").inserted {
+                mapping[column] = "custom.\(field.key)"
+                continue
+            }
             guard var field = synonyms[folded] ?? (target.fields.contains(folded.replacingOccurrences(of: " ", with: "_")) ? folded.replacingOccurrences(of: " ", with: "_") : nil) else { continue }
             if target != .companies, field == "name" { field = folded == "name" ? "" : "company" }
             guard target.fields.contains(field), used.insert(field).inserted else { continue }
@@ -105,15 +111,16 @@ public enum RecordImport {
     }
 
     /// Checks a mapping against the file: every mapped column exists, every field is known and used once.
-    public static func check(_ mapping: [String: String], header: [String], target: Target) throws(ValidationErrors) {
+    public static func check(_ mapping: [String: String], header: [String], target: Target, custom: [FieldDefinition] = []) throws(ValidationErrors) {
         var errors: [ValidationError] = []
         var used: [String: String] = [:]
+        let known = target.fields + custom.map { "custom.\($0.key)" }
         for (column, field) in mapping.sorted(by: { $0.key < $1.key }) where !field.isEmpty {
             if !header.contains(column) {
                 errors.append(ValidationError(field: "mapping.\(column)", code: "unknown_column", message: "the file has no column '\(column)'"))
             }
-            if !target.fields.contains(field) {
-                errors.append(ValidationError(field: "mapping.\(column)", code: "unknown_field", message: "'\(field)' is not a field of \(target.rawValue) (\(target.fields.joined(separator: ", ")))"))
+            if !known.contains(field) {
+                errors.append(ValidationError(field: "mapping.\(column)", code: "unknown_field", message: "'\(field)' is not a field of \(target.rawValue) (\(known.joined(separator: ", ")))"))
             } else if let other = used[field] {
                 errors.append(ValidationError(field: "mapping.\(column)", code: "mapped_twice", message: "'\(field)' is already filled from column '\(other)'"))
             }
@@ -131,8 +138,8 @@ public enum RecordImport {
         guard errors.isEmpty else { throw ValidationErrors(errors) }
     }
 
-    public static func companies(_ table: CSVTable, mapping: [String: String], defaultCountryCode: String) -> (rows: [Row<CompanyFields>], errors: [RowError]) {
-        read(table, mapping) { values, problems in
+    public static func companies(_ table: CSVTable, mapping: [String: String], defaultCountryCode: String, custom: [FieldDefinition] = []) -> (rows: [Row<CompanyFields>], errors: [RowError]) {
+        read(table, mapping, custom: custom, defaultCountryCode: defaultCountryCode) { values, problems in
             var fields = CompanyFields(name: values["name"] ?? "")
             fields.legalName = values["legal_name"] ?? ""
             fields.taxID = values["tax_id"] ?? ""
@@ -152,8 +159,8 @@ public enum RecordImport {
         }
     }
 
-    public static func contacts(_ table: CSVTable, mapping: [String: String], defaultCountryCode: String) -> (rows: [Row<ContactFields>], errors: [RowError]) {
-        read(table, mapping) { values, problems in
+    public static func contacts(_ table: CSVTable, mapping: [String: String], defaultCountryCode: String, custom: [FieldDefinition] = []) -> (rows: [Row<ContactFields>], errors: [RowError]) {
+        read(table, mapping, custom: custom, defaultCountryCode: defaultCountryCode) { values, problems in
             var fields = ContactFields(firstName: values["first_name"] ?? "", middleName: values["middle_name"] ?? "", lastName: values["last_name"] ?? "")
             fields.jobTitle = values["job_title"] ?? ""
             fields.phones = phones(values, defaultCountryCode, &problems)
@@ -163,8 +170,8 @@ public enum RecordImport {
         }
     }
 
-    public static func leads(_ table: CSVTable, mapping: [String: String], defaultCountryCode: String) -> (rows: [Row<LeadFields>], errors: [RowError]) {
-        read(table, mapping) { values, problems in
+    public static func leads(_ table: CSVTable, mapping: [String: String], defaultCountryCode: String, custom: [FieldDefinition] = []) -> (rows: [Row<LeadFields>], errors: [RowError]) {
+        read(table, mapping, custom: custom, defaultCountryCode: defaultCountryCode) { values, problems in
             var fields = LeadFields(
                 firstName: values["first_name"] ?? "", lastName: values["last_name"] ?? "", companyName: values["company"] ?? "",
                 jobTitle: values["job_title"] ?? "", industry: values["industry"] ?? "", country: values["country"] ?? "",
@@ -205,7 +212,7 @@ public enum RecordImport {
     /// Reads every row with `make`; a row with any problem is left out and each problem reported with its line
     /// and the column it came from.
     static func read<Fields: Validatable>(
-        _ table: CSVTable, _ mapping: [String: String],
+        _ table: CSVTable, _ mapping: [String: String], custom: [FieldDefinition], defaultCountryCode: String,
         _ make: (_ values: [String: String], _ problems: inout [(field: String, message: String)]) -> Fields
     ) -> (rows: [Row<Fields>], errors: [RowError]) {
         let columns: [(index: Int, field: String)] = table.header.enumerated().compactMap { index, column in
@@ -224,7 +231,19 @@ public enum RecordImport {
             // A line with nothing in any mapped column (a spreadsheet's trailing rows) is not a record.
             guard !values.isEmpty else { continue }
             var problems: [(field: String, message: String)] = []
-            let fields = make(values, &problems)
+            var fields = make(values, &problems)
+            for field in custom {
+                guard let text = values["custom.\(field.key)"] else { continue }
+                do throws(ValidationError) {
+                    fields.custom[field.key] = try field.value(parsing: text, defaultCountryCode: defaultCountryCode, timeZone: TimeZone(identifier: "UTC")!)
+                } catch {
+                    problems.append(("custom.\(field.key)", error.message))
+                }
+            }
+            // Required custom fields are asked of each row here, so "valid rows only" can leave out just the rows missing one.
+            if !custom.isEmpty, problems.isEmpty {
+                problems += FieldCatalog.check(fields.custom, against: custom).map { ($0.field ?? "custom", $0.message) }
+            }
             var checked: Fields?
             do throws(ValidationErrors) { checked = try fields.validated() } catch {
                 problems += error.errors.map { (Self.field(of: $0.field), $0.message) }
@@ -294,9 +313,10 @@ public enum RecordImport {
     }
 }
 
-/// Fields that check themselves, as every record's do.
+/// Fields that check themselves, as every record's do, and take custom values.
 public protocol Validatable: Sendable, Equatable {
     func validated() throws(ValidationErrors) -> Self
+    var custom: CustomValues { get set }
 }
 
 extension CompanyFields: Validatable {}

@@ -84,7 +84,8 @@ public struct ImportStore: Sendable {
         let duplicated = Dictionary(grouping: table.header.filter { !$0.isEmpty }, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
         guard duplicated.isEmpty else { throw Self.invalid("file", "duplicate_column", "the columns \(duplicated.joined(separator: ", ")) appear twice") }
         let name = String(fileName.trimmingWhitespace().prefix(200))
-        let suggested = RecordImport.suggest(table.header, for: target)
+        let custom = try await database.read { db in try await FieldStore.custom(db, target.recordType, includeInactive: false) }
+        let suggested = RecordImport.suggest(table.header, for: target, custom: custom)
         let id = try await database.write { db in
             let row = try await db.raw("""
                 INSERT INTO imports (record_type, file_name, encoding, content, mapping, status, row_count, created_by, created_at)
@@ -95,6 +96,12 @@ public struct ImportStore: Sendable {
             return try row!.decode(column: "id", as: Int64.self)
         }
         return try await draft(context, id)
+    }
+
+    /// The fields a column of a `target` file may fill: the standard ones, then `custom.<key>` of each custom field.
+    public func fields(_ target: RecordImport.Target) async throws -> [(field: String, label: String?)] {
+        let custom = try await database.read { db in try await FieldStore.custom(db, target.recordType, includeInactive: false) }
+        return target.fields.map { ($0, nil) } + custom.map { ("custom.\($0.key)", $0.label) }
     }
 
     /// An import, for its uploader and admins.
@@ -138,25 +145,26 @@ public struct ImportStore: Sendable {
         }
         let table: CSVTable
         do throws(ValidationError) { table = try CSVTable(text: text) } catch { throw StoreError.invalid(ValidationErrors([error])) }
-        do throws(ValidationErrors) { try RecordImport.check(mapping, header: table.header, target: draft.target) } catch { throw StoreError.invalid(error) }
+        let custom = try await database.read { db in try await FieldStore.custom(db, draft.target.recordType, includeInactive: false) }
+        do throws(ValidationErrors) { try RecordImport.check(mapping, header: table.header, target: draft.target, custom: custom) } catch { throw StoreError.invalid(error) }
         let mappingName = saveMappingAs?.trimmingWhitespace() ?? ""
         guard mappingName.count <= 200 else { throw Self.invalid("save_mapping_as", "too_long", "a mapping's name has at most 200 characters") }
         let work = { @Sendable (db: any SQLDatabase) async throws -> ImportReport in
             let report: ImportReport
             switch draft.target {
             case .companies:
-                let read = RecordImport.companies(table, mapping: mapping, defaultCountryCode: defaultCountryCode)
+                let read = RecordImport.companies(table, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom)
                 report = try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates) { fields, _ in fields }
             case .leads:
                 // A lead's company is a name; one that names an imported or known company takes that company's name.
-                let read = RecordImport.leads(table, mapping: mapping, defaultCountryCode: defaultCountryCode)
+                let read = RecordImport.leads(table, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom)
                 report = try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates, companyIsOptional: true) { fields, company in
                     var named = fields
                     named.companyName = company.name
                     return named
                 }
             case .contacts:
-                let read = RecordImport.contacts(table, mapping: mapping, defaultCountryCode: defaultCountryCode)
+                let read = RecordImport.contacts(table, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom)
                 report = try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates) { fields, company in
                     var linked = fields
                     linked.companyID = company.id

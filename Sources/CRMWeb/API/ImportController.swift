@@ -27,17 +27,24 @@ struct ImportController {
         try query.finish()
         let body = try await request.body.collect(upTo: ImportStore.maxFileSize)
         let draft = try await store.imports.upload(identity.access, target: target!, fileName: query.text("name") ?? "import.csv", data: Data(body.readableBytesView))
-        return JSONResponse.ok(draft.json, status: .created)
+        return JSONResponse.ok(draft.json(fields: try await store.imports.fields(draft.target).map(\.field)), status: .created)
     }
 
     @Sendable func get(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        return JSONResponse.ok(try await store.imports.draft(identity.access, try context.pathID()).json)
+        let draft = try await store.imports.draft(identity.access, try context.pathID())
+        return JSONResponse.ok(draft.json(fields: try await store.imports.fields(draft.target).map(\.field)))
     }
 
     @Sendable func history(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        return JSONResponse.ok(.object(["items": .array(try await store.imports.history(identity.access).map(\.json))]))
+        var items: [JSONValue] = []
+        var fields: [RecordImport.Target: [String]] = [:]
+        for draft in try await store.imports.history(identity.access) {
+            if fields[draft.target] == nil { fields[draft.target] = try await store.imports.fields(draft.target).map(\.field) }
+            items.append(draft.json(fields: fields[draft.target] ?? []))
+        }
+        return JSONResponse.ok(.object(["items": .array(items)]))
     }
 
     /// `{"mode": "dry_run" | "all" | "valid_only", "mapping": {"Column": "field"}, "mapping_id": 3,
@@ -106,12 +113,13 @@ struct ImportController {
 }
 
 extension ImportDraft {
-    var json: JSONValue {
+    /// - Parameter fields: what a column may fill, custom fields included.
+    func json(fields: [String]) -> JSONValue {
         .object([
             "id": .int(id), "type": .string(target.rawValue), "file_name": .string(fileName), "encoding": .string(encoding),
             "columns": .array(header.map(JSONValue.string)), "sample": .array(sample.map { .array($0.map(JSONValue.string)) }),
             "rows": .int(Int64(rowCount)), "mapping": .object(mapping.mapValues { $0.isEmpty ? .null : .string($0) }),
-            "fields": .array(target.fields.map(JSONValue.string)), "status": .string(status.rawValue),
+            "fields": .array(fields.map(JSONValue.string)), "status": .string(status.rawValue),
             "report": report?.json ?? .null, "created_at": .string(createdAt.iso8601),
         ])
     }

@@ -99,6 +99,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     RecordPages(store: store, records: store.activities, pages: pages, settings: settings, related: { _, _ in [:] }).addRoutes(to: web)
     activityPages.addRoutes(to: web)
     AdminPages(store: store, pages: pages).addRoutes(to: web)
+    FieldPages(store: store, pages: pages).addRoutes(to: web)
     ReportPages(store: store, pages: pages).addRoutes(to: web)
     ProcessPages(store: store, pages: pages).addRoutes(to: web)
     SegmentPages(store: store, pages: pages).addRoutes(to: web)

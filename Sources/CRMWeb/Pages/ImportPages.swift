@@ -85,13 +85,14 @@ struct ImportPages {
     private func page(_ identity: Identity, _ request: Request, _ draft: ImportDraft, mapping: [String: String], report: ImportReport?, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let saved = try await store.imports.mappings(draft.target)
+        let fields = try await store.imports.fields(draft.target)
         let columns = draft.header.enumerated().map { index, column -> [String: Any] in
             let chosen = mapping[column] ?? ""
             return [
                 "index": index, "name": column,
                 "sample": draft.sample.compactMap { index < $0.count ? $0[index] : nil }.filter { !$0.isEmpty }.prefix(3).joined(separator: " · "),
-                "options": [["value": "", "label": "—", "selected": chosen.isEmpty]] + draft.target.fields.map {
-                    ["value": $0, "label": t["import_field_\($0)"] ?? $0, "selected": $0 == chosen] as [String: Any]
+                "options": [["value": "", "label": "—", "selected": chosen.isEmpty]] + fields.map { field, label in
+                    ["value": field, "label": label ?? t["import_field_\(field)"] ?? field, "selected": field == chosen] as [String: Any]
                 },
             ]
         }

@@ -33,13 +33,17 @@ struct RecordPages<Fields: PageResource> {
         let identity = try context.requireIdentity()
         var parameters = request.queryDictionary
         parameters = parameters.filter { !$0.value.isEmpty }
-        let query = try ListQuery(parameters: parameters, extra: Fields.listParameters)
+        let custom = try await records.customFields()
+        let query = try ListQuery(parameters: parameters, extra: Fields.listParameters, fields: custom)
+        let listed = custom.filter(\.inList)
         async let page = records.list(identity.access, query)
         async let total = records.count(identity.access, query)
         let owners = try await store.users.names()
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
+        let format = pages.formatter(identity)
         let items = try await page.items.map { record -> [String: Any] in
             var row = record.fields.listColumns
+            row["custom"] = listed.map { field in record.fields.custom[field.key].map { CustomFieldsPage.display($0, users: owners, format: format) } ?? "" }
             row["id"] = record.meta.id
             row["title"] = record.fields.title
             row["owner"] = owners[record.meta.ownerID] ?? ""
@@ -54,6 +58,8 @@ struct RecordPages<Fields: PageResource> {
         }
         let sortOptions = ["name", "-name", "-created_at", "-updated_at"].map { key in
             ["value": key, "label": t["sort_\(key.replacingOccurrences(of: "-", with: "desc_"))"] ?? key, "selected": query.sort.text == key]
+        } + custom.flatMap { field in
+            [("cf.\(field.key)", "↑"), ("-cf.\(field.key)", "↓")].map { key, arrow in ["value": key, "label": "\(field.label) \(arrow)", "selected": query.sort.text == key] }
         }
         // Saved segments of this list, and saving the filters in force as one.
         let segmentable = Segment.recordTypes.contains(Fields.recordType)
@@ -72,6 +78,12 @@ struct RecordPages<Fields: PageResource> {
             "export": "/api/v1/\(Fields.collection)/export?" + parameters.filter { $0.key != "cursor" }.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(separator: "&"),
         ]
         data.merge(Fields.listFilters(query, t)) { $1 }
+        data["custom_columns"] = listed.map { ["label": $0.label] }
+        data["custom_filters"] = custom.filter { $0.kind == .choice || $0.kind == .yesNo }.map { field in
+            let chosen = parameters["cf.\(field.key)"] ?? ""
+            let options = field.kind == .yesNo ? [("yes", t["yes"] ?? "yes"), ("no", t["no"] ?? "no")] : field.options.map { ($0, $0) }
+            return ["name": "cf.\(field.key)", "label": field.label, "options": options.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == chosen] }] as [String: Any]
+        }
         return pages.render("\(Fields.pageKey)_list", data, identity: identity, request: request, title: t["nav_\(Fields.collection)"])
     }
 
@@ -97,6 +109,7 @@ struct RecordPages<Fields: PageResource> {
         data["has_phones"] = !record.fields.phones.isEmpty
         data["email_list"] = record.fields.emails.map(\.address.value)
         data["has_emails"] = !record.fields.emails.isEmpty
+        data["custom_values"] = CustomFieldsPage.shown(try await records.customFields(), record.fields.custom, users: owners, format: format)
         data["history"] = history.map { entry -> [String: Any] in
             [
                 "action": t["action_\(entry.action.rawValue)"] ?? entry.action.rawValue, "at": format.dateTime(entry.at),
@@ -124,7 +137,9 @@ struct RecordPages<Fields: PageResource> {
         let identity = try context.requireIdentity()
         let input = try await FormInput(request, context: context, csrf: identity.csrfToken)
         var fields = Fields.blank
-        let readErrors = fields.apply(form: input, context: FormContext(defaultCountryCode: settings.defaultCountryCode, timeZone: identity.user.timeZone))
+        let formContext = FormContext(defaultCountryCode: settings.defaultCountryCode, timeZone: identity.user.timeZone)
+        let readErrors = fields.apply(form: input, context: formContext)
+            + CustomFieldsPage.read(input, try await records.customFields(), into: &fields.custom, context: formContext)
         let assignment = Self.assignment(input)
         guard readErrors.isEmpty else {
             return try await form(identity, request, fields: fields, meta: nil, errors: readErrors, status: .unprocessableContent)
@@ -148,7 +163,9 @@ struct RecordPages<Fields: PageResource> {
         let input = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let current = try await records.get(identity.access, id)
         var fields = current.fields
-        let readErrors = fields.apply(form: input, context: FormContext(defaultCountryCode: settings.defaultCountryCode, timeZone: identity.user.timeZone))
+        let formContext = FormContext(defaultCountryCode: settings.defaultCountryCode, timeZone: identity.user.timeZone)
+        let readErrors = fields.apply(form: input, context: formContext)
+            + CustomFieldsPage.read(input, try await records.customFields(), into: &fields.custom, context: formContext)
         guard readErrors.isEmpty else {
             return try await form(identity, request, fields: fields, meta: current.meta, errors: readErrors, status: .unprocessableContent)
         }
@@ -204,6 +221,9 @@ struct RecordPages<Fields: PageResource> {
         data["routable"] = byRules
         data["owners"] = users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": !byRules && $0.id == owner] }
         data["teams"] = teams.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == team] }
+        let custom = try await records.customFields()
+        data["custom_fields"] = CustomFieldsPage.inputs(custom, fields.custom, users: users, timeZone: TimeZone(identifier: identity.user.timeZone) ?? TimeZone(identifier: "UTC")!)
+        data["has_custom_fields"] = !custom.isEmpty
         for (key, value) in try await formExtras(identity, fields) { data[key] = value }
         let title = meta == nil ? t["\(Fields.pageKey)_new"] : fields.title
         return pages.render("\(Fields.pageKey)_form", data, identity: identity, request: request, status: status, title: title)

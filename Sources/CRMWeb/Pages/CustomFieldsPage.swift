@@ -1,0 +1,73 @@
+import CRMCore
+import Foundation
+
+/// Custom fields on the record pages: the inputs of a form (named `cf.<key>`), reading them back, and the
+/// values a card or a list shows.
+enum CustomFieldsPage {
+    /// One input per field, with the flags the `custom_fields` partial picks its control by.
+    static func inputs(_ fields: [FieldDefinition], _ values: CustomValues, users: [User], timeZone: TimeZone) -> [[String: Any]] {
+        fields.map { field in
+            let value = values[field.key]
+            var input: [String: Any] = [
+                "name": "cf.\(field.key)", "label": field.label, "required": field.isRequired, "is_\(field.kind.rawValue)": true,
+                "value": value.map { text(of: $0, field: field, timeZone: timeZone) } ?? "",
+            ]
+            switch value {
+            case .choice(let option)?: input["options"] = field.options.map { ["value": $0, "selected": $0 == option] }
+            case .choices(let chosen)?: input["options"] = field.options.map { ["value": $0, "selected": chosen.contains($0)] }
+            default: input["options"] = field.options.map { ["value": $0, "selected": false] }
+            }
+            if case .yesNo(let flag)? = value { input["checked"] = flag }
+            if field.kind == .user {
+                let chosen: UserID? = if case .user(let id)? = value { id } else { nil }
+                input["users"] = users.filter { $0.isActive || $0.id == chosen }.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == chosen] }
+            }
+            return input
+        }
+    }
+
+    /// The submitted values; a field left empty has no value. Errors name the field by its label.
+    static func read(_ form: FormInput, _ fields: [FieldDefinition], into values: inout CustomValues, context: FormContext) -> [ValidationError] {
+        var errors: [ValidationError] = []
+        for field in fields {
+            let name = "cf.\(field.key)"
+            let raw: String = switch field.kind {
+            case .choices: form.all(name).joined(separator: ";")
+            case .yesNo: form[name] == "on" ? "yes" : "no"
+            default: form[name]
+            }
+            do throws(ValidationError) {
+                values[field.key] = try field.value(parsing: raw, defaultCountryCode: context.defaultCountryCode, timeZone: context.timeZone)
+            } catch {
+                errors.append(ValidationError(field: field.label, code: error.code, message: error.message))
+            }
+        }
+        return errors
+    }
+
+    /// The values a card shows, by label, in the fields' order.
+    static func shown(_ fields: [FieldDefinition], _ values: CustomValues, users: [UserID: String], format: DisplayFormatter) -> [[String: Any]] {
+        fields.compactMap { field in
+            guard let value = values[field.key] else { return nil }
+            return ["label": field.label, "value": display(value, users: users, format: format)]
+        }
+    }
+
+    static func display(_ value: CustomValue, users: [UserID: String], format: DisplayFormatter) -> String {
+        switch value {
+        case .money(let money): format.money(money)
+        case .dateTime(let time): format.dateTime(time)
+        case .user(let id): users[id] ?? id.description
+        default: value.text
+        }
+    }
+
+    /// The value as a form's input holds it (`datetime-local` in the user's zone).
+    private static func text(of value: CustomValue, field: FieldDefinition, timeZone: TimeZone) -> String {
+        switch value {
+        case .dateTime(let time): time.localDateTime(in: timeZone)
+        case .user(let id): id.description
+        default: value.text
+        }
+    }
+}
