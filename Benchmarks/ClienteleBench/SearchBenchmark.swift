@@ -93,8 +93,14 @@ struct SearchBenchmark {
                 report.compare("search: \(query.label)", timing, with: floor)
             }
         }
-        report.timings.append(try await Timing.measure("search box across companies, contacts and deals: \"kaminska agnieszka\", 10 of each", runs: runs) {
-            _ = try await store.search(admin, "kaminska agnieszka", limit: 10)
-        })
+        // The search box, as a user types: a whole name, a common surname (tens of thousands of matches), its first
+        // letters, a rare name, and text found only inside names.
+        for text in ["kaminska agnieszka", "иванов", "ива", "kowalsk", "dąb", "ová"] {
+            let found = try await store.search(admin, text, limit: 10)
+            report.timings.append(try await Timing.measure("search box across companies, contacts, leads and deals: \"\(text)\", 10 of each", runs: runs) {
+                _ = try await store.search(admin, text, limit: 10)
+            })
+            report.checks.append("the box finds for \"\(text)\": \(found.contacts.prefix(3).map(\.fields.displayName).joined(separator: ", "))\(found.contacts.count > 3 ? ", …" : "")")
+        }
     }
 }

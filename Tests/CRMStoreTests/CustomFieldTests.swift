@@ -2,6 +2,7 @@ import CRMCore
 import CRMStore
 import CRMTestSupport
 import Foundation
+import SQLKit
 import Testing
 
 /// Fields admins add at run time, on both engines: values checked on every write, found by filters and sorted
@@ -85,6 +86,17 @@ struct CustomFieldTests {
             _ = try await store.fields.update(admin, required.id, required)
             _ = try await company("No segment", [:])
             #expect(tier.inList)
+
+            // The filter is answered from the index of values, not by reading every record's JSON.
+            if engine == .sqlite {
+                let plan = try await store.database.read { db in
+                    try await db.raw("""
+                        EXPLAIN QUERY PLAN SELECT id FROM companies WHERE deleted_at IS NULL AND id IN
+                        (SELECT record_id FROM custom_values WHERE record_type = 'company' AND field_key = 'tier' AND text_value IN ('zloty'))
+                        """).all().map { try $0.decode(column: "detail", as: String.self) }
+                }
+                #expect(plan.contains { $0.contains("custom_values_text") }, "\(plan)")
+            }
         }
     }
 }
