@@ -78,7 +78,7 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
             guard text.count <= (kind == .text ? 500 : 10_000) else { throw ValidationError(field: "custom.\(key)", code: "too_long", message: "is too long") }
             return .text(raw.trimmingWhitespace())
         case .number:
-            let typed = text.filter { !$0.isWhitespace && $0 != "\u{00A0}" }.replacingOccurrences(of: ",", with: ".")
+            let typed = Money.typedDecimal(text)
             guard let number = Decimal(string: typed, locale: Locale(identifier: "en_US_POSIX")), typed.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else { throw wrong("a number") }
             return .number(number)
         case .money:
@@ -87,7 +87,7 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
             guard let code = parts.first(where: { $0.count == 3 && $0.allSatisfy(\.isLetter) }), let currency = try? Currency(code: String(code)) else {
                 throw wrong("an amount with its currency, such as 1200.50 PLN")
             }
-            let amount = parts.filter { $0 != code }.joined().replacingOccurrences(of: ",", with: ".")
+            let amount = Money.typedDecimal(parts.filter { $0 != code }.joined())
             do { return .money(try Money(decimal: amount, currency: currency)) } catch { throw wrong("an amount with its currency, such as 1200.50 PLN") }
         case .date:
             do { return .date(try CalendarDate(parsing: text)) } catch { throw wrong("a date in the form YYYY-MM-DD") }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An amount of money in a currency, held as an integer count of the currency's minor unit.
 ///
 /// Floating point never touches money: amounts are parsed from decimal text and formatted back to it,
@@ -9,6 +11,12 @@ public struct Money: Hashable, Codable, Sendable {
     public init(minorUnits: Int64, currency: Currency) {
         self.minorUnits = minorUnits
         self.currency = currency
+    }
+
+    /// A number as people type it ("12 500,50", with spaces or no-break spaces between thousands and a decimal
+    /// comma) in the form `init(decimal:)` reads ("12500.50").
+    public static func typedDecimal(_ text: String) -> String {
+        text.filter { !$0.isWhitespace && $0 != "\u{00A0}" }.replacingOccurrences(of: ",", with: ".")
     }
 
     /// Parses a decimal amount such as `"1234.50"` or `"-0.5"`; more fractional digits than the currency has is

@@ -48,7 +48,7 @@ struct LeadController {
         let allowDuplicates = parameters.bool("allow_duplicates") ?? false
         try parameters.finish()
         let company: LeadConversion.CompanyChoice = existing.map { .existing(CompanyID($0)) } ?? (create ? .create : .none)
-        let expected = request.headers[.ifMatch].flatMap { Int64($0.trimmingCharacters(in: CharacterSet(charactersIn: "\"W/"))) }
+        let expected = try RecordController<LeadFields>.expectedVersion(request, required: false)
         do {
             let lead = try await store.leadWork.convert(identity.access, try context.pathID(), expectedVersion: expected, LeadConversion(company: company, deal: deal), allowDuplicates: allowDuplicates)
             return JSONResponse.ok(lead.json, etag: lead.meta.etag)
@@ -127,7 +127,7 @@ struct LeadController {
 
     @Sendable func forms(_ request: Request, context: AppContext) async throws -> Response {
         _ = try context.requireIdentity()
-        let origin = WebFormController.origin(request, settings: settings)
+        let origin = WebFormPages.origin(request, settings: settings)
         return JSONResponse.ok(.object(["items": .array(try await store.leadWork.forms().map { $0.json(origin: origin) })]))
     }
 
@@ -139,7 +139,7 @@ struct LeadController {
         form.apply(&input)
         try input.finish()
         let created = try await store.leadWork.createForm(identity.access, form)
-        return JSONResponse.ok(created.json(origin: WebFormController.origin(request, settings: settings)), status: .created)
+        return JSONResponse.ok(created.json(origin: WebFormPages.origin(request, settings: settings)), status: .created)
     }
 
     @Sendable func updateForm(_ request: Request, context: AppContext) async throws -> Response {
@@ -150,7 +150,7 @@ struct LeadController {
         form.apply(&input)
         try input.finish()
         let updated = try await store.leadWork.updateForm(identity.access, id, form)
-        return JSONResponse.ok(updated.json(origin: WebFormController.origin(request, settings: settings)))
+        return JSONResponse.ok(updated.json(origin: WebFormPages.origin(request, settings: settings)))
     }
 
     private static func object(_ element: JSONValue, _ path: String, allowed: Set<String>) throws(ValidationError) -> JSONInput {
@@ -178,7 +178,7 @@ extension LeadForm {
         .object([
             "id": .int(id), "key": .string(key), "name": .string(name), "source": .string(source), "campaign": .string(campaign),
             "redirect_url": .string(redirectURL), "owner_id": .int(ownerID.rawValue), "is_active": .bool(isActive),
-            "action": .string(origin + "/forms/" + key), "snippet": .string(WebFormController.snippet(self, origin: origin)),
+            "action": .string(origin + "/forms/" + key), "snippet": .string(WebFormPages.snippet(self, origin: origin)),
         ])
     }
 }

@@ -19,7 +19,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
 
     HealthController(store: store, registry: dependencies.metrics).addRoutes(to: router)
     router.get("api/v1/openapi.json") { _, _ in try await OpenAPIDocument.response(fields: store.fields) }
-    WebFormController(store: store, pages: pages, settings: settings).addRoutes(to: router)
+    WebFormPages(store: store, pages: pages, settings: settings).addRoutes(to: router)
     let auth = AuthPages(store: store, pages: pages, settings: settings)
     auth.addRoutes(to: router)
 

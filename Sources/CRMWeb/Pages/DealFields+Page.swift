@@ -22,7 +22,7 @@ extension DealFields: PageResource {
             do { currency = try Currency(code: form["currency"]) } catch { errors.append(error.at("currency")) }
         }
         // People type amounts with spaces and decimal commas ("12 500,50"); the form accepts both.
-        let typed = form["amount"].filter { !$0.isWhitespace && $0 != "\u{00A0}" }.replacingOccurrences(of: ",", with: ".")
+        let typed = Money.typedDecimal(form["amount"])
         do { amount = try Money(decimal: typed.isEmpty ? "0" : typed, currency: currency) } catch { errors.append(error.at("amount")) }
         if form["expected_close_date"].isEmpty { expectedCloseDate = nil } else {
             do { expectedCloseDate = try CalendarDate(parsing: form["expected_close_date"]) } catch { errors.append(error.at("expected_close_date")) }

@@ -67,7 +67,7 @@ struct LeadPages {
             if let pipelineID = Int64(form["pipeline_id"]) {
                 let pipeline = try await store.pipelines.get(PipelineID(pipelineID))
                 var amount: Money?
-                let typed = form["amount"].filter { !$0.isWhitespace && $0 != "\u{00A0}" }.replacingOccurrences(of: ",", with: ".")
+                let typed = Money.typedDecimal(form["amount"])
                 if !typed.isEmpty {
                     do { amount = try Money(decimal: typed, currency: pipeline.currency) } catch { errors.append(error.at("amount")) }
                 }
@@ -192,7 +192,7 @@ struct LeadPages {
         let teams = try await store.teams.list()
         let scoring = try await store.leadWork.scoringRules()
         let routing = try await store.leadWork.routingRules()
-        let origin = WebFormController.origin(request, settings: settings)
+        let origin = WebFormPages.origin(request, settings: settings)
         func attributes(_ chosen: ScoringRule.Attribute?) -> [[String: Any]] {
             ScoringRule.Attribute.allCases.map { ["value": $0.rawValue, "label": t["lead_attribute_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == chosen] }
         }
@@ -214,7 +214,7 @@ struct LeadPages {
             "forms": try await store.leadWork.forms().map { form in
                 [
                     "id": form.id, "name": form.name, "source": form.source, "campaign": form.campaign, "redirect_url": form.redirectURL,
-                    "active": form.isActive, "snippet": WebFormController.snippet(form, origin: origin),
+                    "active": form.isActive, "snippet": WebFormPages.snippet(form, origin: origin),
                     "owners": users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == form.ownerID] },
                 ] as [String: Any]
             },

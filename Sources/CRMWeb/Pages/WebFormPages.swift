@@ -7,7 +7,7 @@ import Hummingbird
 /// The public end of lead web forms: `POST /forms/<key>` takes a submission from any website (no session, no
 /// CSRF token: other sites post here on purpose), and `GET /forms/<key>/thanks` is the thank-you page of forms
 /// without their own.
-struct WebFormController {
+struct WebFormPages {
     let store: Store
     let pages: PageRenderer
     let settings: Dependencies.Settings
