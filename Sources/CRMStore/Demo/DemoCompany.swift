@@ -42,8 +42,11 @@ public struct DemoCompany: Sendable {
              "HU", "36", DemoNames.hungarianCompanies + DemoNames.englishCompanies),
         ]
         var accounts: [(company: CompanyID, owner: UserID, team: TeamID)] = []
+        var territories: [(team: TeamID, countries: [String])] = []
+        let tiers = try await loadCustomFields(system)
         for team in teams {
             let created = try await store.teams.create(system, name: team.name, managerID: team.manager.id, sharesRecords: true)
+            territories.append((created.id, team.country == "RU" ? ["RU", "BG"] : team.country == "HU" ? ["HU", "GB"] : [team.country]))
             _ = try await store.teams.setMembers(system, created.id, team.reps.map(\.id))
             for (index, name) in team.companies.enumerated() {
                 let owner = team.reps[index % team.reps.count]
@@ -57,6 +60,7 @@ public struct DemoCompany: Sendable {
                 fields.phones = [LabeledPhone(number: try PhoneNumber("+\(code) \(100_000_000 + random.next(800_000_000))"))]
                 fields.addresses = [PostalAddress(city: DemoNames.city(country, random.next(4)), country: country)]
                 fields.tags = random.next(3) == 0 ? ["renewal-2027"] : []
+                fields.custom = ["tier": .choice(tiers[random.next(tiers.count)])]
                 let company = try await store.companies.create(system, fields, assignment: .init(owner: owner.id, team: .some(created.id))).record
                 accounts.append((company.id, owner.id, created.id))
                 for _ in 0..<(1 + random.next(3)) {
@@ -71,6 +75,49 @@ public struct DemoCompany: Sendable {
             }
         }
         try await loadFunnel(system, accounts: accounts, random: &random)
+        try await loadLeads(system, territories: territories, random: &random)
+    }
+
+    /// A partner tier on companies and a budget on leads, as an admin would add them; answers the tiers.
+    private func loadCustomFields(_ system: AccessContext) async throws -> [String] {
+        let tier = try await store.fields.create(system, FieldDefinition(recordType: .company, key: "tier", label: "Partner tier", kind: .choice, options: ["Gold", "Silver", "Bronze"], inList: true))
+        _ = try await store.fields.create(system, FieldDefinition(recordType: .company, key: "contract_end", label: "Contract end", kind: .date))
+        _ = try await store.fields.create(system, FieldDefinition(recordType: .lead, key: "budget", label: "Budget", kind: .money))
+        return tier.options
+    }
+
+    /// Scoring and routing rules (each team takes its countries' leads, in turn or by load), a web form, and
+    /// sixty leads from it, fairs and referrals.
+    private func loadLeads(_ system: AccessContext, territories: [(team: TeamID, countries: [String])], random: inout SeededRandom) async throws {
+        try await store.leadWork.setScoringRules(system, [
+            ScoringRule(attribute: .companySize, value: "250-999", points: 20), ScoringRule(attribute: .companySize, value: "1000+", points: 30),
+            ScoringRule(attribute: .industry, value: "Manufacturing", points: 15), ScoringRule(attribute: .source, value: "referral", points: 25),
+            ScoringRule(attribute: .behaviour, value: "form_filled", points: 10), ScoringRule(attribute: .behaviour, value: "email_answered", points: 20),
+            ScoringRule(attribute: .jobTitle, value: "director", points: 10),
+        ])
+        try await store.leadWork.setRoutingRules(system, territories.enumerated().flatMap { index, territory in
+            territory.countries.map { RoutingRule(country: $0, method: index % 2 == 0 ? .roundRobin : .leastLoaded, teamID: territory.team) }
+        })
+        let admin = try await store.users.find(email: Self.adminEmail)!
+        _ = try await store.leadWork.createForm(system, LeadForm(name: "Website contact form", source: "web form", campaign: "Autumn 2026", ownerID: admin.id))
+        let countries = territories.flatMap(\.countries)
+        let sources = ["web form", "referral", "trade fair", "cold call"]
+        for index in 0..<60 {
+            let country = countries[index % countries.count]
+            let person = DemoNames.person(country, &random)
+            let companyName = "\(person.last) " + (country == "PL" ? "sp. z o.o." : country == "HU" ? "Kft" : country == "GB" ? "Ltd" : country == "BG" ? "ЕООД" : "ООО")
+            var lead = LeadFields(
+                firstName: person.first, lastName: person.last, companyName: companyName,
+                jobTitle: DemoNames.jobTitles[random.next(DemoNames.jobTitles.count)], industry: DemoNames.industries[random.next(DemoNames.industries.count)],
+                companySize: CompanySize.allCases[random.next(CompanySize.allCases.count)], country: country, source: sources[random.next(sources.count)],
+                status: [LeadStatus.new, .new, .working, .qualified, .disqualified][random.next(5)]
+            )
+            lead.emails = [LabeledEmail(address: try EmailAddress("\(DemoNames.slug(person.latin)).\(index)@example.\(country.lowercased())"))]
+            if lead.source == "web form" { lead.behaviours.append(.formFilled) }
+            if random.next(3) == 0 { lead.behaviours.append(.emailAnswered) }
+            if random.next(2) == 0 { lead.custom["budget"] = .money(Money(minorUnits: Int64(5_000 + random.next(95_000)) * 100, currency: try Currency(code: country == "PL" ? "PLN" : "EUR"))) }
+            _ = try await store.leads.create(system, lead, assignment: .init(routed: true))
+        }
     }
 
     /// Two pipelines and about 2,000 deals over the last twelve months, each with a plausible history:
