@@ -146,6 +146,12 @@ struct LeadAPITests {
             #expect(after.body.contains(#"data-testid="converted-contact""#) && after.body.contains(#"data-testid="converted-deal""#))
             let contactID = try #require(after.body.firstMatch(of: /href="\/contacts\/(\d+)" data-testid="converted-contact"/)?.1)
             #expect(try await app.page("/contacts/\(contactID)", cookie: cookie).body.contains(#"data-testid="from-lead""#))
+            // The same person comes in again as a new lead: the form warns of the old one, and its card names the contact.
+            let again = [("_csrf", csrf), ("first_name", "Zsófia"), ("last_name", "Kovács"), ("emails", "zsofia@gyor.hu"), ("owner_id", "\(world.admin.id)")]
+            #expect(try await app.postForm("/leads", cookie: cookie, fields: again).status == .conflict)
+            let second = try await app.postForm("/leads", cookie: cookie, fields: again + [("allow_duplicates", "1")])
+            let known = try await app.page(try #require(second.headers[.location]), cookie: cookie)
+            #expect(known.body.contains(#"data-testid="known""#) && known.body.contains("/contacts/\(contactID)") && known.body.contains(location))
             let rep = try await app.login("rafal@example.com")
             #expect(try await app.page("/admin/leads", cookie: rep.cookie).status == .forbidden)
         }

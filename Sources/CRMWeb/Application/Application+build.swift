@@ -81,7 +81,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     }).addRoutes(to: web)
     let leadPages = LeadPages(store: store, pages: pages, settings: settings)
     RecordPages(store: store, records: store.leads, pages: pages, settings: settings) { identity, lead in
-        leadPages.details(identity, lead, pages.strings(MessageCatalog.language(of: identity.user.locale)))
+        try await leadPages.details(identity, lead, pages.strings(MessageCatalog.language(of: identity.user.locale)))
     }.addRoutes(to: web)
     leadPages.addRoutes(to: web)
     let funnelPages = FunnelPages(store: store, pages: pages)
