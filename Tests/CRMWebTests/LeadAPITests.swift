@@ -1,6 +1,7 @@
 import CRMCore
 import CRMStore
 import CRMTestSupport
+import CRMWeb
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -74,7 +75,8 @@ struct LeadAPITests {
 
     @Test("a web form posted from another site becomes a lead and redirects; robots and floods are turned away", arguments: TestEngine.available)
     func webForm(engine: TestEngine) async throws {
-        try await TestApp.run(engine) { app in
+        // Behind a proxy, which appends each client's address; the address a client writes itself is not believed.
+        try await TestApp.run(engine, settings: .init(behindProxy: true)) { app in
             let admin = try await app.token(app.world.admin)
             let rafal = try await app.token(app.world.rafal)
             #expect(try await app.api(.post, "/api/v1/lead-forms", token: rafal, body: #"{"name": "Sneaky"}"#).status == .forbidden)
@@ -99,6 +101,7 @@ struct LeadAPITests {
             for index in 0..<3 { _ = try await post("last_name=Flood\(index)") }
             let flooded = try await post("last_name=More")
             #expect(flooded.status == .tooManyRequests && flooded.headers[.retryAfter] != nil)
+            #expect(try await post("last_name=Spoofed", from: "10.9.9.9, 192.0.2.10").status == .tooManyRequests, "a forged first address does not reset the limit")
             #expect(try await app.client.execute(uri: "/forms/unknown", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "last_name=X")).status == .notFound)
             // A form without its own thank-you page sends the visitor to Clientele's.
             let plain = try #require(try await app.api(.post, "/api/v1/lead-forms", token: admin, body: #"{"name": "Plain"}"#).json["key"] as? String)

@@ -14,10 +14,10 @@ struct TestApp {
     let world: World
     let dependencies: Dependencies
 
-    static func run(_ engine: TestEngine, _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
+    static func run(_ engine: TestEngine, settings: Dependencies.Settings = .init(), _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
         try await TestDatabase.withStore(engine) { store in
             let world = try await World.make(store)
-            let dependencies = try await Dependencies(store: store, logger: TestDatabase.logger)
+            let dependencies = try await Dependencies(store: store, settings: settings, logger: TestDatabase.logger)
             let app = Application(router: buildRouter(dependencies), logger: TestDatabase.logger)
             try await app.test(.router) { client in
                 try await body(TestApp(client: client, world: world, dependencies: dependencies))

@@ -19,10 +19,14 @@ public struct Dependencies: Sendable {
         public var secureCookies: Bool
         /// The calling code assumed for phone numbers typed without one.
         public var defaultCountryCode: String
+        /// Set when a reverse proxy stands in front and appends the client's address to `X-Forwarded-For`; without
+        /// one, anyone could write that header and slip past the limits kept per address.
+        public var behindProxy: Bool
 
-        public init(secureCookies: Bool = false, defaultCountryCode: String = "48") {
+        public init(secureCookies: Bool = false, defaultCountryCode: String = "48", behindProxy: Bool = false) {
             self.secureCookies = secureCookies
             self.defaultCountryCode = defaultCountryCode
+            self.behindProxy = behindProxy
         }
     }
 

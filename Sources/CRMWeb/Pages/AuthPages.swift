@@ -32,7 +32,7 @@ struct AuthPages {
     @Sendable func login(_ request: Request, context: AppContext) async throws -> Response {
         let form = try await FormInput(request, context: context, csrf: request.cookies[Self.loginCSRFCookie]?.value)
         let email = form["email"].trimmingWhitespace()
-        let address = Self.clientAddress(request, context)
+        let address = Self.clientAddress(request, context, settings)
         let t = pages.strings(PageRenderer.language(identity: nil, request: request))
         if try await store.loginThrottle.isLocked(account: email, address: address) {
             context.logger.warning("login throttled", metadata: ["account": .string(email), "address": .string(address)])
@@ -85,9 +85,10 @@ struct AuthPages {
         next.hasPrefix("/") && !next.hasPrefix("//") && !next.contains("\\") ? next : "/"
     }
 
-    static func clientAddress(_ request: Request, _ context: AppContext) -> String {
-        // Behind a reverse proxy the peer is the proxy; operators configure it to set X-Forwarded-For.
-        if let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").first {
+    /// Who is asking, for limits kept per address. Behind a reverse proxy the peer is the proxy, and the client is
+    /// the last address the proxy appended to `X-Forwarded-For` (earlier ones are whatever the client wrote).
+    static func clientAddress(_ request: Request, _ context: AppContext, _ settings: Dependencies.Settings) -> String {
+        if settings.behindProxy, let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").last {
             return forwarded.trimmingWhitespace()
         }
         return context.remoteAddress ?? "unknown"

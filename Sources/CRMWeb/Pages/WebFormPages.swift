@@ -21,7 +21,7 @@ struct WebFormPages {
         let key = context.parameters.get("key") ?? ""
         let form = try await FormInput(unprotected: request, context: context)
         let values = Dictionary(uniqueKeysWithValues: (LeadForm.inputs + [LeadForm.honeypot]).map { ($0, form[$0]) })
-        let address = AuthPages.clientAddress(request, context)
+        let address = AuthPages.clientAddress(request, context, settings)
         do {
             let capture = try await store.leadWork.capture(key: key, values: values, address: address, defaultCountryCode: settings.defaultCountryCode)
             let target = capture.redirectURL.isEmpty ? "/forms/\(key)/thanks" : capture.redirectURL

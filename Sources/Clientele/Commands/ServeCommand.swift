@@ -31,6 +31,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Calling code assumed for phone numbers typed without one (env CLIENTELE_DEFAULT_COUNTRY_CODE).")
     var defaultCountryCode: String?
 
+    @Flag(help: "A reverse proxy appends the client's address to X-Forwarded-For; trust it (env CLIENTELE_BEHIND_PROXY=1).")
+    var behindProxy = false
+
     func run() async throws {
         let logger = logging.bootstrap()
         let environment = ProcessInfo.processInfo.environment
@@ -40,7 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
         )
         let settings = Dependencies.Settings(
             secureCookies: secureCookies || environment["CLIENTELE_SECURE_COOKIES"] == "1",
-            defaultCountryCode: defaultCountryCode ?? environment["CLIENTELE_DEFAULT_COUNTRY_CODE"] ?? "48"
+            defaultCountryCode: defaultCountryCode ?? environment["CLIENTELE_DEFAULT_COUNTRY_CODE"] ?? "48",
+            behindProxy: behindProxy || environment["CLIENTELE_BEHIND_PROXY"] == "1"
         )
         let db = try database.open(logger: logger)
         let store = Store(database: db)
