@@ -70,6 +70,8 @@ public struct Sort: Sendable, Equatable {
         case name
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        /// Leads only: hottest first with `-score`.
+        case score
     }
 
     public var field: Field

@@ -879,6 +879,7 @@ enum Migrations {
                 "CREATE INDEX leads_owner ON leads (owner_id, status) WHERE deleted_at IS NULL",
                 "CREATE INDEX leads_team ON leads (team_id)",
                 "CREATE INDEX leads_status ON leads (status, score)",
+                "CREATE INDEX leads_score ON leads (score, id)",
                 "CREATE INDEX leads_converted_contact ON leads (converted_contact_id) WHERE converted_contact_id IS NOT NULL",
                 "CREATE INDEX leads_converted_company ON leads (converted_company_id) WHERE converted_company_id IS NOT NULL",
                 """

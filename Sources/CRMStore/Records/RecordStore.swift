@@ -352,6 +352,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         case .name: ("sort_key", .text)
         case .createdAt: ("created_at", .integer)
         case .updatedAt: ("updated_at", .integer)
+        case .score: ("score", .integer)
         }
     }
 

@@ -41,6 +41,9 @@ extension ListQuery {
                 sort = Sort(custom: field.key, numeric: [.number, .money, .dateTime, .user].contains(field.kind), descending: text.hasPrefix("-"))
             } else {
                 do { sort = try Sort(parsing: text) } catch { query.fail(error) }
+                if sort.field == .score, extra != LeadFields.listParameters {
+                    query.fail(ValidationError(field: "sort", code: "invalid_sort", message: "only leads have a score to sort by"))
+                }
             }
         }
         custom = Self.customFilters(&query, fields)

@@ -4,6 +4,7 @@ import Foundation
 extension LeadFields: PageResource {
     static let pageKey = "lead"
     static let routable = true
+    static let sorts = ["-score", "name", "-name", "-created_at", "-updated_at"]
     var title: String { displayName }
 
     mutating func apply(form: FormInput, context: FormContext) -> [ValidationError] {

@@ -18,11 +18,14 @@ protocol PageResource: APIResource {
     static var routable: Bool { get }
     /// Values of the list filters only this type has, for `list_filters`.
     static func listFilters(_ query: ListQuery, _ t: [String: String]) -> [String: Any]
+    /// The orders the list offers, as `sort` writes them.
+    static var sorts: [String] { get }
 }
 
 extension PageResource {
     static var routable: Bool { false }
     static func listFilters(_ query: ListQuery, _ t: [String: String]) -> [String: Any] { [:] }
+    static var sorts: [String] { ["name", "-name", "-created_at", "-updated_at"] }
 }
 
 /// What reading a form needs to know about its user.

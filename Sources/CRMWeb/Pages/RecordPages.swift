@@ -56,7 +56,7 @@ struct RecordPages<Fields: PageResource> {
             next["cursor"] = cursor.token
             nextLink = base + "?" + next.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(separator: "&")
         }
-        let sortOptions = ["name", "-name", "-created_at", "-updated_at"].map { key in
+        let sortOptions = Fields.sorts.map { key in
             ["value": key, "label": t["sort_\(key.replacingOccurrences(of: "-", with: "desc_"))"] ?? key, "selected": query.sort.text == key]
         } + custom.flatMap { field in
             [("cf.\(field.key)", "↑"), ("-cf.\(field.key)", "↓")].map { key, arrow in ["value": key, "label": "\(field.label) \(arrow)", "selected": query.sort.text == key] }
