@@ -47,7 +47,7 @@ def test_salesforce_accounts_and_contacts_in_and_everything_out(sqlite_server, d
     assert export.status_code == 200 and export.headers["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(export.content))
     assert archive.testzip() is None
-    assert sorted(archive.namelist()) == ["activities.csv", "companies.csv", "contacts.csv", "deal_stage_log.csv", "deals.csv"]
+    assert sorted(archive.namelist()) == ["activities.csv", "companies.csv", "contacts.csv", "deal_stage_log.csv", "deals.csv", "leads.csv"]
 
     def exported(name):
         return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
