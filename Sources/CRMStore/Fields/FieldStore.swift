@@ -18,6 +18,14 @@ public struct FieldStore: Sendable {
         try await database.read { db in try await Self.custom(db, type, includeInactive: false) }
     }
 
+    /// A custom field by id, active or not.
+    public func field(_ id: Int64) async throws -> FieldDefinition {
+        try await database.read { db in
+            guard let row = try await db.raw("SELECT * FROM field_definitions WHERE id = \(bind: id)").first() else { throw StoreError.notFound(nil) }
+            return try Self.decode(row)
+        }
+    }
+
     public func create(_ context: AccessContext, _ field: FieldDefinition, at now: Timestamp = .now) async throws -> FieldDefinition {
         try Self.requireAdmin(context)
         let field = try Self.valid(field)

@@ -237,6 +237,10 @@ public struct ImportStore: Sendable {
         let owners = try await ImportReferences.owners(db, context, Set(read.rows.compactMap(\.owner)))
         let companies = try await ImportReferences.companies(db, context, Set(read.rows.compactMap(\.company)))
         var ready: [(row: RecordImport.Row<Fields>, owner: UserID, team: TeamID?)] = []
+        // Rows without an owner are routed together, so the rules are read once for the file (not in a dry run,
+        // which writes nothing, whose turns would otherwise move).
+        let unowned = read.rows.filter { $0.owner == nil }
+        var routes = mode == .dryRun ? [] : try await Fields.route(db, unowned.map(\.fields))[...]
         for row in read.rows {
             var row = row
             var problems: [String] = []
@@ -247,7 +251,7 @@ public struct ImportStore: Sendable {
                 case .failure(let why)?: problems.append("owner '\(name)': \(why)")
                 case nil: problems.append("owner '\(name)': no such user")
                 }
-            } else if mode != .dryRun, let routed = try await Fields.route(db, row.fields) {
+            } else if let routed = routes.popFirst() ?? nil {
                 owner = (routed.owner, routed.team)
             } else {
                 owner.team = context.memberTeams.union(context.headedTeams).min()

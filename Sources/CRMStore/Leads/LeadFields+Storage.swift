@@ -81,7 +81,7 @@ extension LeadFields: StoredFields {
         }
     }
 
-    public static func route(_ db: any SQLDatabase, _ fields: LeadFields) async throws -> (owner: UserID, team: TeamID?)? {
-        try await LeadRules.route(db, fields)
+    public static func route(_ db: any SQLDatabase, _ batch: [LeadFields]) async throws -> [(owner: UserID, team: TeamID?)?] {
+        try await LeadRules.route(db, batch)
     }
 }

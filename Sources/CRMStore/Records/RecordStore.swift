@@ -135,7 +135,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         let fields = try await Fields.willWrite(db, context, old: nil, new: fields)
         var assignment = assignment
         var trusted = false
-        if assignment.routed, assignment.owner == nil, let routed = try await Fields.route(db, fields) {
+        if assignment.routed, assignment.owner == nil, let routed = try await Fields.route(db, [fields]).first ?? nil {
             // The admins' rules chose the owner, so a rep's create may hand the record on.
             assignment = Assignment(owner: routed.owner, team: .some(routed.team))
             trusted = true

@@ -48,9 +48,9 @@ public protocol StoredFields: Sendable, Equatable {
     static func regrouping<T>(_ db: any SQLDatabase, ids: [Int64], _ change: () async throws -> T) async throws -> T
     /// Field values, besides owner and team, that figures kept elsewhere are summed by.
     var groupingValues: [String] { get }
-    /// The owner and team the admins' rules give a new record that arrives without one (a lead); nil leaves the
-    /// usual default (whoever creates it).
-    static func route(_ db: any SQLDatabase, _ fields: Self) async throws -> (owner: UserID, team: TeamID?)?
+    /// The owner and team the admins' rules give each new record that arrives without one (a lead), in order; nil
+    /// leaves the usual default (whoever creates it).
+    static func route(_ db: any SQLDatabase, _ batch: [Self]) async throws -> [(owner: UserID, team: TeamID?)?]
 }
 
 extension StoredFields {
@@ -64,7 +64,7 @@ extension StoredFields {
     }
     public static func regrouping<T>(_ db: any SQLDatabase, ids: [Int64], _ change: () async throws -> T) async throws -> T { try await change() }
     public var groupingValues: [String] { [] }
-    public static func route(_ db: any SQLDatabase, _ fields: Self) async throws -> (owner: UserID, team: TeamID?)? { nil }
+    public static func route(_ db: any SQLDatabase, _ batch: [Self]) async throws -> [(owner: UserID, team: TeamID?)?] { batch.map { _ in nil } }
     public var phones: [LabeledPhone] { [] }
     public var custom: CustomValues {
         get { [:] }

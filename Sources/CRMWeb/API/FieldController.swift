@@ -42,11 +42,7 @@ struct FieldController {
         let identity = try context.requireIdentity()
         let id = try context.pathID()
         var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: Self.inputFields)
-        var field: FieldDefinition?
-        for type in FieldDefinition.customizable where field == nil {
-            field = try await store.fields.list(type, includeInactive: true).first { !$0.isStandard && $0.id == id }
-        }
-        guard var field else { throw StoreError.notFound(nil) }
+        var field = try await store.fields.field(id)
         Self.apply(&input, to: &field)
         try input.finish()
         return JSONResponse.ok(try await store.fields.update(identity.access, id, field).json)

@@ -36,9 +36,10 @@ extension LeadFields: PageResource {
             "industry": industry, "country": country, "region": region, "source": source, "campaign": campaign, "notes": notes,
             "tags": tags.joined(separator: ", "),
             "sizes": CompanySize.allCases.map { ["value": $0.rawValue, "selected": $0 == companySize] },
-            "statuses": LeadStatus.allCases.filter { $0 != .converted }.map { ["value": $0.rawValue, "selected": $0 == status] },
+            // Each option carries a `status_<value>` or `behaviour_<value>` flag, by which a partial picks its label.
+            "statuses": LeadStatus.allCases.filter { $0 != .converted }.map { ["value": $0.rawValue, "status_\($0.rawValue)": true, "selected": $0 == status] },
             "converted": status == .converted,
-            "behaviour_choices": LeadBehaviour.allCases.map { ["value": $0.rawValue, "checked": behaviours.contains($0)] },
+            "behaviour_choices": LeadBehaviour.allCases.map { ["value": $0.rawValue, "behaviour_\($0.rawValue)": true, "checked": behaviours.contains($0)] },
         ]
     }
 
@@ -51,7 +52,7 @@ extension LeadFields: PageResource {
 
     var listColumns: [String: Any] {
         [
-            "company_name": companyName, "status": status.rawValue, "score": score.total, "source": source,
+            "company_name": companyName, "status_\(status.rawValue)": true, "score": score.total, "source": source,
             "email": emails.first?.address.value ?? "", "phone": phones.first?.number.e164 ?? "", "country": country, "tags": tags,
         ]
     }
