@@ -1,6 +1,7 @@
 import CRMCore
 import CRMStore
 import CRMTestSupport
+import SQLKit
 import Testing
 
 /// Merging two customer records and undoing it, on both engines.
@@ -79,6 +80,42 @@ struct MergeTests {
             await #expect(throws: StoreError.conflict(code: "changed_since_merge", message: "the record was changed after the merge; undoing would lose that change")) {
                 _ = try await store.companies.undoMerge(rafal, merge.id)
             }
+        }
+    }
+
+    @Test("custom values survive a merge (the other's fill gaps) and its undo; leads merge too; merges saved before custom fields still undo", arguments: TestEngine.available)
+    func customValuesAndLeads(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            _ = try await store.fields.create(admin, FieldDefinition(recordType: .company, key: "contract_end", label: "Contract end", kind: .date))
+            _ = try await store.fields.create(admin, FieldDefinition(recordType: .company, key: "tier", label: "Tier", kind: .choice, options: ["Gold", "Silver"]))
+            let end = CustomValue.date(try CalendarDate(parsing: "2027-06-30"))
+            let a = try await store.companies.create(admin, CompanyFields(name: "Łódź Metal", custom: ["contract_end": end])).record
+            let b = try await store.companies.create(admin, CompanyFields(name: "Lodz Metal", custom: ["contract_end": .date(try CalendarDate(parsing: "2026-01-01")), "tier": .choice("Gold")]), refusingDuplicates: false).record
+            let (merged, merge) = try await store.companies.merge(admin, survivor: a.meta.id, survivorVersion: a.meta.version, merged: b.meta.id, mergedVersion: b.meta.version, taking: [])
+            #expect(merged.fields.custom == ["contract_end": end, "tier": .choice("Gold")])
+            let (restored, _) = try await store.companies.undoMerge(admin, merge.id)
+            #expect(restored.fields.custom == ["contract_end": end])
+
+            var first = LeadFields(firstName: "Zsófia", lastName: "Kovács", source: "web form", behaviours: [.formFilled], notes: "Kérek ajánlatot")
+            first.emails = [LabeledEmail(address: try EmailAddress("zsofia@example.hu"))]
+            let one = try await store.leads.create(admin, first).record
+            let two = try await store.leads.create(admin, LeadFields(lastName: "Kovacs", companyName: "Győr Kft", behaviours: [.emailAnswered], notes: "Hívjon vissza"), refusingDuplicates: false).record
+            let (lead, _) = try await store.leads.merge(admin, survivor: one.meta.id, survivorVersion: one.meta.version, merged: two.meta.id, mergedVersion: two.meta.version, taking: ["company_name"])
+            #expect(lead.fields.companyName == "Győr Kft" && lead.fields.behaviours == [.formFilled, .emailAnswered])
+            #expect(lead.fields.notes == "Kérek ajánlatot\n\nHívjon vissza" && lead.fields.emails == first.emails)
+
+            // A merge saved before custom fields existed kept snake-case keys and no custom values; it still undoes.
+            let c = try await store.companies.create(admin, CompanyFields(name: "Old Merge Ltd")).record
+            let d = try await store.companies.create(admin, CompanyFields(name: "Old Merge Limited", legalName: "Old Merge Limited"), refusingDuplicates: false).record
+            let (_, old) = try await store.companies.merge(admin, survivor: c.meta.id, survivorVersion: c.meta.version, merged: d.meta.id, mergedVersion: d.meta.version, taking: ["legal_name"])
+            let legacy = #"{"addresses":[],"emails":[],"industry":"","legal_name":"","name":"Old Merge Ltd","phones":[],"tags":[],"tax_id":"","website":""}"#
+            try await store.database.write { db in
+                try await db.raw("UPDATE record_merges SET survivor_before = \(bind: legacy) WHERE id = \(bind: old.id)").run()
+            }
+            let (undone, _) = try await store.companies.undoMerge(admin, old.id)
+            #expect(undone.fields.legalName == "" && undone.fields.name == "Old Merge Ltd" && undone.fields.custom.isEmpty)
         }
     }
 }

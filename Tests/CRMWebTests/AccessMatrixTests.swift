@@ -48,7 +48,7 @@ struct AccessMatrixTests {
         "GET /api/v1/{collection}/{id}/merges": (.get, nil, [:]),
         "POST /api/v1/{collection}/merges/{merge}/undo": (.post, nil, [:]),
     ]
-    static let mergeCollections = ["companies", "contacts"]
+    static let mergeCollections = ["companies", "contacts", "leads"]
     /// Contacts as vCards: the export is checked for what it contains, the import for what it may link to.
     static let vcardEndpoints = ["GET /api/v1/contacts/export.vcf", "POST /api/v1/contacts/import.vcf"]
     /// Endpoints that do not return CRM records (identity and meta); their own rules are tested in `APITests`.

@@ -94,7 +94,7 @@ extension RecordStore where Fields: Mergeable & Codable {
             let undoUntil = Timestamp(rawValue: now.rawValue + Int64(RecordMerge.undoWindowDays) * 86_400_000)
             let row = try await db.raw("""
                 INSERT INTO record_merges (record_type, survivor_id, merged_id, survivor_before, survivor_version, moved, actor_id, merged_at, undo_until)
-                VALUES (\(bind: type), \(bind: survivorID), \(bind: mergedID), \(bind: try ColumnJSON.encode(survivor.fields)), \(bind: result.meta.version),
+                VALUES (\(bind: type), \(bind: survivorID), \(bind: mergedID), \(bind: try PlainJSON.encode(survivor.fields)), \(bind: result.meta.version),
                 \(bind: try ColumnJSON.encode(moves)), \(bind: context.userID?.rawValue), \(bind: now.rawValue), \(bind: undoUntil.rawValue)) RETURNING id
                 """).first()
             guard let id = try row?.value("id", as: Int64.self) else { throw StoreError.configuration("insert returned no id") }
@@ -121,7 +121,7 @@ extension RecordStore where Fields: Mergeable & Codable {
             guard survivor.meta.version == (try row.value("survivor_version", as: Int64.self)) else {
                 throw StoreError.conflict(code: "changed_since_merge", message: "the record was changed after the merge; undoing would lose that change")
             }
-            let before: Fields = try row.json("survivor_before")
+            let before = try Self.fieldsBefore(try row.value("survivor_before"))
             let moves: MergeMoves = try row.json("moved")
             for moved in moves.references {
                 for chunk in moved.ids.chunked(500) {
@@ -163,6 +163,36 @@ extension RecordStore where Fields: Mergeable & Codable {
                     mergedAt: Timestamp(rawValue: try row.value("merged_at")), undoUntil: Timestamp(rawValue: try row.value("undo_until"))
                 )
             }
+        }
+    }
+}
+
+extension RecordStore where Fields: Codable {
+    /// A survivor's fields as a merge kept them. They are written with the fields' own keys, so custom values keep
+    /// theirs (`contract_end`); merges made before custom fields existed wrote snake-case keys (read back here with
+    /// `…_id` as `…ID`, which the decoder's own conversion missed) and no custom values.
+    static func fieldsBefore(_ text: String) throws -> Fields {
+        if let fields = try? PlainJSON.decode(Fields.self, from: text) { return fields }
+        guard var object = camelCased(try JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
+            throw StoreError.configuration("a merge's saved fields are not a JSON object")
+        }
+        if object["custom"] == nil { object["custom"] = [String: Any]() }
+        return try PlainJSON.decode(Fields.self, from: String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+    }
+
+    private static func camelCased(_ value: Any) -> Any {
+        switch value {
+        case let object as [String: Any]:
+            return Dictionary(uniqueKeysWithValues: object.map { key, value in
+                let parts = key.split(separator: "_").enumerated().map { index, part in
+                    index == 0 ? String(part) : part == "id" ? "ID" : part.prefix(1).uppercased() + part.dropFirst()
+                }
+                return (parts.joined(), camelCased(value))
+            })
+        case let array as [Any]:
+            return array.map(camelCased)
+        default:
+            return value
         }
     }
 }

@@ -42,6 +42,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     SearchController(store: store).addRoutes(to: api)
     MergeController(records: store.companies).addRoutes(to: api)
     MergeController(records: store.contacts).addRoutes(to: api)
+    MergeController(records: store.leads).addRoutes(to: api)
     VCardController(store: store, settings: settings).addRoutes(to: api)
 
     let web = router.group().add(middleware: PageAccessMiddleware())
@@ -80,8 +81,11 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
         ["companies": try await FormChoices.companies(store, identity, chosen: contact.companyID)]
     }).addRoutes(to: web)
     let leadPages = LeadPages(store: store, pages: pages, settings: settings)
+    let leadMerges = MergePages(store: store, records: store.leads, pages: pages)
+    leadMerges.addRoutes(to: web)
     RecordPages(store: store, records: store.leads, pages: pages, settings: settings) { identity, lead in
-        try await leadPages.details(identity, lead, pages.strings(MessageCatalog.language(of: identity.user.locale)))
+        let details = try await leadPages.details(identity, lead, pages.strings(MessageCatalog.language(of: identity.user.locale)))
+        return details.merging(try await leadMerges.panel(identity, lead)) { $1 }
     }.addRoutes(to: web)
     leadPages.addRoutes(to: web)
     let funnelPages = FunnelPages(store: store, pages: pages)

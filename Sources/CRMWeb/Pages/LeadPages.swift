@@ -21,8 +21,9 @@ struct LeadPages {
         group.post("admin/leads/forms/:id", use: updateForm)
     }
 
-    /// The lead card's own panels: status, score and its reasons, conversion links, and the contacts and other
-    /// leads that look like this person (same e-mail, phone or name), so a rep sees a known customer before calling.
+    /// The lead card's own panels: status, score and its reasons, conversion links, and the contacts that look like
+    /// this person (same e-mail, phone or name), so a rep sees a known customer before calling. (Look-alike leads
+    /// are offered for merging by the merge panel.)
     func details(_ identity: Identity, _ lead: Lead, _ t: [String: String]) async throws -> [String: any Sendable] {
         var data: [String: any Sendable] = [
             "status_label": t["lead_status_\(lead.fields.status.rawValue)"] ?? lead.fields.status.rawValue,
@@ -37,9 +38,7 @@ struct LeadPages {
         ]
         if lead.fields.conversion == nil {
             let contacts = try await store.contacts.duplicates(identity.access, of: lead.fields.contactFields(company: nil))
-            let leads = try await store.leads.duplicates(identity.access, of: lead.fields, excluding: lead.meta.id)
             let known: [[String: any Sendable]] = contacts.map { ["href": "/contacts/\($0.meta.id)", "title": $0.fields.displayName] }
-                + leads.map { ["href": "/leads/\($0.meta.id)", "title": "\($0.fields.displayName) (\(t["nav_leads"] ?? "leads"))"] }
             data["known"] = known
             data["has_known"] = !known.isEmpty
         }

@@ -4,7 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Merging two companies or two contacts from their pages: the record page names likely duplicates, the merge
+/// Merging two companies, two contacts or two leads from their pages: the record page names likely duplicates, the merge
 /// page shows both side by side to pick each field's value, and the survivor's page offers undo for 30 days.
 struct MergePages<Fields: PageResource & Mergeable & Codable> {
     let store: Store
