@@ -222,7 +222,7 @@ struct LeadPages {
             "forms": try await store.leadWork.forms().map { form in
                 [
                     "id": form.id, "name": form.name, "source": form.source, "campaign": form.campaign, "redirect_url": form.redirectURL,
-                    "active": form.isActive, "snippet": WebFormPages.snippet(form, origin: origin),
+                    "active": form.isActive, "snippet": WebFormPages.snippet(form, origin: origin, t: t),
                     "owners": users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == form.ownerID] },
                 ] as [String: Any]
             },

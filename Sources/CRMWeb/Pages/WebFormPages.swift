@@ -56,23 +56,28 @@ struct WebFormPages {
         return "\(scheme)://\(host)"
     }
 
-    /// The HTML a website pastes to embed the form: plain inputs any stylesheet can dress, and a honeypot field
-    /// kept off-screen (not `display: none`, which some robots skip) that people leave empty and robots fill in.
-    static func snippet(_ form: LeadForm, origin: String) -> String {
-        let labels = [
-            ("first_name", "First name", "text", "given-name"), ("last_name", "Last name", "text", "family-name"),
-            ("email", "E-mail", "email", "email"), ("phone", "Phone", "tel", "tel"), ("company", "Company", "text", "organization"),
-            ("job_title", "Job title", "text", "organization-title"), ("country", "Country (two letters)", "text", "country"),
+    /// The HTML a website pastes to embed the form, labelled in the admin's language (`t`; English without one):
+    /// plain inputs any stylesheet can dress, and a honeypot field kept off-screen (not `display: none`, which some
+    /// robots skip) that people leave empty and robots fill in.
+    static func snippet(_ form: LeadForm, origin: String, t: [String: String] = [:]) -> String {
+        func label(_ key: String, _ english: String) -> String {
+            (t[key] ?? english).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        }
+        let fields = [
+            ("first_name", label("field_first_name", "First name"), "text", "given-name"), ("last_name", label("field_last_name", "Last name"), "text", "family-name"),
+            ("email", label("field_email", "E-mail"), "email", "email"), ("phone", label("field_phone", "Phone"), "tel", "tel"),
+            ("company", label("field_company", "Company"), "text", "organization"), ("job_title", label("field_job_title", "Job title"), "text", "organization-title"),
+            ("country", label("form_country_code", "Country (two letters)"), "text", "country"),
         ]
-        let inputs = labels.map { name, label, type, autocomplete in
-            "  <p><label>\(label)<br><input name=\"\(name)\" type=\"\(type)\" autocomplete=\"\(autocomplete)\" maxlength=\"200\"></label></p>"
+        let inputs = fields.map { name, text, type, autocomplete in
+            "  <p><label>\(text)<br><input name=\"\(name)\" type=\"\(type)\" autocomplete=\"\(autocomplete)\" maxlength=\"200\"></label></p>"
         }
         return ([
             "<form action=\"\(origin)/forms/\(form.key)\" method=\"post\" accept-charset=\"utf-8\">",
         ] + inputs + [
-            "  <p><label>Message<br><textarea name=\"message\" rows=\"4\" maxlength=\"5000\"></textarea></label></p>",
-            "  <div style=\"position:absolute;left:-10000px\" aria-hidden=\"true\"><label>Leave this empty <input name=\"\(LeadForm.honeypot)\" tabindex=\"-1\" autocomplete=\"off\"></label></div>",
-            "  <p><button type=\"submit\">Send</button></p>",
+            "  <p><label>\(label("field_message", "Message"))<br><textarea name=\"message\" rows=\"4\" maxlength=\"5000\"></textarea></label></p>",
+            "  <div style=\"position:absolute;left:-10000px\" aria-hidden=\"true\"><label>\(label("form_leave_empty", "Leave this empty")) <input name=\"\(LeadForm.honeypot)\" tabindex=\"-1\" autocomplete=\"off\"></label></div>",
+            "  <p><button type=\"submit\">\(label("form_send", "Send"))</button></p>",
             "</form>",
         ]).joined(separator: "\n")
     }
