@@ -161,6 +161,10 @@ struct LeadAPITests {
             let second = try await app.postForm("/leads", cookie: cookie, fields: again + [("allow_duplicates", "1")])
             let known = try await app.page(try #require(second.headers[.location]), cookie: cookie)
             #expect(known.body.contains(#"data-testid="known""#) && known.body.contains("/contacts/\(contactID)") && known.body.contains(location))
+            // A Polish admin's snippet speaks Polish.
+            _ = try await app.store.users.update(World.system, world.admin.id, .init(locale: "pl"))
+            let polish = try await app.page("/admin/leads", cookie: cookie).body
+            #expect(polish.contains("Wyślij") && polish.contains("Zostaw puste"))
             let rep = try await app.login("rafal@example.com")
             #expect(try await app.page("/admin/leads", cookie: rep.cookie).status == .forbidden)
         }
