@@ -18,8 +18,19 @@ public enum FieldCatalog {
              ("expected_close_date", .date), ("source", .text), ("forecast_category", .choice), ("status", .choice), ("tags", .choices)]
         default: []
         }
+        // What a record must have on its own (a contact or a lead needs one of several, which `validated()` says).
+        let required: Set<String> = switch type {
+        case .company: ["name"]
+        case .deal: ["title", "pipeline_id", "stage_id"]
+        default: []
+        }
+        let options: [String: [String]] = [
+            "size": CompanySize.allCases.map(\.rawValue), "company_size": CompanySize.allCases.map(\.rawValue),
+            "priority": Priority.allCases.map(\.rawValue), "forecast_category": ForecastCategory.allCases.map(\.rawValue),
+            "status": type == .lead ? LeadStatus.allCases.map(\.rawValue) : DealStatus.allCases.map(\.rawValue),
+        ]
         return fields.map { key, kind in
-            FieldDefinition(recordType: type, key: key, label: key, kind: kind, isRequired: ["name", "last_name", "title"].contains(key), isStandard: true)
+            FieldDefinition(recordType: type, key: key, label: key, kind: kind, options: options[key] ?? [], isRequired: required.contains(key), isStandard: true)
         }
     }
 

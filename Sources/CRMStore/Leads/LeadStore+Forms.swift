@@ -17,6 +17,13 @@ extension LeadStore {
         try await database.read { db in try await db.raw("SELECT * FROM lead_forms ORDER BY name, id").all().map(Self.decodeForm) }
     }
 
+    public func form(id: Int64) async throws -> LeadForm {
+        try await database.read { db in
+            guard let row = try await db.raw("SELECT * FROM lead_forms WHERE id = \(bind: id)").first() else { throw StoreError.notFound(nil) }
+            return try Self.decodeForm(row)
+        }
+    }
+
     /// The form behind a public key; inactive and unknown forms are both not found.
     public func form(key: String) async throws -> LeadForm {
         try await database.read { db in try await Self.activeForm(db, key: key) }
@@ -93,12 +100,9 @@ extension LeadStore {
             ORDER BY l.id LIMIT 1
             """).first()?.value("id", as: Int64.self) {
             let lead = try await RecordStore<LeadFields>.fetch(db, context, existing, includeDeleted: false, lock: true)
-            var merged = lead.fields
-            if !merged.behaviours.contains(.formFilled) { merged.behaviours.append(.formFilled) }
-            if !fields.notes.isEmpty { merged.notes = [merged.notes, fields.notes].filter { !$0.isEmpty }.joined(separator: "\n\n") }
-            for phone in fields.phones where !merged.phones.contains(phone) { merged.phones.append(phone) }
+            // As a merge that takes no field: the lead keeps its own, gains the behaviour, the message and any new phone.
             let checked: LeadFields
-            do throws(ValidationErrors) { checked = try merged.validated() } catch { throw StoreError.invalid(error) }
+            do throws(ValidationErrors) { checked = try lead.fields.merged(with: fields, taking: []).validated() } catch { throw StoreError.invalid(error) }
             return try await RecordStore<LeadFields>.rewrite(db, context, lead, checked, assignment: .init(), action: .update).meta.id
         }
         let routed = try await LeadRules.route(db, fields)

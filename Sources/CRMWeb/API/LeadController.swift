@@ -146,7 +146,7 @@ struct LeadController {
         let identity = try context.requireIdentity()
         let id = try context.pathID()
         var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: LeadForm.inputFields)
-        guard var form = try await store.leadWork.forms().first(where: { $0.id == id }) else { throw StoreError.notFound(nil) }
+        var form = try await store.leadWork.form(id: id)
         form.apply(&input)
         try input.finish()
         let updated = try await store.leadWork.updateForm(identity.access, id, form)

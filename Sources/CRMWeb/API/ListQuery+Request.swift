@@ -8,13 +8,14 @@ extension ListQuery {
     static let commonParameters: Set<String> = ["q", "tag", "owner_id", "team_id", "deleted", "sort", "limit", "cursor", "include_total"]
 
     /// Reads list parameters from a URL, refusing unknown names and bad values with errors that name them.
-    /// - Parameter extra: the parameters of this collection beyond the common ones (`priority`, `pipeline_id` …).
+    /// - Parameter type: whose list it is; its collection's own parameters (`priority`, `pipeline_id` …) are known,
+    ///   and `status` is read as that type's status (a deal's or a lead's).
     /// - Parameter fields: the record type's custom fields: `cf.<key>=value` filters by one (`cf.<key>.min`,
     ///   `cf.<key>.max` bound numbers, amounts and dates) and `sort=cf.<key>` sorts by it.
-    init(parameters: [String: String], extra: Set<String>, fields: [FieldDefinition] = []) throws {
+    init(parameters: [String: String], for type: RecordType, fields: [FieldDefinition] = []) throws {
         self.init()
         let customNames = fields.flatMap { ["cf.\($0.key)", "cf.\($0.key).min", "cf.\($0.key).max"] }
-        var query = QueryParameters(parameters, allowed: Self.commonParameters.union(extra).union(customNames))
+        var query = QueryParameters(parameters, allowed: Self.commonParameters.union(type.listParameters).union(customNames))
         search = query.values["q"].flatMap { $0.trimmingWhitespace().isEmpty ? nil : String($0.prefix(200)) }
         tag = query.text("tag")
         ownerID = query.id("owner_id").map { UserID($0) }
@@ -27,7 +28,7 @@ extension ListQuery {
         activityKind = query.choice("kind", ActivityKind.self)
         isDone = query.bool("done")
         // Deals and leads both have a status, each its own kind.
-        if extra == LeadFields.listParameters {
+        if type == .lead {
             leadStatus = query.choice("status", LeadStatus.self)
             minimumScore = query.integer("min_score", in: -100_000...100_000)
         } else {
@@ -41,7 +42,7 @@ extension ListQuery {
                 sort = Sort(custom: field.key, numeric: [.number, .money, .dateTime, .user].contains(field.kind), descending: text.hasPrefix("-"))
             } else {
                 do { sort = try Sort(parsing: text) } catch { query.fail(error) }
-                if sort.field == .score, extra != LeadFields.listParameters {
+                if sort.field == .score, type != .lead {
                     query.fail(ValidationError(field: "sort", code: "invalid_sort", message: "only leads have a score to sort by"))
                 }
             }
@@ -91,7 +92,7 @@ extension ListQuery {
             throw APIError.invalid(unknown.map { ValidationError(field: "\(field).\($0)", code: "unknown_field", message: "is not a filter of a segment") })
         }
         do {
-            try self.init(parameters: filters, extra: type.listParameters)
+            try self.init(parameters: filters, for: type)
         } catch let error as APIError {
             throw APIError.invalid(error.errors.map { ValidationError(field: "\(field).\($0.field ?? "")", code: $0.code, message: $0.message) })
         }

@@ -25,7 +25,7 @@ struct RecordController<Fields: APIResource> {
     @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let parameters = request.queryDictionary
-        let query = try ListQuery(parameters: parameters, extra: Fields.listParameters, fields: try await records.customFields())
+        let query = try ListQuery(parameters: parameters, for: Fields.recordType, fields: try await records.customFields())
         let page = try await records.list(identity.access, query)
         var body: [String: JSONValue] = [
             "items": .array(page.items.map(\.json)),
@@ -146,7 +146,7 @@ struct RecordController<Fields: APIResource> {
         var parameters = request.queryDictionary
         parameters["limit"] = nil
         parameters["cursor"] = nil
-        var query = try ListQuery(parameters: parameters, extra: Fields.listParameters, fields: fields)
+        var query = try ListQuery(parameters: parameters, for: Fields.recordType, fields: fields)
         query.limit = ListQuery.maxLimit
         return query
     }

@@ -34,7 +34,7 @@ struct RecordPages<Fields: PageResource> {
         var parameters = request.queryDictionary
         parameters = parameters.filter { !$0.value.isEmpty }
         let custom = try await records.customFields()
-        let query = try ListQuery(parameters: parameters, extra: Fields.listParameters, fields: custom)
+        let query = try ListQuery(parameters: parameters, for: Fields.recordType, fields: custom)
         let listed = custom.filter(\.inList)
         async let page = records.list(identity.access, query)
         async let total = records.count(identity.access, query)
