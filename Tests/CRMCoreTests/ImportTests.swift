@@ -33,53 +33,76 @@ struct ImportTests {
         }
     }
 
-    func mapping() throws -> DealImportMapping {
-        DealImportMapping(
-            columns: [.title: "id", .owner: "agent", .company: "account", .stage: "stage", .created: "engaged", .closed: "closed", .amount: "value"],
-            stageValues: ["Prospecting": .stage("First contact"), "Zakończona": .won],
-            currency: try Currency(code: "PLN"), timeZone: TimeZone(identifier: "Europe/Warsaw")!, defaultLossReason: "Not given"
-        )
-    }
+    static let dealMapping = ["id": "title", "agent": "owner", "account": "company", "stage": "stage", "engaged": "created", "closed": "closed", "value": "amount"]
+    static let dealOptions = DealImportOptions(stageValues: ["Prospecting": "First contact", "Zakończona": "won"], timeZone: "Europe/Warsaw", defaultLossReason: "Not given")
 
     @Test("rows become typed deals: stage values mapped, dates at local midnight, decimal commas, won and lost closed")
     func rows() throws {
         let table = try CSVTable(text: """
             id,agent,account,stage,engaged,closed,value
-            D1,Anna,Acme,Prospecting,,,
+            D1,Anna,Acme,Prospecting,,2017-04-30,
             D2,Anna,,zakonczona,2017-03-01,2017-03-11,"4514,5"
             D3,Józef,Acme,Lost,2017-03-01,,10
+            D4,Anna,,Closed Won,,2017-05-02,1 000
             """)
-        let rows = try DealImportRow.rows(of: table, try mapping())
-        #expect(rows.map(\.outcome) == [.stage("First contact"), .won, .lost])
-        #expect(rows[0].created == nil && rows[0].closed == nil && rows[0].amount.minorUnits == 0)
-        #expect(rows[1].company == nil && rows[1].amount.minorUnits == 451_450)
+        let read = RecordImport.deals(table, mapping: Self.dealMapping, options: Self.dealOptions, currency: try Currency(code: "PLN"))
+        #expect(read.errors.isEmpty)
+        let rows = read.rows.map(\.fields)
+        #expect(rows.map(\.outcome) == [.stage("First contact"), .won, .lost, .won])
+        // An open deal's close date is when it should close; it has not closed.
+        #expect(rows[0].created == nil && rows[0].closed == nil && rows[0].expectedClose?.description == "2017-04-30" && rows[0].amount.minorUnits == 0)
+        #expect(read.rows[1].company == nil && rows[1].amount.minorUnits == 451_450)
         #expect(rows[1].created?.iso8601.hasPrefix("2017-02-28T23:00") == true)
         #expect(rows[1].closed?.iso8601.hasPrefix("2017-03-10T23:00") == true)
         // A lost row without a close date closes when it was created, with the default reason.
         #expect(rows[2].closed == rows[2].created && rows[2].lossReason == "Not given")
+        #expect(rows[3].amount.minorUnits == 100_000 && rows[3].closed != nil)
     }
 
-    @Test("every bad row is reported with its line and no row is returned")
+    @Test("each bad row is reported with its line and column, and the good rows are kept")
     func badRows() throws {
         let table = try CSVTable(text: """
             id,agent,account,stage,engaged,closed,value
             ,Anna,Acme,Prospecting,,,
             D2,Anna,,Won,2017-03-12,2017-03-11,abc
             D3,Anna,,Won,2017-13-01,,1
+            D4,Anna,,Won,2017-03-01,,1
             """)
-        let mapping = try mapping()
-        do throws(ValidationErrors) {
-            _ = try DealImportRow.rows(of: table, mapping)
-            Issue.record("bad rows were accepted")
-        } catch {
-            #expect(error.errors.map(\.field) == ["line 2", "line 3", "line 4"])
-            #expect(error.errors[1].message.contains("closed before") && error.errors[1].message.contains("not a number"))
-            #expect(error.errors[2].message.contains("2017-13-01"))
+        let read = RecordImport.deals(table, mapping: Self.dealMapping, options: Self.dealOptions, currency: try Currency(code: "PLN"))
+        #expect(read.rows.map(\.line) == [5])
+        #expect(Set(read.errors.map(\.line)) == [2, 3, 4])
+        let line3 = read.errors.filter { $0.line == 3 }.map(\.message)
+        #expect(line3.contains { $0.contains("closed before") } && line3.contains { $0.contains("not a number") && $0.contains("column value") })
+        #expect(read.errors.contains { $0.line == 4 && $0.message.contains("2017-13-01") })
+        #expect(throws: ValidationErrors.self) { try RecordImport.check(["agent": "owner"], header: table.header, target: .deals) }
+    }
+
+    @Test("the Maven and Salesforce headers suggest a deal mapping; stage words mean won and lost in our languages")
+    func dealSuggestions() {
+        let maven = RecordImport.suggest(["opportunity_id", "sales_agent", "product", "account", "deal_stage", "engage_date", "close_date", "close_value"], for: .deals)
+        #expect(maven == ["opportunity_id": "key", "sales_agent": "owner", "account": "company", "deal_stage": "stage", "engage_date": "created", "close_date": "closed", "close_value": "amount"])
+        let salesforce = RecordImport.suggest(["Id", "AccountId", "Name", "StageName", "Amount", "CloseDate", "LeadSource", "OwnerId", "CreatedDate"], for: .deals)
+        #expect(salesforce == ["Id": "key", "AccountId": "company", "Name": "title", "StageName": "stage", "Amount": "amount", "CloseDate": "closed", "LeadSource": "source"])
+        let options = DealImportOptions(stageValues: ["Engaging": "Qualified"])
+        #expect(options.outcome(of: "Closed Won") == .won && options.outcome(of: "Przegrana") == .lost && options.outcome(of: "ПРОИГРАНА") == .lost)
+        #expect(options.outcome(of: "engaging") == .stage("Qualified") && options.outcome(of: "Discovery") == .stage("Discovery"))
+        #expect(options.suggestedMeaning(of: "discovery", stages: ["Discovery", "Proposal"]) == "Discovery")
+        #expect(options.suggestedMeaning(of: "Nowhere", stages: ["Discovery"]) == nil)
+    }
+
+    @Test("dates as other programs write them: ISO, Salesforce's milliseconds and offset, Polish and Hungarian days")
+    func importedDates() throws {
+        let warsaw = TimeZone(identifier: "Europe/Warsaw")!
+        #expect(ImportedDate.time("2024-01-22T16:14:25.000+0000", in: warsaw)?.iso8601.hasPrefix("2024-01-22T16:14:25") == true)
+        #expect(ImportedDate.time("2024-01-22T16:14:25+01:00", in: warsaw)?.iso8601.hasPrefix("2024-01-22T15:14:25") == true)
+        #expect(ImportedDate.time("2024-01-22T16:14:25Z", in: warsaw)?.iso8601.hasPrefix("2024-01-22T16:14:25") == true)
+        // Without a zone, the file's: 09:30 in Warsaw in July is 07:30 UTC.
+        #expect(ImportedDate.time("2024-07-01 09:30", in: warsaw)?.iso8601.hasPrefix("2024-07-01T07:30") == true)
+        #expect(ImportedDate.day("01.03.2017")?.description == "2017-03-01")
+        #expect(ImportedDate.day("2017.03.01.")?.description == "2017-03-01")
+        for bad in ["2017-02-30", "1.3", "32.01.2017", "2024-01-22T25:00", "2024-01-22T10:00+99:00", "yesterday"] {
+            #expect(ImportedDate.time(bad, in: warsaw) == nil, "\(bad)")
         }
-        var unmapped = mapping
-        unmapped.columns[.owner] = "salesperson"
-        unmapped.columns[.title] = nil
-        #expect(throws: ValidationErrors.self) { try DealImportRow.rows(of: table, unmapped) }
     }
 
     /// The same lines in each language, encoded by Python's codecs (a program other than ours).

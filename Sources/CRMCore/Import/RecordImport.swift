@@ -1,17 +1,18 @@
 import Foundation
 
-/// What a CSV file of companies, contacts or leads becomes: each column mapped to a field (or left out), each row
+/// What a CSV file of companies, contacts, leads or deals becomes: each column mapped to a field (or left out), each row
 /// read into the record's fields or into the errors that say which line and column are wrong. Pure, so a dry
 /// run and the import read a file identically.
 public enum RecordImport {
     public enum Target: String, Sendable, CaseIterable, Codable {
-        case companies, contacts, leads
+        case companies, contacts, leads, deals
 
         public var recordType: RecordType {
             switch self {
             case .companies: .company
             case .contacts: .contact
             case .leads: .lead
+            case .deals: .deal
             }
         }
 
@@ -29,6 +30,8 @@ public enum RecordImport {
             case .leads:
                 ["key", "first_name", "last_name", "company", "job_title", "phone", "mobile", "email", "industry", "size",
                  "region", "country", "source", "campaign", "status", "notes", "tags", "owner"]
+            case .deals:
+                ["key", "title", "owner", "company", "stage", "created", "closed", "expected_close", "amount", "source", "loss_reason"]
             }
         }
     }
@@ -89,6 +92,28 @@ public enum RecordImport {
         "description": "notes", "notes": "notes", "notatki": "notes", "заметки": "notes", "megjegyzes": "notes", "бележки": "notes",
     ]
 
+    /// Deal columns as other systems write them (Salesforce's opportunities, the Maven CRM dataset, spreadsheets in
+    /// our users' languages), folded; a deal's "name" is its title and its "account" its company.
+    static let dealSynonyms: [String: String] = [
+        "id": "key", "opportunity id": "key", "external id": "key", "key": "key",
+        "name": "title", "title": "title", "opportunity": "title", "opportunity name": "title", "deal": "title", "deal name": "title",
+        "tytul": "title", "nazwa": "title", "szansa": "title", "название": "title", "сделка": "title", "megnevezes": "title",
+        "owner": "owner", "owner email": "owner", "sales agent": "owner", "salesperson": "owner", "handlowiec": "owner", "opiekun": "owner",
+        "ответственный": "owner", "менеджер": "owner", "ertekesito": "owner", "търговец": "owner",
+        "account": "company", "accountid": "company", "account name": "company", "company": "company", "firma": "company", "klient": "company",
+        "компания": "company", "клиент": "company", "ugyfel": "company", "ceg": "company", "фирма": "company",
+        "stage": "stage", "stagename": "stage", "deal stage": "stage", "etap": "stage", "этап": "stage", "стадия": "stage", "szakasz": "stage", "етап": "stage",
+        "engage date": "created", "created": "created", "created date": "created", "start date": "created", "data utworzenia": "created",
+        "дата создания": "created", "letrehozva": "created",
+        "close date": "closed", "closedate": "closed", "closed": "closed", "closed date": "closed", "data zamkniecia": "closed",
+        "дата закрытия": "closed", "lezarva": "closed", "дата на затваряне": "closed",
+        "expected close": "expected_close", "expected close date": "expected_close",
+        "amount": "amount", "value": "amount", "close value": "amount", "kwota": "amount", "wartosc": "amount", "сумма": "amount",
+        "osszeg": "amount", "сума": "amount",
+        "source": "source", "leadsource": "source", "lead source": "source", "zrodlo": "source", "источник": "source", "forras": "source", "източник": "source",
+        "loss reason": "loss_reason", "lost reason": "loss_reason", "reason": "loss_reason", "powod": "loss_reason", "причина": "loss_reason",
+    ]
+
     /// The mapping a header suggests: each column whose name is known, each field used once (the first column
     /// naming it wins). Contacts read a "company" column as their company, companies as their name.
     public static func suggest(_ header: [String], for target: Target, custom: [FieldDefinition] = []) -> [String: String] {
@@ -102,8 +127,8 @@ public enum RecordImport {
                 mapping[column] = "custom.\(field.key)"
                 continue
             }
-            guard var field = synonyms[folded] ?? (target.fields.contains(folded.replacingOccurrences(of: " ", with: "_")) ? folded.replacingOccurrences(of: " ", with: "_") : nil) else { continue }
-            if target != .companies, field == "name" { field = folded == "name" ? "" : "company" }
+            guard var field = (target == .deals ? dealSynonyms[folded] : synonyms[folded]) ?? (target.fields.contains(folded.replacingOccurrences(of: " ", with: "_")) ? folded.replacingOccurrences(of: " ", with: "_") : nil) else { continue }
+            if target != .companies, target != .deals, field == "name" { field = folded == "name" ? "" : "company" }
             guard target.fields.contains(field), used.insert(field).inserted else { continue }
             mapping[column] = field
         }
@@ -133,6 +158,10 @@ public enum RecordImport {
             errors.append(ValidationError(field: "mapping", code: "required", message: "say which column holds the last name"))
         case .leads where Set(used.keys).isDisjoint(with: ["last_name", "company", "email", "phone"]):
             errors.append(ValidationError(field: "mapping", code: "required", message: "say which column holds the last name, the company, the e-mail or the phone"))
+        case .deals where !used.keys.contains("stage"):
+            errors.append(ValidationError(field: "mapping", code: "required", message: "say which column holds the stage (or won and lost)"))
+        case .deals where Set(used.keys).isDisjoint(with: ["title", "key"]):
+            errors.append(ValidationError(field: "mapping", code: "required", message: "say which column holds the title (or the key, to title deals by it)"))
         default: break
         }
         guard errors.isEmpty else { throw ValidationErrors(errors) }

@@ -14,6 +14,7 @@ extension FunnelStore {
     static func insertImported(_ db: any SQLDatabase, _ context: AccessContext, _ deals: [ImportedDeal]) async throws -> [DealID] {
         var pipelines: [PipelineID: Pipeline] = [:]
         let reasons = Set(try await PipelineStore.fetchReasons(db, includeInactive: true).map(\.id))
+        try await FieldStore.check(db, .deal, deals.map(\.fields.custom))
         var replayed: [(fields: DealFields, steps: [(fields: DealFields, kind: TransitionKind, from: StageID?, comment: String, at: Timestamp)])] = []
         replayed.reserveCapacity(deals.count)
         for (index, imported) in deals.enumerated() {

@@ -17,6 +17,8 @@ public struct ImportDraft: Sendable, Equatable {
     public let rowCount: Int
     /// What the headers suggest, or the mapping the import ran with.
     public let mapping: [String: String]
+    /// A deals file's pipeline, stage values and the rest, as last run.
+    public let options: DealImportOptions?
     public let status: Status
     public let report: ImportReport?
     public let createdBy: UserID?
@@ -48,6 +50,19 @@ public struct ImportReport: Sendable, Equatable, Codable {
     public let skippedDuplicates: Int
     public let errors: [RecordImport.RowError]
     public let duplicates: [Duplicate]
+    /// Companies a deals file named that no one had: made, or in a dry run to be made. Nil for other files.
+    public let companiesCreated: Int?
+
+    public init(mode: Mode, rows: Int, valid: Int, created: Int, skippedDuplicates: Int, errors: [RecordImport.RowError], duplicates: [Duplicate], companiesCreated: Int? = nil) {
+        self.mode = mode
+        self.rows = rows
+        self.valid = valid
+        self.created = created
+        self.skippedDuplicates = skippedDuplicates
+        self.errors = errors
+        self.duplicates = duplicates
+        self.companiesCreated = companiesCreated
+    }
 }
 
 /// A column mapping kept under a name, to import the next file from the same system in one step.
@@ -56,6 +71,7 @@ public struct ImportMapping: Sendable, Equatable {
     public let name: String
     public let target: RecordImport.Target
     public let columns: [String: String]
+    public let options: DealImportOptions?
 }
 
 /// Imports of companies and contacts from CSV files: upload, map, dry run, import all or only the valid rows,
@@ -70,7 +86,7 @@ public struct ImportStore: Sendable {
     /// Reads an uploaded file (any of the encodings our users' systems write, any of `,` `;` tab) and keeps
     /// it as a draft for the uploader to map.
     public func upload(_ context: AccessContext, target: RecordImport.Target, fileName: String, data: Data, at now: Timestamp = .now) async throws -> ImportDraft {
-        guard context.userID != nil else { throw StoreError.forbidden("only people import files") }
+        if case .system = context.actor {} else if context.userID == nil { throw StoreError.forbidden("only people and system jobs import files") }
         guard !data.isEmpty else { throw Self.invalid("file", "empty_file", "the file is empty") }
         let decoded: (text: String, encoding: String)
         let table: CSVTable
@@ -117,12 +133,30 @@ public struct ImportStore: Sendable {
         }
     }
 
+    /// The different values a draft's column holds, in the order the file first has them (at most `limit`): what a
+    /// deals file's stage column says, for the user to tell what each value means.
+    public func values(_ context: AccessContext, _ id: Int64, column: String, limit: Int = 100) async throws -> [String] {
+        let text = try await database.read { db in
+            _ = try await Self.fetch(db, context, id)
+            return try await db.raw("SELECT content FROM imports WHERE id = \(bind: id)").first()?.decode(column: "content", as: String?.self) ?? nil
+        }
+        guard let text, let table = try? CSVTable(text: text), let index = table.header.firstIndex(of: column) else { return [] }
+        var seen = Set<String>()
+        var values: [String] = []
+        for row in table.rows where index < row.fields.count && values.count < limit {
+            let value = row.fields[index].trimmingWhitespace()
+            if !value.isEmpty, seen.insert(TextFolding.fold(value)).inserted { values.append(value) }
+        }
+        return values
+    }
+
     public func mappings(_ target: RecordImport.Target) async throws -> [ImportMapping] {
         try await database.read { db in
             try await db.raw("SELECT * FROM import_mappings WHERE record_type = \(bind: target.rawValue) ORDER BY name").all().map { row in
                 ImportMapping(
                     id: try row.value("id"), name: try row.value("name"), target: target,
-                    columns: try PlainJSON.decode([String: String].self, from: try row.value("columns"))
+                    columns: try PlainJSON.decode([String: String].self, from: try row.value("columns")),
+                    options: try row.decode(column: "options", as: String?.self).flatMap { try? PlainJSON.decode(DealImportOptions.self, from: $0) }
                 )
             }
         }
@@ -133,8 +167,8 @@ public struct ImportStore: Sendable {
     /// like existing records (same e-mail, phone or tax id) or like an earlier row are skipped unless
     /// `createDuplicates`. `saveMappingAs` keeps the mapping under a name for the next file.
     public func run(
-        _ context: AccessContext, _ id: Int64, mapping: [String: String], mode: ImportReport.Mode, createDuplicates: Bool = false,
-        defaultCountryCode: String = "48", saveMappingAs: String? = nil, at now: Timestamp = .now
+        _ context: AccessContext, _ id: Int64, mapping: [String: String], options: DealImportOptions? = nil, mode: ImportReport.Mode,
+        createDuplicates: Bool = false, defaultCountryCode: String = "48", saveMappingAs: String? = nil, at now: Timestamp = .now
     ) async throws -> ImportReport {
         let draft = try await self.draft(context, id)
         guard draft.status == .draft else {
@@ -152,6 +186,10 @@ public struct ImportStore: Sendable {
         let work = { @Sendable (db: any SQLDatabase) async throws -> ImportReport in
             let report: ImportReport
             switch draft.target {
+            case .deals:
+                let target = try await Self.dealTarget(db, options)
+                let read = RecordImport.deals(table, mapping: mapping, options: options!, currency: target.pipeline.currency, custom: custom)
+                report = try await Self.applyDeals(db, context, read, target: target, options: options!, id: id, mode: mode, createDuplicates: createDuplicates, now: now)
             case .companies:
                 let read = RecordImport.companies(table, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom)
                 report = try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates) { fields, _ in fields }
@@ -173,16 +211,17 @@ public struct ImportStore: Sendable {
             }
             if mode != .dryRun {
                 try await db.raw("""
-                    UPDATE imports SET status = 'done', mapping = \(bind: try PlainJSON.encode(mapping)), report = \(bind: try PlainJSON.encode(report)), content = NULL,
-                        done_at = \(bind: now.rawValue)
+                    UPDATE imports SET status = 'done', mapping = \(bind: try PlainJSON.encode(mapping)), options = \(bind: try options.map { try PlainJSON.encode($0) }),
+                        report = \(bind: try PlainJSON.encode(report)), content = NULL, done_at = \(bind: now.rawValue)
                     WHERE id = \(bind: id)
                     """).run()
             }
             if !mappingName.isEmpty {
                 try await db.raw("DELETE FROM import_mappings WHERE record_type = \(bind: draft.target.rawValue) AND name = \(bind: mappingName)").run()
                 try await db.raw("""
-                    INSERT INTO import_mappings (name, record_type, columns, created_by, created_at)
-                    VALUES (\(bind: mappingName), \(bind: draft.target.rawValue), \(bind: try PlainJSON.encode(mapping)), \(bind: context.userID?.rawValue), \(bind: now.rawValue))
+                    INSERT INTO import_mappings (name, record_type, columns, options, created_by, created_at)
+                    VALUES (\(bind: mappingName), \(bind: draft.target.rawValue), \(bind: try PlainJSON.encode(mapping)), \(bind: try options.map { try PlainJSON.encode($0) }),
+                            \(bind: context.userID?.rawValue), \(bind: now.rawValue))
                     """).run()
             }
             return report
@@ -198,28 +237,50 @@ public struct ImportStore: Sendable {
         try await database.write { db in
             let draft = try await Self.fetch(db, context, id)
             guard draft.status == .done else { throw StoreError.conflict(code: "not_imported", message: "only a finished import can be undone") }
-            let table = switch draft.target {
-            case .companies: CompanyFields.table
-            case .contacts: ContactFields.table
-            case .leads: LeadFields.table
-            }
-            let made = try await db.raw("""
-                SELECT t.id, t.version, t.deleted_at FROM import_records r JOIN \(ident: table) t ON t.id = r.record_id WHERE r.import_id = \(bind: id)
-                """).all()
-            var binned: [Int64] = []
-            var kept = 0
-            for row in made where try row.decode(column: "deleted_at", as: Int64?.self) == nil {
-                if try row.decode(column: "version", as: Int64.self) == 1 { binned.append(try row.decode(column: "id", as: Int64.self)) } else { kept += 1 }
-            }
-            var audit = AuditLog.Batch(context)
-            for chunk in binned.chunked(500) {
-                try await db.raw("UPDATE \(ident: table) SET deleted_at = \(bind: now.rawValue), version = version + 1 WHERE id IN (\(binds: Array(chunk)))").run()
-                for record in chunk { try audit.add(type: draft.target.recordType, id: record, action: .delete, changes: []) }
-                try await audit.flush(db)
+            var result: (binned: Int, kept: Int)
+            switch draft.target {
+            case .companies: result = try await Self.bin(CompanyFields.self, db, context, import: id, now: now)
+            case .contacts: result = try await Self.bin(ContactFields.self, db, context, import: id, now: now)
+            case .leads: result = try await Self.bin(LeadFields.self, db, context, import: id, now: now)
+            case .deals:
+                result = try await Self.bin(DealFields.self, db, context, import: id, now: now)
+                let companies = try await Self.bin(CompanyFields.self, db, context, import: id, madeAlongside: true, now: now)
+                result = (result.binned + companies.binned, result.kept + companies.kept)
             }
             try await db.raw("UPDATE imports SET status = 'undone', undone_at = \(bind: now.rawValue) WHERE id = \(bind: id)").run()
-            return (binned.count, kept)
+            return result
         }
+    }
+
+    /// Moves an import's records of one type to the bin, their funnel sums along, unless changed since. Records
+    /// `madeAlongside` (the companies a deals file named) are also kept while a live deal or contact points at them.
+    private static func bin<Fields: StoredFields>(
+        _ type: Fields.Type, _ db: any SQLDatabase, _ context: AccessContext, import id: Int64, madeAlongside: Bool = false, now: Timestamp
+    ) async throws -> (binned: Int, kept: Int) {
+        let kind: SQLQueryString = madeAlongside ? "r.record_type = \(bind: RecordImport.Target.companies.rawValue)" : "r.record_type IS NULL"
+        let used: SQLQueryString = madeAlongside ? """
+            , CASE WHEN EXISTS (SELECT 1 FROM deals d WHERE d.company_id = t.id AND d.deleted_at IS NULL)
+                     OR EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = t.id AND c.deleted_at IS NULL) THEN 1 ELSE 0 END AS used
+            """ : ""
+        let made = try await db.raw("""
+            SELECT t.id, t.version, t.deleted_at \(used) FROM import_records r JOIN \(ident: Fields.table) t ON t.id = r.record_id
+            WHERE r.import_id = \(bind: id) AND \(kind)
+            """).all()
+        var binned: [Int64] = []
+        var kept = 0
+        for row in made where try row.decode(column: "deleted_at", as: Int64?.self) == nil {
+            let inUse = madeAlongside ? try row.decode(column: "used", as: Int.self) == 1 : false
+            if try row.decode(column: "version", as: Int64.self) == 1, !inUse { binned.append(try row.decode(column: "id", as: Int64.self)) } else { kept += 1 }
+        }
+        var audit = AuditLog.Batch(context)
+        for chunk in binned.chunked(500) {
+            try await Fields.regrouping(db, ids: Array(chunk)) {
+                try await db.raw("UPDATE \(ident: Fields.table) SET deleted_at = \(bind: now.rawValue), version = version + 1 WHERE id IN (\(binds: Array(chunk)))").run()
+            }
+            for record in chunk { try audit.add(type: Fields.recordType, id: record, action: .delete, changes: []) }
+            try await audit.flush(db)
+        }
+        return (binned.count, kept)
     }
 
     // MARK: Pieces
@@ -244,24 +305,16 @@ public struct ImportStore: Sendable {
         for row in read.rows {
             var row = row
             var problems: [String] = []
-            var owner = (id: context.userID ?? UserID(0), team: Optional<TeamID>.none)
-            if let name = row.owner {
-                switch owners[TextFolding.fold(name)] {
-                case .success(let found)?: owner = (found.id, found.team)
-                case .failure(let why)?: problems.append("owner '\(name)': \(why)")
-                case nil: problems.append("owner '\(name)': no such user")
-                }
-            } else if let routed = routes.popFirst() ?? nil {
-                owner = (routed.owner, routed.team)
-            } else {
-                owner.team = context.memberTeams.union(context.headedTeams).min()
+            let owner: (id: UserID, team: TeamID?)?
+            if row.owner == nil, let routed = routes.popFirst() ?? nil { owner = (routed.owner, routed.team) } else {
+                owner = Self.owner(of: row.owner, owners, context, &problems)
             }
             if let company = row.company {
                 if let found = companies[company] { row.fields = link(row.fields, found) } else if !companyIsOptional {
                     problems.append("company '\(company)': no company you can see has this name, id or key")
                 }
             }
-            if problems.isEmpty { ready.append((row, owner.id, owner.team)) } else {
+            if let owner, problems.isEmpty { ready.append((row, owner.id, owner.team)) } else {
                 errors += problems.map { RecordImport.RowError(line: row.line, message: $0) }
             }
         }
@@ -277,16 +330,42 @@ public struct ImportStore: Sendable {
             throw StoreError.invalid(ValidationErrors(errors.map { ValidationError(field: "line \($0.line)", code: "invalid_row", message: $0.message) }))
         case .all, .validOnly:
             let ids = try await RecordStore<Fields>.insertMany(db, context, writing.map { ($0.row.fields, $0.owner, $0.team) })
-            for chunk in Array(zip(ids, writing.map(\.row.key))).chunked(300) {
-                let values: [SQLQueryString] = chunk.map { "(\(bind: id), \(bind: $0.0), \(bind: $0.1))" }
-                try await db.raw("INSERT INTO import_records (import_id, record_id, source_key) VALUES \(values.joined(separator: ", "))").run()
-            }
+            try await remember(db, import: id, records: Array(zip(ids, writing.map(\.row.key))), type: nil)
             created = ids.count
         }
         return ImportReport(
             mode: mode, rows: read.rows.count + Set(read.errors.map(\.line)).count, valid: ready.count, created: created,
             skippedDuplicates: mode == .dryRun ? 0 : ready.count - writing.count, errors: errors, duplicates: duplicates
         )
+    }
+
+    /// A row's owner: the user its owner column names (nil, with the reason in `problems`, when that user cannot
+    /// be found or given the record), else the importer, in the lowest team they belong to.
+    static func owner(
+        of name: String?, _ owners: [String: Result<(id: UserID, team: TeamID?), ImportProblem>], _ context: AccessContext, _ problems: inout [String]
+    ) -> (id: UserID, team: TeamID?)? {
+        guard let name else {
+            guard let user = context.userID else {
+                problems.append("owner: the row names no owner, and a system import has no importer to own it")
+                return nil
+            }
+            return (user, context.memberTeams.union(context.headedTeams).min())
+        }
+        switch owners[TextFolding.fold(name)] {
+        case .success(let found)?: return (found.id, found.team)
+        case .failure(let why)?: problems.append("owner '\(name)': \(why)")
+        case nil: problems.append("owner '\(name)': no such user")
+        }
+        return nil
+    }
+
+    /// Keeps which records an import made and the key each had in its file; `type` names records of another type
+    /// than the import's own (the companies a deals file named).
+    static func remember(_ db: any SQLDatabase, import id: Int64, records: [(Int64, String?)], type: RecordImport.Target?) async throws {
+        for chunk in records.chunked(300) {
+            let values: [SQLQueryString] = chunk.map { "(\(bind: id), \(bind: $0.0), \(bind: $0.1), \(bind: type?.rawValue))" }
+            try await db.raw("INSERT INTO import_records (import_id, record_id, source_key, record_type) VALUES \(values.joined(separator: ", "))").run()
+        }
     }
 
     static func fetch(_ db: any SQLDatabase, _ context: AccessContext, _ id: Int64) async throws -> ImportDraft {
@@ -306,6 +385,7 @@ public struct ImportStore: Sendable {
             header: table?.header ?? [], sample: table.map { Array($0.rows.prefix(sampleRows).map(\.fields)) } ?? [],
             rowCount: try row.value("row_count"),
             mapping: (try? PlainJSON.decode([String: String].self, from: try row.value("mapping"))) ?? [:],
+            options: try row.decode(column: "options", as: String?.self).flatMap { try? PlainJSON.decode(DealImportOptions.self, from: $0) },
             status: ImportDraft.Status(rawValue: try row.value("status")) ?? .draft, report: report,
             createdBy: try row.value("created_by", as: Int64?.self).map { UserID($0) }, createdAt: Timestamp(rawValue: try row.value("created_at"))
         )

@@ -3,7 +3,7 @@ import CRMStore
 import Foundation
 import Hummingbird
 
-/// CSV imports of companies and contacts as JSON: upload the file, then run it with a mapping as a dry run,
+/// CSV imports of companies, contacts, leads and deals as JSON: upload the file, then run it with a mapping as a dry run,
 /// all or nothing, or the valid rows only; list, read and undo imports; saved mappings.
 struct ImportController {
     let store: Store
@@ -18,12 +18,12 @@ struct ImportController {
         group.get("import-mappings", use: mappings)
     }
 
-    /// The body is the CSV file itself; `?type=companies|contacts&name=file.csv`.
+    /// The body is the CSV file itself; `?type=companies|contacts|leads|deals&name=file.csv`.
     @Sendable func upload(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         var query = QueryParameters(request.queryDictionary, allowed: ["type", "name"])
         let target = query.choice("type", RecordImport.Target.self)
-        if target == nil, query.text("type") == nil { query.fail(ValidationError(field: "type", code: "required", message: "say what the file holds: companies, contacts or leads")) }
+        if target == nil, query.text("type") == nil { query.fail(ValidationError(field: "type", code: "required", message: "say what the file holds: companies, contacts, leads or deals")) }
         try query.finish()
         let body = try await request.body.collect(upTo: ImportStore.maxFileSize)
         let draft = try await store.imports.upload(identity.access, target: target!, fileName: query.text("name") ?? "import.csv", data: Data(body.readableBytesView))
@@ -49,11 +49,13 @@ struct ImportController {
 
     /// `{"mode": "dry_run" | "all" | "valid_only", "mapping": {"Column": "field"}, "mapping_id": 3,
     /// "create_duplicates": false, "save_mapping_as": "Salesforce contacts", "default_country_code": "1"}`;
-    /// without a mapping, the one the headers suggest.
+    /// without a mapping, the one the headers suggest. A deals file also takes `"options": {"pipeline_id": 1,
+    /// "stage_values": {"Engaging": "Qualified", "Closed Won": "won"}, "time_zone": "Europe/Warsaw",
+    /// "default_loss_reason": "Price", "create_companies": true}` (or a saved mapping's).
     @Sendable func run(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: [
-            "mode", "mapping", "mapping_id", "create_duplicates", "save_mapping_as", "default_country_code",
+            "mode", "mapping", "mapping_id", "create_duplicates", "save_mapping_as", "default_country_code", "options",
         ])
         let modeText = input.string("mode") ?? "dry_run"
         let mode = ImportReport.Mode(rawValue: modeText)
@@ -72,6 +74,17 @@ struct ImportController {
             }
         case let other?: input.fail("mapping", "wrong_type", "must be an object of column → field, not \(other.typeName)")
         }
+        var options: DealImportOptions?
+        if var nested = input.nested("options", allowed: ["pipeline_id", "stage_values", "time_zone", "default_loss_reason", "create_companies"]) {
+            var read = DealImportOptions(timeZone: identity.user.timeZone)
+            read.pipelineID = nested.id("pipeline_id") ?? nil
+            read.stageValues = nested.texts("stage_values") ?? [:]
+            read.timeZone = nested.string("time_zone") ?? read.timeZone
+            read.defaultLossReason = nested.string("default_loss_reason").flatMap { $0.isEmpty ? nil : $0 }
+            read.createCompanies = nested.bool("create_companies") ?? true
+            input.adopt(nested, under: "options")
+            options = read
+        }
         let mappingID = input.id("mapping_id") ?? nil
         let createDuplicates = input.bool("create_duplicates") ?? false
         let saveAs = input.string("save_mapping_as")
@@ -87,9 +100,10 @@ struct ImportController {
                 throw APIError.invalid([ValidationError(field: "mapping_id", code: "unknown_mapping", message: "there is no saved mapping \(mappingID) for \(draft.target.rawValue)")])
             }
             mapping = saved.columns
+            options = options ?? saved.options
         }
         let report = try await store.imports.run(
-            identity.access, id, mapping: mapping ?? draft.mapping, mode: mode!, createDuplicates: createDuplicates,
+            identity.access, id, mapping: mapping ?? draft.mapping, options: options ?? draft.options, mode: mode!, createDuplicates: createDuplicates,
             defaultCountryCode: country, saveMappingAs: saveAs
         )
         return JSONResponse.ok(report.json)
@@ -107,7 +121,10 @@ struct ImportController {
         let target = query.choice("type", RecordImport.Target.self) ?? .contacts
         try query.finish()
         return JSONResponse.ok(.object(["items": .array(try await store.imports.mappings(target).map {
-            .object(["id": .int($0.id), "name": .string($0.name), "type": .string($0.target.rawValue), "mapping": .object($0.columns.mapValues(JSONValue.string))])
+            .object([
+                "id": .int($0.id), "name": .string($0.name), "type": .string($0.target.rawValue), "mapping": .object($0.columns.mapValues(JSONValue.string)),
+                "options": $0.options?.json ?? .null,
+            ])
         })]))
     }
 }
@@ -119,7 +136,7 @@ extension ImportDraft {
             "id": .int(id), "type": .string(target.rawValue), "file_name": .string(fileName), "encoding": .string(encoding),
             "columns": .array(header.map(JSONValue.string)), "sample": .array(sample.map { .array($0.map(JSONValue.string)) }),
             "rows": .int(Int64(rowCount)), "mapping": .object(mapping.mapValues { $0.isEmpty ? .null : .string($0) }),
-            "fields": .array(fields.map(JSONValue.string)), "status": .string(status.rawValue),
+            "fields": .array(fields.map(JSONValue.string)), "status": .string(status.rawValue), "options": options?.json ?? .null,
             "report": report?.json ?? .null, "created_at": .string(createdAt.iso8601),
         ])
     }
@@ -129,11 +146,21 @@ extension ImportReport {
     var json: JSONValue {
         .object([
             "mode": .string(mode.rawValue), "rows": .int(Int64(rows)), "valid": .int(Int64(valid)), "created": .int(Int64(created)),
-            "skipped_duplicates": .int(Int64(skippedDuplicates)),
+            "skipped_duplicates": .int(Int64(skippedDuplicates)), "companies_created": companiesCreated.map { .int(Int64($0)) } ?? .null,
             "errors": .array(errors.map { .object(["line": .int(Int64($0.line)), "message": .string($0.message)]) }),
             "duplicates": .array(duplicates.map {
                 .object(["line": .int(Int64($0.line)), "record_ids": .array($0.recordIDs.map(JSONValue.int)), "same_as_line": $0.sameAsLine.map { .int(Int64($0)) } ?? .null])
             }),
+        ])
+    }
+}
+
+extension DealImportOptions {
+    var json: JSONValue {
+        .object([
+            "pipeline_id": pipelineID.map(JSONValue.int) ?? .null, "stage_values": .object(stageValues.mapValues(JSONValue.string)),
+            "time_zone": .string(timeZone), "default_loss_reason": defaultLossReason.map(JSONValue.string) ?? .null,
+            "create_companies": .bool(createCompanies),
         ])
     }
 }

@@ -3,7 +3,8 @@ import CRMStore
 import Foundation
 import Hummingbird
 
-/// Importing companies and contacts from CSV files: upload, map the columns, dry run, import, undo.
+/// Importing companies, contacts, leads and deals from CSV files: upload, map the columns (and, for deals, say which
+/// pipeline and what each stage value means), dry run, import, undo.
 struct ImportPages {
     let store: Store
     let pages: PageRenderer
@@ -37,7 +38,7 @@ struct ImportPages {
     @Sendable func upload(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let form = try await MultipartForm(request, context: context, csrf: identity.csrfToken, limit: ImportStore.maxFileSize)
-        guard let target = RecordImport.Target(rawValue: form["type"]) else { throw APIError.badRequest("invalid_choice", "choose companies, contacts or leads") }
+        guard let target = RecordImport.Target(rawValue: form["type"]) else { throw APIError.badRequest("invalid_choice", "choose companies, contacts, leads or deals") }
         guard let file = form.files["file"], !file.data.isEmpty else { throw APIError.badRequest("empty_file", "choose a CSV file to import") }
         let draft = try await store.imports.upload(identity.access, target: target, fileName: file.fileName, data: file.data)
         return redirect("/imports/\(draft.id)")
@@ -50,8 +51,12 @@ struct ImportPages {
         let mappingID = query.id("mapping_id")
         try query.finish()
         var mapping = draft.mapping
-        if let mappingID, let saved = try await store.imports.mappings(draft.target).first(where: { $0.id == mappingID }) { mapping = saved.columns }
-        return try await page(identity, request, draft, mapping: mapping, report: draft.report, errors: [], status: .ok)
+        var options = draft.options
+        if let mappingID, let saved = try await store.imports.mappings(draft.target).first(where: { $0.id == mappingID }) {
+            mapping = saved.columns
+            options = saved.options ?? options
+        }
+        return try await page(identity, request, draft, mapping: mapping, options: options, report: draft.report, errors: [], status: .ok)
     }
 
     @Sendable func run(_ request: Request, context: AppContext) async throws -> Response {
@@ -62,15 +67,16 @@ struct ImportPages {
         var mapping: [String: String] = [:]
         for (index, column) in draft.header.enumerated() { mapping[column] = form["map_\(index)"] }
         let mode = ImportReport.Mode(rawValue: form["mode"]) ?? .dryRun
+        let options = draft.target == .deals ? dealOptions(form) : nil
         do {
             let report = try await store.imports.run(
-                identity.access, id, mapping: mapping, mode: mode, createDuplicates: form["create_duplicates"] == "on",
+                identity.access, id, mapping: mapping, options: options, mode: mode, createDuplicates: form["create_duplicates"] == "on",
                 defaultCountryCode: settings.defaultCountryCode, saveMappingAs: form["save_mapping_as"]
             )
             if mode != .dryRun { return redirect("/imports/\(id)") }
-            return try await page(identity, request, draft, mapping: mapping, report: report, errors: [], status: .ok)
+            return try await page(identity, request, draft, mapping: mapping, options: options, report: report, errors: [], status: .ok)
         } catch StoreError.invalid(let errors) {
-            return try await page(identity, request, draft, mapping: mapping, report: nil, errors: errors.errors, status: .unprocessableContent)
+            return try await page(identity, request, draft, mapping: mapping, options: options, report: nil, errors: errors.errors, status: .unprocessableContent)
         }
     }
 
@@ -82,7 +88,51 @@ struct ImportPages {
         return redirect("/imports/\(id)")
     }
 
-    private func page(_ identity: Identity, _ request: Request, _ draft: ImportDraft, mapping: [String: String], report: ImportReport?, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
+    /// A deals file's options as the form states them: each stage value travels as `stage_key_N` with its meaning
+    /// in `stage_value_N`.
+    private func dealOptions(_ form: FormInput) -> DealImportOptions {
+        var values: [String: String] = [:]
+        for index in 0..<100 {
+            guard let value = form.all("stage_key_\(index)").first else { break }
+            let meaning = form["stage_value_\(index)"]
+            if !meaning.isEmpty { values[value] = meaning }
+        }
+        let reason = form["default_loss_reason"]
+        let zone = form["time_zone"].trimmingWhitespace()
+        return DealImportOptions(
+            pipelineID: Int64(form["pipeline_id"]), stageValues: values, timeZone: zone.isEmpty ? "UTC" : zone,
+            defaultLossReason: reason.isEmpty ? nil : reason, createCompanies: form["create_companies"] == "on"
+        )
+    }
+
+    /// The deals part of the form: the pipeline, zone, default loss reason, and a choice of meaning for each value
+    /// the file's stage column holds.
+    private func dealForm(_ identity: Identity, _ draft: ImportDraft, mapping: [String: String], options: DealImportOptions?, t: [String: String]) async throws -> [String: Any] {
+        let pipelines = try await store.pipelines.list().filter(\.isActive)
+        var options = options ?? DealImportOptions(pipelineID: pipelines.first?.id.rawValue, timeZone: identity.user.timeZone)
+        if options.pipelineID == nil { options.pipelineID = pipelines.first?.id.rawValue }
+        let pipeline = pipelines.first { $0.id.rawValue == options.pipelineID } ?? pipelines.first
+        let stages = pipeline?.stages.map(\.name) ?? []
+        var values: [String] = []
+        if let stageColumn = mapping.first(where: { $0.value == "stage" })?.key { values = try await store.imports.values(identity.access, draft.id, column: stageColumn) }
+        let reasons = try await store.pipelines.lossReasons()
+        return [
+            "pipelines": pipelines.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == pipeline?.id] as [String: Any] },
+            "time_zone": options.timeZone, "create_companies": options.createCompanies,
+            "reasons": reasons.map { ["name": $0.name, "selected": TextFolding.fold($0.name) == TextFolding.fold(options.defaultLossReason ?? "")] as [String: Any] },
+            "has_stage_values": !values.isEmpty,
+            "stage_values": values.enumerated().map { index, value -> [String: Any] in
+                let chosen = options.suggestedMeaning(of: value, stages: stages) ?? ""
+                let meanings = [("won", t["status_won"] ?? "won"), ("lost", t["status_lost"] ?? "lost")] + stages.map { ($0, $0) }
+                return [
+                    "index": index, "value": value,
+                    "meanings": [["value": "", "label": "—", "selected": chosen.isEmpty]] + meanings.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == chosen] as [String: Any] },
+                ]
+            },
+        ]
+    }
+
+    private func page(_ identity: Identity, _ request: Request, _ draft: ImportDraft, mapping: [String: String], options: DealImportOptions?, report: ImportReport?, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let saved = try await store.imports.mappings(draft.target)
         let fields = try await store.imports.fields(draft.target)
@@ -103,10 +153,12 @@ struct ImportPages {
             "columns": columns, "mappings": saved.map { ["id": $0.id, "name": $0.name] as [String: Any] }, "has_mappings": !saved.isEmpty,
             "errors": errors.map { ["field": $0.field ?? "", "message": $0.message] }, "has_errors": !errors.isEmpty,
         ]
+        if draft.target == .deals, draft.status == .draft { data["deals"] = try await dealForm(identity, draft, mapping: mapping, options: options, t: t) }
         if let report {
             data["report"] = [
                 "dry_run": report.mode == .dryRun, "rows": report.rows, "valid": report.valid, "created": report.created,
                 "skipped": report.skippedDuplicates, "invalid": report.errors.count, "duplicate_count": report.duplicates.count,
+                "has_companies_created": report.companiesCreated != nil, "companies_created": report.companiesCreated ?? 0,
                 "row_errors": report.errors.prefix(500).map { ["line": $0.line, "message": $0.message] },
                 "duplicates": report.duplicates.prefix(500).map { duplicate -> [String: Any] in
                     [

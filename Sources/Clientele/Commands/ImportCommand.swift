@@ -11,7 +11,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     struct Deals: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import deals with their outcome from a CSV file, all or nothing.",
+            abstract: "Import deals with their outcome from a CSV file, all or nothing (undo it under Imports).",
             discussion: """
                 Each row becomes a deal created at its created date in the stage its stage column names (won and lost \
                 rows start in the pipeline's first stage and close at their closed date). Owners are found by name or \
@@ -23,13 +23,16 @@ struct ImportCommand: AsyncParsableCommand {
                     --column created=engage_date --column closed=close_date \\
                     --column amount=close_value --loss-reason "Not given" \\
                     --stage-value Prospecting=Lead --stage-value Engaging=Qualified
+
+                Rows whose key (`--column key=…`) an earlier import's live deal has are skipped, so a file can be \
+                imported again after it grew.
                 """
         )
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var logging: LogOptions
         @Option(help: "The CSV file: UTF-8, UTF-16, windows-1250/1251, ISO-8859-2 or KOI8-R; comma, semicolon or tab separated.") var file: String
         @Option(help: "The pipeline's name or id.") var pipeline: String
-        @Option(name: .customLong("column"), help: "field=column: title, owner, company, stage, created, closed, amount, source, loss_reason.")
+        @Option(name: .customLong("column"), help: "field=column: key, title, owner, company, stage, created, closed, expected_close, amount, source, loss_reason.")
         var columns: [String] = []
         @Option(name: .customLong("stage-value"), help: "value=stage: what a stage-column value means (a stage name, won or lost).")
         var stageValues: [String] = []
@@ -37,34 +40,35 @@ struct ImportCommand: AsyncParsableCommand {
         @Option(help: "Loss reason for lost rows that give none.") var lossReason: String?
 
         func run() async throws {
-            guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("'\(timeZone)' is not an IANA time zone") }
-            var fields: [DealImportMapping.Field: String] = [:]
+            var mapping: [String: String] = [:]
             for pair in columns {
-                let (key, value) = try Self.split(pair, "--column")
-                guard let field = DealImportMapping.Field(rawValue: key) else {
-                    throw ValidationError("--column \(pair): '\(key)' is not one of " + DealImportMapping.Field.allCases.map(\.rawValue).joined(separator: ", "))
+                let (field, column) = try Self.split(pair, "--column")
+                guard RecordImport.Target.deals.fields.contains(field) else {
+                    throw ValidationError("--column \(pair): '\(field)' is not one of " + RecordImport.Target.deals.fields.joined(separator: ", "))
                 }
-                fields[field] = value
+                mapping[column] = field
             }
-            var outcomes: [String: DealImportMapping.Outcome] = [:]
+            var outcomes: [String: String] = [:]
             for pair in stageValues {
-                let (key, value) = try Self.split(pair, "--stage-value")
-                outcomes[key] = DealImportMapping.outcome(value)
+                let (value, meaning) = try Self.split(pair, "--stage-value")
+                outcomes[value] = meaning
             }
-            let (table, encoding) = try Self.read(file)
+            guard let data = FileManager.default.contents(atPath: file) else { throw OperatorError("cannot read \(file)") }
+            let fileName = URL(fileURLWithPath: file).lastPathComponent
             try await database.withStore(logger: logging.bootstrap()) { store in
                 try await requireCurrentSchema(store)
                 let target = try await Self.pipeline(pipeline, in: store)
-                let mapping = DealImportMapping(columns: fields, stageValues: outcomes, currency: target.currency, timeZone: zone, defaultLossReason: lossReason)
-                let rows: [DealImportRow]
-                do throws(ValidationErrors) { rows = try DealImportRow.rows(of: table, mapping) } catch { throw Self.refusal(error) }
-                let summary: DealImportSummary
+                let options = DealImportOptions(pipelineID: target.id.rawValue, stageValues: outcomes, timeZone: timeZone, defaultLossReason: lossReason)
+                let system = AccessContext.system(reason: "import of \(fileName)")
                 do {
-                    summary = try await store.funnel.importRows(.system(reason: "import of \(URL(fileURLWithPath: file).lastPathComponent)"), rows, into: target.id)
+                    // The same import as a person's upload, so the command's imports are in the history and can be undone.
+                    let draft = try await store.imports.upload(system, target: .deals, fileName: fileName, data: data)
+                    let report = try await store.imports.run(system, draft.id, mapping: mapping, options: options, mode: .all)
+                    let skipped = report.skippedDuplicates > 0 ? "; skipped \(report.skippedDuplicates) rows imported before" : ""
+                    print("Imported \(report.created) deals into \(target.name); created \(report.companiesCreated ?? 0) companies\(skipped) (the file was read as \(draft.encoding); import \(draft.id)).")
                 } catch StoreError.invalid(let errors) {
                     throw Self.refusal(errors)
                 }
-                print("Imported \(summary.deals) deals into \(target.name); created \(summary.companiesCreated) companies (the file was read as \(encoding)).")
             }
         }
 
@@ -73,17 +77,6 @@ struct ImportCommand: AsyncParsableCommand {
                 throw ValidationError("\(option) \(pair): write it as name=value")
             }
             return (String(pair[..<equals]).trimmingWhitespace(), String(pair[pair.index(after: equals)...]).trimmingWhitespace())
-        }
-
-        /// Reads the file in whatever encoding it was written (UTF-8, UTF-16, or a legacy code page).
-        private static func read(_ path: String) throws -> (CSVTable, String) {
-            guard let data = FileManager.default.contents(atPath: path) else { throw OperatorError("cannot read \(path)") }
-            do throws(CRMCore.ValidationError) {
-                let decoded = try TextDecoding.decode(data)
-                return (try CSVTable(text: decoded.text), decoded.encoding)
-            } catch {
-                throw OperatorError("\(path): \(error.message)")
-            }
         }
 
         private static func pipeline(_ name: String, in store: Store) async throws -> Pipeline {
