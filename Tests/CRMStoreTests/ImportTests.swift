@@ -4,7 +4,7 @@ import CRMTestSupport
 import Foundation
 import Testing
 
-@Suite("Importing companies, contacts and leads from CSV files")
+@Suite("Importing companies, contacts, leads and deals from CSV files")
 struct ImportTests {
     /// A file as a Polish spreadsheet writes it: windows-1250, semicolons, a trailing empty line.
     static func polishContacts() -> Data {
@@ -119,7 +119,7 @@ struct ImportTests {
         }
     }
 
-    @Test("the Salesforce sample's accounts and contacts import, and each contact is linked to the account its AccountId names")
+    @Test("the Salesforce sample imports: accounts, contacts and leads linked by AccountId, and opportunities won, lost and open as the file says")
     func salesforce() async throws {
         guard let folder = SharedData.folder("salesforce-sample") else {
             print("skipped: ../shared/data/salesforce-sample is not on this machine")
@@ -185,6 +185,38 @@ struct ImportTests {
             // Undoing the lead import bins exactly the leads it made.
             #expect(try await store.imports.undo(admin, leads.id).binned == leadTable.rows.count)
             #expect(try await store.leads.count(admin, ListQuery()) == 0)
+
+            // Opportunities: each names its account by Id; stages are Salesforce's, "Closed Won/Lost" close them; the
+            // figures are counted from the file itself.
+            let pipeline = try await store.pipelines.create(World.system, name: "Salesforce", currency: try Currency(code: "USD"), stages: [
+                .init(name: "Qualification", probability: 10), .init(name: "Discovery", probability: 25),
+                .init(name: "Proposal/Quote", probability: 60), .init(name: "Negotiation", probability: 80),
+            ])
+            _ = try await store.pipelines.createLossReason(World.system, name: "Not given")
+            let opportunitiesData = try Data(contentsOf: folder.appendingPathComponent("data/Opportunity.csv"))
+            let opportunities = try await store.imports.upload(admin, target: .deals, fileName: "Opportunity.csv", data: opportunitiesData)
+            #expect(opportunities.mapping["Id"] == "key" && opportunities.mapping["AccountId"] == "company" && opportunities.mapping["Name"] == "title")
+            #expect(opportunities.mapping["StageName"] == "stage" && opportunities.mapping["Amount"] == "amount" && opportunities.mapping["OwnerId"] == nil)
+            let options = DealImportOptions(pipelineID: pipeline.id.rawValue, defaultLossReason: "Not given", createCompanies: false)
+            let dealReport = try await store.imports.run(admin, opportunities.id, mapping: opportunities.mapping, options: options, mode: .all)
+            let dealTable = try CSVTable(text: String(decoding: opportunitiesData, as: UTF8.self))
+            #expect(dealReport.created == dealTable.rows.count && dealReport.companiesCreated == 0)
+            let stageColumn = column(dealTable, "StageName")
+            let wonRows = dealTable.rows.filter { $0.fields[stageColumn] == "Closed Won" }
+            let lostRows = dealTable.rows.filter { $0.fields[stageColumn] == "Closed Lost" }
+            #expect(try await store.count("SELECT COUNT(*) AS n FROM deals WHERE status = 'won'") == wonRows.count)
+            #expect(try await store.count("SELECT COUNT(*) AS n FROM deals WHERE status = 'lost'") == lostRows.count)
+            #expect(try await store.count("SELECT COUNT(*) AS n FROM deals WHERE status = 'open'") == dealTable.rows.count - wonRows.count - lostRows.count)
+            let wonCents = wonRows.map { row -> Int in
+                let parts = row.fields[column(dealTable, "Amount")].split(separator: ".")
+                return Int(parts[0])! * 100 + (parts.count > 1 ? Int(parts[1].padding(toLength: 2, withPad: "0", startingAt: 0))! : 0)
+            }.reduce(0, +)
+            #expect(try await store.count("SELECT CAST(COALESCE(SUM(won_amount), 0) AS BIGINT) AS n FROM funnel_totals") == wonCents)
+            for row in dealTable.rows.prefix(10) {
+                let title = row.fields[column(dealTable, "Name")]
+                let deal = try #require(try await store.deals.list(admin, ListQuery(search: title)).items.first { $0.fields.title == title }, "\(title)")
+                #expect(deal.fields.companyID.flatMap { companyName[$0.rawValue] } == accountNames[row.fields[column(dealTable, "AccountId")]], "\(title)")
+            }
         }
     }
 

@@ -103,4 +103,48 @@ struct ImportAPITests {
             #expect(forged.status == .forbidden)
         }
     }
+
+    static let deals = "Tytuł;Handlowiec;Firma;Etap;Data zamknięcia;Kwota;Powód\nDostawa rur;Rafał Wiśniewski;Łódź Trading;Wygrana;01.03.2017;1 200,50;\nSerwis;Rafał Wiśniewski;;Rozmowa;30.06.2017;300;\nKabel;Róża Nowak;Łódź Trading;Przegrana;02.03.2017;10;\n"
+
+    @Test("deals: the pipeline and stage values travel as options, a saved mapping keeps them, undo takes the deals back", arguments: TestEngine.available)
+    func deals(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let (pipeline, _) = try await app.world.salesPipeline()
+            let maria = try await app.token(app.world.maria)
+            let uploaded = try await upload(app, maria, Self.deals, type: "deals")
+            let id = try #require(uploaded.json["id"] as? Int, "\(uploaded.text)")
+            #expect(uploaded.json["mapping"] as? [String: String] == [
+                "Tytuł": "title", "Handlowiec": "owner", "Firma": "company", "Etap": "stage", "Data zamknięcia": "closed", "Kwota": "amount", "Powód": "loss_reason",
+            ])
+            let unplaced = try await app.api(.post, "/api/v1/imports/\(id)/run", token: maria, body: #"{"mode": "dry_run"}"#)
+            #expect(unplaced.status == .unprocessableContent && unplaced.text.contains("options.pipeline_id"), "\(unplaced.text)")
+            let options = #"{"pipeline_id": \#(pipeline.id.rawValue), "stage_values": {"Rozmowa": "Presentation"}, "time_zone": "Europe/Warsaw", "default_loss_reason": "Price"}"#
+            let dry = try await app.api(.post, "/api/v1/imports/\(id)/run", token: maria, body: #"{"mode": "dry_run", "options": \#(options)}"#)
+            #expect(dry.json["valid"] as? Int == 3 && dry.json["companies_created"] as? Int == 1 && (dry.json["errors"] as? [Any])?.isEmpty == true, "\(dry.text)")
+            for bad in [#"{"options": {"pipeline_id": "one"}}"#, #"{"options": {"colour": 1}}"#, #"{"options": {"pipeline_id": \#(pipeline.id.rawValue), "stage_values": {"Rozmowa": "Heaven"}}}"#] {
+                #expect(try await app.api(.post, "/api/v1/imports/\(id)/run", token: maria, body: bad).status == .unprocessableContent, "\(bad)")
+            }
+            let done = try await app.api(.post, "/api/v1/imports/\(id)/run", token: maria, body: #"{"mode": "all", "options": \#(options), "save_mapping_as": "Arkusz szans"}"#)
+            #expect(done.status == .ok && done.json["created"] as? Int == 3, "\(done.text)")
+            let list = try await app.api(.get, "/api/v1/deals", token: maria)
+            let items = try #require(list.json["items"] as? [[String: Any]], "\(list.text)").sorted { ($0["title"] as? String ?? "") < ($1["title"] as? String ?? "") }
+            #expect(items.map { $0["title"] as? String } == ["Dostawa rur", "Kabel", "Serwis"])
+            #expect(items[0]["status"] as? String == "won" && items[0]["amount"] as? String == "1200.50")
+            #expect(items[1]["status"] as? String == "lost" && items[2]["expected_close_date"] as? String == "2017-06-30")
+            let imported = try await app.api(.get, "/api/v1/imports/\(id)", token: maria)
+            #expect((imported.json["options"] as? [String: Any])?["time_zone"] as? String == "Europe/Warsaw")
+
+            // The next file from the same spreadsheet runs with the saved mapping and its options in one step.
+            let mappings = try await app.api(.get, "/api/v1/import-mappings?type=deals", token: maria)
+            let saved = try #require((mappings.json["items"] as? [[String: Any]])?.first)
+            #expect((saved["options"] as? [String: Any])?["stage_values"] as? [String: String] == ["Rozmowa": "Presentation"])
+            let next = try #require(try await upload(app, maria, Self.deals.replacingOccurrences(of: "Serwis", with: "Serwis 2"), type: "deals").json["id"] as? Int)
+            let second = try await app.api(.post, "/api/v1/imports/\(next)/run", token: maria, body: #"{"mode": "all", "mapping_id": \#(saved["id"] as? Int ?? 0)}"#)
+            #expect(second.status == .ok && second.json["created"] as? Int == 3, "\(second.text)")
+
+            let undone = try await app.api(.post, "/api/v1/imports/\(next)/undo", token: maria)
+            #expect(undone.status == .ok && undone.json["binned"] as? Int == 3, "\(undone.text)")
+            #expect((try await app.api(.get, "/api/v1/deals", token: maria).json["items"] as? [Any])?.count == 3)
+        }
+    }
 }
