@@ -5,7 +5,7 @@ import pytest
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 from test_browser import browser, sign_in  # noqa: E402,F401
 
@@ -43,3 +43,66 @@ def test_import_contacts_from_a_windows_1251_file(browser, sqlite_server, tmp_pa
     WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=import-status]"), "Undone"))
     browser.get(f"{base}/contacts?q=ivan@example.ru")
     assert "Петров" not in browser.page_source
+
+
+DEALS = "Tytuł;Handlowiec;Firma;Etap;Data zamknięcia;Kwota\r\nDostawa rur;Ada Admin;Zakład Łódź;Wygrana;01.03.2017;1 200,50\r\nSerwis;Ada Admin;;Rozmowa;30.06.2017;300\r\nKabel;Ada Admin;Zakład Łódź;Przegrana;02.03.2017;10\r\n"
+
+
+def test_import_deals_saying_what_each_stage_value_means(browser, sqlite_server, data_dir, tmp_path):
+    """A Polish Excel export of deals: the page suggests the columns, knows Wygrana and Przegrana, and asks what
+    Rozmowa means; the deals land in the funnel with their outcomes, and undo takes them back."""
+    import requests
+    from conftest import run
+
+    base = sqlite_server.url
+    token = run("token", "create", "--data-dir", data_dir, "--user", "admin@example.com").strip()
+    headers = {"Authorization": f"Bearer {token}"}
+    pipeline = requests.post(f"{base}/api/v1/pipelines", headers=headers, json={"name": "Sprzedaż", "currency": "PLN", "stages": [
+        {"name": "Pierwszy kontakt", "probability": 10}, {"name": "Oferta", "probability": 50}]}).json()["id"]
+    requests.post(f"{base}/api/v1/loss-reasons", headers=headers, json={"name": "Cena"}).raise_for_status()
+    sign_in(browser, base)
+
+    path = tmp_path / "szanse.csv"
+    path.write_bytes(DEALS.encode("cp1250"))
+    browser.get(f"{base}/imports")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-upload] input[type=file]").send_keys(str(path))
+    Select(browser.find_element(By.CSS_SELECTOR, "[data-testid=import-upload] select[name=type]")).select_by_value("deals")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-upload] button[type=submit]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-deal-options]")))
+    assert Select(browser.find_element(By.NAME, "pipeline_id")).first_selected_option.get_attribute("value") == str(pipeline)
+
+    def meaning(value):
+        return Select(browser.find_element(By.CSS_SELECTOR, f"[data-testid=import-stage-values] select[aria-label='{value}']"))
+
+    assert meaning("Wygrana").first_selected_option.get_attribute("value") == "won"
+    assert meaning("Przegrana").first_selected_option.get_attribute("value") == "lost"
+    assert meaning("Rozmowa").first_selected_option.get_attribute("value") == ""
+
+    # Unsaid, Rozmowa is taken as a stage's name, and the pipeline has none such; a lost deal needs a reason.
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-run]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-report]")))
+    errors = browser.find_element(By.CSS_SELECTOR, "[data-testid=import-row-errors]").text
+    assert "Rozmowa" in errors and "loss reason" in errors, errors
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=import-valid]").text == "1"
+
+    meaning("Rozmowa").select_by_value("Oferta")
+    Select(browser.find_element(By.NAME, "default_loss_reason")).select_by_value("Cena")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-run]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-report]")))
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=import-valid]").text == "3"
+    assert meaning("Rozmowa").first_selected_option.get_attribute("value") == "Oferta"
+
+    browser.find_element(By.CSS_SELECTOR, "input[name=mode][value=all]").click()
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-run]").click()
+    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-undo]")))
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=import-created]").text == "3"
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=import-companies-created]").text == "1"
+    imported = browser.current_url
+    deals = {d["title"]: d for d in requests.get(f"{base}/api/v1/deals", headers=headers).json()["items"]}
+    assert deals["Dostawa rur"]["status"] == "won" and deals["Dostawa rur"]["amount"] == "1200.50"
+    assert deals["Kabel"]["status"] == "lost" and deals["Serwis"]["expected_close_date"] == "2017-06-30"
+
+    browser.get(imported)
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-undo] button").click()
+    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=import-status]"), "Undone"))
+    assert requests.get(f"{base}/api/v1/deals", headers=headers).json()["items"] == []

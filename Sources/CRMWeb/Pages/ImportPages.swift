@@ -125,7 +125,7 @@ struct ImportPages {
                 let chosen = options.suggestedMeaning(of: value, stages: stages) ?? ""
                 let meanings = [("won", t["status_won"] ?? "won"), ("lost", t["status_lost"] ?? "lost")] + stages.map { ($0, $0) }
                 return [
-                    "index": index, "value": value,
+                    "index": index, "file_value": value,
                     "meanings": [["value": "", "label": "—", "selected": chosen.isEmpty]] + meanings.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == chosen] as [String: Any] },
                 ]
             },
