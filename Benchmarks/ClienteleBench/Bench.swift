@@ -31,6 +31,12 @@ struct Bench {
             try await HTTPCeiling.serve(port: options.port)
             return
         }
+        if options.only == "import" {
+            var report = Report(options: options, name: "import-\(options.contacts)", title: "importing \(options.contacts) contacts")
+            try await ImportBenchmark(rows: options.contacts, runs: min(options.runs, 5), dataDir: options.baseDir).run(into: &report)
+            try report.write(to: options.resultsDir)
+            return
+        }
         if options.only == "search" {
             var report = Report(options: options, name: "search-\(options.contacts)", title: "search over \(options.contacts) contacts")
             try await SearchBenchmark(contacts: options.contacts, runs: options.runs, dataDir: options.baseDir).run(into: &report)
@@ -103,7 +109,7 @@ struct Options {
             case "--port": port = Int(value) ?? port
             case "--contacts": contacts = Int(value) ?? contacts
             case "--database-url": databaseURL = value
-            default: throw BenchError("unknown option \(flag); use --deals N --runs N --data-dir DIR --results DIR --only processes|http-ceiling|search|card|reports --instances N --port N --contacts N --database-url URL")
+            default: throw BenchError("unknown option \(flag); use --deals N --runs N --data-dir DIR --results DIR --only processes|http-ceiling|search|card|reports|import --instances N --port N --contacts N --database-url URL")
             }
         }
         baseDir = dataDir

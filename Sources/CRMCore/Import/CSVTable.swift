@@ -6,6 +6,14 @@ public struct CSVTable: Sendable {
     /// Each row with its line number in the file (1 is the header), for errors that say where.
     public let rows: [(line: Int, fields: [String])]
 
+    /// The rows in `range` under the same header: a big file read a part at a time.
+    public func rows(_ range: Range<Int>) -> CSVTable { CSVTable(header: header, rows: Array(rows[range.clamped(to: rows.indices)])) }
+
+    private init(header: [String], rows: [(line: Int, fields: [String])]) {
+        self.header = header
+        self.rows = rows
+    }
+
     public init(text: String) throws(ValidationError) {
         var text = Substring(text)
         if text.first == "\u{FEFF}" { text = text.dropFirst() }

@@ -42,8 +42,10 @@ extension ImportStore {
     /// the rows named that no one had, when the options say to make them.
     static func applyDeals(
         _ db: any SQLDatabase, _ context: AccessContext, _ read: (rows: [RecordImport.Row<DealImportRow>], errors: [RecordImport.RowError]),
-        target: DealImportTarget, options: DealImportOptions, id: Int64, mode: ImportReport.Mode, createDuplicates: Bool, now: Timestamp
+        target: DealImportTarget, options: DealImportOptions, id: Int64, mode: ImportReport.Mode, createDuplicates: Bool, now: Timestamp,
+        progress: @Sendable (ImportProgress) async -> Void
     ) async throws -> ImportReport {
+        await progress(ImportProgress(phase: .checking, done: 0, total: read.rows.count))
         var errors = read.errors
         let owners = try await ImportReferences.owners(db, context, Set(read.rows.compactMap(\.owner)))
         let companies = try await ImportReferences.companies(db, context, Set(read.rows.compactMap(\.company)))
@@ -68,6 +70,7 @@ extension ImportStore {
             }
         }
         let duplicates = try await dealDuplicates(db, context, ready.map(\.row))
+        await progress(ImportProgress(phase: .checking, done: read.rows.count, total: read.rows.count))
         let skipped = createDuplicates ? [] : Set(duplicates.map(\.line))
         let writing = ready.filter { !skipped.contains($0.row.line) }
         // The companies to make: each name no one has, once, owned by the first row naming it.
@@ -89,15 +92,20 @@ extension ImportStore {
             let companyIDs = try await RecordStore<CompanyFields>.insertMany(db, context, newOrder.map { newCompanies[$0]! })
             try await remember(db, import: id, records: companyIDs.map { ($0, nil) }, type: .companies)
             let made = Dictionary(uniqueKeysWithValues: zip(newOrder, companyIDs.map { CompanyID($0) }))
-            let deals = writing.map { item in
-                item.row.fields.history(
-                    pipeline: target.pipeline, stage: item.stage, owner: item.owner, team: item.team,
-                    company: item.company ?? item.row.company.flatMap { made[TextFolding.fold($0)] }, lossReason: item.reason, now: now
-                )
+            await progress(ImportProgress(phase: .writing, done: 0, total: writing.count))
+            for start in stride(from: 0, to: writing.count, by: part) {
+                let slice = writing[start..<min(start + part, writing.count)]
+                let deals = slice.map { item in
+                    item.row.fields.history(
+                        pipeline: target.pipeline, stage: item.stage, owner: item.owner, team: item.team,
+                        company: item.company ?? item.row.company.flatMap { made[TextFolding.fold($0)] }, lossReason: item.reason, now: now
+                    )
+                }
+                let ids = try await FunnelStore.insertImported(db, context, deals)
+                try await remember(db, import: id, records: zip(ids.map(\.rawValue), slice.map(\.row.key)).map { ($0, $1) }, type: nil)
+                created += ids.count
+                await progress(ImportProgress(phase: .writing, done: created, total: writing.count))
             }
-            let ids = try await FunnelStore.insertImported(db, context, deals)
-            try await remember(db, import: id, records: zip(ids.map(\.rawValue), writing.map(\.row.key)).map { ($0, $1) }, type: nil)
-            created = ids.count
         }
         return ImportReport(
             mode: mode, rows: read.rows.count + Set(read.errors.map(\.line)).count, valid: ready.count, created: created,

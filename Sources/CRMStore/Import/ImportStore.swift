@@ -25,6 +25,21 @@ public struct ImportDraft: Sendable, Equatable {
     public let createdAt: Timestamp
 }
 
+/// How far a running import has come: rows read from the file, checked against the database, written.
+public struct ImportProgress: Sendable, Equatable {
+    public enum Phase: String, Sendable { case reading, checking, writing }
+
+    public let phase: Phase
+    public let done: Int
+    public let total: Int
+
+    public init(phase: Phase, done: Int, total: Int) {
+        self.phase = phase
+        self.done = done
+        self.total = total
+    }
+}
+
 /// What a dry run found or an import did.
 public struct ImportReport: Sendable, Equatable, Codable {
     public enum Mode: String, Sendable, Codable, CaseIterable {
@@ -168,7 +183,8 @@ public struct ImportStore: Sendable {
     /// `createDuplicates`. `saveMappingAs` keeps the mapping under a name for the next file.
     public func run(
         _ context: AccessContext, _ id: Int64, mapping: [String: String], options: DealImportOptions? = nil, mode: ImportReport.Mode,
-        createDuplicates: Bool = false, defaultCountryCode: String = "48", saveMappingAs: String? = nil, at now: Timestamp = .now
+        createDuplicates: Bool = false, defaultCountryCode: String = "48", saveMappingAs: String? = nil, at now: Timestamp = .now,
+        progress: @escaping @Sendable (ImportProgress) async -> Void = { _ in }
     ) async throws -> ImportReport {
         let draft = try await self.draft(context, id)
         guard draft.status == .draft else {
@@ -183,52 +199,86 @@ public struct ImportStore: Sendable {
         do throws(ValidationErrors) { try RecordImport.check(mapping, header: table.header, target: draft.target, custom: custom) } catch { throw StoreError.invalid(error) }
         let mappingName = saveMappingAs?.trimmingWhitespace() ?? ""
         guard mappingName.count <= 200 else { throw Self.invalid("save_mapping_as", "too_long", "a mapping's name has at most 200 characters") }
-        let work = { @Sendable (db: any SQLDatabase) async throws -> ImportReport in
-            let report: ImportReport
-            switch draft.target {
-            case .deals:
-                let target = try await Self.dealTarget(db, options)
-                let read = RecordImport.deals(table, mapping: mapping, options: options!, currency: target.pipeline.currency, custom: custom)
-                report = try await Self.applyDeals(db, context, read, target: target, options: options!, id: id, mode: mode, createDuplicates: createDuplicates, now: now)
-            case .companies:
-                let read = RecordImport.companies(table, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom)
-                report = try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates) { fields, _ in fields }
-            case .leads:
-                // A lead's company is a name; one that names an imported or known company takes that company's name.
-                let read = RecordImport.leads(table, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom)
-                report = try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates, companyIsOptional: true) { fields, company in
+        let database = database
+        // The rows are read before the transaction (it needs no database), so a big file holds no lock meanwhile.
+        let transaction = { @Sendable (apply: @escaping @Sendable (any SQLDatabase) async throws -> ImportReport) async throws -> ImportReport in
+            let work = { @Sendable (db: any SQLDatabase) async throws -> ImportReport in
+                let report = try await apply(db)
+                if mode != .dryRun {
+                    try await db.raw("""
+                        UPDATE imports SET status = 'done', mapping = \(bind: try PlainJSON.encode(mapping)), options = \(bind: try options.map { try PlainJSON.encode($0) }),
+                            report = \(bind: try PlainJSON.encode(report)), content = NULL, done_at = \(bind: now.rawValue)
+                        WHERE id = \(bind: id)
+                        """).run()
+                }
+                if !mappingName.isEmpty {
+                    try await db.raw("DELETE FROM import_mappings WHERE record_type = \(bind: draft.target.rawValue) AND name = \(bind: mappingName)").run()
+                    try await db.raw("""
+                        INSERT INTO import_mappings (name, record_type, columns, options, created_by, created_at)
+                        VALUES (\(bind: mappingName), \(bind: draft.target.rawValue), \(bind: try PlainJSON.encode(mapping)), \(bind: try options.map { try PlainJSON.encode($0) }),
+                                \(bind: context.userID?.rawValue), \(bind: now.rawValue))
+                        """).run()
+                }
+                return report
+            }
+            // A dry run writes nothing but the mapping it was asked to keep.
+            if mode == .dryRun && mappingName.isEmpty { return try await database.read(work) }
+            return try await database.write(work)
+        }
+        switch draft.target {
+        case .deals:
+            let target = try await database.read { db in try await Self.dealTarget(db, options) }
+            let read = await Self.readInParts(table, progress) { RecordImport.deals($0, mapping: mapping, options: options!, currency: target.pipeline.currency, custom: custom) }
+            return try await transaction { db in
+                try await Self.applyDeals(db, context, read, target: target, options: options!, id: id, mode: mode, createDuplicates: createDuplicates, now: now, progress: progress)
+            }
+        case .companies:
+            let read = await Self.readInParts(table, progress) { RecordImport.companies($0, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom) }
+            return try await transaction { db in
+                try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates, progress: progress) { fields, _ in fields }
+            }
+        case .leads:
+            // A lead's company is a name; one that names an imported or known company takes that company's name.
+            let read = await Self.readInParts(table, progress) { RecordImport.leads($0, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom) }
+            return try await transaction { db in
+                try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates, companyIsOptional: true, progress: progress) { fields, company in
                     var named = fields
                     named.companyName = company.name
                     return named
                 }
-            case .contacts:
-                let read = RecordImport.contacts(table, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom)
-                report = try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates) { fields, company in
+            }
+        case .contacts:
+            let read = await Self.readInParts(table, progress) { RecordImport.contacts($0, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom) }
+            return try await transaction { db in
+                try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates, progress: progress) { fields, company in
                     var linked = fields
                     linked.companyID = company.id
                     return linked
                 }
             }
-            if mode != .dryRun {
-                try await db.raw("""
-                    UPDATE imports SET status = 'done', mapping = \(bind: try PlainJSON.encode(mapping)), options = \(bind: try options.map { try PlainJSON.encode($0) }),
-                        report = \(bind: try PlainJSON.encode(report)), content = NULL, done_at = \(bind: now.rawValue)
-                    WHERE id = \(bind: id)
-                    """).run()
-            }
-            if !mappingName.isEmpty {
-                try await db.raw("DELETE FROM import_mappings WHERE record_type = \(bind: draft.target.rawValue) AND name = \(bind: mappingName)").run()
-                try await db.raw("""
-                    INSERT INTO import_mappings (name, record_type, columns, options, created_by, created_at)
-                    VALUES (\(bind: mappingName), \(bind: draft.target.rawValue), \(bind: try PlainJSON.encode(mapping)), \(bind: try options.map { try PlainJSON.encode($0) }),
-                            \(bind: context.userID?.rawValue), \(bind: now.rawValue))
-                    """).run()
-            }
-            return report
         }
-        // A dry run writes nothing but the mapping it was asked to keep.
-        if mode == .dryRun && mappingName.isEmpty { return try await database.read(work) }
-        return try await database.write(work)
+    }
+
+    /// Rows read or written between two reports of progress.
+    static let part = 5_000
+
+    /// Reads the file's rows a part at a time, telling `progress` after each.
+    static func readInParts<Fields: Sendable>(
+        _ table: CSVTable, _ progress: @Sendable (ImportProgress) async -> Void,
+        _ read: (CSVTable) -> (rows: [RecordImport.Row<Fields>], errors: [RecordImport.RowError])
+    ) async -> (rows: [RecordImport.Row<Fields>], errors: [RecordImport.RowError]) {
+        var rows: [RecordImport.Row<Fields>] = []
+        var errors: [RecordImport.RowError] = []
+        rows.reserveCapacity(table.rows.count)
+        await progress(ImportProgress(phase: .reading, done: 0, total: table.rows.count))
+        for start in stride(from: 0, to: table.rows.count, by: part) {
+            let range = start..<min(start + part, table.rows.count)
+            let partRead = read(table.rows(range))
+            rows += partRead.rows
+            errors += partRead.errors
+            await progress(ImportProgress(phase: .reading, done: range.upperBound, total: table.rows.count))
+        }
+        return (rows, errors)
     }
 
     /// Moves the records an import made to the bin, except those changed since (they are someone's work now).
@@ -291,9 +341,10 @@ public struct ImportStore: Sendable {
     ///   name) instead of being an error.
     static func apply<Fields: StoredFields>(
         _ db: any SQLDatabase, _ context: AccessContext, _ read: (rows: [RecordImport.Row<Fields>], errors: [RecordImport.RowError]),
-        id: Int64, mode: ImportReport.Mode, createDuplicates: Bool, companyIsOptional: Bool = false,
+        id: Int64, mode: ImportReport.Mode, createDuplicates: Bool, companyIsOptional: Bool = false, progress: @Sendable (ImportProgress) async -> Void,
         link: (Fields, (id: CompanyID, name: String)) -> Fields
     ) async throws -> ImportReport {
+        await progress(ImportProgress(phase: .checking, done: 0, total: read.rows.count))
         var errors = read.errors
         let owners = try await ImportReferences.owners(db, context, Set(read.rows.compactMap(\.owner)))
         let companies = try await ImportReferences.companies(db, context, Set(read.rows.compactMap(\.company)))
@@ -319,6 +370,7 @@ public struct ImportStore: Sendable {
             }
         }
         let duplicates = try await ImportReferences.duplicates(db, context, ready.map(\.row))
+        await progress(ImportProgress(phase: .checking, done: read.rows.count, total: read.rows.count))
         let skipped = createDuplicates ? [] : Set(duplicates.map(\.line))
         let writing = ready.filter { !skipped.contains($0.row.line) }
         errors.sort { $0.line < $1.line }
@@ -329,9 +381,14 @@ public struct ImportStore: Sendable {
         case .all where !errors.isEmpty:
             throw StoreError.invalid(ValidationErrors(errors.map { ValidationError(field: "line \($0.line)", code: "invalid_row", message: $0.message) }))
         case .all, .validOnly:
-            let ids = try await RecordStore<Fields>.insertMany(db, context, writing.map { ($0.row.fields, $0.owner, $0.team) })
-            try await remember(db, import: id, records: Array(zip(ids, writing.map(\.row.key))), type: nil)
-            created = ids.count
+            await progress(ImportProgress(phase: .writing, done: 0, total: writing.count))
+            for start in stride(from: 0, to: writing.count, by: part) {
+                let slice = writing[start..<min(start + part, writing.count)]
+                let ids = try await RecordStore<Fields>.insertMany(db, context, slice.map { ($0.row.fields, $0.owner, $0.team) })
+                try await remember(db, import: id, records: Array(zip(ids, slice.map(\.row.key))), type: nil)
+                created += ids.count
+                await progress(ImportProgress(phase: .writing, done: created, total: writing.count))
+            }
         }
         return ImportReport(
             mode: mode, rows: read.rows.count + Set(read.errors.map(\.line)).count, valid: ready.count, created: created,
