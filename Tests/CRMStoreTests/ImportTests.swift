@@ -56,8 +56,10 @@ struct ImportTests {
             #expect(dry.duplicates.first?.recordIDs.count == 1 && dry.duplicates.last?.sameAsLine == 2)
             #expect(try await store.contacts.count(rafal, ListQuery()) == before, "a dry run writes nothing")
 
-            await #expect(throws: StoreError.self) { try await store.imports.run(maria, draft.id, mapping: draft.mapping, mode: .all) }
+            let refused = try await store.imports.run(maria, draft.id, mapping: draft.mapping, mode: .all)
+            #expect(refused.refused && refused.created == 0 && refused.errors.map(\.line) == [4, 5])
             #expect(try await store.contacts.count(rafal, ListQuery()) == before, "all or nothing: a wrong row stops the file")
+            #expect(try await store.imports.draft(maria, draft.id).report == refused, "the draft shows the last run")
 
             let done = try await store.imports.run(maria, draft.id, mapping: draft.mapping, mode: .validOnly, saveMappingAs: "Arkusz biura")
             #expect(done.created == 2 && done.skippedDuplicates == 2)
@@ -236,7 +238,7 @@ struct ImportTests {
                 """
             let draft = try await store.imports.upload(admin, target: .leads, fileName: "leady.csv", data: Data(csv.utf8))
             #expect(draft.mapping == ["Imię": "first_name", "Nazwisko": "last_name", "Firma": "company", "E-mail": "email", "Źródło": "source", "Status": "status"])
-            await #expect(throws: StoreError.self) { _ = try await store.imports.run(admin, draft.id, mapping: draft.mapping, mode: .all) }
+            #expect(try await store.imports.run(admin, draft.id, mapping: draft.mapping, mode: .all).refused)
             #expect(try await store.leads.count(admin, ListQuery()) == 0)
             let report = try await store.imports.run(admin, draft.id, mapping: draft.mapping, mode: .validOnly)
             #expect(report.created == 3 && report.errors.map(\.line) == [5])

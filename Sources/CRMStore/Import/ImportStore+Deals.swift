@@ -87,7 +87,7 @@ extension ImportStore {
         case .dryRun:
             break
         case .all where !errors.isEmpty:
-            throw StoreError.invalid(ValidationErrors(errors.map { ValidationError(field: "line \($0.line)", code: "invalid_row", message: $0.message) }))
+            break
         case .all, .validOnly:
             let companyIDs = try await RecordStore<CompanyFields>.insertMany(db, context, newOrder.map { newCompanies[$0]! })
             try await remember(db, import: id, records: companyIDs.map { ($0, nil) }, type: .companies)
@@ -110,7 +110,7 @@ extension ImportStore {
         return ImportReport(
             mode: mode, rows: read.rows.count + Set(read.errors.map(\.line)).count, valid: ready.count, created: created,
             skippedDuplicates: mode == .dryRun ? 0 : ready.count - writing.count, errors: errors, duplicates: duplicates,
-            companiesCreated: newCompanies.count
+            companiesCreated: mode == .all && !errors.isEmpty ? 0 : newCompanies.count
         )
     }
 

@@ -68,6 +68,14 @@ public struct ImportReport: Sendable, Equatable, Codable {
     /// Companies a deals file named that no one had: made, or in a dry run to be made. Nil for other files.
     public let companiesCreated: Int?
 
+    /// An all-or-nothing run that found wrong rows, and so wrote nothing.
+    public var refused: Bool { mode == .all && !errors.isEmpty }
+
+    /// The wrong rows as errors named by line, for those who answer a refusal as an error.
+    public var rowErrors: ValidationErrors {
+        ValidationErrors(errors.map { ValidationError(field: "line \($0.line)", code: "invalid_row", message: $0.message) })
+    }
+
     public init(mode: Mode, rows: Int, valid: Int, created: Int, skippedDuplicates: Int, errors: [RecordImport.RowError], duplicates: [Duplicate], companiesCreated: Int? = nil) {
         self.mode = mode
         self.rows = rows
@@ -178,7 +186,8 @@ public struct ImportStore: Sendable {
     }
 
     /// Runs a draft with `mapping` (column → field). A dry run writes nothing and may be repeated; `all` writes
-    /// every row or refuses the file with every row's error; `validOnly` writes the right rows. Rows that look
+    /// every row or none (the report then lists every row's error: `refused`); `validOnly` writes the right rows.
+    /// A draft keeps the last run's mapping, options and report, so its page shows them again. Rows that look
     /// like existing records (same e-mail, phone or tax id) or like an earlier row are skipped unless
     /// `createDuplicates`. `saveMappingAs` keeps the mapping under a name for the next file.
     public func run(
@@ -205,11 +214,7 @@ public struct ImportStore: Sendable {
             let work = { @Sendable (db: any SQLDatabase) async throws -> ImportReport in
                 let report = try await apply(db)
                 if mode != .dryRun {
-                    try await db.raw("""
-                        UPDATE imports SET status = 'done', mapping = \(bind: try PlainJSON.encode(mapping)), options = \(bind: try options.map { try PlainJSON.encode($0) }),
-                            report = \(bind: try PlainJSON.encode(report)), content = NULL, done_at = \(bind: now.rawValue)
-                        WHERE id = \(bind: id)
-                        """).run()
+                    try await Self.keep(db, id, report, mapping: mapping, options: options, done: !report.refused, at: now)
                 }
                 if !mappingName.isEmpty {
                     try await db.raw("DELETE FROM import_mappings WHERE record_type = \(bind: draft.target.rawValue) AND name = \(bind: mappingName)").run()
@@ -221,9 +226,11 @@ public struct ImportStore: Sendable {
                 }
                 return report
             }
-            // A dry run writes nothing but the mapping it was asked to keep.
-            if mode == .dryRun && mappingName.isEmpty { return try await database.read(work) }
-            return try await database.write(work)
+            guard mode == .dryRun else { return try await database.write(work) }
+            // A dry run writes nothing but the mapping it was asked to keep, and, once done, what it found.
+            let report = try await (mappingName.isEmpty ? database.read(work) : database.write(work))
+            try await database.write { db in try await Self.keep(db, id, report, mapping: mapping, options: options, done: false, at: now) }
+            return report
         }
         switch draft.target {
         case .deals:
@@ -257,6 +264,16 @@ public struct ImportStore: Sendable {
                 }
             }
         }
+    }
+
+    /// Keeps a run's mapping, options and report on its draft; a `done` import drops the file's text.
+    static func keep(_ db: any SQLDatabase, _ id: Int64, _ report: ImportReport, mapping: [String: String], options: DealImportOptions?, done: Bool, at now: Timestamp) async throws {
+        let finish: SQLQueryString = done ? ", status = 'done', content = NULL, done_at = \(bind: now.rawValue)" : ""
+        try await db.raw("""
+            UPDATE imports SET mapping = \(bind: try PlainJSON.encode(mapping)), options = \(bind: try options.map { try PlainJSON.encode($0) }),
+                report = \(bind: try PlainJSON.encode(report)) \(finish)
+            WHERE id = \(bind: id) AND status = 'draft'
+            """).run()
     }
 
     /// Rows read or written between two reports of progress.
@@ -335,8 +352,8 @@ public struct ImportStore: Sendable {
 
     // MARK: Pieces
 
-    /// Ties read rows to owners and companies, finds duplicates, and (unless a dry run) writes them. Rows without
-    /// an owner go to whom the record type's routing rules pick (leads), else to the importer.
+    /// Ties read rows to owners and companies, finds duplicates, and (unless a dry run or refused) writes them. Rows
+    /// without an owner go to whom the record type's routing rules pick (leads), else to the importer.
     /// - Parameter companyIsOptional: a company no one can find is kept as the row says it (a lead's company
     ///   name) instead of being an error.
     static func apply<Fields: StoredFields>(
@@ -349,17 +366,10 @@ public struct ImportStore: Sendable {
         let owners = try await ImportReferences.owners(db, context, Set(read.rows.compactMap(\.owner)))
         let companies = try await ImportReferences.companies(db, context, Set(read.rows.compactMap(\.company)))
         var ready: [(row: RecordImport.Row<Fields>, owner: UserID, team: TeamID?)] = []
-        // Rows without an owner are routed together, so the rules are read once for the file (not in a dry run,
-        // which writes nothing, whose turns would otherwise move).
-        let unowned = read.rows.filter { $0.owner == nil }
-        var routes = mode == .dryRun ? [] : try await Fields.route(db, unowned.map(\.fields))[...]
         for row in read.rows {
             var row = row
             var problems: [String] = []
-            let owner: (id: UserID, team: TeamID?)?
-            if row.owner == nil, let routed = routes.popFirst() ?? nil { owner = (routed.owner, routed.team) } else {
-                owner = Self.owner(of: row.owner, owners, context, &problems)
-            }
+            let owner = Self.owner(of: row.owner, owners, context, &problems)
             if let company = row.company {
                 if let found = companies[company] { row.fields = link(row.fields, found) } else if !companyIsOptional {
                     problems.append("company '\(company)': no company you can see has this name, id or key")
@@ -372,15 +382,21 @@ public struct ImportStore: Sendable {
         let duplicates = try await ImportReferences.duplicates(db, context, ready.map(\.row))
         await progress(ImportProgress(phase: .checking, done: read.rows.count, total: read.rows.count))
         let skipped = createDuplicates ? [] : Set(duplicates.map(\.line))
-        let writing = ready.filter { !skipped.contains($0.row.line) }
+        var writing = ready.filter { !skipped.contains($0.row.line) }
         errors.sort { $0.line < $1.line }
         var created = 0
         switch mode {
         case .dryRun:
             break
         case .all where !errors.isEmpty:
-            throw StoreError.invalid(ValidationErrors(errors.map { ValidationError(field: "line \($0.line)", code: "invalid_row", message: $0.message) }))
+            break
         case .all, .validOnly:
+            // Rows without an owner go to whom the type's routing rules pick, read once for the file, and only for
+            // rows that are written, so no turn moves for a row that is not.
+            let unowned = writing.indices.filter { writing[$0].row.owner == nil }
+            for (index, route) in zip(unowned, try await Fields.route(db, unowned.map { writing[$0].row.fields })) {
+                if let route { (writing[index].owner, writing[index].team) = (route.owner, route.team) }
+            }
             await progress(ImportProgress(phase: .writing, done: 0, total: writing.count))
             for start in stride(from: 0, to: writing.count, by: part) {
                 let slice = writing[start..<min(start + part, writing.count)]

@@ -106,6 +106,7 @@ struct ImportController {
             identity.access, id, mapping: mapping ?? draft.mapping, options: options ?? draft.options, mode: mode!, createDuplicates: createDuplicates,
             defaultCountryCode: country, saveMappingAs: saveAs
         )
+        if report.refused { throw APIError.invalid(report.rowErrors.errors) }
         return JSONResponse.ok(report.json)
     }
 

@@ -73,8 +73,8 @@ struct ImportPages {
                 identity.access, id, mapping: mapping, options: options, mode: mode, createDuplicates: form["create_duplicates"] == "on",
                 defaultCountryCode: settings.defaultCountryCode, saveMappingAs: form["save_mapping_as"]
             )
-            if mode != .dryRun { return redirect("/imports/\(id)") }
-            return try await page(identity, request, draft, mapping: mapping, options: options, report: report, errors: [], status: .ok)
+            if mode != .dryRun, !report.refused { return redirect("/imports/\(id)") }
+            return try await page(identity, request, draft, mapping: mapping, options: options, report: report, errors: [], status: report.refused ? .unprocessableContent : .ok)
         } catch StoreError.invalid(let errors) {
             return try await page(identity, request, draft, mapping: mapping, options: options, report: nil, errors: errors.errors, status: .unprocessableContent)
         }

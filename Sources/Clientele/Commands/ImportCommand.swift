@@ -64,6 +64,7 @@ struct ImportCommand: AsyncParsableCommand {
                     // The same import as a person's upload, so the command's imports are in the history and can be undone.
                     let draft = try await store.imports.upload(system, target: .deals, fileName: fileName, data: data)
                     let report = try await store.imports.run(system, draft.id, mapping: mapping, options: options, mode: .all)
+                    if report.refused { throw Self.refusal(report.rowErrors) }
                     let skipped = report.skippedDuplicates > 0 ? "; skipped \(report.skippedDuplicates) rows imported before" : ""
                     print("Imported \(report.created) deals into \(target.name); created \(report.companiesCreated ?? 0) companies\(skipped) (the file was read as \(draft.encoding); import \(draft.id)).")
                 } catch StoreError.invalid(let errors) {
