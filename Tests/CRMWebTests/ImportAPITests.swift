@@ -142,9 +142,21 @@ struct ImportAPITests {
             let second = try await app.api(.post, "/api/v1/imports/\(next)/run", token: maria, body: #"{"mode": "all", "mapping_id": \#(saved["id"] as? Int ?? 0)}"#)
             #expect(second.status == .ok && second.json["created"] as? Int == 3, "\(second.text)")
 
+            // A run asked for as it goes answers a line per part read, checked and written, then the report.
+            let third = try #require(try await upload(app, maria, Self.deals.replacingOccurrences(of: "Serwis", with: "Serwis 3"), type: "deals").json["id"] as? Int)
+            var streaming = HTTPFields()
+            streaming[.accept] = "application/x-ndjson"
+            let streamed = try await app.api(.post, "/api/v1/imports/\(third)/run", token: maria, body: #"{"mode": "all", "mapping_id": \#(saved["id"] as? Int ?? 0)}"#, headers: streaming)
+            #expect(streamed.headers[.contentType] == "application/x-ndjson")
+            let lines = streamed.text.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(lines.compactMap { $0?["phase"] as? String } == ["reading", "reading", "checking", "checking", "writing", "writing"], "\(streamed.text)")
+            #expect(((lines.last ?? nil)?["report"] as? [String: Any])?["created"] as? Int == 3, "\(streamed.text)")
+            let failing = try await app.api(.post, "/api/v1/imports/\(third)/run", token: maria, body: #"{"mode": "all"}"#, headers: streaming)
+            #expect(failing.text.contains(#""problem""#) && failing.text.contains("already_imported"), "\(failing.text)")
+
             let undone = try await app.api(.post, "/api/v1/imports/\(next)/undo", token: maria)
             #expect(undone.status == .ok && undone.json["binned"] as? Int == 3, "\(undone.text)")
-            #expect((try await app.api(.get, "/api/v1/deals", token: maria).json["items"] as? [Any])?.count == 3)
+            #expect((try await app.api(.get, "/api/v1/deals", token: maria).json["items"] as? [Any])?.count == 6)
         }
     }
 }

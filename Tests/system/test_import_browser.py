@@ -106,3 +106,34 @@ def test_import_deals_saying_what_each_stage_value_means(browser, sqlite_server,
     browser.find_element(By.CSS_SELECTOR, "[data-testid=import-undo] button").click()
     WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=import-status]"), "Undone"))
     assert requests.get(f"{base}/api/v1/deals", headers=headers).json()["items"] == []
+
+
+def test_a_big_import_shows_its_progress(browser, sqlite_server, tmp_path):
+    """12,000 contacts: the page shows rows read, checked and written as the run streams them, then the result."""
+    base = sqlite_server.url
+    sign_in(browser, base)
+    path = tmp_path / "many.csv"
+    path.write_text("First name,Last name,E-mail\n" + "".join(f"Anna,Nowak{i},anna{i}@example.pl\n" for i in range(12000)), encoding="utf-8")
+    browser.get(f"{base}/imports")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-upload] input[type=file]").send_keys(str(path))
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-upload] button[type=submit]").click()
+    WebDriverWait(browser, 20).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-mapping]")))
+    draft = browser.current_url
+    # Every text the progress line shows is kept where it outlives the page's navigation to the result.
+    browser.execute_script("""
+        sessionStorage.setItem('seen', '[]');
+        const label = document.querySelector('[data-testid=import-progress] span');
+        new MutationObserver(() => {
+          const seen = JSON.parse(sessionStorage.getItem('seen'));
+          seen.push(label.textContent);
+          sessionStorage.setItem('seen', JSON.stringify(seen));
+        }).observe(label, {childList: true, characterData: true, subtree: true});
+    """)
+    browser.find_element(By.CSS_SELECTOR, "input[name=mode][value=all]").click()
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-run]").click()
+    WebDriverWait(browser, 120).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-undo]")))
+    assert browser.current_url == draft, "the script opened the import's page, not the form's answer"
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=import-created]").text == "12000"
+    seen = browser.execute_script("return JSON.parse(sessionStorage.getItem('seen'))")
+    assert any("5" in text and "12" in text for text in seen), seen
+    assert any(text.startswith("Writing records") for text in seen), seen

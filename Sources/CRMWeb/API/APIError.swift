@@ -85,7 +85,7 @@ public struct APIError: Error, Sendable {
     }
 
     /// The problem document.
-    func response() -> Response {
+    var document: JSONValue {
         var object: [String: JSONValue] = extensions.merging([
             "type": .string("/problems/\(code.replacingOccurrences(of: "_", with: "-"))"),
             "title": .string(status.reasonPhrase),
@@ -98,8 +98,12 @@ public struct APIError: Error, Sendable {
                 .object(["field": error.field.map(JSONValue.string) ?? .null, "code": .string(error.code), "message": .string(error.message)])
             })
         }
+        return .object(object)
+    }
+
+    func response() -> Response {
         var headers = headers
         headers[.contentType] = "application/problem+json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONValue.object(object).encoded())))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: document.encoded())))
     }
 }

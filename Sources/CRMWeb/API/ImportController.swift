@@ -51,7 +51,9 @@ struct ImportController {
     /// "create_duplicates": false, "save_mapping_as": "Salesforce contacts", "default_country_code": "1"}`;
     /// without a mapping, the one the headers suggest. A deals file also takes `"options": {"pipeline_id": 1,
     /// "stage_values": {"Engaging": "Qualified", "Closed Won": "won"}, "time_zone": "Europe/Warsaw",
-    /// "default_loss_reason": "Price", "create_companies": true}` (or a saved mapping's).
+    /// "default_loss_reason": "Price", "create_companies": true}` (or a saved mapping's). With `Accept:
+    /// application/x-ndjson` the answer streams a line per part of the file read, checked and written, then
+    /// `{"report": …}` or `{"problem": …}`.
     @Sendable func run(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: [
@@ -102,12 +104,19 @@ struct ImportController {
             mapping = saved.columns
             options = options ?? saved.options
         }
-        let report = try await store.imports.run(
-            identity.access, id, mapping: mapping ?? draft.mapping, options: options ?? draft.options, mode: mode!, createDuplicates: createDuplicates,
-            defaultCountryCode: country, saveMappingAs: saveAs
-        )
-        if report.refused { throw APIError.invalid(report.rowErrors.errors) }
-        return JSONResponse.ok(report.json)
+        let chosen = (mapping: mapping ?? draft.mapping, options: options ?? draft.options)
+        let run = { @Sendable (progress: @escaping @Sendable (ImportProgress) async -> Void) async throws -> ImportReport in
+            let report = try await store.imports.run(
+                identity.access, id, mapping: chosen.mapping, options: chosen.options, mode: mode!, createDuplicates: createDuplicates,
+                defaultCountryCode: country, saveMappingAs: saveAs, progress: progress
+            )
+            if report.refused { throw APIError.invalid(report.rowErrors.errors) }
+            return report
+        }
+        if ProgressStream.wanted(request) {
+            return ProgressStream.response(logger: context.logger) { progress in .object(["report": try await run(progress).json]) }
+        }
+        return JSONResponse.ok(try await run { _ in }.json)
     }
 
     @Sendable func undo(_ request: Request, context: AppContext) async throws -> Response {

@@ -68,6 +68,19 @@ struct ImportPages {
         for (index, column) in draft.header.enumerated() { mapping[column] = form["map_\(index)"] }
         let mode = ImportReport.Mode(rawValue: form["mode"]) ?? .dryRun
         let options = draft.target == .deals ? dealOptions(form) : nil
+        if ProgressStream.wanted(request) {
+            // The page's script shows the progress, then opens the import's page, which shows the run's report.
+            let access = identity.access
+            let country = settings.defaultCountryCode
+            let chosen = (mapping: mapping, duplicates: form["create_duplicates"] == "on", saveAs: form["save_mapping_as"])
+            return ProgressStream.response(logger: context.logger) { [store] progress in
+                _ = try await store.imports.run(
+                    access, id, mapping: chosen.mapping, options: options, mode: mode, createDuplicates: chosen.duplicates,
+                    defaultCountryCode: country, saveMappingAs: chosen.saveAs, progress: progress
+                )
+                return .object(["location": .string("/imports/\(id)")])
+            }
+        }
         do {
             let report = try await store.imports.run(
                 identity.access, id, mapping: mapping, options: options, mode: mode, createDuplicates: form["create_duplicates"] == "on",
@@ -156,7 +169,7 @@ struct ImportPages {
         if draft.target == .deals, draft.status == .draft { data["deals"] = try await dealForm(identity, draft, mapping: mapping, options: options, t: t) }
         if let report {
             data["report"] = [
-                "dry_run": report.mode == .dryRun, "rows": report.rows, "valid": report.valid, "created": report.created,
+                "dry_run": report.mode == .dryRun, "refused": report.refused, "rows": report.rows, "valid": report.valid, "created": report.created,
                 "skipped": report.skippedDuplicates, "invalid": report.errors.count, "duplicate_count": report.duplicates.count,
                 "has_companies_created": report.companiesCreated != nil, "companies_created": report.companiesCreated ?? 0,
                 "row_errors": report.errors.prefix(500).map { ["line": $0.line, "message": $0.message] },

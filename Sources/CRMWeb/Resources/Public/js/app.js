@@ -174,3 +174,53 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   document.addEventListener("click", (event) => { if (!input.form.contains(event.target)) list.hidden = true; });
 });
+
+// Imports: a run reports its progress as it goes (a line of JSON per part of the file) and the page shows it,
+// then opens the import's page, which shows what the run found or did. A run refused before it starts, and
+// browsers without streaming, post the form as usual.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-progress]");
+  const box = document.querySelector("[data-testid=import-progress]");
+  if (!form || !box || !window.ReadableStream || !window.TextDecoder) return;
+  const meter = box.querySelector("progress");
+  const label = box.querySelector("span");
+  let streaming = false;
+  form.addEventListener("submit", async (event) => {
+    if (streaming) return;
+    event.preventDefault();
+    streaming = true;
+    const fallBack = () => { form.submit(); };
+    for (const button of form.querySelectorAll("button")) button.disabled = true;
+    box.hidden = false;
+    let response;
+    try {
+      response = await fetch(form.action, {
+        method: "POST", body: new URLSearchParams(new FormData(form)), headers: { "Accept": "application/x-ndjson" },
+      });
+    } catch (error) { return fallBack(); }
+    if (!response.ok || !response.body) return fallBack();
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let end;
+      while ((end = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 1);
+        if (!line.trim()) continue;
+        const message = JSON.parse(line);
+        if (message.location) { window.location.href = message.location; return; }
+        if (message.problem) return fallBack();
+        if (message.phase) {
+          meter.max = Math.max(message.total, 1);
+          meter.value = message.done;
+          label.textContent = (box.dataset[message.phase] || message.phase) + ": " + message.done.toLocaleString() + " / " + message.total.toLocaleString();
+        }
+      }
+    }
+    fallBack();
+  });
+});
