@@ -1,4 +1,4 @@
-import CRMCore
+@testable import CRMCore
 import Foundation
 import Testing
 
@@ -115,5 +115,22 @@ struct DomainTests {
             #expect(!visibility.allows(owner: UserID(9), team: west) && !visibility.allows(owner: UserID(9), team: south))
         }
         #expect(AccessContext.system(reason: "test").visibility == .all)
+    }
+}
+
+@Suite("Folding text by lookup")
+struct TextFoldingLookupTests {
+    @Test("the per-scalar lookup folds exactly as the definition does, for names in our five languages and every scalar it covers")
+    func sameAsDefinition() {
+        var samples = [
+            "Łukasz Wiśniewski", "ŻÓŁĆ gęślą jaźń", "Иванов Щукин Юлия Ёлкина", "Székesfehérvár Őrség Ünnep", "Йордан Ъгъл Щастие",
+            "Straße Øresund Æbeltoft", "e\u{0301}te\u{0301}", "A-Z a-z 0-9 @.+", "İstanbul",
+        ]
+        samples += (0x80..<0x0530).compactMap { Unicode.Scalar(UInt32($0)).map { "x" + String(Character($0)) + "Y" } }
+        for text in samples {
+            #expect(TextFolding.fold(text) == TextFolding.foldByCharacters(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        // Greek and other scripts take the definition's way.
+        #expect(TextFolding.fold("ΟΔΟΣ 東京") == TextFolding.foldByCharacters("ΟΔΟΣ 東京"))
     }
 }

@@ -12,6 +12,31 @@ public enum TextFolding {
     ]
 
     public static func fold(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
+                bytes.append(value >= 0x41 && value <= 0x5A ? UInt8(value + 0x20) : UInt8(value))
+            } else if value < UInt32(folded.count), !greek.contains(value) {
+                bytes += folded[Int(value)]
+            } else {
+                return foldByCharacters(text)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Each scalar of Latin, combining marks and Cyrillic folded alone, as UTF-8: folding is then a lookup per
+    /// scalar (an import folds every name of a file several times). Greek is left to `foldByCharacters`, whose
+    /// lower case depends on where a sigma stands in its word.
+    private static let folded: [[UInt8]] = (0..<0x0530).map { value in
+        Array(foldByCharacters(String(Character(Unicode.Scalar(UInt32(value))!))).utf8)
+    }
+    private static let greek: Range<UInt32> = 0x0370..<0x0400
+
+    /// The definition: lower case, canonical decomposition, marks dropped, undecomposable letters spelled out.
+    static func foldByCharacters(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for character in text.lowercased().decomposedStringWithCanonicalMapping {

@@ -152,7 +152,12 @@ public struct ImportStore: Sendable {
     public func history(_ context: AccessContext, limit: Int = 50) async throws -> [ImportDraft] {
         try await database.read { db in
             let mine: SQLQueryString = context.isAdmin ? "" : "WHERE created_by = \(bind: context.userID?.rawValue ?? -1)"
-            return try await db.raw("SELECT * FROM imports \(mine) ORDER BY id DESC LIMIT \(bind: limit)").all().map { try Self.decode($0, sampleRows: 0) }
+            // The list needs each file's header, not its text (up to 32 MiB each).
+            return try await db.raw("""
+                SELECT id, record_type, file_name, encoding, substr(content, 1, 65536) AS content, mapping, options, status, row_count, report,
+                       created_by, created_at
+                FROM imports \(mine) ORDER BY id DESC LIMIT \(bind: limit)
+                """).all().map { try Self.decode($0, sampleRows: 0) }
         }
     }
 
@@ -450,7 +455,7 @@ public struct ImportStore: Sendable {
 
     static func decode(_ row: any SQLRow, sampleRows: Int) throws -> ImportDraft {
         let content = try row.decode(column: "content", as: String?.self)
-        let table = content.flatMap { try? CSVTable(text: $0) }
+        let table = content.flatMap { try? CSVTable(text: $0, limit: max(sampleRows, 1)) }
         let report = try row.decode(column: "report", as: String?.self).flatMap { try? PlainJSON.decode(ImportReport.self, from: $0) }
         return ImportDraft(
             id: try row.value("id"), target: RecordImport.Target(rawValue: try row.value("record_type")) ?? .contacts,

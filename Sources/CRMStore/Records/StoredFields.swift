@@ -92,8 +92,16 @@ enum PlainJSON {
     }
 }
 
+/// Dictionaries, which are written as objects, told apart from arrays without knowing their types.
+private protocol DictionaryLike {}
+extension Dictionary: DictionaryLike {}
+
 enum ColumnJSON {
     static func encode(_ value: some Encodable) throws -> String {
+        // Most records have no tags, addresses or custom values: no encoder needed (an import writes millions).
+        if let collection = value as? any Collection, collection.isEmpty {
+            return value is any DictionaryLike ? "{}" : "[]"
+        }
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = .sortedKeys
