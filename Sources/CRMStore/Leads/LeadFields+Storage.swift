@@ -45,7 +45,7 @@ extension LeadFields: StoredFields {
 
     public func columnValues() throws -> [any Encodable & Sendable] {
         [
-            firstName, lastName, companyName, jobTitle, try ColumnJSON.encode(phones), try ColumnJSON.encode(emails), industry,
+            firstName, lastName, companyName, jobTitle, JSONText.phones(phones), JSONText.emails(emails), industry,
             companySize?.rawValue, country, region, source, campaign, status.rawValue, try ColumnJSON.encode(behaviours), notes,
             try ColumnJSON.encode(tags), score.total, try ColumnJSON.encode(score.reasons),
             conversion?.contactID.rawValue, conversion?.companyID?.rawValue, conversion?.dealID?.rawValue, conversion?.at.rawValue,

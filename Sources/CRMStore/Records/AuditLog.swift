@@ -23,7 +23,7 @@ enum AuditLog {
         }
 
         mutating func add(type: RecordType, id: Int64, action: AuditAction, changes: [FieldChange]) throws {
-            let encoded = try ColumnJSON.encode(changes)
+            let encoded = JSONText.changes(changes)
             rows.append("(\(bind: type.rawValue), \(bind: id), \(bind: action.rawValue), \(bind: actor), \(bind: reason), \(bind: Timestamp.now.rawValue), \(bind: encoded))")
         }
 

@@ -27,7 +27,7 @@ extension CompanyFields: StoredFields {
     public func columnValues() throws -> [any Encodable & Sendable] {
         [
             name, legalName, taxID, industry, size?.rawValue, website, priority?.rawValue,
-            try ColumnJSON.encode(addresses), try ColumnJSON.encode(phones), try ColumnJSON.encode(emails),
+            try ColumnJSON.encode(addresses), JSONText.phones(phones), JSONText.emails(emails),
             try ColumnJSON.encode(tags), try PlainJSON.encode(custom),
         ]
     }

@@ -1,0 +1,20 @@
+import CRMCore
+@testable import CRMStore
+import Foundation
+import Testing
+
+@Suite("JSON written by hand")
+struct JSONTextTests {
+    @Test("audit changes, phones and e-mails read back as JSONEncoder's would, whatever their text holds")
+    func roundTrip() throws {
+        let awkward = ["", "plain", "ООО \"Ромашка\"", "back\\slash", "line\nbreak\ttab\r", "\u{1}\u{1F}", "Łódź 東京 🙂", "</script>"]
+        let changes = awkward.map { FieldChange(field: "name", old: $0.isEmpty ? nil : $0, new: $0) } + [FieldChange(field: "x", old: "a", new: nil)]
+        #expect(try ColumnJSON.decode([FieldChange].self, from: JSONText.changes(changes)) == changes)
+        #expect(try ColumnJSON.decode([FieldChange].self, from: JSONText.changes(changes)) == ColumnJSON.decode([FieldChange].self, from: ColumnJSON.encode(changes)))
+        let phones = try awkward.map { LabeledPhone(label: $0, number: try PhoneNumber("+48 22 123 45 67")) }
+        #expect(try ColumnJSON.decode([LabeledPhone].self, from: JSONText.phones(phones)) == phones)
+        let emails = try awkward.map { LabeledEmail(label: $0, address: try EmailAddress("anna@example.pl")) }
+        #expect(try ColumnJSON.decode([LabeledEmail].self, from: JSONText.emails(emails)) == emails)
+        #expect(JSONText.phones([]) == "[]" && JSONText.changes([]) == "[]")
+    }
+}
