@@ -29,7 +29,8 @@ public enum NameKey {
     /// Spellings that transliteration schemes disagree on, made one: Russian passports write х as kh,
     /// Bulgarian ones as h; щ is shch or sht.
     private static func squash(_ word: String) -> String {
-        word.replacingOccurrences(of: "kh", with: "h").replacingOccurrences(of: "shch", with: "sht")
+        guard word.utf8.contains(UInt8(ascii: "h")) else { return word }
+        return word.replacingOccurrences(of: "kh", with: "h").replacingOccurrences(of: "shch", with: "sht")
     }
 
     /// Folded Cyrillic (й and ё are already и and е) as Russian and Bulgarian names are written in Latin letters.

@@ -95,15 +95,19 @@ public struct LeadStore: Sendable {
             let rows = try await db.raw("SELECT * FROM leads WHERE id > \(bind: after) ORDER BY id LIMIT 1000").all()
             guard let last = rows.last else { return }
             after = try last.value("id", as: Int64.self)
+            var changed: [SQLQueryString] = []
             for row in rows {
                 let lead = try LeadFields(row: row)
                 let score = LeadScore(lead, rules: rules)
                 guard score != lead.score else { continue }
-                try await db.raw("""
-                    UPDATE leads SET score = \(bind: score.total), score_reasons = \(bind: try ColumnJSON.encode(score.reasons))
-                    WHERE id = \(bind: try row.value("id", as: Int64.self))
-                    """).run()
+                changed.append("(\(bind: try row.value("id", as: Int64.self)), \(bind: score.total), \(bind: try ColumnJSON.encode(score.reasons)))")
             }
+            guard !changed.isEmpty else { continue }
+            // One statement per page of leads; both engines name a VALUES list's columns column1, column2, ….
+            try await db.raw("""
+                UPDATE leads SET score = v.column2, score_reasons = v.column3
+                FROM (VALUES \(changed.joined(separator: ", "))) AS v WHERE leads.id = v.column1
+                """).run()
         }
     }
 }

@@ -41,6 +41,11 @@ enum JSONText {
     /// A JSON string: quotes, backslashes and control characters escaped (RFC 8259), everything else as it is.
     static func quote(_ value: String, into text: inout String) {
         text += "\""
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            text += value
+            text += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": text += "\\\""
