@@ -58,6 +58,21 @@ struct CustomFieldTests {
             #expect(try await ids([CustomFilter(key: "headcount", match: .atLeast(.number(45.5))), CustomFilter(key: "headcount", match: .atMost(.number(200)))]).sorted() == [gold.meta.id, silver.meta.id].sorted())
             #expect(try await ids([CustomFilter(key: "renewal", match: .atMost(try date("2026-12-31")))]) == [silver.meta.id])
             #expect(try await ids([CustomFilter(key: "manager", match: .equals(.user(world.rafal.id)))]) == [bronze.meta.id])
+
+            // An option records hold cannot be taken away (it would leave them with a value the field refuses);
+            // one no live record holds can.
+            let band = try await store.fields.create(admin, FieldDefinition(recordType: .lead, key: "band", label: "Band", kind: .choices, options: ["S", "M", "L"]))
+            let lead = try await store.leads.create(rafal, LeadFields(lastName: "Nowak", custom: ["band": .choices(["S"])])).record
+            var fewer = band
+            fewer.options = ["M", "L"]
+            await #expect(throws: StoreError.conflict(code: "option_in_use", message: "records still hold 'S' (1); give them another value first, or switch the field off")) {
+                _ = try await store.fields.update(admin, band.id, fewer)
+            }
+            fewer.options = ["S", "L"]
+            #expect(try await store.fields.update(admin, band.id, fewer).options == ["S", "L"])
+            try await store.leads.delete(admin, lead.meta.id, expectedVersion: nil)
+            fewer.options = ["L"]
+            #expect(try await store.fields.update(admin, band.id, fewer).options == ["L"], "a lead in the bin holds nothing")
             // Sorted by a number, then by a text, pages of one following on by cursor; records without a value first.
             #expect(try await ids([], sort: Sort(custom: "headcount", numeric: true)) == [none, bronze, silver, gold].map(\.meta.id))
             #expect(try await ids([], sort: Sort(custom: "headcount", numeric: true, descending: true)) == [gold, silver, bronze, none].map(\.meta.id))

@@ -55,6 +55,10 @@ public struct FieldStore: Sendable {
         return try await database.write { db in
             guard let row = try await db.raw("SELECT * FROM field_definitions WHERE id = \(bind: id)").first() else { throw StoreError.notFound(nil) }
             var field = try Self.decode(row)
+            let removed = Set(field.options).subtracting(change.options)
+            if field.kind == .choice || field.kind == .choices, !removed.isEmpty {
+                try await Self.refuseRemovingHeld(db, field, removed)
+            }
             field.label = change.label
             field.options = change.options
             field.isRequired = change.isRequired
@@ -71,6 +75,30 @@ public struct FieldStore: Sendable {
     }
 
     // MARK: Pieces
+
+    /// Refuses to take away options live records still hold, saying how many hold each: the records would
+    /// otherwise carry values their field no longer allows until someone edits them.
+    static func refuseRemovingHeld(_ db: any SQLDatabase, _ field: FieldDefinition, _ removed: Set<String>) async throws {
+        let table = switch field.recordType {
+        case .company: CompanyFields.table
+        case .contact: ContactFields.table
+        case .lead: LeadFields.table
+        default: DealFields.table
+        }
+        var held: [String] = []
+        for option in removed.sorted() {
+            let row = try await db.raw("""
+                SELECT COUNT(*) AS n FROM custom_values v JOIN \(ident: table) t ON t.id = v.record_id
+                WHERE v.record_type = \(bind: field.recordType.rawValue) AND v.field_key = \(bind: field.key)
+                  AND v.text_value = \(bind: TextFolding.fold(option)) AND t.deleted_at IS NULL
+                """).first()
+            let count = try row?.decode(column: "n", as: Int.self) ?? 0
+            if count > 0 { held.append("'\(option)' (\(count))") }
+        }
+        guard held.isEmpty else {
+            throw StoreError.conflict(code: "option_in_use", message: "records still hold \(held.joined(separator: ", ")); give them another value first, or switch the field off")
+        }
+    }
 
     static func custom(_ db: any SQLDatabase, _ type: RecordType, includeInactive: Bool) async throws -> [FieldDefinition] {
         let active: SQLQueryString = includeInactive ? "" : " AND is_active = \(bind: true)"
