@@ -123,4 +123,24 @@ struct DealImportStoreTests {
             #expect(refused.refused && refused.errors.first?.message.contains("owner") == true)
         }
     }
+
+    @Test("the same draft run twice at once imports once; the other run is told it is done", arguments: TestEngine.available)
+    func twiceAtOnce(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let (pipeline, _) = try await world.salesPipeline()
+            let admin = try await world.context(world.admin)
+            let draft = try await store.imports.upload(admin, target: .deals, fileName: "deals.csv", data: Data(Self.file.utf8))
+            let options = DealImportOptions(pipelineID: pipeline.id.rawValue)
+            @Sendable func attempt() async -> Result<ImportReport, any Error> {
+                do { return .success(try await store.imports.run(admin, draft.id, mapping: Self.mapping, options: options, mode: .all)) } catch { return .failure(error) }
+            }
+            async let first = attempt()
+            async let second = attempt()
+            let outcomes = await [first, second]
+            #expect(outcomes.filter { (try? $0.get())?.created == 3 }.count == 1)
+            #expect(outcomes.contains { if case .failure(StoreError.conflict(code: "already_imported", _)) = $0 { true } else { false } })
+            #expect(try await store.count("SELECT COUNT(*) AS n FROM deals") == 3)
+        }
+    }
 }

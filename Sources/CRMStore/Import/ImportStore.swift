@@ -217,6 +217,15 @@ public struct ImportStore: Sendable {
         // The rows are read before the transaction (it needs no database), so a big file holds no lock meanwhile.
         let transaction = { @Sendable (apply: @escaping @Sendable (any SQLDatabase) async throws -> ImportReport) async throws -> ImportReport in
             let work = { @Sendable (db: any SQLDatabase) async throws -> ImportReport in
+                if mode != .dryRun {
+                    // Asked again under the write lock: the same draft run twice at once (two tabs, two nodes)
+                    // imports once; the other run finds it done.
+                    let lock: SQLQueryString = database.engine == .postgres ? " FOR UPDATE" : ""
+                    let status = try await db.raw("SELECT status FROM imports WHERE id = \(bind: id)\(lock)").first()?.decode(column: "status", as: String.self)
+                    guard status == ImportDraft.Status.draft.rawValue else {
+                        throw StoreError.conflict(code: "already_imported", message: "this file was imported already; upload it again to import it again")
+                    }
+                }
                 let report = try await apply(db)
                 if mode != .dryRun {
                     try await Self.keep(db, id, report, mapping: mapping, options: options, done: !report.refused, at: now)
