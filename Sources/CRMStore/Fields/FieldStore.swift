@@ -85,16 +85,15 @@ public struct FieldStore: Sendable {
         case .lead: LeadFields.table
         default: DealFields.table
         }
-        var held: [String] = []
-        for option in removed.sorted() {
-            let row = try await db.raw("""
-                SELECT COUNT(*) AS n FROM custom_values v JOIN \(ident: table) t ON t.id = v.record_id
-                WHERE v.record_type = \(bind: field.recordType.rawValue) AND v.field_key = \(bind: field.key)
-                  AND v.text_value = \(bind: TextFolding.fold(option)) AND t.deleted_at IS NULL
-                """).first()
-            let count = try row?.decode(column: "n", as: Int.self) ?? 0
-            if count > 0 { held.append("'\(option)' (\(count))") }
-        }
+        let options = Dictionary(removed.map { (TextFolding.fold($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let counts = try await db.raw("""
+            SELECT v.text_value, COUNT(*) AS n FROM custom_values v JOIN \(ident: table) t ON t.id = v.record_id
+            WHERE v.record_type = \(bind: field.recordType.rawValue) AND v.field_key = \(bind: field.key)
+              AND v.text_value IN (\(binds: options.keys.sorted())) AND t.deleted_at IS NULL
+            GROUP BY v.text_value
+            """).all().map { (try $0.decode(column: "text_value", as: String.self), try $0.decode(column: "n", as: Int.self)) }
+        let held = counts.compactMap { folded, count in options[folded].map { (option: $0, count: count) } }
+            .sorted { $0.option < $1.option }.map { "'\($0.option)' (\($0.count))" }
         guard held.isEmpty else {
             throw StoreError.conflict(code: "option_in_use", message: "records still hold \(held.joined(separator: ", ")); give them another value first, or switch the field off")
         }

@@ -164,7 +164,10 @@ struct ImportPages {
             "type": t["nav_\(draft.target.rawValue)"] ?? draft.target.rawValue, "is_draft": draft.status == .draft,
             "is_done": draft.status == .done, "status": t["import_status_\(draft.status.rawValue)"] ?? draft.status.rawValue,
             "columns": columns, "mappings": saved.map { ["id": $0.id, "name": $0.name] as [String: Any] }, "has_mappings": !saved.isEmpty,
-            "errors": errors.map { ["field": $0.field ?? "", "message": $0.message] }, "has_errors": !errors.isEmpty,
+            // In the reader's language where the catalog has the error; the field names what it is about.
+            "errors": errors.map { error in
+                ["field": error.field ?? "", "message": (t["language_code"] == "en" ? nil : t["error_\(error.code)"]) ?? error.message]
+            }, "has_errors": !errors.isEmpty,
         ]
         if draft.target == .deals, draft.status == .draft { data["deals"] = try await dealForm(identity, draft, mapping: mapping, options: options, t: t) }
         if let report {
