@@ -18,6 +18,14 @@ public struct FieldStore: Sendable {
         try await database.read { db in try await Self.custom(db, type, includeInactive: false) }
     }
 
+    /// The active custom fields of every type, in one read (the served API document describes them all).
+    public func customByType() async throws -> [RecordType: [FieldDefinition]] {
+        let fields = try await database.read { db in
+            try await db.raw("SELECT * FROM field_definitions WHERE is_active = \(bind: true) ORDER BY position, id").all().map(Self.decode)
+        }
+        return Dictionary(grouping: fields, by: \.recordType)
+    }
+
     /// A custom field by id, active or not.
     public func field(_ id: Int64) async throws -> FieldDefinition {
         try await database.read { db in

@@ -22,8 +22,9 @@ enum OpenAPIDocument {
     static func response(fields: FieldStore) async throws -> Response {
         var document = document
         if case .object(var components)? = document["components"], case .object(var schemas)? = components["schemas"] {
+            let custom = try await fields.customByType()
             for (type, name) in customSchemas {
-                let defined = try await fields.custom(type)
+                let defined = custom[type] ?? []
                 schemas[name] = .object([
                     "type": .string("object"), "additionalProperties": .bool(false),
                     "description": .string("The custom fields admins defined for this record type, as they stand now."),
