@@ -83,18 +83,11 @@ extension ImportStore {
         }
         errors.sort { $0.line < $1.line }
         var created = 0
-        switch mode {
-        case .dryRun:
-            break
-        case .all where !errors.isEmpty:
-            break
-        case .all, .validOnly:
+        if ImportReport.writes(mode, errors: errors) {
             let companyIDs = try await RecordStore<CompanyFields>.insertMany(db, context, newOrder.map { newCompanies[$0]! })
             try await remember(db, import: id, records: companyIDs.map { ($0, nil) }, type: .companies)
             let made = Dictionary(uniqueKeysWithValues: zip(newOrder, companyIDs.map { CompanyID($0) }))
-            await progress(ImportProgress(phase: .writing, done: 0, total: writing.count))
-            for start in stride(from: 0, to: writing.count, by: part) {
-                let slice = writing[start..<min(start + part, writing.count)]
+            created = try await writeInParts(writing, progress) { slice in
                 let deals = slice.map { item in
                     item.row.fields.history(
                         pipeline: target.pipeline, stage: item.stage, owner: item.owner, team: item.team,
@@ -103,14 +96,13 @@ extension ImportStore {
                 }
                 let ids = try await FunnelStore.insertImported(db, context, deals)
                 try await remember(db, import: id, records: zip(ids.map(\.rawValue), slice.map(\.row.key)).map { ($0, $1) }, type: nil)
-                created += ids.count
-                await progress(ImportProgress(phase: .writing, done: created, total: writing.count))
+                return ids.count
             }
         }
         return ImportReport(
             mode: mode, rows: read.rows.count + Set(read.errors.map(\.line)).count, valid: ready.count, created: created,
             skippedDuplicates: mode == .dryRun ? 0 : ready.count - writing.count, errors: errors, duplicates: duplicates,
-            companiesCreated: mode == .all && !errors.isEmpty ? 0 : newCompanies.count
+            companiesCreated: mode == .dryRun || ImportReport.writes(mode, errors: errors) ? newCompanies.count : 0
         )
     }
 

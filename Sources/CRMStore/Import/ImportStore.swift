@@ -71,6 +71,11 @@ public struct ImportReport: Sendable, Equatable, Codable {
     /// An all-or-nothing run that found wrong rows, and so wrote nothing.
     public var refused: Bool { mode == .all && !errors.isEmpty }
 
+    /// Whether a run in `mode` that found `errors` writes: not a dry run, and not a refused one.
+    static func writes(_ mode: Mode, errors: [RecordImport.RowError]) -> Bool {
+        mode == .validOnly || (mode == .all && errors.isEmpty)
+    }
+
     /// The wrong rows as errors named by line, for those who answer a refusal as an error.
     public var rowErrors: ValidationErrors {
         ValidationErrors(errors.map { ValidationError(field: "line \($0.line)", code: "invalid_row", message: $0.message) })
@@ -293,6 +298,20 @@ public struct ImportStore: Sendable {
     /// Rows read or written between two reports of progress.
     static let part = 5_000
 
+    /// Writes `items` a part at a time with `write` (which answers how many records it made), telling `progress`
+    /// after each; answers how many were made.
+    static func writeInParts<Item>(
+        _ items: [Item], _ progress: @Sendable (ImportProgress) async -> Void, _ write: (ArraySlice<Item>) async throws -> Int
+    ) async throws -> Int {
+        var made = 0
+        await progress(ImportProgress(phase: .writing, done: 0, total: items.count))
+        for start in stride(from: 0, to: items.count, by: part) {
+            made += try await write(items[start..<min(start + part, items.count)])
+            await progress(ImportProgress(phase: .writing, done: made, total: items.count))
+        }
+        return made
+    }
+
     /// Reads the file's rows a part at a time, telling `progress` after each.
     static func readInParts<Fields: Sendable>(
         _ table: CSVTable, _ progress: @Sendable (ImportProgress) async -> Void,
@@ -399,25 +418,17 @@ public struct ImportStore: Sendable {
         var writing = ready.filter { !skipped.contains($0.row.line) }
         errors.sort { $0.line < $1.line }
         var created = 0
-        switch mode {
-        case .dryRun:
-            break
-        case .all where !errors.isEmpty:
-            break
-        case .all, .validOnly:
+        if ImportReport.writes(mode, errors: errors) {
             // Rows without an owner go to whom the type's routing rules pick, read once for the file, and only for
             // rows that are written, so no turn moves for a row that is not.
             let unowned = writing.indices.filter { writing[$0].row.owner == nil }
             for (index, route) in zip(unowned, try await Fields.route(db, unowned.map { writing[$0].row.fields })) {
                 if let route { (writing[index].owner, writing[index].team) = (route.owner, route.team) }
             }
-            await progress(ImportProgress(phase: .writing, done: 0, total: writing.count))
-            for start in stride(from: 0, to: writing.count, by: part) {
-                let slice = writing[start..<min(start + part, writing.count)]
+            created = try await writeInParts(writing, progress) { slice in
                 let ids = try await RecordStore<Fields>.insertMany(db, context, slice.map { ($0.row.fields, $0.owner, $0.team) })
                 try await remember(db, import: id, records: Array(zip(ids, slice.map(\.row.key))), type: nil)
-                created += ids.count
-                await progress(ImportProgress(phase: .writing, done: created, total: writing.count))
+                return ids.count
             }
         }
         return ImportReport(
