@@ -9,6 +9,15 @@ from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 from test_browser import browser, sign_in  # noqa: E402,F401
 
+def run_import(browser, until, timeout=10):
+    """Runs the draft and waits for the page that answers it: the old page must go first, or its report would pass
+    for the new one."""
+    old = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-run]").click()
+    WebDriverWait(browser, timeout).until(expected_conditions.staleness_of(old))
+    WebDriverWait(browser, timeout).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, f"[data-testid={until}]")))
+
+
 ROWS = "Имя;Фамилия;Телефон;E-mail;Должность\r\nИван;Петров;+7 495 123-45-67;ivan@example.ru;Директор\r\nОльга;Смирнова;;не-адрес;Бухгалтер\r\nЁлкина;Анна;;anna@example.ru;\r\n"
 
 
@@ -24,15 +33,13 @@ def test_import_contacts_from_a_windows_1251_file(browser, sqlite_server, tmp_pa
     WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-mapping]")))
     assert "windows-1251" in browser.page_source and "Петров" in browser.page_source
 
-    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-run]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-report]")))
+    run_import(browser, "import-report")
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=import-valid]").text == "2"
     errors = browser.find_element(By.CSS_SELECTOR, "[data-testid=import-row-errors]").text
     assert "3" in errors and "не-адрес" in errors
 
     browser.find_element(By.CSS_SELECTOR, "input[name=mode][value=valid_only]").click()
-    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-run]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-undo]")))
+    run_import(browser, "import-undo")
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=import-created]").text == "2"
     imported = browser.current_url
     browser.get(f"{base}/contacts?q=ivan@example.ru")
@@ -79,22 +86,19 @@ def test_import_deals_saying_what_each_stage_value_means(browser, sqlite_server,
     assert meaning("Rozmowa").first_selected_option.get_attribute("value") == ""
 
     # Unsaid, Rozmowa is taken as a stage's name, and the pipeline has none such; a lost deal needs a reason.
-    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-run]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-report]")))
+    run_import(browser, "import-report")
     errors = browser.find_element(By.CSS_SELECTOR, "[data-testid=import-row-errors]").text
     assert "Rozmowa" in errors and "loss reason" in errors, errors
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=import-valid]").text == "1"
 
     meaning("Rozmowa").select_by_value("Oferta")
     Select(browser.find_element(By.NAME, "default_loss_reason")).select_by_value("Cena")
-    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-run]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-report]")))
+    run_import(browser, "import-report")
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=import-valid]").text == "3"
     assert meaning("Rozmowa").first_selected_option.get_attribute("value") == "Oferta"
 
     browser.find_element(By.CSS_SELECTOR, "input[name=mode][value=all]").click()
-    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-run]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-undo]")))
+    run_import(browser, "import-undo")
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=import-created]").text == "3"
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=import-companies-created]").text == "1"
     imported = browser.current_url
@@ -130,8 +134,7 @@ def test_a_big_import_shows_its_progress(browser, sqlite_server, tmp_path):
         }).observe(label, {childList: true, characterData: true, subtree: true});
     """)
     browser.find_element(By.CSS_SELECTOR, "input[name=mode][value=all]").click()
-    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-run]").click()
-    WebDriverWait(browser, 120).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-undo]")))
+    run_import(browser, "import-undo", timeout=120)
     assert browser.current_url == draft, "the script opened the import's page, not the form's answer"
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=import-created]").text == "12000"
     seen = browser.execute_script("return JSON.parse(sessionStorage.getItem('seen'))")
