@@ -135,5 +135,30 @@ struct SearchTests {
             #expect(try await store.search(admin, "anna", limit: 3).contacts.map(\.fields.lastName) == ["Kowalczyk"])
         }
     }
+
+    @Test("the search box orders the oldest matches inside names when there are more than it ranks, the same on both engines", arguments: TestEngine.available)
+    func boxCandidates(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            // Made newest-named first, so the oldest matches are the last by name.
+            let surnames = ["Petrová", "Novotná", "Svobodová", "Dvořáková", "Černá", "Procházková", "Kučerová", "Veselá"]
+            for surname in surnames { _ = try await store.contacts.create(admin, ContactFields(firstName: "Jana", lastName: surname)) }
+            _ = try await store.contacts.create(admin, ContactFields(firstName: "Ova", lastName: "Zelená"))
+            let ova = { (candidates: Int) in
+                try await store.contacts.search(admin, "ová", limit: 3, candidates: candidates).map(\.fields.lastName)
+            }
+            // All matches ranked: the given name starting with the word, then by name.
+            #expect(try await ova(100) == ["Zelená", "Dvořáková", "Kučerová"])
+            // Only the three oldest matches (Petrová, Svobodová, Dvořáková) are ordered; Zelená is newer than them.
+            #expect(try await ova(3) == ["Dvořáková", "Petrová", "Svobodová"])
+            // Names that start with the word come from the whole table, whatever the cap.
+            #expect(try await store.contacts.search(admin, "kuč", limit: 3, candidates: 1).map(\.fields.lastName) == ["Kučerová"])
+            // A restricted rep's candidates are those they may see, not the oldest of everyone's.
+            let rafal = try await world.context(world.rafal)
+            _ = try await store.contacts.create(rafal, ContactFields(firstName: "Eva", lastName: "Horáková"))
+            #expect(try await store.contacts.search(rafal, "ová", limit: 3, candidates: 1).map(\.fields.lastName) == ["Horáková"])
+        }
+    }
 }
 
