@@ -7,6 +7,21 @@ import Testing
 /// or script, among the records the caller may see.
 @Suite("Duplicates on every engine")
 struct DuplicateTests {
+    @Test("a stored sort key gives the same name key as the name, so candidates can be judged by it alone")
+    func sortKeysKeepNames() {
+        let contacts = [
+            ContactFields(firstName: "Łukasz", middleName: "Jan", lastName: "Wiśniewski"),
+            ContactFields(firstName: "Иван", middleName: "Петрович", lastName: "Иванов"),
+            ContactFields(firstName: "Erzsébet", lastName: "Kovács"), ContactFields(lastName: "Recepcja"),
+        ]
+        for contact in contacts { #expect(NameKey.of(contact.sortKey) == contact.duplicateName.map(NameKey.of)) }
+        for name in ["Łódź Tekstylia sp. z o.o.", "ООО «Ромашка»", "Filia 2 — Székesfehérvár Kft.", "Бачо Киро ЕООД"] {
+            #expect(NameKey.of(CompanyFields(name: name).sortKey) == CompanyFields(name: name).duplicateName.map(NameKey.of))
+        }
+        let leads = [LeadFields(firstName: "Ágnes", lastName: "Tóth"), LeadFields(firstName: "Ольга"), LeadFields(companyName: "Żółć S.A.")]
+        for lead in leads { #expect(NameKey.of(lead.sortKey) == lead.duplicateName.map(NameKey.of)) }
+    }
+
     @Test("a contact is recognised by e-mail, phone, or its name in another spelling or script", arguments: TestEngine.available)
     func contacts(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in

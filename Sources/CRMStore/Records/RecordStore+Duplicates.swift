@@ -40,12 +40,18 @@ extension RecordStore {
         if !terms.isEmpty {
             // Each word is its own search, so a long number is matched as a number rather than turning the
             // whole name into a phone-number search.
+            // Candidates are judged by their sort key alone, the name folded, which the key folds again to the
+            // same words; only those with an equal key are read whole.
             var conditions = conditions(context, ListQuery(), engine: engine) + terms.flatMap { searchConditions($0, engine: engine) }
             if let id { conditions.append("id <> \(bind: id)") }
-            let rows = try await db.raw("SELECT * FROM \(ident: Fields.table) WHERE \(conditions.joined(separator: " AND ")) LIMIT 500").all()
-            for row in rows {
-                let item = try decode(row)
-                if let other = item.fields.duplicateName, NameKey.of(other) == key { found[item.meta.id] = item }
+            let candidates = try await db.raw("SELECT id, sort_key FROM \(ident: Fields.table) WHERE \(conditions.joined(separator: " AND ")) LIMIT 500").all()
+            let same = try candidates.filter { NameKey.of(try $0.decode(column: "sort_key", as: String.self)) == key }
+                .map { try $0.decode(column: "id", as: Int64.self) }.filter { found[$0] == nil }
+            if !same.isEmpty {
+                for row in try await db.raw("SELECT * FROM \(ident: Fields.table) WHERE id IN (\(binds: same))").all() {
+                    let item = try decode(row)
+                    found[item.meta.id] = item
+                }
             }
         }
         return found.values.sorted { $0.meta.id < $1.meta.id }
