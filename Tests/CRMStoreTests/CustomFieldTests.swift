@@ -91,7 +91,7 @@ struct CustomFieldTests {
             edited.custom["tier"] = .choice("Złoty")
             _ = try await store.companies.update(rafal, silver.meta.id, expectedVersion: silver.meta.version, edited)
             #expect(try await ids([CustomFilter(key: "tier", match: .equals(.choice("Złoty")))]).sorted() == [gold.meta.id, silver.meta.id].sorted())
-            let change = try #require(try await store.companies.history(rafal, silver.meta.id).first?.changes.first { $0.field == "custom.tier" })
+            let change = try #require(try await store.companies.history(rafal, silver.meta.id).entries.first?.changes.first { $0.field == "custom.tier" })
             #expect(change.old == "Srebrny" && change.new == "Złoty")
 
             // A required field: new records need it; switching a field off stops asking for it.

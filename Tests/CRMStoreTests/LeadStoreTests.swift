@@ -161,7 +161,7 @@ struct LeadStoreTests {
             #expect(contact.meta.ownerID == world.rafal.id && deal.meta.ownerID == world.rafal.id)
             #expect(try await store.funnel.contacts(rafal, deal: deal.meta.id).map(\.contact.id) == [contact.id])
             #expect(try await store.leadWork.source(rafal, of: .contact, contact.meta.id)?.meta.id == lead.meta.id)
-            #expect(try await store.leads.history(rafal, lead.meta.id).first?.action == .convert)
+            #expect(try await store.leads.history(rafal, lead.meta.id).entries.first?.action == .convert)
             // Converted once only; no edit undoes it.
             await #expect(throws: StoreError.conflict(code: "already_converted", message: "this lead was converted already")) {
                 _ = try await store.leadWork.convert(rafal, lead.meta.id, expectedVersion: nil, LeadConversion(company: .none))

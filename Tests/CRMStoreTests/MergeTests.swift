@@ -36,8 +36,17 @@ struct MergeTests {
             await #expect(throws: StoreError.notFound(.contact)) { _ = try await store.contacts.get(admin, merged.meta.id) }
             #expect(try await store.contacts.list(admin, ListQuery(search: "a.smirnov@example")).items.map(\.meta.id) == [survivor.meta.id])
             #expect(try await store.contacts.merges(admin, into: survivor.meta.id).map(\.id) == [merge.id])
-            let history = try await store.contacts.history(admin, survivor.meta.id)
+            let history = try await store.contacts.history(admin, survivor.meta.id).entries
             #expect(history.contains { $0.action == .merge && $0.recordID == merged.meta.id } && history.contains { $0.action == .create && $0.recordID == merged.meta.id })
+            // Paged two at a time, the history of both records comes out whole, newest first, each entry once.
+            var paged: [AuditEntry] = []
+            var before: Int64?
+            repeat {
+                let page = try await store.contacts.history(admin, survivor.meta.id, limit: 2, before: before)
+                paged += page.entries
+                before = page.next
+            } while before != nil
+            #expect(paged == history && history.count > 2)
 
             let (restoredSurvivor, restored) = try await store.contacts.undoMerge(admin, merge.id)
             #expect(restoredSurvivor.fields == survivor.fields && restored.fields == merged.fields && restored.meta.deletedAt == nil)

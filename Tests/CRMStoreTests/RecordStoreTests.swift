@@ -59,13 +59,17 @@ struct RecordStoreTests {
             fields.name = "Stocznia Gdańsk"
             _ = try await store.companies.update(context, company.meta.id, expectedVersion: 1, fields)
             try await store.companies.delete(context, company.meta.id, expectedVersion: 2)
-            let history = try await store.companies.history(context, company.meta.id)
+            let history = try await store.companies.history(context, company.meta.id).entries
             #expect(history.map(\.action) == [.delete, .update, .create])
             #expect(history[1].changes == [
                 FieldChange(field: "name", old: "Gdańsk Shipyard", new: "Stocznia Gdańsk"),
                 FieldChange(field: "priority", old: nil, new: "A"),
             ])
             #expect(history.allSatisfy { $0.actorID == world.rafal.id })
+            let newest = try await store.companies.history(context, company.meta.id, limit: 2)
+            #expect(newest.entries.map(\.action) == [.delete, .update] && newest.next == newest.entries.last?.id)
+            let oldest = try await store.companies.history(context, company.meta.id, limit: 2, before: newest.next)
+            #expect(oldest.entries.map(\.action) == [.create] && oldest.next == nil)
         }
     }
 

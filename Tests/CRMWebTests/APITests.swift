@@ -56,6 +56,18 @@ struct APITests {
             let changes = update?["changes"] as? [[String: Any]]
             #expect(changes?.contains { $0["field"] as? String == "industry" && $0["new"] as? String == "Textiles" } == true)
             #expect(changes?.contains { $0["field"] as? String == "priority" && $0["old"] as? String == "A" && $0["new"] is NSNull } == true)
+            #expect(history.json["next_cursor"] is NSNull)
+
+            // A page at a time: the older entries follow the cursor, and a bad cursor or limit is named.
+            let newest = try await app.api(.get, "/api/v1/companies/\(id)/history?limit=3", token: token)
+            #expect((newest.json["items"] as? [[String: Any]])?.compactMap { $0["action"] as? String } == ["restore", "delete", "update"])
+            let cursor = try #require(newest.json["next_cursor"] as? String)
+            let older = try await app.api(.get, "/api/v1/companies/\(id)/history?limit=3&cursor=\(cursor)", token: token)
+            #expect((older.json["items"] as? [[String: Any]])?.compactMap { $0["action"] as? String } == ["create"])
+            #expect(older.json["next_cursor"] is NSNull)
+            let wrong = try await app.api(.get, "/api/v1/companies/\(id)/history?limit=0&cursor=x", token: token)
+            #expect(wrong.status == .badRequest)
+            #expect(Set(((wrong.json["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String }) == ["limit", "cursor"])
         }
     }
 

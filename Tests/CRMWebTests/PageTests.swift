@@ -105,6 +105,30 @@ struct PageTests {
         }
     }
 
+    @Test("a card shows the latest changes and links to the whole history, which pages back to the first", arguments: [TestEngine.sqlite])
+    func longHistory(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let admin = try await app.world.context(app.world.admin)
+            var company = try await app.store.companies.create(admin, CompanyFields(name: "Wersja 0")).record
+            for version in 1...(ListQuery.maxLimit + 4) {
+                var fields = company.fields
+                fields.name = "Wersja \(version)"
+                company = try await app.store.companies.update(admin, company.meta.id, expectedVersion: company.meta.version, fields)
+            }
+            let (cookie, _) = try await app.login("admin@example.com")
+            let card = try await app.page("/companies/\(company.meta.id)", cookie: cookie).body
+            #expect(card.components(separatedBy: "class=\"changes\"").count - 1 == 20)
+            #expect(card.contains("href=\"/companies/\(company.meta.id)/history\"") && card.contains("Wersja \(ListQuery.maxLimit + 4)"))
+            let first = try await app.page("/companies/\(company.meta.id)/history", cookie: cookie)
+            #expect(first.status == .ok && first.body.components(separatedBy: "<li>").count - 1 == ListQuery.maxLimit)
+            let older = try #require(first.body.firstMatch(of: /href="(\/companies\/\d+\/history\?cursor=\d+)"/)?.output.1)
+            let last = try await app.page(String(older), cookie: cookie).body
+            // The rest: the four oldest renames and the creation, and no further link.
+            #expect(last.components(separatedBy: "<li>").count - 1 == 5 && last.contains("Wersja 0") && !last.contains("history-older"))
+            #expect(try await app.page("/companies/\(company.meta.id)/history?cursor=abc", cookie: cookie).status == .badRequest)
+        }
+    }
+
     @Test("pages speak the user's language, falling back to English string by string", arguments: [TestEngine.sqlite])
     func languages(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in

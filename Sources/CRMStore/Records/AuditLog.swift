@@ -34,12 +34,16 @@ enum AuditLog {
         }
     }
 
-    static func entries(_ db: any SQLDatabase, type: RecordType, id: Int64) async throws -> [AuditEntry] {
-        try await db.raw("""
-            SELECT * FROM audit_log WHERE record_type = \(bind: type.rawValue) AND record_id = \(bind: id) ORDER BY id DESC
-            """).all().map { row in
+    /// The newest `limit` entries of the records `ids` (one record and those merged into it) older than `before`.
+    static func page(_ db: any SQLDatabase, type: RecordType, ids: [Int64], limit: Int, before: Int64?) async throws -> HistoryPage {
+        let older: SQLQueryString = before.map { " AND id < \(bind: $0)" } ?? ""
+        let rows = try await db.raw("""
+            SELECT * FROM audit_log WHERE record_type = \(bind: type.rawValue) AND record_id IN (\(binds: ids))\(older)
+            ORDER BY id DESC LIMIT \(literal: limit + 1)
+            """).all()
+        let entries = try rows.prefix(limit).map { row in
             AuditEntry(
-                id: try row.value("id"), recordType: type, recordID: id,
+                id: try row.value("id"), recordType: type, recordID: try row.value("record_id"),
                 action: AuditAction(rawValue: try row.value("action")) ?? .update,
                 actorID: try row.value("actor_id", as: Int64?.self).map { UserID($0) },
                 systemReason: try row.value("system_reason"),
@@ -47,5 +51,6 @@ enum AuditLog {
                 changes: try row.json("changes")
             )
         }
+        return HistoryPage(entries: entries, next: rows.count > limit ? entries.last?.id : nil)
     }
 }

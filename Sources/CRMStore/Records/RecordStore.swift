@@ -71,17 +71,16 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         return Dictionary(uniqueKeysWithValues: try rows.map(Self.decode).map { ($0.meta.id, $0) })
     }
 
-    /// The record's audit trail, newest first; only for records the context may see.
-    public func history(_ context: AccessContext, _ id: Int64) async throws -> [AuditEntry] {
+    /// A page of the record's audit trail, newest first (`before` is the previous page's `next`); only for records
+    /// the context may see.
+    public func history(_ context: AccessContext, _ id: Int64, limit: Int = HistoryPage.defaultLimit, before: Int64? = nil) async throws -> HistoryPage {
         try await database.read { db in
             _ = try await Self.fetch(db, context, id, includeDeleted: true, lock: false)
             // A record's history includes the history of the records merged into it.
             let merged = try await db.raw("""
                 SELECT merged_id FROM record_merges WHERE record_type = \(bind: Fields.recordType.rawValue) AND survivor_id = \(bind: id) AND undone_at IS NULL
                 """).all().map { try $0.value("merged_id", as: Int64.self) }
-            var entries = try await AuditLog.entries(db, type: Fields.recordType, id: id)
-            for other in merged { entries += try await AuditLog.entries(db, type: Fields.recordType, id: other) }
-            return entries.sorted { $0.id > $1.id }
+            return try await AuditLog.page(db, type: Fields.recordType, ids: [id] + merged, limit: min(max(limit, 1), ListQuery.maxLimit), before: before)
         }
     }
 

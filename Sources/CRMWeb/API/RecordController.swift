@@ -111,8 +111,12 @@ struct RecordController<Fields: APIResource> {
 
     @Sendable func history(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let entries = try await records.history(identity.access, try context.pathID())
-        return JSONResponse.ok(.object(["items": .array(entries.map(\.json))]))
+        var parameters = QueryParameters(request.queryDictionary, allowed: ["limit", "cursor"])
+        let limit = parameters.integer("limit", in: 1...ListQuery.maxLimit) ?? HistoryPage.defaultLimit
+        let before = parameters.id("cursor")
+        try parameters.finish()
+        let page = try await records.history(identity.access, try context.pathID(), limit: limit, before: before)
+        return JSONResponse.ok(.object(["items": .array(page.entries.map(\.json)), "next_cursor": .optional(page.next.map(String.init))]))
     }
 
     /// Every record the caller may see that matches the list filters, as CSV (RFC 4180, UTF-8 with BOM so

@@ -215,7 +215,7 @@ struct FunnelPages {
                 "open_task": activity.fields.kind == .task && !activity.fields.isDone, "activity_id": activity.meta.id,
             ]))
         }
-        for change in try await store.deals.history(identity.access, deal.meta.id) where change.action == .update {
+        for change in try await store.deals.history(identity.access, deal.meta.id).entries where change.action == .update {
             let fields = change.changes.filter { !["stage_id", "status", "loss_reason_id"].contains($0.field) }
             guard !fields.isEmpty else { continue }
             let text = fields.map { (t["field_\($0.field)"] ?? $0.field) + ": " + ($0.old ?? "—") + " → " + ($0.new ?? "—") }.joined(separator: "; ")

@@ -24,6 +24,7 @@ struct RecordPages<Fields: PageResource> {
         router.get("\(Fields.collection)/new", use: newForm)
         router.get("\(Fields.collection)/:id", use: show)
         router.get("\(Fields.collection)/:id/edit", use: editForm)
+        router.get("\(Fields.collection)/:id/history", use: history)
         router.post("\(Fields.collection)/:id", use: update)
         router.post("\(Fields.collection)/:id/delete", use: delete)
         router.post("\(Fields.collection)/:id/restore", use: restore)
@@ -90,7 +91,7 @@ struct RecordPages<Fields: PageResource> {
     @Sendable func show(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let record = try await records.get(identity.access, try context.pathID(), includeDeleted: true)
-        let history = try await records.history(identity.access, record.meta.id)
+        let history = try await records.history(identity.access, record.meta.id, limit: Self.cardHistory)
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let owners = try await store.users.names()
         let teams = try await store.teams.list()
@@ -110,7 +111,34 @@ struct RecordPages<Fields: PageResource> {
         data["email_list"] = record.fields.emails.map(\.address.value)
         data["has_emails"] = !record.fields.emails.isEmpty
         data["custom_values"] = CustomFieldsPage.shown(try await records.customFields(), record.fields.custom, users: owners, format: format)
-        data["history"] = history.map { entry -> [String: Any] in
+        data["history"] = Self.historyRows(history.entries, t, owners: owners, format: format)
+        data["history_all"] = history.next.map { _ in "\(base)/\(record.meta.id)/history" }
+        for (key, value) in try await related(identity, record) { data[key] = value }
+        return pages.render("\(Fields.pageKey)_show", data, identity: identity, request: request, title: record.fields.title)
+    }
+
+    /// `/{collection}/:id/history`: the whole audit trail, a page of entries at a time, newest first.
+    @Sendable func history(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let record = try await records.get(identity.access, try context.pathID(), includeDeleted: true)
+        var parameters = QueryParameters(request.queryDictionary, allowed: ["cursor"])
+        let before = parameters.id("cursor")
+        try parameters.finish()
+        let page = try await records.history(identity.access, record.meta.id, limit: ListQuery.maxLimit, before: before)
+        let t = pages.strings(PageRenderer.language(identity: identity, request: request))
+        var data: [String: Any] = [
+            "record_title": record.fields.title, "record_href": "\(base)/\(record.meta.id)",
+            "history": Self.historyRows(page.entries, t, owners: try await store.users.names(), format: pages.formatter(identity)),
+        ]
+        if let next = page.next { data["older"] = "\(base)/\(record.meta.id)/history?cursor=\(next)" }
+        return pages.render("record_history", data, identity: identity, request: request, title: (t["history"] ?? "History") + ": " + record.fields.title)
+    }
+
+    /// How many of its latest changes a record's page shows; the rest are a link away.
+    static var cardHistory: Int { 20 }
+
+    static func historyRows(_ entries: [AuditEntry], _ t: [String: String], owners: [UserID: String], format: DisplayFormatter) -> [[String: Any]] {
+        entries.map { entry in
             [
                 "action": t["action_\(entry.action.rawValue)"] ?? entry.action.rawValue, "at": format.dateTime(entry.at),
                 "who": entry.actorID.flatMap { owners[$0] } ?? entry.systemReason ?? "",
@@ -118,8 +146,6 @@ struct RecordPages<Fields: PageResource> {
                 "has_changes": !entry.changes.isEmpty,
             ]
         }
-        for (key, value) in try await related(identity, record) { data[key] = value }
-        return pages.render("\(Fields.pageKey)_show", data, identity: identity, request: request, title: record.fields.title)
     }
 
     @Sendable func newForm(_ request: Request, context: AppContext) async throws -> Response {
