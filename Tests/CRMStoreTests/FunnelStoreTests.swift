@@ -41,6 +41,36 @@ struct FunnelStoreTests {
         }
     }
 
+    @Test("a company's deals are counted and summed by outcome, only those the caller may see and not binned", arguments: TestEngine.available)
+    func companyDeals(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let (pipeline, reasons) = try await world.salesPipeline()
+            let admin = try await world.context(world.admin), rafal = try await world.context(world.rafal)
+            let company = try await world.company("Huta Częstochowa", by: world.admin)
+            func deal(_ title: String, by user: User, _ amount: String, _ move: FunnelMove? = nil) async throws {
+                var fields = DealFields(title: title, pipelineID: pipeline.id, stageID: pipeline.stages[0].id, amount: try Money(decimal: amount, currency: pipeline.currency))
+                fields.companyID = company.id
+                // The admin writes them all (a rep may not link another's company) and hands each to its owner.
+                let deal = try await store.deals.create(admin, fields, assignment: .init(owner: user.id, team: .some(nil))).record
+                if let move { _ = try await store.funnel.apply(admin, deal: deal.meta.id, expectedVersion: nil, move) }
+            }
+            try await deal("Blachy", by: world.rafal, "1000.50")
+            try await deal("Rury", by: world.rafal, "200.00")
+            try await deal("Pręty", by: world.sergei, "50.00")
+            try await deal("Kształtowniki", by: world.rafal, "700.00", .win)
+            try await deal("Walcówka", by: world.sergei, "90.00", .lose(reason: reasons[0].id, comment: ""))
+            let binned = try await store.deals.create(admin, { var f = DealFields(title: "Stara", pipelineID: pipeline.id, stageID: pipeline.stages[0].id, amount: try Money(decimal: "5.00", currency: pipeline.currency)); f.companyID = company.id; return f }()).record
+            try await store.deals.delete(admin, binned.meta.id, expectedVersion: nil)
+
+            let all = try await store.funnel.deals(admin, of: company.id)
+            #expect(all[.open] == .init(count: 3, sums: ["PLN": 125_050]))
+            #expect(all[.won] == .init(count: 1, sums: ["PLN": 70_000]) && all[.lost] == .init(count: 1, sums: ["PLN": 9_000]))
+            let own = try await store.funnel.deals(rafal, of: company.id)
+            #expect(own[.open] == .init(count: 2, sums: ["PLN": 120_050]) && own[.won].count == 1 && own[.lost].count == 0)
+        }
+    }
+
     @Test("the database refuses to edit or delete stage-log rows", arguments: TestEngine.available)
     func appendOnly(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in

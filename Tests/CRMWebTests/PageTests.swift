@@ -129,6 +129,34 @@ struct PageTests {
         }
     }
 
+    @Test("a company's card shows its open, won and lost deals with counts and sums, and links to all of them", arguments: [TestEngine.sqlite])
+    func companyDeals(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let admin = try await app.world.context(app.world.admin)
+            let (pipeline, _) = try await app.world.salesPipeline()
+            let company = try await app.world.company("Odlewnia Żelaza", by: app.world.admin)
+            for index in 1...12 {
+                var fields = DealFields(title: "Odlew \(index)", pipelineID: pipeline.id, stageID: pipeline.stages[0].id, amount: try Money(decimal: "100.00", currency: pipeline.currency))
+                fields.companyID = company.id
+                let deal = try await app.store.deals.create(admin, fields).record
+                if index == 12 { _ = try await app.store.funnel.apply(admin, deal: deal.meta.id, expectedVersion: nil, .win) }
+            }
+            let (cookie, _) = try await app.login("admin@example.com")
+            let card = try await app.page("/companies/\(company.meta.id)", cookie: cookie).body
+            func group(_ status: String) -> String? {
+                card.firstRange(of: "company-deals-\(status)").map { String(card[$0.lowerBound...].split(separator: "</div>")[0]) }
+            }
+            let open = try #require(group("open"))
+            #expect(open.contains(">Open <span class=\"muted\">11 · PLN") && open.contains("1,100.00</span>") && open.components(separatedBy: "<li>").count - 1 == 10)
+            #expect(open.contains("href=\"/deals?company_id=\(company.meta.id)&amp;status=open\""))
+            let won = try #require(group("won"))
+            #expect(won.contains("Odlew 12") && !won.contains("status=won"))
+            #expect(!card.contains("company-deals-lost"))
+            let list = try await app.page("/deals?company_id=\(company.meta.id)&status=won", cookie: cookie).body
+            #expect(list.contains("Odlew 12") && !list.contains("Odlew 11"))
+        }
+    }
+
     @Test("pages speak the user's language, falling back to English string by string", arguments: [TestEngine.sqlite])
     func languages(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in

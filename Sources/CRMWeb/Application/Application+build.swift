@@ -49,17 +49,16 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     let activityPages = ActivityPages(store: store, pages: pages)
     HomePages(store: store, pages: pages, activities: activityPages).addRoutes(to: web)
     auth.addProtectedRoutes(to: web)
+    let funnelPages = FunnelPages(store: store, pages: pages)
     let companyMerges = MergePages(store: store, records: store.companies, pages: pages)
     let contactMerges = MergePages(store: store, records: store.contacts, pages: pages)
     companyMerges.addRoutes(to: web)
     contactMerges.addRoutes(to: web)
     RecordPages(store: store, records: store.companies, pages: pages, settings: settings) { identity, company in
         let contacts = try await store.contacts.list(identity.access, ListQuery(companyID: company.id, limit: ListQuery.maxLimit))
-        let deals = try await store.deals.list(identity.access, ListQuery(companyID: company.id))
         var related = try await activityPages.timeline(identity, ListQuery(companyID: company.id), links: ["company_id": company.meta.id])
         related["contacts"] = contacts.items.map { ["id": $0.meta.id, "name": $0.fields.displayName, "job_title": $0.fields.jobTitle] as [String: any Sendable] }
-        let format = pages.formatter(identity)
-        related["deals"] = deals.items.map { ["id": $0.meta.id, "title": $0.fields.title, "amount": format.money($0.fields.amount), "status": $0.fields.status.rawValue] as [String: any Sendable] }
+        related["deal_groups"] = try await funnelPages.companyDeals(identity, company)
         related.merge(try await companyMerges.panel(identity, company)) { $1 }
         return related.merging(try await ProcessPages.panel(store, identity, pages.strings(MessageCatalog.language(of: identity.user.locale)), record: (.company, company.meta.id))) { $1 }
     }.addRoutes(to: web)
@@ -88,7 +87,6 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
         return details.merging(try await leadMerges.panel(identity, lead)) { $1 }
     }.addRoutes(to: web)
     leadPages.addRoutes(to: web)
-    let funnelPages = FunnelPages(store: store, pages: pages)
     RecordPages(store: store, records: store.deals, pages: pages, settings: settings, related: { identity, deal in
         var links = ["deal_id": deal.meta.id]
         if let company = deal.fields.companyID { links["company_id"] = company.rawValue }

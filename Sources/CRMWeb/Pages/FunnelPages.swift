@@ -137,6 +137,33 @@ struct FunnelPages {
         return redirect("/deals/\(id)")
     }
 
+    // MARK: The company card's deals
+
+    /// A company's open, won and lost deals, each outcome counted and summed, with its first few deals (open ones
+    /// by name, closed ones the latest first) and a link to all of them in the deals list.
+    func companyDeals(_ identity: Identity, _ company: Company) async throws -> [[String: any Sendable]] {
+        let t = pages.strings(MessageCatalog.language(of: identity.user.locale))
+        let format = pages.formatter(identity)
+        let tallies = try await store.funnel.deals(identity.access, of: company.id)
+        var groups: [[String: any Sendable]] = []
+        for status in DealStatus.allCases where tallies[status].count > 0 {
+            var query = ListQuery(companyID: company.id, sort: status == .open ? Sort(field: .name) : Sort(field: .updatedAt, descending: true), limit: 10)
+            query.status = status
+            let deals = try await store.deals.list(identity.access, query).items
+            let tally = tallies[status]
+            groups.append([
+                "group_status": status.rawValue, "group_label": t["status_\(status.rawValue)"] ?? status.rawValue,
+                "group_count": format.number(tally.count),
+                "group_sum": tally.sums.sorted { $0.key < $1.key }.compactMap { code, minor in
+                    (try? Currency(code: code)).map { format.money(Money(minorUnits: minor, currency: $0)) }
+                }.joined(separator: " + "),
+                "group_deals": deals.map { ["id": $0.meta.id, "title": $0.fields.title, "amount": format.money($0.fields.amount)] as [String: any Sendable] },
+                "group_all": tally.count > deals.count ? "/deals?company_id=\(company.meta.id)&status=\(status.rawValue)" : "",
+            ])
+        }
+        return groups
+    }
+
     // MARK: The deal page's funnel parts
 
     func dealDetails(_ identity: Identity, _ deal: Deal) async throws -> [String: any Sendable] {
