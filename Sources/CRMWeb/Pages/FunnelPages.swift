@@ -139,15 +139,15 @@ struct FunnelPages {
 
     // MARK: The company card's deals
 
-    /// A company's open, won and lost deals, each outcome counted and summed, with its first few deals (open ones
-    /// by name, closed ones the latest first) and a link to all of them in the deals list.
+    /// A company's open, won and lost deals, each outcome counted and summed, with its latest changed few and a
+    /// link to all of them in the deals list.
     func companyDeals(_ identity: Identity, _ company: Company) async throws -> [[String: any Sendable]] {
         let t = pages.strings(MessageCatalog.language(of: identity.user.locale))
         let format = pages.formatter(identity)
         let tallies = try await store.funnel.deals(identity.access, of: company.id)
         var groups: [[String: any Sendable]] = []
         for status in DealStatus.allCases where tallies[status].count > 0 {
-            var query = ListQuery(companyID: company.id, sort: status == .open ? Sort(field: .name) : Sort(field: .updatedAt, descending: true), limit: 10)
+            var query = ListQuery(companyID: company.id, sort: Sort(field: .updatedAt, descending: true), limit: 10)
             query.status = status
             let deals = try await store.deals.list(identity.access, query).items
             let tally = tallies[status]
