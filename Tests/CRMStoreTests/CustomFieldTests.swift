@@ -9,6 +9,47 @@ import Testing
 /// from their index, pages following on with cursors.
 @Suite("Custom fields on every engine")
 struct CustomFieldTests {
+    @Test("renaming an option renames it in every record holding it, binned ones too, in their history and filters", arguments: TestEngine.available)
+    func renameOption(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin), rafal = try await world.context(world.rafal)
+            let tier = try await store.fields.create(admin, FieldDefinition(recordType: .company, key: "tier", label: "Poziom", kind: .choice, options: ["Złoty", "Srebrny"]))
+            let markets = try await store.fields.create(admin, FieldDefinition(recordType: .company, key: "markets", label: "Rynki", kind: .choices, options: ["PL", "HU", "BG"]))
+            func company(_ name: String, _ custom: CustomValues) async throws -> Company {
+                try await store.companies.create(rafal, CompanyFields(name: name, custom: custom)).record
+            }
+            let silver = try await company("Győr Kft", ["tier": .choice("Srebrny"), "markets": .choices(["HU", "PL"])])
+            let gold = try await company("Łódź Metal", ["tier": .choice("Złoty"), "markets": .choices(["PL"])])
+            let binned = try await company("Stara Huta", ["tier": .choice("Srebrny")])
+            try await store.companies.delete(rafal, binned.meta.id, expectedVersion: nil)
+
+            await #expect(throws: StoreError.self) { _ = try await store.fields.renameOption(rafal, tier.id, from: "Srebrny", to: "Platynowy") }
+            await #expect(throws: StoreError.self) { _ = try await store.fields.renameOption(admin, tier.id, from: "Srebrny", to: "złoty") }
+            let (renamed, records) = try await store.fields.renameOption(admin, tier.id, from: "Srebrny", to: "Platynowy")
+            #expect(renamed.options == ["Złoty", "Platynowy"] && records == 2)
+            #expect(try await store.fields.field(tier.id).options == ["Złoty", "Platynowy"])
+            let now = try await store.companies.get(rafal, silver.meta.id)
+            #expect(now.fields.custom["tier"] == .choice("Platynowy") && now.meta.version == silver.meta.version + 1)
+            #expect(try await store.companies.get(rafal, binned.meta.id, includeDeleted: true).fields.custom["tier"] == .choice("Platynowy"))
+            #expect(try await store.companies.get(rafal, gold.meta.id).meta.version == gold.meta.version)
+            let change = try #require(try await store.companies.history(rafal, silver.meta.id).entries.first)
+            #expect(change.actorID == world.admin.id && change.changes == [FieldChange(field: "custom.tier", old: "Srebrny", new: "Platynowy")])
+            var query = ListQuery()
+            query.custom = [CustomFilter(key: "tier", match: .equals(.choice("Platynowy")))]
+            #expect(try await store.companies.list(rafal, query).items.map(\.meta.id) == [silver.meta.id])
+            // The edited record still fits its field, so the rename leaves nothing a later save would refuse.
+            _ = try await store.companies.update(rafal, silver.meta.id, expectedVersion: now.meta.version, now.fields)
+
+            // One of several chosen options; a respelling changes the name but not what filters find.
+            #expect(try await store.fields.renameOption(admin, markets.id, from: "PL", to: "Polska").records == 2)
+            #expect(try await store.companies.get(rafal, silver.meta.id).fields.custom["markets"] == .choices(["HU", "Polska"]))
+            #expect(try await store.fields.renameOption(admin, markets.id, from: "Polska", to: "POLSKA").records == 2)
+            query.custom = [CustomFilter(key: "markets", match: .equals(.choices(["polska"])))]
+            #expect(try await store.companies.list(rafal, query).items.count == 2)
+        }
+    }
+
     @Test("values are checked on every write; filters and sorts read the index; pages follow on", arguments: TestEngine.available)
     func values(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in

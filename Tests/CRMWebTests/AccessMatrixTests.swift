@@ -83,7 +83,7 @@ struct AccessMatrixTests {
         "GET /api/v1/lead-rules/scoring", "PUT /api/v1/lead-rules/scoring", "GET /api/v1/lead-rules/routing", "PUT /api/v1/lead-rules/routing",
         "GET /api/v1/lead-forms", "POST /api/v1/lead-forms", "PATCH /api/v1/lead-forms/{id}",
         // Field definitions: readable by all, changed by admins (CustomFieldAPITests).
-        "GET /api/v1/fields", "POST /api/v1/fields", "PATCH /api/v1/fields/{id}",
+        "GET /api/v1/fields", "POST /api/v1/fields", "PATCH /api/v1/fields/{id}", "POST /api/v1/fields/{id}/options/rename",
         "PUT /api/v1/pipelines/{id}/stage-order", "PATCH /api/v1/stages/{id}", "PATCH /api/v1/pipelines/{id}", "DELETE /api/v1/stages/{id}", "GET /api/v1/loss-reasons", "POST /api/v1/loss-reasons",
     ]
     static let collections = ["companies", "contacts", "leads", "deals", "activities"]

@@ -82,6 +82,22 @@ struct CustomFieldAPITests {
             let message = (((run.json["errors"] as? [[String: Any]]) ?? []).first?["message"] as? String) ?? ""
             #expect(message.contains("Poziom"), "\(run.text)")
             #expect(try await names("cf.tier=Srebrny&sort=name") == ["Győr Kft", "Sofia OOD"])
+
+            // An option renamed: every holder follows, the filter finds them by the new name; bad input is named.
+            let tierID = try #require(items.first { $0["key"] as? String == "tier" }?["id"] as? Int)
+            let rename = "/api/v1/fields/\(tierID)/options/rename"
+            #expect(try await app.api(.post, rename, token: rafal, body: #"{"from": "Srebrny", "to": "Platynowy"}"#).status == .forbidden)
+            for (body, field) in [(#"{"from": "Srebrny"}"#, "to"), (#"{"from": "Srebrny", "to": "x", "too": "y"}"#, "too")] {
+                let wrong = try await app.api(.post, rename, token: admin, body: body)
+                #expect(wrong.status == .unprocessableContent && ((wrong.json["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String } == [field], "\(wrong.text)")
+            }
+            let clash = try await app.api(.post, rename, token: admin, body: #"{"from": "Srebrny", "to": "ZŁOTY"}"#)
+            #expect(clash.status == .unprocessableContent && clash.text.contains("option_exists"), "\(clash.text)")
+            let renamed = try await app.api(.post, rename, token: admin, body: #"{"from": "Srebrny", "to": "Platynowy"}"#)
+            #expect(renamed.status == .ok && renamed.json["records"] as? Int == 2, "\(renamed.text)")
+            #expect((renamed.json["field"] as? [String: Any])?["options"] as? [String] == ["Złoty", "Platynowy"])
+            #expect(try await names("cf.tier=platynowy&sort=name") == ["Győr Kft", "Sofia OOD"])
+            #expect(try await app.api(.get, "/api/v1/companies?cf.tier=Srebrny", token: rafal).status == .badRequest)
         }
     }
 
@@ -110,6 +126,15 @@ struct CustomFieldAPITests {
             let list = try await app.page("/contacts?cf.language=magyar", cookie: cookie)
             #expect(list.body.contains("Kovács") && !list.body.contains("Petrova") && list.body.contains("<th class=\"wide\">Język</th>"))
             #expect(list.body.contains(#"<select name="cf.language""#))
+
+            // Renaming an option from the settings page; a clash is shown on the page, in the reader's language.
+            let fieldID = try #require(try await app.store.fields.list(.contact).first { $0.key == "language" }?.id)
+            let clash = try await app.postForm("/admin/fields/\(fieldID)/rename-option", cookie: cookie, fields: [("_csrf", csrf), ("from", "magyar"), ("to", "Polski")])
+            #expect(clash.status == .unprocessableContent && clash.text.contains("is already an option"))
+            let renamed = try await app.postForm("/admin/fields/\(fieldID)/rename-option", cookie: cookie, fields: [("_csrf", csrf), ("from", "magyar"), ("to", "węgierski")])
+            #expect(renamed.status == .seeOther)
+            #expect(try await app.page("/admin/fields", cookie: cookie).body.contains("<option>węgierski</option>"))
+            #expect(try await app.page(try #require(created.headers[.location]), cookie: cookie).body.contains("węgierski"))
         }
     }
 }

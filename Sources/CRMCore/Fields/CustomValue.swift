@@ -72,6 +72,15 @@ public enum CustomValue: Sendable, Equatable, Codable {
         }
     }
 
+    /// The value with the option `from` called `to`, or nil when it does not hold `from`.
+    public func renamingOption(_ from: String, to: String) -> CustomValue? {
+        switch self {
+        case .choice(from): .choice(to)
+        case .choices(let chosen) where chosen.contains(from): .choices(chosen.map { $0 == from ? to : $0 })
+        default: nil
+        }
+    }
+
     /// What the filter index holds for the value: folded texts it is found by (one per option), and a number it
     /// sorts and ranges by.
     public var indexed: (texts: [String], number: Double?) {

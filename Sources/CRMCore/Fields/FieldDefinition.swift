@@ -123,6 +123,27 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
         }
     }
 
+    /// The field with the option `from` called `to` instead, in the same place. `to` may respell `from` ("gold" →
+    /// "Gold") but not take another option's name: two options would become one, which is a merge, not a rename.
+    public func renamingOption(_ from: String, to: String) throws(ValidationErrors) -> FieldDefinition {
+        let to = to.trimmingWhitespace()
+        guard kind == .choice || kind == .choices else {
+            throw ValidationErrors([ValidationError(field: "from", code: "not_a_choice", message: "only a choice field's options can be renamed")])
+        }
+        guard let index = options.firstIndex(of: from) else {
+            throw ValidationErrors([ValidationError(field: "from", code: "unknown_option", message: "'\(from)' is not an option of this field (\(options.joined(separator: ", ")))")])
+        }
+        if let other = option(to), other != from {
+            throw ValidationErrors([ValidationError(field: "to", code: "option_exists", message: "'\(other)' is already an option; remove one of the two instead")])
+        }
+        guard !to.isEmpty, to.count <= 200 else {
+            throw ValidationErrors([ValidationError(field: "to", code: "invalid_option", message: "an option has 1 to 200 characters")])
+        }
+        var renamed = self
+        renamed.options[index] = to
+        return renamed
+    }
+
     /// The option `text` names, however it is cased or accented.
     public func option(_ text: String) -> String? {
         let folded = TextFolding.fold(text)

@@ -82,17 +82,55 @@ public struct FieldStore: Sendable {
         }
     }
 
+    /// Calls a choice field's option `from` by `to` everywhere: in the field, and in every record holding it, binned
+    /// ones too (restored, they must still fit their field), each record's change audited and its version moved on so
+    /// a form opened before the rename cannot write the old name back. Answers the field and how many records changed.
+    public func renameOption(_ context: AccessContext, _ id: Int64, from: String, to: String) async throws -> (field: FieldDefinition, records: Int) {
+        try Self.requireAdmin(context)
+        return try await database.write { db in
+            guard let row = try await db.raw("SELECT * FROM field_definitions WHERE id = \(bind: id)").first() else { throw StoreError.notFound(nil) }
+            let field = try Self.decode(row)
+            let renamed: FieldDefinition
+            do throws(ValidationErrors) { renamed = try field.renamingOption(from, to: to) } catch { throw StoreError.invalid(error) }
+            guard let index = field.options.firstIndex(of: from), renamed.options[index] != from else { return (field, 0) }
+            let to = renamed.options[index]
+            try await db.raw("UPDATE field_definitions SET options = \(bind: try PlainJSON.encode(renamed.options)) WHERE id = \(bind: id)").run()
+            let type = field.recordType.rawValue, table = Self.table(of: field.recordType)
+            let holders = try await db.raw("""
+                SELECT id, custom FROM \(ident: table) WHERE id IN (
+                    SELECT record_id FROM custom_values WHERE record_type = \(bind: type) AND field_key = \(bind: field.key) AND text_value = \(bind: TextFolding.fold(from)))
+                """).all()
+            let now = Timestamp.now.rawValue
+            var audit = AuditLog.Batch(context)
+            var changed = 0
+            for holder in holders {
+                let record = try holder.value("id", as: Int64.self)
+                var values = try PlainJSON.decode(CustomValues.self, from: try holder.value("custom"))
+                guard let old = values[field.key], let new = old.renamingOption(from, to: to) else { continue }
+                values[field.key] = new
+                try await db.raw("""
+                    UPDATE \(ident: table) SET custom = \(bind: try PlainJSON.encode(values)), version = version + 1, updated_at = \(bind: now) WHERE id = \(bind: record)
+                    """).run()
+                try audit.add(type: field.recordType, id: record, action: .update, changes: [FieldChange(field: "custom.\(field.key)", old: old.text, new: new.text)])
+                if audit.count >= 400 { try await audit.flush(db) }
+                changed += 1
+            }
+            try await audit.flush(db)
+            // The index holds options folded; a respelling ("gold" → "Gold") leaves it as it is.
+            try await db.raw("""
+                UPDATE custom_values SET text_value = \(bind: TextFolding.fold(to))
+                WHERE record_type = \(bind: type) AND field_key = \(bind: field.key) AND text_value = \(bind: TextFolding.fold(from))
+                """).run()
+            return (renamed, changed)
+        }
+    }
+
     // MARK: Pieces
 
     /// Refuses to take away options live records still hold, saying how many hold each: the records would
     /// otherwise carry values their field no longer allows until someone edits them.
     static func refuseRemovingHeld(_ db: any SQLDatabase, _ field: FieldDefinition, _ removed: Set<String>) async throws {
-        let table = switch field.recordType {
-        case .company: CompanyFields.table
-        case .contact: ContactFields.table
-        case .lead: LeadFields.table
-        default: DealFields.table
-        }
+        let table = table(of: field.recordType)
         let options = Dictionary(removed.map { (TextFolding.fold($0), $0) }, uniquingKeysWith: { first, _ in first })
         let counts = try await db.raw("""
             SELECT v.text_value, COUNT(*) AS n FROM custom_values v JOIN \(ident: table) t ON t.id = v.record_id
@@ -146,6 +184,16 @@ public struct FieldStore: Sendable {
         }
         for chunk in rows.chunked(3_000) {
             try await db.raw("INSERT INTO custom_values (record_type, record_id, field_key, text_value, number_value) VALUES \(Array(chunk).joined(separator: ", "))").run()
+        }
+    }
+
+    /// The table of a type admins may add fields to.
+    static func table(of type: RecordType) -> String {
+        switch type {
+        case .company: CompanyFields.table
+        case .contact: ContactFields.table
+        case .lead: LeadFields.table
+        default: DealFields.table
         }
     }
 

@@ -11,6 +11,7 @@ struct FieldController {
         group.get("fields", use: list)
         group.post("fields", use: create)
         group.patch("fields/:id", use: update)
+        group.post("fields/:id/options/rename", use: renameOption)
     }
 
     @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
@@ -46,6 +47,19 @@ struct FieldController {
         Self.apply(&input, to: &field)
         try input.finish()
         return JSONResponse.ok(try await store.fields.update(identity.access, id, field).json)
+    }
+
+    /// `{"from": "Srebrny", "to": "Platynowy"}`: the option is renamed in the field and in every record holding it.
+    @Sendable func renameOption(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let id = try context.pathID()
+        var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["from", "to"])
+        let from = input.string("from"), to = input.string("to")
+        if from == nil { input.fail("from", "required", "name the option to rename") }
+        if to == nil { input.fail("to", "required", "give the option's new name") }
+        try input.finish()
+        let (field, records) = try await store.fields.renameOption(identity.access, id, from: from ?? "", to: to ?? "")
+        return JSONResponse.ok(.object(["field": field.json, "records": .int(Int64(records))]))
     }
 
     static let inputFields: Set<String> = ["label", "options", "is_required", "in_list", "is_active"]

@@ -13,6 +13,7 @@ struct FieldPages {
         group.get("admin/fields", use: list)
         group.post("admin/fields", use: create)
         group.post("admin/fields/:id", use: update)
+        group.post("admin/fields/:id/rename-option", use: renameOption)
     }
 
     @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
@@ -44,6 +45,13 @@ struct FieldPages {
         return try await save(identity, request) { _ = try await store.fields.update(identity.access, id, change) }
     }
 
+    @Sendable func renameOption(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireAdmin()
+        let id = try context.pathID()
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        return try await save(identity, request) { _ = try await store.fields.renameOption(identity.access, id, from: form["from"], to: form["to"]) }
+    }
+
     private func save(_ identity: Identity, _ request: Request, _ change: () async throws -> Void) async throws -> Response {
         do {
             try await change()
@@ -64,7 +72,7 @@ struct FieldPages {
                 "custom": fields.filter { !$0.isStandard }.map { field in
                     [
                         "id": field.id, "key": field.key, "label": field.label, "kind": t["field_kind_\(field.kind.rawValue)"] ?? field.kind.rawValue,
-                        "options": field.options.joined(separator: "\n"), "has_options": field.kind == .choice || field.kind == .choices,
+                        "options": field.options.joined(separator: "\n"), "has_options": field.kind == .choice || field.kind == .choices, "option_list": field.options,
                         "required": field.isRequired, "in_list": field.inList, "active": field.isActive,
                     ] as [String: Any]
                 },
