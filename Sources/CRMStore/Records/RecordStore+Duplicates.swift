@@ -42,7 +42,7 @@ extension RecordStore {
             // whole name into a phone-number search.
             // Candidates are judged by their sort key alone, the name folded, which the key folds again to the
             // same words; only those with an equal key are read whole.
-            var conditions = conditions(context, ListQuery(), engine: engine) + terms.flatMap { searchConditions($0, engine: engine) }
+            var conditions = conditions(context, ListQuery(), engine: engine) + searchConditions(terms, engine: engine)
             if let id { conditions.append("id <> \(bind: id)") }
             let candidates = try await db.raw("SELECT id, sort_key FROM \(ident: Fields.table) WHERE \(conditions.joined(separator: " AND ")) LIMIT 500").all()
             let same = try candidates.filter { NameKey.of(try $0.decode(column: "sort_key", as: String.self)) == key }

@@ -320,18 +320,21 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
                 AND rt.tag = \(bind: TextFolding.fold(tag)) AND rt.record_id = \(ident: Fields.table).id)
                 """)
         }
-        if let search = query.search { result += searchConditions(search, engine: engine) }
+        if let search = query.search { result += searchConditions([search], engine: engine) }
         result += query.custom.map(condition)
         return result + Fields.filters(query)
     }
 
-    /// The conditions of a search box's text: the exact match, and on SQLite the full-text table that narrows it.
-    static func searchConditions(_ text: String, engine: Engine) -> [SQLQueryString] {
-        guard let search = SearchMatch(text) else { return [] }
-        var result: [SQLQueryString] = [search.sql(column: "search_text")]
+    /// The conditions of searches that must all match (a search box's text is one; a name's words, each its own
+    /// search, are several): each exact match, and on SQLite one look-up in the full-text table that narrows them
+    /// all at once, which intersects their trigrams there rather than listing every match of each search first.
+    static func searchConditions(_ texts: [String], engine: Engine) -> [SQLQueryString] {
+        let searches = texts.compactMap(SearchMatch.init)
+        var result = searches.map { $0.sql(column: "search_text") }
         // PostgreSQL's trigram index serves the LIKE itself; SQLite's lives in a separate full-text table.
-        if engine == .sqlite, let narrowed = search.indexable(column: "search_text") {
-            result.append("id IN (SELECT rowid FROM \(ident: Fields.table + "_search") WHERE \(narrowed))")
+        let narrowed = searches.compactMap { $0.indexable(column: "search_text") }
+        if engine == .sqlite, !narrowed.isEmpty {
+            result.append("id IN (SELECT rowid FROM \(ident: Fields.table + "_search") WHERE \(narrowed.joined(separator: " AND ")))")
         }
         return result
     }
