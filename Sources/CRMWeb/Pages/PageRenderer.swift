@@ -31,7 +31,6 @@ public struct PageRenderer: Sendable {
         let language = Self.language(identity: identity, request: request)
         let t = catalog.strings(for: language)
         var page = data
-        page["t"] = t
         page["lang"] = language
         page["title"] = title ?? (data["title"] as? String) ?? "Clientele"
         page["languages"] = MessageCatalog.languages.map { ["code": $0, "name": MessageCatalog.languageNames[$0]!, "selected": $0 == language] }
@@ -42,7 +41,10 @@ public struct PageRenderer: Sendable {
             ]
             page["csrf"] = identity.csrfToken ?? ""
         }
-        let html = library.render(Self.withoutEmptyText(page), withTemplate: template) ?? "template \(template) is missing"
+        // The catalog (600 strings, none empty) is added after the clean-up, which would otherwise copy it per page.
+        var prepared = Self.withoutEmptyText(page) as? [String: Any] ?? page
+        prepared["t"] = t
+        let html = library.render(prepared, withTemplate: template) ?? "template \(template) is missing"
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
