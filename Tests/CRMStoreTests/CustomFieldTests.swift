@@ -9,7 +9,7 @@ import Testing
 /// from their index, pages following on with cursors.
 @Suite("Custom fields on every engine")
 struct CustomFieldTests {
-    @Test("renaming an option renames it in every record holding it, binned ones too, in their history and filters", arguments: TestEngine.available)
+    @Test("renaming an option renames it in every record holding it, binned ones too, in their history, filters and saved segments", arguments: TestEngine.available)
     func renameOption(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let world = try await World.make(store)
@@ -23,6 +23,7 @@ struct CustomFieldTests {
             let gold = try await company("Łódź Metal", ["tier": .choice("Złoty"), "markets": .choices(["PL"])])
             let binned = try await company("Stara Huta", ["tier": .choice("Srebrny")])
             try await store.companies.delete(rafal, binned.meta.id, expectedVersion: nil)
+            let segment = try await store.segments.create(admin, name: "Srebrni", recordType: .company, filters: ["cf.tier": "srebrny", "q": "kft"])
 
             await #expect(throws: StoreError.self) { _ = try await store.fields.renameOption(rafal, tier.id, from: "Srebrny", to: "Platynowy") }
             await #expect(throws: StoreError.self) { _ = try await store.fields.renameOption(admin, tier.id, from: "Srebrny", to: "złoty") }
@@ -38,6 +39,7 @@ struct CustomFieldTests {
             var query = ListQuery()
             query.custom = [CustomFilter(key: "tier", match: .equals(.choice("Platynowy")))]
             #expect(try await store.companies.list(rafal, query).items.map(\.meta.id) == [silver.meta.id])
+            #expect(try await store.segments.get(segment.id).filters == ["cf.tier": "Platynowy", "q": "kft"])
             // The edited record still fits its field, so the rename leaves nothing a later save would refuse.
             _ = try await store.companies.update(rafal, silver.meta.id, expectedVersion: now.meta.version, now.fields)
 

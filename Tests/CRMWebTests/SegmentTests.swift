@@ -25,6 +25,7 @@ struct SegmentTests {
                 (#"{"name": "X", "record_type": "contact", "filters": {"priority": "A"}}"#, "filters.priority"),
                 (#"{"name": "X", "filters": {"stage_id": "soon"}}"#, "filters.stage_id"),
                 (#"{"name": "X", "filters": {"sort": "name"}}"#, "filters.sort"),
+                (#"{"name": "X", "filters": {"cf.shoe_size": "42"}}"#, "filters.cf.shoe_size"),
                 (#"{"name": "X", "filters": {}}"#, "filters"),
                 (#"{"name": "", "filters": {"tag": "x"}}"#, "name"),
                 (#"{"name": "X", "record_type": "activity", "filters": {"tag": "x"}}"#, "record_type"),
@@ -62,6 +63,21 @@ struct SegmentTests {
                 ("_csrf", session.csrf), ("record_type", "contact"), ("filter_tag", "vip"), ("name", "Newsletter"),
             ])
             #expect(again.status == .conflict)
+
+            // A custom field's filter is kept like the others: saved from the list, it opens the same list.
+            let adminContext = try await app.world.context(app.world.admin)
+            _ = try await app.store.fields.create(adminContext, FieldDefinition(recordType: .contact, key: "language", label: "Język", kind: .choice, options: ["polski", "magyar"]))
+            let rafalContext = try await app.world.context(app.world.rafal)
+            _ = try await app.store.contacts.create(rafalContext, ContactFields(firstName: "Zsófia", lastName: "Kovács", custom: ["language": .choice("magyar")]))
+            _ = try await app.store.contacts.create(rafalContext, ContactFields(firstName: "Jan", lastName: "Nowak", custom: ["language": .choice("polski")]))
+            let byLanguage = try await app.page("/contacts?cf.language=magyar", cookie: session.cookie)
+            #expect(byLanguage.body.contains("name=\"filter_cf.language\" value=\"magyar\""))
+            let kept = try await app.postForm("/segments", cookie: session.cookie, fields: [
+                ("_csrf", session.csrf), ("record_type", "contact"), ("filter_cf.language", "magyar"), ("name", "Węgrzy"),
+            ])
+            #expect(kept.status == .seeOther && kept.headers[.location] == "/contacts?cf.language=magyar")
+            let opened = try await app.page(try #require(kept.headers[.location]), cookie: session.cookie).body
+            #expect(opened.contains("Kovács") && !opened.contains("Nowak"))
 
             #expect(try await app.api(.delete, "/api/v1/segments/\(id)", token: sergei).status == .forbidden)
             #expect(try await app.api(.delete, "/api/v1/segments/\(id)", token: rafal).status == .noContent)

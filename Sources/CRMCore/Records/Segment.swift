@@ -25,6 +25,12 @@ public struct Segment: Sendable, Equatable {
     /// The filters a segment may keep: those of the lists, without paging, sorting or the bin.
     public static let filterNames: Set<String> = ["q", "tag", "owner_id", "team_id", "priority", "company_id", "pipeline_id", "stage_id", "status"]
 
+    /// Whether a list filter may be kept: a standard one, or one on a custom field (`cf.tier`, `cf.arr.min`), which
+    /// the list that reads the segment checks against the fields it has.
+    public static func keeps(_ filter: String) -> Bool {
+        filterNames.contains(filter) || (filter.hasPrefix("cf.") && filter.count > 3)
+    }
+
     /// Checks a new segment's parts; answers the trimmed name.
     public static func validate(name: String, recordType: RecordType, filters: [String: String]) throws(ValidationErrors) -> String {
         var errors: [ValidationError] = []
@@ -36,7 +42,7 @@ public struct Segment: Sendable, Equatable {
         }
         let kept = filters.filter { !$0.value.isEmpty }
         if kept.isEmpty { errors.append(ValidationError(field: "filters", code: "required", message: "a segment needs at least one filter")) }
-        for key in kept.keys.sorted() where !filterNames.contains(key) {
+        for key in kept.keys.sorted() where !keeps(key) {
             errors.append(ValidationError(field: "filters.\(key)", code: "unknown_field", message: "is not a filter a segment keeps"))
         }
         guard errors.isEmpty else { throw ValidationErrors(errors) }

@@ -121,7 +121,21 @@ public struct FieldStore: Sendable {
                 UPDATE custom_values SET text_value = \(bind: TextFolding.fold(to))
                 WHERE record_type = \(bind: type) AND field_key = \(bind: field.key) AND text_value = \(bind: TextFolding.fold(from))
                 """).run()
+            try await Self.renameInSegments(db, field, from: from, to: to)
             return (renamed, changed)
+        }
+    }
+
+    /// Saved segments filter by an option's name (`cf.tier=Srebrny`); they follow the rename rather than stop
+    /// opening (the old name is no longer an option the list accepts).
+    private static func renameInSegments(_ db: any SQLDatabase, _ field: FieldDefinition, from: String, to: String) async throws {
+        let name = "cf.\(field.key)"
+        for row in try await db.raw("SELECT id, filters FROM segments WHERE record_type = \(bind: field.recordType.rawValue)").all() {
+            var filters = try PlainJSON.decode([String: String].self, from: try row.value("filters"))
+            guard let text = filters[name], let value = try? field.value(parsing: text, defaultCountryCode: "48", timeZone: .gmt),
+                  let renamed = value.renamingOption(from, to: to) else { continue }
+            filters[name] = renamed.text
+            try await db.raw("UPDATE segments SET filters = \(bind: try PlainJSON.encode(filters)) WHERE id = \(bind: try row.value("id", as: Int64.self))").run()
         }
     }
 

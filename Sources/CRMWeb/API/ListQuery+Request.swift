@@ -86,13 +86,13 @@ extension ListQuery {
 extension ListQuery {
     /// A segment's filters as the list of `type` reads them; each mistake is named under `field`
     /// (`segment.stage_id`), since the filters arrive as submitted content, not as a URL.
-    init(filters: [String: String], of type: RecordType, field: String) throws {
-        let unknown = filters.keys.filter { !Segment.filterNames.contains($0) }.sorted()
+    init(filters: [String: String], of type: RecordType, fields: [FieldDefinition], field: String) throws {
+        let unknown = filters.keys.filter { !Segment.keeps($0) }.sorted()
         guard unknown.isEmpty else {
             throw APIError.invalid(unknown.map { ValidationError(field: "\(field).\($0)", code: "unknown_field", message: "is not a filter of a segment") })
         }
         do {
-            try self.init(parameters: filters, for: type)
+            try self.init(parameters: filters, for: type, fields: fields)
         } catch let error as APIError {
             throw APIError.invalid(error.errors.map { ValidationError(field: "\(field).\($0.field ?? "")", code: $0.code, message: $0.message) })
         }

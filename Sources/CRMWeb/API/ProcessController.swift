@@ -80,7 +80,7 @@ struct ProcessController {
 
     /// `{"name": "Renewals 2027", "segment": {"record_type": "company", "priority": "A", "tag": "renewal"}}`, or a
     /// saved segment `{"name": …, "segment": {"segment_id": 4}}`: one instance per record of the segment the
-    /// caller may see. The filters are those of the record type's list (`Segment.filterNames`).
+    /// caller may see. The filters are those of the record type's list (`Segment.keeps`), custom fields' too.
     @Sendable func startCampaign(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["name", "segment"])
@@ -107,7 +107,7 @@ struct ProcessController {
             let segment = try await store.segments.get(saved)
             (recordType, filters) = (segment.recordType, segment.filters)
         }
-        let segment = try ListQuery(filters: filters, of: recordType, field: "segment")
+        let segment = try ListQuery(filters: filters, of: recordType, fields: try await store.fields.custom(recordType), field: "segment")
         let started = try await store.processes.startCampaign(identity.access, key: context.parameters.get("key") ?? "", name: name, recordType: recordType, segment: segment)
         return JSONResponse.ok(.object(["id": .int(started.id), "requested": .int(Int64(started.requested))]), status: .created)
     }

@@ -34,7 +34,7 @@ struct SegmentController {
         if input.object["filters"] == nil { input.fail("filters", "required", "must be an object of the list's filters: {\"priority\": \"A\", \"tag\": \"renewal\"}") }
         try input.finish()
         // The values are checked as the list reads them, so a saved segment always opens.
-        _ = try ListQuery(filters: filters, of: type!, field: "filters")
+        _ = try ListQuery(filters: filters, of: type!, fields: try await store.fields.custom(type!), field: "filters")
         let segment = try await store.segments.create(identity.access, name: name, recordType: type!, filters: filters)
         return JSONResponse.ok(segment.json, status: .created)
     }

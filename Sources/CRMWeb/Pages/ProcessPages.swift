@@ -34,7 +34,7 @@ struct ProcessPages {
             let segment = try await store.segments.get(saved)
             (type, filters) = (segment.recordType, segment.filters)
         }
-        let segment = try ListQuery(filters: filters, of: type, field: "segment")
+        let segment = try ListQuery(filters: filters, of: type, fields: try await store.fields.custom(type), field: "segment")
         let started = try await store.processes.startCampaign(
             identity.access, key: context.parameters.get("key") ?? "", name: form["name"], recordType: type, segment: segment
         )

@@ -64,7 +64,7 @@ struct RecordPages<Fields: PageResource> {
         }
         // Saved segments of this list, and saving the filters in force as one.
         let segmentable = Segment.recordTypes.contains(Fields.recordType)
-        let filters = parameters.filter { Segment.filterNames.contains($0.key) }.sorted { $0.key < $1.key }
+        let filters = parameters.filter { Segment.keeps($0.key) }.sorted { $0.key < $1.key }
         let segments = segmentable ? try await store.segments.list(Fields.recordType) : []
         var data: [String: Any] = [
             "csrf": identity.csrfToken ?? "", "record_type": Fields.recordType.rawValue,

@@ -18,8 +18,11 @@ struct SegmentPages {
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let type = RecordType(rawValue: form["record_type"]).flatMap { Segment.recordTypes.contains($0) ? $0 : nil } ?? .company
         var filters: [String: String] = [:]
-        for name in Segment.filterNames where !form["filter_\(name)"].isEmpty { filters[name] = form["filter_\(name)"] }
-        _ = try ListQuery(filters: filters, of: type, field: "filters")
+        for (key, values) in form.values where key.hasPrefix("filter_") {
+            let name = String(key.dropFirst("filter_".count))
+            if Segment.keeps(name), let value = values.first, !value.isEmpty { filters[name] = value }
+        }
+        _ = try ListQuery(filters: filters, of: type, fields: try await store.fields.custom(type), field: "filters")
         let segment = try await store.segments.create(identity.access, name: form["name"], recordType: type, filters: filters)
         return redirect(segment.listPath)
     }
