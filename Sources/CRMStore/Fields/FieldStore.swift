@@ -100,20 +100,23 @@ public struct FieldStore: Sendable {
                 SELECT id, custom FROM \(ident: table) WHERE id IN (
                     SELECT record_id FROM custom_values WHERE record_type = \(bind: type) AND field_key = \(bind: field.key) AND text_value = \(bind: TextFolding.fold(from)))
                 """).all()
-            let now = Timestamp.now.rawValue
             var audit = AuditLog.Batch(context)
-            var changed = 0
+            var changed: [SQLQueryString] = []
             for holder in holders {
                 let record = try holder.value("id", as: Int64.self)
                 var values = try PlainJSON.decode(CustomValues.self, from: try holder.value("custom"))
                 guard let old = values[field.key], let new = old.renamingOption(from, to: to) else { continue }
                 values[field.key] = new
-                try await db.raw("""
-                    UPDATE \(ident: table) SET custom = \(bind: try PlainJSON.encode(values)), version = version + 1, updated_at = \(bind: now) WHERE id = \(bind: record)
-                    """).run()
+                changed.append("(\(bind: record), \(bind: try PlainJSON.encode(values)))")
                 try audit.add(type: field.recordType, id: record, action: .update, changes: [FieldChange(field: "custom.\(field.key)", old: old.text, new: new.text)])
                 if audit.count >= 400 { try await audit.flush(db) }
-                changed += 1
+            }
+            // A statement per 500 records; both engines name a VALUES list's columns column1, column2, ….
+            for chunk in changed.chunked(500) {
+                try await db.raw("""
+                    UPDATE \(ident: table) SET custom = v.column2, version = version + 1, updated_at = \(bind: Timestamp.now.rawValue)
+                    FROM (VALUES \(Array(chunk).joined(separator: ", "))) AS v WHERE \(ident: table).id = v.column1
+                    """).run()
             }
             try await audit.flush(db)
             // The index holds options folded; a respelling ("gold" → "Gold") leaves it as it is.
@@ -122,7 +125,7 @@ public struct FieldStore: Sendable {
                 WHERE record_type = \(bind: type) AND field_key = \(bind: field.key) AND text_value = \(bind: TextFolding.fold(from))
                 """).run()
             try await Self.renameInSegments(db, field, from: from, to: to)
-            return (renamed, changed)
+            return (renamed, changed.count)
         }
     }
 
