@@ -3,18 +3,28 @@ mapped as the page suggests, a dry run that names the wrong row, the valid rows 
 import pytest
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 from test_browser import browser, sign_in  # noqa: E402,F401
 
+
 def run_import(browser, until, timeout=10):
     """Runs the draft and waits for the page that answers it: the old page must go first, or its report would pass
-    for the new one."""
-    old = browser.find_element(By.TAG_NAME, "html")
+    for the new one. The old page is marked rather than held by an element, which Chrome may report in several
+    ways while it navigates away."""
+    browser.execute_script("window.clienteleOldPage = true")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=import-run]").click()
-    WebDriverWait(browser, timeout).until(expected_conditions.staleness_of(old))
+
+    def answered(driver):
+        try:
+            return driver.execute_script("return window.clienteleOldPage !== true && document.readyState === 'complete'")
+        except WebDriverException:
+            return False
+
+    WebDriverWait(browser, timeout).until(answered)
     WebDriverWait(browser, timeout).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, f"[data-testid={until}]")))
 
 
