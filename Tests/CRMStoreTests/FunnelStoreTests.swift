@@ -64,10 +64,10 @@ struct FunnelStoreTests {
             try await store.deals.delete(admin, binned.meta.id, expectedVersion: nil)
 
             let all = try await store.funnel.deals(admin, of: company.id)
-            #expect(all[.open] == .init(count: 3, sums: ["PLN": 125_050]))
-            #expect(all[.won] == .init(count: 1, sums: ["PLN": 70_000]) && all[.lost] == .init(count: 1, sums: ["PLN": 9_000]))
+            #expect(all[.open] == .init(count: 3, sums: MoneyTotals(["PLN": 125_050])))
+            #expect(all[.won] == .init(count: 1, sums: MoneyTotals(["PLN": 70_000])) && all[.lost] == .init(count: 1, sums: MoneyTotals(["PLN": 9_000])))
             let own = try await store.funnel.deals(rafal, of: company.id)
-            #expect(own[.open] == .init(count: 2, sums: ["PLN": 120_050]) && own[.won].count == 1 && own[.lost].count == 0)
+            #expect(own[.open] == .init(count: 2, sums: MoneyTotals(["PLN": 120_050])) && own[.won].count == 1 && own[.lost].count == 0)
         }
     }
 

@@ -5,10 +5,9 @@ import SQLKit
 public struct CompanyDeals: Sendable, Equatable {
     public struct Tally: Sendable, Equatable {
         public var count: Int
-        /// Minor units by currency code.
-        public var sums: [String: Int64]
+        public var sums: MoneyTotals
 
-        public init(count: Int = 0, sums: [String: Int64] = [:]) {
+        public init(count: Int = 0, sums: MoneyTotals = MoneyTotals()) {
             self.count = count
             self.sums = sums
         }
@@ -32,7 +31,7 @@ extension FunnelStore {
             for row in rows {
                 guard let status = DealStatus(rawValue: try row.value("status")) else { continue }
                 result.tallies[status, default: .init()].count += try row.value("n", as: Int.self)
-                result.tallies[status, default: .init()].sums[try row.value("currency", as: String.self)] = try row.value("total", as: Int64.self)
+                result.tallies[status, default: .init()].sums.add(try row.value("total", as: Int64.self), currency: try row.value("currency", as: String.self))
             }
             return result
         }

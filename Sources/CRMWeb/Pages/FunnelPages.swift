@@ -154,9 +154,7 @@ struct FunnelPages {
             groups.append([
                 "group_status": status.rawValue, "group_label": t["status_\(status.rawValue)"] ?? status.rawValue,
                 "group_count": format.number(tally.count),
-                "group_sum": tally.sums.sorted { $0.key < $1.key }.compactMap { code, minor in
-                    (try? Currency(code: code)).map { format.money(Money(minorUnits: minor, currency: $0)) }
-                }.joined(separator: " + "),
+                "group_sum": tally.sums.amounts.map(format.money).joined(separator: " + "),
                 "group_deals": deals.map { ["id": $0.meta.id, "title": $0.fields.title, "amount": format.money($0.fields.amount)] as [String: any Sendable] },
                 "group_all": tally.count > deals.count ? "/deals?company_id=\(company.meta.id)&status=\(status.rawValue)" : "",
             ])
