@@ -192,16 +192,17 @@ public struct FieldStore: Sendable {
     /// The index rows of new records' custom values, many to a statement.
     static func index(_ db: any SQLDatabase, _ type: RecordType, _ records: [(id: Int64, values: CustomValues)]) async throws {
         let type = type.rawValue
-        var rows: [SQLQueryString] = []
+        var rows = BulkRows(db, table: "custom_values", columns: ["record_type", "record_id", "field_key", "text_value", "number_value"])
         for (id, values) in records {
             for (key, value) in values {
                 let indexed = value.indexed
-                for text in indexed.texts { rows.append("(\(bind: type), \(bind: id), \(bind: key), \(bind: text), \(bind: indexed.number))") }
+                for text in indexed.texts {
+                    try rows.append([type, id, key, text, indexed.number])
+                    try await rows.flushIfFull(db)
+                }
             }
         }
-        for chunk in rows.chunked(3_000) {
-            try await db.raw("INSERT INTO custom_values (record_type, record_id, field_key, text_value, number_value) VALUES \(Array(chunk).joined(separator: ", "))").run()
-        }
+        try await rows.flush(db)
     }
 
     /// The table of a type admins may add fields to.

@@ -80,14 +80,12 @@ enum ImportReferences {
         var existing: [String: Set<Int64>] = [:]
         let emails = Set(rows.flatMap { $0.fields.emails.map(\.address.value) })
         let phones = Set(rows.flatMap { $0.fields.phones.map(\.number.e164) })
-        for (kind, values) in [("email", emails), ("phone", phones)] {
-            for chunk in values.sorted().chunked(400) {
-                for row in try await db.raw("""
-                    SELECT cp.value, t.id FROM contact_points cp JOIN \(ident: Fields.table) t ON t.id = cp.record_id
-                    WHERE cp.record_type = \(bind: Fields.recordType.rawValue) AND cp.kind = \(bind: kind) AND cp.value IN (\(binds: Array(chunk))) AND \(visible)
-                    """).all() {
-                    existing["\(kind):\(try row.decode(column: "value", as: String.self))", default: []].insert(try row.decode(column: "id", as: Int64.self))
-                }
+        for (kind, values) in [("email", emails), ("phone", phones)] where !values.isEmpty {
+            for row in try await db.raw("""
+                SELECT cp.value, t.id FROM contact_points cp JOIN \(ident: Fields.table) t ON t.id = cp.record_id
+                WHERE cp.record_type = \(bind: Fields.recordType.rawValue) AND cp.kind = \(bind: kind) AND cp.value IN \(ValueList.sql(db, values)) AND \(visible)
+                """).all() {
+                existing["\(kind):\(try row.decode(column: "value", as: String.self))", default: []].insert(try row.decode(column: "id", as: Int64.self))
             }
         }
         let identifying = Dictionary(grouping: rows.flatMap(\.fields.identifyingColumns), by: \.column).mapValues { Set($0.map(\.value)) }

@@ -14,7 +14,7 @@ enum AuditLog {
     struct Batch {
         private let actor: Int64?
         private let reason: String?
-        private var rows: [SQLQueryString] = []
+        private var rows: [[any Encodable & Sendable]] = []
         var count: Int { rows.count }
 
         init(_ context: AccessContext) {
@@ -23,13 +23,16 @@ enum AuditLog {
         }
 
         mutating func add(type: RecordType, id: Int64, action: AuditAction, changes: [FieldChange]) throws {
-            let encoded = JSONText.changes(changes)
-            rows.append("(\(bind: type.rawValue), \(bind: id), \(bind: action.rawValue), \(bind: actor), \(bind: reason), \(bind: Timestamp.now.rawValue), \(bind: encoded))")
+            rows.append([type.rawValue, id, action.rawValue, actor, reason, Timestamp.now.rawValue, JSONText.changes(changes)])
         }
 
         mutating func flush(_ db: any SQLDatabase) async throws {
-            guard !rows.isEmpty else { return }
-            try await db.raw("INSERT INTO audit_log (record_type, record_id, action, actor_id, system_reason, at, changes) VALUES \(rows.joined(separator: ", "))").run()
+            var entries = BulkRows(db, table: "audit_log", columns: ["record_type", "record_id", "action", "actor_id", "system_reason", "at", "changes"])
+            for row in rows {
+                try entries.append(row)
+                try await entries.flushIfFull(db)
+            }
+            try await entries.flush(db)
             rows.removeAll(keepingCapacity: true)
         }
     }

@@ -13,6 +13,11 @@ enum JSONText {
         }
     }
 
+    /// A record's custom values, most often none.
+    static func custom(_ values: CustomValues) throws -> String {
+        values.isEmpty ? "{}" : try PlainJSON.encode(values)
+    }
+
     static func phones(_ phones: [LabeledPhone]) -> String {
         array(phones) { [("label", $0.label), ("number", $0.number.e164)] }
     }
@@ -40,25 +45,44 @@ enum JSONText {
 
     /// A JSON string: quotes, backslashes and control characters escaped (RFC 8259), everything else as it is.
     static func quote(_ value: String, into text: inout String) {
-        text += "\""
-        guard value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+        guard value.utf8.contains(where: needsEscape) else {
+            text += "\""
             text += value
             text += "\""
             return
         }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
+        var bytes: [UInt8] = []
+        quote(value, into: &bytes)
+        text += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The same, as UTF-8 bytes: runs between escapes are copied whole, which matters for values that are JSON
+    /// themselves (a record's phones column), full of quotes.
+    static func quote(_ value: String, into bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { utf8 in
+            var run = 0
+            for (index, byte) in utf8.enumerated() where needsEscape(byte) {
+                bytes.append(contentsOf: utf8[run..<index])
+                run = index + 1
+                bytes.append(UInt8(ascii: "\\"))
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+                case UInt8(ascii: "\n"): bytes.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): bytes.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): bytes.append(UInt8(ascii: "t"))
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+                }
             }
+            bytes.append(contentsOf: utf8[run...])
         }
-        text += "\""
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 }

@@ -37,7 +37,6 @@ extension RecordStore {
         for (id, row) in zip(ids, rows) {
             try await Fields.didWrite(db, context, id: id, old: nil, new: row.fields)
             try audit.add(type: Fields.recordType, id: id, action: .create, changes: FieldChange.diff(old: [:], new: row.fields.auditValues))
-            if audit.count >= 400 { try await audit.flush(db) }
         }
         try await audit.flush(db)
         return ids

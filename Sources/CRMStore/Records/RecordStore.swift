@@ -247,18 +247,12 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         guard !rows.isEmpty else { return [] }
         let ids = try await reserveIDs(db, count: rows.count)
         let columns = ["id"] + metaColumns.dropFirst(2).dropLast() + ["created_by", "sort_key", "search_text"] + Fields.columns
-        // Both engines cap the number of bound values in one statement (SQLite at 32,766).
-        let perStatement = max(1, 20_000 / columns.count)
-        for start in stride(from: 0, to: rows.count, by: perStatement) {
-            let end = min(start + perStatement, rows.count)
-            var tuples: [SQLQueryString] = []
-            for index in start..<end {
-                let row = rows[index]
-                let values: [any Encodable & Sendable] = [ids[index], row.owner.rawValue, row.team?.rawValue, row.at.rawValue, row.updatedAt.rawValue, nil as Int64?, row.fields.sortKey, row.fields.searchText] + (try row.fields.columnValues())
-                tuples.append("(\(binds: values))")
-            }
-            try await db.raw("INSERT INTO \(ident: Fields.table) (\(idents: Array(columns), joinedBy: ", ")) VALUES \(tuples.joined(separator: ", "))").run()
+        var bulk = BulkRows(db, table: Fields.table, columns: Array(columns))
+        for (id, row) in zip(ids, rows) {
+            try bulk.append([id, row.owner.rawValue, row.team?.rawValue, row.at.rawValue, row.updatedAt.rawValue, nil as Int64?, row.fields.sortKey, row.fields.searchText] + (try row.fields.columnValues()))
+            try await bulk.flushIfFull(db)
         }
+        try await bulk.flush(db)
         try await writeIndexes(db, of: zip(ids, rows).map { ($0, $1.fields) })
         return ids
     }
@@ -389,27 +383,22 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     /// The phone, e-mail and tag rows of new records, many to a statement so bulk paths stay bulk.
     static func writeIndexes(_ db: any SQLDatabase, of records: [(id: Int64, fields: Fields)]) async throws {
         let type = Fields.recordType.rawValue
-        var points: [SQLQueryString] = []
-        var tags: [SQLQueryString] = []
+        var points = BulkRows(db, table: "contact_points", columns: ["record_type", "record_id", "kind", "value"])
+        var tags = BulkRows(db, table: "record_tags", columns: ["record_type", "record_id", "tag"])
         for (id, fields) in records {
             for point in Set(fields.phones.map { ["phone", $0.number.e164] } + fields.emails.map { ["email", $0.address.value] }) {
-                points.append("(\(bind: type), \(bind: id), \(bind: point[0]), \(bind: point[1]))")
+                try points.append([type, id, point[0], point[1]])
+                try await points.flushIfFull(db)
             }
             for tag in Set(fields.tags.map(TextFolding.fold)) {
-                tags.append("(\(bind: type), \(bind: id), \(bind: tag))")
+                try tags.append([type, id, tag])
+                try await tags.flushIfFull(db)
             }
         }
+        try await points.flush(db)
+        try await tags.flush(db)
         if FieldDefinition.customizable.contains(Fields.recordType) {
             try await FieldStore.index(db, Fields.recordType, records.map { ($0.id, $0.fields.custom) })
-        }
-        // 4,000 rows of four values stay under both engines' limit on bound values in one statement.
-        for chunk in stride(from: 0, to: points.count, by: 4_000) {
-            let rows = points[chunk..<min(chunk + 4_000, points.count)]
-            try await db.raw("INSERT INTO contact_points (record_type, record_id, kind, value) VALUES \(rows.joined(separator: ", "))").run()
-        }
-        for chunk in stride(from: 0, to: tags.count, by: 4_000) {
-            let rows = tags[chunk..<min(chunk + 4_000, tags.count)]
-            try await db.raw("INSERT INTO record_tags (record_type, record_id, tag) VALUES \(rows.joined(separator: ", "))").run()
         }
     }
 
