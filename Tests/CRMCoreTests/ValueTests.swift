@@ -28,8 +28,18 @@ struct ValueTests {
     func emails() throws {
         #expect(try EmailAddress("  Anna.Nowak@Firma.PL ").value == "anna.nowak@firma.pl")
         #expect(try EmailAddress("иван@почта.рф").value == "иван@почта.рф")
-        for bad in ["", "anna", "anna@", "@firma.pl", "anna@firma", "a b@firma.pl", "a@b@c.pl", "anna@.pl"] {
-            #expect(throws: ValidationError.self, "\(bad)") { try EmailAddress(bad) }
+        let long = String(repeating: "a", count: 245) + "@firma.pl"
+        #expect(try EmailAddress(long).value == long)
+        let bad = [
+            "", "anna", "anna@", "@firma.pl", "anna@firma", "a b@firma.pl", "a@b@c.pl", "anna@.pl", "anna@firma.pl.", "<anna@firma.pl>",
+            "anna@firma.pl;jan@firma.pl", "anna@firma.pl,jan@firma.pl", "an\tna@firma.pl", "a\u{00A0}b@firma.pl", "ив ан@почта.рф", "a" + long,
+        ]
+        for text in bad {
+            #expect(throws: ValidationError.self, "\(text)") { try EmailAddress(text) }
+        }
+        // ASCII addresses are checked byte by byte; the same rules as by characters.
+        for text in bad + [long, "anna.nowak@firma.pl", "x@y.z", "a.@b.c", "a@b..c"] {
+            #expect(EmailAddress.isWellFormed(text) == EmailAddress.isWellFormedByCharacters(text), "\(text)")
         }
     }
 
@@ -132,5 +142,18 @@ struct TextFoldingLookupTests {
         }
         // Greek and other scripts take the definition's way.
         #expect(TextFolding.fold("ΟΔΟΣ 東京") == TextFolding.foldByCharacters("ΟΔΟΣ 東京"))
+    }
+
+    @Test("a sort key is the folded text with every run of whitespace one space, whether or not it needed mending")
+    func sortKeys() {
+        let spaces = [" ", "  ", "\t", "\n", "\r\n", "\u{00A0}", "\u{0085}", "\u{2003}", "\u{3000}", "\u{1680}", " \u{2009} "]
+        for space in spaces {
+            for text in ["Łukasz\(space)Wiśniewski", "\(space)Иванов", "Kovács\(space)", "\(space)a\(space)b\(space)", "Odlew 2"] {
+                let expected = TextFolding.fold(text).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                #expect(TextFolding.sortKey(text) == expected, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            }
+        }
+        #expect(TextFolding.sortKey("Łukasz Wiśniewski") == "lukasz wisniewski")
+        #expect(TextFolding.sortKey("") == "")
     }
 }

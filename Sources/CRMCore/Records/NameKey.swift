@@ -7,11 +7,17 @@ import Foundation
 /// "Иванов" and "Ivanov" give "ivanov"; "Łódź Tekstylia sp. z o.o." and "Lodz Tekstylia" give "lodz tekstylia".
 public enum NameKey {
     public static func of(_ name: String) -> String {
-        let words = latin(TextFolding.fold(name))
-            .split { !$0.isLetter && !$0.isNumber }
-            .map { squash(String($0)) }
-            .filter { ($0.count > 1 || $0.allSatisfy(\.isNumber)) && !legalForms.contains($0) }
+        let text = latin(TextFolding.fold(name))
+        // Folded Latin and Cyrillic names are ASCII by now, split byte by byte; other scripts by their characters.
+        let split: [String] = text.utf8.allSatisfy({ $0 < 0x80 })
+            ? text.utf8.split { !isASCIILetterOrDigit($0) }.map { String(decoding: $0, as: UTF8.self) }
+            : text.split { !$0.isLetter && !$0.isNumber }.map(String.init)
+        let words = split.map(squash).filter { ($0.count > 1 || $0.allSatisfy(\.isNumber)) && !legalForms.contains($0) }
         return words.sorted().joined(separator: " ")
+    }
+
+    private static func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
     }
 
     /// Folded text with Cyrillic letters in Latin ones (other characters unchanged), so a name typed in either
@@ -20,8 +26,9 @@ public enum NameKey {
         guard folded.unicodeScalars.contains(where: { (0x0400...0x04FF).contains($0.value) }) else { return folded }
         var result = ""
         result.reserveCapacity(folded.utf8.count)
-        for character in folded {
-            if let latin = cyrillic[character] { result += latin } else { result.append(character) }
+        // Folding left no marks to join a letter, so each Cyrillic letter is one scalar.
+        for scalar in folded.unicodeScalars {
+            if let latin = cyrillic[scalar] { result += latin } else { result.unicodeScalars.append(scalar) }
         }
         return result
     }
@@ -34,7 +41,7 @@ public enum NameKey {
     }
 
     /// Folded Cyrillic (й and ё are already и and е) as Russian and Bulgarian names are written in Latin letters.
-    private static let cyrillic: [Character: String] = [
+    private static let cyrillic: [Unicode.Scalar: String] = [
         "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i", "к": "k", "л": "l",
         "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
         "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",

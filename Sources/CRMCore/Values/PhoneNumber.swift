@@ -10,19 +10,13 @@ public struct PhoneNumber: Hashable, Codable, Sendable, CustomStringConvertible 
     public let e164: String
 
     public init(_ raw: String, defaultCountryCode: String = "48") throws(ValidationError) {
-        let invalid = ValidationError(code: "invalid_phone", message: "'\(raw)' is not a phone number")
-        let allowed = Set("0123456789+()-./ \u{00A0}")
+        let invalid = { ValidationError(code: "invalid_phone", message: "'\(raw)' is not a phone number") }
         var text = raw.trimmingWhitespace()
-        // Extensions ("ext. 12", "x12", "wew. 12") are not part of the number used for matching.
-        for marker in [" ext", " x", " wew", " доб", ";ext="] {
-            if let range = text.lowercased().range(of: marker) {
-                let offset = text.lowercased().distance(from: text.lowercased().startIndex, to: range.lowerBound)
-                text = String(text.prefix(offset))
-            }
-        }
-        guard !text.isEmpty, text.allSatisfy({ allowed.contains($0) }) else { throw invalid }
+        // Only a number with something besides digits and punctuation can have an extension.
+        if !text.utf8.allSatisfy(Self.allowedASCII.contains) { text = Self.withoutExtension(text) }
+        guard !text.isEmpty, text.allSatisfy({ Self.allowed.contains($0) }) else { throw invalid() }
         let plusCount = text.filter { $0 == "+" }.count
-        guard plusCount == 0 || (plusCount == 1 && text.hasPrefix("+")) else { throw invalid }
+        guard plusCount == 0 || (plusCount == 1 && text.hasPrefix("+")) else { throw invalid() }
         let digits = text.filter(\.isASCIIDigit)
 
         var international: String
@@ -39,8 +33,18 @@ public struct PhoneNumber: Hashable, Codable, Sendable, CustomStringConvertible 
         } else {
             international = defaultCountryCode + digits
         }
-        guard (8...15).contains(international.count), international.first != "0" else { throw invalid }
+        guard (8...15).contains(international.count), international.first != "0" else { throw invalid() }
         self.e164 = "+" + international
+    }
+
+    private static let allowed = Set("0123456789+()-./ \u{00A0}")
+    private static let allowedASCII = Set("0123456789+()-./ ".utf8)
+
+    /// The number before an extension ("ext. 12", "x12", "wew. 12"), which is not part of the number used for matching.
+    private static func withoutExtension(_ text: String) -> String {
+        let lowered = text.lowercased()
+        let cut = [" ext", " x", " wew", " доб", ";ext="].compactMap { lowered.range(of: $0) }.map { lowered.distance(from: lowered.startIndex, to: $0.lowerBound) }.min()
+        return cut.map { String(text.prefix($0)) } ?? text
     }
 
     public var description: String { e164 }

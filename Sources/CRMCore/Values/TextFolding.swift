@@ -56,7 +56,16 @@ public enum TextFolding {
 
     /// Folded text with runs of whitespace collapsed, used as a sort key so that "Łódź" sorts among the Ls.
     public static func sortKey(_ text: String) -> String {
-        fold(text).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let folded = fold(text)
+        // Most names are already single-spaced: no ASCII control or doubled, leading or trailing space, and none of the
+        // lead bytes every other whitespace character's UTF-8 starts with (U+0085, U+00A0, U+1680, U+2000…U+3000).
+        var previous = UInt8(ascii: " ")
+        let spaced = folded.utf8.allSatisfy { byte in
+            defer { previous = byte }
+            return byte >= 0x20 && byte != 0xC2 && !(0xE1...0xE3).contains(byte) && !(byte == 0x20 && previous == 0x20)
+        }
+        if spaced, folded.utf8.last != 0x20 { return folded }
+        return folded.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     private static func isMark(_ scalar: Unicode.Scalar) -> Bool {

@@ -34,7 +34,7 @@ extension DealFields: StoredFields {
         [
             title, companyID?.rawValue, pipelineID.rawValue, stageID.rawValue, amount.minorUnits, amount.currency.code,
             expectedCloseDate?.description, source, forecastCategory?.rawValue, try ColumnJSON.encode(tags), status.rawValue,
-            lossReasonID?.rawValue, lossComment, closedAt?.rawValue, stageEnteredAt.rawValue, try PlainJSON.encode(custom),
+            lossReasonID?.rawValue, lossComment, closedAt?.rawValue, stageEnteredAt.rawValue, try JSONText.custom(custom),
         ]
     }
 

@@ -312,21 +312,38 @@ public struct ImportStore: Sendable {
         return made
     }
 
-    /// Reads the file's rows a part at a time, telling `progress` after each.
+    /// Reads the file's rows a part at a time, a part per core side by side (reading is pure, and the largest share
+    /// of an import's own work), telling `progress` after each.
     static func readInParts<Fields: Sendable>(
         _ table: CSVTable, _ progress: @Sendable (ImportProgress) async -> Void,
-        _ read: (CSVTable) -> (rows: [RecordImport.Row<Fields>], errors: [RecordImport.RowError])
+        _ read: @escaping @Sendable (CSVTable) -> (rows: [RecordImport.Row<Fields>], errors: [RecordImport.RowError])
     ) async -> (rows: [RecordImport.Row<Fields>], errors: [RecordImport.RowError]) {
+        let ranges = stride(from: 0, to: table.rows.count, by: part).map { $0..<min($0 + part, table.rows.count) }
+        var parts: [Int: (rows: [RecordImport.Row<Fields>], errors: [RecordImport.RowError])] = [:]
+        var done = 0
+        await progress(ImportProgress(phase: .reading, done: 0, total: table.rows.count))
+        await withTaskGroup(of: (Int, (rows: [RecordImport.Row<Fields>], errors: [RecordImport.RowError])).self) { group in
+            var next = 0
+            func start() {
+                let index = next
+                let rows = table.rows(ranges[index])
+                group.addTask { (index, read(rows)) }
+                next += 1
+            }
+            while next < min(ProcessInfo.processInfo.activeProcessorCount, ranges.count) { start() }
+            for await (index, partRead) in group {
+                parts[index] = partRead
+                done += ranges[index].count
+                await progress(ImportProgress(phase: .reading, done: done, total: table.rows.count))
+                if next < ranges.count { start() }
+            }
+        }
         var rows: [RecordImport.Row<Fields>] = []
         var errors: [RecordImport.RowError] = []
         rows.reserveCapacity(table.rows.count)
-        await progress(ImportProgress(phase: .reading, done: 0, total: table.rows.count))
-        for start in stride(from: 0, to: table.rows.count, by: part) {
-            let range = start..<min(start + part, table.rows.count)
-            let partRead = read(table.rows(range))
-            rows += partRead.rows
-            errors += partRead.errors
-            await progress(ImportProgress(phase: .reading, done: range.upperBound, total: table.rows.count))
+        for index in ranges.indices {
+            rows += parts[index]!.rows
+            errors += parts[index]!.errors
         }
         return (rows, errors)
     }
@@ -460,10 +477,12 @@ public struct ImportStore: Sendable {
     /// Keeps which records an import made and the key each had in its file; `type` names records of another type
     /// than the import's own (the companies a deals file named).
     static func remember(_ db: any SQLDatabase, import id: Int64, records: [(Int64, String?)], type: RecordImport.Target?) async throws {
-        for chunk in records.chunked(300) {
-            let values: [SQLQueryString] = chunk.map { "(\(bind: id), \(bind: $0.0), \(bind: $0.1), \(bind: type?.rawValue))" }
-            try await db.raw("INSERT INTO import_records (import_id, record_id, source_key, record_type) VALUES \(values.joined(separator: ", "))").run()
+        var rows = BulkRows(db, table: "import_records", columns: ["import_id", "record_id", "source_key", "record_type"])
+        for record in records {
+            try rows.append([id, record.0, record.1, type?.rawValue])
+            try await rows.flushIfFull(db)
         }
+        try await rows.flush(db)
     }
 
     static func fetch(_ db: any SQLDatabase, _ context: AccessContext, _ id: Int64) async throws -> ImportDraft {

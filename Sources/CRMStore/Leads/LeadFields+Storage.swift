@@ -49,7 +49,7 @@ extension LeadFields: StoredFields {
             companySize?.rawValue, country, region, source, campaign, status.rawValue, try ColumnJSON.encode(behaviours), notes,
             try ColumnJSON.encode(tags), score.total, try ColumnJSON.encode(score.reasons),
             conversion?.contactID.rawValue, conversion?.companyID?.rawValue, conversion?.dealID?.rawValue, conversion?.at.rawValue,
-            try PlainJSON.encode(custom),
+            try JSONText.custom(custom),
         ]
     }
 

@@ -28,7 +28,7 @@ extension CompanyFields: StoredFields {
         [
             name, legalName, taxID, industry, size?.rawValue, website, priority?.rawValue,
             try ColumnJSON.encode(addresses), JSONText.phones(phones), JSONText.emails(emails),
-            try ColumnJSON.encode(tags), try PlainJSON.encode(custom),
+            try ColumnJSON.encode(tags), try JSONText.custom(custom),
         ]
     }
 

@@ -25,7 +25,7 @@ extension ContactFields: StoredFields {
     public func columnValues() throws -> [any Encodable & Sendable] {
         [
             firstName, middleName, lastName, nameOrder.rawValue, jobTitle, companyID?.rawValue,
-            JSONText.phones(phones), JSONText.emails(emails), try ColumnJSON.encode(tags), try PlainJSON.encode(custom),
+            JSONText.phones(phones), JSONText.emails(emails), try ColumnJSON.encode(tags), try JSONText.custom(custom),
         ]
     }
 
