@@ -61,8 +61,7 @@ public struct FieldStore: Sendable {
     public func update(_ context: AccessContext, _ id: Int64, _ change: FieldDefinition) async throws -> FieldDefinition {
         try Self.requireAdmin(context)
         return try await database.write { db in
-            guard let row = try await db.raw("SELECT * FROM field_definitions WHERE id = \(bind: id)").first() else { throw StoreError.notFound(nil) }
-            var field = try Self.decode(row)
+            var field = try await Self.lock(db, id)
             let removed = Set(field.options).subtracting(change.options)
             if field.kind == .choice || field.kind == .choices, !removed.isEmpty {
                 try await Self.refuseRemovingHeld(db, field, removed)
@@ -88,8 +87,7 @@ public struct FieldStore: Sendable {
     public func renameOption(_ context: AccessContext, _ id: Int64, from: String, to: String) async throws -> (field: FieldDefinition, records: Int) {
         try Self.requireAdmin(context)
         return try await database.write { db in
-            guard let row = try await db.raw("SELECT * FROM field_definitions WHERE id = \(bind: id)").first() else { throw StoreError.notFound(nil) }
-            let field = try Self.decode(row)
+            let field = try await Self.lock(db, id)
             let renamed: FieldDefinition
             do throws(ValidationErrors) { renamed = try field.renamingOption(from, to: to) } catch { throw StoreError.invalid(error) }
             guard let index = field.options.firstIndex(of: from), renamed.options[index] != from else { return (field, 0) }
@@ -162,16 +160,34 @@ public struct FieldStore: Sendable {
         }
     }
 
-    static func custom(_ db: any SQLDatabase, _ type: RecordType, includeInactive: Bool) async throws -> [FieldDefinition] {
+    static func custom(_ db: any SQLDatabase, _ type: RecordType, includeInactive: Bool, forWriting: Bool = false) async throws -> [FieldDefinition] {
         let active: SQLQueryString = includeInactive ? "" : " AND is_active = \(bind: true)"
-        return try await db.raw("SELECT * FROM field_definitions WHERE record_type = \(bind: type.rawValue)\(active) ORDER BY position, id").all().map(decode)
+        let share: SQLQueryString = forWriting && db.dialect.name == "postgresql" ? " FOR KEY SHARE" : ""
+        return try await db.raw("SELECT * FROM field_definitions WHERE record_type = \(bind: type.rawValue)\(active) ORDER BY position, id\(share)").all().map(decode)
+    }
+
+    /// Holds the type's field definitions as they are until the caller's transaction ends, on PostgreSQL, where
+    /// writers run side by side: a record written while an admin renames or removes an option is then either
+    /// checked against the options after the change, or written before the change looks for holders of the
+    /// option. Record writes take this before locking a record, and admins' changes lock the field before its
+    /// holders, so the two never wait for each other in a circle. (SQLite runs one writer at a time.)
+    static func holdDefinitions(_ db: any SQLDatabase, _ type: RecordType) async throws {
+        guard db.dialect.name == "postgresql", FieldDefinition.customizable.contains(type) else { return }
+        _ = try await custom(db, type, includeInactive: true, forWriting: true)
+    }
+
+    /// A field locked for an admin's change, which waits for record writes checked against it to end.
+    private static func lock(_ db: any SQLDatabase, _ id: Int64) async throws -> FieldDefinition {
+        let lock: SQLQueryString = db.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+        guard let row = try await db.raw("SELECT * FROM field_definitions WHERE id = \(bind: id)\(lock)").first() else { throw StoreError.notFound(nil) }
+        return try decode(row)
     }
 
     /// Refuses custom values the type's active fields do not allow (see `FieldCatalog.check`), and users that are
     /// not active users.
     static func check(_ db: any SQLDatabase, _ type: RecordType, _ values: [CustomValues]) async throws {
         guard FieldDefinition.customizable.contains(type) else { return }
-        let fields = try await custom(db, type, includeInactive: false)
+        let fields = try await custom(db, type, includeInactive: false, forWriting: true)
         guard !fields.isEmpty || values.contains(where: { !$0.isEmpty }) else { return }
         var errors: [ValidationError] = []
         var users = Set<Int64>()

@@ -279,6 +279,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     static func fetch(_ db: any SQLDatabase, _ context: AccessContext, _ id: Int64, includeDeleted: Bool, lock: Bool) async throws -> Item {
         var conditions: [SQLQueryString] = ["id = \(bind: id)", AccessPredicate.sql(context.visibility)]
         if !includeDeleted { conditions.append("deleted_at IS NULL") }
+        if lock { try await FieldStore.holdDefinitions(db, Fields.recordType) }
         // Row locks matter only on PostgreSQL; SQLite's single writer already serialises write transactions.
         let forUpdate: SQLQueryString = lock && db.dialect.name == "postgresql" ? " FOR UPDATE" : ""
         guard let row = try await db.raw("SELECT * FROM \(ident: Fields.table) WHERE \(conditions.joined(separator: " AND "))\(forUpdate)").first() else {
