@@ -25,6 +25,26 @@ struct BulkRows {
         keyed = db.dialect.name == "postgresql"
     }
 
+    /// The rows `row` makes of each index in `range`, encoded on every core.
+    static func encoding(
+        _ db: any SQLDatabase, table: String, columns: [String], _ range: Range<Int>, _ row: @escaping @Sendable (Int) throws -> [any Encodable & Sendable]
+    ) async throws -> BulkRows {
+        let empty = BulkRows(db, table: table, columns: columns)
+        let parts = try await Parallel.map(range) { slice in
+            var part = empty
+            for index in slice { try part.append(row(index)) }
+            return part.json
+        }
+        // Each part is "[" and its rows: the rows are joined after one "[".
+        var all = empty
+        for part in parts where part.count > 1 {
+            if all.json.count > 1 { all.json.append(UInt8(ascii: ",")) }
+            all.json.append(contentsOf: part.dropFirst())
+        }
+        all.count = range.count
+        return all
+    }
+
     /// Adds a row of values in the order of `columns`: text, integers, reals, booleans or nil.
     mutating func append(_ values: [any Encodable & Sendable]) throws {
         precondition(values.count == columns.count, "a row of \(table) needs \(columns.count) values")

@@ -23,7 +23,12 @@ enum AuditLog {
         }
 
         mutating func add(type: RecordType, id: Int64, action: AuditAction, changes: [FieldChange]) throws {
-            rows.append([type.rawValue, id, action.rawValue, actor, reason, Timestamp.now.rawValue, JSONText.changes(changes)])
+            add(type: type, id: id, action: action, encodedChanges: JSONText.changes(changes))
+        }
+
+        /// An entry whose changes are already JSON (`JSONText.changes`), encoded on every core by bulk paths.
+        mutating func add(type: RecordType, id: Int64, action: AuditAction, encodedChanges: String) {
+            rows.append([type.rawValue, id, action.rawValue, actor, reason, Timestamp.now.rawValue, encodedChanges])
         }
 
         mutating func flush(_ db: any SQLDatabase) async throws {

@@ -33,10 +33,14 @@ extension RecordStore {
         let checked = try await Fields.willInsert(db, context, records.map(\.fields))
         for (record, fields) in zip(records, checked) { rows.append((fields, record.owner, record.team, now, now)) }
         let ids = try await insertRows(db, rows)
+        let written = rows
+        let changes = try await Parallel.map(written.indices) { slice in
+            slice.map { JSONText.changes(FieldChange.diff(old: [:], new: written[$0].fields.auditValues)) }
+        }.joined()
         var audit = AuditLog.Batch(context)
-        for (id, row) in zip(ids, rows) {
+        for ((id, row), changes) in zip(zip(ids, rows), changes) {
             try await Fields.didWrite(db, context, id: id, old: nil, new: row.fields)
-            try audit.add(type: Fields.recordType, id: id, action: .create, changes: FieldChange.diff(old: [:], new: row.fields.auditValues))
+            audit.add(type: Fields.recordType, id: id, action: .create, encodedChanges: changes)
         }
         try await audit.flush(db)
         return ids

@@ -242,17 +242,19 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     }
 
     /// Inserts many rows with few statements, for bulk paths (imports, generated datasets): ids are reserved
-    /// up front, so each statement carries hundreds of rows and no row needs a round trip for its id.
+    /// up front, so each statement carries thousands of rows and no row needs a round trip for its id.
     static func insertRows(_ db: any SQLDatabase, _ rows: [(fields: Fields, owner: UserID, team: TeamID?, at: Timestamp, updatedAt: Timestamp)]) async throws -> [Int64] {
         guard !rows.isEmpty else { return [] }
         let ids = try await reserveIDs(db, count: rows.count)
         let columns = ["id"] + metaColumns.dropFirst(2).dropLast() + ["created_by", "sort_key", "search_text"] + Fields.columns
-        var bulk = BulkRows(db, table: Fields.table, columns: Array(columns))
-        for (id, row) in zip(ids, rows) {
-            try bulk.append([id, row.owner.rawValue, row.team?.rawValue, row.at.rawValue, row.updatedAt.rawValue, nil as Int64?, row.fields.sortKey, row.fields.searchText] + (try row.fields.columnValues()))
-            try await bulk.flushIfFull(db)
+        for start in stride(from: 0, to: rows.count, by: BulkRows.rowsPerStatement) {
+            var bulk = try await BulkRows.encoding(db, table: Fields.table, columns: Array(columns), start..<min(start + BulkRows.rowsPerStatement, rows.count)) { index in
+                let row = rows[index]
+                return [ids[index], row.owner.rawValue, row.team?.rawValue, row.at.rawValue, row.updatedAt.rawValue, nil as Int64?, row.fields.sortKey, row.fields.searchText]
+                    + (try row.fields.columnValues())
+            }
+            try await bulk.flush(db)
         }
-        try await bulk.flush(db)
         try await writeIndexes(db, of: zip(ids, rows).map { ($0, $1.fields) })
         return ids
     }
