@@ -96,19 +96,26 @@ enum ImportReferences {
                 }
             }
         }
+        // Each row's keys (its name's key the costliest) are made on every core; then the rows are compared in order.
+        let keysOf = try await Parallel.map(rows.indices) { slice in
+            slice.map { index in
+                let fields = rows[index].fields
+                var keys = fields.emails.map { "email:\($0.address.value)" } + fields.phones.map { "phone:\($0.number.e164)" }
+                keys += fields.identifyingColumns.map { "\($0.column):\($0.value)" }
+                return (keys: keys, name: fields.duplicateName.map { "name:\(NameKey.of($0))" })
+            }
+        }.joined()
         var seen: [String: Int] = [:]
+        seen.reserveCapacity(rows.count * 3)
         var duplicates: [ImportReport.Duplicate] = []
-        for row in rows {
-            let fields = row.fields
-            var keys = fields.emails.map { "email:\($0.address.value)" } + fields.phones.map { "phone:\($0.number.e164)" }
-            keys += fields.identifyingColumns.map { "\($0.column):\($0.value)" }
-            let records = keys.reduce(into: Set<Int64>()) { $0.formUnion(existing[$1] ?? []) }
-            let nameKey = fields.duplicateName.map { "name:\(NameKey.of($0))" }
-            let earlier = (keys + (nameKey.map { [$0] } ?? [])).compactMap { seen[$0] }.min()
+        for (row, made) in zip(rows, keysOf) {
+            let records = made.keys.reduce(into: Set<Int64>()) { $0.formUnion(existing[$1] ?? []) }
+            let all = made.keys + (made.name.map { [$0] } ?? [])
+            let earlier = all.compactMap { seen[$0] }.min()
             if !records.isEmpty || earlier != nil {
                 duplicates.append(ImportReport.Duplicate(line: row.line, recordIDs: records.sorted(), sameAsLine: earlier))
             }
-            for key in keys + (nameKey.map { [$0] } ?? []) where seen[key] == nil { seen[key] = row.line }
+            for key in all where seen[key] == nil { seen[key] = row.line }
         }
         return duplicates
     }
