@@ -8,10 +8,10 @@ import requests
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 from conftest import run  # noqa: E402
-from test_browser import browser, sign_in  # noqa: E402,F401
+from test_browser import browser, wait, sign_in  # noqa: E402,F401
 
 # HTML5 drag and drop cannot be driven by WebDriver's pointer actions in Chromium; dispatching the same events
 # the browser would send (with a real DataTransfer) exercises the page's own handlers.
@@ -48,24 +48,24 @@ def test_drag_lose_reopen_win(browser, sqlite_server, data_dir):
     card = f"[data-testid=card-{deal['id']}]"
     for stage in [stages[1], stages[3], stages[2]]:  # forward, a skip, and a step back
         browser.execute_script(DRAG, browser.find_element(By.CSS_SELECTOR, card), browser.find_element(By.CSS_SELECTOR, f"[data-testid=column-{stage}]"))
-        WebDriverWait(browser, 10).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, f"[data-testid=column-{stage}] {card}"))
+        wait(browser, 10).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, f"[data-testid=column-{stage}] {card}"))
 
     browser.execute_script(DRAG, browser.find_element(By.CSS_SELECTOR, card), browser.find_element(By.CSS_SELECTOR, "[data-testid=drop-lost]"))
     dialog = browser.find_element(By.CSS_SELECTOR, "[data-testid=lose-dialog]")
-    WebDriverWait(browser, 5).until(lambda _: dialog.is_displayed())
+    wait(browser, 5).until(lambda _: dialog.is_displayed())
     browser.find_element(By.CSS_SELECTOR, "[data-testid=dialog-lose]").click()  # no reason yet: the browser refuses the form
     assert dialog.is_displayed()
     Select(browser.find_element(By.CSS_SELECTOR, "[data-testid=dialog-reason]")).select_by_visible_text("Cena")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=dialog-comment]").send_keys("Konkurencja tańsza o 10%")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=dialog-lose]").click()
-    WebDriverWait(browser, 10).until(lambda driver: not driver.find_elements(By.CSS_SELECTOR, card))
+    wait(browser, 10).until(lambda driver: not driver.find_elements(By.CSS_SELECTOR, card))
 
     browser.get(f"{base}/deals/{deal['id']}")
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=status]").text == "Lost"
     browser.find_element(By.CSS_SELECTOR, "[data-testid=reopen]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=status]"), "Open"))
+    wait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=status]"), "Open"))
     browser.find_element(By.CSS_SELECTOR, "[data-testid=win]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=status]"), "Won"))
+    wait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=status]"), "Won"))
 
     log = api(base, token, "GET", f"/deals/{deal['id']}/transitions")["items"]
     assert [entry["kind"] for entry in log] == ["created", "moved", "moved", "moved", "lost", "reopened", "won"]
@@ -89,4 +89,4 @@ def test_keyboard_move_without_drag(browser, sqlite_server, data_dir):
     card.find_element(By.CSS_SELECTOR, "summary").click()
     card.find_element(By.CSS_SELECTOR, "form[action$='/move'] button").click()
     target = pipeline["stages"][1]["id"]
-    WebDriverWait(browser, 10).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, f"[data-testid=column-{target}] [data-testid=card-{deal['id']}]"))
+    wait(browser, 10).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, f"[data-testid=column-{target}] [data-testid=card-{deal['id']}]"))

@@ -6,6 +6,7 @@ import pytest
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 from conftest import PASSWORD  # noqa: E402
@@ -26,6 +27,13 @@ def browser():
     driver.quit()
 
 
+def wait(driver, timeout=10):
+    """A wait that polls through a navigation: Chrome may answer a look-up made while the next page replaces the
+    current one with a stale element or an "unhandled inspector error" (CI failed on both), which a plain
+    WebDriverWait stops at although the next poll would find the new page."""
+    return WebDriverWait(driver, timeout, ignored_exceptions=(WebDriverException,))
+
+
 def fill(driver, name, value):
     field = driver.find_element(By.NAME, name)
     field.clear()
@@ -38,7 +46,7 @@ def sign_in(driver, base, email="admin@example.com"):
     fill(driver, "email", email)
     fill(driver, "password", PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 10).until(expected_conditions.url_to_be(f"{base}/"))
+    wait(driver, 10).until(expected_conditions.url_to_be(f"{base}/"))
 
 
 def test_sign_in_create_find_sign_out(browser, sqlite_server, tmp_path):
@@ -48,7 +56,7 @@ def test_sign_in_create_find_sign_out(browser, sqlite_server, tmp_path):
     fill(browser, "email", "admin@example.com")
     fill(browser, "password", PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.url_contains("/companies"))
+    wait(browser, 10).until(expected_conditions.url_contains("/companies"))
 
     polish = "Zakłady Żółć Łódź sp. z o.o."
     browser.get(f"{base}/companies/new")
@@ -57,7 +65,7 @@ def test_sign_in_create_find_sign_out(browser, sqlite_server, tmp_path):
     fill(browser, "city", "Łódź")
     Select(browser.find_element(By.NAME, "priority")).select_by_value("A")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=save]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), polish))
+    wait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), polish))
     assert "+48421234567" in browser.page_source
 
     browser.get(f"{base}/contacts/new")
@@ -66,20 +74,20 @@ def test_sign_in_create_find_sign_out(browser, sqlite_server, tmp_path):
     fill(browser, "last_name", "Смирнов")
     Select(browser.find_element(By.NAME, "company_id")).select_by_visible_text(polish)
     browser.find_element(By.CSS_SELECTOR, "[data-testid=save]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), "Алексей Сергеевич Смирнов"))
+    wait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), "Алексей Сергеевич Смирнов"))
 
     browser.get(f"{base}/companies")
     search = browser.find_element(By.CSS_SELECTOR, "[data-testid=search]")
     search.send_keys("lodz zolc")
     search.submit()
-    WebDriverWait(browser, 10).until(expected_conditions.url_contains("q=lodz"))
+    wait(browser, 10).until(expected_conditions.url_contains("q=lodz"))
     assert polish in browser.find_element(By.CSS_SELECTOR, "[data-testid=list]").text
 
     browser.get(f"{base}/contacts")
     search = browser.find_element(By.CSS_SELECTOR, "[data-testid=search]")
     search.send_keys("смирнов")
     search.submit()
-    WebDriverWait(browser, 10).until(expected_conditions.url_contains("q="))
+    wait(browser, 10).until(expected_conditions.url_contains("q="))
     assert "Алексей Сергеевич Смирнов" in browser.find_element(By.CSS_SELECTOR, "[data-testid=list]").text
 
     browser.save_screenshot(str(tmp_path / "contacts.png"))
@@ -87,18 +95,18 @@ def test_sign_in_create_find_sign_out(browser, sqlite_server, tmp_path):
     # The search box in the top bar suggests as you type; Enter opens every match, grouped by record type.
     box = browser.find_element(By.CSS_SELECTOR, "[data-testid=global-search]")
     box.send_keys("смирн")
-    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=typeahead]"), "Алексей Сергеевич Смирнов"))
+    wait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=typeahead]"), "Алексей Сергеевич Смирнов"))
     browser.find_element(By.CSS_SELECTOR, "[data-testid=typeahead] a").click()
-    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), "Алексей Сергеевич Смирнов"))
+    wait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), "Алексей Сергеевич Смирнов"))
     box = browser.find_element(By.CSS_SELECTOR, "[data-testid=global-search]")
     box.send_keys("(042) 123-45-67")
     box.submit()
-    WebDriverWait(browser, 10).until(expected_conditions.url_contains("/search?q="))
+    wait(browser, 10).until(expected_conditions.url_contains("/search?q="))
     assert polish in browser.find_element(By.CSS_SELECTOR, "[data-testid=search-companies]").text
     browser.find_element(By.CSS_SELECTOR, "[data-testid=search-page-input]").clear()
     browser.find_element(By.CSS_SELECTOR, "[data-testid=search-page-input]").send_keys("nikogo takiego")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=search-page-input]").submit()
-    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=search-empty]")))
+    wait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=search-empty]")))
 
     # The same person typed in Latin letters is recognised: the form warns and names the existing contact, and
     # creates the new one only when the user says it is someone else.
@@ -107,32 +115,32 @@ def test_sign_in_create_find_sign_out(browser, sqlite_server, tmp_path):
     fill(browser, "last_name", "Smirnov")
     fill(browser, "middle_name", "Sergeevich")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=save]").click()
-    warning = WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=duplicates]")))
+    warning = wait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=duplicates]")))
     assert "Алексей Сергеевич Смирнов" in warning.text
     assert browser.find_element(By.NAME, "last_name").get_attribute("value") == "Smirnov"
     browser.find_element(By.CSS_SELECTOR, "[data-testid=allow-duplicates]").click()
     browser.find_element(By.CSS_SELECTOR, "[data-testid=save]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), "Aleksei Sergeevich Smirnov"))
+    wait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), "Aleksei Sergeevich Smirnov"))
 
     # Its page names the look-alike; merging keeps the Cyrillic name picked row by row, and undo splits them again.
     candidates = browser.find_element(By.CSS_SELECTOR, "[data-testid=merge-candidates]")
     assert "Алексей Сергеевич Смирнов" in candidates.text
     browser.find_element(By.CSS_SELECTOR, "[data-testid=merge-link]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=merge-form]")))
+    wait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=merge-form]")))
     for field in ["first_name", "middle_name", "last_name"]:
         browser.find_element(By.CSS_SELECTOR, f"[data-testid=take-{field}]").click()
     browser.find_element(By.CSS_SELECTOR, "[data-testid=merge]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), "Алексей Сергеевич Смирнов"))
+    wait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), "Алексей Сергеевич Смирнов"))
     assert polish in browser.page_source  # the company came with the merged contact
     browser.find_element(By.CSS_SELECTOR, "[data-testid=undo-merge]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), "Aleksei Sergeevich Smirnov"))
+    wait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=title]"), "Aleksei Sergeevich Smirnov"))
     browser.get(f"{base}/contacts?q=smirnov")
     listed = browser.find_element(By.CSS_SELECTOR, "[data-testid=list]").text
     assert "Алексей Сергеевич Смирнов" in listed and "Aleksei Sergeevich Smirnov" in listed
 
     browser.find_element(By.CSS_SELECTOR, "[data-testid=user-menu]").click()
     browser.find_element(By.CSS_SELECTOR, "[data-testid=logout]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.url_contains("/login"))
+    wait(browser, 10).until(expected_conditions.url_contains("/login"))
     browser.get(f"{base}/companies")
     assert "/login" in browser.current_url
 

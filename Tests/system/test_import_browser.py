@@ -3,12 +3,11 @@ mapped as the page suggests, a dry run that names the wrong row, the valid rows 
 import pytest
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
-from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
-from test_browser import browser, sign_in  # noqa: E402,F401
+from test_browser import browser, wait, sign_in  # noqa: E402,F401
 
 
 def run_import(browser, until, timeout=10):
@@ -18,14 +17,8 @@ def run_import(browser, until, timeout=10):
     browser.execute_script("window.clienteleOldPage = true")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=import-run]").click()
 
-    def answered(driver):
-        try:
-            return driver.execute_script("return window.clienteleOldPage !== true && document.readyState === 'complete'")
-        except WebDriverException:
-            return False
-
-    WebDriverWait(browser, timeout).until(answered)
-    WebDriverWait(browser, timeout).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, f"[data-testid={until}]")))
+    wait(browser, timeout).until(lambda driver: driver.execute_script("return window.clienteleOldPage !== true && document.readyState === 'complete'"))
+    wait(browser, timeout).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, f"[data-testid={until}]")))
 
 
 ROWS = "Имя;Фамилия;Телефон;E-mail;Должность\r\nИван;Петров;+7 495 123-45-67;ivan@example.ru;Директор\r\nОльга;Смирнова;;не-адрес;Бухгалтер\r\nЁлкина;Анна;;anna@example.ru;\r\n"
@@ -40,7 +33,7 @@ def test_import_contacts_from_a_windows_1251_file(browser, sqlite_server, tmp_pa
     browser.get(f"{base}/imports")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=import-upload] input[type=file]").send_keys(str(path))
     browser.find_element(By.CSS_SELECTOR, "[data-testid=import-upload] button[type=submit]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-mapping]")))
+    wait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-mapping]")))
     assert "windows-1251" in browser.page_source and "Петров" in browser.page_source
 
     run_import(browser, "import-report")
@@ -57,7 +50,7 @@ def test_import_contacts_from_a_windows_1251_file(browser, sqlite_server, tmp_pa
 
     browser.get(imported)
     browser.find_element(By.CSS_SELECTOR, "[data-testid=import-undo] button").click()
-    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=import-status]"), "Undone"))
+    wait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=import-status]"), "Undone"))
     browser.get(f"{base}/contacts?q=ivan@example.ru")
     assert "Петров" not in browser.page_source
 
@@ -85,7 +78,7 @@ def test_import_deals_saying_what_each_stage_value_means(browser, sqlite_server,
     browser.find_element(By.CSS_SELECTOR, "[data-testid=import-upload] input[type=file]").send_keys(str(path))
     Select(browser.find_element(By.CSS_SELECTOR, "[data-testid=import-upload] select[name=type]")).select_by_value("deals")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=import-upload] button[type=submit]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-deal-options]")))
+    wait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-deal-options]")))
     assert Select(browser.find_element(By.NAME, "pipeline_id")).first_selected_option.get_attribute("value") == str(pipeline)
 
     def meaning(value):
@@ -118,7 +111,7 @@ def test_import_deals_saying_what_each_stage_value_means(browser, sqlite_server,
 
     browser.get(imported)
     browser.find_element(By.CSS_SELECTOR, "[data-testid=import-undo] button").click()
-    WebDriverWait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=import-status]"), "Undone"))
+    wait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=import-status]"), "Undone"))
     assert requests.get(f"{base}/api/v1/deals", headers=headers).json()["items"] == []
 
 
@@ -131,7 +124,7 @@ def test_a_big_import_shows_its_progress(browser, sqlite_server, tmp_path):
     browser.get(f"{base}/imports")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=import-upload] input[type=file]").send_keys(str(path))
     browser.find_element(By.CSS_SELECTOR, "[data-testid=import-upload] button[type=submit]").click()
-    WebDriverWait(browser, 20).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-mapping]")))
+    wait(browser, 20).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-mapping]")))
     draft = browser.current_url
     # Every text the progress line shows is kept where it outlives the page's navigation to the result.
     browser.execute_script("""

@@ -8,11 +8,11 @@ import pytest
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 from conftest import run  # noqa: E402
 from test_board import api  # noqa: E402
-from test_browser import browser, fill, sign_in  # noqa: E402,F401
+from test_browser import browser, wait, fill, sign_in  # noqa: E402,F401
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_web_form_to_converted_lead(browser, sqlite_server, data_dir, website):
         row.find_element(By.NAME, "value").send_keys(value)
         row.find_element(By.NAME, "points").send_keys(points)
     browser.find_element(By.CSS_SELECTOR, "[data-testid=save-scoring]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.url_to_be(f"{base}/admin/leads"))
+    wait(browser, 10).until(expected_conditions.url_to_be(f"{base}/admin/leads"))
     new_form = browser.find_element(By.CSS_SELECTOR, "[data-testid=new-web-form]")
     new_form.find_element(By.NAME, "name").send_keys("Kontakt ze strony")
     new_form.find_element(By.NAME, "campaign").send_keys("Wiosna 2026")
@@ -59,7 +59,7 @@ def test_web_form_to_converted_lead(browser, sqlite_server, data_dir, website):
         fill(browser, name, value)
     fill(browser, "message", "Proszę o ofertę na 20 aut.")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.url_contains("/thanks"))
+    wait(browser, 10).until(expected_conditions.url_contains("/thanks"))
     assert browser.current_url.startswith(f"{base}/forms/")
 
     # The lead is on the list, scored and explained.
@@ -77,7 +77,7 @@ def test_web_form_to_converted_lead(browser, sqlite_server, data_dir, website):
     Select(browser.find_element(By.NAME, "pipeline_id")).select_by_value(str(pipeline["id"]))
     fill(browser, "amount", "48 000,00")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=convert-save]").click()
-    WebDriverWait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=converted-deal]")))
+    wait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=converted-deal]")))
     assert "Converted" in browser.find_element(By.CSS_SELECTOR, "[data-testid=status]").text
     browser.find_element(By.CSS_SELECTOR, "[data-testid=converted-deal]").click()
     assert "48" in browser.page_source and "Łódź Trans sp. z o.o." in browser.page_source

@@ -5,7 +5,7 @@ import pytest
 pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
 
 from conftest import run  # noqa: E402
-from test_browser import browser, fill, sign_in  # noqa: E402,F401
+from test_browser import browser, wait, fill, sign_in  # noqa: E402,F401
 from test_processes import api  # noqa: E402
 
 QUOTE = """<?xml version="1.0" encoding="UTF-8"?>
@@ -32,9 +32,7 @@ QUOTE = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_a_person_starts_a_process_and_completes_its_task_in_the_browser(browser, sqlite_server, data_dir):
-    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     base = sqlite_server.url
     token = run("token", "create", "--data-dir", data_dir, "--user", "admin@example.com").strip()
@@ -43,7 +41,7 @@ def test_a_person_starts_a_process_and_completes_its_task_in_the_browser(browser
 
     browser.get(f"{base}/processes")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=start-quote]").click()
-    WebDriverWait(browser, 10).until(lambda b: "/processes/instances/" in b.current_url)
+    wait(browser, 10).until(lambda b: "/processes/instances/" in b.current_url)
     task = browser.find_element(By.CSS_SELECTOR, "[data-testid=process-diagram] [data-node=price]")
     assert "current" in task.get_attribute("class")
     assert "done" in browser.find_element(By.CSS_SELECTOR, "[data-testid=process-diagram] [data-node=start]").get_attribute("class")
@@ -51,7 +49,7 @@ def test_a_person_starts_a_process_and_completes_its_task_in_the_browser(browser
     fill(browser, "field_amount", "2500")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=task-form] button[type=submit]").click()
     # The old page's status element goes stale while the form's redirect loads the new one.
-    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+    wait(browser, 10).until(
         lambda b: b.find_element(By.CSS_SELECTOR, "[data-testid=process-status]").text == "completed")
     assert not browser.find_elements(By.CSS_SELECTOR, "[data-testid=task-form]")
     assert "done" in browser.find_element(By.CSS_SELECTOR, "[data-testid=process-diagram] [data-node=end]").get_attribute("class")

@@ -5,10 +5,10 @@ import requests
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 from conftest import run  # noqa: E402
-from test_browser import browser, sign_in  # noqa: E402,F401
+from test_browser import browser, wait, sign_in  # noqa: E402,F401
 
 
 def api(base, token, method, path, **kwargs):
@@ -47,13 +47,13 @@ def test_funnel_report_modes_drill_down_and_plan(browser, sqlite_server, data_di
 
     Select(browser.find_element(By.CSS_SELECTOR, "[data-testid=mode]")).select_by_value("passed")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=report-filters] button[type=submit]").click()
-    WebDriverWait(browser, 10).until(lambda b: "mode=passed" in b.current_url)
+    wait(browser, 10).until(lambda b: "mode=passed" in b.current_url)
     passed = cells(browser, "stages")
     assert [row[1] for row in passed[:3]] == ["3", "1", "1"], passed
 
     # The Presentation figure lists exactly the deal that entered it.
     browser.find_element(By.CSS_SELECTOR, "[data-testid=table-stages] tbody tr:nth-child(2) a").click()
-    WebDriverWait(browser, 10).until(lambda b: "/reports/deals" in b.current_url)
+    wait(browser, 10).until(lambda b: "/reports/deals" in b.current_url)
     listed = browser.find_element(By.TAG_NAME, "main").text
     assert "Kraków" in listed and "Łódź" not in listed and "Gdańsk" not in listed, listed
 
@@ -64,7 +64,7 @@ def test_funnel_report_modes_drill_down_and_plan(browser, sqlite_server, data_di
     field.clear()
     field.send_keys("2")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 10).until(lambda b: "/reports/plan" in b.current_url and b.find_elements(By.CSS_SELECTOR, "[data-testid=plan-form]"))
+    wait(browser, 10).until(lambda b: "/reports/plan" in b.current_url and b.find_elements(By.CSS_SELECTOR, "[data-testid=plan-form]"))
     first = cells(browser, "plan")[0]
     assert first[0] == "First contact" and first[1:3] == ["2", "3"] and first[3].startswith("150"), first
     tone = browser.find_element(By.CSS_SELECTOR, "[data-testid=table-plan] tbody tr:first-child td:nth-child(4)").get_attribute("class")
