@@ -106,8 +106,7 @@ public struct FieldStore: Sendable {
                 guard let old = values[field.key], let new = old.renamingOption(from, to: to) else { continue }
                 values[field.key] = new
                 changed.append("(\(bind: record), \(bind: try PlainJSON.encode(values)))")
-                try audit.add(type: field.recordType, id: record, action: .update, changes: [FieldChange(field: "custom.\(field.key)", old: old.text, new: new.text)])
-                if audit.count >= 400 { try await audit.flush(db) }
+                audit.add(type: field.recordType, id: record, action: .update, changes: [FieldChange(field: "custom.\(field.key)", old: old.text, new: new.text)])
             }
             // A statement per 500 records; both engines name a VALUES list's columns column1, column2, ….
             for chunk in changed.chunked(500) {

@@ -42,9 +42,8 @@ extension FunnelStore {
                 )
                 log.add(deal: id, fields: step.fields, kind: step.kind, from: step.from, comment: step.comment, at: step.at, stage: facts, actor: nil)
             }
-            try audit.add(type: .deal, id: id.rawValue, action: .create, changes: FieldChange.diff(old: [:], new: result.fields.auditValues))
+            audit.add(type: .deal, id: id.rawValue, action: .create, changes: FieldChange.diff(old: [:], new: result.fields.auditValues))
             if log.count >= 400 { try await log.flush(db) }
-            if audit.count >= 400 { try await audit.flush(db) }
         }
         try await log.flush(db)
         try await audit.flush(db)

@@ -394,7 +394,7 @@ public struct ImportStore: Sendable {
             try await Fields.regrouping(db, ids: Array(chunk)) {
                 try await db.raw("UPDATE \(ident: Fields.table) SET deleted_at = \(bind: now.rawValue), version = version + 1 WHERE id IN (\(binds: Array(chunk)))").run()
             }
-            for record in chunk { try audit.add(type: Fields.recordType, id: record, action: .delete, changes: []) }
+            for record in chunk { audit.add(type: Fields.recordType, id: record, action: .delete, changes: []) }
             try await audit.flush(db)
         }
         return (binned.count, kept)

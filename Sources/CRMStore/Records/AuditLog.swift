@@ -6,7 +6,7 @@ import SQLKit
 enum AuditLog {
     static func append(_ db: any SQLDatabase, _ context: AccessContext, type: RecordType, id: Int64, action: AuditAction, changes: [FieldChange]) async throws {
         var entry = Batch(context)
-        try entry.add(type: type, id: id, action: action, changes: changes)
+        entry.add(type: type, id: id, action: action, changes: changes)
         try await entry.flush(db)
     }
 
@@ -15,14 +15,13 @@ enum AuditLog {
         private let actor: Int64?
         private let reason: String?
         private var rows: [[any Encodable & Sendable]] = []
-        var count: Int { rows.count }
 
         init(_ context: AccessContext) {
             actor = context.userID?.rawValue
             if case .system(let why) = context.actor { reason = why } else { reason = nil }
         }
 
-        mutating func add(type: RecordType, id: Int64, action: AuditAction, changes: [FieldChange]) throws {
+        mutating func add(type: RecordType, id: Int64, action: AuditAction, changes: [FieldChange]) {
             add(type: type, id: id, action: action, encodedChanges: JSONText.changes(changes))
         }
 
