@@ -28,10 +28,7 @@ public struct FieldStore: Sendable {
 
     /// A custom field by id, active or not.
     public func field(_ id: Int64) async throws -> FieldDefinition {
-        try await database.read { db in
-            guard let row = try await db.raw("SELECT * FROM field_definitions WHERE id = \(bind: id)").first() else { throw StoreError.notFound(nil) }
-            return try Self.decode(row)
-        }
+        try await database.read { db in try await Self.fetch(db, id, lock: false) }
     }
 
     public func create(_ context: AccessContext, _ field: FieldDefinition, at now: Timestamp = .now) async throws -> FieldDefinition {
@@ -61,7 +58,7 @@ public struct FieldStore: Sendable {
     public func update(_ context: AccessContext, _ id: Int64, _ change: FieldDefinition) async throws -> FieldDefinition {
         try Self.requireAdmin(context)
         return try await database.write { db in
-            var field = try await Self.lock(db, id)
+            var field = try await Self.fetch(db, id, lock: true)
             let removed = Set(field.options).subtracting(change.options)
             if field.kind == .choice || field.kind == .choices, !removed.isEmpty {
                 try await Self.refuseRemovingHeld(db, field, removed)
@@ -87,7 +84,7 @@ public struct FieldStore: Sendable {
     public func renameOption(_ context: AccessContext, _ id: Int64, from: String, to: String) async throws -> (field: FieldDefinition, records: Int) {
         try Self.requireAdmin(context)
         return try await database.write { db in
-            let field = try await Self.lock(db, id)
+            let field = try await Self.fetch(db, id, lock: true)
             let renamed: FieldDefinition
             do throws(ValidationErrors) { renamed = try field.renamingOption(from, to: to) } catch { throw StoreError.invalid(error) }
             guard let index = field.options.firstIndex(of: from), renamed.options[index] != from else { return (field, 0) }
@@ -172,12 +169,13 @@ public struct FieldStore: Sendable {
     /// holders, so the two never wait for each other in a circle. (SQLite runs one writer at a time.)
     static func holdDefinitions(_ db: any SQLDatabase, _ type: RecordType) async throws {
         guard db.dialect.name == "postgresql", FieldDefinition.customizable.contains(type) else { return }
-        _ = try await custom(db, type, includeInactive: true, forWriting: true)
+        // Every locked record write passes here (stage moves too), so it locks the rows without reading them.
+        _ = try await db.raw("SELECT id FROM field_definitions WHERE record_type = \(bind: type.rawValue) FOR KEY SHARE").all()
     }
 
-    /// A field locked for an admin's change, which waits for record writes checked against it to end.
-    private static func lock(_ db: any SQLDatabase, _ id: Int64) async throws -> FieldDefinition {
-        let lock: SQLQueryString = db.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+    /// A field; `lock`ed, for an admin's change, which then waits for record writes checked against it to end.
+    private static func fetch(_ db: any SQLDatabase, _ id: Int64, lock: Bool) async throws -> FieldDefinition {
+        let lock: SQLQueryString = lock && db.dialect.name == "postgresql" ? " FOR UPDATE" : ""
         guard let row = try await db.raw("SELECT * FROM field_definitions WHERE id = \(bind: id)\(lock)").first() else { throw StoreError.notFound(nil) }
         return try decode(row)
     }

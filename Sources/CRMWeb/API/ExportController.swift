@@ -14,7 +14,7 @@ struct ExportController {
 
     @Sendable func export(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        var query = QueryParameters(request.queryDictionary, allowed: [])
+        let query = QueryParameters(request.queryDictionary, allowed: [])
         try query.finish()
         let access = identity.access
         let everything = ListQuery(limit: ListQuery.maxLimit)
