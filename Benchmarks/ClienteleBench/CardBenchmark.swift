@@ -81,11 +81,11 @@ struct CardBenchmark {
         })
         // A timeline of 50 entries formats about a hundred dates, a deals table fifty amounts.
         let format = DisplayFormatter(localeIdentifier: "pl_PL", timeZoneIdentifier: "Europe/Warsaw")
-        report.timings.append(try await Timing.measure("customer card part: 100 dates formatted", runs: runs) {
+        report.timings.append(await Timing.measure("customer card part: 100 dates formatted", runs: runs) {
             for offset in 0..<100 { _ = format.dateTime(Timestamp(rawValue: 1_800_000_000_000 + Int64(offset) * 60_000)) }
         })
         let amount = try Money(decimal: "12500.50", currency: Currency(code: "PLN"))
-        report.timings.append(try await Timing.measure("customer card part: 50 amounts formatted", runs: runs) {
+        report.timings.append(await Timing.measure("customer card part: 50 amounts formatted", runs: runs) {
             for _ in 0..<50 { _ = format.money(amount) }
         })
         // What the company page reads, by hand: the row, its contacts, its latest deals, its latest activities and its audit trail.

@@ -17,6 +17,7 @@ struct NameKeyTests {
         ("Székesfehérvári Gépgyár Kft.", "Szekesfehervari Gepgyar"),
         ("Harbour & Sons Ltd", "Harbour and Sons Limited".replacingOccurrences(of: " and", with: " &")),
         ("Sean O'Brien", "Sean O’Brien"),
+        ("Filia 02 Kraków", "Filia 2 Kraków"),
     ])
     func same(_ first: String, _ second: String) {
         #expect(NameKey.of(first) == NameKey.of(second), "\(first) ~ \(second)")
@@ -27,6 +28,8 @@ struct NameKeyTests {
         ("Jan Kowalski", "Janina Kowalska"),
         ("Иванов", "Иванова"),
         ("Filia Kraków", "Filia Gdańsk"),
+        ("Odlew 10", "Odlew 100"),
+        ("Odlew 12", "Odlew 1 2"),
     ])
     func different(_ first: String, _ second: String) {
         #expect(NameKey.of(first) != NameKey.of(second), "\(first) ≁ \(second)")

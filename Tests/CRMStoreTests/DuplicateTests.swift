@@ -14,12 +14,12 @@ struct DuplicateTests {
             ContactFields(firstName: "Иван", middleName: "Петрович", lastName: "Иванов"),
             ContactFields(firstName: "Erzsébet", lastName: "Kovács"), ContactFields(lastName: "Recepcja"),
         ]
-        for contact in contacts { #expect(NameKey.of(contact.sortKey) == contact.duplicateName.map(NameKey.of)) }
-        for name in ["Łódź Tekstylia sp. z o.o.", "ООО «Ромашка»", "Filia 2 — Székesfehérvár Kft.", "Бачо Киро ЕООД"] {
-            #expect(NameKey.of(CompanyFields(name: name).sortKey) == CompanyFields(name: name).duplicateName.map(NameKey.of))
+        for contact in contacts { #expect(NameKey.of(sortKey: contact.sortKey) == contact.duplicateName.map { NameKey.of($0) }) }
+        for name in ["Łódź Tekstylia sp. z o.o.", "ООО «Ромашка»", "Filia 2 — Székesfehérvár Kft.", "Filia 007 — Budapest 1234567890", "Бачо Киро ЕООД"] {
+            #expect(NameKey.of(sortKey: CompanyFields(name: name).sortKey) == CompanyFields(name: name).duplicateName.map { NameKey.of($0) })
         }
         let leads = [LeadFields(firstName: "Ágnes", lastName: "Tóth"), LeadFields(firstName: "Ольга"), LeadFields(companyName: "Żółć S.A.")]
-        for lead in leads { #expect(NameKey.of(lead.sortKey) == lead.duplicateName.map(NameKey.of)) }
+        for lead in leads { #expect(NameKey.of(sortKey: lead.sortKey) == lead.duplicateName.map { NameKey.of($0) }) }
     }
 
     @Test("a contact is recognised by e-mail, phone, or its name in another spelling or script", arguments: TestEngine.available)

@@ -1,6 +1,7 @@
 import CRMCore
 import CRMStore
 import CRMTestSupport
+import SQLKit
 import Testing
 
 @Suite("Records on every engine")
@@ -11,6 +12,35 @@ struct RecordStoreTests {
             let appliedAgain = try await store.migrator.migrate()
             #expect(appliedAgain.isEmpty)
             #expect(try await store.migrator.status().isCurrent)
+        }
+    }
+
+    @Test("sort keys stored before numbers sorted by value are rewritten by their migration, and only those", arguments: TestEngine.available)
+    func naturalSortKeysMigration(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            for name in ["Odlew 10", "Odlew 2", "Łódź Tekstylia", "Odlew 1"] { try await world.company(name, by: world.admin) }
+            let contact = try await store.contacts.create(admin, ContactFields(firstName: "Jan", lastName: "Kowalski 3")).record
+            // Keys as they were stored before: the folded name, numbers as written.
+            try await store.database.write { db in
+                try await db.raw("UPDATE companies SET sort_key = 'odlew 10' WHERE name = 'Odlew 10'").run()
+                try await db.raw("UPDATE companies SET sort_key = 'odlew 2' WHERE name = 'Odlew 2'").run()
+                try await db.raw("UPDATE companies SET sort_key = 'odlew 1' WHERE name = 'Odlew 1'").run()
+                try await db.raw("UPDATE contacts SET sort_key = 'kowalski 3 jan' WHERE id = \(bind: contact.meta.id)").run()
+                try await db.raw("DELETE FROM schema_migrations WHERE number = 18").run()
+            }
+            #expect(try await store.companies.list(admin, ListQuery()).items.map(\.fields.name) == ["Łódź Tekstylia", "Odlew 1", "Odlew 10", "Odlew 2"])
+            #expect(try await store.migrator.migrate() == [18])
+            #expect(try await store.companies.list(admin, ListQuery()).items.map(\.fields.name) == ["Łódź Tekstylia", "Odlew 1", "Odlew 2", "Odlew 10"])
+            let keys = try await store.database.read { db in
+                try await db.raw("SELECT name, sort_key FROM companies").all().map { try $0.decode(column: "sort_key", as: String.self) }
+                    + db.raw("SELECT sort_key FROM contacts").all().map { try $0.decode(column: "sort_key", as: String.self) }
+            }
+            #expect(Set(keys) == Set(["odlew 210", "odlew 12", "odlew 11", "lodz tekstylia", "kowalski 13 jan"]))
+            // Every stored key is the key its record makes today.
+            for company in try await store.companies.list(admin, ListQuery()).items { #expect(keys.contains(company.fields.sortKey)) }
+            #expect(keys.contains(contact.fields.sortKey))
         }
     }
 

@@ -116,6 +116,30 @@ struct SearchTests {
         }
     }
 
+    @Test("names with numbers list by the numbers' value, in lists and in the search box, typed with or without them", arguments: TestEngine.available)
+    func numbers(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            for name in ["Odlew 10", "Odlew 2", "Odlewnia Śląska", "Odlew 1", "100 Pizzas", "Odlew 100", "2 Brothers", "Kontor 100", "B2B Partner", "Apteka 24", "Odlew 007"] {
+                try await world.company(name, by: world.admin)
+            }
+            let byName = try await store.companies.list(admin, ListQuery())
+            #expect(byName.items.map(\.fields.name) == [
+                "2 Brothers", "100 Pizzas", "Apteka 24", "B2B Partner", "Kontor 100", "Odlew 1", "Odlew 2", "Odlew 007", "Odlew 10", "Odlew 100", "Odlewnia Śląska",
+            ])
+            func found(_ text: String) async throws -> [String] { try await store.search(admin, text, limit: 20).companies.map(\.fields.name) }
+            #expect(try await found("odlew") == ["Odlew 1", "Odlew 2", "Odlew 007", "Odlew 10", "Odlew 100", "Odlewnia Śląska"])
+            #expect(try await found("odlew 1") == ["Odlew 1", "Odlew 10", "Odlew 100"])
+            // A first word ending in digits: names starting with it first, by value, then the rest that hold it.
+            #expect(try await found("10") == ["100 Pizzas", "Kontor 100", "Odlew 10", "Odlew 100"])
+            #expect(try await found("2") == ["2 Brothers", "Apteka 24", "B2B Partner", "Odlew 2"])
+            #expect(try await found("b2") == ["B2B Partner"])
+            #expect(try await found("b2b") == ["B2B Partner"])
+            #expect(try await found("00") == ["100 Pizzas", "Kontor 100", "Odlew 007", "Odlew 100"])
+        }
+    }
+
     @Test("a common search pages in name order, counts every match, and gives the same page on both engines", arguments: TestEngine.available)
     func commonSearch(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in

@@ -2,12 +2,15 @@ import Foundation
 
 /// The spelling-independent form of a person's or company's name that duplicate detection compares: folded
 /// (case, accents, Polish ł), Cyrillic written in Latin letters, legal forms, initials and punctuation dropped
-/// (numbers kept: "Filia 2" is not "Filia 3"),
+/// (numbers kept without leading zeros: "Filia 2" is not "Filia 3", but is "Filia 02"),
 /// words in alphabetical order. "Wiśniewski Łukasz" and "Lukasz Wisniewski" both give "lukasz wisniewski";
 /// "Иванов" and "Ivanov" give "ivanov"; "Łódź Tekstylia sp. z o.o." and "Lodz Tekstylia" give "lodz tekstylia".
 public enum NameKey {
-    public static func of(_ name: String) -> String {
-        let text = latin(TextFolding.fold(name))
+    public static func of(_ name: String) -> String { of(sortKey: TextFolding.sortKey(name)) }
+
+    /// The key of the name a stored sort key was made of, so candidates can be judged without reading their names.
+    public static func of(sortKey: String) -> String {
+        let text = latin(NaturalOrder.text(ofKey: sortKey))
         // Folded Latin and Cyrillic names are ASCII by now, split byte by byte; other scripts by their characters.
         let split: [String] = text.utf8.allSatisfy({ $0 < 0x80 })
             ? text.utf8.split { !isASCIILetterOrDigit($0) }.map { String(decoding: $0, as: UTF8.self) }

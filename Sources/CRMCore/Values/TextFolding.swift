@@ -54,7 +54,8 @@ public enum TextFolding {
         return result.replacingOccurrences(of: "ё", with: "е")
     }
 
-    /// Folded text with runs of whitespace collapsed, used as a sort key so that "Łódź" sorts among the Ls.
+    /// Folded text with runs of whitespace collapsed and numbers written to sort by value (`NaturalOrder`), used as
+    /// a sort key so that "Łódź" sorts among the Ls and "Odlew 2" before "Odlew 10".
     public static func sortKey(_ text: String) -> String {
         let folded = fold(text)
         // Most names are already single-spaced: no ASCII control or doubled, leading or trailing space, and none of the
@@ -64,8 +65,8 @@ public enum TextFolding {
             defer { previous = byte }
             return byte >= 0x20 && byte != 0xC2 && !(0xE1...0xE3).contains(byte) && !(byte == 0x20 && previous == 0x20)
         }
-        if spaced, folded.utf8.last != 0x20 { return folded }
-        return folded.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        if spaced, folded.utf8.last != 0x20 { return NaturalOrder.key(folded) }
+        return NaturalOrder.key(folded.split(whereSeparator: \.isWhitespace).joined(separator: " "))
     }
 
     private static func isMark(_ scalar: Unicode.Scalar) -> Bool {

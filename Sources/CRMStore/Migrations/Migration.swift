@@ -1,3 +1,5 @@
+import SQLKit
+
 /// One numbered, immutable change to the schema.
 ///
 /// **A migration is never edited once it has landed**: add a new one instead. Statements name tables and columns
@@ -6,6 +8,8 @@ struct Migration: Sendable {
     let number: Int
     let name: String
     let statements: @Sendable (DDL) -> [String]
+    /// Rewrites stored values SQL cannot compute (keys made in Swift), after the statements, in their transaction.
+    var rewrite: (@Sendable (any SQLDatabase, Engine) async throws -> Void)? = nil
 }
 
 /// The spelling of column types on each engine; the rest of the DDL is common SQL.

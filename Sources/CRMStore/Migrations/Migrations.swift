@@ -1026,5 +1026,6 @@ enum Migrations {
             guard t.engine == .sqlite else { return [] }
             return ["companies", "contacts", "deals", "activities", "leads"].map { "INSERT INTO \($0)_search (\($0)_search, rank) VALUES ('hashsize', 16777216)" }
         }),
+        Migration(number: 18, name: "natural_sort_keys", statements: { _ in [] }, rewrite: NaturalSortKeys.rewrite),
     ]
 }

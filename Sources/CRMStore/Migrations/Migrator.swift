@@ -45,6 +45,7 @@ public struct Migrator: Sendable {
                 for statement in migration.statements(ddl) {
                     try await db.raw("\(unsafeRaw: statement)").run()
                 }
+                try await migration.rewrite?(db, database.engine)
                 try await db.raw("""
                     INSERT INTO schema_migrations (number, name, applied_at)
                     VALUES (\(bind: migration.number), \(bind: migration.name), \(bind: Timestamp.now.rawValue))

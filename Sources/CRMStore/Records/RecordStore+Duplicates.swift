@@ -45,7 +45,7 @@ extension RecordStore {
             var conditions = conditions(context, ListQuery(), engine: engine) + searchConditions(terms, engine: engine)
             if let id { conditions.append("id <> \(bind: id)") }
             let candidates = try await db.raw("SELECT id, sort_key FROM \(ident: Fields.table) WHERE \(conditions.joined(separator: " AND ")) LIMIT 500").all()
-            let same = try candidates.filter { NameKey.of(try $0.decode(column: "sort_key", as: String.self)) == key }
+            let same = try candidates.filter { NameKey.of(sortKey: try $0.decode(column: "sort_key", as: String.self)) == key }
                 .map { try $0.decode(column: "id", as: Int64.self) }.filter { found[$0] == nil }
             if !same.isEmpty {
                 for row in try await db.raw("SELECT * FROM \(ident: Fields.table) WHERE id IN (\(binds: same))").all() {

@@ -18,21 +18,27 @@ extension RecordStore {
         let limit = min(max(limit, 1), ListQuery.maxLimit)
         let prefix = SearchMatch.likeEscaped(first) + "%"
         let visible = Self.conditions(context, ListQuery(), engine: database.engine)
-        // The range lets both engines walk the name index; LIKE keeps it exact under any collation.
-        let named: SQLQueryString = """
-            SELECT * FROM \(ident: Fields.table) WHERE \(visible.joined(separator: " AND ")) AND \(match.sql(column: "search_text"))
-            AND sort_key >= \(bind: first) AND sort_key < \(bind: first + "\u{10FFFF}") AND sort_key LIKE \(bind: prefix) ESCAPE '\\'
-            ORDER BY sort_key, id LIMIT \(literal: limit)
-            """
+        // Sort keys write numbers by value, so a word ending in digits may begin keys in several places, one after
+        // another in key order (`NaturalOrder.keyPrefixes`); words without digits begin them in one.
+        let keyPrefixes = NaturalOrder.keyPrefixes(first)
+        let startsNamed: SQLQueryString = keyPrefixes.map { "sort_key LIKE \(bind: SearchMatch.likeEscaped($0) + "%") ESCAPE '\\'" }.joined(separator: " OR ")
         let engine = database.engine
         return try await database.read { db in
-            var found = try await db.raw(named).all().map(Self.decode)
+            var found: [Item] = []
+            for start in keyPrefixes where found.count < limit {
+                // The range lets both engines walk the name index; LIKE keeps it exact under any collation.
+                found += try await db.raw("""
+                    SELECT * FROM \(ident: Fields.table) WHERE \(visible.joined(separator: " AND ")) AND \(match.sql(column: "search_text"))
+                    AND sort_key >= \(bind: start) AND sort_key < \(bind: start + "\u{10FFFF}") AND sort_key LIKE \(bind: SearchMatch.likeEscaped(start) + "%") ESCAPE '\\'
+                    ORDER BY sort_key, id LIMIT \(literal: limit - found.count)
+                    """).all().map(Self.decode)
+            }
             guard found.count < limit else { return found }
             var rest = visible + [match.sql(column: "search_text")]
             if !found.isEmpty { rest.append("id NOT IN (\(binds: found.map(\.meta.id)))") }
             let others: SQLQueryString = """
                 SELECT * FROM (\(Self.oldestMatches(match, rest, engine: engine, count: max(candidates, 1)))) AS candidates
-                ORDER BY CASE WHEN sort_key LIKE \(bind: prefix) ESCAPE '\\' OR search_text LIKE \(bind: prefix) ESCAPE '\\' THEN 0 ELSE 1 END, sort_key, id
+                ORDER BY CASE WHEN \(startsNamed) OR search_text LIKE \(bind: prefix) ESCAPE '\\' THEN 0 ELSE 1 END, sort_key, id
                 LIMIT \(literal: limit - found.count)
                 """
             found += try await db.raw(others).all().map(Self.decode)
