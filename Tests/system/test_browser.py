@@ -145,6 +145,27 @@ def test_sign_in_create_find_sign_out(browser, sqlite_server, tmp_path):
     assert "/login" in browser.current_url
 
 
+def test_desktop_bar_fits_in_every_language(browser, sqlite_server):
+    """An admin's bar, every section and the settings menu, fits a 1280px screen in each language (it ran off the
+    screen with the settings pages in it), and the menu opens onto those pages."""
+    browser.set_window_size(1280, 900)
+    base = sqlite_server.url
+    sign_in(browser, base)
+    for language in ["en", "pl", "ru", "hu", "bg"]:
+        browser.find_element(By.CSS_SELECTOR, "[data-testid=user-menu]").click()
+        Select(browser.find_element(By.NAME, "language")).select_by_value(language)
+        wait(browser).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == language)
+        for path in ["/", "/companies", "/admin/fields"]:
+            browser.get(f"{base}{path}")
+            width = browser.execute_script("return document.documentElement.scrollWidth")
+            assert width <= 1280, f"{path} is {width}px wide in {language}"
+            bar = browser.execute_script("return document.querySelector('.topbar').getBoundingClientRect().height")
+            assert bar < 60, f"the bar wraps to {bar}px on {path} in {language}"
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=settings-menu]").click()
+    browser.find_element(By.CSS_SELECTOR, ".nav-menu-panel a[href='/admin/users']").click()
+    wait(browser).until(expected_conditions.url_to_be(f"{base}/admin/users"))
+
+
 def test_phone_layout_has_no_horizontal_scroll(browser, sqlite_server):
     browser.set_window_size(390, 844)
     base = sqlite_server.url
