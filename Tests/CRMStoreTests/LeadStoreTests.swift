@@ -190,4 +190,52 @@ struct LeadStoreTests {
             }
         }
     }
+
+    @Test("calls and e-mails are logged on a lead; an e-mail from it scores as answered; conversion brings them to the customer", arguments: TestEngine.available)
+    func activities(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            let rafal = try await world.context(world.rafal)
+            try await store.leadWork.setScoringRules(admin, [ScoringRule(attribute: .behaviour, value: "email_answered", points: 25)])
+            let lead = try await store.leads.create(rafal, LeadFields(firstName: "Ágnes", lastName: "Tóth", companyName: "Tóth Kft.")).record
+            func log(_ kind: ActivityKind, _ direction: ActivityDirection?, _ subject: String) async throws -> Activity {
+                try await store.activities.create(rafal, ActivityFields(kind: kind, subject: subject, leadID: lead.id, direction: direction)).record
+            }
+            // Our own e-mail and a call do not count as an answer; an e-mail without a direction went out.
+            let offer = try await log(.email, nil, "Oferta")
+            #expect(offer.fields.direction == .outbound)
+            _ = try await log(.call, .inbound, "Oddzwoniła")
+            #expect(try await store.leads.get(rafal, lead.meta.id).fields.score.total == 0)
+            let reply = try await log(.email, .inbound, "Re: Oferta")
+            let answered = try await store.leads.get(rafal, lead.meta.id)
+            #expect(answered.fields.behaviours == [.emailAnswered] && answered.fields.score.total == 25)
+            #expect(try await store.leads.history(rafal, lead.meta.id).entries.count == 2)
+            // A second answer changes nothing more; an outgoing e-mail turned into a reply counts once too.
+            _ = try await log(.email, .inbound, "Re: Re: Oferta")
+            var turned = offer.fields
+            turned.direction = .inbound
+            _ = try await store.activities.update(rafal, offer.meta.id, expectedVersion: offer.meta.version, turned)
+            #expect(try await store.leads.get(rafal, lead.meta.id).meta.version == answered.meta.version)
+            var onLead = ListQuery(sort: Sort(field: .createdAt))
+            onLead.leadID = lead.id
+            #expect(try await store.activities.list(rafal, onLead).items.map(\.fields.subject) == ["Oferta", "Oddzwoniła", "Re: Oferta", "Re: Re: Oferta"])
+            // Someone who may not see the lead may not log anything on it, and nothing is written.
+            let sergei = try await world.context(world.sergei)
+            await #expect(throws: StoreError.self) {
+                _ = try await store.activities.create(sergei, ActivityFields(kind: .email, subject: "?", leadID: lead.id, direction: .inbound))
+            }
+            #expect(try await store.activities.count(admin, onLead) == 4)
+            // Converted, the lead's activities show on the contact and company it became, and stay on the lead.
+            let converted = try await store.leadWork.convert(rafal, lead.meta.id, expectedVersion: nil, LeadConversion(company: .create))
+            let result = try #require(converted.fields.conversion)
+            var onContact = ListQuery(sort: Sort(field: .createdAt))
+            onContact.contactID = result.contactID
+            let moved = try await store.activities.list(rafal, onContact).items
+            #expect(moved.map(\.meta.id) == [offer.meta.id, moved[1].meta.id, reply.meta.id, moved[3].meta.id])
+            #expect(moved.allSatisfy { $0.fields.companyID == result.companyID && $0.fields.leadID == lead.id })
+            #expect(try await store.activities.count(rafal, ListQuery(companyID: result.companyID)) == 4)
+            #expect(try await store.activities.count(rafal, onLead) == 4)
+        }
+    }
 }

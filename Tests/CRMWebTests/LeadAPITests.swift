@@ -52,8 +52,14 @@ struct LeadAPITests {
             #expect(try await app.api(.get, "/api/v1/companies?sort=-score", token: roza).status == .badRequest)
             let badFilter = try await app.api(.get, "/api/v1/leads?status=won", token: roza)
             #expect(badFilter.status == .badRequest)
-            let behaviour = try await app.api(.post, "/api/v1/leads/\(id)/behaviours", token: roza, body: #"{"behaviour": "email_answered"}"#)
-            #expect((behaviour.json["behaviours"] as? [String]) == ["email_answered"])
+            let behaviour = try await app.api(.post, "/api/v1/leads/\(id)/behaviours", token: roza, body: #"{"behaviour": "form_filled"}"#)
+            #expect((behaviour.json["behaviours"] as? [String]) == ["form_filled"])
+            let mail = try await app.api(.post, "/api/v1/activities", token: roza, body: #"{"kind": "email", "direction": "inbound", "subject": "Re: oferta", "lead_id": \#(id)}"#)
+            #expect(mail.status == .created && mail.json["lead_id"] as? Int == id && mail.json["kind"] as? String == "email", "\(mail.text)")
+            #expect((try await app.api(.get, "/api/v1/leads/\(id)", token: roza).json["behaviours"] as? [String]) == ["form_filled", "email_answered"])
+            let onLead = try await app.api(.get, "/api/v1/activities?lead_id=\(id)", token: roza)
+            #expect((onLead.json["items"] as? [[String: Any]])?.map { $0["subject"] as? String } == ["Re: oferta"])
+            #expect(try await app.api(.post, "/api/v1/activities", token: roza, body: #"{"kind": "email", "subject": "x", "lead_id": 999999}"#).status == .unprocessableContent)
             let search = try await app.api(.get, "/api/v1/search?q=wisniewski", token: roza)
             #expect((search.json["leads"] as? [[String: Any]])?.count == 1)
 
@@ -125,6 +131,7 @@ struct LeadAPITests {
             let (cookie, csrf) = try await app.login("admin@example.com")
             let saved = try await app.postForm("/admin/leads/scoring", cookie: cookie, fields: [
                 ("_csrf", csrf), ("attribute", "country"), ("value", "HU"), ("points", "15"), ("attribute", "industry"), ("value", ""), ("points", ""),
+                ("attribute", "behaviour"), ("value", "email_answered"), ("points", "20"),
             ])
             #expect(saved.status == .seeOther)
             let badPoints = try await app.postForm("/admin/leads/scoring", cookie: cookie, fields: [("_csrf", csrf), ("attribute", "country"), ("value", "HU"), ("points", "lots")])
@@ -142,6 +149,13 @@ struct LeadAPITests {
             let location = try #require(created.headers[.location])
             let card = try await app.page(location, cookie: cookie)
             #expect(card.body.contains("Zsófia Kovács") && card.body.contains(#"data-testid="score">15<"#))
+            // An e-mail from the lead logged on its card: on its timeline, and scored as answered.
+            let mail = try await app.postForm("/activities", cookie: cookie, fields: [
+                ("_csrf", csrf), ("next", location), ("lead_id", String(location.split(separator: "/").last!)), ("kind", "email"), ("direction", "inbound"), ("subject", "Re: ajánlat"),
+            ])
+            #expect(mail.status == .seeOther, "\(mail.text)")
+            let answered = try await app.page(location, cookie: cookie).body
+            #expect(answered.contains(#"data-testid="timeline""#) && answered.contains("Re: ajánlat") && answered.contains(#"data-testid="score">35<"#))
             let list = try await app.page("/leads?status=working&min_score=10", cookie: cookie)
             #expect(list.body.contains("Zsófia Kovács"))
             #expect(!(try await app.page("/leads?status=qualified", cookie: cookie).body.contains("Zsófia Kovács")))
@@ -154,7 +168,8 @@ struct LeadAPITests {
             let after = try await app.page(location, cookie: cookie)
             #expect(after.body.contains(#"data-testid="converted-contact""#) && after.body.contains(#"data-testid="converted-deal""#))
             let contactID = try #require(after.body.firstMatch(of: /href="\/contacts\/(\d+)" data-testid="converted-contact"/)?.1)
-            #expect(try await app.page("/contacts/\(contactID)", cookie: cookie).body.contains(#"data-testid="from-lead""#))
+            let contactCard = try await app.page("/contacts/\(contactID)", cookie: cookie).body
+            #expect(contactCard.contains(#"data-testid="from-lead""#) && contactCard.contains("Re: ajánlat"))
             // The same person comes in again as a new lead: the form warns of the old one, and its card names the contact.
             let again = [("_csrf", csrf), ("first_name", "Zsófia"), ("last_name", "Kovács"), ("emails", "zsofia@gyor.hu"), ("owner_id", "\(world.admin.id)")]
             #expect(try await app.postForm("/leads", cookie: cookie, fields: again).status == .conflict)

@@ -1,19 +1,20 @@
 public import Foundation
 
-/// Something done or to be done with a customer: a task, a call, a meeting or a note, linked to any of a deal,
-/// a company and a contact. A task belongs to whoever must do it: its owner is its assignee.
+/// Something done or to be done with a customer: a task, a call, an e-mail, a meeting or a note, linked to any of a
+/// deal, a company, a contact and a lead. A task belongs to whoever must do it: its owner is its assignee.
 public typealias Activity = Record<ActivityFields>
 public typealias ActivityID = ID<Activity>
 
 public enum ActivityKind: String, Codable, Sendable, CaseIterable {
-    case task, call, meeting, note
+    case task, call, email, meeting, note
 }
 
 public enum TaskPriority: String, Codable, Sendable, CaseIterable {
     case low, normal, high
 }
 
-public enum CallDirection: String, Codable, Sendable, CaseIterable {
+/// Which way a call or an e-mail went: from the customer to us (inbound) or from us to them.
+public enum ActivityDirection: String, Codable, Sendable, CaseIterable {
     case inbound, outbound
 }
 
@@ -24,13 +25,15 @@ public struct ActivityFields: Codable, Sendable, Equatable {
     public var dealID: DealID?
     public var companyID: CompanyID?
     public var contactID: ContactID?
+    /// The lead it was done with, kept when the lead becomes a customer (conversion adds the customer's records).
+    public var leadID: LeadID?
     /// Tasks: when it is due, its priority, and whether it is done.
     public var dueAt: Timestamp?
     public var priority: TaskPriority
     public var isDone: Bool
     public var doneAt: Timestamp?
-    /// Calls.
-    public var direction: CallDirection?
+    /// Calls and e-mails.
+    public var direction: ActivityDirection?
     public var durationMinutes: Int?
     public var outcome: String
     /// Meetings.
@@ -41,8 +44,8 @@ public struct ActivityFields: Codable, Sendable, Equatable {
 
     public init(
         kind: ActivityKind, subject: String, notes: String = "", dealID: DealID? = nil, companyID: CompanyID? = nil, contactID: ContactID? = nil,
-        dueAt: Timestamp? = nil, priority: TaskPriority = .normal, isDone: Bool = false, doneAt: Timestamp? = nil,
-        direction: CallDirection? = nil, durationMinutes: Int? = nil, outcome: String = "",
+        leadID: LeadID? = nil, dueAt: Timestamp? = nil, priority: TaskPriority = .normal, isDone: Bool = false, doneAt: Timestamp? = nil,
+        direction: ActivityDirection? = nil, durationMinutes: Int? = nil, outcome: String = "",
         startsAt: Timestamp? = nil, endsAt: Timestamp? = nil, place: String = "", attendees: [ContactID] = []
     ) {
         self.kind = kind
@@ -51,6 +54,7 @@ public struct ActivityFields: Codable, Sendable, Equatable {
         self.dealID = dealID
         self.companyID = companyID
         self.contactID = contactID
+        self.leadID = leadID
         self.dueAt = dueAt
         self.priority = priority
         self.isDone = isDone
@@ -69,7 +73,7 @@ public struct ActivityFields: Codable, Sendable, Equatable {
         switch kind {
         case .task: dueAt
         case .meeting: startsAt
-        case .call, .note: nil
+        case .call, .email, .note: nil
         }
     }
 
@@ -94,6 +98,8 @@ public struct ActivityFields: Codable, Sendable, Equatable {
                 errors.append(ValidationError(field: "duration_minutes", code: "out_of_range", message: "a call lasts 0 to 1440 minutes"))
             }
             if direction == nil { copy.direction = .outbound }
+        case .email:
+            if direction == nil { copy.direction = .outbound }
         case .meeting:
             guard let starts = startsAt else {
                 errors.append(ValidationError(field: "starts_at", code: "required", message: "a meeting needs a start"))
@@ -111,7 +117,7 @@ public struct ActivityFields: Codable, Sendable, Equatable {
         [
             "kind": kind.rawValue, "subject": subject, "notes": notes, "deal_id": dealID?.description ?? "",
             "company_id": companyID?.description ?? "", "contact_id": contactID?.description ?? "",
-            "due_at": dueAt?.iso8601 ?? "", "priority": kind == .task ? priority.rawValue : "", "done": kind == .task ? String(isDone) : "",
+            "lead_id": leadID?.description ?? "", "due_at": dueAt?.iso8601 ?? "", "priority": kind == .task ? priority.rawValue : "", "done": kind == .task ? String(isDone) : "",
             "direction": direction?.rawValue ?? "", "duration_minutes": durationMinutes.map(String.init) ?? "", "outcome": outcome,
             "starts_at": startsAt?.iso8601 ?? "", "ends_at": endsAt?.iso8601 ?? "", "place": place,
             "attendees": attendees.map(\.description).joined(separator: ", "),

@@ -19,6 +19,7 @@ public struct ListQuery: Sendable, Equatable {
     public var custom: [CustomFilter] = []
     public var dealID: DealID?
     public var contactID: ContactID?
+    public var leadID: LeadID?
     public var activityKind: ActivityKind?
     public var isDone: Bool?
     public var deleted: Deleted

@@ -7,7 +7,7 @@ extension ActivityFields: StoredFields {
     public static let table = "activities"
     public static let columns = [
         "kind", "subject", "notes", "deal_id", "company_id", "contact_id", "due_at", "priority", "is_done", "done_at",
-        "direction", "duration_minutes", "outcome", "starts_at", "ends_at", "place", "attendees",
+        "direction", "duration_minutes", "outcome", "starts_at", "ends_at", "place", "attendees", "lead_id",
     ]
 
     public init(row: any SQLRow) throws {
@@ -17,9 +17,10 @@ extension ActivityFields: StoredFields {
             dealID: try row.value("deal_id", as: Int64?.self).map { DealID($0) },
             companyID: try row.value("company_id", as: Int64?.self).map { CompanyID($0) },
             contactID: try row.value("contact_id", as: Int64?.self).map { ContactID($0) },
+            leadID: try row.value("lead_id", as: Int64?.self).map { LeadID($0) },
             dueAt: try timestamp("due_at"), priority: TaskPriority(rawValue: try row.value("priority")) ?? .normal,
             isDone: try row.value("is_done"), doneAt: try timestamp("done_at"),
-            direction: try row.value("direction", as: String?.self).flatMap(CallDirection.init(rawValue:)),
+            direction: try row.value("direction", as: String?.self).flatMap(ActivityDirection.init(rawValue:)),
             durationMinutes: try row.value("duration_minutes"), outcome: try row.value("outcome"),
             startsAt: try timestamp("starts_at"), endsAt: try timestamp("ends_at"), place: try row.value("place"),
             attendees: try row.json("attendees", as: [Int64].self).map { ContactID($0) }
@@ -30,7 +31,7 @@ extension ActivityFields: StoredFields {
         [
             kind.rawValue, subject, notes, dealID?.rawValue, companyID?.rawValue, contactID?.rawValue, dueAt?.rawValue, priority.rawValue,
             isDone, doneAt?.rawValue, direction?.rawValue, durationMinutes, outcome, startsAt?.rawValue, endsAt?.rawValue, place,
-            try ColumnJSON.encode(attendees.map(\.rawValue)),
+            try ColumnJSON.encode(attendees.map(\.rawValue)), leadID?.rawValue,
         ]
     }
 
@@ -42,6 +43,7 @@ extension ActivityFields: StoredFields {
         if let dealID { result.append((.deal, DealFields.table, dealID.rawValue)) }
         if let companyID { result.append((.company, CompanyFields.table, companyID.rawValue)) }
         if let contactID { result.append((.contact, ContactFields.table, contactID.rawValue)) }
+        if let leadID { result.append((.lead, LeadFields.table, leadID.rawValue)) }
         result += attendees.map { (.contact, ContactFields.table, $0.rawValue) }
         return result
     }
@@ -51,10 +53,20 @@ extension ActivityFields: StoredFields {
         if let deal = query.dealID { result.append("deal_id = \(bind: deal.rawValue)") }
         if let company = query.companyID { result.append("company_id = \(bind: company.rawValue)") }
         if let contact = query.contactID { result.append("contact_id = \(bind: contact.rawValue)") }
+        if let lead = query.leadID { result.append("lead_id = \(bind: lead.rawValue)") }
         if let kind = query.activityKind { result.append("kind = \(bind: kind.rawValue)") }
         if let done = query.isDone { result.append("is_done = \(bind: done)") }
         return result
     }
+
+    /// An e-mail from a lead is its answer: scoring's "e-mail answered" follows the mail logged on the lead, whoever
+    /// logs it, in the same transaction, so a lead's score never misses one.
+    public static func didWrite(_ db: any SQLDatabase, _ context: AccessContext, id: Int64, old: ActivityFields?, new: ActivityFields) async throws {
+        guard let lead = new.leadID, new.isAnswer, !(old.map { $0.isAnswer && $0.leadID == lead } ?? false) else { return }
+        _ = try await LeadStore.record(db, context, .emailAnswered, lead: lead.rawValue)
+    }
+
+    private var isAnswer: Bool { kind == .email && direction == .inbound }
 }
 
 /// "My day": what a user must do and attend today.

@@ -114,9 +114,15 @@ public struct DemoCompany: Sendable {
             )
             lead.emails = [LabeledEmail(address: try EmailAddress("\(DemoNames.slug(person.latin)).\(index)@example.\(country.lowercased())"))]
             if lead.source == "web form" { lead.behaviours.append(.formFilled) }
-            if random.next(3) == 0 { lead.behaviours.append(.emailAnswered) }
             if random.next(2) == 0 { lead.custom["budget"] = .money(Money(minorUnits: Int64(5_000 + random.next(95_000)) * 100, currency: try Currency(code: country == "PL" ? "PLN" : "EUR"))) }
-            _ = try await store.leads.create(system, lead, assignment: .init(routed: true))
+            let created = try await store.leads.create(system, lead, assignment: .init(routed: true)).record
+            // The rep wrote to every lead they work on; a third wrote back, which scoring counts as an answered e-mail.
+            guard lead.status != .new else { continue }
+            let owner = RecordStore<ActivityFields>.Assignment(owner: created.meta.ownerID, team: .some(created.meta.teamID))
+            _ = try await store.activities.create(system, ActivityFields(kind: .email, subject: "\(companyName): introduction", leadID: created.id, direction: .outbound), assignment: owner)
+            if random.next(3) == 0 {
+                _ = try await store.activities.create(system, ActivityFields(kind: .email, subject: "Re: \(companyName): introduction", leadID: created.id, direction: .inbound), assignment: owner)
+            }
         }
     }
 

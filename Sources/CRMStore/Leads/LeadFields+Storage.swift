@@ -56,6 +56,7 @@ extension LeadFields: StoredFields {
     public var sortKey: String { TextFolding.sortKey(lastName.isEmpty ? displayName : [lastName, firstName].joined(separator: " ")) }
     public var duplicateName: String? { displayName.isEmpty ? nil : displayName }
     public var references: [(type: RecordType, table: String, id: Int64)] { [] }
+    public static let referencedBy = [(table: "activities", column: "lead_id")]
 
     public static func filters(_ query: ListQuery) -> [SQLQueryString] {
         var result: [SQLQueryString] = []

@@ -59,6 +59,12 @@ extension LeadStore {
                 dealID = DealID(try await RecordStore<DealFields>.insert(db, context, deal, assignment: assignment(DealFields.self)))
                 try await db.raw("INSERT INTO deal_contacts (deal_id, contact_id, role) VALUES (\(bind: dealID!.rawValue), \(bind: contactID.rawValue), '')").run()
             }
+            // What was done with the lead shows on the customer it became, and stays on the lead.
+            try await db.raw("""
+                UPDATE activities SET contact_id = COALESCE(contact_id, \(bind: contactID.rawValue)), company_id = COALESCE(company_id, \(bind: companyID?.rawValue)),
+                deal_id = COALESCE(deal_id, \(bind: dealID?.rawValue)), version = version + 1, updated_at = \(bind: now.rawValue)
+                WHERE lead_id = \(bind: id)
+                """).run()
             var converted = lead.fields
             converted.status = .converted
             converted.conversion = LeadConversionResult(contactID: contactID, companyID: companyID, dealID: dealID, at: now)
@@ -80,7 +86,7 @@ extension LeadStore {
         }
     }
 
-    private static func valid<Fields: StoredFields>(_ fields: Fields) throws -> Fields {
+    static func valid<Fields: StoredFields>(_ fields: Fields) throws -> Fields {
         do { return try fields.validated() } catch { throw StoreError.invalid(error) }
     }
 }

@@ -61,13 +61,15 @@ public struct LeadStore: Sendable {
 
     /// Records that the lead did something scoring may reward (answered an e-mail); audited and rescored as an edit.
     public func record(_ context: AccessContext, _ behaviour: LeadBehaviour, lead id: Int64) async throws -> Lead {
-        try await database.write { db in
-            let lead = try await RecordStore<LeadFields>.fetch(db, context, id, includeDeleted: false, lock: true)
-            guard !lead.fields.behaviours.contains(behaviour) else { return lead }
-            var fields = lead.fields
-            fields.behaviours.append(behaviour)
-            return try await RecordStore<LeadFields>.rewrite(db, context, lead, try records.validate(fields), assignment: .init(), action: .update)
-        }
+        try await database.write { db in try await Self.record(db, context, behaviour, lead: id) }
+    }
+
+    static func record(_ db: any SQLDatabase, _ context: AccessContext, _ behaviour: LeadBehaviour, lead id: Int64) async throws -> Lead {
+        let lead = try await RecordStore<LeadFields>.fetch(db, context, id, includeDeleted: false, lock: true)
+        guard !lead.fields.behaviours.contains(behaviour) else { return lead }
+        var fields = lead.fields
+        fields.behaviours.append(behaviour)
+        return try await RecordStore<LeadFields>.rewrite(db, context, lead, try valid(fields), assignment: .init(), action: .update)
     }
 
     // MARK: Pieces

@@ -1027,5 +1027,12 @@ enum Migrations {
             return ["companies", "contacts", "deals", "activities", "leads"].map { "INSERT INTO \($0)_search (\($0)_search, rank) VALUES ('hashsize', 16777216)" }
         }),
         Migration(number: 18, name: "natural_sort_keys", statements: { _ in [] }, rewrite: NaturalSortKeys.rewrite),
+        Migration(number: 19, name: "lead_activities", statements: { _ in
+            [
+                // Calls, e-mails and tasks with a lead before it becomes a customer, on its page and kept after conversion.
+                "ALTER TABLE activities ADD COLUMN lead_id BIGINT REFERENCES leads(id)",
+                "CREATE INDEX activities_lead ON activities (lead_id, created_at)",
+            ]
+        }),
     ]
 }

@@ -145,7 +145,7 @@ struct ProcessActions {
         return try await RecordStore<DealFields>(database: database).get(Self.system, record.id)
     }
 
-    /// A task (or call, meeting, note) on the bound record, owned by the record's owner, due in `due_in_days`.
+    /// A task (or call, e-mail, meeting, note) on the bound record, owned by the record's owner, due in `due_in_days`.
     func createActivity(_ parameters: [String: String], record: (type: RecordType, id: Int64)?, key: String) async throws -> [String: ProcessValue] {
         guard let record else { throw ProcessEngine.ServiceFailure.failure("crm.create_activity needs the instance bound to a record") }
         let kind = ActivityKind(rawValue: parameters["kind"] ?? "task") ?? .task
@@ -162,8 +162,11 @@ struct ProcessActions {
         case .contact:
             let contact = try await RecordStore<ContactFields>(database: database).get(Self.system, record.id)
             (fields.contactID, fields.companyID, owner, team) = (contact.id, contact.fields.companyID, contact.meta.ownerID, contact.meta.teamID)
+        case .lead:
+            let lead = try await RecordStore<LeadFields>(database: database).get(Self.system, record.id)
+            (fields.leadID, owner, team) = (lead.id, lead.meta.ownerID, lead.meta.teamID)
         default:
-            throw ProcessEngine.ServiceFailure.failure("activities attach to deals, companies and contacts")
+            throw ProcessEngine.ServiceFailure.failure("activities attach to deals, companies, contacts and leads")
         }
         if let days = parameters["due_in_days"] {
             guard let count = Int(days) else { throw ProcessEngine.ServiceFailure.failure("due_in_days must be a whole number, not '\(days)'") }

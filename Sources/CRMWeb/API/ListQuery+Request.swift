@@ -25,6 +25,7 @@ extension ListQuery {
         stageID = query.id("stage_id").map { StageID($0) }
         dealID = query.id("deal_id").map { DealID($0) }
         contactID = query.id("contact_id").map { ContactID($0) }
+        leadID = query.id("lead_id").map { LeadID($0) }
         activityKind = query.choice("kind", ActivityKind.self)
         isDone = query.bool("done")
         // Deals and leads both have a status, each its own kind.

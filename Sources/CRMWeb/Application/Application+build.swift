@@ -83,8 +83,17 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     let leadMerges = MergePages(store: store, records: store.leads, pages: pages)
     leadMerges.addRoutes(to: web)
     RecordPages(store: store, records: store.leads, pages: pages, settings: settings) { identity, lead in
-        let details = try await leadPages.details(identity, lead, pages.strings(MessageCatalog.language(of: identity.user.locale)))
-        return details.merging(try await leadMerges.panel(identity, lead)) { $1 }
+        var query = ListQuery()
+        query.leadID = lead.id
+        // After conversion, what is added on the lead belongs to the customer it became as well.
+        var links = ["lead_id": lead.meta.id]
+        if let conversion = lead.fields.conversion {
+            links["contact_id"] = conversion.contactID.rawValue
+            if let company = conversion.companyID { links["company_id"] = company.rawValue }
+        }
+        var related = try await activityPages.timeline(identity, query, links: links)
+        related.merge(try await leadPages.details(identity, lead, pages.strings(MessageCatalog.language(of: identity.user.locale)))) { $1 }
+        return related.merging(try await leadMerges.panel(identity, lead)) { $1 }
     }.addRoutes(to: web)
     leadPages.addRoutes(to: web)
     RecordPages(store: store, records: store.deals, pages: pages, settings: settings, related: { identity, deal in

@@ -12,13 +12,14 @@ extension ActivityFields: PageResource {
         notes = form["notes"]
         priority = TaskPriority(rawValue: form["priority"]) ?? .normal
         isDone = form["done"] == "on"
-        direction = CallDirection(rawValue: form["direction"])
+        direction = ActivityDirection(rawValue: form["direction"])
         outcome = form["outcome"]
         place = form["place"]
         durationMinutes = Int(form["duration_minutes"])
         dealID = Int64(form["deal_id"]).map { DealID($0) }
         companyID = Int64(form["company_id"]).map { CompanyID($0) }
         contactID = Int64(form["contact_id"]).map { ContactID($0) }
+        leadID = Int64(form["lead_id"]).map { LeadID($0) }
         func time(_ key: String) -> Timestamp? {
             guard !form[key].isEmpty else { return nil }
             do { return try Timestamp(localDateTime: form[key], timeZone: context.timeZone) } catch {
@@ -36,12 +37,17 @@ extension ActivityFields: PageResource {
         [
             "subject": subject, "notes": notes, "outcome": outcome, "place": place, "done": isDone,
             "duration_minutes": durationMinutes.map(String.init) ?? "",
-            "deal_id": dealID?.description ?? "", "company_id": companyID?.description ?? "", "contact_id": contactID?.description ?? "",
-            "kinds": ActivityKind.allCases.map { ["value": $0.rawValue, "selected": $0 == kind] },
+            "deal_id": dealID?.description ?? "", "company_id": companyID?.description ?? "", "contact_id": contactID?.description ?? "", "lead_id": leadID?.description ?? "",
+            // Each choice says which it is under every name, so the template's label for another is never looked up further out.
+            "kinds": ActivityKind.allCases.map { choice in Self.flags(choice, of: ActivityKind.allCases).merging(["value": choice.rawValue, "selected": choice == kind]) { $1 } },
             "priorities": TaskPriority.allCases.map { ["value": $0.rawValue, "selected": $0 == priority] },
-            "directions": CallDirection.allCases.map { ["value": $0.rawValue, "selected": $0 == direction] },
-            "is_task": kind == .task, "is_call": kind == .call, "is_meeting": kind == .meeting,
+            "directions": ActivityDirection.allCases.map { choice in Self.flags(choice, of: ActivityDirection.allCases).merging(["value": choice.rawValue, "selected": choice == direction]) { $1 } },
+            "is_task": kind == .task, "is_call": kind == .call, "is_email": kind == .email, "is_meeting": kind == .meeting,
         ]
+    }
+
+    private static func flags<Choice: RawRepresentable<String> & Equatable>(_ choice: Choice, of all: [Choice]) -> [String: Any] {
+        Dictionary(uniqueKeysWithValues: all.map { ($0.rawValue, $0 == choice) })
     }
 
     var listColumns: [String: Any] {

@@ -3,7 +3,7 @@ import CRMStore
 import Foundation
 import Hummingbird
 
-/// "My day", completing tasks, and the activity timeline shared by deal, company and contact pages.
+/// "My day", completing tasks, and the activity timeline shared by deal, company, contact and lead pages.
 struct ActivityPages {
     let store: Store
     let pages: PageRenderer
@@ -69,6 +69,7 @@ struct ActivityPages {
                     "notes": activity.fields.notes, "owner": owners[activity.meta.ownerID] ?? "", "created": format.dateTime(activity.meta.createdAt),
                     "when": activity.fields.happensAt.map(format.dateTime) ?? "", "open_task": activity.fields.kind == .task && !activity.fields.isDone,
                     "done": activity.fields.isDone, "outcome": activity.fields.outcome,
+                    "direction": activity.fields.direction.map { t["direction_\($0.rawValue)"] ?? $0.rawValue } ?? "",
                     "duration": activity.fields.durationMinutes.map { "\($0) \(t["minutes_short"] ?? "min")" } ?? "",
                 ]
             },
@@ -81,6 +82,7 @@ struct ActivityPages {
         return [
             "links": links.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] as [String: any Sendable] },
             "kinds": ActivityKind.allCases.map { ["value": $0.rawValue, "label": t["kind_\($0.rawValue)"] ?? $0.rawValue] as [String: any Sendable] },
+            "directions": [ActivityDirection.outbound, .inbound].map { ["value": $0.rawValue, "label": t["direction_\($0.rawValue)"] ?? $0.rawValue] as [String: any Sendable] },
         ]
     }
 }

@@ -31,7 +31,8 @@ struct LeadPages {
             "score_reasons": lead.fields.score.reasons.map { reason in
                 [
                     "points": reason.points > 0 ? "+\(reason.points)" : String(reason.points),
-                    "attribute": t["lead_attribute_\(reason.attribute.rawValue)"] ?? reason.attribute.rawValue, "value": reason.value,
+                    "attribute": t["lead_attribute_\(reason.attribute.rawValue)"] ?? reason.attribute.rawValue,
+                    "value": reason.attribute == .behaviour ? t["lead_behaviour_\(reason.value)"] ?? reason.value : reason.value,
                 ] as [String: any Sendable]
             },
             "behaviours": lead.fields.behaviours.map { t["lead_behaviour_\($0.rawValue)"] ?? $0.rawValue },
