@@ -19,6 +19,28 @@ struct ValueTests {
         #expect(try PhoneNumber(raw, defaultCountryCode: country).e164 == expected)
     }
 
+    @Test("phone numbers are shown in the groups their country writes, and read back to the same number", arguments: [
+        ("+48221234567", "+48 22 123 45 67"),
+        ("+48600700800", "+48 600 700 800"),
+        ("+74951234567", "+7 495 123-45-67"),
+        ("+3612345678", "+36 1 234 5678"),
+        ("+36201234567", "+36 20 123 4567"),
+        ("+3662123456", "+36 62 123 456"),
+        ("+35929876543", "+359 2 987 6543"),
+        ("+359881234567", "+359 88 123 4567"),
+        ("+442079460958", "+44 20 7946 0958"),
+        ("+447911123456", "+44 7911 123456"),
+        ("+12125550123", "+1 212 555 0123"),
+        ("+420123456789", "+420 123 456 789"),
+        ("+4930123456", "+49 301 234 56"),
+        ("+38640123", "+386 401 23"),
+    ])
+    func shownPhones(e164: String, shown: String) throws {
+        let number = try PhoneNumber(e164)
+        #expect(number.international == shown)
+        #expect(try PhoneNumber(shown, defaultCountryCode: "36") == number)
+    }
+
     @Test("things that are not phone numbers are refused", arguments: ["", "call me", "12", "+48 12 34", "1+2345678", "++48600700800", String(repeating: "9", count: 20)])
     func badPhones(raw: String) {
         #expect(throws: ValidationError.self) { try PhoneNumber(raw) }

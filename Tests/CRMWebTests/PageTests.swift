@@ -77,6 +77,8 @@ struct PageTests {
             let location = try #require(created.headers[.location])
             let show = try await app.page(location, cookie: cookie)
             #expect(show.body.contains("Przedsiębiorstwo Źródło") && show.body.contains("+48221112233") && show.body.contains("biuro@zrodlo.pl"))
+            // Numbers are dialled as stored and read in their country's groups.
+            #expect(show.body.contains(#"href="tel:+48221112233">+48 22 111 22 33</a>"#) && show.body.contains(">+48 600 100 200</a>"))
             let id = location.split(separator: "/").last!
 
             let invalid = try await app.postForm("/companies", cookie: cookie, fields: [("_csrf", csrf), ("name", " "), ("phones", "not a phone")])

@@ -32,7 +32,7 @@ extension LeadFields: PageResource {
     var formValues: [String: Any] {
         [
             "first_name": firstName, "last_name": lastName, "company_name": companyName, "job_title": jobTitle,
-            "phones": phones.map(\.number.e164).joined(separator: "\n"), "emails": emails.map(\.address.value).joined(separator: "\n"),
+            "phones": phones.map(\.number.international).joined(separator: "\n"), "emails": emails.map(\.address.value).joined(separator: "\n"),
             "industry": industry, "country": country, "region": region, "source": source, "campaign": campaign, "notes": notes,
             "tags": tags.joined(separator: ", "),
             "sizes": CompanySize.allCases.map { ["value": $0.rawValue, "selected": $0 == companySize] },
@@ -53,7 +53,7 @@ extension LeadFields: PageResource {
     var listColumns: [String: Any] {
         [
             "company_name": companyName, "status_\(status.rawValue)": true, "score": score.total, "source": source,
-            "email": emails.first?.address.value ?? "", "phone": phones.first?.number.e164 ?? "", "country": country, "tags": tags,
+            "email": emails.first?.address.value ?? "", "phone": phones.first?.number.international ?? "", "country": country, "tags": tags,
         ]
     }
 }

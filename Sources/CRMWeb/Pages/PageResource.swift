@@ -91,7 +91,7 @@ extension CompanyFields: PageResource {
         let address = addresses.first ?? PostalAddress()
         return [
             "name": name, "legal_name": legalName, "tax_id": taxID, "industry": industry, "website": website,
-            "phones": phones.map(\.number.e164).joined(separator: "\n"), "emails": emails.map(\.address.value).joined(separator: "\n"),
+            "phones": phones.map(\.number.international).joined(separator: "\n"), "emails": emails.map(\.address.value).joined(separator: "\n"),
             "tags": tags.joined(separator: ", "), "street": address.street, "city": address.city,
             "postal_code": address.postalCode, "country": address.country,
             "sizes": CompanySize.allCases.map { ["value": $0.rawValue, "selected": $0 == size] },
@@ -102,7 +102,7 @@ extension CompanyFields: PageResource {
     var listColumns: [String: Any] {
         [
             "industry": industry, "priority": priority?.rawValue ?? "", "website": website,
-            "phone": phones.first?.number.e164 ?? "", "email": emails.first?.address.value ?? "",
+            "phone": phones.first?.number.international ?? "", "email": emails.first?.address.value ?? "",
             "city": addresses.first?.city ?? "", "tags": tags,
         ]
     }
@@ -136,14 +136,14 @@ extension ContactFields: PageResource {
         [
             "first_name": firstName, "middle_name": middleName, "last_name": lastName, "job_title": jobTitle,
             "family_first": nameOrder == .familyFirst, "company_id": companyID?.description ?? "",
-            "phones": phones.map(\.number.e164).joined(separator: "\n"), "emails": emails.map(\.address.value).joined(separator: "\n"),
+            "phones": phones.map(\.number.international).joined(separator: "\n"), "emails": emails.map(\.address.value).joined(separator: "\n"),
             "tags": tags.joined(separator: ", "),
         ]
     }
 
     var listColumns: [String: Any] {
         [
-            "job_title": jobTitle, "phone": phones.first?.number.e164 ?? "", "email": emails.first?.address.value ?? "",
+            "job_title": jobTitle, "phone": phones.first?.number.international ?? "", "email": emails.first?.address.value ?? "",
             "company_id": companyID?.description ?? "", "tags": tags,
         ]
     }

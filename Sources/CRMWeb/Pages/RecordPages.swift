@@ -106,7 +106,8 @@ struct RecordPages<Fields: PageResource> {
         data["team"] = teams.first { $0.id == record.meta.teamID }?.name ?? ""
         data["created"] = format.dateTime(record.meta.createdAt)
         data["updated"] = format.dateTime(record.meta.updatedAt)
-        data["phone_list"] = record.fields.phones.map(\.number.e164)
+        // Labels Clientele writes (forms, vCards) are shown in the reader's language; others as they were typed.
+        data["phone_list"] = record.fields.phones.map { ["dial": $0.number.e164, "shown": $0.number.international, "label": t["point_label_\($0.label)"] ?? $0.label] }
         data["has_phones"] = !record.fields.phones.isEmpty
         data["email_list"] = record.fields.emails.map(\.address.value)
         data["has_emails"] = !record.fields.emails.isEmpty

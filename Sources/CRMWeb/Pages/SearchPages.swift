@@ -25,10 +25,10 @@ struct SearchPages {
             let more = "?q=" + (text.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "+", "="])) ?? "")
             data["groups"] = [
                 group(label("nav_companies"), "companies", more, results.companies.map { company in
-                    (company.meta.id, company.fields.name, [company.fields.industry, company.fields.addresses.first?.city ?? "", company.fields.phones.first?.number.e164 ?? ""])
+                    (company.meta.id, company.fields.name, [company.fields.industry, company.fields.addresses.first?.city ?? "", company.fields.phones.first?.number.international ?? ""])
                 }),
                 group(label("nav_contacts"), "contacts", more, results.contacts.map { contact in
-                    (contact.meta.id, contact.fields.displayName, [contact.fields.jobTitle, contact.fields.emails.first?.address.value ?? "", contact.fields.phones.first?.number.e164 ?? ""])
+                    (contact.meta.id, contact.fields.displayName, [contact.fields.jobTitle, contact.fields.emails.first?.address.value ?? "", contact.fields.phones.first?.number.international ?? ""])
                 }),
                 group(label("nav_leads"), "leads", more, results.leads.map { lead in
                     (lead.meta.id, lead.fields.displayName, [lead.fields.companyName, lead.fields.emails.first?.address.value ?? "", label("lead_status_\(lead.fields.status.rawValue)")])
