@@ -105,6 +105,20 @@ struct ActivityTests {
             #expect(refused.status == .unprocessableContent)
             let listed = try await app.api(.get, "/api/v1/deals/\(deal.meta.id)/contacts", token: token)
             #expect((listed.json["items"] as? [[String: Any]])?.compactMap { $0["display_name"] as? String } == ["Anna Zielińska"])
+
+            // Her card lists the deals she is on, open ones first with their stage and her role, then won and lost;
+            // a deal Rafał may not see stays off it.
+            let won = try await app.world.deal("Serwis 2026", by: app.world.rafal, in: pipeline)
+            let secret = try await app.world.deal("Tajny", by: app.world.sergei, in: pipeline)
+            for other in [won, secret] { _ = try await app.store.funnel.setContacts(World.system, deal: other.meta.id, [(anna.id, "user")]) }
+            _ = try await app.store.funnel.apply(rafal, deal: won.meta.id, expectedVersion: nil, .win)
+            #expect(try await app.store.funnel.deals(rafal, contact: anna.meta.id).map(\.deal.fields.title) == ["Kontrakt", "Serwis 2026"])
+            #expect(try await app.store.funnel.deals(World.system, contact: anna.meta.id).map(\.deal.fields.title) == ["Tajny", "Kontrakt", "Serwis 2026"])
+            let (cookie, _) = try await app.login("rafal@example.com")
+            let card = try await app.page("/contacts/\(anna.meta.id)", cookie: cookie).body
+            let deals = try #require(card.firstMatch(of: /data-testid="contact-deals">(.*?)<\/ul>/)?.1)
+            #expect(deals.contains("Kontrakt") && deals.contains("decision maker") && deals.contains(pipeline.stages[0].name) && deals.contains("Serwis 2026") && deals.contains("Won"))
+            #expect(!card.contains("Tajny"))
         }
     }
 }

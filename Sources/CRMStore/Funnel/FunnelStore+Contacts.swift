@@ -8,7 +8,26 @@ public struct DealContact: Sendable, Equatable {
     public let role: String
 }
 
+/// A deal a person is on, and their part in it.
+public struct ContactDeal: Sendable, Equatable {
+    public let deal: Deal
+    public let role: String
+}
+
 extension FunnelStore {
+    /// The deals a contact is on that the context may see, open ones first, then the latest closed, at most `limit`.
+    public func deals(_ context: AccessContext, contact id: Int64, limit: Int = 50) async throws -> [ContactDeal] {
+        try await database.read { db in
+            _ = try await RecordStore<ContactFields>.fetch(db, context, id, includeDeleted: true, lock: false)
+            let rows = try await db.raw("""
+                SELECT d.*, dc.role AS deal_role FROM deal_contacts dc JOIN deals d ON d.id = dc.deal_id
+                WHERE dc.contact_id = \(bind: id) AND d.deleted_at IS NULL AND \(AccessPredicate.sql(context.visibility, table: "d"))
+                ORDER BY CASE WHEN d.status = 'open' THEN 0 ELSE 1 END, d.updated_at DESC, d.id DESC LIMIT \(literal: min(max(limit, 1), ListQuery.maxLimit))
+                """).all()
+            return try rows.map { ContactDeal(deal: try RecordStore<DealFields>.decode($0), role: try $0.value("deal_role")) }
+        }
+    }
+
     /// The people on a deal the context may see.
     public func contacts(_ context: AccessContext, deal id: Int64) async throws -> [DealContact] {
         try await database.read { db in

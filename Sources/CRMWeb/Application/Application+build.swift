@@ -71,6 +71,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
         if let companyID = contact.fields.companyID, let company = try? await store.companies.get(identity.access, companyID.rawValue, includeDeleted: true) {
             related["company"] = ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]
         }
+        related["contact_deals"] = try await funnelPages.contactDeals(identity, contact)
         related.merge(try await contactMerges.panel(identity, contact)) { $1 }
         if let lead = try await store.leadWork.source(identity.access, of: .contact, contact.meta.id) {
             related["from_lead"] = ["id": lead.meta.id, "name": lead.fields.title] as [String: any Sendable]

@@ -162,6 +162,26 @@ struct FunnelPages {
         return groups
     }
 
+    /// The deals a contact is on, for their card: open first, each with its stage or outcome, amount and the person's role.
+    func contactDeals(_ identity: Identity, _ contact: Contact) async throws -> [[String: any Sendable]] {
+        let language = MessageCatalog.language(of: identity.user.locale)
+        let t = pages.strings(language)
+        let format = pages.formatter(identity)
+        let deals = try await store.funnel.deals(identity.access, contact: contact.meta.id)
+        var stages: [StageID: String] = [:]
+        for pipelineID in Set(deals.map(\.deal.fields.pipelineID)) {
+            for stage in try await store.pipelines.get(pipelineID).stages { stages[stage.id] = stage.name(in: language) }
+        }
+        return deals.map { entry in
+            let deal = entry.deal.fields
+            return [
+                "id": entry.deal.meta.id, "title": deal.title, "amount": format.money(deal.amount), "role": entry.role,
+                "state": deal.status == .open ? stages[deal.stageID] ?? "" : t["status_\(deal.status.rawValue)"] ?? deal.status.rawValue,
+                "closed": deal.status != .open,
+            ]
+        }
+    }
+
     // MARK: The deal page's funnel parts
 
     func dealDetails(_ identity: Identity, _ deal: Deal) async throws -> [String: any Sendable] {
