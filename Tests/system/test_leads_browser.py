@@ -1,5 +1,6 @@
 """Leads in a real browser: an admin sets a scoring rule and makes a web form, a visitor fills in the form on
-another website, the lead arrives scored, and a rep converts it into a contact, a company and a deal."""
+another website, the lead arrives scored, a rep logs the e-mails exchanged with it (the reply scores), and converts
+it into a contact, a company and a deal that carry its history."""
 import http.server
 import threading
 
@@ -35,7 +36,7 @@ def test_web_form_to_converted_lead(browser, sqlite_server, data_dir, website):
     # The admin rewards a Polish lead who filled in a form, and makes the form.
     browser.get(f"{base}/admin/leads")
     rows = browser.find_elements(By.CSS_SELECTOR, "[data-testid=scoring-rules] tbody tr")
-    for row, (attribute, value, points) in zip(rows, [("country", "PL", "15"), ("behaviour", "form_filled", "10")]):
+    for row, (attribute, value, points) in zip(rows, [("country", "PL", "15"), ("behaviour", "form_filled", "10"), ("behaviour", "email_answered", "20")]):
         Select(row.find_element(By.NAME, "attribute")).select_by_value(attribute)
         row.find_element(By.NAME, "value").send_keys(value)
         row.find_element(By.NAME, "points").send_keys(points)
@@ -70,6 +71,20 @@ def test_web_form_to_converted_lead(browser, sqlite_server, data_dir, website):
     assert "+15" in reasons and "+10" in reasons
     assert "Wiosna 2026" in browser.page_source
 
+    # The rep writes to the lead and logs the reply on its card: the reply is on the timeline and scores as answered.
+    lead_page = browser.current_url
+    for kind, direction, subject in [("email", "outbound", "Oferta na 20 aut"), ("email", "inbound", "Re: Oferta na 20 aut")]:
+        browser.find_element(By.CSS_SELECTOR, "[data-testid=add-activity]").click()
+        Select(browser.find_element(By.CSS_SELECTOR, "[data-testid=activity-kind]")).select_by_value(kind)
+        Select(browser.find_element(By.CSS_SELECTOR, "[data-testid=activity-direction]")).select_by_value(direction)
+        fill(browser, "subject", subject)
+        browser.find_element(By.CSS_SELECTOR, "[data-testid=activity-save]").click()
+        wait(browser, 10).until(lambda d: subject in d.find_element(By.CSS_SELECTOR, "[data-testid=timeline]").text)
+    assert browser.current_url == lead_page
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=score-card] [data-testid=score]").text == "45"
+    assert "+20" in browser.find_element(By.CSS_SELECTOR, "[data-testid=score-reasons]").text
+    assert "Incoming" in browser.find_element(By.CSS_SELECTOR, "[data-testid=timeline]").text
+
     # Converting it: a new company, a deal in the pipeline, one click.
     browser.find_element(By.CSS_SELECTOR, "[data-testid=convert]").click()
     browser.find_element(By.CSS_SELECTOR, "[data-testid=company-new]").click()
@@ -85,3 +100,5 @@ def test_web_form_to_converted_lead(browser, sqlite_server, data_dir, website):
     browser.find_element(By.CSS_SELECTOR, "[data-testid=converted-contact]").click()
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=title]").text == "Łukasz Wiśniewski"
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=from-lead]").text == "Łukasz Wiśniewski"
+    # What was done with the lead is on the customer's card now.
+    assert "Re: Oferta na 20 aut" in browser.find_element(By.CSS_SELECTOR, "[data-testid=timeline]").text
