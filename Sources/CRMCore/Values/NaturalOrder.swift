@@ -11,17 +11,7 @@ public enum NaturalOrder {
 
     /// `text` (folded) with its numbers written to sort by value.
     public static func key(_ text: String) -> String {
-        guard text.utf8.contains(where: isDigit) else { return text }
-        let bytes = Array(text.utf8)
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count + 8)
-        var index = 0
-        while index < bytes.count {
-            guard isDigit(bytes[index]) else {
-                result.append(bytes[index])
-                index += 1
-                continue
-            }
+        rewritingNumbers(text) { bytes, index, result in
             var end = index
             while end < bytes.count, isDigit(bytes[end]) { end += 1 }
             var start = index
@@ -32,24 +22,14 @@ public enum NaturalOrder {
                 result += length(number.count) + number
                 digits = digits.dropFirst(number.count)
             } while !digits.isEmpty
-            index = end
+            return end
         }
-        return String(decoding: result, as: UTF8.self)
     }
 
     /// The folded text a key was made of, its numbers without leading zeros.
     public static func text(ofKey key: String) -> String {
-        guard key.utf8.contains(where: isDigit) else { return key }
-        let bytes = Array(key.utf8)
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            guard isDigit(bytes[index]) else {
-                result.append(bytes[index])
-                index += 1
-                continue
-            }
+        rewritingNumbers(key) { bytes, index, result in
+            var index = index
             var count = Int(bytes[index] - UInt8(ascii: "0"))
             index += 1
             if count == 9, index + 1 < bytes.count, isDigit(bytes[index]), isDigit(bytes[index + 1]) {
@@ -58,7 +38,25 @@ public enum NaturalOrder {
             }
             let end = min(index + count, bytes.count)
             result += bytes[index..<end]
-            index = end
+            return end
+        }
+    }
+
+    /// `text` with every other byte copied and each number, from its first digit, written by `number` (which
+    /// answers where the number ended).
+    private static func rewritingNumbers(_ text: String, _ number: (_ bytes: [UInt8], _ index: Int, _ result: inout [UInt8]) -> Int) -> String {
+        guard text.utf8.contains(where: isDigit) else { return text }
+        let bytes = Array(text.utf8)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 8)
+        var index = 0
+        while index < bytes.count {
+            if isDigit(bytes[index]) {
+                index = number(bytes, index, &result)
+            } else {
+                result.append(bytes[index])
+                index += 1
+            }
         }
         return String(decoding: result, as: UTF8.self)
     }
