@@ -8,7 +8,7 @@ import SQLKit
 /// digit stay as they are, so only those are read. Pages go by id, a statement each, to keep memory flat.
 enum NaturalSortKeys {
     static let tables = ["companies", "contacts", "deals", "activities", "leads"]
-    static let page = 1_000
+    static let page = 5_000
 
     static func rewrite(_ db: any SQLDatabase, _ engine: Engine) async throws {
         let hasDigit: SQLQueryString = engine == .sqlite ? "sort_key GLOB '*[0-9]*'" : "sort_key ~ '[0-9]'"
@@ -20,8 +20,9 @@ enum NaturalSortKeys {
                     """).all()
                 let keys = try rows.map { (id: try $0.decode(column: "id", as: Int64.self), key: NaturalOrder.key(try $0.decode(column: "sort_key", as: String.self))) }
                 guard let last = keys.last else { break }
-                let cases: SQLQueryString = keys.map { "WHEN \(bind: $0.id) THEN \(bind: $0.key)" }.joined(separator: " ")
-                try await db.raw("UPDATE \(ident: table) SET sort_key = CASE id \(cases) END WHERE id IN (\(binds: keys.map(\.id)))").run()
+                // Both engines name a VALUES list's columns column1, column2, ….
+                let values: SQLQueryString = keys.map { "(\(bind: $0.id), \(bind: $0.key))" }.joined(separator: ", ")
+                try await db.raw("UPDATE \(ident: table) SET sort_key = v.column2 FROM (VALUES \(values)) AS v WHERE \(ident: table).id = v.column1").run()
                 after = last.id
             }
         }
