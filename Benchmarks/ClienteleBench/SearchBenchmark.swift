@@ -97,8 +97,9 @@ struct SearchBenchmark {
             }
         }
         // The search box, as a user types: a whole name, a common surname (tens of thousands of matches), its first
-        // letters, a rare name, and text found only inside names.
-        for text in ["kaminska agnieszka", "иванов", "ива", "kowalsk", "dąb", "ová"] {
+        // letters, a rare name, text found only inside names, and numbers (a name index walked from one place per
+        // length the number may reach, then the numbers inside phone numbers and e-mails).
+        for text in ["kaminska agnieszka", "иванов", "ива", "kowalsk", "dąb", "ová", "500", "12"] {
             let found = try await store.search(admin, text, limit: 10)
             report.timings.append(try await Timing.measure("search box across companies, contacts, leads and deals: \"\(text)\", 10 of each", runs: runs) {
                 _ = try await store.search(admin, text, limit: 10)

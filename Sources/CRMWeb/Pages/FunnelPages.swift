@@ -168,10 +168,7 @@ struct FunnelPages {
         let t = pages.strings(language)
         let format = pages.formatter(identity)
         let deals = try await store.funnel.deals(identity.access, contact: contact.meta.id)
-        var stages: [StageID: String] = [:]
-        for pipelineID in Set(deals.map(\.deal.fields.pipelineID)) {
-            for stage in try await store.pipelines.get(pipelineID).stages { stages[stage.id] = stage.name(in: language) }
-        }
+        let stages = Dictionary(try await store.pipelines.list().flatMap(\.stages).map { ($0.id, $0.name(in: language)) }) { first, _ in first }
         return deals.map { entry in
             let deal = entry.deal.fields
             return [
