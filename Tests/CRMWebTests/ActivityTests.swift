@@ -37,6 +37,13 @@ struct ActivityTests {
             let (cookie, _) = try await app.login("rafal@example.com")
             let page = try await app.page("/deals/\(deal.meta.id)", cookie: cookie).body
             #expect(page.contains("Wysłać ofertę") && page.contains("Klient prosi o rabat."))
+            // A Polish rep reads the activity's form and page in Polish: kinds, directions and priorities alike.
+            _ = try await app.store.users.update(World.system, app.world.rafal.id, .init(locale: "pl"))
+            let call = try #require((list.json["items"] as? [[String: Any]])?.first { $0["kind"] as? String == "call" }?["id"] as? Int)
+            let shown = try await app.page("/activities/\(call)", cookie: cookie).body
+            #expect(shown.contains(">Rozmowa<") && shown.contains("Przychodzący"), "\(shown)")
+            let form = try await app.page("/activities/\(task["id"] as! Int)/edit", cookie: cookie).body
+            #expect(form.contains(">wysoki</option>") && form.contains(">Przychodzący</option>") && !form.contains(">high</option>"))
         }
     }
 

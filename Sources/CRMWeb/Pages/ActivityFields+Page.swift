@@ -40,7 +40,7 @@ extension ActivityFields: PageResource {
             "deal_id": dealID?.description ?? "", "company_id": companyID?.description ?? "", "contact_id": contactID?.description ?? "", "lead_id": leadID?.description ?? "",
             // Each choice says which it is under every name, so the template's label for another is never looked up further out.
             "kinds": ActivityKind.allCases.map { choice in Self.flags(choice, of: ActivityKind.allCases).merging(["value": choice.rawValue, "selected": choice == kind]) { $1 } },
-            "priorities": TaskPriority.allCases.map { ["value": $0.rawValue, "selected": $0 == priority] },
+            "priorities": TaskPriority.allCases.map { choice in Self.flags(choice, of: TaskPriority.allCases).merging(["value": choice.rawValue, "selected": choice == priority]) { $1 } },
             "directions": ActivityDirection.allCases.map { choice in Self.flags(choice, of: ActivityDirection.allCases).merging(["value": choice.rawValue, "selected": choice == direction]) { $1 } },
             "is_task": kind == .task, "is_call": kind == .call, "is_email": kind == .email, "is_meeting": kind == .meeting,
         ]
