@@ -71,7 +71,7 @@ struct ProcessPages {
         let format = pages.formatter(identity)
         let tasks = Self.byDue(try await store.processes.tasks(identity.access))
         let definitions = try await store.processes.definitions()
-        var query = QueryParameters(request.queryDictionary, allowed: ["process"])
+        let query = QueryParameters(request.queryDictionary, allowed: ["process"])
         let process = query.text("process")
         try query.finish()
         let recent = try await store.processes.recentInstances(identity.access, process: process)
