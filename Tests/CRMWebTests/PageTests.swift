@@ -93,6 +93,10 @@ struct PageTests {
             #expect(list.body.contains("Kovács János"))
             let companyPage = try await app.page(location, cookie: cookie)
             #expect(companyPage.body.contains("Kovács János"))
+            // The contact's history names the company it was put at, not its id.
+            let contactPage = try await app.page(try #require(contact.headers[.location]), cookie: cookie).body
+            let history = try #require(contactPage.firstMatch(of: /<h2>History<\/h2>(.*)/.dotMatchesNewlines())?.1)
+            #expect(history.contains(#"<td class="new">Przedsiębiorstwo Źródło</td>"#) && !history.contains(#"<td class="new">\#(id)</td>"#), "\(history)")
 
             let edit = try await app.postForm(location, cookie: cookie, fields: [("_csrf", csrf), ("version", "1"), ("name", "Źródło S.A."), ("priority", "B")])
             #expect(edit.status == .seeOther)
