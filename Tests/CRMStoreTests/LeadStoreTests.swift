@@ -191,7 +191,7 @@ struct LeadStoreTests {
         }
     }
 
-    @Test("calls and e-mails are logged on a lead; an e-mail from it scores as answered; conversion brings them to the customer", arguments: TestEngine.available)
+    @Test("calls and e-mails are logged on a lead; an e-mail from it scores as answered; conversion brings them to the customer, a merge to the survivor", arguments: TestEngine.available)
     func activities(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let world = try await World.make(store)
@@ -236,6 +236,17 @@ struct LeadStoreTests {
             #expect(moved.allSatisfy { $0.fields.companyID == result.companyID && $0.fields.leadID == lead.id })
             #expect(try await store.activities.count(rafal, ListQuery(companyID: result.companyID)) == 4)
             #expect(try await store.activities.count(rafal, onLead) == 4)
+
+            // Two leads of one person merged: the survivor has both their activities.
+            let first = try await store.leads.create(rafal, LeadFields(firstName: "Jan", lastName: "Nowak")).record
+            let second = try await store.leads.create(rafal, LeadFields(firstName: "Jan", lastName: "Nowak")).record
+            for (lead, subject) in [(first, "Telefon"), (second, "Mail")] {
+                _ = try await store.activities.create(rafal, ActivityFields(kind: .call, subject: subject, leadID: lead.id))
+            }
+            _ = try await store.leads.merge(rafal, survivor: first.meta.id, survivorVersion: first.meta.version, merged: second.meta.id, mergedVersion: second.meta.version, taking: [])
+            var onFirst = ListQuery(sort: Sort(field: .createdAt))
+            onFirst.leadID = first.id
+            #expect(try await store.activities.list(rafal, onFirst).items.map(\.fields.subject) == ["Telefon", "Mail"])
         }
     }
 }
