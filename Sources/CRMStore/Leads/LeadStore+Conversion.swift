@@ -30,7 +30,7 @@ extension LeadStore {
                 guard !lead.fields.companyName.isEmpty else {
                     throw StoreError.invalid(.init([ValidationError(field: "company", code: "no_company_name", message: "the lead names no company; choose an existing one or none")]))
                 }
-                let company = try Self.valid(lead.fields.companyFields)
+                let company = try RecordStore<CompanyFields>.validated(lead.fields.companyFields)
                 if !allowDuplicates {
                     let similar = try await RecordStore<CompanyFields>.duplicates(db, context, of: company, excluding: nil, engine: engine)
                     guard similar.isEmpty else { throw StoreError.possibleDuplicates(.company, similar.map(\.meta.id)) }
@@ -39,7 +39,7 @@ extension LeadStore {
             case .none:
                 break
             }
-            let contact = try Self.valid(lead.fields.contactFields(company: companyID))
+            let contact = try RecordStore<ContactFields>.validated(lead.fields.contactFields(company: companyID))
             if !allowDuplicates {
                 let similar = try await RecordStore<ContactFields>.duplicates(db, context, of: contact, excluding: nil, engine: engine)
                 guard similar.isEmpty else { throw StoreError.possibleDuplicates(.contact, similar.map(\.meta.id)) }
@@ -52,7 +52,7 @@ extension LeadStore {
                     throw StoreError.invalid(.init([ValidationError(field: "deal.pipeline_id", code: "no_stages", message: "\(pipeline.name) has no stages")]))
                 }
                 let amount = wanted.amount ?? Money(minorUnits: 0, currency: pipeline.currency)
-                let deal = try Self.valid(DealFields(
+                let deal = try RecordStore<DealFields>.validated(DealFields(
                     title: wanted.title.isEmpty ? lead.fields.dealTitle : wanted.title, companyID: companyID, pipelineID: pipeline.id,
                     stageID: first.id, amount: amount, source: lead.fields.source, tags: lead.fields.tags
                 ))
@@ -68,7 +68,7 @@ extension LeadStore {
             var converted = lead.fields
             converted.status = .converted
             converted.conversion = LeadConversionResult(contactID: contactID, companyID: companyID, dealID: dealID, at: now)
-            return try await RecordStore<LeadFields>.rewrite(db, context, lead, try Self.valid(converted), assignment: .init(), action: .convert)
+            return try await RecordStore<LeadFields>.rewrite(db, context, lead, try RecordStore<LeadFields>.validated(converted), assignment: .init(), action: .convert)
         }
     }
 
@@ -84,9 +84,5 @@ extension LeadStore {
             try await db.raw("SELECT * FROM leads WHERE \(column) = \(bind: id) AND \(AccessPredicate.sql(context.visibility)) ORDER BY id LIMIT 1")
                 .first().map(RecordStore<LeadFields>.decode)
         }
-    }
-
-    static func valid<Fields: StoredFields>(_ fields: Fields) throws -> Fields {
-        do { return try fields.validated() } catch { throw StoreError.invalid(error) }
     }
 }

@@ -69,7 +69,7 @@ public struct LeadStore: Sendable {
         guard !lead.fields.behaviours.contains(behaviour) else { return lead }
         var fields = lead.fields
         fields.behaviours.append(behaviour)
-        return try await RecordStore<LeadFields>.rewrite(db, context, lead, try valid(fields), assignment: .init(), action: .update)
+        return try await RecordStore<LeadFields>.rewrite(db, context, lead, try RecordStore<LeadFields>.validated(fields), assignment: .init(), action: .update)
     }
 
     // MARK: Pieces

@@ -57,7 +57,7 @@ extension RecordStore where Fields: Mergeable & Codable {
             let merged = try await Self.fetch(db, context, mergedID, includeDeleted: false, lock: true)
             guard survivor.meta.version == survivorVersion else { throw StoreError.versionMismatch(current: survivor.meta.version) }
             guard merged.meta.version == mergedVersion else { throw StoreError.versionMismatch(current: merged.meta.version) }
-            let fields = try validate(survivor.fields.merged(with: merged.fields, taking: taking))
+            let fields = try Self.validated(survivor.fields.merged(with: merged.fields, taking: taking))
             let now = Timestamp.now
             var moves = MergeMoves()
             for (table, column) in Fields.referencedBy {

@@ -105,7 +105,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     ///   same customer (see `duplicates(_:of:excluding:)`); forms, the API and imports ask first, and create
     ///   anyway only when the user insists.
     public func create(_ context: AccessContext, _ fields: Fields, assignment: Assignment = .init(), idempotency: IdempotencyKey? = nil, refusingDuplicates: Bool = false) async throws -> (record: Item, replayed: Bool) {
-        let fields = try validate(fields)
+        let fields = try Self.validated(fields)
         let engine = database.engine
         return try await database.write { db in
             if let idempotency, let previous = try await IdempotencyKeys.find(db, idempotency, scope: Fields.table) {
@@ -151,7 +151,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     /// Replaces the record's fields if its stored version is still `expectedVersion`; a stale version is refused
     /// with `versionMismatch`, so no concurrent edit is silently lost.
     public func update(_ context: AccessContext, _ id: Int64, expectedVersion: Int64, _ fields: Fields, assignment: Assignment = .init()) async throws -> Item {
-        let fields = try validate(fields)
+        let fields = try Self.validated(fields)
         return try await database.write { db in
             let current = try await Self.fetch(db, context, id, includeDeleted: false, lock: true)
             guard current.meta.version == expectedVersion else { throw StoreError.versionMismatch(current: current.meta.version) }
@@ -274,7 +274,8 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         return (1...Int64(count)).map { top + $0 }
     }
 
-    func validate(_ fields: Fields) throws -> Fields {
+    /// `fields` checked and completed by their own rules, their errors as the store's.
+    static func validated(_ fields: Fields) throws -> Fields {
         do { return try fields.validated() } catch { throw StoreError.invalid(error) }
     }
 
