@@ -79,7 +79,6 @@ struct ReportBenchmark {
         report.timings += routed
 
         let p = pipeline.rawValue
-        let period = "pipeline_id = \(p) AND at >= \(from.rawValue) AND at < \(to.rawValue)"
         let tPeriod = "t.pipeline_id = \(p) AND t.at >= \(from.rawValue) AND t.at < \(to.rawValue)"
         // The sums' rows a UTC period reads, as the store picks them: whole weeks (from Thursday, day 0 of the
         // epoch), then whole days at either end.

@@ -50,4 +50,35 @@ struct BulkWriteTests {
             #expect(try await store.companies.list(admin, query).items.count == 5)
         }
     }
+
+    @Test("more records than one statement holds are written part by part, in order, each with its contact points, search text and create entry", arguments: TestEngine.available)
+    func manyParts(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            let count = 12_345
+            let contacts = try (0..<count).map { index in
+                ContactFields(
+                    firstName: "Łucja", lastName: "Wójcik-\(index)", phones: [LabeledPhone(number: try PhoneNumber("+48 500 \(100_000 + index)"))],
+                    emails: [LabeledEmail(address: try EmailAddress("lucja.\(index)@example.pl"))]
+                )
+            }
+            let ids = try await store.contacts.importMany(admin, contacts)
+            #expect(ids.count == count && ids == ids.sorted() && Set(ids).count == count)
+            #expect(try await store.contacts.count(admin, ListQuery()) == count)
+            // A record from each part, and the last: its row, its contact points, its search text and its history.
+            for index in [0, 4_999, 5_000, 9_999, 10_000, count - 1] {
+                let stored = try await store.contacts.get(admin, ids[index])
+                #expect(stored.fields.lastName == "Wójcik-\(index)")
+                #expect(try await store.contacts.duplicates(admin, of: ContactFields(lastName: "Inna", emails: contacts[index].emails)).map(\.meta.id) == [ids[index]])
+                #expect(try await store.contacts.duplicates(admin, of: ContactFields(lastName: "Inna", phones: contacts[index].phones)).map(\.meta.id) == [ids[index]])
+                var query = ListQuery()
+                query.search = "lucja.\(index)@"
+                #expect(try await store.contacts.list(admin, query).items.map(\.meta.id) == [ids[index]])
+                let history = try await store.contacts.history(admin, ids[index]).entries
+                #expect(history.count == 1 && history[0].action == .create)
+                #expect(history[0].changes.contains(FieldChange(field: "last_name", old: nil, new: "Wójcik-\(index)")))
+            }
+        }
+    }
 }

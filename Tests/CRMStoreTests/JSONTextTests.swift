@@ -17,4 +17,12 @@ struct JSONTextTests {
         #expect(try ColumnJSON.decode([LabeledEmail].self, from: JSONText.emails(emails)) == emails)
         #expect(JSONText.phones([]) == "[]" && JSONText.changes([]) == "[]")
     }
+
+    @Test("a new record's changes are its values that are not empty, by field, as a diff from nothing makes them")
+    func created() throws {
+        let values = ["last_name": "Wiśniewski", "first_name": "Łukasz \"Łukas\"", "job_title": "", "emails": "work: l@example.pl", "custom.size": "12"]
+        #expect(JSONText.created(values) == JSONText.changes(FieldChange.diff(old: [:], new: values)))
+        #expect(try ColumnJSON.decode([FieldChange].self, from: JSONText.created(values)).map(\.field) == ["custom.size", "emails", "first_name", "last_name"])
+        #expect(JSONText.created(["job_title": ""]) == "[]")
+    }
 }

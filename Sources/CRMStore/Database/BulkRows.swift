@@ -8,8 +8,8 @@ import SQLKit
 /// engines' limit on parameters (a thousand rows or so), and SQLite's full-text index flushes its pending terms
 /// at every statement. One parameter per statement lifts all three.
 struct BulkRows {
-    /// Rows kept before `flushIfFull` writes them: big enough that statements are few, small enough that a
-    /// statement's text stays a few megabytes.
+    /// Rows to a statement, and kept before `flushIfFull` writes them: big enough that statements are few, small
+    /// enough that a statement's text stays a few megabytes.
     static let rowsPerStatement = 5_000
 
     let table: String
@@ -25,23 +25,57 @@ struct BulkRows {
         keyed = db.dialect.name == "postgresql"
     }
 
-    /// The rows `row` makes of each index in `range`, encoded on every core.
+    /// Writes the rows (none, one or several) `rows` makes of each index in `0..<count`, a statement per
+    /// `rowsPerStatement` indexes, encoded as `inParts` does.
+    static func write(
+        _ db: any SQLDatabase, table: String, columns: [String], count: Int, rows: @escaping @Sendable (Int) throws -> [[any Encodable & Sendable]]
+    ) async throws {
+        try await inParts(db, count: count) { part in [try await encoding(db, table: table, columns: columns, part, rows: rows)] }
+    }
+
+    /// Writes `count` items a part of `rowsPerStatement` at a time, each part's statements made by `encode`, and
+    /// tells `written` after each part.
+    ///
+    /// Encoding a part costs about half what the database spends writing it, and the database writes on one
+    /// core: so the next part is encoded on the other cores while the database writes this one.
+    static func inParts(
+        _ db: any SQLDatabase, count: Int, encode: @escaping @Sendable (Range<Int>) async throws -> [BulkRows],
+        written: (Range<Int>) async throws -> Void = { _ in }
+    ) async throws {
+        let parts = stride(from: 0, to: count, by: rowsPerStatement).map { $0..<min($0 + rowsPerStatement, count) }
+        guard let first = parts.first else { return }
+        var next = Task { try await encode(first) }
+        defer { next.cancel() }
+        for (index, part) in parts.enumerated() {
+            let statements = try await next.value
+            if index + 1 < parts.count {
+                let following = parts[index + 1]
+                next = Task { try await encode(following) }
+            }
+            for var statement in statements { try await statement.flush(db) }
+            try await written(part)
+        }
+    }
+
+    /// The rows (none, one or several) `rows` makes of each index in `range`, encoded on every core.
     static func encoding(
-        _ db: any SQLDatabase, table: String, columns: [String], _ range: Range<Int>, _ row: @escaping @Sendable (Int) throws -> [any Encodable & Sendable]
+        _ db: any SQLDatabase, table: String, columns: [String], _ range: Range<Int>, rows: @escaping @Sendable (Int) throws -> [[any Encodable & Sendable]]
     ) async throws -> BulkRows {
         let empty = BulkRows(db, table: table, columns: columns)
         let parts = try await Parallel.map(range) { slice in
             var part = empty
-            for index in slice { try part.append(row(index)) }
-            return part.json
+            for index in slice {
+                for row in try rows(index) { try part.append(row) }
+            }
+            return (part.json, part.count)
         }
         // Each part is "[" and its rows: the rows are joined after one "[".
         var all = empty
-        for part in parts where part.count > 1 {
-            if all.json.count > 1 { all.json.append(UInt8(ascii: ",")) }
-            all.json.append(contentsOf: part.dropFirst())
+        for (json, count) in parts where count > 0 {
+            if all.count > 0 { all.json.append(UInt8(ascii: ",")) }
+            all.json.append(contentsOf: json.dropFirst())
+            all.count += count
         }
-        all.count = range.count
         return all
     }
 

@@ -202,20 +202,16 @@ public struct FieldStore: Sendable {
         guard errors.isEmpty else { throw StoreError.invalid(ValidationErrors(errors)) }
     }
 
-    /// The index rows of new records' custom values, many to a statement.
-    static func index(_ db: any SQLDatabase, _ type: RecordType, _ records: [(id: Int64, values: CustomValues)]) async throws {
+    /// The index rows of the custom values of new records `records[range]`, one statement's worth.
+    static func indexRows(_ db: any SQLDatabase, _ type: RecordType, _ records: [(id: Int64, values: CustomValues)], _ range: Range<Int>) async throws -> BulkRows {
         let type = type.rawValue
-        var rows = BulkRows(db, table: "custom_values", columns: ["record_type", "record_id", "field_key", "text_value", "number_value"])
-        for (id, values) in records {
-            for (key, value) in values {
+        return try await BulkRows.encoding(db, table: "custom_values", columns: ["record_type", "record_id", "field_key", "text_value", "number_value"], range) { index in
+            let (id, values) = records[index]
+            return values.flatMap { key, value in
                 let indexed = value.indexed
-                for text in indexed.texts {
-                    try rows.append([type, id, key, text, indexed.number])
-                    try await rows.flushIfFull(db)
-                }
+                return indexed.texts.map { [type, id, key, $0, indexed.number] as [any Encodable & Sendable] }
             }
         }
-        try await rows.flush(db)
     }
 
     /// The table of a type admins may add fields to.

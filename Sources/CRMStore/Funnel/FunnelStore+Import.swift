@@ -30,9 +30,8 @@ extension FunnelStore {
         let rows = zip(deals, replayed).map { imported, result in
             (fields: result.fields, owner: imported.owner, team: imported.team, at: imported.createdAt, updatedAt: result.steps.last?.at ?? imported.createdAt)
         }
-        let ids = try await RecordStore<DealFields>.insertRows(db, rows).map { DealID($0) }
+        let ids = try await RecordStore<DealFields>.insertRows(db, context, rows).map { DealID($0) }
         var log = StageLog.Batch()
-        var audit = AuditLog.Batch(context)
         for (id, result) in zip(ids, replayed) {
             for step in result.steps {
                 let pipeline = pipelines[step.fields.pipelineID]
@@ -42,11 +41,9 @@ extension FunnelStore {
                 )
                 log.add(deal: id, fields: step.fields, kind: step.kind, from: step.from, comment: step.comment, at: step.at, stage: facts, actor: nil)
             }
-            audit.add(type: .deal, id: id.rawValue, action: .create, changes: FieldChange.diff(old: [:], new: result.fields.auditValues))
             if log.count >= 400 { try await log.flush(db) }
         }
         try await log.flush(db)
-        try await audit.flush(db)
         return ids
     }
 

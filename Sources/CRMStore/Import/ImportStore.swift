@@ -442,11 +442,12 @@ public struct ImportStore: Sendable {
             for (index, route) in zip(unowned, try await Fields.route(db, unowned.map { writing[$0].row.fields })) {
                 if let route { (writing[index].owner, writing[index].team) = (route.owner, route.team) }
             }
-            created = try await writeInParts(writing, progress) { slice in
-                let ids = try await RecordStore<Fields>.insertMany(db, context, slice.map { ($0.row.fields, $0.owner, $0.team) })
-                try await remember(db, import: id, records: Array(zip(ids, slice.map(\.row.key))), type: nil)
-                return ids.count
+            await progress(ImportProgress(phase: .writing, done: 0, total: writing.count))
+            let ids = try await RecordStore<Fields>.insertMany(db, context, writing.map { ($0.row.fields, $0.owner, $0.team) }) { part in
+                await progress(ImportProgress(phase: .writing, done: part.upperBound, total: writing.count))
             }
+            try await remember(db, import: id, records: Array(zip(ids, writing.map(\.row.key))), type: nil)
+            created = ids.count
         }
         return ImportReport(
             mode: mode, rows: read.rows.count + Set(read.errors.map(\.line)).count, valid: ready.count, created: created,
@@ -477,12 +478,9 @@ public struct ImportStore: Sendable {
     /// Keeps which records an import made and the key each had in its file; `type` names records of another type
     /// than the import's own (the companies a deals file named).
     static func remember(_ db: any SQLDatabase, import id: Int64, records: [(Int64, String?)], type: RecordImport.Target?) async throws {
-        var rows = BulkRows(db, table: "import_records", columns: ["import_id", "record_id", "source_key", "record_type"])
-        for record in records {
-            try rows.append([id, record.0, record.1, type?.rawValue])
-            try await rows.flushIfFull(db)
+        try await BulkRows.write(db, table: "import_records", columns: ["import_id", "record_id", "source_key", "record_type"], count: records.count) { index in
+            [[id, records[index].0, records[index].1, type?.rawValue]]
         }
-        try await rows.flush(db)
     }
 
     static func fetch(_ db: any SQLDatabase, _ context: AccessContext, _ id: Int64) async throws -> ImportDraft {

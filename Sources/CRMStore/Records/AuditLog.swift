@@ -10,10 +10,23 @@ enum AuditLog {
         try await entry.flush(db)
     }
 
+    /// The create entries of new records `ids[range]`, the values of each (`values` of its index) as its
+    /// changes, encoded on every core: a bulk path's audit costs about what writing it does.
+    static func creations(
+        _ db: any SQLDatabase, _ context: AccessContext, type: RecordType, ids: [Int64], _ range: Range<Int>, values: @escaping @Sendable (Int) -> [String: String]
+    ) async throws -> BulkRows {
+        let entry = Batch(context)
+        let (actor, reason, at) = (entry.actor, entry.reason, Timestamp.now.rawValue)
+        return try await BulkRows.encoding(db, table: "audit_log", columns: Batch.columns, range) { index in
+            [[type.rawValue, ids[index], AuditAction.create.rawValue, actor, reason, at, JSONText.created(values(index))]]
+        }
+    }
+
     /// Entries collected for one INSERT: one for a live change, many for an import.
     struct Batch {
-        private let actor: Int64?
-        private let reason: String?
+        static let columns = ["record_type", "record_id", "action", "actor_id", "system_reason", "at", "changes"]
+        fileprivate let actor: Int64?
+        fileprivate let reason: String?
         private var rows: [[any Encodable & Sendable]] = []
 
         init(_ context: AccessContext) {
@@ -22,16 +35,11 @@ enum AuditLog {
         }
 
         mutating func add(type: RecordType, id: Int64, action: AuditAction, changes: [FieldChange]) {
-            add(type: type, id: id, action: action, encodedChanges: JSONText.changes(changes))
-        }
-
-        /// An entry whose changes are already JSON (`JSONText.changes`), encoded on every core by bulk paths.
-        mutating func add(type: RecordType, id: Int64, action: AuditAction, encodedChanges: String) {
-            rows.append([type.rawValue, id, action.rawValue, actor, reason, Timestamp.now.rawValue, encodedChanges])
+            rows.append([type.rawValue, id, action.rawValue, actor, reason, Timestamp.now.rawValue, JSONText.changes(changes)])
         }
 
         mutating func flush(_ db: any SQLDatabase) async throws {
-            var entries = BulkRows(db, table: "audit_log", columns: ["record_type", "record_id", "action", "actor_id", "system_reason", "at", "changes"])
+            var entries = BulkRows(db, table: "audit_log", columns: Self.columns)
             for row in rows {
                 try entries.append(row)
                 try await entries.flushIfFull(db)

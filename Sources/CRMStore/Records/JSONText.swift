@@ -13,6 +13,12 @@ enum JSONText {
         }
     }
 
+    /// A new record's changes: each value that is not empty, by field name, as `changes` writes
+    /// `FieldChange.diff(old: [:], new: values)`, without making the changes first.
+    static func created(_ values: [String: String]) -> String {
+        array(values.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }) { [("field", $0.key), ("new", $0.value)] }
+    }
+
     /// A record's custom values, most often none.
     static func custom(_ values: CustomValues) throws -> String {
         values.isEmpty ? "{}" : try PlainJSON.encode(values)

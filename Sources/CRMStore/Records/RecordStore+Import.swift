@@ -23,26 +23,18 @@ extension RecordStore {
     }
 
     /// Writes validated records in the caller's transaction, each checked, indexed and audited as a single
-    /// create would be, in batches.
-    static func insertMany(_ db: any SQLDatabase, _ context: AccessContext, _ records: [(fields: Fields, owner: UserID, team: TeamID?)]) async throws -> [Int64] {
+    /// create would be, in parts; `written` hears of each part of `records` written.
+    static func insertMany(
+        _ db: any SQLDatabase, _ context: AccessContext, _ records: [(fields: Fields, owner: UserID, team: TeamID?)],
+        written: (Range<Int>) async throws -> Void = { _ in }
+    ) async throws -> [Int64] {
         let now = Timestamp.now
-        var rows: [(fields: Fields, owner: UserID, team: TeamID?, at: Timestamp, updatedAt: Timestamp)] = []
-        rows.reserveCapacity(records.count)
         for record in records where !record.fields.references.isEmpty { try await checkReferences(db, context, record.fields) }
         try await FieldStore.check(db, Fields.recordType, records.map(\.fields.custom))
         let checked = try await Fields.willInsert(db, context, records.map(\.fields))
-        for (record, fields) in zip(records, checked) { rows.append((fields, record.owner, record.team, now, now)) }
-        let ids = try await insertRows(db, rows)
-        let written = rows
-        let changes = try await Parallel.map(written.indices) { slice in
-            slice.map { JSONText.changes(FieldChange.diff(old: [:], new: written[$0].fields.auditValues)) }
-        }.joined()
-        var audit = AuditLog.Batch(context)
-        for ((id, row), changes) in zip(zip(ids, rows), changes) {
-            try await Fields.didWrite(db, context, id: id, old: nil, new: row.fields)
-            audit.add(type: Fields.recordType, id: id, action: .create, encodedChanges: changes)
-        }
-        try await audit.flush(db)
+        let rows = zip(records, checked).map { record, fields in (fields: fields, owner: record.owner, team: record.team, at: now, updatedAt: now) }
+        let ids = try await insertRows(db, context, rows, written: written)
+        for (id, row) in zip(ids, rows) { try await Fields.didWrite(db, context, id: id, old: nil, new: row.fields) }
         return ids
     }
 }

@@ -241,21 +241,26 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         return id
     }
 
-    /// Inserts many rows with few statements, for bulk paths (imports, generated datasets): ids are reserved
-    /// up front, so each statement carries thousands of rows and no row needs a round trip for its id.
-    static func insertRows(_ db: any SQLDatabase, _ rows: [(fields: Fields, owner: UserID, team: TeamID?, at: Timestamp, updatedAt: Timestamp)]) async throws -> [Int64] {
+    /// Inserts many rows with few statements, for bulk paths (imports, generated datasets), each with its index
+    /// rows and its audit entry as `context`'s create: ids are reserved up front, so each statement carries
+    /// thousands of rows and no row needs a round trip for its id. `written` hears of each part of `rows` written.
+    static func insertRows(
+        _ db: any SQLDatabase, _ context: AccessContext, _ rows: [(fields: Fields, owner: UserID, team: TeamID?, at: Timestamp, updatedAt: Timestamp)],
+        written: (Range<Int>) async throws -> Void = { _ in }
+    ) async throws -> [Int64] {
         guard !rows.isEmpty else { return [] }
         let ids = try await reserveIDs(db, count: rows.count)
+        let records = zip(ids, rows).map { (id: $0, fields: $1.fields) }
         let columns = ["id"] + metaColumns.dropFirst(2).dropLast() + ["created_by", "sort_key", "search_text"] + Fields.columns
-        for start in stride(from: 0, to: rows.count, by: BulkRows.rowsPerStatement) {
-            var bulk = try await BulkRows.encoding(db, table: Fields.table, columns: Array(columns), start..<min(start + BulkRows.rowsPerStatement, rows.count)) { index in
+        try await BulkRows.inParts(db, count: rows.count, encode: { part in
+            let table = try await BulkRows.encoding(db, table: Fields.table, columns: Array(columns), part) { index in
                 let row = rows[index]
-                return [ids[index], row.owner.rawValue, row.team?.rawValue, row.at.rawValue, row.updatedAt.rawValue, nil as Int64?, row.fields.sortKey, row.fields.searchText]
-                    + (try row.fields.columnValues())
+                return [[ids[index], row.owner.rawValue, row.team?.rawValue, row.at.rawValue, row.updatedAt.rawValue, nil as Int64?, row.fields.sortKey, row.fields.searchText]
+                    + (try row.fields.columnValues())]
             }
-            try await bulk.flush(db)
-        }
-        try await writeIndexes(db, of: zip(ids, rows).map { ($0, $1.fields) })
+            let audit = try await AuditLog.creations(db, context, type: Fields.recordType, ids: ids, part) { rows[$0].fields.auditValues }
+            return [table] + (try await indexRows(db, of: records, part)) + [audit]
+        }, written: written)
         return ids
     }
 
@@ -381,29 +386,24 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
             try await db.raw("DELETE FROM record_tags WHERE record_type = \(bind: type) AND record_id = \(bind: id)").run()
             try await db.raw("DELETE FROM custom_values WHERE record_type = \(bind: type) AND record_id = \(bind: id)").run()
         }
-        try await writeIndexes(db, of: [(id, fields)])
+        for var rows in try await indexRows(db, of: [(id, fields)], 0..<1) { try await rows.flush(db) }
     }
 
-    /// The phone, e-mail and tag rows of new records, many to a statement so bulk paths stay bulk.
-    static func writeIndexes(_ db: any SQLDatabase, of records: [(id: Int64, fields: Fields)]) async throws {
+    /// The phone, e-mail, tag and custom value rows of `records[range]`, a statement per table, so bulk paths
+    /// stay bulk.
+    static func indexRows(_ db: any SQLDatabase, of records: [(id: Int64, fields: Fields)], _ range: Range<Int>) async throws -> [BulkRows] {
         let type = Fields.recordType.rawValue
-        var points = BulkRows(db, table: "contact_points", columns: ["record_type", "record_id", "kind", "value"])
-        var tags = BulkRows(db, table: "record_tags", columns: ["record_type", "record_id", "tag"])
-        for (id, fields) in records {
-            for point in Set(fields.phones.map { ["phone", $0.number.e164] } + fields.emails.map { ["email", $0.address.value] }) {
-                try points.append([type, id, point[0], point[1]])
-                try await points.flushIfFull(db)
-            }
-            for tag in Set(fields.tags.map(TextFolding.fold)) {
-                try tags.append([type, id, tag])
-                try await tags.flushIfFull(db)
-            }
+        let points = try await BulkRows.encoding(db, table: "contact_points", columns: ["record_type", "record_id", "kind", "value"], range) { index in
+            let (id, fields) = records[index]
+            let phones = Set(fields.phones.map(\.number.e164)).map { [type, id, "phone", $0] as [any Encodable & Sendable] }
+            return phones + Set(fields.emails.map(\.address.value)).map { [type, id, "email", $0] }
         }
-        try await points.flush(db)
-        try await tags.flush(db)
-        if FieldDefinition.customizable.contains(Fields.recordType) {
-            try await FieldStore.index(db, Fields.recordType, records.map { ($0.id, $0.fields.custom) })
+        let tags = try await BulkRows.encoding(db, table: "record_tags", columns: ["record_type", "record_id", "tag"], range) { index in
+            let (id, fields) = records[index]
+            return Set(fields.tags.map(TextFolding.fold)).map { [type, id, $0] }
         }
+        guard FieldDefinition.customizable.contains(Fields.recordType) else { return [points, tags] }
+        return [points, tags, try await FieldStore.indexRows(db, Fields.recordType, records.map { ($0.id, $0.fields.custom) }, range)]
     }
 
     static func checkReferences(_ db: any SQLDatabase, _ context: AccessContext, _ fields: Fields) async throws {
