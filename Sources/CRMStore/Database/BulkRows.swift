@@ -37,7 +37,7 @@ struct BulkRows {
     /// tells `written` after each part.
     ///
     /// Encoding a part costs about half what the database spends writing it, and the database writes on one
-    /// core: so the next part is encoded on the other cores while the database writes this one.
+    /// core: so the next part is encoded on the other cores while the database writes this one on its own.
     static func inParts(
         _ db: any SQLDatabase, count: Int, encode: @escaping @Sendable (Range<Int>) async throws -> [BulkRows],
         written: (Range<Int>) async throws -> Void = { _ in }
@@ -50,7 +50,7 @@ struct BulkRows {
             let statements = try await next.value
             if index + 1 < parts.count {
                 let following = parts[index + 1]
-                next = Task { try await encode(following) }
+                next = Parallel.$reserved.withValue(1) { Task { try await encode(following) } }
             }
             for var statement in statements { try await statement.flush(db) }
             try await written(part)
