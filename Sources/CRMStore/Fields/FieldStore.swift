@@ -202,10 +202,10 @@ public struct FieldStore: Sendable {
         guard errors.isEmpty else { throw StoreError.invalid(ValidationErrors(errors)) }
     }
 
-    /// The index rows of the custom values of new records `records[range]`, one statement's worth.
-    static func indexRows(_ db: any SQLDatabase, _ type: RecordType, _ records: [(id: Int64, values: CustomValues)], _ range: Range<Int>) async throws -> BulkRows {
+    /// The index rows of new records' custom values, one statement's worth.
+    static func indexRows(_ db: any SQLDatabase, _ type: RecordType, _ records: [(id: Int64, values: CustomValues)]) async throws -> BulkRows {
         let type = type.rawValue
-        return try await BulkRows.encoding(db, table: "custom_values", columns: ["record_type", "record_id", "field_key", "text_value", "number_value"], range) { index in
+        return try await BulkRows.encoding(db, table: "custom_values", columns: ["record_type", "record_id", "field_key", "text_value", "number_value"], records.indices) { index in
             let (id, values) = records[index]
             return values.flatMap { key, value in
                 let indexed = value.indexed

@@ -403,7 +403,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
             return Set(fields.tags.map(TextFolding.fold)).map { [type, id, $0] }
         }
         guard FieldDefinition.customizable.contains(Fields.recordType) else { return [points, tags] }
-        return [points, tags, try await FieldStore.indexRows(db, Fields.recordType, records.map { ($0.id, $0.fields.custom) }, range)]
+        return [points, tags, try await FieldStore.indexRows(db, Fields.recordType, records[range].map { ($0.id, $0.fields.custom) })]
     }
 
     static func checkReferences(_ db: any SQLDatabase, _ context: AccessContext, _ fields: Fields) async throws {
