@@ -119,6 +119,32 @@ struct RecordStoreTests {
         }
     }
 
+    @Test("names sort as a phone book does on both engines, whatever order the server's language gives: a surname before longer ones starting with it", arguments: TestEngine.available)
+    func phoneBookOrder(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            // A language order that skips spaces and hyphens (a PostgreSQL server's usual default) would put
+            // Kowalczyk first: "kowalczykadam" < "kowalzenon".
+            for (first, last) in [("Adam", "Kowalczyk"), ("Zenon", "Kowal"), ("Ewa", "Kowal-Nowak"), ("Jan", "Kowal"), ("Ola", "Kowal 2"), ("Iga", "Kowal 10")] {
+                _ = try await store.contacts.create(admin, ContactFields(firstName: first, lastName: last))
+            }
+            let expected = ["Kowal 2 Ola", "Kowal 10 Iga", "Kowal Jan", "Kowal Zenon", "Kowal-Nowak Ewa", "Kowalczyk Adam"]
+            let name = { (contact: RecordStore<ContactFields>.Item) in "\(contact.fields.lastName) \(contact.fields.firstName)" }
+            #expect(try await store.contacts.list(admin, ListQuery()).items.map(name) == expected)
+            var query = ListQuery(limit: 1)
+            var paged: [String] = []
+            repeat {
+                let page = try await store.contacts.list(admin, query)
+                paged += page.items.map(name)
+                query.cursor = page.nextCursor
+            } while query.cursor != nil
+            #expect(paged == expected)
+            #expect(try await store.contacts.search(admin, "kowal", limit: 10).map(name) == expected)
+            #expect(try await store.contacts.search(admin, "kowal ", limit: 10).map(name).prefix(4) == expected.prefix(4))
+        }
+    }
+
     @Test("cursor pages walk every record exactly once in every sort order", arguments: TestEngine.available)
     func cursorPaging(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
