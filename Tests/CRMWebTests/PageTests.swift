@@ -111,6 +111,32 @@ struct PageTests {
         }
     }
 
+    @Test("a company's card shows every address, and its form edits the first without losing the others", arguments: [TestEngine.sqlite])
+    func addresses(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let admin = try await app.world.context(app.world.admin)
+            let company = try await app.store.companies.create(admin, CompanyFields(name: "Hurtownia Północ", addresses: [
+                PostalAddress(label: "office", street: "ul. Piotrkowska 1", city: "Łódź", region: "łódzkie", postalCode: "90-001", country: "PL"),
+                PostalAddress(label: "warehouse", street: "Magazynowa 7", country: "PL"),
+            ])).record
+            let (cookie, csrf) = try await app.login("admin@example.com")
+            let card = try await app.page("/companies/\(company.meta.id)", cookie: cookie).body
+            #expect(card.contains("<dd>ul. Piotrkowska 1<br>90-001 Łódź, łódzkie PL <span class=\"muted\">office</span></dd>"), "\(card)")
+            #expect(card.contains("<dd>Magazynowa 7<br> PL <span class=\"muted\">warehouse</span></dd>"))
+
+            let edit = try await app.postForm("/companies/\(company.meta.id)", cookie: cookie, fields: [
+                ("_csrf", csrf), ("version", "1"), ("name", "Hurtownia Północ"), ("street", "ul. Piotrkowska 2"), ("city", "Łódź"),
+                ("postal_code", "90-002"), ("country", "pl"),
+            ])
+            #expect(edit.status == .seeOther)
+            let stored = try await app.store.companies.get(admin, company.meta.id).fields.addresses
+            #expect(stored == [
+                PostalAddress(label: "office", street: "ul. Piotrkowska 2", city: "Łódź", region: "łódzkie", postalCode: "90-002", country: "PL"),
+                PostalAddress(label: "warehouse", street: "Magazynowa 7", country: "PL"),
+            ])
+        }
+    }
+
     @Test("a card shows the latest changes and links to the whole history, which pages back to the first", arguments: [TestEngine.sqlite])
     func longHistory(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in

@@ -82,8 +82,13 @@ extension CompanyFields: PageResource {
         phones = FormFields.phones(form["phones"], defaultCountryCode: context.defaultCountryCode, errors: &errors)
         emails = FormFields.emails(form["emails"], errors: &errors)
         tags = FormFields.tags(form["tags"])
-        let address = PostalAddress(street: form["street"], city: form["city"], postalCode: form["postal_code"], country: form["country"].uppercased())
-        addresses = address.singleLine.isEmpty ? [] : [address]
+        // The form edits the first address; its label and region, and any further addresses (from the API or an
+        // import), are kept as they were.
+        let first = addresses.first ?? PostalAddress()
+        let address = PostalAddress(
+            label: first.label, street: form["street"], city: form["city"], region: first.region, postalCode: form["postal_code"], country: form["country"].uppercased()
+        )
+        addresses = (address.singleLine.isEmpty ? [] : [address]) + addresses.dropFirst()
         return errors
     }
 
@@ -94,6 +99,14 @@ extension CompanyFields: PageResource {
             "phones": phones.map(\.number.international).joined(separator: "\n"), "emails": emails.map(\.address.value).joined(separator: "\n"),
             "tags": tags.joined(separator: ", "), "street": address.street, "city": address.city,
             "postal_code": address.postalCode, "country": address.country,
+            "address_list": addresses.map { address in
+                [
+                    "street": address.street, "region": address.region, "country": address.country,
+                    "locality": [address.postalCode, address.city].filter { !$0.isEmpty }.joined(separator: " "),
+                    "label": addresses.count > 1 ? address.label : "",
+                ]
+            },
+            "has_addresses": !addresses.isEmpty,
             "sizes": CompanySize.allCases.map { ["value": $0.rawValue, "selected": $0 == size] },
             "priorities": Priority.allCases.map { ["value": $0.rawValue, "selected": $0 == priority] },
         ]
