@@ -119,6 +119,71 @@ struct ProcessTriggerTests {
         }
     }
 
+    /// Lead nurture: a call for the lead's owner, then a branch on the lead's score as it is then.
+    static let nurture = Data("""
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d">
+          <bpmn:process id="nurture" name="Lead nurture" isExecutable="true">
+            <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="call"/>
+            <bpmn:serviceTask id="call" name="Call the lead" camunda:type="crm.create_activity">
+              <bpmn:extensionElements><camunda:inputOutput>
+                <camunda:inputParameter name="kind">call</camunda:inputParameter>
+                <camunda:inputParameter name="subject">Zadzwoń do leada</camunda:inputParameter>
+                <camunda:inputParameter name="due_in_days">1</camunda:inputParameter>
+              </camunda:inputOutput></bpmn:extensionElements>
+            </bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f1" sourceRef="call" targetRef="hot"/>
+            <bpmn:exclusiveGateway id="hot" default="cold"/>
+            <bpmn:sequenceFlow id="warm" sourceRef="hot" targetRef="qualify"><bpmn:conditionExpression>${record.score &gt;= 10 and record.source == "strona www"}</bpmn:conditionExpression></bpmn:sequenceFlow>
+            <bpmn:sequenceFlow id="cold" sourceRef="hot" targetRef="later"/>
+            <bpmn:userTask id="qualify" name="Qualify the lead"/><bpmn:sequenceFlow id="f2" sourceRef="qualify" targetRef="done"/>
+            <bpmn:endEvent id="later" name="Nurture later"/><bpmn:endEvent id="done" name="Qualified"/>
+          </bpmn:process>
+        </bpmn:definitions>
+        """.utf8)
+
+    @Test("a lead from the web form starts its nurture process, bound to the lead: a call on the lead for its owner, a branch on its score, and qualifying starts another", arguments: TestEngine.available)
+    func leadNurture(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let admin = try await world.context(world.admin)
+            _ = try await store.processes.deploy(admin, bpmn: Self.nurture, binding: .record(.lead))
+            _ = try await store.processes.deploy(admin, bpmn: Self.followUp)
+            _ = try await store.processes.setTriggers(admin, key: "nurture", ProcessTriggers(recordCreated: [.lead]))
+            _ = try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(fieldChanged: [.init(recordType: .lead, field: "status", value: "qualified")]))
+            await #expect(throws: StoreError.self) {
+                try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(fieldChanged: [.init(recordType: .lead, field: "stage")]))
+            }
+            try await store.leadWork.setScoringRules(admin, [ScoringRule(attribute: .behaviour, value: "form_filled", points: 10)])
+            let form = try await store.leadWork.createForm(admin, LeadForm(name: "Kontakt", source: "strona www", redirectURL: "https://example.pl/dziekujemy", ownerID: world.maria.id))
+            let capture = try await store.leadWork.capture(
+                key: form.key, values: ["first_name": "Zsófia", "last_name": "Kovács", "email": "zsofia@example.hu"], address: "203.0.113.7", defaultCountryCode: "48"
+            )
+            let leadID = try #require(capture.leadID)
+            #expect(try await store.processes.runStartRequests() == 1)
+            #expect(try await store.processes.runEffects() == 1)
+
+            let maria = try await world.context(world.maria)
+            let instances = try await store.processes.instances(maria, boundTo: (.lead, leadID))
+            #expect(instances.map(\.name) == ["Lead nurture"])
+            var onLead = ListQuery()
+            onLead.leadID = LeadID(leadID)
+            let calls = try await store.activities.list(maria, onLead).items
+            #expect(calls.map(\.fields.subject) == ["Zadzwoń do leada"] && calls[0].fields.kind == .call && calls[0].meta.ownerID == world.maria.id)
+            let instance = try await store.processes.instance(maria, try #require(instances.first).id)
+            #expect(instance.record?.type == .lead && instance.state.openTasks.map(\.node) == ["qualify"], "score 10 from the form, source the form's")
+            // Someone who may not see the lead cannot start anything on it.
+            let sergei = try await world.context(world.sergei)
+            await #expect(throws: StoreError.self) { try await store.processes.start(sergei, key: "nurture", record: (.lead, leadID)) }
+
+            let lead = try await store.leads.get(maria, leadID)
+            var fields = lead.fields
+            fields.status = .qualified
+            _ = try await store.leads.update(maria, leadID, expectedVersion: lead.meta.version, fields)
+            #expect(try await store.processes.runStartRequests() == 1)
+            #expect(try await store.processes.instances(maria, boundTo: (.lead, leadID)).map(\.name).sorted() == ["Follow-up", "Lead nurture"])
+        }
+    }
+
     @Test("a campaign runs over contacts or deals chosen by their list filters", arguments: TestEngine.available)
     func campaignOverContactsAndDeals(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in

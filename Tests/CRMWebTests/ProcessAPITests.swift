@@ -160,6 +160,17 @@ struct ProcessAPITests {
             #expect(wrongKind.status == .unprocessableContent && wrongKind.text.contains("wrong_record_type"))
             let posted = try await app.postForm("/processes/start", cookie: session.cookie, fields: [("_csrf", session.csrf), ("key", "qualify"), ("record_type", "deal"), ("record_id", String(deal.meta.id))])
             #expect(posted.status == .seeOther && posted.headers[.location]?.hasPrefix("/processes/instances/") == true)
+            // A process for leads (nurture) is offered on lead pages and starts on a lead through the API and the page.
+            let forLeads = Self.order.replacingOccurrences(of: "id=\"order\" name=\"Zamówienie\"", with: "id=\"nurture\" name=\"Pielęgnacja leada\"")
+            #expect(try await app.api(.post, "/api/v1/processes?record_type=lead", token: admin, body: forLeads, headers: xml).status == .created)
+            let lead = try await app.store.leads.create(try await app.world.context(app.world.rafal), LeadFields(firstName: "Zsófia", lastName: "Kovács")).record
+            let leadPage = try await app.page("/leads/\(lead.meta.id)", cookie: session.cookie).body
+            #expect(leadPage.contains("record-start-process") && leadPage.contains("<option value=\"nurture\">Pielęgnacja leada</option>") && !leadPage.contains("<option value=\"visit\">"))
+            let onLead = try await app.api(.post, "/api/v1/processes/nurture/instances", token: rafal, body: #"{"record": {"type": "lead", "id": \#(lead.meta.id)}}"#)
+            #expect(onLead.status == .created && (onLead.json["record"] as? [String: Any])?["type"] as? String == "lead", "\(onLead.text)")
+            let fromPage = try await app.postForm("/processes/start", cookie: session.cookie, fields: [("_csrf", session.csrf), ("key", "nurture"), ("record_type", "lead"), ("record_id", String(lead.meta.id))])
+            #expect(fromPage.status == .seeOther)
+            #expect(try await app.page("/leads/\(lead.meta.id)", cookie: session.cookie).body.components(separatedBy: "/processes/instances/").count - 1 == 2)
             // Sergei (another team) may not bind a process to Rafał's deal.
             let sergei = try await app.token(app.world.sergei)
             #expect(try await app.api(.post, "/api/v1/processes/qualify/instances", token: sergei, body: #"{"record": {"type": "deal", "id": \#(deal.meta.id)}}"#).status == .notFound)

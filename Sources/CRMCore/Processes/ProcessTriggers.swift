@@ -1,5 +1,5 @@
 /// The record events that start a process, bound to the record: a deal entering a stage (so a process runs
-/// beside the funnel), a deal, company or contact being created, or one of its fields changing (optionally to
+/// beside the funnel), a deal, company, contact or lead being created (a web form's lead: nurture), or one of its fields changing (optionally to
 /// one value: "when a company becomes priority A").
 public struct ProcessTriggers: Sendable, Equatable {
     public var dealEnteredStage: [StageID]
@@ -31,7 +31,7 @@ public struct ProcessTriggers: Sendable, Equatable {
     }
 
     /// The record types a process can be bound to.
-    public static let boundTypes: [RecordType] = [.deal, .company, .contact]
+    public static let boundTypes: [RecordType] = [.deal, .company, .contact, .lead]
 
     /// The fields whose changes can start a process: those the audit trail records, plus the owner and team.
     public static func fields(of type: RecordType) -> [String] {
@@ -39,6 +39,11 @@ public struct ProcessTriggers: Sendable, Equatable {
         case .deal: ["title", "company_id", "amount", "currency", "expected_close_date", "source", "forecast_category", "tags"]
         case .company: ["name", "legal_name", "tax_id", "industry", "size", "website", "priority", "addresses", "phones", "emails", "tags"]
         case .contact: ["first_name", "middle_name", "last_name", "name_order", "job_title", "company_id", "phones", "emails", "tags"]
+        case .lead:
+            [
+                "first_name", "last_name", "company_name", "job_title", "phones", "emails", "industry", "company_size", "country", "region",
+                "source", "campaign", "status", "behaviours", "tags", "score",
+            ]
         default: []
         }
         return own + ["owner_id", "team_id"]
@@ -48,11 +53,11 @@ public struct ProcessTriggers: Sendable, Equatable {
     public func validated() throws(ValidationErrors) -> ProcessTriggers {
         var errors: [ValidationError] = []
         for (index, type) in recordCreated.enumerated() where !Self.boundTypes.contains(type) {
-            errors.append(ValidationError(field: "record_created[\(index)]", code: "invalid_record_type", message: "processes bind to a deal, a company or a contact"))
+            errors.append(ValidationError(field: "record_created[\(index)]", code: "invalid_record_type", message: "processes bind to a deal, a company, a contact or a lead"))
         }
         for (index, trigger) in fieldChanged.enumerated() {
             if !Self.boundTypes.contains(trigger.recordType) {
-                errors.append(ValidationError(field: "field_changed[\(index)].record_type", code: "invalid_record_type", message: "processes bind to a deal, a company or a contact"))
+                errors.append(ValidationError(field: "field_changed[\(index)].record_type", code: "invalid_record_type", message: "processes bind to a deal, a company, a contact or a lead"))
             } else if !Self.fields(of: trigger.recordType).contains(trigger.field) {
                 errors.append(ValidationError(
                     field: "field_changed[\(index)].field", code: "unknown_field",

@@ -65,6 +65,27 @@ public enum RecordVariables {
         return .object(common(contact.meta, owner: owner).merging(own) { _, field in field })
     }
 
+    public static func lead(_ lead: Lead, owner: String) -> ProcessValue {
+        let fields = lead.fields
+        let own: [String: ProcessValue] = [
+            "first_name": .string(fields.firstName),
+            "last_name": .string(fields.lastName),
+            "company_name": .string(fields.companyName),
+            "job_title": .string(fields.jobTitle),
+            "email": .string(fields.emails.first?.address.value ?? ""),
+            "phone": .string(fields.phones.first?.number.e164 ?? ""),
+            "industry": .string(fields.industry),
+            "country": .string(fields.country),
+            "region": .string(fields.region),
+            "source": .string(fields.source),
+            "campaign": .string(fields.campaign),
+            "status": .string(fields.status.rawValue),
+            "score": ProcessValue(fields.score.total),
+            "tags": .list(fields.tags.map(ProcessValue.string)),
+        ]
+        return .object(common(lead.meta, owner: owner).merging(own) { _, field in field })
+    }
+
     static func common(_ meta: RecordMeta, owner: String) -> [String: ProcessValue] {
         let team: ProcessValue = meta.teamID.map { ProcessValue(Int($0.rawValue)) } ?? .null
         return [

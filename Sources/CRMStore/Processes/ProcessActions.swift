@@ -162,8 +162,13 @@ struct ProcessActions {
         case .contact:
             let contact = try await RecordStore<ContactFields>(database: database).get(Self.system, record.id)
             (fields.contactID, fields.companyID, owner, team) = (contact.id, contact.fields.companyID, contact.meta.ownerID, contact.meta.teamID)
+        case .lead:
+            // A converted lead's activity belongs to the customer it became as well, as one logged on its page.
+            let lead = try await RecordStore<LeadFields>(database: database).get(Self.system, record.id)
+            (fields.leadID, owner, team) = (lead.id, lead.meta.ownerID, lead.meta.teamID)
+            if let conversion = lead.fields.conversion { (fields.contactID, fields.companyID) = (conversion.contactID, conversion.companyID) }
         default:
-            throw ProcessEngine.ServiceFailure.failure("activities attach to deals, companies and contacts")
+            throw ProcessEngine.ServiceFailure.failure("activities attach to deals, companies, contacts and leads")
         }
         if let days = parameters["due_in_days"] {
             guard let count = Int(days) else { throw ProcessEngine.ServiceFailure.failure("due_in_days must be a whole number, not '\(days)'") }

@@ -35,6 +35,9 @@ struct ProcessEnvironment: Sendable {
         case .contact:
             let contact = try await RecordStore<ContactFields>.fetch(db, context, record.id, includeDeleted: true, lock: false)
             return RecordVariables.contact(contact, owner: try await owner(contact.meta))
+        case .lead:
+            let lead = try await RecordStore<LeadFields>.fetch(db, context, record.id, includeDeleted: true, lock: false)
+            return RecordVariables.lead(lead, owner: try await owner(lead.meta))
         default:
             return .null
         }

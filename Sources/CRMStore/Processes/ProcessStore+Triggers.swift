@@ -81,7 +81,7 @@ extension ProcessStore {
         }
     }
 
-    /// Called in the transaction of every single create and update of a deal, company or contact (bulk imports
+    /// Called in the transaction of every single create and update of a deal, company, contact or lead (bulk imports
     /// start nothing: a campaign over what they brought in does that, deliberately).
     static func recordChanged(_ db: any SQLDatabase, _ type: RecordType, id: Int64, created: Bool, changes: [FieldChange], by user: UserID?, at now: Timestamp) async throws {
         guard ProcessTriggers.boundTypes.contains(type) else { return }

@@ -24,7 +24,7 @@ public struct ProcessStore: Sendable {
     public func deploy(_ context: AccessContext, bpmn data: Data, binding: ProcessBinding = .unchanged, at now: Timestamp = .now) async throws -> [ProcessDefinitionInfo] {
         guard context.isAdmin else { throw StoreError.forbidden("only admins deploy processes") }
         if case .record(let type) = binding, !ProcessTriggers.boundTypes.contains(type) {
-            throw StoreError.invalid(ValidationErrors([ValidationError(field: "record_type", code: "invalid_record_type", message: "processes work on a deal, a company or a contact")]))
+            throw StoreError.invalid(ValidationErrors([ValidationError(field: "record_type", code: "invalid_record_type", message: "processes work on a deal, a company, a contact or a lead")]))
         }
         let definition: ProcessDefinition
         do throws(ValidationErrors) { definition = try BPMNReader.read(data) } catch { throw StoreError.invalid(error) }
@@ -236,8 +236,9 @@ public struct ProcessStore: Sendable {
         case .deal: _ = try await RecordStore<DealFields>(database: database).get(context, record.id)
         case .company: _ = try await RecordStore<CompanyFields>(database: database).get(context, record.id)
         case .contact: _ = try await RecordStore<ContactFields>(database: database).get(context, record.id)
+        case .lead: _ = try await RecordStore<LeadFields>(database: database).get(context, record.id)
         default:
-            throw StoreError.invalid(ValidationErrors([ValidationError(field: "record", code: "invalid_record_type", message: "processes bind to a deal, a company or a contact")]))
+            throw StoreError.invalid(ValidationErrors([ValidationError(field: "record", code: "invalid_record_type", message: "processes bind to a deal, a company, a contact or a lead")]))
         }
     }
     static func info(_ row: any SQLRow) throws -> ProcessDefinitionInfo {

@@ -58,14 +58,14 @@ struct ProcessController {
         }
         let created = input.array("record_created") { element, path throws(ValidationError) -> RecordType in
             guard case .string(let text) = element, let type = RecordType(rawValue: text) else {
-                throw ValidationError(field: path, code: "invalid_record_type", message: "must be deal, company or contact")
+                throw ValidationError(field: path, code: "invalid_record_type", message: "must be deal, company, contact or lead")
             }
             return type
         }
         let changed = input.array("field_changed") { element, path throws(ValidationError) -> ProcessTriggers.FieldTrigger in
             guard case .object(let fields) = element, case .string(let typeText)? = fields["record_type"], let type = RecordType(rawValue: typeText),
                   case .string(let field)? = fields["field"], Set(fields.keys).isSubset(of: ["record_type", "field", "value"]) else {
-                throw ValidationError(field: path, code: "invalid_trigger", message: "must be {\"record_type\": \"deal\" | \"company\" | \"contact\", \"field\": name, \"value\": optional text}")
+                throw ValidationError(field: path, code: "invalid_trigger", message: "must be {\"record_type\": \"deal\" | \"company\" | \"contact\" | \"lead\", \"field\": name, \"value\": optional text}")
             }
             switch fields["value"] {
             case nil, .null?: return .init(recordType: type, field: field)
@@ -144,7 +144,7 @@ struct ProcessController {
             } else if let type = RecordType(rawValue: text), ProcessTriggers.boundTypes.contains(type) {
                 binding = .record(type)
             } else {
-                query.fail(ValidationError(field: "record_type", code: "invalid_choice", message: "must be deal, company, contact or none"))
+                query.fail(ValidationError(field: "record_type", code: "invalid_choice", message: "must be deal, company, contact, lead or none"))
             }
         }
         try query.finish()
@@ -161,11 +161,11 @@ struct ProcessController {
         switch read.input.object["record"] {
         case nil, .null?: break
         case .object(let fields)?:
-            if case .string(let type)? = fields["type"], let kind = RecordType(rawValue: type), [.deal, .company, .contact].contains(kind),
+            if case .string(let type)? = fields["type"], let kind = RecordType(rawValue: type), ProcessTriggers.boundTypes.contains(kind),
                case .int(let id)? = fields["id"], id > 0, fields.count == 2 {
                 record = (kind, id)
             } else {
-                read.input.fail("record", "invalid_record", "must be {\"type\": \"deal\" | \"company\" | \"contact\", \"id\": id}")
+                read.input.fail("record", "invalid_record", "must be {\"type\": \"deal\" | \"company\" | \"contact\" | \"lead\", \"id\": id}")
             }
         case let other?: read.input.fail("record", "wrong_type", "must be an object, not \(other.typeName)")
         }

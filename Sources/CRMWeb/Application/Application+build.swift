@@ -93,7 +93,9 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
             if let company = conversion.companyID { links["company_id"] = company.rawValue }
         }
         var related = try await activityPages.timeline(identity, query, links: links)
-        related.merge(try await leadPages.details(identity, lead, pages.strings(MessageCatalog.language(of: identity.user.locale)))) { $1 }
+        let t = pages.strings(MessageCatalog.language(of: identity.user.locale))
+        related.merge(try await leadPages.details(identity, lead, t)) { $1 }
+        related.merge(try await ProcessPages.panel(store, identity, t, record: (.lead, lead.meta.id))) { $1 }
         return related.merging(try await leadMerges.panel(identity, lead)) { $1 }
     }.addRoutes(to: web)
     leadPages.addRoutes(to: web)

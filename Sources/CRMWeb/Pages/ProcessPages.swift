@@ -94,7 +94,7 @@ struct ProcessPages {
         ], identity: identity, request: request, title: t["nav_processes"])
     }
 
-    /// The processes panel of a deal, company or contact page: the instances bound to it, and a start form
+    /// The processes panel of a deal, company, contact or lead page: the instances bound to it, and a start form
     /// offering the processes for its kind of record and those for none.
     static func panel(_ store: Store, _ identity: Identity, _ t: [String: String], record: (type: RecordType, id: Int64)) async throws -> [String: any Sendable] {
         let choices = try await store.processes.definitions().filter { $0.recordType == nil || $0.recordType == record.type }
@@ -142,7 +142,7 @@ struct ProcessPages {
         return redirect("/processes/instances/\(started.id)")
     }
 
-    /// From a record's page: the chosen process, bound to that deal, company or contact.
+    /// From a record's page: the chosen process, bound to that deal, company, contact or lead.
     @Sendable func startForRecord(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
