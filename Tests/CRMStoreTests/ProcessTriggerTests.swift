@@ -119,7 +119,7 @@ struct ProcessTriggerTests {
         }
     }
 
-    /// Lead nurture: a call for the lead's owner, then a branch on the lead's score as it is then.
+    /// Lead nurture: a call for the lead's owner, the lead marked as being worked, then a branch on its score.
     static let nurture = Data("""
         <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d">
           <bpmn:process id="nurture" name="Lead nurture" isExecutable="true">
@@ -131,7 +131,14 @@ struct ProcessTriggerTests {
                 <camunda:inputParameter name="due_in_days">1</camunda:inputParameter>
               </camunda:inputOutput></bpmn:extensionElements>
             </bpmn:serviceTask>
-            <bpmn:sequenceFlow id="f1" sourceRef="call" targetRef="hot"/>
+            <bpmn:sequenceFlow id="f1" sourceRef="call" targetRef="mark"/>
+            <bpmn:serviceTask id="mark" name="Mark as worked" camunda:type="crm.set_field">
+              <bpmn:extensionElements><camunda:inputOutput>
+                <camunda:inputParameter name="field">status</camunda:inputParameter>
+                <camunda:inputParameter name="value">working</camunda:inputParameter>
+              </camunda:inputOutput></bpmn:extensionElements>
+            </bpmn:serviceTask>
+            <bpmn:sequenceFlow id="f3" sourceRef="mark" targetRef="hot"/>
             <bpmn:exclusiveGateway id="hot" default="cold"/>
             <bpmn:sequenceFlow id="warm" sourceRef="hot" targetRef="qualify"><bpmn:conditionExpression>${record.score &gt;= 10 and record.source == "strona www"}</bpmn:conditionExpression></bpmn:sequenceFlow>
             <bpmn:sequenceFlow id="cold" sourceRef="hot" targetRef="later"/>
@@ -160,7 +167,9 @@ struct ProcessTriggerTests {
             )
             let leadID = try #require(capture.leadID)
             #expect(try await store.processes.runStartRequests() == 1)
-            #expect(try await store.processes.runEffects() == 1)
+            var ran = 0
+            while case let count = try await store.processes.runEffects(), count > 0 { ran += count }
+            #expect(ran == 2, "the call, then the status")
 
             let maria = try await world.context(world.maria)
             let instances = try await store.processes.instances(maria, boundTo: (.lead, leadID))
@@ -176,6 +185,7 @@ struct ProcessTriggerTests {
             await #expect(throws: StoreError.self) { try await store.processes.start(sergei, key: "nurture", record: (.lead, leadID)) }
 
             let lead = try await store.leads.get(maria, leadID)
+            #expect(lead.fields.status == .working)
             var fields = lead.fields
             fields.status = .qualified
             _ = try await store.leads.update(maria, leadID, expectedVersion: lead.meta.version, fields)

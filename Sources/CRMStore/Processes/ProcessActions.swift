@@ -100,8 +100,9 @@ struct ProcessActions {
         }
     }
 
-    /// Sets one field of the bound record: a deal's amount, expected close date, source or forecast category,
-    /// or a company's priority; adding a tag works on both. Setting a value it already has changes nothing.
+    /// Sets one field of the bound record: a deal's amount, expected close date, source or forecast category, a
+    /// company's priority, or a lead's status, source or campaign; adding a tag works on all three. Setting a value
+    /// it already has changes nothing.
     func setField(_ parameters: [String: String], record: (type: RecordType, id: Int64)?) async throws -> [String: ProcessValue] {
         guard let record, let field = parameters["field"], let value = parameters["value"] else {
             throw ProcessEngine.ServiceFailure.failure("crm.set_field needs field and value parameters and the instance bound to a record")
@@ -134,8 +135,25 @@ struct ProcessActions {
             default: throw ProcessEngine.ServiceFailure.failure("crm.set_field cannot set a company's \(field) (priority, tag)")
             }
             if fields != company.fields { _ = try await store.update(Self.system, record.id, expectedVersion: company.meta.version, fields) }
+        case (.lead, _):
+            let store = RecordStore<LeadFields>(database: database)
+            let lead = try await store.get(Self.system, record.id)
+            var fields = lead.fields
+            switch field {
+            case "status":
+                // Conversion makes the contact, company and deal; a status alone cannot.
+                guard let status = LeadStatus(rawValue: value), status != .converted else {
+                    throw ProcessEngine.ServiceFailure.failure("'\(value)' is not a status a process can set (new, working, qualified, disqualified)")
+                }
+                fields.status = status
+            case "source": fields.source = value
+            case "campaign": fields.campaign = value
+            case "tag": if !fields.tags.contains(value) { fields.tags.append(value) }
+            default: throw ProcessEngine.ServiceFailure.failure("crm.set_field cannot set a lead's \(field) (status, source, campaign, tag)")
+            }
+            if fields != lead.fields { _ = try await store.update(Self.system, record.id, expectedVersion: lead.meta.version, fields) }
         default:
-            throw ProcessEngine.ServiceFailure.failure("crm.set_field works on deals and companies")
+            throw ProcessEngine.ServiceFailure.failure("crm.set_field works on deals, companies and leads")
         }
         return [field: .string(value)]
     }
