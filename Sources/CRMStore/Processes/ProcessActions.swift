@@ -107,55 +107,58 @@ struct ProcessActions {
         guard let record, let field = parameters["field"], let value = parameters["value"] else {
             throw ProcessEngine.ServiceFailure.failure("crm.set_field needs field and value parameters and the instance bound to a record")
         }
-        switch (record.type, field) {
-        case (.deal, _):
-            let store = RecordStore<DealFields>(database: database)
-            let deal = try await store.get(Self.system, record.id)
-            var fields = deal.fields
-            switch field {
-            case "amount": fields.amount = try Money(decimal: value.replacingOccurrences(of: ",", with: "."), currency: fields.amount.currency)
-            case "expected_close_date": fields.expectedCloseDate = try CalendarDate(parsing: value)
-            case "source": fields.source = value
-            case "forecast_category":
-                guard let category = ForecastCategory(rawValue: value) else { throw ProcessEngine.ServiceFailure.failure("'\(value)' is not a forecast category") }
-                fields.forecastCategory = category
-            case "tag": if !fields.tags.contains(value) { fields.tags.append(value) }
-            default: throw ProcessEngine.ServiceFailure.failure("crm.set_field cannot set a deal's \(field) (amount, expected_close_date, source, forecast_category, tag)")
-            }
-            if fields != deal.fields { _ = try await store.update(Self.system, record.id, expectedVersion: deal.meta.version, fields) }
-        case (.company, _):
-            let store = RecordStore<CompanyFields>(database: database)
-            let company = try await store.get(Self.system, record.id)
-            var fields = company.fields
-            switch field {
-            case "priority":
-                guard let priority = Priority(rawValue: value) else { throw ProcessEngine.ServiceFailure.failure("'\(value)' is not a priority (A, B, C)") }
-                fields.priority = priority
-            case "tag": if !fields.tags.contains(value) { fields.tags.append(value) }
-            default: throw ProcessEngine.ServiceFailure.failure("crm.set_field cannot set a company's \(field) (priority, tag)")
-            }
-            if fields != company.fields { _ = try await store.update(Self.system, record.id, expectedVersion: company.meta.version, fields) }
-        case (.lead, _):
-            let store = RecordStore<LeadFields>(database: database)
-            let lead = try await store.get(Self.system, record.id)
-            var fields = lead.fields
-            switch field {
-            case "status":
-                // Conversion makes the contact, company and deal; a status alone cannot.
-                guard let status = LeadStatus(rawValue: value), status != .converted else {
-                    throw ProcessEngine.ServiceFailure.failure("'\(value)' is not a status a process can set (new, working, qualified, disqualified)")
+        switch record.type {
+        case .deal:
+            try await edit(DealFields.self, record.id) { fields in
+                switch field {
+                case "amount": fields.amount = try Money(decimal: value.replacingOccurrences(of: ",", with: "."), currency: fields.amount.currency)
+                case "expected_close_date": fields.expectedCloseDate = try CalendarDate(parsing: value)
+                case "source": fields.source = value
+                case "forecast_category":
+                    guard let category = ForecastCategory(rawValue: value) else { throw ProcessEngine.ServiceFailure.failure("'\(value)' is not a forecast category") }
+                    fields.forecastCategory = category
+                case "tag": if !fields.tags.contains(value) { fields.tags.append(value) }
+                default: throw ProcessEngine.ServiceFailure.failure("crm.set_field cannot set a deal's \(field) (amount, expected_close_date, source, forecast_category, tag)")
                 }
-                fields.status = status
-            case "source": fields.source = value
-            case "campaign": fields.campaign = value
-            case "tag": if !fields.tags.contains(value) { fields.tags.append(value) }
-            default: throw ProcessEngine.ServiceFailure.failure("crm.set_field cannot set a lead's \(field) (status, source, campaign, tag)")
             }
-            if fields != lead.fields { _ = try await store.update(Self.system, record.id, expectedVersion: lead.meta.version, fields) }
+        case .company:
+            try await edit(CompanyFields.self, record.id) { fields in
+                switch field {
+                case "priority":
+                    guard let priority = Priority(rawValue: value) else { throw ProcessEngine.ServiceFailure.failure("'\(value)' is not a priority (A, B, C)") }
+                    fields.priority = priority
+                case "tag": if !fields.tags.contains(value) { fields.tags.append(value) }
+                default: throw ProcessEngine.ServiceFailure.failure("crm.set_field cannot set a company's \(field) (priority, tag)")
+                }
+            }
+        case .lead:
+            try await edit(LeadFields.self, record.id) { fields in
+                switch field {
+                case "status":
+                    // Conversion makes the contact, company and deal; a status alone cannot.
+                    guard let status = LeadStatus(rawValue: value), status != .converted else {
+                        throw ProcessEngine.ServiceFailure.failure("'\(value)' is not a status a process can set (new, working, qualified, disqualified)")
+                    }
+                    fields.status = status
+                case "source": fields.source = value
+                case "campaign": fields.campaign = value
+                case "tag": if !fields.tags.contains(value) { fields.tags.append(value) }
+                default: throw ProcessEngine.ServiceFailure.failure("crm.set_field cannot set a lead's \(field) (status, source, campaign, tag)")
+                }
+            }
         default:
             throw ProcessEngine.ServiceFailure.failure("crm.set_field works on deals, companies and leads")
         }
         return [field: .string(value)]
+    }
+
+    /// Reads record `id`, lets `change` change its fields, and writes them only when something changed.
+    private func edit<Fields: StoredFields & Equatable>(_: Fields.Type, _ id: Int64, _ change: (inout Fields) throws -> Void) async throws {
+        let store = RecordStore<Fields>(database: database)
+        let current = try await store.get(Self.system, id)
+        var fields = current.fields
+        try change(&fields)
+        if fields != current.fields { _ = try await store.update(Self.system, id, expectedVersion: current.meta.version, fields) }
     }
 
     func boundDeal(_ record: (type: RecordType, id: Int64)?) async throws -> Deal {
