@@ -15,24 +15,27 @@ enum AuditLog {
     static func creations(
         _ db: any SQLDatabase, _ context: AccessContext, type: RecordType, ids: [Int64], _ range: Range<Int>, values: @escaping @Sendable (Int) -> [String: String]
     ) async throws -> BulkRows {
-        let entry = Batch(context)
-        let (actor, reason, at) = (entry.actor, entry.reason, Timestamp.now.rawValue)
+        let (actor, reason) = Self.actor(context)
+        let at = Timestamp.now.rawValue
         return try await BulkRows.encoding(db, table: "audit_log", columns: Batch.columns, range) { index in
             [[type.rawValue, ids[index], AuditAction.create.rawValue, actor, reason, at, JSONText.created(values(index))]]
         }
     }
 
+    /// Who an entry names: the user acting, or why the system did.
+    private static func actor(_ context: AccessContext) -> (id: Int64?, reason: String?) {
+        guard case .system(let why) = context.actor else { return (context.userID?.rawValue, nil) }
+        return (context.userID?.rawValue, why)
+    }
+
     /// Entries collected for one INSERT: one for a live change, many for an import.
     struct Batch {
         static let columns = ["record_type", "record_id", "action", "actor_id", "system_reason", "at", "changes"]
-        fileprivate let actor: Int64?
-        fileprivate let reason: String?
+        private let actor: Int64?
+        private let reason: String?
         private var rows: [[any Encodable & Sendable]] = []
 
-        init(_ context: AccessContext) {
-            actor = context.userID?.rawValue
-            if case .system(let why) = context.actor { reason = why } else { reason = nil }
-        }
+        init(_ context: AccessContext) { (actor, reason) = AuditLog.actor(context) }
 
         mutating func add(type: RecordType, id: Int64, action: AuditAction, changes: [FieldChange]) {
             rows.append([type.rawValue, id, action.rawValue, actor, reason, Timestamp.now.rawValue, JSONText.changes(changes)])

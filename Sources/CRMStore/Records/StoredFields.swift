@@ -19,6 +19,8 @@ public protocol StoredFields: Sendable, Equatable {
     var sortKey: String { get }
     var phones: [LabeledPhone] { get }
     var emails: [LabeledEmail] { get }
+    /// Postal addresses (a company's); none for other types.
+    var addresses: [PostalAddress] { get }
     var tags: [String] { get }
     /// Values of the fields admins added (see `FieldStore`); always empty for types that take none.
     var custom: CustomValues { get set }
@@ -71,6 +73,7 @@ extension StoredFields {
         set {}
     }
     public var emails: [LabeledEmail] { [] }
+    public var addresses: [PostalAddress] { [] }
     public var duplicateName: String? { nil }
     public var identifyingColumns: [(column: String, value: String)] { [] }
     public static var referencedBy: [(table: String, column: String)] { [] }

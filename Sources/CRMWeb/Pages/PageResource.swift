@@ -99,14 +99,6 @@ extension CompanyFields: PageResource {
             "phones": phones.map(\.number.international).joined(separator: "\n"), "emails": emails.map(\.address.value).joined(separator: "\n"),
             "tags": tags.joined(separator: ", "), "street": address.street, "city": address.city,
             "postal_code": address.postalCode, "country": address.country,
-            "address_list": addresses.map { address in
-                [
-                    "street": address.street, "region": address.region, "country": address.country,
-                    "locality": [address.postalCode, address.city].filter { !$0.isEmpty }.joined(separator: " "),
-                    "label": addresses.count > 1 ? address.label : "",
-                ]
-            },
-            "has_addresses": !addresses.isEmpty,
             "sizes": CompanySize.allCases.map { ["value": $0.rawValue, "selected": $0 == size] },
             "priorities": Priority.allCases.map { ["value": $0.rawValue, "selected": $0 == priority] },
         ]

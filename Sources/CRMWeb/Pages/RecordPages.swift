@@ -111,6 +111,15 @@ struct RecordPages<Fields: PageResource> {
         data["has_phones"] = !record.fields.phones.isEmpty
         data["email_list"] = record.fields.emails.map(\.address.value)
         data["has_emails"] = !record.fields.emails.isEmpty
+        let addresses = record.fields.addresses
+        data["address_list"] = addresses.map { address in
+            [
+                "street": address.street, "region": address.region, "country": address.country,
+                "locality": [address.postalCode, address.city].filter { !$0.isEmpty }.joined(separator: " "),
+                "label": addresses.count > 1 ? t["point_label_\(address.label)"] ?? address.label : "",
+            ]
+        }
+        data["has_addresses"] = !addresses.isEmpty
         data["custom_values"] = CustomFieldsPage.shown(try await records.customFields(), record.fields.custom, users: owners, format: format)
         data["history"] = Self.historyRows(history.entries, t, owners: owners, names: try await referencedNames(identity, history.entries), format: format)
         data["history_all"] = history.next.map { _ in "\(base)/\(record.meta.id)/history" }
