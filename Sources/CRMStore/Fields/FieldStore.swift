@@ -181,8 +181,9 @@ public struct FieldStore: Sendable {
     }
 
     /// Refuses custom values the type's active fields do not allow (see `FieldCatalog.check`), and users that are
-    /// not active users.
-    static func check(_ db: any SQLDatabase, _ type: RecordType, _ values: [CustomValues]) async throws {
+    /// not active users, unless the record already held them (`keeping`, by record): a person who left stays named
+    /// where they were chosen, and the record can still be edited.
+    static func check(_ db: any SQLDatabase, _ type: RecordType, _ values: [CustomValues], keeping old: [CustomValues] = []) async throws {
         guard FieldDefinition.customizable.contains(type) else { return }
         let fields = try await custom(db, type, includeInactive: false, forWriting: true)
         guard !fields.isEmpty || values.contains(where: { !$0.isEmpty }) else { return }
@@ -191,7 +192,9 @@ public struct FieldStore: Sendable {
         for (index, record) in values.enumerated() {
             let prefix = values.count > 1 ? "rows[\(index)]." : ""
             errors += FieldCatalog.check(record, against: fields).map { $0.at(prefix + ($0.field ?? "")) }
-            for case .user(let id) in record.values { users.insert(id.rawValue) }
+            var kept = Set<Int64>()
+            if index < old.count { for case .user(let id) in old[index].values { kept.insert(id.rawValue) } }
+            for case .user(let id) in record.values where !kept.contains(id.rawValue) { users.insert(id.rawValue) }
         }
         if !users.isEmpty {
             let active = Set(try await db.raw("SELECT id FROM users WHERE id IN (\(binds: users.sorted())) AND is_active = \(bind: true)").all().map { try $0.value("id", as: Int64.self) })

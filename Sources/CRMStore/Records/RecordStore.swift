@@ -163,8 +163,10 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     /// the audit entry (under `action`) as every change of a record's fields needs them.
     static func rewrite(_ db: any SQLDatabase, _ context: AccessContext, _ current: Item, _ fields: Fields, assignment: Assignment, action: AuditAction) async throws -> Item {
         let id = current.meta.id
-        try await checkReferences(db, context, fields)
-        try await FieldStore.check(db, Fields.recordType, [fields.custom])
+        // What the record already pointed at stays allowed: a change of another field does not fail because a
+        // linked company went out of the editor's sight or a chosen user has since left.
+        try await checkReferences(db, context, fields, keeping: current.fields)
+        try await FieldStore.check(db, Fields.recordType, [fields.custom], keeping: [current.fields.custom])
         let fields = try await Fields.willWrite(db, context, old: current.fields, new: fields)
         let (owner, team) = try await resolveAssignment(db, context, assignment, current: current.meta)
         let assignments = zip(["sort_key", "search_text"] + Fields.columns, [fields.sortKey, fields.searchText] + (try fields.columnValues()))
@@ -406,8 +408,9 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         return [points, tags, try await FieldStore.indexRows(db, Fields.recordType, records[range].map { ($0.id, $0.fields.custom) })]
     }
 
-    static func checkReferences(_ db: any SQLDatabase, _ context: AccessContext, _ fields: Fields) async throws {
-        for reference in fields.references {
+    static func checkReferences(_ db: any SQLDatabase, _ context: AccessContext, _ fields: Fields, keeping old: Fields? = nil) async throws {
+        let kept = Set((old?.references ?? []).map { "\($0.type.rawValue):\($0.id)" })
+        for reference in fields.references where !kept.contains("\(reference.type.rawValue):\(reference.id)") {
             let visible = try await db.raw("""
                 SELECT 1 AS one FROM \(ident: reference.table) WHERE id = \(bind: reference.id) AND deleted_at IS NULL AND \(AccessPredicate.sql(context.visibility))
                 """).first() != nil
@@ -432,9 +435,12 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         } else {
             team = context.memberTeams.union(context.headedTeams).min()
         }
-        let ownerRow = try await db.raw("SELECT is_active FROM users WHERE id = \(bind: owner.rawValue)").first()
-        guard let ownerRow, try ownerRow.value("is_active", as: Bool.self) else {
-            throw StoreError.invalid(ValidationErrors([ValidationError(field: "owner_id", code: "unknown_user", message: "no active user \(owner)")]))
+        // Records are handed only to active users; one kept by an owner who has left can still be edited.
+        if owner != current?.ownerID {
+            let ownerRow = try await db.raw("SELECT is_active FROM users WHERE id = \(bind: owner.rawValue)").first()
+            guard let ownerRow, try ownerRow.value("is_active", as: Bool.self) else {
+                throw StoreError.invalid(ValidationErrors([ValidationError(field: "owner_id", code: "unknown_user", message: "no active user \(owner)")]))
+            }
         }
         if let team, try await db.raw("SELECT 1 AS one FROM teams WHERE id = \(bind: team.rawValue)").first() == nil {
             throw StoreError.invalid(ValidationErrors([ValidationError(field: "team_id", code: "unknown_team", message: "no team \(team)")]))

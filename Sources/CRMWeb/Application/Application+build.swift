@@ -16,6 +16,9 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     router.add(middleware: ErrorMiddleware(pages: pages))
     router.add(middleware: FileMiddleware(pages.publicDirectory, urlBasePath: "/assets", cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])]), searchForIndexHtml: false, logger: dependencies.logger))
     router.add(middleware: AuthenticationMiddleware(store: store))
+    // Again inside, where the caller is known: an error page then has the reader's language and navigation. The
+    // outer one answers what fails before that (a wrong API token).
+    router.add(middleware: ErrorMiddleware(pages: pages))
 
     HealthController(store: store, registry: dependencies.metrics).addRoutes(to: router)
     router.get("api/v1/openapi.json") { _, _ in try await OpenAPIDocument.response(fields: store.fields) }
@@ -110,7 +113,9 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
         ]
     }).addRoutes(to: web)
     funnelPages.addRoutes(to: web)
-    RecordPages(store: store, records: store.activities, pages: pages, settings: settings, related: { _, _ in [:] }).addRoutes(to: web)
+    RecordPages(store: store, records: store.activities, pages: pages, settings: settings) { identity, activity in
+        try await activityPages.details(identity, activity)
+    }.addRoutes(to: web)
     activityPages.addRoutes(to: web)
     AdminPages(store: store, pages: pages).addRoutes(to: web)
     FieldPages(store: store, pages: pages).addRoutes(to: web)

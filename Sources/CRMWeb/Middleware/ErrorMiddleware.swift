@@ -22,7 +22,7 @@ struct ErrorMiddleware: RouterMiddleware {
             if request.uri.path.hasPrefix("/api/") || request.headers[.accept]?.contains("json") == true {
                 return problem.response()
             }
-            return pages.errorPage(problem, identity: context.identity)
+            return pages.errorPage(problem, identity: context.identity, request: request)
         }
     }
 }

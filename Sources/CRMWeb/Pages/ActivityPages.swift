@@ -11,6 +11,7 @@ struct ActivityPages {
     func addRoutes(to group: RouterGroup<AppContext>) {
         group.get("my-day", use: myDay)
         group.post("activities/:id/done", use: complete)
+        group.post("activities/:id/reopen", use: reopen)
     }
 
     @Sendable func myDay(_ request: Request, context: AppContext) async throws -> Response {
@@ -24,33 +25,94 @@ struct ActivityPages {
         let day = DayRange(containing: .now, timeZone: zone)
         let agenda = try await store.activities.myDay(identity.access, user: identity.user.id, day: day)
         let format = pages.formatter(identity)
-        let deals = try await store.deals.many(identity.access, (agenda.overdue + agenda.dueToday + agenda.meetings).compactMap { $0.fields.dealID?.rawValue })
+        let items = agenda.overdue + agenda.dueToday + agenda.meetings
+        // Each item names who it is for, so a rep sees the customer without opening it.
+        let deals = try await store.deals.many(identity.access, items.compactMap { $0.fields.dealID?.rawValue })
+        let companies = try await store.companies.many(identity.access, items.compactMap { $0.fields.companyID?.rawValue })
+        let contacts = try await store.contacts.many(identity.access, items.compactMap { $0.fields.contactID?.rawValue })
+        let leads = try await store.leads.many(identity.access, items.compactMap { $0.fields.leadID?.rawValue })
         func row(_ activity: Activity) -> [String: Any] {
-            [
-                "id": activity.meta.id, "subject": activity.fields.title, "kind": activity.fields.kind.rawValue,
-                "when": (activity.fields.happensAt).map(format.dateTime) ?? "", "high": activity.fields.priority == .high,
-                "place": activity.fields.place, "deal": activity.fields.dealID.flatMap { deals[$0.rawValue] }.map { ["id": $0.meta.id, "title": $0.fields.title] } as Any,
-                "is_task": activity.fields.kind == .task,
+            let fields = activity.fields
+            func link(_ path: String, _ title: String?) -> Any { title.map { ["href": path, "name": $0] } as Any }
+            return [
+                "id": activity.meta.id, "subject": fields.title, "kind": fields.kind.rawValue,
+                "when": fields.happensAt.map(format.dateTime) ?? "", "high": fields.priority == .high, "place": fields.place,
+                "deal": link("/deals/\(fields.dealID?.rawValue ?? 0)", fields.dealID.flatMap { deals[$0.rawValue]?.fields.title }),
+                "company": link("/companies/\(fields.companyID?.rawValue ?? 0)", fields.companyID.flatMap { companies[$0.rawValue]?.fields.name }),
+                "contact": link("/contacts/\(fields.contactID?.rawValue ?? 0)", fields.contactID.flatMap { contacts[$0.rawValue]?.fields.displayName }),
+                "lead": link("/leads/\(fields.leadID?.rawValue ?? 0)", fields.leadID.flatMap { leads[$0.rawValue]?.fields.displayName }),
+                "can_complete": fields.kind != .note && !fields.isDone, "done": fields.isDone,
             ]
         }
         // Process tasks waiting for this person, due or overdue by the end of their day, or without a due date.
         let processTasks = ProcessPages.byDue(try await store.processes.tasks(identity.access).filter { ($0.dueAt ?? day.end) <= day.end })
+        // Leads handed to this person and not yet worked: until there are notifications, My day is where they learn of them.
+        var newLeads = ListQuery(limit: 20)
+        newLeads.ownerID = identity.user.id
+        newLeads.leadStatus = .new
+        newLeads.sort = Sort(field: .createdAt, descending: true)
+        let leadsToWork = try await store.leads.list(identity.access, newLeads).items
+        // A task added here is due at the end of today's working hours unless the rep picks another time.
+        let evening = Timestamp(day.start.date.addingTimeInterval(17 * 3600)).localDateTime(in: zone)
         return [
             "today": format.date(.now), "overdue": agenda.overdue.map(row), "due_today": agenda.dueToday.map(row), "meetings": agenda.meetings.map(row),
             "process_tasks": processTasks.map { ProcessPages.row($0, format) },
-            "nothing": agenda.overdue.isEmpty && agenda.dueToday.isEmpty && agenda.meetings.isEmpty && processTasks.isEmpty,
+            "new_leads": leadsToWork.map { ["id": $0.meta.id, "name": $0.fields.displayName, "company": $0.fields.companyName, "created": format.dateTime($0.meta.createdAt)] },
+            "has_new_leads": !leadsToWork.isEmpty, "default_due": evening,
+            "nothing": agenda.overdue.isEmpty && agenda.dueToday.isEmpty && agenda.meetings.isEmpty && processTasks.isEmpty && leadsToWork.isEmpty,
         ]
     }
 
+    /// Marks a task, call or meeting done, says so with an undo, and offers to schedule what comes next.
     @Sendable func complete(_ request: Request, context: AppContext) async throws -> Response {
+        try await setDone(true, request, context)
+    }
+
+    /// The undo of "done".
+    @Sendable func reopen(_ request: Request, context: AppContext) async throws -> Response {
+        try await setDone(false, request, context)
+    }
+
+    private func setDone(_ done: Bool, _ request: Request, _ context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let id = try context.pathID()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
-        let task = try await store.activities.get(identity.access, id)
-        var fields = task.fields
-        fields.isDone = true
-        _ = try await store.activities.update(identity.access, id, expectedVersion: task.meta.version, fields)
-        return redirect(AuthPages.safeNext(form["next"].isEmpty ? "/my-day" : form["next"]))
+        let activity = try await store.activities.get(identity.access, id)
+        var fields = activity.fields
+        fields.isDone = done
+        if fields != activity.fields { _ = try await store.activities.update(identity.access, id, expectedVersion: activity.meta.version, fields) }
+        let next = AuthPages.safeNext(form["next"].isEmpty ? "/activities/\(id)" : form["next"])
+        guard done else { return redirect(next, notice: Notice(key: "activity_reopened", subject: fields.title)) }
+        return redirect(next, notice: Notice(
+            key: "activity_done", subject: fields.title, undo: "/activities/\(id)/reopen", follow: fields.nextActivityLink(returnTo: next), followLabel: "schedule_next"
+        ))
+    }
+
+    /// What an activity's page shows beyond its own fields: its times in the reader's zone and the records it is
+    /// on by name (those the reader may not see are left out rather than shown as a bare number).
+    func details(_ identity: Identity, _ activity: Record<ActivityFields>) async throws -> [String: any Sendable] {
+        let fields = activity.fields
+        let format = pages.formatter(identity)
+        let t = pages.strings(MessageCatalog.language(of: identity.user.locale))
+        var data: [String: any Sendable] = [
+            "due": fields.dueAt.map(format.dateTime) ?? "", "starts": fields.startsAt.map(format.dateTime) ?? "", "ends": fields.endsAt.map(format.dateTime) ?? "",
+            "priority_label": fields.kind == .task ? t["task_priority_\(fields.priority.rawValue)"] ?? "" : "",
+            "can_complete": fields.kind != .note && !fields.isDone, "can_reopen": fields.kind != .note && fields.isDone,
+            "next_activity": fields.nextActivityLink(returnTo: "/activities/\(activity.meta.id)"),
+        ]
+        if let id = fields.dealID, let deal = try? await store.deals.get(identity.access, id.rawValue, includeDeleted: true) {
+            data["deal"] = ["id": deal.meta.id, "name": deal.fields.title] as [String: any Sendable]
+        }
+        if let id = fields.companyID, let company = try? await store.companies.get(identity.access, id.rawValue, includeDeleted: true) {
+            data["company"] = ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]
+        }
+        if let id = fields.contactID, let contact = try? await store.contacts.get(identity.access, id.rawValue, includeDeleted: true) {
+            data["contact"] = ["id": contact.meta.id, "name": contact.fields.displayName] as [String: any Sendable]
+        }
+        if let id = fields.leadID, let lead = try? await store.leads.get(identity.access, id.rawValue, includeDeleted: true) {
+            data["lead"] = ["id": lead.meta.id, "name": lead.fields.displayName] as [String: any Sendable]
+        }
+        return data
     }
 
     /// A record page's activities, newest first, with the quick form's defaults.

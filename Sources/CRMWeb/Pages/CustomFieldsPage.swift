@@ -36,6 +36,10 @@ enum CustomFieldsPage {
             case .yesNo: form[name] == "on" ? "yes" : "no"
             default: form[name]
             }
+            // A value submitted back as the form showed it is kept as stored: a time keeps the seconds a minute input
+            // cannot show, and a yes/no never answered stays unanswered while its box is left clear.
+            if let current = values[field.key], raw == text(of: current, field: field, timeZone: context.timeZone) { continue }
+            if values[field.key] == nil, field.kind == .yesNo, raw == "no" { continue }
             do throws(ValidationError) {
                 values[field.key] = try field.value(parsing: raw, defaultCountryCode: context.defaultCountryCode, timeZone: context.timeZone)
             } catch {

@@ -30,7 +30,7 @@ extension DealFields: PageResource {
         return errors
     }
 
-    var formValues: [String: Any] {
+    func formValues(_ context: FormContext) -> [String: Any] {
         [
             "title": title, "source": source, "tags": tags.joined(separator: ", "),
             "amount": amount.minorUnits == 0 ? "" : amount.decimalString, "currency": amount.currency.code == "XXX" ? "" : amount.currency.code,

@@ -31,10 +31,17 @@ struct FormInput {
         }
     }
 
+    /// Values given directly: a new form started from a link's query.
+    init(values: [String: [String]]) {
+        self.values = values
+    }
+
     subscript(_ key: String) -> String { values[key]?.first ?? "" }
     func all(_ key: String) -> [String] { values[key] ?? [] }
 
+    /// Browsers send a textarea's line breaks as CRLF whatever was stored (HTML's form encoding); they are read back
+    /// as the LF the rest of Clientele writes, so a text saved untouched stays the same.
     private static func decode(_ text: Substring) -> String {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
+        (text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)).replacingOccurrences(of: "\r\n", with: "\n")
     }
 }

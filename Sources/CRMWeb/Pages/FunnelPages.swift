@@ -107,12 +107,27 @@ struct FunnelPages {
         let identity = try context.requireIdentity()
         let id = try context.pathID()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        let before = try await store.deals.get(identity.access, id)
+        let move = read(form)
+        let deal: Deal
         do {
-            _ = try await store.funnel.apply(identity.access, deal: id, expectedVersion: Int64(form["version"]), read(form))
+            deal = try await store.funnel.apply(identity.access, deal: id, expectedVersion: Int64(form["version"]), move)
         } catch StoreError.invalid(let errors) {
             throw APIError.invalid(errors.errors)
         }
-        return redirect(AuthPages.safeNext(form["next"].isEmpty ? "/deals/\(id)" : form["next"]))
+        return redirect(AuthPages.safeNext(form["next"].isEmpty ? "/deals/\(id)" : form["next"]), notice: Self.notice(move, deal: deal, before: before.fields))
+    }
+
+    /// What the page after a move says, and how to take the move back: a close is reopened where the deal stood, a
+    /// move goes back to the stage it left. Each undo is a move of its own in the stage log, which never forgets.
+    static func notice(_ move: FunnelMove, deal: Deal, before: DealFields) -> Notice {
+        let path = "/deals/\(deal.meta.id)"
+        return switch move {
+        case .move: Notice(key: "deal_moved", subject: deal.fields.title, undo: "\(path)/move", undoFields: ["stage_id": before.stageID.description])
+        case .win: Notice(key: "deal_won", subject: deal.fields.title, undo: "\(path)/reopen", undoFields: ["stage_id": before.stageID.description])
+        case .lose: Notice(key: "deal_lost", subject: deal.fields.title, undo: "\(path)/reopen", undoFields: ["stage_id": before.stageID.description])
+        case .reopen: Notice(key: "deal_reopened", subject: deal.fields.title)
+        }
     }
 
     @Sendable func addContact(_ request: Request, context: AppContext) async throws -> Response {

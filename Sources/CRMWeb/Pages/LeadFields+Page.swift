@@ -13,8 +13,8 @@ extension LeadFields: PageResource {
         lastName = form["last_name"]
         companyName = form["company_name"]
         jobTitle = form["job_title"]
-        phones = FormFields.phones(form["phones"], defaultCountryCode: context.defaultCountryCode, errors: &errors)
-        emails = FormFields.emails(form["emails"], errors: &errors)
+        phones = FormFields.phones(form["phones"], keeping: phones, defaultCountryCode: context.defaultCountryCode, errors: &errors)
+        emails = FormFields.emails(form["emails"], keeping: emails, errors: &errors)
         industry = form["industry"]
         companySize = CompanySize(rawValue: form["company_size"])
         country = form["country"]
@@ -29,7 +29,7 @@ extension LeadFields: PageResource {
         return errors
     }
 
-    var formValues: [String: Any] {
+    func formValues(_ context: FormContext) -> [String: Any] {
         [
             "first_name": firstName, "last_name": lastName, "company_name": companyName, "job_title": jobTitle,
             "phones": phones.map(\.number.international).joined(separator: "\n"), "emails": emails.map(\.address.value).joined(separator: "\n"),

@@ -38,8 +38,16 @@ public struct PageRenderer: Sendable {
             page["me"] = [
                 "id": identity.user.id.rawValue, "name": identity.user.name, "email": identity.user.email.value, "is_admin": identity.user.role == .admin,
                 "role": t["role_\(identity.user.role.rawValue)"] ?? identity.user.role.rawValue,
+                // A service agent has no funnel to work: the board and the reports are a sales rep's world.
+                "sells": identity.user.role != .serviceAgent,
             ]
             page["csrf"] = identity.csrfToken ?? ""
+        }
+        // A notice left by the form post that led here is shown once: the answer clears its cookie.
+        let notice = request?.cookies[Notice.cookie].flatMap { Notice(cookie: $0.value) }
+        if let notice, identity != nil {
+            page["notice"] = notice.page(t)
+            page["here"] = request.map { $0.uri.path + ($0.uri.query.map { "?" + $0 } ?? "") } ?? "/"
         }
         // The catalog (600 strings, none empty) is added after the clean-up, which would otherwise copy it per page.
         var prepared = Self.withoutEmptyText(page) as? [String: Any] ?? page
@@ -48,6 +56,7 @@ public struct PageRenderer: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
+        if request?.cookies[Notice.cookie] != nil { headers.append(HTTPField(name: .setCookie, value: Notice.clearCookie)) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
@@ -74,12 +83,13 @@ public struct PageRenderer: Sendable {
         return ["field": error.field.map { t["field_\($0)"] ?? $0 } ?? "", "message": translated ?? error.message]
     }
 
-    func errorPage(_ problem: APIError, identity: Identity?) -> Response {
-        let t = catalog.strings(for: Self.language(identity: identity, request: nil))
+    func errorPage(_ problem: APIError, identity: Identity?, request: Request?) -> Response {
+        let t = catalog.strings(for: Self.language(identity: identity, request: request))
         let translated = t["language_code"] == "en" || problem.status.code >= 500 ? nil : t["error_\(problem.code)"]
         let detail = translated ?? problem.detail
-        let data: [String: Any] = ["status": Int(problem.status.code), "reason": problem.status.reasonPhrase, "detail": detail]
-        var response = render("error", data, identity: identity, request: nil, status: problem.status, title: problem.status.reasonPhrase)
+        let reason = t["status_\(problem.status.code)"] ?? problem.status.reasonPhrase
+        let data: [String: Any] = ["status": Int(problem.status.code), "reason": reason, "detail": detail]
+        var response = render("error", data, identity: identity, request: request, status: problem.status, title: reason)
         for field in problem.headers where field.name != .contentType { response.headers.append(field) }
         return response
     }

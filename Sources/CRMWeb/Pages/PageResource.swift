@@ -10,8 +10,8 @@ protocol PageResource: APIResource {
     var title: String { get }
     /// Applies a submitted form; returns the errors of fields that could not even be read.
     mutating func apply(form: FormInput, context: FormContext) -> [ValidationError]
-    /// The values a form shows, by input name.
-    var formValues: [String: Any] { get }
+    /// The values a form shows, by input name: every stored value, so a form saved untouched changes nothing.
+    func formValues(_ context: FormContext) -> [String: Any]
     /// Columns of the list page besides the title.
     var listColumns: [String: Any] { get }
     /// Whether a new record may leave its owner to the routing rules (leads).
@@ -20,12 +20,15 @@ protocol PageResource: APIResource {
     static func listFilters(_ query: ListQuery, _ t: [String: String]) -> [String: Any]
     /// The orders the list offers, as `sort` writes them.
     static var sorts: [String] { get }
+    /// Where to plan the next step once this record is saved (a call logged: schedule the follow-up), if anywhere.
+    func nextStepLink(returnTo: String) -> String?
 }
 
 extension PageResource {
     static var routable: Bool { false }
     static func listFilters(_ query: ListQuery, _ t: [String: String]) -> [String: Any] { [:] }
     static var sorts: [String] { ["name", "-name", "-created_at", "-updated_at"] }
+    func nextStepLink(returnTo: String) -> String? { nil }
 }
 
 /// What reading a form needs to know about its user.
@@ -45,20 +48,41 @@ enum FormFields {
         text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
-    static func phones(_ text: String, defaultCountryCode: String, errors: inout [ValidationError]) -> [LabeledPhone] {
+    /// The numbers typed one per line. The form has no label input, so a number that was there keeps its label
+    /// (mobile, home…); a new one is a work number.
+    static func phones(_ text: String, keeping current: [LabeledPhone], defaultCountryCode: String, errors: inout [ValidationError]) -> [LabeledPhone] {
         var result: [LabeledPhone] = []
         for line in lines(text) {
-            do { result.append(LabeledPhone(number: try PhoneNumber(line, defaultCountryCode: defaultCountryCode))) } catch { errors.append(error.at("phones")) }
+            do {
+                let number = try PhoneNumber(line, defaultCountryCode: defaultCountryCode)
+                result.append(current.first { $0.number == number } ?? LabeledPhone(number: number))
+            } catch { errors.append(error.at("phones")) }
         }
         return result
     }
 
-    static func emails(_ text: String, errors: inout [ValidationError]) -> [LabeledEmail] {
+    /// The addresses typed one per line; one that was there keeps its label.
+    static func emails(_ text: String, keeping current: [LabeledEmail], errors: inout [ValidationError]) -> [LabeledEmail] {
         var result: [LabeledEmail] = []
         for line in lines(text) {
-            do { result.append(LabeledEmail(address: try EmailAddress(line))) } catch { errors.append(error.at("emails")) }
+            do {
+                let address = try EmailAddress(line)
+                result.append(current.first { $0.address == address } ?? LabeledEmail(address: address))
+            } catch { errors.append(error.at("emails")) }
         }
         return result
+    }
+
+    /// A `datetime-local` input. It shows minutes only, so a time whose text was left as shown keeps its stored
+    /// seconds; an empty input clears the time.
+    static func time(_ form: FormInput, _ key: String, keeping current: Timestamp?, context: FormContext, errors: inout [ValidationError]) -> Timestamp? {
+        let text = form[key]
+        if let current, text == current.localDateTime(in: context.timeZone) { return current }
+        guard !text.isEmpty else { return nil }
+        do { return try Timestamp(localDateTime: text, timeZone: context.timeZone) } catch {
+            errors.append(error.at(key))
+            return nil
+        }
     }
 
     static func tags(_ text: String) -> [String] {
@@ -79,8 +103,8 @@ extension CompanyFields: PageResource {
         website = form["website"]
         size = CompanySize(rawValue: form["size"])
         priority = Priority(rawValue: form["priority"])
-        phones = FormFields.phones(form["phones"], defaultCountryCode: context.defaultCountryCode, errors: &errors)
-        emails = FormFields.emails(form["emails"], errors: &errors)
+        phones = FormFields.phones(form["phones"], keeping: phones, defaultCountryCode: context.defaultCountryCode, errors: &errors)
+        emails = FormFields.emails(form["emails"], keeping: emails, errors: &errors)
         tags = FormFields.tags(form["tags"])
         // The form edits the first address; its label and region, and any further addresses (from the API or an
         // import), are kept as they were.
@@ -92,7 +116,7 @@ extension CompanyFields: PageResource {
         return errors
     }
 
-    var formValues: [String: Any] {
+    func formValues(_ context: FormContext) -> [String: Any] {
         let address = addresses.first ?? PostalAddress()
         return [
             "name": name, "legal_name": legalName, "tax_id": taxID, "industry": industry, "website": website,
@@ -131,13 +155,13 @@ extension ContactFields: PageResource {
         } else {
             errors.append(ValidationError(field: "company_id", code: "invalid_id", message: "choose a company from the list"))
         }
-        phones = FormFields.phones(form["phones"], defaultCountryCode: context.defaultCountryCode, errors: &errors)
-        emails = FormFields.emails(form["emails"], errors: &errors)
+        phones = FormFields.phones(form["phones"], keeping: phones, defaultCountryCode: context.defaultCountryCode, errors: &errors)
+        emails = FormFields.emails(form["emails"], keeping: emails, errors: &errors)
         tags = FormFields.tags(form["tags"])
         return errors
     }
 
-    var formValues: [String: Any] {
+    func formValues(_ context: FormContext) -> [String: Any] {
         [
             "first_name": firstName, "middle_name": middleName, "last_name": lastName, "job_title": jobTitle,
             "family_first": nameOrder == .familyFirst, "company_id": companyID?.description ?? "",

@@ -96,7 +96,7 @@ struct RecordPages<Fields: PageResource> {
         let owners = try await store.users.names()
         let teams = try await store.teams.list()
         let format = pages.formatter(identity)
-        var data: [String: Any] = record.fields.formValues
+        var data: [String: Any] = record.fields.formValues(formContext(identity))
         data["id"] = record.meta.id
         data["title"] = record.fields.title
         data["base"] = base
@@ -181,9 +181,18 @@ struct RecordPages<Fields: PageResource> {
         ]
     }
 
+    /// A blank form, or one started from another page: `?company_id=7` from a company's "New deal", `?kind=task&deal_id=3`
+    /// from "schedule the next activity". The query is read as the form would be; what cannot be read is left blank.
     @Sendable func newForm(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        return try await form(identity, request, fields: Fields.blank, meta: nil, errors: [], status: .ok)
+        var fields = Fields.blank
+        let query = request.queryDictionary.filter { $0.key != "next" && !$0.value.isEmpty }
+        if !query.isEmpty {
+            var started = fields
+            _ = started.apply(form: FormInput(values: query.mapValues { [$0] }), context: formContext(identity))
+            fields = started
+        }
+        return try await form(identity, request, fields: fields, meta: nil, errors: [], status: .ok)
     }
 
     @Sendable func editForm(_ request: Request, context: AppContext) async throws -> Response {
@@ -196,23 +205,27 @@ struct RecordPages<Fields: PageResource> {
         let identity = try context.requireIdentity()
         let input = try await FormInput(request, context: context, csrf: identity.csrfToken)
         var fields = Fields.blank
-        let formContext = FormContext(defaultCountryCode: settings.defaultCountryCode, timeZone: identity.user.timeZone)
-        let readErrors = fields.apply(form: input, context: formContext)
-            + CustomFieldsPage.read(input, try await records.customFields(), into: &fields.custom, context: formContext)
+        let reading = formContext(identity)
+        let readErrors = fields.apply(form: input, context: reading)
+            + CustomFieldsPage.read(input, try await records.customFields(), into: &fields.custom, context: reading)
         let assignment = Self.assignment(input)
         guard readErrors.isEmpty else {
-            return try await form(identity, request, fields: fields, meta: nil, errors: readErrors, status: .unprocessableContent)
+            return try await form(identity, request, fields: fields, meta: nil, errors: readErrors, status: .unprocessableContent, typed: input)
         }
         do {
             let created = try await records.create(identity.access, fields, assignment: assignment, refusingDuplicates: input["allow_duplicates"] != "1").record
             // Quick forms on other pages (an activity added on a deal) return where they were sent from.
-            return redirect(input["next"].isEmpty ? "\(base)/\(created.meta.id)" : AuthPages.safeNext(input["next"]))
+            let next = input["next"].isEmpty ? "\(base)/\(created.meta.id)" : AuthPages.safeNext(input["next"])
+            return redirect(next, notice: Notice(
+                key: "created", subject: created.fields.title, undo: "\(base)/\(created.meta.id)/delete",
+                follow: created.fields.nextStepLink(returnTo: next), followLabel: "schedule_next"
+            ))
         } catch StoreError.possibleDuplicates(_, let ids) {
             // The form comes back with the look-alikes and a box to tick to create the record anyway.
             let similar = try await records.many(identity.access, ids)
-            return try await form(identity, request, fields: fields, meta: nil, errors: [], status: .conflict, duplicates: ids.compactMap { similar[$0] })
+            return try await form(identity, request, fields: fields, meta: nil, errors: [], status: .conflict, duplicates: ids.compactMap { similar[$0] }, typed: input)
         } catch let error as StoreError {
-            return try await form(identity, request, fields: fields, meta: nil, errors: error.formErrors, status: .unprocessableContent)
+            return try await form(identity, request, fields: fields, meta: nil, errors: error.formErrors, status: .unprocessableContent, typed: input)
         }
     }
 
@@ -222,51 +235,58 @@ struct RecordPages<Fields: PageResource> {
         let input = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let current = try await records.get(identity.access, id)
         var fields = current.fields
-        let formContext = FormContext(defaultCountryCode: settings.defaultCountryCode, timeZone: identity.user.timeZone)
-        let readErrors = fields.apply(form: input, context: formContext)
-            + CustomFieldsPage.read(input, try await records.customFields(), into: &fields.custom, context: formContext)
+        let reading = formContext(identity)
+        let readErrors = fields.apply(form: input, context: reading)
+            + CustomFieldsPage.read(input, try await records.customFields(), into: &fields.custom, context: reading)
         guard readErrors.isEmpty else {
-            return try await form(identity, request, fields: fields, meta: current.meta, errors: readErrors, status: .unprocessableContent)
+            return try await form(identity, request, fields: fields, meta: current.meta, errors: readErrors, status: .unprocessableContent, typed: input)
         }
         let version = Int64(input["version"]) ?? 0
         do {
-            _ = try await records.update(identity.access, id, expectedVersion: version, fields, assignment: Self.assignment(input))
-            return redirect("\(base)/\(id)")
+            let saved = try await records.update(identity.access, id, expectedVersion: version, fields, assignment: Self.assignment(input))
+            return redirect("\(base)/\(id)", notice: Notice(key: "saved", subject: saved.fields.title))
         } catch let error as StoreError {
             // The form now carries the latest version, so saving again deliberately replaces the other change.
             let latest = (try? await records.get(identity.access, id).meta) ?? current.meta
             var status = HTTPResponse.Status.unprocessableContent
             if case .versionMismatch = error { status = .conflict }
-            return try await form(identity, request, fields: fields, meta: latest, errors: error.formErrors, status: status)
+            return try await form(identity, request, fields: fields, meta: latest, errors: error.formErrors, status: status, typed: input)
         }
     }
 
     @Sendable func delete(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let id = try context.pathID()
-        _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        let input = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        let record = try await records.get(identity.access, id)
         try await records.delete(identity.access, id, expectedVersion: nil)
-        return redirect(base)
+        // The undo of an activity just added returns to the page it was added on; the record's own page is gone.
+        let next = input["next"].isEmpty || input["next"].hasPrefix("\(base)/\(id)") ? base : AuthPages.safeNext(input["next"])
+        return redirect(next, notice: Notice(key: "deleted", subject: record.fields.title, undo: "\(base)/\(id)/restore"))
     }
 
     @Sendable func restore(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let id = try context.pathID()
         _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
-        _ = try await records.restore(identity.access, id)
-        return redirect("\(base)/\(id)")
+        let restored = try await records.restore(identity.access, id)
+        return redirect("\(base)/\(id)", notice: Notice(key: "restored", subject: restored.fields.title))
     }
 
     // MARK: Pieces
 
-    private func form(_ identity: Identity, _ request: Request, fields: Fields, meta: RecordMeta?, errors: [ValidationError], status: HTTPResponse.Status, duplicates: [Record<Fields>] = []) async throws -> Response {
+    private func form(_ identity: Identity, _ request: Request, fields: Fields, meta: RecordMeta?, errors: [ValidationError], status: HTTPResponse.Status, duplicates: [Record<Fields>] = [], typed: FormInput? = nil) async throws -> Response {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
-        let users = try await store.users.list().filter(\.isActive)
+        // A record's owner stays a choice after leaving, so saving the form does not hand the record to someone else.
+        let everyone = try await store.users.list()
+        let users = everyone.filter { $0.isActive || $0.id == meta?.ownerID }
         let teams = try await store.teams.list()
         let owner = meta?.ownerID ?? identity.user.id
         let team = meta?.teamID ?? identity.access.memberTeams.union(identity.access.headedTeams).min()
-        var data = fields.formValues
+        var data = fields.formValues(formContext(identity))
         data["editing"] = meta != nil
+        // A form opened from another page ("schedule the next activity") returns there once saved.
+        data["next"] = (typed?.values["next"]?.first ?? request.uri.queryParameters["next"].map(String.init)).map(AuthPages.safeNext) ?? ""
         data["id"] = meta?.id ?? 0
         data["version"] = meta?.version ?? 0
         data["action"] = meta.map { "\(base)/\($0.id)" } ?? base
@@ -281,13 +301,42 @@ struct RecordPages<Fields: PageResource> {
         data["owners"] = users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": !byRules && $0.id == owner] }
         data["teams"] = teams.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == team] }
         let custom = try await records.customFields()
-        data["custom_fields"] = CustomFieldsPage.inputs(custom, fields.custom, users: users, timeZone: TimeZone(identifier: identity.user.timeZone) ?? TimeZone(identifier: "UTC")!)
+        data["custom_fields"] = CustomFieldsPage.inputs(custom, fields.custom, users: everyone, timeZone: TimeZone(identifier: identity.user.timeZone) ?? TimeZone(identifier: "UTC")!)
         data["has_custom_fields"] = !custom.isEmpty
         for (key, value) in try await formExtras(identity, fields) { data[key] = value }
+        if let typed { Self.keepTyped(typed, in: &data) }
         let title = meta == nil ? t["\(Fields.pageKey)_new"] : fields.title
         return pages.render("\(Fields.pageKey)_form", data, identity: identity, request: request, status: status, title: title)
     }
 
+    /// A form that comes back with an error shows what was typed, not what could be read of it: an amount typed as
+    /// "12 500,5O" stays there to be corrected instead of turning into an empty box. Choices already show the
+    /// submitted state, since the record they are read from was changed by the form.
+    static func keepTyped(_ typed: FormInput, in data: inout [String: Any]) {
+        for (key, value) in data where value is String {
+            if let text = typed.values[key]?.first { data[key] = text }
+        }
+        if let inputs = data["custom_fields"] as? [[String: Any]] {
+            data["custom_fields"] = inputs.map { input in
+                var input = input
+                if input["options"] as? [[String: Any]] == nil || (input["options"] as? [[String: Any]])?.isEmpty == true,
+                   let name = input["name"] as? String, let text = typed.values[name]?.first { input["value"] = text }
+                return input
+            }
+        }
+        if let owner = typed.values["owner_id"]?.first, var owners = data["owners"] as? [[String: Any]] {
+            owners = owners.map { var choice = $0; choice["selected"] = "\(choice["id"] ?? "")" == owner; return choice }
+            data["owners"] = owners
+        }
+        if let team = typed.values["team_id"]?.first, var teams = data["teams"] as? [[String: Any]] {
+            teams = teams.map { var choice = $0; choice["selected"] = "\(choice["id"] ?? "")" == team; return choice }
+            data["teams"] = teams
+        }
+    }
+
+    private func formContext(_ identity: Identity) -> FormContext {
+        FormContext(defaultCountryCode: settings.defaultCountryCode, timeZone: identity.user.timeZone)
+    }
 
     static func assignment(_ input: FormInput) -> RecordStore<Fields>.Assignment {
         var assignment = RecordStore<Fields>.Assignment(routed: Fields.routable)

@@ -224,3 +224,19 @@ document.addEventListener("DOMContentLoaded", () => {
     fallBack();
   });
 });
+
+// Activity forms show the inputs of the chosen kind only: a note has no direction or duration, a task no place.
+// Hidden inputs still post what they hold, so an edit never drops a value the form does not show.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-kind-fields]")) {
+    const select = form.querySelector("select[name=kind]");
+    const show = () => {
+      const kind = select ? select.value : form.dataset.kind;
+      for (const label of form.querySelectorAll("[data-kinds]")) {
+        label.hidden = !label.dataset.kinds.split(" ").includes(kind);
+      }
+    };
+    select?.addEventListener("change", show);
+    show();
+  }
+});
