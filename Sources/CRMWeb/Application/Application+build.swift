@@ -14,11 +14,13 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: HTTPMetricsMiddleware(registry: dependencies.metrics))
     router.add(middleware: ErrorMiddleware(pages: pages))
-    router.add(middleware: FileMiddleware(pages.publicDirectory, urlBasePath: "/assets", cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])]), searchForIndexHtml: false, logger: dependencies.logger))
     router.add(middleware: AuthenticationMiddleware(store: store))
     // Again inside, where the caller is known: an error page then has the reader's language and navigation. The
     // outer one answers what fails before that (a wrong API token).
     router.add(middleware: ErrorMiddleware(pages: pages))
+    // Innermost: it serves a file when the routes answer "not found", which the error pages above would otherwise
+    // have turned into a page already.
+    router.add(middleware: FileMiddleware(pages.publicDirectory, urlBasePath: AuthenticationMiddleware.assets, cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])]), searchForIndexHtml: false, logger: dependencies.logger))
 
     HealthController(store: store, registry: dependencies.metrics).addRoutes(to: router)
     router.get("api/v1/openapi.json") { _, _ in try await OpenAPIDocument.response(fields: store.fields) }

@@ -11,8 +11,11 @@ struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let store: Store
     static let sessionCookie = "clientele_session"
+    /// Style sheets and scripts: public, so nobody is looked up for them.
+    static let assets = "/assets"
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        if request.uri.path.hasPrefix(Self.assets + "/") { return try await next(request, context) }
         var context = context
         if let authorization = request.headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)

@@ -32,7 +32,9 @@ public struct PageRenderer: Sendable {
         let t = catalog.strings(for: language)
         var page = data
         page["lang"] = language
-        page["title"] = title ?? (data["title"] as? String) ?? "Clientele"
+        // The window's title is its own key: a page's `title` may be a form's value (a new deal's title typed so far).
+        page["page_title"] = title ?? (data["title"] as? String) ?? "Clientele"
+        if page["title"] == nil { page["title"] = page["page_title"] }
         page["languages"] = MessageCatalog.languages.map { ["code": $0, "name": MessageCatalog.languageNames[$0]!, "selected": $0 == language] }
         if let identity {
             page["me"] = [

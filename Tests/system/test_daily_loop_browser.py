@@ -1,0 +1,197 @@
+"""The rep's daily loop in a real browser, in Polish and Russian: working a task from its page, undoing what was
+just done, scheduling the next step, My day, starting records from a company, forms that keep what was typed,
+error pages with the navigation, and a service agent's bar."""
+import datetime
+import re
+
+import pytest
+import requests
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
+
+from conftest import PASSWORD, run  # noqa: E402
+from test_browser import browser, wait, fill, sign_in  # noqa: E402,F401
+
+
+def api(base, token, method, path, **kwargs):
+    response = requests.request(method, f"{base}/api/v1{path}", headers={"Authorization": f"Bearer {token}"}, **kwargs)
+    assert response.status_code < 300, response.text
+    return response.json()
+
+
+def add_user(data_dir, email, name, role, locale):
+    run("user", "add", "--data-dir", data_dir, "--email", email, "--name", name, "--role", role, "--locale", locale,
+        "--time-zone", "Europe/Warsaw", "--password-stdin", stdin=PASSWORD + "\n")
+
+
+def notice(driver):
+    wait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=notice]"))
+    return driver.find_element(By.CSS_SELECTOR, "[data-testid=notice]")
+
+
+@pytest.fixture
+def world(sqlite_server, data_dir):
+    base = sqlite_server.url
+    token = run("token", "create", "--data-dir", data_dir, "--user", "admin@example.com").strip()
+    add_user(data_dir, "lukasz@example.com", "Łukasz Wiśniewski", "sales_rep", "pl")
+    add_user(data_dir, "elena@example.com", "Елена Смирнова", "sales_manager", "ru")
+    add_user(data_dir, "agata@example.com", "Agata Serwis", "service_agent", "pl")
+    users = {user["email"]: user["id"] for user in api(base, token, "GET", "/users")["items"]}
+    team = api(base, token, "POST", "/teams", json={"name": "Łódź", "shares_records": True, "member_ids": [users["lukasz@example.com"]],
+                                                     "manager_id": users["elena@example.com"]})
+    pipeline = api(base, token, "POST", "/pipelines", json={"name": "Sprzedaż", "currency": "PLN", "stages": [
+        {"name": "Kontakt", "probability": 10}, {"name": "Oferta", "probability": 60}]})
+    reason = api(base, token, "POST", "/loss-reasons", json={"name": "Cena"})
+    rep = users["lukasz@example.com"]
+    company = api(base, token, "POST", "/companies", json={"name": "Odlewnia Żerań", "owner_id": rep, "team_id": team["id"]})
+    contact = api(base, token, "POST", "/contacts", json={"first_name": "Zofia", "last_name": "Kowalska", "company_id": company["id"],
+                                                          "owner_id": rep, "team_id": team["id"]})
+    deal = api(base, token, "POST", "/deals", json={"title": "Formy dla Żerania", "company_id": company["id"], "pipeline_id": pipeline["id"],
+                                                    "stage_id": pipeline["stages"][0]["id"], "amount": "48200.00", "owner_id": rep, "team_id": team["id"]})
+    return {"base": base, "token": token, "users": users, "company": company, "contact": contact, "deal": deal, "pipeline": pipeline,
+            "reason": reason, "team": team}
+
+
+def test_a_task_is_worked_from_its_page_with_undo_and_the_next_step(browser, world):
+    base, token = world["base"], world["token"]
+    task = api(base, token, "POST", "/activities", json={
+        "kind": "task", "subject": "Wysłać ofertę", "due_at": "2027-01-12T13:30:00Z", "deal_id": world["deal"]["id"],
+        "company_id": world["company"]["id"], "contact_id": world["contact"]["id"], "owner_id": world["users"]["lukasz@example.com"]})
+    sign_in(browser, base, "lukasz@example.com")
+    browser.get(f"{base}/activities/{task['id']}")
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=due]").text == "12 sty 2027 o 14:30"  # Warsaw time, Polish format
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=deal-link]").text == "Formy dla Żerania"
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=company-link]").text == "Odlewnia Żerań"
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=contact-link]").text == "Zofia Kowalska"
+    assert not re.search(r"#\d+", browser.find_element(By.CSS_SELECTOR, "main").text), "a raw id is shown"
+
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=mark-done]").click()
+    shown = notice(browser)
+    assert "Wykonano" in shown.text and "Wysłać ofertę" in shown.text
+    assert api(base, token, "GET", f"/activities/{task['id']}")["done"] is True
+    shown.find_element(By.CSS_SELECTOR, "[data-testid=notice-undo]").click()
+    assert "Ponownie otwarte" in notice(browser).text
+    assert api(base, token, "GET", f"/activities/{task['id']}")["done"] is False
+
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=mark-done]").click()
+    notice(browser).find_element(By.CSS_SELECTOR, "[data-testid=notice-follow]").click()
+    wait(browser, 10).until(lambda d: "/activities/new" in d.current_url)
+    assert Select(browser.find_element(By.CSS_SELECTOR, "[data-testid=activity-kind]")).first_selected_option.text == "Zadanie"
+    fill(browser, "subject", "Zadzwonić po ofercie")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=activity-form] button[type=submit]").click()
+    notice(browser)
+    assert browser.current_url == f"{base}/activities/{task['id']}"  # back where the rep was
+    follow_up = [a for a in api(base, token, "GET", f"/activities?deal_id={world['deal']['id']}")["items"] if a["subject"] == "Zadzwonić po ofercie"]
+    assert len(follow_up) == 1 and follow_up[0]["company_id"] == world["company"]["id"] and follow_up[0]["contact_id"] == world["contact"]["id"]
+
+
+def test_quick_add_shows_the_fields_of_the_chosen_kind(browser, world):
+    base = world["base"]
+    sign_in(browser, base, "lukasz@example.com")
+    browser.get(f"{base}/deals/{world['deal']['id']}")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=add-activity]").click()
+    kind = Select(browser.find_element(By.CSS_SELECTOR, "[data-testid=activity-kind]"))
+    direction = browser.find_element(By.CSS_SELECTOR, "[data-testid=activity-direction]")
+    due = browser.find_element(By.CSS_SELECTOR, "[data-testid=activity-due]")
+    kind.select_by_value("note")
+    assert not direction.is_displayed() and not due.is_displayed()
+    kind.select_by_value("call")
+    assert direction.is_displayed() and not due.is_displayed()
+    assert Select(direction).first_selected_option.get_attribute("value") == ""  # no direction is assumed
+    Select(direction).select_by_value("inbound")
+    fill(browser, "subject", "Klient dzwonił w sprawie terminu")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=activity-save]").click()
+    shown = notice(browser)
+    assert "Dodano" in shown.text and shown.find_elements(By.CSS_SELECTOR, "[data-testid=notice-follow]")
+    # Undo takes the call back off the deal.
+    shown.find_element(By.CSS_SELECTOR, "[data-testid=notice-undo]").click()
+    assert "Przeniesiono do kosza" in notice(browser).text
+    assert browser.current_url == f"{base}/deals/{world['deal']['id']}"
+    calls = api(base, world["token"], "GET", f"/activities?deal_id={world['deal']['id']}")["items"]
+    assert not [call for call in calls if call["subject"] == "Klient dzwonił w sprawie terminu"]
+
+
+def test_losing_a_deal_is_confirmed_and_undone(browser, world):
+    base, deal = world["base"], world["deal"]
+    sign_in(browser, base, "elena@example.com")
+    browser.get(f"{base}/deals/{deal['id']}")
+    Select(browser.find_element(By.CSS_SELECTOR, "[data-testid=loss-reason]")).select_by_visible_text("Cena")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=lose]").click()
+    shown = notice(browser)
+    assert "Сделка проиграна" in shown.text
+    assert api(base, world["token"], "GET", f"/deals/{deal['id']}")["status"] == "lost"
+    shown.find_element(By.CSS_SELECTOR, "[data-testid=notice-undo]").click()
+    assert "Сделка снова открыта" in notice(browser).text
+    after = api(base, world["token"], "GET", f"/deals/{deal['id']}")
+    assert after["status"] == "open" and after["stage_id"] == deal["stage_id"]
+
+
+def test_my_day_names_customers_adds_tasks_and_completes_meetings(browser, world):
+    base, token = world["base"], world["token"]
+    rep = world["users"]["lukasz@example.com"]
+    # A meeting now (today in the rep's zone), and a lead handed to the rep.
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    meeting = api(base, token, "POST", "/activities", json={
+        "kind": "meeting", "subject": "Wizyta w odlewni", "starts_at": now.isoformat().replace("+00:00", "Z"),
+        "company_id": world["company"]["id"], "owner_id": rep})
+    api(base, token, "POST", "/leads", json={"first_name": "Jan", "last_name": "Nowy", "company_name": "Nowa Huta SA", "owner_id": rep})
+
+    sign_in(browser, base, "lukasz@example.com")
+    browser.get(f"{base}/my-day")
+    meetings = browser.find_element(By.CSS_SELECTOR, "[data-testid=meetings]")
+    assert "Odlewnia Żerań" in meetings.find_element(By.CSS_SELECTOR, "[data-testid=item-for]").text
+    assert "Jan Nowy" in browser.find_element(By.CSS_SELECTOR, "[data-testid=new-leads]").text
+    meetings.find_element(By.CSS_SELECTOR, "[data-testid=item-done]").click()
+    assert "Wykonano" in notice(browser).text
+    assert api(base, token, "GET", f"/activities/{meeting['id']}")["done"] is True
+
+    fill(browser, "subject", "Przygotować próbki")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=my-day-save]").click()
+    assert "Dodano" in notice(browser).text
+    assert browser.current_url == f"{base}/my-day"
+    assert "Przygotować próbki" in browser.find_element(By.CSS_SELECTOR, "[data-testid=due-today]").text
+
+
+def test_records_started_from_a_company_and_forms_that_keep_what_was_typed(browser, world):
+    base, company = world["base"], world["company"]
+    sign_in(browser, base, "lukasz@example.com")
+    browser.get(f"{base}/companies/{company['id']}")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=new-deal]").click()
+    wait(browser, 10).until(lambda d: "/deals/new" in d.current_url)
+    assert Select(browser.find_element(By.NAME, "company_id")).first_selected_option.text == "Odlewnia Żerań"
+    fill(browser, "title", "Druga dostawa")
+    fill(browser, "amount", "12 500,5x")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=save]").click()
+    wait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".alert"))
+    assert browser.find_element(By.NAME, "amount").get_attribute("value") == "12 500,5x"
+    assert browser.find_element(By.NAME, "title").get_attribute("value") == "Druga dostawa"
+    assert Select(browser.find_element(By.NAME, "company_id")).first_selected_option.text == "Odlewnia Żerań"
+
+    browser.get(f"{base}/companies/{company['id']}")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=new-contact]").click()
+    wait(browser, 10).until(lambda d: "/contacts/new" in d.current_url)
+    assert Select(browser.find_element(By.NAME, "company_id")).first_selected_option.text == "Odlewnia Żerań"
+
+
+@pytest.mark.parametrize("email,heading", [("lukasz@example.com", "Nie znaleziono"), ("elena@example.com", "Не найдено")])
+def test_error_pages_speak_the_readers_language_and_keep_the_navigation(browser, world, email, heading):
+    base = world["base"]
+    sign_in(browser, base, email)
+    for path in ["/companies/999999", "/no-such-page"]:
+        browser.get(base + path)
+        assert heading in browser.find_element(By.CSS_SELECTOR, "h1").text
+        assert browser.find_elements(By.CSS_SELECTOR, "nav#nav a[href='/my-day']"), f"{path} has no navigation"
+        assert "Not Found" not in browser.find_element(By.TAG_NAME, "body").text
+
+
+def test_a_service_agent_is_not_shown_the_sales_pages(browser, world):
+    base = world["base"]
+    sign_in(browser, base, "agata@example.com")
+    links = [link.get_attribute("href") for link in browser.find_elements(By.CSS_SELECTOR, "nav#nav a")]
+    assert f"{base}/my-day" in links and f"{base}/companies" in links
+    assert f"{base}/board" not in links and f"{base}/reports" not in links
+    browser.delete_all_cookies()
+    sign_in(browser, base, "lukasz@example.com")
+    assert browser.find_elements(By.CSS_SELECTOR, "nav#nav a[href='/board']")
