@@ -87,6 +87,25 @@ struct ValueTests {
         #expect(throws: ValidationError.self) { try Currency(code: "zł") }
     }
 
+    @Test("amounts are read as people type them in each of our languages", arguments: [
+        ("300 000,00", "PLN", "300000.00"), ("300000,00", "PLN", "300000.00"), ("1 200,50 zł", "PLN", "1200.50"),
+        ("1\u{00A0}200,50\u{00A0}zł", "PLN", "1200.50"), ("1\u{202F}200,5", "PLN", "1200.50"), ("PLN 99", "PLN", "99.00"),
+        ("1,200.50", "USD", "1200.50"), ("$1,200", "USD", "1200.00"), ("1.200.000,75 €", "EUR", "1200000.75"), ("1'250.40", "CHF", "1250.40"),
+        ("12 000 руб.", "RUB", "12000.00"), ("12 000,5 ₽", "RUB", "12000.50"), ("1 500 Ft", "HUF", "1500.00"), ("2 400,90 лв.", "BGN", "2400.90"),
+        ("1,200", "PLN", "1200.00"), ("1.200", "EUR", "1200.00"), ("12,5", "PLN", "12.50"), ("-1 000,00", "PLN", "-1000.00"), ("0,99", "EUR", "0.99"),
+    ])
+    func typedAmounts(text: String, code: String, expected: String) throws {
+        #expect(try Money(typed: text, currency: Currency(code: code)).decimalString == expected)
+    }
+
+    @Test("typed amounts that are not amounts, or in another currency, are refused rather than guessed", arguments: [
+        ("12 500,5x", "PLN"), ("", "PLN"), ("zł", "PLN"), ("1,2,3", "PLN"), ("12.34.56", "EUR"), ("1,234.567", "USD"), ("100 €", "PLN"),
+        (",5", "PLN"), ("1 200,505", "PLN"), ("12-5", "PLN"), ("1 200,50 zł zł", "PLN"),
+    ])
+    func untypedAmounts(text: String, code: String) throws {
+        #expect(throws: ValidationError.self) { try Money(typed: text, currency: Currency(code: code)) }
+    }
+
     @Test("dates, numbers and money are formatted in the reader's language and time zone")
     func formatting() throws {
         let moment = Timestamp(rawValue: 1_767_225_600_000) // 2026-01-01 00:00 UTC

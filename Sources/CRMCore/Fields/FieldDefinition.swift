@@ -87,8 +87,8 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
             guard let code = parts.first(where: { $0.count == 3 && $0.allSatisfy(\.isLetter) }), let currency = try? Currency(code: String(code)) else {
                 throw wrong("an amount with its currency, such as 1200.50 PLN")
             }
-            let amount = Money.typedDecimal(parts.filter { $0 != code }.joined())
-            do { return .money(try Money(decimal: amount, currency: currency)) } catch { throw wrong("an amount with its currency, such as 1200.50 PLN") }
+            let amount = parts.filter { $0 != code }.joined(separator: " ")
+            do { return .money(try Money(typed: amount, currency: currency)) } catch { throw wrong("an amount with its currency, such as 1200.50 PLN") }
         case .date:
             do { return .date(try CalendarDate(parsing: text)) } catch { throw wrong("a date in the form YYYY-MM-DD") }
         case .dateTime:

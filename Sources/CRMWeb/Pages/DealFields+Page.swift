@@ -21,9 +21,9 @@ extension DealFields: PageResource {
         if !form["currency"].isEmpty {
             do { currency = try Currency(code: form["currency"]) } catch { errors.append(error.at("currency")) }
         }
-        // People type amounts with spaces and decimal commas ("12 500,50"); the form accepts both.
-        let typed = Money.typedDecimal(form["amount"])
-        do { amount = try Money(decimal: typed.isEmpty ? "0" : typed, currency: currency) } catch { errors.append(error.at("amount")) }
+        // People type amounts their own way ("12 500,50", "1 200,50 zł"); `Money(typed:)` reads them all.
+        let typed = form["amount"].trimmingWhitespace()
+        do { amount = typed.isEmpty ? Money(minorUnits: 0, currency: currency) : try Money(typed: typed, currency: currency) } catch { errors.append(error.at("amount")) }
         if form["expected_close_date"].isEmpty { expectedCloseDate = nil } else {
             do { expectedCloseDate = try CalendarDate(parsing: form["expected_close_date"]) } catch { errors.append(error.at("expected_close_date")) }
         }

@@ -76,9 +76,9 @@ struct LeadPages {
             if let pipelineID = Int64(form["pipeline_id"]) {
                 let pipeline = try await store.pipelines.get(PipelineID(pipelineID))
                 var amount: Money?
-                let typed = Money.typedDecimal(form["amount"])
+                let typed = form["amount"].trimmingWhitespace()
                 if !typed.isEmpty {
-                    do { amount = try Money(decimal: typed, currency: pipeline.currency) } catch { errors.append(error.at("amount")) }
+                    do { amount = try Money(typed: typed, currency: pipeline.currency) } catch { errors.append(error.at("amount")) }
                 }
                 deal = .init(pipelineID: pipeline.id, title: form["deal_title"], amount: amount)
             } else {

@@ -20,10 +20,10 @@ struct ReportPages {
         group.post("reports/forecast/override", use: saveOverride)
     }
 
-    private func builder(_ request: Request, _ context: AppContext, extra: Set<String> = ["format", "table"]) async throws -> ReportBuilder {
+    private func builder(_ request: Request, _ context: AppContext, extra: Set<String> = ["format", "table"], values: [String: String]? = nil) async throws -> ReportBuilder {
         let identity = try context.requireIdentity()
         let language = PageRenderer.language(identity: identity, request: request)
-        let parsed = try await ReportRequest(request.queryDictionary, identity: identity, store: store, extra: extra)
+        let parsed = try await ReportRequest(values ?? request.queryDictionary, identity: identity, store: store, extra: extra)
         return ReportBuilder(store: store, identity: identity, request: parsed, t: pages.strings(language), language: language, format: pages.formatter(identity), dealsPath: "/reports/deals")
     }
 
@@ -37,9 +37,22 @@ struct ReportPages {
     }
 
     func report(_ kind: ReportKind, _ request: Request, _ context: AppContext) async throws -> Response {
-        let builder = try await builder(request, context)
-        let view = try await builder.build(kind)
         let parameters = request.queryDictionary
+        let builder: ReportBuilder
+        do {
+            builder = try await self.builder(request, context)
+        } catch let problem as APIError where problem.status == .badRequest && !problem.errors.isEmpty && (parameters["format"] ?? "").isEmpty {
+            // A report's form filled in wrong comes back as the form with its errors, without the values at fault.
+            let kept = parameters.filter { name, _ in !problem.errors.contains { $0.field == name } }
+            let fallback = try await self.builder(request, context, values: kept)
+            let views = kind == .required && fallback.request.target == nil ? [] : [try await fallback.build(kind)]
+            return try await render(fallback, views: views, kind: kind, request: request, errors: problem.errors, status: .unprocessableContent)
+        }
+        // The required funnel needs a target; without one the page is its form, waiting for it.
+        if kind == .required, builder.request.target == nil, (parameters["format"] ?? "").isEmpty {
+            return try await render(builder, views: [], kind: kind, request: request)
+        }
+        let view = try await builder.build(kind)
         if let format = parameters["format"], !format.isEmpty {
             guard format == "csv" else { throw APIError.badParameters([ValidationError(field: "format", code: "invalid_choice", message: "must be csv")]) }
             guard let table = view.table(parameters["table"] ?? view.tables.first?.name ?? "") else {
@@ -73,7 +86,7 @@ struct ReportPages {
         return pages.render("report_deals", data, identity: builder.identity, request: request, title: t["report_deals_behind"] ?? "Deals")
     }
 
-    private func render(_ builder: ReportBuilder, views: [ReportView], kind: ReportKind?, request: Request, errors: [ValidationError] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func render(_ builder: ReportBuilder, views: [ReportView], kind: ReportKind?, request: Request, errors: [ValidationError] = [], status: HTTPResponse.Status = .ok, typed: FormInput? = nil) async throws -> Response {
         let t = builder.t
         let parsed = builder.request
         let path = kind.map { "/reports/\($0.rawValue)" } ?? "/reports"
@@ -97,7 +110,8 @@ struct ReportPages {
             "show_as_of": kind == .snapshot, "as_of": parsed.asOf?.description ?? "",
             "show_thresholds": kind == .plan, "amber": parsed.thresholds.amber, "green": parsed.thresholds.green,
             "show_margin": kind == .reps, "margin": parsed.comparison.margin, "min_deals": parsed.comparison.minimumDeals,
-            "show_target": kind == .required, "target_deals": parsed.query["target_deals"] ?? "", "target_amount": parsed.query["target_amount"] ?? "",
+            "show_target": kind == .required, "target_deals": request.queryDictionary["target_deals"] ?? "", "target_amount": request.queryDictionary["target_amount"] ?? "",
+            "ask_target": kind == .required && views.isEmpty,
             "show_scope": kind == .plan || kind == .required,
             "scopes": [["value": "company", "name": t["report_company"] ?? "Company", "selected": parsed.scope == .company]]
                 + (try await store.teams.list()).map { ["value": "team:\($0.id.rawValue)", "name": $0.name, "selected": parsed.scope == .team($0.id)] }
@@ -133,7 +147,9 @@ struct ReportPages {
             data["override_form"] = [
                 "pipeline_id": parsed.pipeline.id.rawValue, "unit": (parsed.unit ?? .quarter).rawValue, "start": parsed.filter.period.from.description,
                 "currency": parsed.pipeline.currency.code, "back": parsed.link("/reports/forecast"),
-                "reps": users.filter { $0.role == .salesRep || $0.role == .salesManager }.map { ["id": $0.id.rawValue, "name": $0.name] },
+                "reps": users.filter { $0.role == .salesRep || $0.role == .salesManager }.map { ["id": $0.id.rawValue, "name": $0.name, "selected": typed?["owner_id"] == String($0.id.rawValue)] },
+                // A refused override comes back with what was typed and the rep chosen.
+                "commit": typed?["commit"] ?? "", "best_case": typed?["best_case"] ?? "", "comment": typed?["comment"] ?? "",
             ]
         }
         let title = kind.map { t["report_\($0.rawValue)"] ?? $0.rawValue } ?? (t["nav_reports"] ?? "Reports")
@@ -193,7 +209,7 @@ struct ReportPages {
         let pipeline = try await store.pipelines.get(PipelineID(pipelineID))
         var errors: [ValidationError] = []
         func amount(_ field: String) -> Money? {
-            do throws(ValidationError) { return try Money(decimal: form[field], currency: pipeline.currency) } catch {
+            do throws(ValidationError) { return try Money(typed: form[field], currency: pipeline.currency) } catch {
                 errors.append(error.at(field))
                 return nil
             }
@@ -213,7 +229,7 @@ struct ReportPages {
         let language = PageRenderer.language(identity: identity, request: request)
         let parsed = try await ReportRequest(["pipeline_id": String(pipelineID), "unit": unit.rawValue, "start": start.description], identity: identity, store: store)
         let builder = ReportBuilder(store: store, identity: identity, request: parsed, t: pages.strings(language), language: language, format: pages.formatter(identity), dealsPath: "/reports/deals")
-        return try await render(builder, views: [try await builder.build(.forecast)], kind: .forecast, request: request, errors: errors, status: .unprocessableContent)
+        return try await render(builder, views: [try await builder.build(.forecast)], kind: .forecast, request: request, errors: errors, status: .unprocessableContent, typed: form)
     }
 }
 

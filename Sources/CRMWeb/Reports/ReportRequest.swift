@@ -89,7 +89,7 @@ struct ReportRequest: Sendable {
         if let deals = p.integer("target_deals", in: 1...1_000_000) {
             target = .wonDeals(deals)
         } else if let amount = p.text("target_amount") {
-            do { target = .wonAmount(try Money(decimal: amount, currency: pipeline.currency)) } catch { p.fail(error.at("target_amount")) }
+            do { target = .wonAmount(try Money(typed: amount, currency: pipeline.currency)) } catch { p.fail(error.at("target_amount")) }
         }
         scope = .company
         if let text = p.text("scope") {
