@@ -195,3 +195,64 @@ def test_a_service_agent_is_not_shown_the_sales_pages(browser, world):
     browser.delete_all_cookies()
     sign_in(browser, base, "lukasz@example.com")
     assert browser.find_elements(By.CSS_SELECTOR, "nav#nav a[href='/board']")
+
+
+DRAG = """
+const [card, target] = arguments;
+const data = new DataTransfer();
+card.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: data}));
+target.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: data}));
+target.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: data}));
+card.dispatchEvent(new DragEvent('dragend', {bubbles: true, dataTransfer: data}));
+"""
+
+
+def test_a_reps_deals_list_and_board_start_at_their_own_deals(browser, world):
+    base, token, users = world["base"], world["token"], world["users"]
+    stages = [{"name": f"Etap {n}", "probability": n * 10} for n in range(1, 9)]
+    pipeline = api(base, token, "POST", "/pipelines", json={"name": "Duży lejek", "currency": "PLN", "stages": stages})
+    first, second = pipeline["stages"][0]["id"], pipeline["stages"][1]["id"]
+    rep = users["lukasz@example.com"]
+    for n in range(25):
+        api(base, token, "POST", "/deals", json={"title": f"Odlew {n + 1}", "company_id": world["company"]["id"], "pipeline_id": pipeline["id"],
+                                                 "stage_id": first, "amount": "1200.50", "owner_id": rep, "team_id": world["team"]["id"]})
+    api(base, token, "POST", "/deals", json={"title": "Cudza szansa", "pipeline_id": pipeline["id"], "stage_id": first, "amount": "5",
+                                             "owner_id": users["elena@example.com"], "team_id": world["team"]["id"]})
+
+    sign_in(browser, base, "lukasz@example.com")
+    browser.get(f"{base}/deals?pipeline_id={pipeline['id']}")
+    rows = browser.find_element(By.CSS_SELECTOR, "[data-testid=list] tbody").text
+    assert "Odlew 1" in rows and "Cudza szansa" not in rows
+    first_row = browser.find_element(By.CSS_SELECTOR, "[data-testid=list] tbody tr")
+    assert "Odlewnia Żerań" in first_row.text and "Etap 1" in first_row.text
+    assert first_row.find_element(By.CSS_SELECTOR, "[data-testid=amount]").text.replace("\u00a0", " ") == "1200,50 zł"  # Polish groups thousands from five digits on
+    assert first_row.find_element(By.CSS_SELECTOR, "[data-testid=status]").text == "Otwarta"
+    Select(browser.find_element(By.CSS_SELECTOR, "[data-testid=filter-owner]")).select_by_value("all")
+    browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    wait(browser, 10).until(lambda d: "owner_id=all" in d.current_url)
+    assert "Cudza szansa" in browser.find_element(By.CSS_SELECTOR, "[data-testid=list] tbody").text
+
+    browser.get(f"{base}/pipelines/{pipeline['id']}/board")
+    column = browser.find_element(By.CSS_SELECTOR, f"[data-testid=column-{first}]")
+    assert "Cudza szansa" not in column.text and len(column.find_elements(By.CSS_SELECTOR, ".deal-card")) == 20
+    # Won and Lost are in sight although eight stages are wider than the window.
+    board = browser.find_element(By.CSS_SELECTOR, "[data-testid=board]")
+    assert browser.execute_script("return arguments[0].scrollWidth > arguments[0].clientWidth", board)
+    right = browser.execute_script("return document.querySelector('[data-testid=drop-won]').getBoundingClientRect().right")
+    assert right <= browser.execute_script("return window.innerWidth")
+    # "Load more" brings full cards, with their move menu.
+    column.find_element(By.CSS_SELECTOR, "[data-testid=load-more]").click()
+    wait(browser, 10).until(lambda d: len(column.find_elements(By.CSS_SELECTOR, ".deal-card")) == 25)
+    assert all(card.find_elements(By.CSS_SELECTOR, "details.card-actions form") for card in column.find_elements(By.CSS_SELECTOR, ".deal-card"))
+    # A move keeps the board where it was scrolled and says what happened, with an undo.
+    browser.execute_script("arguments[0].scrollLeft = 300", board)
+    card = column.find_element(By.CSS_SELECTOR, ".deal-card")
+    moved = card.get_attribute("data-deal")
+    browser.execute_script(DRAG, card, browser.find_element(By.CSS_SELECTOR, f"[data-testid=column-{second}]"))
+    shown = notice(browser)
+    assert "Przesunięto szansę" in shown.text
+    assert browser.execute_script("return document.querySelector('[data-testid=board]').scrollLeft") == 300
+    assert api(base, token, "GET", f"/deals/{moved}")["stage_id"] == second
+    shown.find_element(By.CSS_SELECTOR, "[data-testid=notice-undo]").click()
+    notice(browser)
+    assert api(base, token, "GET", f"/deals/{moved}")["stage_id"] == first

@@ -113,6 +113,8 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
             "companies": try await FormChoices.companies(store, identity, chosen: deal.companyID),
             "stage_choices": try await FormChoices.stages(store, chosen: deal.stageID),
         ]
+    }, listExtras: { identity, deals, query in
+        try await funnelPages.dealList(identity, deals, query)
     }).addRoutes(to: web)
     funnelPages.addRoutes(to: web)
     RecordPages(store: store, records: store.activities, pages: pages, settings: settings) { identity, activity in

@@ -1,6 +1,7 @@
 import CRMCore
 import CRMStore
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// The kanban board, the deal page's funnel parts, deal moves from forms, and pipeline administration.
@@ -11,6 +12,7 @@ struct FunnelPages {
     func addRoutes(to group: RouterGroup<AppContext>) {
         group.get("board", use: firstBoard)
         group.get("pipelines/:id/board", use: board)
+        group.get("pipelines/:id/stages/:stage/more", use: moreCards)
         group.post("deals/:id/move", use: move)
         group.post("deals/:id/win", use: win)
         group.post("deals/:id/lose", use: lose)
@@ -39,7 +41,7 @@ struct FunnelPages {
         let identity = try context.requireIdentity()
         let language = PageRenderer.language(identity: identity, request: request)
         let t = pages.strings(language)
-        let parameters = request.queryDictionary.filter { !$0.value.isEmpty }
+        let parameters = Self.boardParameters(request, identity)
         let filter = try FunnelController.boardFilter(parameters, extra: [])
         let pipelineID = PipelineID(try context.pathID())
         let (pipeline, columns): (Pipeline, [FunnelStore.Column])
@@ -48,9 +50,7 @@ struct FunnelPages {
         }
         let format = pages.formatter(identity)
         let users = try await store.users.list()
-        let owners = Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0.name) })
-        let companies = try await store.companies.many(identity.access, columns.flatMap(\.cards).compactMap { $0.fields.companyID?.rawValue })
-        let now = Timestamp.now
+        let cards = try await cardRows(identity, columns.flatMap { column in column.cards.map { ($0, column.stage) } }, users: users)
         let here = "/pipelines/\(pipeline.id)/board" + (request.uri.query.map { "?" + $0 } ?? "")
         let data: [String: Any] = [
             "pipeline": ["id": pipeline.id.rawValue, "name": pipeline.name],
@@ -64,25 +64,74 @@ struct FunnelPages {
                         (try? Currency(code: code)).map { format.money(Money(minorUnits: minor, currency: $0)) }
                     }.joined(separator: " + "),
                     // The stages a card of this column can move to; cards find it in their column's context.
-                    "targets": pipeline.stages.filter { $0.id != column.stage.id }.map { ["id": $0.id.rawValue, "name": $0.name(in: language)] },
-                    "cards": column.cards.map { deal -> [String: Any] in
-                        [
-                            "id": deal.meta.id, "version": deal.meta.version, "title": deal.fields.title,
-                            "company": deal.fields.companyID.flatMap { companies[$0.rawValue]?.fields.name } ?? "",
-                            "amount": format.money(deal.fields.amount), "owner": owners[deal.meta.ownerID] ?? "",
-                            "days": deal.fields.daysInStage(at: now), "stale": deal.fields.isStale(in: column.stage, at: now),
-                        ]
-                    },
-                    "more": column.nextAfter.map { "/api/v1/pipelines/\(pipeline.id)/stages/\(column.stage.id)/cards?after=\($0)" } ?? "",
+                    "targets": Self.targets(pipeline, from: column.stage, language),
+                    "cards": column.cards.compactMap { cards[$0.meta.id] },
+                    // The next cards come as the same card markup, with the filters in force (a rep's own deals too).
+                    "more": column.nextAfter.map { "/pipelines/\(pipeline.id)/stages/\(column.stage.id)/more?" + Self.query(parameters.merging(["after": String($0)]) { $1 }) } ?? "",
                 ]
             },
             "reasons": try await store.pipelines.lossReasons().map { ["id": $0.id.rawValue, "name": $0.name] },
-            "owners": users.filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == filter.ownerID] },
+            "owners": users.filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.id == identity.user.id ? "\($0.name) (\(t["me"] ?? "me"))" : $0.name, "selected": $0.id == filter.ownerID] },
             "teams": try await store.teams.list().map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == filter.teamID] },
             "stale_only": filter.staleOnly, "close_from": filter.closeFrom?.description ?? "", "close_to": filter.closeTo?.description ?? "",
             "source": filter.source ?? "",
         ]
         return pages.render("board", data, identity: identity, request: request, title: "\(t["nav_board"] ?? "Board") · \(pipeline.name)")
+    }
+
+    /// `/pipelines/:id/stages/:stage/more?after=…`: the next cards of a column as the board shows them, moves and all,
+    /// so "load more" gives full cards. The id to continue after is in `X-Next-After`.
+    @Sendable func moreCards(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let language = PageRenderer.language(identity: identity, request: request)
+        let parameters = Self.boardParameters(request, identity)
+        let filter = try FunnelController.boardFilter(parameters, extra: ["after", "here"])
+        guard let after = parameters["after"].flatMap(Int64.init) else { throw APIError.badRequest("invalid_parameters", "after must be the id of the last card shown", field: "after") }
+        let pipeline = try await store.pipelines.get(PipelineID(try context.pathID()))
+        guard let stage = pipeline.stages.first(where: { String($0.id.rawValue) == context.parameters.get("stage") }) else {
+            throw APIError(.notFound, code: "not_found", detail: "no such stage")
+        }
+        let page = try await store.funnel.moreCards(identity.access, pipeline: pipeline.id, stage: stage.id, filter: filter, after: after, limit: 20)
+        let cards = try await cardRows(identity, page.cards.map { ($0, stage) }, users: try await store.users.list())
+        let data: [String: Any] = [
+            "cards": page.cards.compactMap { cards[$0.meta.id] }, "targets": Self.targets(pipeline, from: stage, language),
+            "here": AuthPages.safeNext(parameters["here"] ?? "/pipelines/\(pipeline.id)/board"),
+        ]
+        var response = pages.render("board_cards", data, identity: identity, request: request)
+        if let next = page.nextAfter { response.headers[HTTPField.Name("X-Next-After")!] = String(next) }
+        return response
+    }
+
+    /// The board's filters, where a rep starts at their own deals and "all" asks for everyone's.
+    static func boardParameters(_ request: Request, _ identity: Identity) -> [String: String] {
+        var parameters = request.queryDictionary.filter { !$0.value.isEmpty }
+        if parameters["owner_id"] == nil, identity.user.role == .salesRep { parameters["owner_id"] = String(identity.user.id.rawValue) }
+        if parameters["owner_id"] == "all" { parameters["owner_id"] = nil }
+        return parameters
+    }
+
+    static func query(_ parameters: [String: String]) -> String {
+        parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(separator: "&")
+    }
+
+    static func targets(_ pipeline: Pipeline, from stage: Stage, _ language: String) -> [[String: Any]] {
+        pipeline.stages.filter { $0.id != stage.id }.map { ["id": $0.id.rawValue, "name": $0.name(in: language)] }
+    }
+
+    /// A card's values, by deal id.
+    private func cardRows(_ identity: Identity, _ deals: [(Deal, Stage)], users: [User]) async throws -> [Int64: [String: Any]] {
+        let format = pages.formatter(identity)
+        let owners = Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0.name) })
+        let companies = try await store.companies.many(identity.access, deals.compactMap { $0.0.fields.companyID?.rawValue })
+        let now = Timestamp.now
+        return Dictionary(uniqueKeysWithValues: deals.map { deal, stage in
+            (deal.meta.id, [
+                "id": deal.meta.id, "version": deal.meta.version, "title": deal.fields.title,
+                "company": deal.fields.companyID.flatMap { companies[$0.rawValue]?.fields.name } ?? "",
+                "amount": format.money(deal.fields.amount), "owner": owners[deal.meta.ownerID] ?? "",
+                "days": deal.fields.daysInStage(at: now), "stale": deal.fields.isStale(in: stage, at: now),
+            ] as [String: Any])
+        })
     }
 
     // MARK: Moves from forms (the keyboard and no-JavaScript path of the board and the deal page)
@@ -150,6 +199,44 @@ struct FunnelPages {
         let entries = try await store.funnel.contacts(identity.access, deal: id).filter { $0.contact.meta.id != removed }.map { (contact: $0.contact.id, role: $0.role) }
         _ = try await store.funnel.setContacts(identity.access, deal: id, entries)
         return redirect("/deals/\(id)")
+    }
+
+    // MARK: The deals list
+
+    /// The deals list's columns beyond the deal's own (its company by name, its stage in the reader's language,
+    /// amount and close date as the reader writes them, status in words) and its funnel filters.
+    func dealList(_ identity: Identity, _ deals: [Deal], _ query: ListQuery) async throws -> RecordPages<DealFields>.ListExtras {
+        let language = MessageCatalog.language(of: identity.user.locale)
+        let t = pages.strings(language)
+        let format = pages.formatter(identity)
+        let pipelines = try await store.pipelines.list()
+        let stages = Dictionary(pipelines.flatMap(\.stages).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let companies = try await store.companies.many(identity.access, deals.compactMap { $0.fields.companyID?.rawValue })
+        var extras = RecordPages<DealFields>.ListExtras()
+        for deal in deals {
+            var row: [String: any Sendable] = [
+                "amount_text": format.money(deal.fields.amount), "status_label": t["status_\(deal.fields.status.rawValue)"] ?? deal.fields.status.rawValue,
+                "stage": stages[deal.fields.stageID]?.name(in: language) ?? "", "close": deal.fields.expectedCloseDate.map(format.date) ?? "",
+            ]
+            if let company = deal.fields.companyID.flatMap({ companies[$0.rawValue] }) {
+                row["company"] = ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]
+            }
+            extras.rows[deal.meta.id] = row
+        }
+        let shown = pipelines.filter { $0.isActive || $0.id == query.pipelineID }
+        extras.page = [
+            "deal_filters": true,
+            "deal_statuses": DealStatus.allCases.map { ["value": $0.rawValue, "label": t["status_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == query.status] as [String: any Sendable] },
+            "pipeline_choices": shown.map { ["value": $0.id.rawValue, "label": $0.name, "selected": $0.id == query.pipelineID] as [String: any Sendable] },
+            // Stages of the chosen pipeline, or of every pipeline named after it when none is chosen.
+            "stage_choices": shown.filter { query.pipelineID == nil || $0.id == query.pipelineID }.flatMap { pipeline in
+                pipeline.stages.map { stage in
+                    let label = query.pipelineID == nil && shown.count > 1 ? "\(pipeline.name) · \(stage.name(in: language))" : stage.name(in: language)
+                    return ["value": stage.id.rawValue, "label": label, "selected": stage.id == query.stageID] as [String: any Sendable]
+                }
+            },
+        ]
+        return extras
     }
 
     // MARK: The company card's deals

@@ -15,6 +15,14 @@ struct RecordPages<Fields: PageResource> {
     let related: @Sendable (Identity, Record<Fields>) async throws -> [String: any Sendable]
     /// Extra data for the form (choices of companies, pipelines).
     var formExtras: @Sendable (Identity, Fields) async throws -> [String: any Sendable] = { _, _ in [:] }
+    /// Extra data for the list: names a page of records points at, by record id (a deal's company and stage), and
+    /// the page's own (filter choices).
+    var listExtras: @Sendable (Identity, [Record<Fields>], ListQuery) async throws -> ListExtras = { _, _, _ in ListExtras() }
+
+    struct ListExtras: Sendable {
+        var rows: [Int64: [String: any Sendable]] = [:]
+        var page: [String: any Sendable] = [:]
+    }
 
     private var base: String { "/" + Fields.collection }
 
@@ -34,16 +42,26 @@ struct RecordPages<Fields: PageResource> {
         let identity = try context.requireIdentity()
         var parameters = request.queryDictionary
         parameters = parameters.filter { !$0.value.isEmpty }
+        // A rep's deals list starts at their own deals; everyone's is a choice of its own ("all"), since an empty
+        // filter would fall back to the default.
+        if parameters["owner_id"] == nil, Fields.recordType == .deal, identity.user.role == .salesRep {
+            parameters["owner_id"] = String(identity.user.id.rawValue)
+        }
+        var filtering = parameters
+        if filtering["owner_id"] == "all" { filtering["owner_id"] = nil }
         let custom = try await records.customFields()
-        let query = try ListQuery(parameters: parameters, for: Fields.recordType, fields: custom)
+        let query = try ListQuery(parameters: filtering, for: Fields.recordType, fields: custom)
         let listed = custom.filter(\.inList)
         async let page = records.list(identity.access, query)
         async let total = records.count(identity.access, query)
         let owners = try await store.users.names()
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let format = pages.formatter(identity)
-        let items = try await page.items.map { record -> [String: Any] in
+        let records = try await page.items
+        let extras = try await listExtras(identity, records, query)
+        let items = records.map { record -> [String: Any] in
             var row = record.fields.listColumns
+            for (key, value) in extras.rows[record.meta.id] ?? [:] { row[key] = value }
             row["custom"] = listed.map { field in record.fields.custom[field.key].map { CustomFieldsPage.display($0, users: owners, format: format) } ?? "" }
             row["id"] = record.meta.id
             row["title"] = record.fields.title
@@ -76,9 +94,12 @@ struct RecordPages<Fields: PageResource> {
             "next": nextLink ?? "", "has_next": nextLink != nil, "q": query.search ?? "", "tag": query.tag ?? "",
             "sorts": sortOptions, "show_deleted": query.deleted == .only,
             "priorities": Priority.allCases.map { ["value": $0.rawValue, "selected": $0 == query.priority] },
-            "export": "/api/v1/\(Fields.collection)/export?" + parameters.filter { $0.key != "cursor" }.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(separator: "&"),
+            "export": "/api/v1/\(Fields.collection)/export?" + filtering.filter { $0.key != "cursor" }.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(separator: "&"),
         ]
         data.merge(Fields.listFilters(query, t)) { $1 }
+        for (key, value) in extras.page { data[key] = value }
+        data["owner_filter"] = [["value": "all", "name": t["all_owners"] ?? "all", "selected": parameters["owner_id"] == "all"]]
+            + (try await store.users.list()).filter(\.isActive).map { ["value": String($0.id.rawValue), "name": $0.id == identity.user.id ? "\($0.name) (\(t["me"] ?? "me"))" : $0.name, "selected": query.ownerID == $0.id] }
         data["custom_columns"] = listed.map { ["label": $0.label] }
         data["custom_filters"] = custom.filter { $0.kind == .choice || $0.kind == .yesNo }.map { field in
             let chosen = parameters["cf.\(field.key)"] ?? ""

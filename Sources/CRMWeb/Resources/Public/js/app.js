@@ -29,9 +29,10 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
-// The kanban board: drag a card to another stage, or onto Won / Lost. Every move is an API call the server
-// checks; the page then reloads so counts and sums come from the database, never from the browser's arithmetic.
-// Keyboard users and browsers without JavaScript use each card's "Move…" forms instead.
+// The kanban board: drag a card to another stage, or onto Won / Lost. Every move posts the same form the card's
+// "Move…" menu posts, so the server checks it, and the page after it says what happened with an undo; the page
+// then reloads so counts and sums come from the database, and comes back to where the rep had scrolled.
+// Keyboard users and browsers without JavaScript use each card's forms directly.
 document.addEventListener("DOMContentLoaded", () => {
   const board = document.querySelector("[data-testid=board]");
   for (const select of document.querySelectorAll("select[data-navigate]")) {
@@ -39,16 +40,28 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   if (!board) return;
   const csrf = document.querySelector("meta[name=csrf-token]")?.content ?? "";
+  const here = board.dataset.here;
   const dialog = document.getElementById("lose-dialog");
   const loseForm = document.getElementById("lose-form");
+  const scrollKey = "board-scroll:" + window.location.pathname + window.location.search;
 
-  async function post(path, body) {
-    const response = await fetch(path, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: body ? JSON.stringify(body) : "",
-    });
-    if (!response.ok) {
+  function keepScroll() {
+    sessionStorage.setItem(scrollKey, JSON.stringify({ x: board.scrollLeft, y: window.scrollY }));
+  }
+  const kept = JSON.parse(sessionStorage.getItem(scrollKey) ?? "null");
+  if (kept) {
+    sessionStorage.removeItem(scrollKey);
+    board.scrollLeft = kept.x;
+    window.scrollTo(0, kept.y);
+  }
+  for (const form of board.parentElement.querySelectorAll("form[method=post]")) form.addEventListener("submit", keepScroll);
+  loseForm?.addEventListener("submit", keepScroll);
+
+  async function post(path, fields) {
+    const body = new URLSearchParams({ _csrf: csrf, next: here, ...fields });
+    // The answer is a redirect carrying the notice; following it here would show (and spend) the notice unseen.
+    const response = await fetch(path, { method: "POST", credentials: "same-origin", headers: { "Accept": "application/json" }, body, redirect: "manual" });
+    if (response.type !== "opaqueredirect" && !response.ok) {
       const problem = await response.json().catch(() => ({}));
       window.alert(problem.detail || ("Error " + response.status));
       return false;
@@ -62,9 +75,11 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   dialog?.querySelector("[data-close]")?.addEventListener("click", () => dialog.close());
-  for (const button of board.querySelectorAll("[data-lose]")) {
-    button.addEventListener("click", () => askLoss(button.dataset.lose));
-  }
+  // Delegated, so cards loaded later lose the same way.
+  board.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-lose]");
+    if (button) askLoss(button.dataset.lose);
+  });
 
   let dragged = null;
   board.addEventListener("dragstart", (event) => {
@@ -85,39 +100,24 @@ document.addEventListener("DOMContentLoaded", () => {
       const dealID = event.dataTransfer.getData("text/plain");
       if (!dealID) return;
       if (target.dataset.outcome === "lost") { askLoss(dealID); return; }
+      keepScroll();
       const ok = target.dataset.outcome === "won"
-        ? await post("/api/v1/deals/" + dealID + "/win")
-        : await post("/api/v1/deals/" + dealID + "/move", { stage_id: Number(target.dataset.stage) });
+        ? await post("/deals/" + dealID + "/win", {})
+        : await post("/deals/" + dealID + "/move", { stage_id: target.dataset.stage });
       if (ok) window.location.reload();
     });
   }
 
-  // "Load more" appends the next cards of a stage as links (the full card needs the server's page).
+  // "Load more" appends the next cards of a stage exactly as the board shows them.
   for (const button of board.querySelectorAll("[data-more]")) {
     button.addEventListener("click", async () => {
-      const url = button.dataset.more + "&" + new URLSearchParams(window.location.search).toString();
-      const response = await fetch(url, { credentials: "same-origin" });
+      const response = await fetch(button.dataset.more + "&here=" + encodeURIComponent(here), { credentials: "same-origin" });
       if (!response.ok) return;
-      const page = await response.json();
       const list = button.parentElement.querySelector(".cards");
-      for (const card of page.cards) {
-        const item = document.createElement("li");
-        item.className = "deal-card" + (card.stale ? " stale" : "");
-        item.draggable = true;
-        item.dataset.deal = card.id;
-        item.tabIndex = 0;
-        const link = document.createElement("a");
-        link.href = "/deals/" + card.id;
-        link.className = "card-title";
-        link.textContent = card.title;
-        const meta = document.createElement("span");
-        meta.className = "card-meta";
-        meta.textContent = card.amount + " " + card.currency + " · " + card.days_in_stage + " d";
-        item.append(link, meta);
-        list.append(item);
-      }
-      if (page.next_after) {
-        button.dataset.more = button.dataset.more.replace(/after=\d+/, "after=" + page.next_after);
+      list.insertAdjacentHTML("beforeend", await response.text());
+      const next = response.headers.get("X-Next-After");
+      if (next) {
+        button.dataset.more = button.dataset.more.replace(/after=\d+/, "after=" + next);
       } else {
         button.remove();
       }
