@@ -256,3 +256,29 @@ def test_a_reps_deals_list_and_board_start_at_their_own_deals(browser, world):
     shown.find_element(By.CSS_SELECTOR, "[data-testid=notice-undo]").click()
     notice(browser)
     assert api(base, token, "GET", f"/deals/{moved}")["stage_id"] == first
+
+
+def test_history_reads_as_the_page_does_and_search_finds_deals_by_their_company(browser, world):
+    base, token, deal = world["base"], world["token"], world["deal"]
+    headers = {"Authorization": f"Bearer {token}"}
+    current = requests.get(f"{base}/api/v1/deals/{deal['id']}", headers=headers)
+    response = requests.patch(f"{base}/api/v1/deals/{deal['id']}", headers={**headers, "If-Match": current.headers["ETag"]},
+                              json={"amount": "51000.50", "expected_close_date": "2027-03-31"})
+    assert response.status_code == 200, response.text
+    api(base, token, "POST", f"/deals/{deal['id']}/move", json={"stage_id": world["pipeline"]["stages"][1]["id"]})
+    api(base, token, "POST", f"/deals/{deal['id']}/lose", json={"loss_reason_id": world["reason"]["id"], "comment": "дорого"})
+    api(base, token, "POST", "/leads", json={"first_name": "Пётр", "last_name": "Żerański", "company_name": "ООО Жерань",
+                                             "owner_id": world["users"]["elena@example.com"], "team_id": world["team"]["id"]})
+
+    sign_in(browser, base, "elena@example.com")
+    browser.get(f"{base}/deals/{deal['id']}/history")
+    history = browser.find_element(By.CSS_SELECTOR, "[data-testid=history]").text
+    for shown in ["Этап", "Kontakt", "Oferta", "Cena", "48 200,00", "51 000,50", "31 марта 2027"]:
+        assert shown in history.replace("\u00a0", " ").replace("\u202f", " "), f"{shown!r} not in {history!r}"
+    assert "stage_id" not in history and "loss_reason_id" not in history
+
+    search = browser.find_element(By.CSS_SELECTOR, "[data-testid=global-search]")
+    search.send_keys("Żerań")
+    wait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=typeahead]").is_displayed())
+    suggestions = browser.find_element(By.CSS_SELECTOR, "[data-testid=typeahead]").text
+    assert "Odlewnia Żerań" in suggestions and "Formy dla Żerania" in suggestions and "Пётр Żerański" in suggestions

@@ -359,10 +359,12 @@ struct FunnelPages {
                 "open_task": activity.fields.kind == .task && !activity.fields.isDone, "activity_id": activity.meta.id,
             ]))
         }
-        for change in try await store.deals.history(identity.access, deal.meta.id).entries where change.action == .update {
+        let changes = try await store.deals.history(identity.access, deal.meta.id).entries.filter { $0.action == .update }
+        let values = try await HistoryValues.load(store, identity, changes, t: t, format: format, recordType: .deal, custom: try await store.deals.customFields())
+        for change in changes {
             let fields = change.changes.filter { !["stage_id", "status", "loss_reason_id"].contains($0.field) }
             guard !fields.isEmpty else { continue }
-            let text = fields.map { (t["field_\($0.field)"] ?? $0.field) + ": " + ($0.old ?? "—") + " → " + ($0.new ?? "—") }.joined(separator: "; ")
+            let text = fields.map { values.label($0.field) + ": " + values.value($0.field, $0.old) + " → " + values.value($0.field, $0.new) }.joined(separator: "; ")
             entries.append((change.at, change.id, [
                 "kind": t["action_update"] ?? "changed", "type": "change", "text": text, "at": format.dateTime(change.at),
                 "who": change.actorID.flatMap { owners[$0] } ?? change.systemReason ?? system,

@@ -142,7 +142,7 @@ struct RecordPages<Fields: PageResource> {
         }
         data["has_addresses"] = !addresses.isEmpty
         data["custom_values"] = CustomFieldsPage.shown(try await records.customFields(), record.fields.custom, users: owners, format: format)
-        data["history"] = Self.historyRows(history.entries, t, owners: owners, names: try await referencedNames(identity, history.entries), format: format)
+        data["history"] = Self.historyRows(history.entries, t, owners: owners, values: try await historyValues(identity, history.entries, t))
         data["history_all"] = history.next.map { _ in "\(base)/\(record.meta.id)/history" }
         for (key, value) in try await related(identity, record) { data[key] = value }
         return pages.render("\(Fields.pageKey)_show", data, identity: identity, request: request, title: record.fields.title)
@@ -159,9 +159,7 @@ struct RecordPages<Fields: PageResource> {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         var data: [String: Any] = [
             "record_title": record.fields.title, "record_href": "\(base)/\(record.meta.id)",
-            "history": Self.historyRows(
-                page.entries, t, owners: try await store.users.names(), names: try await referencedNames(identity, page.entries), format: pages.formatter(identity)
-            ),
+            "history": Self.historyRows(page.entries, t, owners: try await store.users.names(), values: try await historyValues(identity, page.entries, t)),
         ]
         if let next = page.next { data["older"] = "\(base)/\(record.meta.id)/history?cursor=\(next)" }
         return pages.render("record_history", data, identity: identity, request: request, title: (t["history"] ?? "History") + ": " + record.fields.title)
@@ -170,40 +168,23 @@ struct RecordPages<Fields: PageResource> {
     /// How many of its latest changes a record's page shows; the rest are a link away.
     static var cardHistory: Int { 20 }
 
-    static func historyRows(_ entries: [AuditEntry], _ t: [String: String], owners: [UserID: String], names: [String: [String: String]], format: DisplayFormatter) -> [[String: Any]] {
+    static func historyRows(_ entries: [AuditEntry], _ t: [String: String], owners: [UserID: String], values: HistoryValues) -> [[String: Any]] {
         entries.map { entry in
             [
-                "action": t["action_\(entry.action.rawValue)"] ?? entry.action.rawValue, "at": format.dateTime(entry.at),
+                "action": t["action_\(entry.action.rawValue)"] ?? entry.action.rawValue, "at": values.format.dateTime(entry.at),
                 "who": entry.actorID.flatMap { owners[$0] } ?? entry.systemReason ?? "",
                 "changes": entry.changes.map { change in
-                    let named = { (value: String?) in value.map { names[change.field]?[$0] ?? $0 } ?? "—" }
-                    return ["field": t["field_\(change.field)"] ?? change.field, "old": named(change.old), "new": named(change.new)]
+                    ["field": values.label(change.field), "old": values.value(change.field, change.old), "new": values.value(change.field, change.new)]
                 },
                 "has_changes": !entry.changes.isEmpty,
             ]
         }
     }
 
-    /// Names of the records a history's changes point at (a contact's company), by field and id, so the trail reads
-    /// "Łódź Trans" rather than "17". Records the reader may not see keep their id.
-    func referencedNames(_ identity: Identity, _ entries: [AuditEntry]) async throws -> [String: [String: String]] {
-        func ids(_ field: String) -> [Int64] {
-            entries.flatMap(\.changes).filter { $0.field == field }.flatMap { [$0.old, $0.new] }.compactMap { $0.flatMap(Int64.init) }
-        }
-        func named<T>(_ items: [Int64: Record<T>], _ title: (T) -> String) -> [String: String] {
-            Dictionary(uniqueKeysWithValues: items.map { (String($0.key), title($0.value.fields)) })
-        }
-        // `many` asks nothing of the database for no ids.
-        return [
-            "company_id": named(try await store.companies.many(identity.access, ids("company_id"))) { $0.name },
-            "contact_id": named(try await store.contacts.many(identity.access, ids("contact_id"))) { $0.displayName },
-            "deal_id": named(try await store.deals.many(identity.access, ids("deal_id"))) { $0.title },
-            "lead_id": named(try await store.leads.many(identity.access, ids("lead_id"))) { $0.displayName },
-        ]
+    func historyValues(_ identity: Identity, _ entries: [AuditEntry], _ t: [String: String]) async throws -> HistoryValues {
+        try await HistoryValues.load(store, identity, entries, t: t, format: pages.formatter(identity), recordType: Fields.recordType, custom: try await records.customFields())
     }
 
-    /// A blank form, or one started from another page: `?company_id=7` from a company's "New deal", `?kind=task&deal_id=3`
-    /// from "schedule the next activity". The query is read as the form would be; what cannot be read is left blank.
     @Sendable func newForm(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         var fields = Fields.blank

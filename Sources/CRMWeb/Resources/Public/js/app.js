@@ -131,13 +131,13 @@ document.addEventListener("DOMContentLoaded", () => {
   const input = document.querySelector("input[data-typeahead]");
   if (!input) return;
   const list = input.form.querySelector(".typeahead");
-  const labels = { companies: "🏢", contacts: "👤", deals: "💼" };
+  const labels = { companies: "🏢", contacts: "👤", leads: "✉", deals: "💼" };
   let timer = null;
   let asked = "";
 
   function show(results) {
     list.replaceChildren();
-    for (const kind of ["companies", "contacts", "deals"]) {
+    for (const kind of ["companies", "contacts", "leads", "deals"]) {
       for (const record of results[kind] ?? []) {
         const item = document.createElement("li");
         const link = document.createElement("a");
