@@ -50,17 +50,21 @@ enum CustomFieldsPage {
     }
 
     /// The values a card shows, by label, in the fields' order.
-    static func shown(_ fields: [FieldDefinition], _ values: CustomValues, users: [UserID: String], format: DisplayFormatter) -> [[String: Any]] {
+    static func shown(_ fields: [FieldDefinition], _ values: CustomValues, users: [UserID: String], format: DisplayFormatter, _ t: [String: String]) -> [[String: Any]] {
         fields.compactMap { field in
             guard let value = values[field.key] else { return nil }
-            return ["label": field.label, "value": display(value, users: users, format: format)]
+            return ["label": field.label, "value": display(value, users: users, format: format, t)]
         }
     }
 
-    static func display(_ value: CustomValue, users: [UserID: String], format: DisplayFormatter) -> String {
+    /// A value as the reader writes it: numbers with their decimal comma, dates in their order, yes in their language.
+    static func display(_ value: CustomValue, users: [UserID: String], format: DisplayFormatter, _ t: [String: String]) -> String {
         switch value {
         case .money(let money): format.money(money)
+        case .number(let number): number.formatted(.number.locale(format.locale))
+        case .date(let day): format.date(day)
         case .dateTime(let time): format.dateTime(time)
+        case .yesNo(let flag): t[flag ? "yes" : "no"] ?? value.text
         case .user(let id): users[id] ?? id.description
         default: value.text
         }

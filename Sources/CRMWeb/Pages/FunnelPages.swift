@@ -121,6 +121,7 @@ struct FunnelPages {
     /// A card's values, by deal id.
     private func cardRows(_ identity: Identity, _ deals: [(Deal, Stage)], users: [User]) async throws -> [Int64: [String: Any]] {
         let format = pages.formatter(identity)
+        let t = pages.strings(MessageCatalog.language(of: identity.user.locale))
         let owners = Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0.name) })
         let companies = try await store.companies.many(identity.access, deals.compactMap { $0.0.fields.companyID?.rawValue })
         let now = Timestamp.now
@@ -129,7 +130,7 @@ struct FunnelPages {
                 "id": deal.meta.id, "version": deal.meta.version, "title": deal.fields.title,
                 "company": deal.fields.companyID.flatMap { companies[$0.rawValue]?.fields.name } ?? "",
                 "amount": format.money(deal.fields.amount), "owner": owners[deal.meta.ownerID] ?? "",
-                "days": deal.fields.daysInStage(at: now), "stale": deal.fields.isStale(in: stage, at: now),
+                "days": Plural.counted(deal.fields.daysInStage(at: now), "day", t, format: format.number), "stale": deal.fields.isStale(in: stage, at: now),
             ] as [String: Any])
         })
     }
@@ -305,7 +306,9 @@ struct FunnelPages {
             "path": pipeline.stages.map { stage -> [String: any Sendable] in
                 [
                     "name": stage.name(in: language), "current": stage.id == deal.fields.stageID, "visited": visited.contains(stage.id),
-                    "days": String(format: "%.1f", Double(durations[stage.id] ?? 0) / 86_400_000),
+                    // Days with a fraction take the fraction's form ("1,5 dnia", "2,5 дня").
+                    "days": (Double(durations[stage.id] ?? 0) / 86_400_000).formatted(.number.precision(.fractionLength(1)).locale(format.locale))
+                        + " " + (t["day_other"] ?? "d"),
                 ]
             },
             "targets": pipeline.stages.filter { $0.id != deal.fields.stageID }.map { ["id": $0.id.rawValue, "name": $0.name(in: language)] as [String: any Sendable] },

@@ -87,7 +87,11 @@ public struct PageRenderer: Sendable {
 
     func errorPage(_ problem: APIError, identity: Identity?, request: Request?) -> Response {
         let t = catalog.strings(for: Self.language(identity: identity, request: request))
-        let translated = t["language_code"] == "en" || problem.status.code >= 500 ? nil : t["error_\(problem.code)"]
+        var translated = t["language_code"] == "en" || problem.status.code >= 500 ? nil : t["error_\(problem.code)"]
+        // A fault of ours is told in the reader's language too, with the id to quote to support.
+        if problem.code == "internal", case .string(let id)? = problem.extensions["request_id"] {
+            translated = (t["error_internal"] ?? problem.detail).replacingOccurrences(of: "{id}", with: id)
+        }
         let detail = translated ?? problem.detail
         let reason = t["status_\(problem.status.code)"] ?? problem.status.reasonPhrase
         let data: [String: Any] = ["status": Int(problem.status.code), "reason": reason, "detail": detail]

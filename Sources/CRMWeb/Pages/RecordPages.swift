@@ -62,7 +62,7 @@ struct RecordPages<Fields: PageResource> {
         let items = records.map { record -> [String: Any] in
             var row = record.fields.listColumns
             for (key, value) in extras.rows[record.meta.id] ?? [:] { row[key] = value }
-            row["custom"] = listed.map { field in record.fields.custom[field.key].map { CustomFieldsPage.display($0, users: owners, format: format) } ?? "" }
+            row["custom"] = listed.map { field in record.fields.custom[field.key].map { CustomFieldsPage.display($0, users: owners, format: format, t) } ?? "" }
             row["id"] = record.meta.id
             row["title"] = record.fields.title
             row["owner"] = owners[record.meta.ownerID] ?? ""
@@ -141,7 +141,7 @@ struct RecordPages<Fields: PageResource> {
             ]
         }
         data["has_addresses"] = !addresses.isEmpty
-        data["custom_values"] = CustomFieldsPage.shown(try await records.customFields(), record.fields.custom, users: owners, format: format)
+        data["custom_values"] = CustomFieldsPage.shown(try await records.customFields(), record.fields.custom, users: owners, format: format, t)
         data["history"] = Self.historyRows(history.entries, t, owners: owners, values: try await historyValues(identity, history.entries, t))
         data["history_all"] = history.next.map { _ in "\(base)/\(record.meta.id)/history" }
         for (key, value) in try await related(identity, record) { data[key] = value }
