@@ -282,3 +282,28 @@ def test_history_reads_as_the_page_does_and_search_finds_deals_by_their_company(
     wait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=typeahead]").is_displayed())
     suggestions = browser.find_element(By.CSS_SELECTOR, "[data-testid=typeahead]").text
     assert "Odlewnia Żerań" in suggestions and "Formy dla Żerania" in suggestions and "Пётр Żerański" in suggestions
+
+
+def test_conversion_joins_the_contact_we_know_and_brings_the_budget(browser, world):
+    base, token = world["base"], world["token"]
+    api(base, token, "POST", "/fields", json={"record_type": "lead", "key": "budget", "label": "Budżet", "kind": "money"})
+    known = api(base, token, "POST", "/contacts", json={"first_name": "Zofia", "last_name": "Kowalska-Nowak", "emails": [{"address": "zofia@zeran.pl"}],
+                                                        "owner_id": world["users"]["lukasz@example.com"], "team_id": world["team"]["id"]})
+    lead = api(base, token, "POST", "/leads", json={"first_name": "Zofia", "last_name": "Kowalska", "emails": [{"address": "zofia@zeran.pl"}],
+                                                    "company_name": "Odlewnia Żerań", "custom": {"budget": {"amount": "25000.00", "currency": "PLN"}},
+                                                    "owner_id": world["users"]["lukasz@example.com"], "team_id": world["team"]["id"]})
+    sign_in(browser, base, "lukasz@example.com")
+    browser.get(f"{base}/leads/{lead['id']}/convert")
+    assert "Zofia Kowalska" in browser.find_element(By.CSS_SELECTOR, "[data-testid=convert-heading]").text
+    offered = browser.find_element(By.CSS_SELECTOR, "[data-testid=convert-contact]")
+    assert "Zofia Kowalska-Nowak" in offered.text  # the same e-mail
+    offered.find_element(By.CSS_SELECTOR, f"input[value='{known['id']}']").click()
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=convert-amount]").get_attribute("value").replace("\u00a0", " ") == "25 000,00"
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=create-deal]").click()
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=convert-save]").click()
+    assert "Lead przekształcony" in notice(browser).text
+    converted = api(base, token, "GET", f"/leads/{lead['id']}")["conversion"]
+    assert converted["contact_id"] == known["id"] and converted["company_id"] == world["company"]["id"]
+    assert api(base, token, "GET", f"/deals/{converted['deal_id']}")["amount"] == "25000.00"
+    # No second Zofia was made.
+    assert len(api(base, token, "GET", "/contacts?q=zofia")["items"]) == 2

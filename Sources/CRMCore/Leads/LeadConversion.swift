@@ -21,10 +21,13 @@ public struct LeadConversion: Sendable, Equatable {
 
     public var company: CompanyChoice
     public var deal: NewDeal?
+    /// A person we know already (the same e-mail or phone): the lead joins them instead of making a second contact.
+    public var existingContact: ContactID?
 
-    public init(company: CompanyChoice, deal: NewDeal? = nil) {
+    public init(company: CompanyChoice, deal: NewDeal? = nil, existingContact: ContactID? = nil) {
         self.company = company
         self.deal = deal
+        self.existingContact = existingContact
     }
 }
 

@@ -37,6 +37,12 @@ public struct DisplayFormatter: Sendable {
         return value.formatted(currencyStyles.style(money.currency, locale))
     }
 
+    /// An amount as the reader types it into a form, without the currency ("25 000,00"); `Money(typed:)` reads it back.
+    public func decimal(_ money: Money) -> String {
+        let value = Decimal(string: money.decimalString) ?? 0
+        return value.formatted(.number.precision(.fractionLength(money.currency.minorDigits)).locale(locale))
+    }
+
     /// Building a currency style costs far more than using one (a page of deals formats fifty amounts), so
     /// each formatter keeps one per currency.
     private let currencyStyles = CurrencyStyles()

@@ -39,12 +39,18 @@ extension LeadStore {
             case .none:
                 break
             }
-            let contact = try RecordStore<ContactFields>.validated(lead.fields.contactFields(company: companyID))
-            if !allowDuplicates {
-                let similar = try await RecordStore<ContactFields>.duplicates(db, context, of: contact, excluding: nil, engine: engine)
-                guard similar.isEmpty else { throw StoreError.possibleDuplicates(.contact, similar.map(\.meta.id)) }
+            let contactID: ContactID
+            if let existing = conversion.existingContact {
+                // Only a contact the converter may see; the lead's details stay on the lead.
+                contactID = try await RecordStore<ContactFields>.fetch(db, context, existing.rawValue, includeDeleted: false, lock: false).id
+            } else {
+                let contact = try RecordStore<ContactFields>.validated(lead.fields.contactFields(company: companyID))
+                if !allowDuplicates {
+                    let similar = try await RecordStore<ContactFields>.duplicates(db, context, of: contact, excluding: nil, engine: engine)
+                    guard similar.isEmpty else { throw StoreError.possibleDuplicates(.contact, similar.map(\.meta.id)) }
+                }
+                contactID = ContactID(try await RecordStore<ContactFields>.insert(db, context, contact, assignment: assignment(ContactFields.self)))
             }
-            let contactID = ContactID(try await RecordStore<ContactFields>.insert(db, context, contact, assignment: assignment(ContactFields.self)))
             var dealID: DealID?
             if let wanted = conversion.deal {
                 let pipeline = try await PipelineStore.fetch(db, wanted.pipelineID)

@@ -26,8 +26,9 @@ struct LeadController {
     /// for an existing company; `?allow_duplicates=true` creates a look-alike company or contact anyway.
     @Sendable func convert(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["company_id", "create_company", "deal"])
+        var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["company_id", "contact_id", "create_company", "deal"])
         let existing = input.id("company_id") ?? nil
+        let existingContact = (input.id("contact_id") ?? nil).map { ContactID($0) }
         let create = input.bool("create_company") ?? false
         if existing != nil && create { input.fail("create_company", "conflicting", "choose an existing company or a new one, not both") }
         var deal: LeadConversion.NewDeal?
@@ -50,7 +51,7 @@ struct LeadController {
         let company: LeadConversion.CompanyChoice = existing.map { .existing(CompanyID($0)) } ?? (create ? .create : .none)
         let expected = try RecordController<LeadFields>.expectedVersion(request, required: false)
         do {
-            let lead = try await store.leadWork.convert(identity.access, try context.pathID(), expectedVersion: expected, LeadConversion(company: company, deal: deal), allowDuplicates: allowDuplicates)
+            let lead = try await store.leadWork.convert(identity.access, try context.pathID(), expectedVersion: expected, LeadConversion(company: company, deal: deal, existingContact: existingContact), allowDuplicates: allowDuplicates)
             return JSONResponse.ok(lead.json, etag: lead.meta.etag)
         } catch StoreError.possibleDuplicates(let type, let ids) {
             var problem = APIError.from(StoreError.possibleDuplicates(type, ids))!

@@ -85,32 +85,51 @@ struct LeadPages {
                 errors.append(ValidationError(field: "pipeline_id", code: "required", message: "choose a pipeline for the deal"))
             }
         }
-        guard errors.isEmpty else { return try await convertPage(identity, request, lead, errors: errors, duplicates: [], status: .unprocessableContent) }
+        let existingContact = Int64(form["contact"]).map { ContactID($0) }
+        guard errors.isEmpty else { return try await convertPage(identity, request, lead, errors: errors, duplicates: [], status: .unprocessableContent, typed: form) }
         do {
             _ = try await store.leadWork.convert(
-                identity.access, lead.meta.id, expectedVersion: Int64(form["version"]), LeadConversion(company: company, deal: deal),
+                identity.access, lead.meta.id, expectedVersion: Int64(form["version"]), LeadConversion(company: company, deal: deal, existingContact: existingContact),
                 allowDuplicates: form["allow_duplicates"] == "1"
             )
-            return redirect("/leads/\(lead.meta.id)")
+            return redirect("/leads/\(lead.meta.id)", notice: Notice(key: "lead_converted", subject: lead.fields.title))
         } catch StoreError.possibleDuplicates(let type, let ids) {
             let found: [(href: String, title: String)] = type == .company
                 ? try await store.companies.many(identity.access, ids).values.map { ("/companies/\($0.meta.id)", $0.fields.name) }
                 : try await store.contacts.many(identity.access, ids).values.map { ("/contacts/\($0.meta.id)", $0.fields.displayName) }
-            return try await convertPage(identity, request, lead, errors: [], duplicates: found.sorted { $0.href < $1.href }, status: .conflict)
+            return try await convertPage(identity, request, lead, errors: [], duplicates: found.sorted { $0.href < $1.href }, status: .conflict, typed: form)
         } catch let error as StoreError {
-            return try await convertPage(identity, request, lead, errors: error.formErrors, duplicates: [], status: .unprocessableContent)
+            return try await convertPage(identity, request, lead, errors: error.formErrors, duplicates: [], status: .unprocessableContent, typed: form)
         }
     }
 
-    private func convertPage(_ identity: Identity, _ request: Request, _ lead: Lead, errors: [ValidationError], duplicates: [(href: String, title: String)], status: HTTPResponse.Status) async throws -> Response {
+    private func convertPage(
+        _ identity: Identity, _ request: Request, _ lead: Lead, errors: [ValidationError], duplicates: [(href: String, title: String)], status: HTTPResponse.Status,
+        typed: FormInput? = nil
+    ) async throws -> Response {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
-        // Companies the lead's company name matches are offered first, so a conversion joins the customer we have.
+        // Companies the lead's company name matches are offered first, so a conversion joins the customer we have;
+        // people we know by the lead's e-mail, phone or name likewise.
         let matches = lead.fields.companyName.isEmpty ? [] : try await store.companies.duplicates(identity.access, of: lead.fields.companyFields)
+        let people = try await store.contacts.duplicates(identity.access, of: lead.fields.contactFields(company: nil))
+        let chosenContact = typed?["contact"]
+        // The lead's budget (its first money field) is the deal's amount unless the rep types another.
+        let budget = try await store.leads.customFields().filter { $0.kind == .money }.lazy.compactMap { field -> Money? in
+            if case .money(let money)? = lead.fields.custom[field.key] { money } else { nil }
+        }.first
         let data: [String: Any] = [
             "id": lead.meta.id, "version": lead.meta.version, "title": lead.fields.title, "company_name": lead.fields.companyName,
-            "deal_title": lead.fields.dealTitle,
-            "matches": matches.enumerated().map { ["id": $1.meta.id, "name": $1.fields.name, "selected": $0 == 0] },
+            "deal_title": typed?["deal_title"] ?? lead.fields.dealTitle,
+            "amount": typed?["amount"] ?? budget.map { pages.formatter(identity).decimal($0) } ?? "",
+            "create_deal": typed?["create_deal"] == "1",
+            "matches": matches.enumerated().map { index, company in
+                ["id": company.meta.id, "name": company.fields.name, "selected": typed.map { $0["company"] == String(company.meta.id) } ?? (index == 0)]
+            },
             "has_matches": !matches.isEmpty,
+            "people": people.enumerated().map { index, contact in
+                ["id": contact.meta.id, "name": contact.fields.displayName, "selected": chosenContact.map { $0 == String(contact.meta.id) } ?? (index == 0)]
+            },
+            "has_people": !people.isEmpty, "new_contact_chosen": chosenContact.map { $0 == "new" } ?? people.isEmpty,
             "companies": try await FormChoices.companies(store, identity, chosen: nil),
             "pipelines": try await store.pipelines.list().filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.name] },
             "errors": errors.map { pages.message($0, t) }, "has_errors": !errors.isEmpty,
