@@ -307,3 +307,38 @@ def test_conversion_joins_the_contact_we_know_and_brings_the_budget(browser, wor
     assert api(base, token, "GET", f"/deals/{converted['deal_id']}")["amount"] == "25000.00"
     # No second Zofia was made.
     assert len(api(base, token, "GET", "/contacts?q=zofia")["items"]) == 2
+
+
+def test_exports_open_in_a_spreadsheet_in_the_readers_language(browser, world):
+    """CSV as Excel reads it in each locale (UTF-8 with a BOM, ';' and decimal commas where the language writes them),
+    and XLSX read back by openpyxl, a reader no one here wrote."""
+    import io
+    openpyxl = pytest.importorskip("openpyxl")
+    from conftest import login
+    base = world["base"]
+    session, _ = login(base, "lukasz@example.com")
+    csv = session.get(f"{base}/deals/export?format=csv")
+    assert csv.status_code == 200 and csv.headers["Content-Type"].startswith("text/csv")
+    text = csv.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    header, first = text[1:].split("\r\n")[:2]
+    assert header.split(";")[:4] == ["ID", "Tytuł", "Firma (ID)", "Firma"], header
+    cells = first.split(";")
+    assert "Formy dla Żerania" in cells and "Odlewnia Żerań" in cells and "48200" in cells and "Otwarta" in cells, cells
+
+    workbook = session.get(f"{base}/deals/export?format=xlsx")
+    assert workbook.headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    row = dict(zip(header, rows[1]))
+    assert row["Tytuł"] == "Formy dla Żerania" and row["Firma"] == "Odlewnia Żerań"
+    assert isinstance(row["Kwota"], (int, float)) and row["Kwota"] == 48200
+
+    english, _ = login(base, "admin@example.com")
+    text = english.get(f"{base}/companies/export?format=csv").content.decode("utf-8")
+    assert text.startswith("\ufeffID,Name,") and "Odlewnia Żerań" in text
+
+    russian, _ = login(base, "elena@example.com")
+    report = russian.get(f"{base}/reports/funnel?pipeline_id={world['pipeline']['id']}&format=csv&table=stages").content.decode("utf-8")
+    assert report.startswith("\ufeffЭтап;"), report[:80]

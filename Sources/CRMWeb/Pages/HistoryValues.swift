@@ -19,22 +19,32 @@ struct HistoryValues {
     static func load(
         _ store: Store, _ identity: Identity, _ entries: [AuditEntry], t: [String: String], format: DisplayFormatter, recordType: RecordType, custom: [FieldDefinition]
     ) async throws -> HistoryValues {
-        func ids(_ field: String) -> [Int64] {
-            entries.flatMap(\.changes).filter { $0.field == field }.flatMap { [$0.old, $0.new] }.compactMap { $0.flatMap(Int64.init) }
+        var ids: [String: [Int64]] = [:]
+        for change in entries.flatMap(\.changes) where referenceFields.contains(change.field) {
+            ids[change.field, default: []] += [change.old, change.new].compactMap { $0.flatMap(Int64.init) }
         }
+        return try await load(store, identity, ids: ids, t: t, format: format, recordType: recordType, custom: custom)
+    }
+
+    static let referenceFields: Set<String> = ["company_id", "contact_id", "deal_id", "lead_id", "stage_id", "pipeline_id", "loss_reason_id", "owner_id"]
+
+    /// The same, for the ids a page of records holds (an export's rows), by field.
+    static func load(
+        _ store: Store, _ identity: Identity, ids: [String: [Int64]], t: [String: String], format: DisplayFormatter, recordType: RecordType, custom: [FieldDefinition]
+    ) async throws -> HistoryValues {
         func named<T>(_ items: [Int64: Record<T>], _ title: (T) -> String) -> [String: String] {
             Dictionary(uniqueKeysWithValues: items.map { (String($0.key), title($0.value.fields)) })
         }
         let language = MessageCatalog.language(of: identity.user.locale)
         // `many` asks nothing of the database for no ids.
         var names: [String: [String: String]] = [
-            "company_id": named(try await store.companies.many(identity.access, ids("company_id"))) { $0.name },
-            "contact_id": named(try await store.contacts.many(identity.access, ids("contact_id"))) { $0.displayName },
-            "deal_id": named(try await store.deals.many(identity.access, ids("deal_id"))) { $0.title },
-            "lead_id": named(try await store.leads.many(identity.access, ids("lead_id"))) { $0.displayName },
+            "company_id": named(try await store.companies.many(identity.access, ids["company_id"] ?? [])) { $0.name },
+            "contact_id": named(try await store.contacts.many(identity.access, ids["contact_id"] ?? [])) { $0.displayName },
+            "deal_id": named(try await store.deals.many(identity.access, ids["deal_id"] ?? [])) { $0.title },
+            "lead_id": named(try await store.leads.many(identity.access, ids["lead_id"] ?? [])) { $0.displayName },
             "owner_id": Dictionary(uniqueKeysWithValues: try await store.users.names().map { (String($0.key.rawValue), $0.value) }),
         ]
-        if entries.contains(where: { $0.changes.contains { ["stage_id", "pipeline_id", "loss_reason_id"].contains($0.field) } }) {
+        if !(ids["stage_id"] ?? []).isEmpty || !(ids["pipeline_id"] ?? []).isEmpty || !(ids["loss_reason_id"] ?? []).isEmpty {
             let pipelines = try await store.pipelines.list()
             names["pipeline_id"] = Dictionary(pipelines.map { (String($0.id.rawValue), $0.name) }, uniquingKeysWith: { first, _ in first })
             names["stage_id"] = Dictionary(pipelines.flatMap(\.stages).map { (String($0.id.rawValue), $0.name(in: language)) }, uniquingKeysWith: { first, _ in first })

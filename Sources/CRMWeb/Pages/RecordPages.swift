@@ -30,6 +30,7 @@ struct RecordPages<Fields: PageResource> {
         router.get(RouterPath(stringLiteral: Fields.collection), use: list)
         router.post(RouterPath(stringLiteral: Fields.collection), use: create)
         router.get("\(Fields.collection)/new", use: newForm)
+        router.get("\(Fields.collection)/export", use: spreadsheet)
         router.get("\(Fields.collection)/:id", use: show)
         router.get("\(Fields.collection)/:id/edit", use: editForm)
         router.get("\(Fields.collection)/:id/history", use: history)
@@ -94,7 +95,7 @@ struct RecordPages<Fields: PageResource> {
             "next": nextLink ?? "", "has_next": nextLink != nil, "q": query.search ?? "", "tag": query.tag ?? "",
             "sorts": sortOptions, "show_deleted": query.deleted == .only,
             "priorities": Priority.allCases.map { ["value": $0.rawValue, "selected": $0 == query.priority] },
-            "export": "/api/v1/\(Fields.collection)/export?" + filtering.filter { $0.key != "cursor" }.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(separator: "&"),
+            "export": "\(base)/export?" + parameters.filter { $0.key != "cursor" }.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(separator: "&"),
         ]
         data.merge(Fields.listFilters(query, t)) { $1 }
         for (key, value) in extras.page { data[key] = value }
@@ -146,6 +147,90 @@ struct RecordPages<Fields: PageResource> {
         data["history_all"] = history.next.map { _ in "\(base)/\(record.meta.id)/history" }
         for (key, value) in try await related(identity, record) { data[key] = value }
         return pages.render("\(Fields.pageKey)_show", data, identity: identity, request: request, title: record.fields.title)
+    }
+
+    /// `/{collection}/export?format=csv|xlsx&…`: the list as filtered, for a spreadsheet program in the reader's language:
+    /// headers as the pages say them, names beside ids, numbers as numbers (see `Spreadsheet`). The API's export stays
+    /// the machine's: keys for headers, stored values.
+    @Sendable func spreadsheet(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        var parameters = request.queryDictionary.filter { !$0.value.isEmpty }
+        let kind = parameters.removeValue(forKey: "format") ?? "csv"
+        guard kind == "csv" || kind == "xlsx" else {
+            throw APIError.badParameters([ValidationError(field: "format", code: "invalid_choice", message: "must be csv or xlsx")])
+        }
+        if parameters["owner_id"] == "all" { parameters["owner_id"] = nil }
+        parameters["cursor"] = nil
+        let custom = try await records.customFields()
+        var query = try ListQuery(parameters: parameters, for: Fields.recordType, fields: custom)
+        query.limit = ListQuery.maxLimit
+        let language = MessageCatalog.language(of: identity.user.locale)
+        let t = pages.strings(language)
+        let format = pages.formatter(identity)
+        let teams = Dictionary(uniqueKeysWithValues: try await store.teams.list().map { ($0.id, $0.name) })
+        let users = try await store.users.names()
+        let labels = HistoryValues(recordType: Fields.recordType, t: t, format: format, names: [:], custom: custom)
+        let numeric: Set<String> = ["amount", "score", "duration_minutes"]
+        let currencyLabel = t["field_currency"] ?? "Currency"
+        var sheet = Spreadsheet(header: ["ID"] + Fields.csvColumns.flatMap { key in
+            key.hasSuffix("_id") ? ["\(labels.label(key)) (ID)", labels.label(key)] : [labels.label(key)]
+        } + custom.flatMap { $0.kind == .money ? [$0.label, "\($0.label) · \(currencyLabel)"] : [$0.label] }
+            + [t["owner"] ?? "Owner", t["team"] ?? "Team", t["created"] ?? "Created", t["updated"] ?? "Updated"])
+        repeat {
+            let page = try await records.list(identity.access, query)
+            var ids: [String: [Int64]] = [:]
+            for record in page.items {
+                for (key, value) in zip(Fields.csvColumns, record.fields.csvValues) where key.hasSuffix("_id") { ids[key, default: []] += [Int64(value)].compactMap { $0 } }
+            }
+            let values = try await HistoryValues.load(store, identity, ids: ids, t: t, format: format, recordType: Fields.recordType, custom: custom)
+            for record in page.items {
+                var row: [Spreadsheet.Cell] = [.number(Decimal(record.meta.id))]
+                for (key, value) in zip(Fields.csvColumns, record.fields.csvValues) {
+                    if key.hasSuffix("_id") {
+                        row.append(Decimal(string: value).map(Spreadsheet.Cell.number) ?? .text(""))
+                        row.append(.text(value.isEmpty ? "" : values.value(key, value)))
+                    } else if numeric.contains(key), let number = Decimal(string: value, locale: Locale(identifier: "en_US_POSIX")) {
+                        row.append(.number(number))
+                    } else {
+                        row.append(.text(value.isEmpty ? "" : values.value(key, value)))
+                    }
+                }
+                for field in custom {
+                    switch record.fields.custom[field.key] {
+                    case .money(let money)?: row += [.number(Decimal(string: money.decimalString) ?? 0), .text(money.currency.code)]
+                    case .number(let number)?: row.append(.number(number))
+                    case let value?: row.append(.text(CustomFieldsPage.display(value, users: users, format: format, t)))
+                    case nil: row += field.kind == .money ? [.text(""), .text("")] : [.text("")]
+                    }
+                }
+                row += [
+                    .text(users[record.meta.ownerID] ?? ""), .text(record.meta.teamID.flatMap { teams[$0] } ?? ""),
+                    .text(format.dateTime(record.meta.createdAt)), .text(format.dateTime(record.meta.updatedAt)),
+                ]
+                sheet.rows.append(row)
+            }
+            query.cursor = page.nextCursor
+        } while query.cursor != nil
+        let name = t["nav_\(Fields.collection)"] ?? Fields.collection
+        return Self.download(sheet, kind: kind, name: name, language: language)
+    }
+
+    /// A spreadsheet as a download: CSV as the reader's Excel reads it, or XLSX.
+    static func download(_ sheet: Spreadsheet, kind: String, name: String, language: String) -> Response {
+        var headers = HTTPFields()
+        let body: ByteBuffer
+        if kind == "xlsx" {
+            headers[.contentType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            body = ByteBuffer(bytes: sheet.xlsx(sheet: name))
+        } else {
+            headers[.contentType] = "text/csv; charset=utf-8"
+            body = ByteBuffer(string: sheet.csv(decimalComma: Spreadsheet.decimalComma(language)))
+        }
+        // RFC 6266: an ASCII name for old clients, the reader's own in UTF-8 for the rest.
+        let ascii = name.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" } ? name : "export"
+        headers[.contentDisposition] = "attachment; filename=\"\(ascii).\(kind)\"; filename*=UTF-8''\(percentEncoded(name)).\(kind)"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
     /// `/{collection}/:id/history`: the whole audit trail, a page of entries at a time, newest first.

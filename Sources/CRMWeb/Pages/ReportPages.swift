@@ -54,14 +54,14 @@ struct ReportPages {
         }
         let view = try await builder.build(kind)
         if let format = parameters["format"], !format.isEmpty {
-            guard format == "csv" else { throw APIError.badParameters([ValidationError(field: "format", code: "invalid_choice", message: "must be csv")]) }
+            guard format == "csv" || format == "xlsx" else {
+                throw APIError.badParameters([ValidationError(field: "format", code: "invalid_choice", message: "must be csv or xlsx")])
+            }
             guard let table = view.table(parameters["table"] ?? view.tables.first?.name ?? "") else {
                 throw APIError.badParameters([ValidationError(field: "table", code: "invalid_choice", message: "must be one of " + view.tables.map(\.name).joined(separator: ", "))])
             }
-            var headers = HTTPFields()
-            headers[.contentType] = "text/csv; charset=utf-8"
-            headers[.contentDisposition] = "attachment; filename=\"\(kind.rawValue)-\(table.name)-\(builder.request.filter.period.from).csv\""
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: table.csv)))
+            // People get the table as the page shows it, for their spreadsheet program; the API's report keeps keys.
+            return RecordPages<DealFields>.download(table.spreadsheet, kind: format, name: "\(table.title) \(builder.request.filter.period.from)", language: builder.language)
         }
         return try await render(builder, views: [view], kind: kind, request: request)
     }
@@ -124,6 +124,7 @@ struct ReportPages {
                         [
                             "name": table.name, "title": table.title, "columns": table.columns.map(\.label),
                             "csv": parsed.link("/reports/\(view.name)", ["format": "csv", "table": table.name]),
+                            "xlsx": parsed.link("/reports/\(view.name)", ["format": "xlsx", "table": table.name]),
                             "rows": table.rows.map { cells in cells.map { cell -> [String: Any] in
                                 ["text": cell.value.display(builder.format), "link": cell.link ?? "", "tone": cell.tone ?? "", "numeric": cell.value.isNumeric]
                             } },

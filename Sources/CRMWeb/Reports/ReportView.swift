@@ -108,8 +108,26 @@ extension ReportTable.Cell.Value {
 }
 
 extension ReportTable {
-    var csv: String {
-        CSV.line(columns.map(\.key)) + rows.map { CSV.line($0.map(\.value.plain)) }.joined()
+    /// The table for a spreadsheet program: headers as the page says them, figures as numbers (shares in percent);
+    /// a sum in several currencies stays text, since no one number holds it.
+    var spreadsheet: Spreadsheet {
+        Spreadsheet(header: columns.map(\.label), rows: rows.map { cells in
+            cells.map { cell -> Spreadsheet.Cell in
+                switch cell.value {
+                case .text(let text): .text(text)
+                case .count(let count): .number(Decimal(count))
+                case .share(let share): share.map { .number(Self.decimal($0 * 100)) } ?? .text("")
+                case .points(let value), .days(let value): value.map { .number(Self.decimal($0)) } ?? .text("")
+                case .money(let totals):
+                    totals.amounts.count == 1 ? .number(Decimal(string: totals.amounts[0].decimalString) ?? 0) : .text(cell.value.plain)
+                }
+            }
+        })
+    }
+
+    /// One decimal place, as the page shows shares and days.
+    private static func decimal(_ value: Double) -> Decimal {
+        Decimal(string: String(format: "%.1f", value)) ?? 0
     }
 
     var json: JSONValue {

@@ -15,12 +15,12 @@ enum JSONResponse {
 
 /// RFC 4180 CSV: fields with separators, quotes or line breaks are quoted; lines end in CRLF.
 enum CSV {
-    static func line(_ fields: [String]) -> String {
+    static func line(_ fields: [String], separator: Character = ",") -> String {
         fields.map { field in
             let safe = isFormula(field) ? "'" + field : field
-            return safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            return safe.contains(where: { $0 == separator || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
-        }.joined(separator: ",") + "\r\n"
+        }.joined(separator: String(separator)) + "\r\n"
     }
 
     /// A leading = @ (or + - not starting a number) makes spreadsheets run the cell as a formula (CSV injection);
