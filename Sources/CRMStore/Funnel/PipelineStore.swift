@@ -75,13 +75,33 @@ public struct PipelineStore: Sendable {
         return try await get(PipelineID(id))
     }
 
-    public func addStage(_ context: AccessContext, pipeline: PipelineID, _ stage: NewStage) async throws -> Pipeline {
+    /// Where a new stage goes in its pipeline.
+    public enum Placement: Sendable, Equatable {
+        case first, last
+        case after(StageID)
+    }
+
+    public func addStage(_ context: AccessContext, pipeline: PipelineID, _ stage: NewStage, at placement: Placement = .last) async throws -> Pipeline {
         guard context.isAdmin else { throw StoreError.forbidden("only admins change pipelines") }
         let checked: NewStage
         do { checked = try stage.validated(prefix: "stage") } catch { throw StoreError.invalid(error) }
         try await database.write { db in
             let current = try await Self.fetch(db, pipeline)
-            try await Self.insertStage(db, pipeline: pipeline.rawValue, checked, position: current.stages.count)
+            let position: Int
+            switch placement {
+            case .first: position = 0
+            case .last: position = current.stages.count
+            case .after(let stage):
+                guard let index = current.stages.firstIndex(where: { $0.id == stage }) else {
+                    throw StoreError.invalid(.init([ValidationError(field: "after", code: "unknown_stage", message: "stage \(stage) is not a stage of \(current.name)")]))
+                }
+                position = index + 1
+            }
+            // The stages after it move down one, in the same transaction, so positions stay a sequence.
+            for (index, later) in current.stages.enumerated() where index >= position {
+                try await db.raw("UPDATE stages SET position = \(bind: index + 1) WHERE id = \(bind: later.id.rawValue)").run()
+            }
+            try await Self.insertStage(db, pipeline: pipeline.rawValue, checked, position: position)
         }
         return try await get(pipeline)
     }
@@ -169,19 +189,45 @@ public struct PipelineStore: Sendable {
         try await database.read { db in try await Self.fetchReasons(db, includeInactive: includeInactive) }
     }
 
-    public func createLossReason(_ context: AccessContext, name: String) async throws -> LossReason {
+    public func createLossReason(_ context: AccessContext, name: String, translations: [String: String] = [:]) async throws -> LossReason {
         guard context.isAdmin else { throw StoreError.forbidden("only admins change loss reasons") }
-        let name = name.trimmingWhitespace()
-        guard !name.isEmpty, name.count <= 100 else {
-            throw StoreError.invalid(.init([ValidationError(field: "name", code: "required", message: "a loss reason needs a name of at most 100 characters")]))
-        }
+        let (name, translations) = try Self.checkedReason(name, translations)
         let id = try await database.write { db in
             if try await db.raw("SELECT 1 AS one FROM loss_reasons WHERE name = \(bind: name)").first() != nil {
                 throw StoreError.conflict(code: "loss_reason_taken", message: "the loss reason \(name) exists")
             }
-            return try await db.raw("INSERT INTO loss_reasons (name, is_active) VALUES (\(bind: name), \(bind: true)) RETURNING id").first()!.value("id", as: Int64.self)
+            return try await db.raw("""
+                INSERT INTO loss_reasons (name, translations, is_active) VALUES (\(bind: name), \(bind: try ColumnJSON.encode(translations)), \(bind: true)) RETURNING id
+                """).first()!.value("id", as: Int64.self)
         }
-        return LossReason(id: LossReasonID(id), name: name, isActive: true)
+        return LossReason(id: LossReasonID(id), name: name, translations: translations, isActive: true)
+    }
+
+    /// Renames, translates or switches a loss reason off. A reason switched off is no longer offered, while deals
+    /// lost for it and the loss report keep it; nothing is deleted, so the stage log's figures stay whole.
+    public func updateLossReason(_ context: AccessContext, _ id: LossReasonID, name: String, translations: [String: String], isActive: Bool) async throws -> LossReason {
+        guard context.isAdmin else { throw StoreError.forbidden("only admins change loss reasons") }
+        let (name, translations) = try Self.checkedReason(name, translations)
+        try await database.write { db in
+            guard try await db.raw("SELECT 1 AS one FROM loss_reasons WHERE id = \(bind: id.rawValue)").first() != nil else { throw StoreError.notFound(nil) }
+            if try await db.raw("SELECT 1 AS one FROM loss_reasons WHERE name = \(bind: name) AND id <> \(bind: id.rawValue)").first() != nil {
+                throw StoreError.conflict(code: "loss_reason_taken", message: "the loss reason \(name) exists")
+            }
+            try await db.raw("""
+                UPDATE loss_reasons SET name = \(bind: name), translations = \(bind: try ColumnJSON.encode(translations)), is_active = \(bind: isActive)
+                WHERE id = \(bind: id.rawValue)
+                """).run()
+        }
+        return LossReason(id: id, name: name, translations: translations, isActive: isActive)
+    }
+
+    private static func checkedReason(_ name: String, _ translations: [String: String]) throws -> (String, [String: String]) {
+        let name = name.trimmingWhitespace()
+        let translations = translations.mapValues { $0.trimmingWhitespace() }.filter { !$0.value.isEmpty }
+        guard !name.isEmpty, name.count <= 100, translations.values.allSatisfy({ $0.count <= 100 }) else {
+            throw StoreError.invalid(.init([ValidationError(field: "name", code: "required", message: "a loss reason needs a name of at most 100 characters")]))
+        }
+        return (name, translations)
     }
 
     // MARK: Pieces
@@ -226,7 +272,10 @@ public struct PipelineStore: Sendable {
     static func fetchReasons(_ db: any SQLDatabase, includeInactive: Bool) async throws -> [LossReason] {
         let filter: SQLQueryString = includeInactive ? "" : "WHERE is_active = \(bind: true)"
         return try await db.raw("SELECT * FROM loss_reasons \(filter) ORDER BY name").all().map { row in
-            LossReason(id: LossReasonID(try row.value("id", as: Int64.self)), name: try row.value("name"), isActive: try row.value("is_active"))
+            LossReason(
+                id: LossReasonID(try row.value("id", as: Int64.self)), name: try row.value("name"), translations: try row.json("translations"),
+                isActive: try row.value("is_active")
+            )
         }
     }
 }

@@ -1043,5 +1043,9 @@ enum Migrations {
             return ["companies", "contacts", "deals", "activities", "leads"].map { "ALTER TABLE \($0) ALTER COLUMN sort_key TYPE TEXT COLLATE \"C\"" }
                 + ["ALTER TABLE custom_values ALTER COLUMN text_value TYPE TEXT COLLATE \"C\""]
         }),
+        Migration(number: 21, name: "loss_reason_translations", statements: { _ in
+            // Loss reasons are read by reps in their own language, as stage names are.
+            ["ALTER TABLE loss_reasons ADD COLUMN translations TEXT NOT NULL DEFAULT '{}'"]
+        }),
     ]
 }

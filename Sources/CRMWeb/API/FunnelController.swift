@@ -134,7 +134,7 @@ struct FunnelController {
     @Sendable func listLossReasons(_ request: Request, context: AppContext) async throws -> Response {
         _ = try context.requireIdentity()
         let reasons = try await store.pipelines.lossReasons()
-        return JSONResponse.ok(.object(["items": .array(reasons.map { .object(["id": .int($0.id.rawValue), "name": .string($0.name), "is_active": .bool($0.isActive)]) })]))
+        return JSONResponse.ok(.object(["items": .array(reasons.map(Self.json))]))
     }
 
     @Sendable func createLossReason(_ request: Request, context: AppContext) async throws -> Response {
@@ -143,7 +143,14 @@ struct FunnelController {
         let name = input.string("name") ?? ""
         try input.finish()
         let reason = try await store.pipelines.createLossReason(identity.access, name: name)
-        return JSONResponse.ok(.object(["id": .int(reason.id.rawValue), "name": .string(reason.name), "is_active": .bool(reason.isActive)]), status: .created)
+        return JSONResponse.ok(Self.json(reason), status: .created)
+    }
+
+    static func json(_ reason: LossReason) -> JSONValue {
+        .object([
+            "id": .int(reason.id.rawValue), "name": .string(reason.name), "is_active": .bool(reason.isActive),
+            "translations": .object(reason.translations.mapValues(JSONValue.string)),
+        ])
     }
 
     // MARK: Moving deals

@@ -18,9 +18,30 @@ struct AdminPages {
         group.post("admin/teams", use: createTeam)
         group.post("admin/teams/:id", use: updateTeam)
         group.get("admin/roles", use: roles)
+        group.get("settings", use: settings)
         group.get("settings/tokens", use: tokens)
         group.post("settings/tokens", use: createToken)
         group.post("settings/tokens/:id/revoke", use: revokeToken)
+    }
+
+    /// `/settings`: every setting on one page, each with what it is for, so nobody hunts through menus. Admins see
+    /// the company's; everyone sees their own.
+    @Sendable func settings(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let t = pages.strings(PageRenderer.language(identity: identity, request: request))
+        func entry(_ href: String, _ key: String) -> [String: Any] {
+            ["href": href, "title": t[key] ?? key, "about": t["settings_about_\(key)"] ?? ""]
+        }
+        let company = [
+            entry("/admin/users", "nav_users"), entry("/admin/teams", "nav_teams"), entry("/admin/roles", "nav_roles"),
+            entry("/admin/pipelines", "nav_pipelines"), entry("/admin/leads", "lead_settings"), entry("/admin/fields", "nav_fields"),
+            entry("/processes", "nav_processes"), entry("/imports", "nav_imports"),
+        ]
+        let data: [String: Any] = [
+            "company_settings": identity.user.role == .admin ? company : [], "is_admin": identity.user.role == .admin,
+            "own_settings": [entry("/settings/tokens", "nav_tokens")],
+        ]
+        return pages.render("settings", data, identity: identity, request: request, title: t["nav_settings"])
     }
 
     @Sendable func users(_ request: Request, context: AppContext) async throws -> Response {

@@ -13,11 +13,11 @@ enum FormChoices {
     }
 
     /// Every stage of every active pipeline, grouped by pipeline, for choosing where a new deal starts.
-    static func stages(_ store: Store, chosen: StageID) async throws -> [[String: any Sendable]] {
+    static func stages(_ store: Store, chosen: StageID, language: String) async throws -> [[String: any Sendable]] {
         try await store.pipelines.list().filter(\.isActive).map { pipeline in
             [
                 "pipeline": pipeline.name,
-                "stages": pipeline.stages.map { ["value": "\(pipeline.id):\($0.id)", "name": $0.name, "selected": $0.id == chosen] as [String: any Sendable] },
+                "stages": pipeline.stages.map { ["value": "\(pipeline.id):\($0.id)", "name": $0.name(in: language), "selected": $0.id == chosen] as [String: any Sendable] },
             ]
         }
     }

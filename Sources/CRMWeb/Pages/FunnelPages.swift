@@ -27,6 +27,7 @@ struct FunnelPages {
         group.post("admin/pipelines/:id", use: updatePipeline)
         group.post("admin/pipelines/:id/order", use: reorder)
         group.post("admin/loss-reasons", use: createLossReason)
+        group.post("admin/loss-reasons/:id", use: updateLossReason)
     }
 
     // MARK: Board
@@ -70,7 +71,7 @@ struct FunnelPages {
                     "more": column.nextAfter.map { "/pipelines/\(pipeline.id)/stages/\(column.stage.id)/more?" + Self.query(parameters.merging(["after": String($0)]) { $1 }) } ?? "",
                 ]
             },
-            "reasons": try await store.pipelines.lossReasons().map { ["id": $0.id.rawValue, "name": $0.name] },
+            "reasons": try await store.pipelines.lossReasons().map { ["id": $0.id.rawValue, "name": $0.name(in: language)] },
             "owners": users.filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.id == identity.user.id ? "\($0.name) (\(t["me"] ?? "me"))" : $0.name, "selected": $0.id == filter.ownerID] },
             "teams": try await store.teams.list().map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == filter.teamID] },
             "stale_only": filter.staleOnly, "close_from": filter.closeFrom?.description ?? "", "close_to": filter.closeTo?.description ?? "",
@@ -301,7 +302,7 @@ struct FunnelPages {
             "status_label": t["status_\(deal.fields.status.rawValue)"] ?? deal.fields.status.rawValue,
             "is_open": deal.fields.status == .open, "is_won": deal.fields.status == .won, "is_lost": deal.fields.status == .lost,
             "amount_text": format.money(deal.fields.amount), "version": deal.meta.version,
-            "loss_reason": deal.fields.lossReasonID.flatMap { id in reasons.first { $0.id == id }?.name } ?? "",
+            "loss_reason": deal.fields.lossReasonID.flatMap { id in reasons.first { $0.id == id }?.name(in: language) } ?? "",
             "loss_comment": deal.fields.lossComment,
             "path": pipeline.stages.map { stage -> [String: any Sendable] in
                 [
@@ -313,7 +314,7 @@ struct FunnelPages {
             },
             "targets": pipeline.stages.filter { $0.id != deal.fields.stageID }.map { ["id": $0.id.rawValue, "name": $0.name(in: language)] as [String: any Sendable] },
             "all_stages": pipeline.stages.map { ["id": $0.id.rawValue, "name": $0.name(in: language), "selected": $0.id == deal.fields.stageID] as [String: any Sendable] },
-            "reasons": reasons.filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.name] as [String: any Sendable] },
+            "reasons": reasons.filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.name(in: language)] as [String: any Sendable] },
         ]
         details["timeline"] = try await timeline(identity, deal, log: log, stageNames: names, reasons: reasons, owners: owners)
         details["deal_contacts"] = try await store.funnel.contacts(identity.access, deal: deal.meta.id).map {
@@ -342,7 +343,7 @@ struct FunnelPages {
             var text = stageNames[entry.toStageID] ?? ""
             if let from = entry.fromStageID, from != entry.toStageID { text = (stageNames[from] ?? "") + " → " + text }
             text += " · " + format.money(entry.amount) + " · \(entry.probability)%"
-            if let reason = entry.lossReasonID.flatMap({ id in reasons.first { $0.id == id }?.name }) { text += " · " + reason }
+            if let reason = entry.lossReasonID.flatMap({ id in reasons.first { $0.id == id }?.name(in: MessageCatalog.language(of: identity.user.locale)) }) { text += " · " + reason }
             if !entry.comment.isEmpty { text += " — " + entry.comment }
             entries.append((entry.at, entry.id, [
                 "kind": t["transition_\(entry.kind.rawValue)"] ?? entry.kind.rawValue, "type": "stage", "text": text,
@@ -403,7 +404,8 @@ struct FunnelPages {
         let id = try context.pathID()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) {
-            _ = try await store.pipelines.addStage(identity.access, pipeline: PipelineID(id), Self.stage(form))
+            let placement: PipelineStore.Placement = form["after"] == "first" ? .first : Int64(form["after"]).map { .after(StageID($0)) } ?? .last
+            _ = try await store.pipelines.addStage(identity.access, pipeline: PipelineID(id), Self.stage(form), at: placement)
         }
     }
 
@@ -451,7 +453,17 @@ struct FunnelPages {
         let identity = try context.requireAdmin()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) {
-            _ = try await store.pipelines.createLossReason(identity.access, name: form["name"])
+            _ = try await store.pipelines.createLossReason(identity.access, name: form["name"], translations: TranslationInputs.read(form))
+        }
+    }
+
+    /// Renames, translates, or switches a loss reason off or on again.
+    @Sendable func updateLossReason(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireAdmin()
+        let id = LossReasonID(try context.pathID())
+        let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        return try await adminAction(identity, request) {
+            _ = try await store.pipelines.updateLossReason(identity.access, id, name: form["name"], translations: TranslationInputs.read(form), isActive: form["active"] == "on")
         }
     }
 
@@ -472,29 +484,34 @@ struct FunnelPages {
                 "stages": pipeline.stages.map { stage -> [String: Any] in
                     [
                         "id": stage.id.rawValue, "pipeline_id": pipeline.id.rawValue, "name": stage.name, "probability": stage.probability,
-                        "rotting_days": stage.rottingDays.map(String.init) ?? "", "translations": stage.translations.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "),
+                        "rotting_days": stage.rottingDays.map(String.init) ?? "", "translation_inputs": TranslationInputs.inputs(stage.translations),
                         "categories": ForecastCategory.allCases.map { ["value": $0.rawValue, "label": t["forecast_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == stage.forecastCategory] },
                         "requirables": Stage.requirableFields.map { ["value": $0, "label": t["field_\($0)"] ?? $0, "checked": stage.requiredFields.contains($0)] },
                     ]
                 },
+                // A new stage goes where it belongs: after the one chosen, at the end unless said otherwise.
+                "positions": [["value": "first", "label": t["stage_place_first"] ?? "first", "selected": false]]
+                    + pipeline.stages.enumerated().map { index, stage in
+                        ["value": String(stage.id.rawValue), "label": "\(t["stage_place_after"] ?? "after") \(stage.name)", "selected": index == pipeline.stages.count - 1]
+                    },
+                "translation_inputs": TranslationInputs.inputs([:]),
             ]
         }
         let data: [String: Any] = [
-            "pipelines": pipelines, "reasons": try await store.pipelines.lossReasons().map { ["name": $0.name] },
+            "pipelines": pipelines,
+            "reasons": try await store.pipelines.lossReasons(includeInactive: true).map {
+                ["id": $0.id.rawValue, "name": $0.name, "active": $0.isActive, "translation_inputs": TranslationInputs.inputs($0.translations)]
+            },
+            "translation_inputs": TranslationInputs.inputs([:]),
             "errors": errors.map { pages.message($0, t) }, "has_errors": !errors.isEmpty,
         ]
         return pages.render("admin_pipelines", data, identity: identity, request: request, status: status, title: t["nav_pipelines"])
     }
 
-    /// A stage from the admin form; translations are written "pl=Oferta; ru=Предложение".
+    /// A stage from the admin form, its name in each language from one input per language.
     static func stage(_ form: FormInput) -> PipelineStore.NewStage {
-        var translations: [String: String] = [:]
-        for pair in form["translations"].split(separator: ";") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingWhitespace() }
-            if parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty { translations[MessageCatalog.language(of: parts[0])] = parts[1] }
-        }
-        return PipelineStore.NewStage(
-            name: form["name"], translations: translations, probability: Int(form["probability"]) ?? -1,
+        PipelineStore.NewStage(
+            name: form["name"], translations: TranslationInputs.read(form), probability: Int(form["probability"]) ?? -1,
             forecastCategory: ForecastCategory(rawValue: form["forecast_category"]) ?? .pipeline,
             rottingDays: Int(form["rotting_days"]), requiredFields: form.all("required_fields")
         )

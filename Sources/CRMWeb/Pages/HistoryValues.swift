@@ -49,7 +49,7 @@ struct HistoryValues {
             names["pipeline_id"] = Dictionary(pipelines.map { (String($0.id.rawValue), $0.name) }, uniquingKeysWith: { first, _ in first })
             names["stage_id"] = Dictionary(pipelines.flatMap(\.stages).map { (String($0.id.rawValue), $0.name(in: language)) }, uniquingKeysWith: { first, _ in first })
             names["loss_reason_id"] = Dictionary(
-                try await store.pipelines.lossReasons(includeInactive: true).map { (String($0.id.rawValue), $0.name) }, uniquingKeysWith: { first, _ in first }
+                try await store.pipelines.lossReasons(includeInactive: true).map { (String($0.id.rawValue), $0.name(in: language)) }, uniquingKeysWith: { first, _ in first }
             )
         }
         return HistoryValues(recordType: recordType, t: t, format: format, names: names, custom: custom)

@@ -153,7 +153,7 @@ struct ReportBuilder: Sendable {
         let cells = try await store.reports.losses(access, request.filter, timeZone: request.timeZone)
         let tally = try await store.reports.funnel(access, request.filter, timeZone: request.timeZone)[.all] ?? FunnelTally()
         let report = LossReport(cells: cells, stages: stages, entered: tally.entered)
-        let reasons = Dictionary(uniqueKeysWithValues: try await store.pipelines.lossReasons(includeInactive: true).map { ($0.id, $0.name) })
+        let reasons = Dictionary(uniqueKeysWithValues: try await store.pipelines.lossReasons(includeInactive: true).map { ($0.id, $0.name(in: language)) })
         let users = try await store.users.names()
         var view = ReportView(name: "losses", title: label("report_losses"))
         let names = Dictionary(uniqueKeysWithValues: stages.map { ($0.id, $0.name(in: language)) })

@@ -240,3 +240,23 @@ document.addEventListener("DOMContentLoaded", () => {
     show();
   }
 });
+
+// A new custom field's key is suggested from its label as the admin types it ("Data odnowienia" → data_odnowienia,
+// "Дата продления" → data_prodleniya), until they type a key of their own.
+document.addEventListener("DOMContentLoaded", () => {
+  const cyrillic = { а: "a", б: "b", в: "v", г: "g", д: "d", е: "e", ё: "yo", ж: "zh", з: "z", и: "i", й: "y", к: "k", л: "l", м: "m",
+    н: "n", о: "o", п: "p", р: "r", с: "s", т: "t", у: "u", ф: "f", х: "h", ц: "ts", ч: "ch", ш: "sh", щ: "sht", ъ: "a", ы: "y", ь: "",
+    э: "e", ю: "yu", я: "ya", ł: "l", ß: "ss" };
+  for (const form of document.querySelectorAll("form[data-suggest-key]")) {
+    const label = form.querySelector("input[name=label]");
+    const key = form.querySelector("input[name=key]");
+    if (!label || !key) continue;
+    let typed = key.value !== "";
+    key.addEventListener("input", () => { typed = key.value !== ""; });
+    label.addEventListener("input", () => {
+      if (typed) return;
+      const plain = [...label.value.toLowerCase()].map((c) => cyrillic[c] ?? c).join("").normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+      key.value = plain.replace(/[^a-z0-9]+/g, "_").replace(/^[^a-z]+|_+$/g, "").slice(0, 40);
+    });
+  }
+});
