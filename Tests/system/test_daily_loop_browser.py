@@ -342,3 +342,24 @@ def test_exports_open_in_a_spreadsheet_in_the_readers_language(browser, world):
     russian, _ = login(base, "elena@example.com")
     report = russian.get(f"{base}/reports/funnel?pipeline_id={world['pipeline']['id']}&format=csv&table=stages").content.decode("utf-8")
     assert report.startswith("\ufeffЭтап;"), report[:80]
+
+
+def test_a_phone_in_the_field(browser, world):
+    base, deal = world["base"], world["deal"]
+    browser.set_window_size(390, 844)
+    sign_in(browser, base, "lukasz@example.com")
+    # The search box is an icon that opens a field as wide as the screen.
+    search = browser.find_element(By.CSS_SELECTOR, "[data-testid=global-search]")
+    assert not search.is_displayed()
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=search-toggle]").click()
+    assert search.is_displayed() and search.size["width"] >= 340
+    search.send_keys("Odlew")
+    wait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=typeahead]").is_displayed())
+    # "Add activity" is near the top of a deal page, above the fold.
+    browser.get(f"{base}/deals/{deal['id']}")
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=add-activity]").location["y"] < 500
+    # Every list fits the width.
+    for path in ["/deals", "/leads", "/activities", "/contacts", "/my-day", f"/deals/{deal['id']}", f"/companies/{world['company']['id']}"]:
+        browser.get(f"{base}{path}")
+        width = browser.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width}px wide on a phone"

@@ -112,6 +112,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
         [
             "companies": try await FormChoices.companies(store, identity, chosen: deal.companyID),
             "stage_choices": try await FormChoices.stages(store, chosen: deal.stageID, language: MessageCatalog.language(of: identity.user.locale)),
+            "forecast_categories": FormChoices.forecastCategories(chosen: deal.forecastCategory, pages.strings(MessageCatalog.language(of: identity.user.locale))),
         ]
     }, listExtras: { identity, deals, query in
         try await funnelPages.dealList(identity, deals, query)

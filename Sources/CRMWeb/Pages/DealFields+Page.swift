@@ -36,7 +36,6 @@ extension DealFields: PageResource {
             "amount": amount.minorUnits == 0 ? "" : amount.decimalString, "currency": amount.currency.code == "XXX" ? "" : amount.currency.code,
             "expected_close_date": expectedCloseDate?.description ?? "", "company_id": companyID?.description ?? "",
             "pipeline_id": pipelineID.rawValue, "stage_id": stageID.rawValue,
-            "forecast_categories": ForecastCategory.allCases.map { ["value": $0.rawValue, "selected": $0 == forecastCategory] },
         ]
     }
 

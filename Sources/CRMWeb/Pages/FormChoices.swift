@@ -12,6 +12,11 @@ enum FormChoices {
         return companies.map { ["id": $0.meta.id, "name": $0.fields.name, "selected": $0.id == chosen] }
     }
 
+    /// Forecast categories by the names the reader's language gives them.
+    static func forecastCategories(chosen: ForecastCategory?, _ t: [String: String]) -> [[String: any Sendable]] {
+        ForecastCategory.allCases.map { ["value": $0.rawValue, "label": t["forecast_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == chosen] as [String: any Sendable] }
+    }
+
     /// Every stage of every active pipeline, grouped by pipeline, for choosing where a new deal starts.
     static func stages(_ store: Store, chosen: StageID, language: String) async throws -> [[String: any Sendable]] {
         try await store.pipelines.list().filter(\.isActive).map { pipeline in
