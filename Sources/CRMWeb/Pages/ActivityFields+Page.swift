@@ -60,6 +60,7 @@ extension ActivityFields: PageResource {
     }
 
     var listColumns: [String: Any] {
-        ["kind": kind.rawValue, "done": isDone, "open_task": kind == .task && !isDone, "tags": [String]()]
+        // Each kind as a flag of its own, by which the list picks the kind's name in the reader's language.
+        ["kind_\(kind.rawValue)": true, "done": isDone, "open_task": kind == .task && !isDone, "tags": [String]()]
     }
 }

@@ -78,6 +78,12 @@ struct HistoryValues {
         case "direction": return t["direction_\(stored)"] ?? stored
         case "priority" where recordType == .activity: return t["task_priority_\(stored)"] ?? stored
         case "done": return stored == "true" ? t["yes"] ?? stored : t["no"] ?? stored
+        case "name_order": return t["name_order_\(stored)"] ?? stored
+        case "behaviours":
+            return stored.split(separator: ",").map { word in
+                let value = word.trimmingCharacters(in: .whitespaces)
+                return t["lead_behaviour_\(value)"] ?? value
+            }.joined(separator: ", ")
         case "amount": return Decimal(string: stored, locale: Locale(identifier: "en_US_POSIX"))?.formatted(.number.precision(.fractionLength(2)).locale(format.locale)) ?? stored
         default: break
         }
