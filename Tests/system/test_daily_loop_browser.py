@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
 from conftest import PASSWORD, run  # noqa: E402
-from test_browser import browser, wait, fill, sign_in  # noqa: E402,F401
+from test_browser import browser, chosen_company, pick_company, wait, fill, sign_in  # noqa: E402,F401
 
 
 def api(base, token, method, path, **kwargs):
@@ -160,19 +160,28 @@ def test_records_started_from_a_company_and_forms_that_keep_what_was_typed(brows
     browser.get(f"{base}/companies/{company['id']}")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=new-deal]").click()
     wait(browser, 10).until(lambda d: "/deals/new" in d.current_url)
-    assert Select(browser.find_element(By.NAME, "company_id")).first_selected_option.text == "Odlewnia Żerań"
+    assert chosen_company(browser) == "Odlewnia Żerań"
     fill(browser, "title", "Druga dostawa")
     fill(browser, "amount", "12 500,5x")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=save]").click()
     wait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".alert"))
     assert browser.find_element(By.NAME, "amount").get_attribute("value") == "12 500,5x"
     assert browser.find_element(By.NAME, "title").get_attribute("value") == "Druga dostawa"
-    assert Select(browser.find_element(By.NAME, "company_id")).first_selected_option.text == "Odlewnia Żerań"
+    assert chosen_company(browser) == "Odlewnia Żerań"
 
     browser.get(f"{base}/companies/{company['id']}")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=new-contact]").click()
     wait(browser, 10).until(lambda d: "/contacts/new" in d.current_url)
-    assert Select(browser.find_element(By.NAME, "company_id")).first_selected_option.text == "Odlewnia Żerań"
+    assert chosen_company(browser) == "Odlewnia Żerań"
+    # Another company is found by typing part of its name, without diacritics, not picked from a list of 200.
+    other = api(base, world["token"], "POST", "/companies", json={"name": "Huta Łaziska", "owner_id": world["users"]["lukasz@example.com"],
+                                                                   "team_id": world["team"]["id"]})
+    pick_company(browser, "lazisk", "Huta Łaziska")
+    fill(browser, "last_name", "Wrona")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=save]").click()
+    notice(browser)
+    wrona = next(c for c in api(base, world["token"], "GET", "/contacts?q=wrona")["items"])
+    assert wrona["company_id"] == other["id"]
 
 
 @pytest.mark.parametrize("email,heading", [("lukasz@example.com", "Nie znaleziono"), ("elena@example.com", "Не найдено")])

@@ -260,3 +260,50 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Company choosers are a search-as-you-type field: the select of the first 200 names stays for browsers without
+// JavaScript, in <noscript>. The chosen id travels in a hidden input; clearing the text clears the choice.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const picker of document.querySelectorAll("[data-picker]")) {
+    const value = picker.querySelector("[data-picker-value]");
+    const input = picker.querySelector("[data-picker-input]");
+    const list = picker.querySelector("ul");
+    value.disabled = false;
+    input.hidden = false;
+    let timer = null;
+    let asked = "";
+    function choose(id, name) {
+      value.value = id;
+      input.value = name;
+      list.hidden = true;
+    }
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const text = input.value.trim();
+      if (!text) { value.value = ""; list.hidden = true; return; }
+      timer = setTimeout(async () => {
+        asked = text;
+        const response = await fetch(picker.dataset.picker + "?limit=10&q=" + encodeURIComponent(text), { credentials: "same-origin" });
+        if (!response.ok || asked !== text) return;
+        const page = await response.json();
+        list.replaceChildren();
+        for (const item of page.items) {
+          const option = document.createElement("li");
+          option.setAttribute("role", "option");
+          option.tabIndex = 0;
+          option.dataset.id = item.id;
+          option.textContent = item.name;
+          option.addEventListener("click", () => choose(item.id, item.name));
+          option.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); choose(item.id, item.name); } });
+          list.append(option);
+        }
+        list.hidden = list.children.length === 0;
+      }, 150);
+    });
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" && !list.hidden) { event.preventDefault(); list.querySelector("li")?.focus(); }
+      if (event.key === "Escape") list.hidden = true;
+    });
+    document.addEventListener("click", (event) => { if (!picker.contains(event.target)) list.hidden = true; });
+  }
+});
