@@ -102,3 +102,38 @@ def test_web_form_to_converted_lead(browser, sqlite_server, data_dir, website):
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=from-lead]").text == "Łukasz Wiśniewski"
     # What was done with the lead is on the customer's card now.
     assert "Re: Oferta na 20 aut" in browser.find_element(By.CSS_SELECTOR, "[data-testid=timeline]").text
+
+
+def test_a_web_form_asks_for_consent_and_the_lead_keeps_it(browser, sqlite_server, website):
+    """The admin writes the consent the form asks for; a visitor who does not tick it is told so in their language and
+    nothing is filed; one who ticks it becomes a lead that shows the words agreed to and when."""
+    import requests
+    base = sqlite_server.url
+    sign_in(browser, base)
+    browser.get(f"{base}/admin/leads")
+    new_form = browser.find_element(By.CSS_SELECTOR, "[data-testid=new-web-form]")
+    new_form.find_element(By.NAME, "name").send_keys("Zapytanie ofertowe")
+    consent = "Wyrażam zgodę na kontakt w sprawie oferty i przetwarzanie moich danych przez Odlewnię Żerań."
+    new_form.find_element(By.CSS_SELECTOR, "[data-testid=new-consent-text]").send_keys(consent)
+    new_form.find_element(By.CSS_SELECTOR, "[data-testid=create-web-form]").click()
+    snippet = browser.find_element(By.CSS_SELECTOR, "[data-testid=snippet]").get_attribute("value")
+    assert 'name="consent"' in snippet and consent in snippet
+
+    folder, site = website
+    (folder / "oferta.html").write_text(f"<!doctype html><html><head><meta charset='utf-8'></head><body>{snippet}</body></html>", encoding="utf-8")
+    action = snippet.split('action="')[1].split('"')[0]
+    refused = requests.post(action, data={"first_name": "Anna", "email": "anna@example.pl"}, headers={"Accept-Language": "pl"}, allow_redirects=False)
+    assert refused.status_code == 422 and "Zaznacz zgodę" in refused.text
+
+    browser.get(f"{site}/oferta.html")
+    fill(browser, "first_name", "Anna")
+    fill(browser, "last_name", "Zięba")
+    fill(browser, "email", "anna@example.pl")
+    browser.find_element(By.NAME, "consent").click()
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(browser, 10).until(expected_conditions.url_contains("/thanks"))
+
+    browser.get(f"{base}/leads?q=Zięba")
+    browser.find_element(By.LINK_TEXT, "Anna Zięba").click()
+    shown = browser.find_element(By.CSS_SELECTOR, "[data-testid=consent]").text
+    assert consent in shown and "2026" in shown

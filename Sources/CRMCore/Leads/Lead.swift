@@ -56,6 +56,8 @@ public struct LeadFields: Codable, Sendable, Equatable {
     /// Set by the store from the scoring rules on every write; see `LeadScore`.
     public var score: LeadScore
     public var conversion: LeadConversionResult?
+    /// What the visitor agreed to on the web form they came through, if it asked; kept as it read then.
+    public var consent: LeadConsent?
     /// Values of the fields admins added, by key.
     public var custom: CustomValues
 
@@ -64,7 +66,7 @@ public struct LeadFields: Codable, Sendable, Equatable {
         phones: [LabeledPhone] = [], emails: [LabeledEmail] = [], industry: String = "", companySize: CompanySize? = nil,
         country: String = "", region: String = "", source: String = "", campaign: String = "", status: LeadStatus = .new,
         behaviours: [LeadBehaviour] = [], notes: String = "", tags: [String] = [], score: LeadScore = LeadScore(),
-        conversion: LeadConversionResult? = nil, custom: CustomValues = [:]
+        conversion: LeadConversionResult? = nil, consent: LeadConsent? = nil, custom: CustomValues = [:]
     ) {
         self.firstName = firstName
         self.lastName = lastName
@@ -84,6 +86,7 @@ public struct LeadFields: Codable, Sendable, Equatable {
         self.tags = tags
         self.score = score
         self.conversion = conversion
+        self.consent = consent
         self.custom = custom
     }
 
@@ -133,7 +136,7 @@ public struct LeadFields: Codable, Sendable, Equatable {
             "industry": industry, "company_size": companySize?.rawValue ?? "", "country": country, "region": region,
             "source": source, "campaign": campaign, "status": status.rawValue,
             "behaviours": behaviours.map(\.rawValue).joined(separator: ", "), "notes": notes, "tags": tags.joined(separator: ", "),
-            "score": String(score.total),
+            "score": String(score.total), "consent": consent.map { "\($0.at.iso8601) \($0.text)" } ?? "",
         ]) { $1 }
     }
 

@@ -14,8 +14,13 @@ public struct LeadForm: Codable, Sendable, Equatable {
     public var redirectURL: String
     public var ownerID: UserID
     public var isActive: Bool
+    /// What a visitor must agree to before sending ("I agree to be contacted…"); empty for a form that asks nothing.
+    public var consentText: String
 
-    public init(id: Int64 = 0, key: String = "", name: String, source: String = "web form", campaign: String = "", redirectURL: String = "", ownerID: UserID, isActive: Bool = true) {
+    public init(
+        id: Int64 = 0, key: String = "", name: String, source: String = "web form", campaign: String = "", redirectURL: String = "", ownerID: UserID,
+        isActive: Bool = true, consentText: String = ""
+    ) {
         self.id = id
         self.key = key
         self.name = name
@@ -24,10 +29,11 @@ public struct LeadForm: Codable, Sendable, Equatable {
         self.redirectURL = redirectURL
         self.ownerID = ownerID
         self.isActive = isActive
+        self.consentText = consentText
     }
 
     /// The fields a submission may carry, as the snippet names its inputs.
-    public static let inputs = ["first_name", "last_name", "email", "phone", "company", "job_title", "country", "region", "industry", "message"]
+    public static let inputs = ["first_name", "last_name", "email", "phone", "company", "job_title", "country", "region", "industry", "message", "consent"]
     /// The field people cannot see and robots fill in.
     public static let honeypot = "website_url"
 
@@ -37,7 +43,9 @@ public struct LeadForm: Codable, Sendable, Equatable {
         copy.source = source.trimmingWhitespace()
         copy.campaign = campaign.trimmingWhitespace()
         copy.redirectURL = redirectURL.trimmingWhitespace()
+        copy.consentText = consentText.trimmingWhitespace()
         var errors: [ValidationError] = []
+        errors += FieldRules.maxLength(["consent_text": copy.consentText], 2000)
         if copy.name.isEmpty { errors.append(ValidationError(field: "name", code: "required", message: "a form needs a name")) }
         errors += FieldRules.maxLength(["name": copy.name, "source": copy.source, "campaign": copy.campaign], 200)
         if !copy.redirectURL.isEmpty {
@@ -52,7 +60,7 @@ public struct LeadForm: Codable, Sendable, Equatable {
     }
 
     /// A submission as a lead: the visitor's values, trimmed and checked as any lead's are.
-    public func lead(from values: [String: String], defaultCountryCode: String) throws(ValidationErrors) -> LeadFields {
+    public func lead(from values: [String: String], defaultCountryCode: String, at now: Timestamp = .now) throws(ValidationErrors) -> LeadFields {
         var errors: [ValidationError] = []
         var lead = LeadFields(
             firstName: values["first_name"] ?? "", lastName: values["last_name"] ?? "", companyName: values["company"] ?? "",
@@ -64,6 +72,14 @@ public struct LeadForm: Codable, Sendable, Equatable {
         }
         if let phone = values["phone"]?.trimmingWhitespace(), !phone.isEmpty {
             do throws(ValidationError) { lead.phones = [LabeledPhone(number: try PhoneNumber(phone, defaultCountryCode: defaultCountryCode))] } catch { errors.append(error.at("phone")) }
+        }
+        // A form that asks for consent takes no details without it, and keeps its words and the moment with the lead.
+        if !consentText.isEmpty {
+            if ["yes", "on", "1", "true"].contains(values["consent"]?.lowercased() ?? "") {
+                lead.consent = LeadConsent(text: consentText, at: now)
+            } else {
+                errors.append(ValidationError(field: "consent", code: "consent_required", message: "agree to the form's terms to send it"))
+            }
         }
         do throws(ValidationErrors) { lead = try lead.validated() } catch { errors += error.errors }
         guard errors.isEmpty else { throw ValidationErrors(errors) }

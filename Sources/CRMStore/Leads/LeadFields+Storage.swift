@@ -8,7 +8,7 @@ extension LeadFields: StoredFields {
     public static let columns = [
         "first_name", "last_name", "company_name", "job_title", "phones", "emails", "industry", "company_size", "country",
         "region", "source", "campaign", "status", "behaviours", "notes", "tags", "score", "score_reasons",
-        "converted_contact_id", "converted_company_id", "converted_deal_id", "converted_at", "custom",
+        "converted_contact_id", "converted_company_id", "converted_deal_id", "converted_at", "consent_text", "consent_at", "custom",
     ]
 
     public init(row: any SQLRow) throws {
@@ -39,6 +39,7 @@ extension LeadFields: StoredFields {
                     at: Timestamp(rawValue: try row.value("converted_at"))
                 )
             },
+            consent: try row.value("consent_at", as: Int64?.self).map { LeadConsent(text: try row.value("consent_text", as: String?.self) ?? "", at: Timestamp(rawValue: $0)) },
             custom: try PlainJSON.decode(CustomValues.self, from: try row.value("custom"))
         )
     }
@@ -49,7 +50,7 @@ extension LeadFields: StoredFields {
             companySize?.rawValue, country, region, source, campaign, status.rawValue, try ColumnJSON.encode(behaviours), notes,
             try ColumnJSON.encode(tags), score.total, try ColumnJSON.encode(score.reasons),
             conversion?.contactID.rawValue, conversion?.companyID?.rawValue, conversion?.dealID?.rawValue, conversion?.at.rawValue,
-            try JSONText.custom(custom),
+            consent?.text, consent?.at.rawValue, try JSONText.custom(custom),
         ]
     }
 

@@ -35,9 +35,9 @@ extension LeadStore {
         return try await database.write { db in
             try await Self.checkOwner(db, form.ownerID)
             let row = try await db.raw("""
-                INSERT INTO lead_forms (form_key, name, source, campaign, redirect_url, owner_id, is_active, created_at)
+                INSERT INTO lead_forms (form_key, name, source, campaign, redirect_url, owner_id, is_active, created_at, consent_text)
                 VALUES (\(bind: Secrets.randomToken(bytes: 12)), \(bind: form.name), \(bind: form.source), \(bind: form.campaign), \(bind: form.redirectURL),
-                        \(bind: form.ownerID.rawValue), \(bind: form.isActive), \(bind: now.rawValue))
+                        \(bind: form.ownerID.rawValue), \(bind: form.isActive), \(bind: now.rawValue), \(bind: form.consentText))
                 RETURNING *
                 """).first()
             guard let row else { throw StoreError.configuration("insert returned no row") }
@@ -53,7 +53,8 @@ extension LeadStore {
             try await Self.checkOwner(db, form.ownerID)
             let row = try await db.raw("""
                 UPDATE lead_forms SET name = \(bind: form.name), source = \(bind: form.source), campaign = \(bind: form.campaign),
-                    redirect_url = \(bind: form.redirectURL), owner_id = \(bind: form.ownerID.rawValue), is_active = \(bind: form.isActive)
+                    redirect_url = \(bind: form.redirectURL), owner_id = \(bind: form.ownerID.rawValue), is_active = \(bind: form.isActive),
+                    consent_text = \(bind: form.consentText)
                 WHERE id = \(bind: id) RETURNING *
                 """).first()
             guard let row else { throw StoreError.notFound(nil) }
@@ -76,7 +77,7 @@ extension LeadStore {
             var refusal: ValidationErrors?
             if !robot {
                 do {
-                    let fields = try form.lead(from: values, defaultCountryCode: defaultCountryCode)
+                    let fields = try form.lead(from: values, defaultCountryCode: defaultCountryCode, at: now)
                     leadID = try await Self.file(db, fields, form: form)
                 } catch let error as ValidationErrors {
                     refusal = error
@@ -101,8 +102,11 @@ extension LeadStore {
             """).first()?.value("id", as: Int64.self) {
             let lead = try await RecordStore<LeadFields>.fetch(db, context, existing, includeDeleted: false, lock: true)
             // As a merge that takes no field: the lead keeps its own, gains the behaviour, the message and any new phone.
+            var merged = lead.fields.merged(with: fields, taking: [])
+            // The latest agreement is the one that counts.
+            if let consent = fields.consent { merged.consent = consent }
             let checked: LeadFields
-            do throws(ValidationErrors) { checked = try lead.fields.merged(with: fields, taking: []).validated() } catch { throw StoreError.invalid(error) }
+            do throws(ValidationErrors) { checked = try merged.validated() } catch { throw StoreError.invalid(error) }
             return try await RecordStore<LeadFields>.rewrite(db, context, lead, checked, assignment: .init(), action: .update).meta.id
         }
         let routed = try await LeadRules.route(db, fields)
@@ -131,7 +135,7 @@ extension LeadStore {
         LeadForm(
             id: try row.value("id"), key: try row.value("form_key"), name: try row.value("name"), source: try row.value("source"),
             campaign: try row.value("campaign"), redirectURL: try row.value("redirect_url"),
-            ownerID: UserID(try row.value("owner_id", as: Int64.self)), isActive: try row.value("is_active")
+            ownerID: UserID(try row.value("owner_id", as: Int64.self)), isActive: try row.value("is_active"), consentText: try row.value("consent_text")
         )
     }
 }

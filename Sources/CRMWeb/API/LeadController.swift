@@ -164,7 +164,7 @@ struct LeadController {
 }
 
 extension LeadForm {
-    static let inputFields: Set<String> = ["name", "source", "campaign", "redirect_url", "owner_id", "is_active"]
+    static let inputFields: Set<String> = ["name", "source", "campaign", "redirect_url", "owner_id", "is_active", "consent_text"]
 
     mutating func apply(_ input: inout JSONInput) {
         if let value = input.string("name") { name = value }
@@ -173,12 +173,13 @@ extension LeadForm {
         if let value = input.string("redirect_url") { redirectURL = value }
         if let value = input.id("owner_id") { if let value { ownerID = UserID(value) } else { input.fail("owner_id", "required", "a form needs an owner") } }
         if let value = input.bool("is_active") { isActive = value }
+        if let value = input.string("consent_text") { consentText = value }
     }
 
     func json(origin: String) -> JSONValue {
         .object([
             "id": .int(id), "key": .string(key), "name": .string(name), "source": .string(source), "campaign": .string(campaign),
-            "redirect_url": .string(redirectURL), "owner_id": .int(ownerID.rawValue), "is_active": .bool(isActive),
+            "redirect_url": .string(redirectURL), "owner_id": .int(ownerID.rawValue), "is_active": .bool(isActive), "consent_text": .string(consentText),
             "action": .string(origin + "/forms/" + key), "snippet": .string(WebFormPages.snippet(self, origin: origin)),
         ])
     }

@@ -50,6 +50,7 @@ extension LeadFields: APIResource {
                     "deal_id": .optional(conversion.dealID?.rawValue), "converted_at": .string(conversion.at.iso8601),
                 ])
             } ?? .null,
+            "consent": consent.map { .object(["text": .string($0.text), "at": .string($0.at.iso8601)]) } ?? .null,
         ]
     }
 

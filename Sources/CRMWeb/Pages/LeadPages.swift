@@ -37,6 +37,9 @@ struct LeadPages {
             },
             "behaviours": lead.fields.behaviours.map { t["lead_behaviour_\($0.rawValue)"] ?? $0.rawValue },
         ]
+        if let consent = lead.fields.consent {
+            data["consent"] = ["text": consent.text, "at": pages.formatter(identity).dateTime(consent.at)] as [String: any Sendable]
+        }
         if lead.fields.conversion == nil {
             let contacts = try await store.contacts.duplicates(identity.access, of: lead.fields.contactFields(company: nil))
             let known: [[String: any Sendable]] = contacts.map { ["href": "/contacts/\($0.meta.id)", "title": $0.fields.displayName] }
@@ -200,7 +203,7 @@ struct LeadPages {
     private static func leadForm(_ form: FormInput, id: Int64, fallbackOwner: UserID) -> LeadForm {
         LeadForm(
             id: id, name: form["name"], source: form["source"], campaign: form["campaign"], redirectURL: form["redirect_url"],
-            ownerID: Int64(form["owner_id"]).map { UserID($0) } ?? fallbackOwner, isActive: form["active"] == "on"
+            ownerID: Int64(form["owner_id"]).map { UserID($0) } ?? fallbackOwner, isActive: form["active"] == "on", consentText: form["consent_text"]
         )
     }
 
@@ -241,7 +244,7 @@ struct LeadPages {
                 + (0..<blankRows).map { _ in ["methods": methods(nil), "targets": targets(nil), "country": "", "region": "", "source": ""] },
             "forms": try await store.leadWork.forms().map { form in
                 [
-                    "id": form.id, "name": form.name, "source": form.source, "campaign": form.campaign, "redirect_url": form.redirectURL,
+                    "id": form.id, "name": form.name, "source": form.source, "campaign": form.campaign, "redirect_url": form.redirectURL, "consent_text": form.consentText,
                     "active": form.isActive, "snippet": WebFormPages.snippet(form, origin: origin, t: t),
                     "owners": users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == form.ownerID] },
                 ] as [String: Any]

@@ -60,9 +60,10 @@ struct WebFormPages {
     /// plain inputs any stylesheet can dress, and a honeypot field kept off-screen (not `display: none`, which some
     /// robots skip) that people leave empty and robots fill in.
     static func snippet(_ form: LeadForm, origin: String, t: [String: String] = [:]) -> String {
-        func label(_ key: String, _ english: String) -> String {
-            (t[key] ?? english).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        func escaped(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
         }
+        func label(_ key: String, _ english: String) -> String { escaped(t[key] ?? english) }
         let fields = [
             ("first_name", label("field_first_name", "First name"), "text", "given-name"), ("last_name", label("field_last_name", "Last name"), "text", "family-name"),
             ("email", label("field_email", "E-mail"), "email", "email"), ("phone", label("field_phone", "Phone"), "tel", "tel"),
@@ -76,6 +77,9 @@ struct WebFormPages {
             "<form action=\"\(origin)/forms/\(form.key)\" method=\"post\" accept-charset=\"utf-8\">",
         ] + inputs + [
             "  <p><label>\(label("field_message", "Message"))<br><textarea name=\"message\" rows=\"4\" maxlength=\"5000\"></textarea></label></p>",
+        ] + (form.consentText.isEmpty ? [] : [
+            "  <p><label><input type=\"checkbox\" name=\"consent\" value=\"yes\" required> \(escaped(form.consentText))</label></p>",
+        ]) + [
             "  <div style=\"position:absolute;left:-10000px\" aria-hidden=\"true\"><label>\(label("form_leave_empty", "Leave this empty")) <input name=\"\(LeadForm.honeypot)\" tabindex=\"-1\" autocomplete=\"off\"></label></div>",
             "  <p><button type=\"submit\">\(label("form_send", "Send"))</button></p>",
             "</form>",
