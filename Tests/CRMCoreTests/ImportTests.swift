@@ -34,7 +34,7 @@ struct ImportTests {
     }
 
     static let dealMapping = ["id": "title", "agent": "owner", "account": "company", "stage": "stage", "engaged": "created", "closed": "closed", "value": "amount"]
-    static let dealOptions = DealImportOptions(stageValues: ["Prospecting": "First contact", "Zakończona": "won"], timeZone: "Europe/Warsaw", defaultLossReason: "Not given")
+    static let dealOptions = ImportOptions(stageValues: ["Prospecting": "First contact", "Zakończona": "won"], timeZone: "Europe/Warsaw", defaultLossReason: "Not given")
 
     @Test("rows become typed deals: stage values mapped, dates at local midnight, decimal commas, won and lost closed")
     func rows() throws {
@@ -83,7 +83,7 @@ struct ImportTests {
         #expect(maven == ["opportunity_id": "key", "sales_agent": "owner", "account": "company", "deal_stage": "stage", "engage_date": "created", "close_date": "closed", "close_value": "amount"])
         let salesforce = RecordImport.suggest(["Id", "AccountId", "Name", "StageName", "Amount", "CloseDate", "LeadSource", "OwnerId", "CreatedDate"], for: .deals)
         #expect(salesforce == ["Id": "key", "AccountId": "company", "Name": "title", "StageName": "stage", "Amount": "amount", "CloseDate": "closed", "LeadSource": "source"])
-        let options = DealImportOptions(stageValues: ["Engaging": "Qualified"])
+        let options = ImportOptions(stageValues: ["Engaging": "Qualified"])
         #expect(options.outcome(of: "Closed Won") == .won && options.outcome(of: "Przegrana") == .lost && options.outcome(of: "ПРОИГРАНА") == .lost)
         #expect(options.outcome(of: "engaging") == .stage("Qualified") && options.outcome(of: "Discovery") == .stage("Discovery"))
         #expect(options.suggestedMeaning(of: "discovery", stages: ["Discovery", "Proposal"]) == "Discovery")

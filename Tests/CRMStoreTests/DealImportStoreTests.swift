@@ -17,10 +17,10 @@ struct DealImportStoreTests {
 
     static func run(
         _ store: Store, _ context: AccessContext, _ text: String, into pipeline: Pipeline, mode: ImportReport.Mode = .all,
-        options: (inout DealImportOptions) -> Void = { _ in }
+        options: (inout ImportOptions) -> Void = { _ in }
     ) async throws -> (id: Int64, report: ImportReport) {
         let draft = try await store.imports.upload(context, target: .deals, fileName: "deals.csv", data: Data(text.utf8))
-        var chosen = DealImportOptions(pipelineID: pipeline.id.rawValue)
+        var chosen = ImportOptions(pipelineID: pipeline.id.rawValue)
         options(&chosen)
         return (draft.id, try await store.imports.run(context, draft.id, mapping: mapping, options: chosen, mode: mode))
     }
@@ -131,7 +131,7 @@ struct DealImportStoreTests {
             let (pipeline, _) = try await world.salesPipeline()
             let admin = try await world.context(world.admin)
             let draft = try await store.imports.upload(admin, target: .deals, fileName: "deals.csv", data: Data(Self.file.utf8))
-            let options = DealImportOptions(pipelineID: pipeline.id.rawValue)
+            let options = ImportOptions(pipelineID: pipeline.id.rawValue)
             @Sendable func attempt() async -> Result<ImportReport, any Error> {
                 do { return .success(try await store.imports.run(admin, draft.id, mapping: Self.mapping, options: options, mode: .all)) } catch { return .failure(error) }
             }

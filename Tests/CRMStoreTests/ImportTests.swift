@@ -48,7 +48,9 @@ struct ImportTests {
             #expect(draft.encoding == "windows-1250" && draft.rowCount == 7 && draft.header.first == "Imię")
             #expect(draft.mapping == ["Imię": "first_name", "Nazwisko": "last_name", "E-mail": "email", "Telefon": "phone", "Firma": "company", "Opiekun": "owner", "Stanowisko": "job_title"])
 
-            let dry = try await store.imports.run(maria, draft.id, mapping: draft.mapping, mode: .dryRun)
+            // This office's file must name known companies only (the option a contacts import has, on by default, is off).
+            let strict = ImportOptions(createCompanies: false)
+            let dry = try await store.imports.run(maria, draft.id, mapping: draft.mapping, options: strict, mode: .dryRun)
             #expect(dry.rows == 6 && dry.valid == 4 && dry.created == 0)
             #expect(dry.errors.map(\.line) == [4, 5])
             #expect(dry.errors[0].message.contains("column E-mail") && dry.errors[1].message.contains("Nieznana Sp. z o.o."))
@@ -56,12 +58,12 @@ struct ImportTests {
             #expect(dry.duplicates.first?.recordIDs.count == 1 && dry.duplicates.last?.sameAsLine == 2)
             #expect(try await store.contacts.count(rafal, ListQuery()) == before, "a dry run writes nothing")
 
-            let refused = try await store.imports.run(maria, draft.id, mapping: draft.mapping, mode: .all)
+            let refused = try await store.imports.run(maria, draft.id, mapping: draft.mapping, options: strict, mode: .all)
             #expect(refused.refused && refused.created == 0 && refused.errors.map(\.line) == [4, 5])
             #expect(try await store.contacts.count(rafal, ListQuery()) == before, "all or nothing: a wrong row stops the file")
             #expect(try await store.imports.draft(maria, draft.id).report == refused, "the draft shows the last run")
 
-            let done = try await store.imports.run(maria, draft.id, mapping: draft.mapping, mode: .validOnly, saveMappingAs: "Arkusz biura")
+            let done = try await store.imports.run(maria, draft.id, mapping: draft.mapping, options: strict, mode: .validOnly, saveMappingAs: "Arkusz biura")
             #expect(done.created == 2 && done.skippedDuplicates == 2)
             let imported = try await store.contacts.list(rafal, ListQuery(companyID: lodz.id)).items
             #expect(Set(imported.map(\.fields.lastName)) == ["Wiśniewski", "Kowalczyk"], "'lodz trading' names Łódź Trading too")
@@ -85,6 +87,32 @@ struct ImportTests {
         }
     }
 
+    @Test("a contacts file makes the companies it names that no one has, once each, and undoing it takes them away", arguments: TestEngine.available)
+    func contactsMakeCompanies(engine: TestEngine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let world = try await World.make(store)
+            let rafal = try await world.context(world.rafal)
+            let known = try await store.companies.create(rafal, CompanyFields(name: "Łódź Trans")).record
+            let file = Data("Name,Company\nKowalczyk,Łódź Trans\nNowak,Huta Łaziska\nWrona,HUTA ŁAZISKA\nZięba,\n".utf8)
+            let draft = try await store.imports.upload(rafal, target: .contacts, fileName: "ludzie.csv", data: file)
+            let mapping = ["Name": "last_name", "Company": "company"]
+            let dry = try await store.imports.run(rafal, draft.id, mapping: mapping, mode: .dryRun)
+            #expect(dry.errors.isEmpty && dry.companiesCreated == 1 && dry.created == 0)
+            #expect(try await store.companies.count(rafal, ListQuery()) == 1, "a dry run makes nothing")
+            let report = try await store.imports.run(rafal, draft.id, mapping: mapping, mode: .all)
+            #expect(report.created == 4 && report.companiesCreated == 1)
+            let huta = try #require(try await store.companies.list(rafal, ListQuery(search: "huta")).items.first)
+            #expect(huta.fields.name == "Huta Łaziska" && huta.meta.ownerID == world.rafal.id)
+            let people = try await store.contacts.list(rafal, ListQuery(companyID: huta.id)).items.map(\.fields.lastName).sorted()
+            #expect(people == ["Nowak", "Wrona"])
+            #expect(try await store.contacts.list(rafal, ListQuery(companyID: known.id)).items.map(\.fields.lastName) == ["Kowalczyk"])
+
+            let undone = try await store.imports.undo(rafal, draft.id)
+            #expect(undone.binned == 5 && undone.kept == 0, "four contacts and the company they brought")
+            #expect(try await store.companies.list(rafal, ListQuery()).items.map(\.fields.name) == ["Łódź Trans"])
+        }
+    }
+
     @Test("owners and companies only as the importer may use them; broken files and mappings get clear errors", arguments: TestEngine.available)
     func refusals(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
@@ -95,7 +123,7 @@ struct ImportTests {
             let file = Data("Name,Company,Owner\nIvanov,Пловдив Логистик,\nPetrov,,sergei@example.com\nNagy,,nobody@example.com\n".utf8)
             let draft = try await store.imports.upload(rafal, target: .contacts, fileName: "x.csv", data: file)
             let mapping = ["Name": "last_name", "Company": "company", "Owner": "owner"]
-            let report = try await store.imports.run(rafal, draft.id, mapping: mapping, mode: .dryRun)
+            let report = try await store.imports.run(rafal, draft.id, mapping: mapping, options: ImportOptions(createCompanies: false), mode: .dryRun)
             #expect(report.errors.map(\.line) == [2, 3, 4], "another team's company is not seen, another team's rep cannot be given records, an unknown owner")
             #expect(report.errors[2].message.contains("no active user"))
 
@@ -199,7 +227,7 @@ struct ImportTests {
             let opportunities = try await store.imports.upload(admin, target: .deals, fileName: "Opportunity.csv", data: opportunitiesData)
             #expect(opportunities.mapping["Id"] == "key" && opportunities.mapping["AccountId"] == "company" && opportunities.mapping["Name"] == "title")
             #expect(opportunities.mapping["StageName"] == "stage" && opportunities.mapping["Amount"] == "amount" && opportunities.mapping["OwnerId"] == nil)
-            let options = DealImportOptions(pipelineID: pipeline.id.rawValue, defaultLossReason: "Not given", createCompanies: false)
+            let options = ImportOptions(pipelineID: pipeline.id.rawValue, defaultLossReason: "Not given", createCompanies: false)
             let dealReport = try await store.imports.run(admin, opportunities.id, mapping: opportunities.mapping, options: options, mode: .all)
             let dealTable = try CSVTable(text: String(decoding: opportunitiesData, as: UTF8.self))
             #expect(dealReport.created == dealTable.rows.count && dealReport.companiesCreated == 0)

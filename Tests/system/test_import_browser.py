@@ -143,3 +143,31 @@ def test_a_big_import_shows_its_progress(browser, sqlite_server, tmp_path):
     seen = browser.execute_script("return JSON.parse(sessionStorage.getItem('seen'))")
     assert any("5" in text and "12" in text for text in seen), seen
     assert any(text.startswith("Writing records") for text in seen), seen
+
+
+def test_a_contacts_file_makes_the_companies_it_names(browser, sqlite_server, tmp_path):
+    """The option is on by default: the companies a contacts file names that no one has are made, linked, and taken
+    away again when the import is undone."""
+    base = sqlite_server.url
+    sign_in(browser, base)
+    path = tmp_path / "ludzie.csv"
+    path.write_text("Imię;Nazwisko;Firma\r\nJan;Nowak;Huta Łaziska\r\nEwa;Wrona;Huta Łaziska\r\n", encoding="utf-8")
+    browser.get(f"{base}/imports")
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-upload] input[type=file]").send_keys(str(path))
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-upload] button[type=submit]").click()
+    wait(browser, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "[data-testid=import-mapping]")))
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=create-companies]").is_selected()
+    browser.find_element(By.CSS_SELECTOR, "input[name=mode][value=all]").click()
+    run_import(browser, "import-undo")
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=import-created]").text == "2"
+    imported = browser.current_url
+    browser.get(f"{base}/companies?q=Łaziska")
+    browser.find_element(By.LINK_TEXT, "Huta Łaziska").click()
+    people = browser.find_element(By.TAG_NAME, "main").text
+    assert "Jan Nowak" in people and "Ewa Wrona" in people
+
+    browser.get(imported)
+    browser.find_element(By.CSS_SELECTOR, "[data-testid=import-undo] button").click()
+    wait(browser, 10).until(expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-testid=import-status]"), "Undone"))
+    browser.get(f"{base}/companies?q=Łaziska")
+    assert "Huta Łaziska" not in browser.find_element(By.CSS_SELECTOR, "[data-testid=list]").text

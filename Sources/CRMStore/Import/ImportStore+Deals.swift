@@ -12,7 +12,7 @@ struct DealImportTarget {
 extension ImportStore {
     /// Checks a deals file's options against the database: an active pipeline, a known zone, an active default
     /// loss reason, and each stage value meaning won, lost or one of the pipeline's stages.
-    static func dealTarget(_ db: any SQLDatabase, _ options: DealImportOptions?) async throws -> DealImportTarget {
+    static func dealTarget(_ db: any SQLDatabase, _ options: ImportOptions?) async throws -> DealImportTarget {
         guard let options, let pipelineID = options.pipelineID else { throw invalid("options.pipeline_id", "required", "choose the pipeline the deals go into") }
         let pipeline: Pipeline
         do { pipeline = try await PipelineStore.fetch(db, PipelineID(pipelineID)) } catch StoreError.notFound {
@@ -42,7 +42,7 @@ extension ImportStore {
     /// the rows named that no one had, when the options say to make them.
     static func applyDeals(
         _ db: any SQLDatabase, _ context: AccessContext, _ read: (rows: [RecordImport.Row<DealImportRow>], errors: [RecordImport.RowError]),
-        target: DealImportTarget, options: DealImportOptions, id: Int64, mode: ImportReport.Mode, createDuplicates: Bool, now: Timestamp,
+        target: DealImportTarget, options: ImportOptions, id: Int64, mode: ImportReport.Mode, createDuplicates: Bool, now: Timestamp,
         progress: @Sendable (ImportProgress) async -> Void
     ) async throws -> ImportReport {
         await progress(ImportProgress(phase: .checking, done: 0, total: read.rows.count))

@@ -18,7 +18,7 @@ public struct ImportDraft: Sendable, Equatable {
     /// What the headers suggest, or the mapping the import ran with.
     public let mapping: [String: String]
     /// A deals file's pipeline, stage values and the rest, as last run.
-    public let options: DealImportOptions?
+    public let options: ImportOptions?
     public let status: Status
     public let report: ImportReport?
     public let createdBy: UserID?
@@ -99,7 +99,7 @@ public struct ImportMapping: Sendable, Equatable {
     public let name: String
     public let target: RecordImport.Target
     public let columns: [String: String]
-    public let options: DealImportOptions?
+    public let options: ImportOptions?
 }
 
 /// Imports of companies and contacts from CSV files: upload, map, dry run, import all or only the valid rows,
@@ -189,7 +189,7 @@ public struct ImportStore: Sendable {
                 ImportMapping(
                     id: try row.value("id"), name: try row.value("name"), target: target,
                     columns: try PlainJSON.decode([String: String].self, from: try row.value("columns")),
-                    options: try row.decode(column: "options", as: String?.self).flatMap { try? PlainJSON.decode(DealImportOptions.self, from: $0) }
+                    options: try row.decode(column: "options", as: String?.self).flatMap { try? PlainJSON.decode(ImportOptions.self, from: $0) }
                 )
             }
         }
@@ -201,7 +201,7 @@ public struct ImportStore: Sendable {
     /// like existing records (same e-mail, phone or tax id) or like an earlier row are skipped unless
     /// `createDuplicates`. `saveMappingAs` keeps the mapping under a name for the next file.
     public func run(
-        _ context: AccessContext, _ id: Int64, mapping: [String: String], options: DealImportOptions? = nil, mode: ImportReport.Mode,
+        _ context: AccessContext, _ id: Int64, mapping: [String: String], options: ImportOptions? = nil, mode: ImportReport.Mode,
         createDuplicates: Bool = false, defaultCountryCode: String = "48", saveMappingAs: String? = nil, at now: Timestamp = .now,
         progress: @escaping @Sendable (ImportProgress) async -> Void = { _ in }
     ) async throws -> ImportReport {
@@ -275,8 +275,12 @@ public struct ImportStore: Sendable {
             }
         case .contacts:
             let read = await Self.readInParts(table, progress) { RecordImport.contacts($0, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom) }
+            // A contacts file names the companies its people work at; those no one has are made unless the importer said not to.
+            let createCompanies = options?.createCompanies ?? true
             return try await transaction { db in
-                try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates, progress: progress) { fields, company in
+                try await Self.apply(
+                    db, context, read, id: id, mode: mode, createDuplicates: createDuplicates, createCompanies: createCompanies, progress: progress
+                ) { fields, company in
                     var linked = fields
                     linked.companyID = company.id
                     return linked
@@ -286,7 +290,7 @@ public struct ImportStore: Sendable {
     }
 
     /// Keeps a run's mapping, options and report on its draft; a `done` import drops the file's text.
-    static func keep(_ db: any SQLDatabase, _ id: Int64, _ report: ImportReport, mapping: [String: String], options: DealImportOptions?, done: Bool, at now: Timestamp) async throws {
+    static func keep(_ db: any SQLDatabase, _ id: Int64, _ report: ImportReport, mapping: [String: String], options: ImportOptions?, done: Bool, at now: Timestamp) async throws {
         let finish: SQLQueryString = done ? ", status = 'done', content = NULL, done_at = \(bind: now.rawValue)" : ""
         try await db.raw("""
             UPDATE imports SET mapping = \(bind: try PlainJSON.encode(mapping)), options = \(bind: try options.map { try PlainJSON.encode($0) }),
@@ -357,10 +361,11 @@ public struct ImportStore: Sendable {
             var result: (binned: Int, kept: Int)
             switch draft.target {
             case .companies: result = try await Self.bin(CompanyFields.self, db, context, import: id, now: now)
-            case .contacts: result = try await Self.bin(ContactFields.self, db, context, import: id, now: now)
             case .leads: result = try await Self.bin(LeadFields.self, db, context, import: id, now: now)
-            case .deals:
-                result = try await Self.bin(DealFields.self, db, context, import: id, now: now)
+            // Deals and contacts files make the companies they name; those go too, after the records pointing at them.
+            case .contacts, .deals:
+                result = draft.target == .deals
+                    ? try await Self.bin(DealFields.self, db, context, import: id, now: now) : try await Self.bin(ContactFields.self, db, context, import: id, now: now)
                 let companies = try await Self.bin(CompanyFields.self, db, context, import: id, madeAlongside: true, now: now)
                 result = (result.binned + companies.binned, result.kept + companies.kept)
             }
@@ -406,22 +411,27 @@ public struct ImportStore: Sendable {
     /// without an owner go to whom the record type's routing rules pick (leads), else to the importer.
     /// - Parameter companyIsOptional: a company no one can find is kept as the row says it (a lead's company
     ///   name) instead of being an error.
+    /// - Parameter createCompanies: a company no one can find is made, once per name, owned by the first row naming
+    ///   it, and remembered with the import so that undoing it takes the company away too.
     static func apply<Fields: StoredFields>(
         _ db: any SQLDatabase, _ context: AccessContext, _ read: (rows: [RecordImport.Row<Fields>], errors: [RecordImport.RowError]),
-        id: Int64, mode: ImportReport.Mode, createDuplicates: Bool, companyIsOptional: Bool = false, progress: @Sendable (ImportProgress) async -> Void,
-        link: (Fields, (id: CompanyID, name: String)) -> Fields
+        id: Int64, mode: ImportReport.Mode, createDuplicates: Bool, companyIsOptional: Bool = false, createCompanies: Bool = false,
+        progress: @Sendable (ImportProgress) async -> Void, link: (Fields, (id: CompanyID, name: String)) -> Fields
     ) async throws -> ImportReport {
         await progress(ImportProgress(phase: .checking, done: 0, total: read.rows.count))
         var errors = read.errors
         let owners = try await ImportReferences.owners(db, context, Set(read.rows.compactMap(\.owner)))
         let companies = try await ImportReferences.companies(db, context, Set(read.rows.compactMap(\.company)))
         var ready: [(row: RecordImport.Row<Fields>, owner: UserID, team: TeamID?)] = []
+        var unknownCompany: [Int: String] = [:]
         for row in read.rows {
             var row = row
             var problems: [String] = []
             let owner = Self.owner(of: row.owner, owners, context, &problems)
             if let company = row.company {
-                if let found = companies[company] { row.fields = link(row.fields, found) } else if !companyIsOptional {
+                if let found = companies[company] { row.fields = link(row.fields, found) } else if createCompanies {
+                    unknownCompany[row.line] = company
+                } else if !companyIsOptional {
                     problems.append("company '\(company)': no company you can see has this name, id or key")
                 }
             }
@@ -433,9 +443,26 @@ public struct ImportStore: Sendable {
         await progress(ImportProgress(phase: .checking, done: read.rows.count, total: read.rows.count))
         let skipped = createDuplicates ? [] : Set(duplicates.map(\.line))
         var writing = ready.filter { !skipped.contains($0.row.line) }
+        // The companies to make: each name no one has, once, owned by the first row naming it.
+        var newCompanies: [String: (fields: CompanyFields, owner: UserID, team: TeamID?)] = [:]
+        var newOrder: [String] = []
+        for item in writing {
+            guard let name = unknownCompany[item.row.line], newCompanies[TextFolding.fold(name)] == nil else { continue }
+            newCompanies[TextFolding.fold(name)] = (CompanyFields(name: name), item.owner, item.team)
+            newOrder.append(TextFolding.fold(name))
+        }
         errors.sort { $0.line < $1.line }
         var created = 0
         if ImportReport.writes(mode, errors: errors) {
+            if !newOrder.isEmpty {
+                let companyIDs = try await RecordStore<CompanyFields>.insertMany(db, context, newOrder.map { newCompanies[$0]! })
+                try await remember(db, import: id, records: companyIDs.map { ($0, nil) }, type: .companies)
+                let made = Dictionary(uniqueKeysWithValues: zip(newOrder, companyIDs.map { CompanyID($0) }))
+                for index in writing.indices {
+                    guard let name = unknownCompany[writing[index].row.line], let company = made[TextFolding.fold(name)] else { continue }
+                    writing[index].row.fields = link(writing[index].row.fields, (company, name))
+                }
+            }
             // Rows without an owner go to whom the type's routing rules pick, read once for the file, and only for
             // rows that are written, so no turn moves for a row that is not.
             let unowned = writing.indices.filter { writing[$0].row.owner == nil }
@@ -451,7 +478,8 @@ public struct ImportStore: Sendable {
         }
         return ImportReport(
             mode: mode, rows: read.rows.count + Set(read.errors.map(\.line)).count, valid: ready.count, created: created,
-            skippedDuplicates: mode == .dryRun ? 0 : ready.count - writing.count, errors: errors, duplicates: duplicates
+            skippedDuplicates: mode == .dryRun ? 0 : ready.count - writing.count, errors: errors, duplicates: duplicates,
+            companiesCreated: mode == .dryRun || ImportReport.writes(mode, errors: errors) ? newCompanies.count : 0
         )
     }
 
@@ -500,7 +528,7 @@ public struct ImportStore: Sendable {
             header: table?.header ?? [], sample: table.map { Array($0.rows.prefix(sampleRows).map(\.fields)) } ?? [],
             rowCount: try row.value("row_count"),
             mapping: (try? PlainJSON.decode([String: String].self, from: try row.value("mapping"))) ?? [:],
-            options: try row.decode(column: "options", as: String?.self).flatMap { try? PlainJSON.decode(DealImportOptions.self, from: $0) },
+            options: try row.decode(column: "options", as: String?.self).flatMap { try? PlainJSON.decode(ImportOptions.self, from: $0) },
             status: ImportDraft.Status(rawValue: try row.value("status")) ?? .draft, report: report,
             createdBy: try row.value("created_by", as: Int64?.self).map { UserID($0) }, createdAt: Timestamp(rawValue: try row.value("created_at"))
         )

@@ -76,9 +76,9 @@ struct ImportController {
             }
         case let other?: input.fail("mapping", "wrong_type", "must be an object of column → field, not \(other.typeName)")
         }
-        var options: DealImportOptions?
+        var options: ImportOptions?
         if var nested = input.nested("options", allowed: ["pipeline_id", "stage_values", "time_zone", "default_loss_reason", "create_companies"]) {
-            var read = DealImportOptions(timeZone: identity.user.timeZone)
+            var read = ImportOptions(timeZone: identity.user.timeZone)
             read.pipelineID = nested.id("pipeline_id") ?? nil
             read.stageValues = nested.texts("stage_values") ?? [:]
             read.timeZone = nested.string("time_zone") ?? read.timeZone
@@ -165,7 +165,7 @@ extension ImportReport {
     }
 }
 
-extension DealImportOptions {
+extension ImportOptions {
     var json: JSONValue {
         .object([
             "pipeline_id": pipelineID.map(JSONValue.int) ?? .null, "stage_values": .object(stageValues.mapValues(JSONValue.string)),

@@ -67,7 +67,11 @@ struct ImportPages {
         var mapping: [String: String] = [:]
         for (index, column) in draft.header.enumerated() { mapping[column] = form["map_\(index)"] }
         let mode = ImportReport.Mode(rawValue: form["mode"]) ?? .dryRun
-        let options = draft.target == .deals ? dealOptions(form) : nil
+        let options: ImportOptions? = switch draft.target {
+        case .deals: dealOptions(form)
+        case .contacts: ImportOptions(createCompanies: form["create_companies"] == "on")
+        default: nil
+        }
         if ProgressStream.wanted(request) {
             // The page's script shows the progress, then opens the import's page, which shows the run's report.
             let access = identity.access
@@ -103,7 +107,7 @@ struct ImportPages {
 
     /// A deals file's options as the form states them: each stage value travels as `stage_key_N` with its meaning
     /// in `stage_value_N`.
-    private func dealOptions(_ form: FormInput) -> DealImportOptions {
+    private func dealOptions(_ form: FormInput) -> ImportOptions {
         var values: [String: String] = [:]
         for index in 0..<100 {
             guard let value = form.all("stage_key_\(index)").first else { break }
@@ -112,7 +116,7 @@ struct ImportPages {
         }
         let reason = form["default_loss_reason"]
         let zone = form["time_zone"].trimmingWhitespace()
-        return DealImportOptions(
+        return ImportOptions(
             pipelineID: Int64(form["pipeline_id"]), stageValues: values, timeZone: zone.isEmpty ? "UTC" : zone,
             defaultLossReason: reason.isEmpty ? nil : reason, createCompanies: form["create_companies"] == "on"
         )
@@ -120,9 +124,9 @@ struct ImportPages {
 
     /// The deals part of the form: the pipeline, zone, default loss reason, and a choice of meaning for each value
     /// the file's stage column holds.
-    private func dealForm(_ identity: Identity, _ draft: ImportDraft, mapping: [String: String], options: DealImportOptions?, t: [String: String]) async throws -> [String: Any] {
+    private func dealForm(_ identity: Identity, _ draft: ImportDraft, mapping: [String: String], options: ImportOptions?, t: [String: String]) async throws -> [String: Any] {
         let pipelines = try await store.pipelines.list().filter(\.isActive)
-        var options = options ?? DealImportOptions(pipelineID: pipelines.first?.id.rawValue, timeZone: identity.user.timeZone)
+        var options = options ?? ImportOptions(pipelineID: pipelines.first?.id.rawValue, timeZone: identity.user.timeZone)
         if options.pipelineID == nil { options.pipelineID = pipelines.first?.id.rawValue }
         let pipeline = pipelines.first { $0.id.rawValue == options.pipelineID } ?? pipelines.first
         let stages = pipeline?.stages.map(\.name) ?? []
@@ -145,7 +149,7 @@ struct ImportPages {
         ]
     }
 
-    private func page(_ identity: Identity, _ request: Request, _ draft: ImportDraft, mapping: [String: String], options: DealImportOptions?, report: ImportReport?, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
+    private func page(_ identity: Identity, _ request: Request, _ draft: ImportDraft, mapping: [String: String], options: ImportOptions?, report: ImportReport?, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let saved = try await store.imports.mappings(draft.target)
         let fields = try await store.imports.fields(draft.target)
@@ -170,6 +174,8 @@ struct ImportPages {
             }, "has_errors": !errors.isEmpty,
         ]
         if draft.target == .deals, draft.status == .draft { data["deals"] = try await dealForm(identity, draft, mapping: mapping, options: options, t: t) }
+        // A contacts file's companies no one has are made unless the importer unticks it.
+        if draft.target == .contacts, draft.status == .draft { data["contacts"] = ["create_companies": options?.createCompanies ?? true] }
         if let report {
             data["report"] = [
                 "dry_run": report.mode == .dryRun, "refused": report.refused, "rows": report.rows, "valid": report.valid, "created": report.created,

@@ -58,7 +58,7 @@ struct ImportCommand: AsyncParsableCommand {
             try await database.withStore(logger: logging.bootstrap()) { store in
                 try await requireCurrentSchema(store)
                 let target = try await Self.pipeline(pipeline, in: store)
-                let options = DealImportOptions(pipelineID: target.id.rawValue, stageValues: outcomes, timeZone: timeZone, defaultLossReason: lossReason)
+                let options = ImportOptions(pipelineID: target.id.rawValue, stageValues: outcomes, timeZone: timeZone, defaultLossReason: lossReason)
                 let system = AccessContext.system(reason: "import of \(fileName)")
                 do {
                     // The same import as a person's upload, so the command's imports are in the history and can be undone.
