@@ -25,6 +25,9 @@ ROLES = {
     "agent": "emily.clarke@clientele.test",
 }
 LANGUAGES = ["en", "pl", "ru", "hu", "bg"]
+# What the demo's English-speaking team writes; the Polish and Russian teams' customers must not read so.
+ENGLISH_DEMO = ["Send the revised offer", "Call about the budget", "Prepare the demo", "Ask for the decision date", "Confirm delivery terms",
+                "Follow-up call", "Meeting at the customer", "Licences 20", "Implementation 20", "Support plan 20"]
 # Stored values that must never reach a reader as such.
 RAW_VALUES = {
     "open", "won", "lost", "task", "call", "email", "meeting", "note", "inbound", "outbound", "new", "working", "qualified",
@@ -118,6 +121,9 @@ def test_the_first_hour_in_every_language(browser, demo, role):
             if not browser.find_elements(By.CSS_SELECTOR, "nav#nav a[href='/my-day']"):
                 problems.append(f"{where}: no navigation")
                 continue
+            if role in ("rep", "manager"):
+                body = browser.find_element(By.TAG_NAME, "main").text
+                problems += [f"{where}: demo data in English {phrase!r}" for phrase in ENGLISH_DEMO if phrase in body]
             for text in browser.execute_script(TEXT_NODES):
                 if re.fullmatch(r"#\d+", text):
                     problems.append(f"{where}: a raw id {text!r}")

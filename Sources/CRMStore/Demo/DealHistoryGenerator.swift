@@ -11,7 +11,6 @@ public struct DealHistoryGenerator: Sendable {
     public let now: Timestamp
 
     static let sources = ["website", "referral", "cold call", "trade fair", "partner", "e-mail campaign"]
-    static let products = ["Licences", "Implementation", "Support plan", "Training", "Hardware", "Integration"]
 
     public init(pipelines: [Pipeline], reasons: [LossReasonID], now: Timestamp) {
         self.pipelines = pipelines
@@ -19,12 +18,14 @@ public struct DealHistoryGenerator: Sendable {
         self.now = now
     }
 
-    public func deal(company: CompanyID?, owner: UserID, team: TeamID?, random: inout SeededRandom) throws -> ImportedDeal {
+    /// - Parameter language: the deal's title is written in the language the company is worked in.
+    public func deal(company: CompanyID?, owner: UserID, team: TeamID?, language: String = "en", random: inout SeededRandom) throws -> ImportedDeal {
         let day: Int64 = 86_400
         let pipeline = pipelines[random.next(pipelines.count)]
+        let products = DemoPhrases.of(language).products
         let created = now.adding(seconds: -Int64(random.next(365)) * day - Int64(random.next(86_400)))
         var fields = DealFields(
-            title: "\(Self.products[random.next(Self.products.count)]) \(2026 - random.next(2))", companyID: company, pipelineID: pipeline.id,
+            title: "\(products[random.next(products.count)]) \(2026 - random.next(2))", companyID: company, pipelineID: pipeline.id,
             stageID: pipeline.stages[0].id, amount: Money(minorUnits: Int64(1_000 + random.next(199_000)) * 100, currency: pipeline.currency),
             source: Self.sources[random.next(Self.sources.count)]
         )

@@ -41,7 +41,7 @@ public struct DemoCompany: Sendable {
               try await user("emily.clarke@clientele.test", "Emily Clarke", .serviceAgent, "en", "Europe/London")],
              "HU", "36", DemoNames.hungarianCompanies + DemoNames.englishCompanies),
         ]
-        var accounts: [(company: CompanyID, owner: UserID, team: TeamID)] = []
+        var accounts: [(company: CompanyID, owner: UserID, team: TeamID, language: String)] = []
         var territories: [(team: TeamID, countries: [String])] = []
         let tiers = try await loadCustomFields(system)
         for team in teams {
@@ -58,11 +58,12 @@ public struct DemoCompany: Sendable {
                 fields.size = CompanySize.allCases[random.next(CompanySize.allCases.count)]
                 fields.website = DemoNames.slug(name) + DemoNames.domain(country)
                 fields.phones = [LabeledPhone(number: try PhoneNumber("+\(code) \(100_000_000 + random.next(800_000_000))"))]
-                fields.addresses = [PostalAddress(city: DemoNames.city(country, random.next(4)), country: country)]
+                let streets = DemoPhrases.of(DemoPhrases.language(of: country)).streets
+                fields.addresses = [PostalAddress(street: streets[random.next(streets.count)], city: DemoNames.city(country, random.next(4)), country: country)]
                 fields.tags = random.next(3) == 0 ? ["renewal-2027"] : []
                 fields.custom = ["tier": .choice(tiers[random.next(tiers.count)])]
                 let company = try await store.companies.create(system, fields, assignment: .init(owner: owner.id, team: .some(created.id))).record
-                accounts.append((company.id, owner.id, created.id))
+                accounts.append((company.id, owner.id, created.id, DemoPhrases.language(of: country)))
                 for _ in 0..<(1 + random.next(3)) {
                     let person = DemoNames.person(country, &random)
                     var contact = ContactFields(firstName: person.first, middleName: person.middle, lastName: person.last,
@@ -119,16 +120,17 @@ public struct DemoCompany: Sendable {
             // The rep wrote to every lead they work on; a third wrote back, which scoring counts as an answered e-mail.
             guard lead.status != .new else { continue }
             let owner = RecordStore<ActivityFields>.Assignment(owner: created.meta.ownerID, team: .some(created.meta.teamID))
-            _ = try await store.activities.create(system, ActivityFields(kind: .email, subject: "\(companyName): introduction", leadID: created.id, direction: .outbound), assignment: owner)
+            let introduction = DemoPhrases.of(DemoPhrases.language(of: country)).introduction
+            _ = try await store.activities.create(system, ActivityFields(kind: .email, subject: "\(companyName): \(introduction)", leadID: created.id, direction: .outbound), assignment: owner)
             if random.next(3) == 0 {
-                _ = try await store.activities.create(system, ActivityFields(kind: .email, subject: "Re: \(companyName): introduction", leadID: created.id, direction: .inbound), assignment: owner)
+                _ = try await store.activities.create(system, ActivityFields(kind: .email, subject: "Re: \(companyName): \(introduction)", leadID: created.id, direction: .inbound), assignment: owner)
             }
         }
     }
 
     /// Two pipelines and about 2,000 deals over the last twelve months, each with a plausible history:
     /// mostly forward moves, some skips and back moves, losses with reasons, wins, and stale open deals.
-    private func loadFunnel(_ system: AccessContext, accounts: [(company: CompanyID, owner: UserID, team: TeamID)], random: inout SeededRandom) async throws {
+    private func loadFunnel(_ system: AccessContext, accounts: [(company: CompanyID, owner: UserID, team: TeamID, language: String)], random: inout SeededRandom) async throws {
         let pln = try Currency(code: "PLN")
         let sales = try await store.pipelines.create(system, name: "New business", currency: pln, stages: [
             .init(name: "First contact", translations: ["pl": "Pierwszy kontakt", "ru": "Первый контакт", "hu": "Első kapcsolat", "bg": "Първи контакт"], probability: 10, rottingDays: 14),
@@ -144,32 +146,41 @@ public struct DemoCompany: Sendable {
             .init(name: "Signed off", translations: ["pl": "Zatwierdzone", "ru": "Согласовано"], probability: 95, forecastCategory: .commit, rottingDays: 7),
         ])
         var reasons: [LossReasonID] = []
-        for name in ["Price too high", "Chose a competitor", "No budget", "No decision", "Timing", "Product gap"] {
-            reasons.append(try await store.pipelines.createLossReason(system, name: name).id)
+        let named: [(String, [String: String])] = [
+            ("Price too high", ["pl": "Za wysoka cena", "ru": "Слишком высокая цена", "hu": "Túl magas ár", "bg": "Твърде висока цена"]),
+            ("Chose a competitor", ["pl": "Wybrał konkurencję", "ru": "Выбрал конкурента", "hu": "Versenytársat választott", "bg": "Избра конкурент"]),
+            ("No budget", ["pl": "Brak budżetu", "ru": "Нет бюджета", "hu": "Nincs keret", "bg": "Няма бюджет"]),
+            ("No decision", ["pl": "Brak decyzji", "ru": "Нет решения", "hu": "Nincs döntés", "bg": "Няма решение"]),
+            ("Timing", ["pl": "Nieodpowiedni moment", "ru": "Неподходящие сроки", "hu": "Időzítés", "bg": "Неподходящ момент"]),
+            ("Product gap", ["pl": "Brak funkcji w produkcie", "ru": "Не хватает функций", "hu": "Hiányzó funkció", "bg": "Липсваща функция"]),
+        ]
+        for (name, translations) in named {
+            reasons.append(try await store.pipelines.createLossReason(system, name: name, translations: translations).id)
         }
         let generator = DealHistoryGenerator(pipelines: [sales, sales, sales, sales, renewals], reasons: reasons, now: .now)
         var batch: [ImportedDeal] = []
         for _ in 0..<2_000 {
             let account = accounts[random.next(accounts.count)]
-            batch.append(try generator.deal(company: account.company, owner: account.owner, team: account.team, random: &random))
+            batch.append(try generator.deal(company: account.company, owner: account.owner, team: account.team, language: account.language, random: &random))
             if batch.count == 250 {
                 _ = try await store.funnel.importDeals(system, batch)
                 batch.removeAll()
             }
         }
         if !batch.isEmpty { _ = try await store.funnel.importDeals(system, batch) }
-        try await loadActivities(system, random: &random)
+        try await loadActivities(system, languages: Dictionary(accounts.map { ($0.company, $0.language) }, uniquingKeysWith: { first, _ in first }), random: &random)
     }
 
     /// Tasks, calls, meetings and notes on the open deals, so "My day" and the timelines have something in them:
     /// some tasks overdue, some due today, meetings today and later.
-    private func loadActivities(_ system: AccessContext, random: inout SeededRandom) async throws {
+    private func loadActivities(_ system: AccessContext, languages: [CompanyID: String], random: inout SeededRandom) async throws {
         var query = ListQuery(limit: ListQuery.maxLimit)
         query.status = .open
         let open = try await store.deals.list(system, query).items
         let now = Timestamp.now
-        let subjects = ["Send the revised offer", "Call about the budget", "Prepare the demo", "Ask for the decision date", "Confirm delivery terms"]
         for (index, deal) in open.prefix(150).enumerated() {
+            let words = DemoPhrases.of(deal.fields.companyID.flatMap { languages[$0] } ?? "en")
+            let subjects = words.tasks
             let owner = RecordStore<DealFields>.Assignment(owner: deal.meta.ownerID, team: .some(deal.meta.teamID))
             let activityOwner = RecordStore<ActivityFields>.Assignment(owner: owner.owner, team: owner.team)
             let due = now.adding(seconds: Int64(random.next(7 * 24) - 3 * 24) * 3600)
@@ -179,15 +190,15 @@ public struct DemoCompany: Sendable {
             ), assignment: activityOwner)
             if index % 3 == 0 {
                 _ = try await store.activities.create(system, ActivityFields(
-                    kind: .call, subject: "Follow-up call", notes: "Discussed the next steps.", dealID: deal.id, companyID: deal.fields.companyID,
-                    direction: index % 2 == 0 ? .outbound : .inbound, durationMinutes: 5 + random.next(40), outcome: "Interested"
+                    kind: .call, subject: words.call, notes: words.callNotes, dealID: deal.id, companyID: deal.fields.companyID,
+                    direction: index % 2 == 0 ? .outbound : .inbound, durationMinutes: 5 + random.next(40), outcome: words.outcome
                 ), assignment: activityOwner)
             }
             if index % 10 == 0 {
                 let start = Timestamp(rawValue: DayRange(containing: now, timeZone: TimeZone(identifier: "Europe/Warsaw")!).start.rawValue + Int64(9 + random.next(8)) * 3_600_000)
                 _ = try await store.activities.create(system, ActivityFields(
-                    kind: .meeting, subject: "Meeting at the customer", dealID: deal.id, companyID: deal.fields.companyID,
-                    startsAt: start, endsAt: start.adding(seconds: 3600), place: "Customer's office"
+                    kind: .meeting, subject: words.meeting, dealID: deal.id, companyID: deal.fields.companyID,
+                    startsAt: start, endsAt: start.adding(seconds: 3600), place: words.place
                 ), assignment: activityOwner)
             }
         }
