@@ -148,6 +148,10 @@ struct ReportTests {
                 let page = try await app.page("/reports/\(kind)?\(query(fixture))", cookie: cookie)
                 #expect(page.status == .ok && page.body.contains("<svg") && page.body.contains("report-table"), "\(kind): \(page.status)")
             }
+            // Deal D entered the funnel in February and moved on in March: three deals reached the third stage in March
+            // and two the second, 150 %. The page says why rather than leaving it to look like an error.
+            let reps = try await app.page("/reports/reps?\(query(fixture))", cookie: cookie)
+            #expect(reps.body.contains("150") && reps.body.contains("A share above 100 % is not an error"))
             let required = try await app.page("/reports/required?\(query(fixture, "&target_deals=2"))", cookie: cookie)
             #expect(required.status == .ok && required.body.contains("<svg"))
             let csv = try await app.page("/reports/funnel?\(query(fixture, "&mode=passed&format=csv&table=stages"))", cookie: cookie)

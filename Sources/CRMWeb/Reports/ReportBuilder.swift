@@ -246,13 +246,21 @@ struct ReportBuilder: Sendable {
         let users = try await store.users.names()
         var view = ReportView(name: "reps", title: label("report_reps"))
         view.notes.append(label("report_reps_note"))
+        // Each deal counts in the period it first got that far, so adjacent periods add up; a deal that entered the
+        // funnel in an earlier period and moved on in this one counts at the later stage only, which can lift a
+        // stage-to-stage share above 100 %. That is the counting, not an error; the page says so where it happens.
+        let shares = comparison.average.rows.map(\.conversionToNext) + comparison.reps.flatMap { $0.cells.map(\.conversion) }
+        if shares.contains(where: { ($0 ?? 0) > 1 }) { view.notes.append(label("report_over_100_note")) }
         var table = ReportTable(name: "reps", title: label("report_reps"), columns: [("owner", label("report_owner"))]
             + stages.map { ("stage_\($0.id.rawValue)", $0.name(in: language) + " →") } + [("win_rate", label("report_conversion_first")), ("flags", label("report_flags"))])
         table.add([.init(.text(filter.teamID == nil ? label("report_company_average") : label("report_team_average")))]
             + comparison.average.rows.map { .init(.share($0.conversionToNext)) } + [.init(.share(comparison.average.overallConversion)), .init(.text(""))])
         for rep in comparison.reps.sorted(by: { (users[$0.ownerID] ?? "") < (users[$1.ownerID] ?? "") }) {
-            table.add([.init(.text(users[rep.ownerID] ?? "#\(rep.ownerID.rawValue)"))] + rep.cells.map {
-                .init(.share($0.conversion), link: drill(.reached($0.stageID), ["owner_id": String(rep.ownerID.rawValue)]), tone: $0.isFlagged ? "flag" : nil)
+            table.add([.init(.text(users[rep.ownerID] ?? label("report_former_user")))] + rep.cells.map {
+                .init(
+                    .share($0.conversion), link: drill(.reached($0.stageID), ["owner_id": String(rep.ownerID.rawValue)]),
+                    tone: $0.isFlagged ? "flag" : ($0.conversion ?? 0) > 1 ? "over" : nil
+                )
             } + [.init(.share(rep.winRate)), .init(.count(rep.flags), tone: rep.flags > 0 ? "flag" : nil)])
         }
         view.tables.append(table)
