@@ -23,8 +23,14 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
     public var inList: Bool
     public var isStandard: Bool
     public var isActive: Bool
+    /// The label and the options' names in other languages. Records keep the options as defined; only what a
+    /// reader sees is translated.
+    public var translations: FieldTranslations
 
-    public init(id: Int64 = 0, recordType: RecordType, key: String, label: String, kind: FieldKind, options: [String] = [], isRequired: Bool = false, inList: Bool = false, isStandard: Bool = false, isActive: Bool = true) {
+    public init(
+        id: Int64 = 0, recordType: RecordType, key: String, label: String, kind: FieldKind, options: [String] = [], isRequired: Bool = false, inList: Bool = false,
+        isStandard: Bool = false, isActive: Bool = true, translations: FieldTranslations = FieldTranslations()
+    ) {
         self.id = id
         self.recordType = recordType
         self.key = key
@@ -35,7 +41,14 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
         self.inList = inList
         self.isStandard = isStandard
         self.isActive = isActive
+        self.translations = translations
     }
+
+    /// The label in a reader's language, the label as defined where it has none.
+    public func label(in language: String) -> String { translations.labels[language] ?? label }
+
+    /// An option's name in a reader's language.
+    public func optionName(_ option: String, in language: String) -> String { translations.options[language]?[option] ?? option }
 
     /// The record types admins may add fields to.
     public static let customizable: [RecordType] = [.company, .contact, .lead, .deal]
@@ -45,6 +58,7 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
         copy.key = key.trimmingWhitespace()
         copy.label = label.trimmingWhitespace()
         copy.options = options.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        copy.translations = translations.cleaned(options: copy.options)
         var errors: [ValidationError] = []
         if !Self.customizable.contains(recordType) {
             errors.append(ValidationError(field: "record_type", code: "invalid_record_type", message: "fields are added to companies, contacts, leads and deals"))
@@ -141,6 +155,8 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
         }
         var renamed = self
         renamed.options[index] = to
+        // Its names in other languages follow it.
+        renamed.translations = translations.renamingOption(from, to: to)
         return renamed
     }
 

@@ -43,9 +43,9 @@ public struct FieldStore: Sendable {
             }
             let position = try await db.raw("SELECT COALESCE(MAX(position), 0) + 1 AS next FROM field_definitions WHERE record_type = \(bind: field.recordType.rawValue)").first()?.value("next", as: Int.self) ?? 1
             let row = try await db.raw("""
-                INSERT INTO field_definitions (record_type, field_key, label, kind, options, is_required, in_list, is_active, position, created_at)
+                INSERT INTO field_definitions (record_type, field_key, label, kind, options, is_required, in_list, is_active, position, created_at, translations)
                 VALUES (\(bind: field.recordType.rawValue), \(bind: field.key), \(bind: field.label), \(bind: field.kind.rawValue), \(bind: try PlainJSON.encode(field.options)),
-                        \(bind: field.isRequired), \(bind: field.inList), \(bind: true), \(bind: position), \(bind: now.rawValue))
+                        \(bind: field.isRequired), \(bind: field.inList), \(bind: true), \(bind: position), \(bind: now.rawValue), \(bind: try PlainJSON.encode(field.translations)))
                 RETURNING *
                 """).first()
             guard let row else { throw StoreError.configuration("insert returned no row") }
@@ -68,10 +68,11 @@ public struct FieldStore: Sendable {
             field.isRequired = change.isRequired
             field.inList = change.inList
             field.isActive = change.isActive
+            field.translations = change.translations
             field = try Self.valid(field)
             try await db.raw("""
                 UPDATE field_definitions SET label = \(bind: field.label), options = \(bind: try PlainJSON.encode(field.options)), is_required = \(bind: field.isRequired),
-                    in_list = \(bind: field.inList), is_active = \(bind: field.isActive)
+                    in_list = \(bind: field.inList), is_active = \(bind: field.isActive), translations = \(bind: try PlainJSON.encode(field.translations))
                 WHERE id = \(bind: id)
                 """).run()
             return field
@@ -89,7 +90,11 @@ public struct FieldStore: Sendable {
             do throws(ValidationErrors) { renamed = try field.renamingOption(from, to: to) } catch { throw StoreError.invalid(error) }
             guard let index = field.options.firstIndex(of: from), renamed.options[index] != from else { return (field, 0) }
             let to = renamed.options[index]
-            try await db.raw("UPDATE field_definitions SET options = \(bind: try PlainJSON.encode(renamed.options)) WHERE id = \(bind: id)").run()
+            // The option's names in other languages follow it.
+            try await db.raw("""
+                UPDATE field_definitions SET options = \(bind: try PlainJSON.encode(renamed.options)),
+                    translations = \(bind: try PlainJSON.encode(renamed.translations)) WHERE id = \(bind: id)
+                """).run()
             let type = field.recordType.rawValue, table = Self.table(of: field.recordType)
             let holders = try await db.raw("""
                 SELECT id, custom FROM \(ident: table) WHERE id IN (
@@ -240,7 +245,8 @@ public struct FieldStore: Sendable {
             id: try row.value("id"), recordType: RecordType(rawValue: try row.value("record_type")) ?? .company, key: try row.value("field_key"),
             label: try row.value("label"), kind: FieldKind(rawValue: try row.value("kind")) ?? .text,
             options: try PlainJSON.decode([String].self, from: try row.value("options")), isRequired: try row.value("is_required"),
-            inList: try row.value("in_list"), isActive: try row.value("is_active")
+            inList: try row.value("in_list"), isActive: try row.value("is_active"),
+            translations: try PlainJSON.decode(FieldTranslations.self, from: try row.value("translations"))
         )
     }
 }

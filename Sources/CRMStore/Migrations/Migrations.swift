@@ -1055,5 +1055,9 @@ enum Migrations {
                 "ALTER TABLE leads ADD COLUMN consent_at BIGINT",
             ]
         }),
+        Migration(number: 23, name: "field_translations", statements: { _ in
+            // A custom field's label and options in each reader's language.
+            ["ALTER TABLE field_definitions ADD COLUMN translations TEXT NOT NULL DEFAULT '{}'"]
+        }),
     ]
 }

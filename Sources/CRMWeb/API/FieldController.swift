@@ -62,7 +62,7 @@ struct FieldController {
         return JSONResponse.ok(.object(["field": field.json, "records": .int(Int64(records))]))
     }
 
-    static let inputFields: Set<String> = ["label", "options", "is_required", "in_list", "is_active"]
+    static let inputFields: Set<String> = ["label", "options", "is_required", "in_list", "is_active", "translations"]
 
     private static func apply(_ input: inout JSONInput, to field: inout FieldDefinition) {
         if let value = input.string("label") { field.label = value }
@@ -70,6 +70,16 @@ struct FieldController {
         if let value = input.bool("is_required") { field.isRequired = value }
         if let value = input.bool("in_list") { field.inList = value }
         if let value = input.bool("is_active") { field.isActive = value }
+        // {"labels": {"pl": "Poziom"}, "options": {"pl": {"Gold": "Złoty"}}}
+        if var nested = input.nested("translations", allowed: ["labels", "options"]) {
+            var translations = FieldTranslations(labels: nested.texts("labels") ?? [:])
+            if var options = nested.nested("options", allowed: Set(MessageCatalog.languages)) {
+                for language in MessageCatalog.languages { if let names = options.texts(language) { translations.options[language] = names } }
+                nested.adopt(options, under: "options")
+            }
+            field.translations = translations
+            input.adopt(nested, under: "translations")
+        }
     }
 }
 
@@ -79,6 +89,10 @@ extension FieldDefinition {
             "id": isStandard ? .null : .int(id), "record_type": .string(recordType.rawValue), "key": .string(key), "label": .string(label),
             "kind": .string(kind.rawValue), "options": .array(options.map(JSONValue.string)), "is_required": .bool(isRequired),
             "in_list": .bool(inList), "is_standard": .bool(isStandard), "is_active": .bool(isActive),
+            "translations": .object([
+                "labels": .object(translations.labels.mapValues(JSONValue.string)),
+                "options": .object(translations.options.mapValues { .object($0.mapValues(JSONValue.string)) }),
+            ]),
         ])
     }
 }

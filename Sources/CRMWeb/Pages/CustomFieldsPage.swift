@@ -5,18 +5,20 @@ import Foundation
 /// values a card or a list shows.
 enum CustomFieldsPage {
     /// One input per field, with the flags the `custom_fields` partial picks its control by.
-    static func inputs(_ fields: [FieldDefinition], _ values: CustomValues, users: [User], timeZone: TimeZone) -> [[String: Any]] {
+    /// Labels and options' names are in the reader's `language`; the values submitted are the options as defined.
+    static func inputs(_ fields: [FieldDefinition], _ values: CustomValues, users: [User], timeZone: TimeZone, language: String) -> [[String: Any]] {
         fields.map { field in
             let value = values[field.key]
             var input: [String: Any] = [
-                "name": "cf.\(field.key)", "label": field.label, "required": field.isRequired, "is_\(field.kind.rawValue)": true,
+                "name": "cf.\(field.key)", "label": field.label(in: language), "required": field.isRequired, "is_\(field.kind.rawValue)": true,
                 "value": value.map { text(of: $0, field: field, timeZone: timeZone) } ?? "",
             ]
-            switch value {
-            case .choice(let option)?: input["options"] = field.options.map { ["value": $0, "selected": $0 == option] }
-            case .choices(let chosen)?: input["options"] = field.options.map { ["value": $0, "selected": chosen.contains($0)] }
-            default: input["options"] = field.options.map { ["value": $0, "selected": false] }
+            let chosen: [String] = switch value {
+            case .choice(let option)?: [option]
+            case .choices(let options)?: options
+            default: []
             }
+            input["options"] = field.options.map { ["value": $0, "label": field.optionName($0, in: language), "selected": chosen.contains($0)] }
             if case .yesNo(let flag)? = value { input["checked"] = flag }
             if field.kind == .user {
                 let chosen: UserID? = if case .user(let id)? = value { id } else { nil }
@@ -53,13 +55,20 @@ enum CustomFieldsPage {
     static func shown(_ fields: [FieldDefinition], _ values: CustomValues, users: [UserID: String], format: DisplayFormatter, _ t: [String: String]) -> [[String: Any]] {
         fields.compactMap { field in
             guard let value = values[field.key] else { return nil }
-            return ["label": field.label, "value": display(value, users: users, format: format, t)]
+            return ["label": field.label(in: t["language_code"] ?? "en"), "value": display(value, of: field, users: users, format: format, t)]
         }
     }
 
-    /// A value as the reader writes it: numbers with their decimal comma, dates in their order, yes in their language.
-    static func display(_ value: CustomValue, users: [UserID: String], format: DisplayFormatter, _ t: [String: String]) -> String {
+    /// A value as the reader writes it: numbers with their decimal comma, dates in their order, yes and the options'
+    /// names in their language.
+    static func display(_ value: CustomValue, of field: FieldDefinition, users: [UserID: String], format: DisplayFormatter, _ t: [String: String]) -> String {
+        let language = t["language_code"] ?? "en"
         switch value {
+        case .choice(let option): return field.optionName(option, in: language)
+        case .choices(let options): return options.map { field.optionName($0, in: language) }.joined(separator: "; ")
+        default: break
+        }
+        return switch value {
         case .money(let money): format.money(money)
         case .number(let number): number.formatted(.number.locale(format.locale))
         case .date(let day): format.date(day)

@@ -38,9 +38,16 @@ struct FieldPages {
         let identity = try context.requireAdmin()
         let id = try context.pathID()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        let options = FormFields.lines(form["options"])
+        var translations = FieldTranslations(labels: TranslationInputs.read(form))
+        for code in MessageCatalog.languages where !form["options_\(code)"].isEmpty {
+            // Line n names option n; a blank line leaves that option as it is.
+            let names = form["options_\(code)"].split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
+            translations.options[code] = Dictionary(zip(options, names).filter { !$0.1.isEmpty }, uniquingKeysWith: { first, _ in first })
+        }
         let change = FieldDefinition(
-            recordType: .company, key: "", label: form["label"], kind: .text, options: FormFields.lines(form["options"]),
-            isRequired: form["required"] == "on", inList: form["in_list"] == "on", isActive: form["active"] == "on"
+            recordType: .company, key: "", label: form["label"], kind: .text, options: options,
+            isRequired: form["required"] == "on", inList: form["in_list"] == "on", isActive: form["active"] == "on", translations: translations
         )
         return try await save(identity, request) { _ = try await store.fields.update(identity.access, id, change) }
     }
@@ -74,6 +81,14 @@ struct FieldPages {
                         "id": field.id, "key": field.key, "label": field.label, "kind": t["field_kind_\(field.kind.rawValue)"] ?? field.kind.rawValue,
                         "options": field.options.joined(separator: "\n"), "has_options": field.kind == .choice || field.kind == .choices, "option_list": field.options,
                         "required": field.isRequired, "in_list": field.inList, "active": field.isActive,
+                        "translation_inputs": TranslationInputs.inputs(field.translations.labels),
+                        // Per language, the options' names one per line in the options' order (a blank line keeps the option's own).
+                        "option_translations": MessageCatalog.languages.map { code in
+                            [
+                                "name": "options_\(code)", "language": MessageCatalog.languageNames[code] ?? code,
+                                "value": field.options.map { field.translations.options[code]?[$0] ?? "" }.joined(separator: "\n"),
+                            ]
+                        },
                     ] as [String: Any]
                 },
             ])

@@ -56,7 +56,7 @@ struct HistoryValues {
     }
 
     func label(_ field: String) -> String {
-        if field.hasPrefix("custom."), let definition = custom.first(where: { "custom.\($0.key)" == field }) { return definition.label }
+        if field.hasPrefix("custom."), let definition = custom.first(where: { "custom.\($0.key)" == field }) { return definition.label(in: t["language_code"] ?? "en") }
         return t["field_\(field)"] ?? Self.labels[field].flatMap { t[$0] } ?? field
     }
 
@@ -95,6 +95,9 @@ struct HistoryValues {
     private func customValue(_ field: FieldDefinition, _ stored: String) -> String {
         switch field.kind {
         case .yesNo: return t[stored] ?? stored
+        case .choice: return field.optionName(stored, in: t["language_code"] ?? "en")
+        case .choices:
+            return stored.components(separatedBy: "; ").map { field.optionName($0, in: t["language_code"] ?? "en") }.joined(separator: "; ")
         case .user: return names["owner_id"]?[stored] ?? stored
         case .money:
             let parts = stored.split(separator: " ")

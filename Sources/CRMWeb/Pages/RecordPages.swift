@@ -63,7 +63,7 @@ struct RecordPages<Fields: PageResource> {
         let items = records.map { record -> [String: Any] in
             var row = record.fields.listColumns
             for (key, value) in extras.rows[record.meta.id] ?? [:] { row[key] = value }
-            row["custom"] = listed.map { field in record.fields.custom[field.key].map { CustomFieldsPage.display($0, users: owners, format: format, t) } ?? "" }
+            row["custom"] = listed.map { field in record.fields.custom[field.key].map { CustomFieldsPage.display($0, of: field, users: owners, format: format, t) } ?? "" }
             row["id"] = record.meta.id
             row["title"] = record.fields.title
             row["owner"] = owners[record.meta.ownerID] ?? ""
@@ -79,7 +79,7 @@ struct RecordPages<Fields: PageResource> {
         let sortOptions = Fields.sorts.map { key in
             ["value": key, "label": t["sort_\(key.replacingOccurrences(of: "-", with: "desc_"))"] ?? key, "selected": query.sort.text == key]
         } + custom.flatMap { field in
-            [("cf.\(field.key)", "↑"), ("-cf.\(field.key)", "↓")].map { key, arrow in ["value": key, "label": "\(field.label) \(arrow)", "selected": query.sort.text == key] }
+            [("cf.\(field.key)", "↑"), ("-cf.\(field.key)", "↓")].map { key, arrow in ["value": key, "label": "\(field.label(in: MessageCatalog.language(of: identity.user.locale))) \(arrow)", "selected": query.sort.text == key] }
         }
         // Saved segments of this list, and saving the filters in force as one.
         let segmentable = Segment.recordTypes.contains(Fields.recordType)
@@ -101,11 +101,12 @@ struct RecordPages<Fields: PageResource> {
         for (key, value) in extras.page { data[key] = value }
         data["owner_filter"] = [["value": "all", "name": t["all_owners"] ?? "all", "selected": parameters["owner_id"] == "all"]]
             + (try await store.users.list()).filter(\.isActive).map { ["value": String($0.id.rawValue), "name": $0.id == identity.user.id ? "\($0.name) (\(t["me"] ?? "me"))" : $0.name, "selected": query.ownerID == $0.id] }
-        data["custom_columns"] = listed.map { ["label": $0.label] }
+        let language = MessageCatalog.language(of: identity.user.locale)
+        data["custom_columns"] = listed.map { ["label": $0.label(in: language)] }
         data["custom_filters"] = custom.filter { $0.kind == .choice || $0.kind == .yesNo }.map { field in
             let chosen = parameters["cf.\(field.key)"] ?? ""
-            let options = field.kind == .yesNo ? [("yes", t["yes"] ?? "yes"), ("no", t["no"] ?? "no")] : field.options.map { ($0, $0) }
-            return ["name": "cf.\(field.key)", "label": field.label, "options": options.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == chosen] }] as [String: Any]
+            let options = field.kind == .yesNo ? [("yes", t["yes"] ?? "yes"), ("no", t["no"] ?? "no")] : field.options.map { ($0, field.optionName($0, in: language)) }
+            return ["name": "cf.\(field.key)", "label": field.label(in: language), "options": options.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == chosen] }] as [String: Any]
         }
         return pages.render("\(Fields.pageKey)_list", data, identity: identity, request: request, title: t["nav_\(Fields.collection)"])
     }
@@ -174,7 +175,7 @@ struct RecordPages<Fields: PageResource> {
         let currencyLabel = t["field_currency"] ?? "Currency"
         var sheet = Spreadsheet(header: ["ID"] + Fields.csvColumns.flatMap { key in
             key.hasSuffix("_id") ? ["\(labels.label(key)) (ID)", labels.label(key)] : [labels.label(key)]
-        } + custom.flatMap { $0.kind == .money ? [$0.label, "\($0.label) · \(currencyLabel)"] : [$0.label] }
+        } + custom.flatMap { $0.kind == .money ? [$0.label(in: language), "\($0.label(in: language)) · \(currencyLabel)"] : [$0.label(in: language)] }
             + [t["owner"] ?? "Owner", t["team"] ?? "Team", t["created"] ?? "Created", t["updated"] ?? "Updated"])
         repeat {
             let page = try await records.list(identity.access, query)
@@ -199,7 +200,7 @@ struct RecordPages<Fields: PageResource> {
                     switch record.fields.custom[field.key] {
                     case .money(let money)?: row += [.number(Decimal(string: money.decimalString) ?? 0), .text(money.currency.code)]
                     case .number(let number)?: row.append(.number(number))
-                    case let value?: row.append(.text(CustomFieldsPage.display(value, users: users, format: format, t)))
+                    case let value?: row.append(.text(CustomFieldsPage.display(value, of: field, users: users, format: format, t)))
                     case nil: row += field.kind == .money ? [.text(""), .text("")] : [.text("")]
                     }
                 }
@@ -388,7 +389,10 @@ struct RecordPages<Fields: PageResource> {
         data["owners"] = users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": !byRules && $0.id == owner] }
         data["teams"] = teams.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == team] }
         let custom = try await records.customFields()
-        data["custom_fields"] = CustomFieldsPage.inputs(custom, fields.custom, users: everyone, timeZone: TimeZone(identifier: identity.user.timeZone) ?? TimeZone(identifier: "UTC")!)
+        data["custom_fields"] = CustomFieldsPage.inputs(
+            custom, fields.custom, users: everyone, timeZone: TimeZone(identifier: identity.user.timeZone) ?? TimeZone(identifier: "UTC")!,
+            language: MessageCatalog.language(of: identity.user.locale)
+        )
         data["has_custom_fields"] = !custom.isEmpty
         for (key, value) in try await formExtras(identity, fields) { data[key] = value }
         if let typed { Self.keepTyped(typed, in: &data) }
