@@ -12,6 +12,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
 from conftest import PASSWORD, run  # noqa: E402
+from test_board import DRAG  # noqa: E402
 from test_browser import browser, chosen_company, pick_company, wait, fill, sign_in  # noqa: E402,F401
 
 
@@ -201,19 +202,13 @@ def test_a_service_agent_is_not_shown_the_sales_pages(browser, world):
     links = [link.get_attribute("href") for link in browser.find_elements(By.CSS_SELECTOR, "nav#nav a")]
     assert f"{base}/my-day" in links and f"{base}/companies" in links
     assert f"{base}/board" not in links and f"{base}/reports" not in links
+    browser.get(f"{base}/deals")
+    assert not browser.find_elements(By.CSS_SELECTOR, "main a[href='/board']")
     browser.delete_all_cookies()
     sign_in(browser, base, "lukasz@example.com")
     assert browser.find_elements(By.CSS_SELECTOR, "nav#nav a[href='/board']")
 
 
-DRAG = """
-const [card, target] = arguments;
-const data = new DataTransfer();
-card.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: data}));
-target.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: data}));
-target.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: data}));
-card.dispatchEvent(new DragEvent('dragend', {bubbles: true, dataTransfer: data}));
-"""
 
 
 def test_a_reps_deals_list_and_board_start_at_their_own_deals(browser, world):

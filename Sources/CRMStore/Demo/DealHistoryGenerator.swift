@@ -10,7 +10,8 @@ public struct DealHistoryGenerator: Sendable {
     public let reasons: [LossReasonID]
     public let now: Timestamp
 
-    static let sources = ["website", "referral", "cold call", "trade fair", "partner", "e-mail campaign"]
+    /// How many sources a deal draws from (each language names the same six).
+    static let sources = DemoPhrases.of("en").sources
 
     public init(pipelines: [Pipeline], reasons: [LossReasonID], now: Timestamp) {
         self.pipelines = pipelines
@@ -27,7 +28,7 @@ public struct DealHistoryGenerator: Sendable {
         var fields = DealFields(
             title: "\(products[random.next(products.count)]) \(2026 - random.next(2))", companyID: company, pipelineID: pipeline.id,
             stageID: pipeline.stages[0].id, amount: Money(minorUnits: Int64(1_000 + random.next(199_000)) * 100, currency: pipeline.currency),
-            source: Self.sources[random.next(Self.sources.count)]
+            source: DemoPhrases.of(language).sources[random.next(Self.sources.count)]
         )
         fields.expectedCloseDate = try? CalendarDate(parsing: String(created.adding(seconds: Int64(30 + random.next(120)) * day).iso8601.prefix(10)))
         var events: [(at: Timestamp, move: FunnelMove)] = []

@@ -141,9 +141,9 @@ public struct DemoCompany: Sendable {
             .init(name: "Project start", translations: ["pl": "Start projektu", "ru": "Старт проекта", "hu": "Projektindítás", "bg": "Старт на проекта"], probability: 90, forecastCategory: .commit, rottingDays: 7),
         ])
         let renewals = try await store.pipelines.create(system, name: "Renewals", currency: pln, stages: [
-            .init(name: "Due in 90 days", translations: ["pl": "Odnowienie za 90 dni", "ru": "Продление через 90 дней"], probability: 60, rottingDays: 30),
-            .init(name: "Offer sent", translations: ["pl": "Oferta wysłana", "ru": "Предложение отправлено"], probability: 75, forecastCategory: .bestCase, rottingDays: 14),
-            .init(name: "Signed off", translations: ["pl": "Zatwierdzone", "ru": "Согласовано"], probability: 95, forecastCategory: .commit, rottingDays: 7),
+            .init(name: "Due in 90 days", translations: ["pl": "Odnowienie za 90 dni", "ru": "Продление через 90 дней", "hu": "90 napon belül lejár", "bg": "Изтича до 90 дни"], probability: 60, rottingDays: 30),
+            .init(name: "Offer sent", translations: ["pl": "Oferta wysłana", "ru": "Предложение отправлено", "hu": "Ajánlat elküldve", "bg": "Офертата е изпратена"], probability: 75, forecastCategory: .bestCase, rottingDays: 14),
+            .init(name: "Signed off", translations: ["pl": "Zatwierdzone", "ru": "Согласовано", "hu": "Jóváhagyva", "bg": "Одобрено"], probability: 95, forecastCategory: .commit, rottingDays: 7),
         ])
         var reasons: [LossReasonID] = []
         let named: [(String, [String: String])] = [

@@ -101,6 +101,7 @@ package struct DemoPhrases: Sendable {
     let place: String
     let introduction: String
     let streets: [String]
+    let sources: [String]
 
     /// The language a company of `country` is worked in.
     package static func language(of country: String) -> String {
@@ -114,35 +115,40 @@ package struct DemoPhrases: Sendable {
                 products: ["Licencje", "Wdrożenie", "Pakiet wsparcia", "Szkolenie", "Sprzęt", "Integracja"],
                 tasks: ["Wysłać poprawioną ofertę", "Zadzwonić w sprawie budżetu", "Przygotować prezentację", "Zapytać o termin decyzji", "Potwierdzić warunki dostawy"],
                 call: "Rozmowa kontrolna", callNotes: "Omówiliśmy kolejne kroki.", outcome: "Zainteresowany", meeting: "Spotkanie u klienta",
-                place: "Biuro klienta", introduction: "przedstawienie oferty", streets: ["ul. Piotrkowska 104", "ul. Długa 17", "al. Jerozolimskie 65", "ul. Świętojańska 8"]
+                place: "Biuro klienta", introduction: "przedstawienie oferty", streets: ["ul. Piotrkowska 104", "ul. Długa 17", "al. Jerozolimskie 65", "ul. Świętojańska 8"],
+                sources: ["strona WWW", "polecenie", "zimny telefon", "targi", "partner", "kampania e-mail"]
             )
         case "ru":
             DemoPhrases(
                 products: ["Лицензии", "Внедрение", "Пакет поддержки", "Обучение", "Оборудование", "Интеграция"],
                 tasks: ["Отправить исправленное предложение", "Созвониться по бюджету", "Подготовить демонстрацию", "Уточнить дату решения", "Согласовать условия поставки"],
                 call: "Контрольный звонок", callNotes: "Обсудили следующие шаги.", outcome: "Заинтересован", meeting: "Встреча у клиента",
-                place: "Офис клиента", introduction: "знакомство", streets: ["ул. Тверская, д. 12", "Невский пр., д. 28", "ул. Ленина, д. 5", "ул. Садовая, д. 3"]
+                place: "Офис клиента", introduction: "знакомство", streets: ["ул. Тверская, д. 12", "Невский пр., д. 28", "ул. Ленина, д. 5", "ул. Садовая, д. 3"],
+                sources: ["сайт", "рекомендация", "холодный звонок", "выставка", "партнёр", "e-mail рассылка"]
             )
         case "bg":
             DemoPhrases(
                 products: ["Лицензи", "Внедряване", "Пакет за поддръжка", "Обучение", "Хардуер", "Интеграция"],
                 tasks: ["Да се изпрати коригираната оферта", "Обаждане за бюджета", "Подготовка на демонстрация", "Да се уточни датата на решение", "Потвърждаване на условията за доставка"],
                 call: "Контролно обаждане", callNotes: "Обсъдихме следващите стъпки.", outcome: "Заинтересован", meeting: "Среща при клиента",
-                place: "Офисът на клиента", introduction: "запознанство", streets: ["бул. Витоша 15", "ул. Главна 22", "бул. Мария Луиза 40", "ул. Шипка 6"]
+                place: "Офисът на клиента", introduction: "запознанство", streets: ["бул. Витоша 15", "ул. Главна 22", "бул. Мария Луиза 40", "ул. Шипка 6"],
+                sources: ["уебсайт", "препоръка", "студено обаждане", "изложение", "партньор", "имейл кампания"]
             )
         case "hu":
             DemoPhrases(
                 products: ["Licencek", "Bevezetés", "Támogatási csomag", "Képzés", "Hardver", "Integráció"],
                 tasks: ["Elküldeni a javított ajánlatot", "Egyeztetés a keretről", "Bemutató előkészítése", "Rákérdezni a döntés időpontjára", "Szállítási feltételek megerősítése"],
                 call: "Követő hívás", callNotes: "Megbeszéltük a következő lépéseket.", outcome: "Érdeklődik", meeting: "Találkozó az ügyfélnél",
-                place: "Az ügyfél irodája", introduction: "bemutatkozás", streets: ["Andrássy út 12.", "Fő utca 7.", "Rákóczi út 33.", "Kossuth Lajos utca 2."]
+                place: "Az ügyfél irodája", introduction: "bemutatkozás", streets: ["Andrássy út 12.", "Fő utca 7.", "Rákóczi út 33.", "Kossuth Lajos utca 2."],
+                sources: ["weboldal", "ajánlás", "hideghívás", "vásár", "partner", "e-mail kampány"]
             )
         default:
             DemoPhrases(
                 products: ["Licences", "Implementation", "Support plan", "Training", "Hardware", "Integration"],
                 tasks: ["Send the revised offer", "Call about the budget", "Prepare the demo", "Ask for the decision date", "Confirm delivery terms"],
                 call: "Follow-up call", callNotes: "Discussed the next steps.", outcome: "Interested", meeting: "Meeting at the customer",
-                place: "Customer's office", introduction: "introduction", streets: ["12 High Street", "4 Station Road", "27 Church Lane", "9 Victoria Road"]
+                place: "Customer's office", introduction: "introduction", streets: ["12 High Street", "4 Station Road", "27 Church Lane", "9 Victoria Road"],
+                sources: ["website", "referral", "cold call", "trade fair", "partner", "e-mail campaign"]
             )
         }
     }

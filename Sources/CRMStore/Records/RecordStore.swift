@@ -169,6 +169,9 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         try await FieldStore.check(db, Fields.recordType, [fields.custom], keeping: [current.fields.custom])
         let fields = try await Fields.willWrite(db, context, old: current.fields, new: fields)
         let (owner, team) = try await resolveAssignment(db, context, assignment, current: current.meta)
+        // A save that changes nothing writes nothing: the version and the time of the last change stay, so a form
+        // someone else has open does not go stale over it.
+        if action == .update, fields == current.fields, owner == current.meta.ownerID, team == current.meta.teamID { return current }
         let assignments = zip(["sort_key", "search_text"] + Fields.columns, [fields.sortKey, fields.searchText] + (try fields.columnValues()))
             .map { column, value -> SQLQueryString in "\(ident: column) = \(bind: value)" }
         let write = {

@@ -20,8 +20,12 @@ enum Plural: String {
 
     /// "5 dni": the count as the reader writes numbers, then the word in the form the count takes.
     static func counted(_ count: Int, _ key: String, _ t: [String: String], format: (Int) -> String = { String($0) }) -> String {
+        "\(format(count)) \(word(count, key, t))"
+    }
+
+    /// The word alone, for a page that sets the number apart ("24" over "контакта").
+    static func word(_ count: Int, _ key: String, _ t: [String: String]) -> String {
         let form = of(count, language: t["language_code"] ?? "en")
-        let word = t["\(key)_\(form.rawValue)"] ?? t["\(key)_other"] ?? key
-        return "\(format(count)) \(word)"
+        return t["\(key)_\(form.rawValue)"] ?? t["\(key)_other"] ?? key
     }
 }

@@ -33,16 +33,18 @@ struct ActivityPages {
         let leads = try await store.leads.many(identity.access, items.compactMap { $0.fields.leadID?.rawValue })
         func row(_ activity: Activity) -> [String: Any] {
             let fields = activity.fields
-            func link(_ path: String, _ title: String?) -> Any { title.map { ["href": path, "name": $0] } as Any }
-            return [
+            // Only the records the item is on: a missing one must be absent, not an empty value (which a template
+            // would still show as a link).
+            var row: [String: Any] = [
                 "id": activity.meta.id, "subject": fields.title, "kind": fields.kind.rawValue,
                 "when": fields.happensAt.map(format.dateTime) ?? "", "high": fields.priority == .high, "place": fields.place,
-                "deal": link("/deals/\(fields.dealID?.rawValue ?? 0)", fields.dealID.flatMap { deals[$0.rawValue]?.fields.title }),
-                "company": link("/companies/\(fields.companyID?.rawValue ?? 0)", fields.companyID.flatMap { companies[$0.rawValue]?.fields.name }),
-                "contact": link("/contacts/\(fields.contactID?.rawValue ?? 0)", fields.contactID.flatMap { contacts[$0.rawValue]?.fields.displayName }),
-                "lead": link("/leads/\(fields.leadID?.rawValue ?? 0)", fields.leadID.flatMap { leads[$0.rawValue]?.fields.displayName }),
                 "can_complete": fields.kind != .note && !fields.isDone, "done": fields.isDone,
             ]
+            if let id = fields.dealID, let deal = deals[id.rawValue] { row["deal"] = ["href": "/deals/\(id)", "name": deal.fields.title] }
+            if let id = fields.companyID, let company = companies[id.rawValue] { row["company"] = ["href": "/companies/\(id)", "name": company.fields.name] }
+            if let id = fields.contactID, let contact = contacts[id.rawValue] { row["contact"] = ["href": "/contacts/\(id)", "name": contact.fields.displayName] }
+            if let id = fields.leadID, let lead = leads[id.rawValue] { row["lead"] = ["href": "/leads/\(id)", "name": lead.fields.displayName] }
+            return row
         }
         // Process tasks waiting for this person, due or overdue by the end of their day, or without a due date.
         let processTasks = ProcessPages.byDue(try await store.processes.tasks(identity.access).filter { ($0.dueAt ?? day.end) <= day.end })
@@ -52,8 +54,10 @@ struct ActivityPages {
         newLeads.leadStatus = .new
         newLeads.sort = Sort(field: .createdAt, descending: true)
         let leadsToWork = try await store.leads.list(identity.access, newLeads).items
-        // A task added here is due at the end of today's working hours unless the rep picks another time.
-        let evening = Timestamp(day.start.date.addingTimeInterval(17 * 3600)).localDateTime(in: zone)
+        // A task added here is due at the end of today's working hours, or at the next full hour once those are over,
+        // in the rep's own zone, unless the rep picks another time.
+        let nextHour = Timestamp(rawValue: (Timestamp.now.rawValue / 3_600_000 + 1) * 3_600_000)
+        let evening = Timestamp(rawValue: max(day.start.rawValue + 17 * 3_600_000, nextHour.rawValue)).localDateTime(in: zone)
         return [
             "today": format.date(.now), "overdue": agenda.overdue.map(row), "due_today": agenda.dueToday.map(row), "meetings": agenda.meetings.map(row),
             "process_tasks": processTasks.map { ProcessPages.row($0, format) },

@@ -57,7 +57,7 @@ struct AdminPages {
                 email: form["email"], name: form["name"], role: Role(rawValue: form["role"]) ?? .salesRep, password: form["password"],
                 locale: MessageCatalog.language(of: form["locale"]), timeZone: form["time_zone"].isEmpty ? "Europe/Warsaw" : form["time_zone"]
             ))
-            return redirect("/admin/users")
+            return redirect("/admin/users", notice: Notice(key: "saved"))
         } catch let error as StoreError {
             return try await usersPage(identity, request, errors: error.formErrors, status: .unprocessableContent)
         }
@@ -70,7 +70,7 @@ struct AdminPages {
         do {
             if !form["password"].isEmpty { try await store.users.setPassword(identity.access, id, form["password"]) }
             _ = try await store.users.update(identity.access, id, .init(role: Role(rawValue: form["role"]), isActive: form["active"] == "on"))
-            return redirect("/admin/users")
+            return redirect("/admin/users", notice: Notice(key: "saved"))
         } catch let error as StoreError {
             return try await usersPage(identity, request, errors: error.formErrors, status: .unprocessableContent)
         }
@@ -86,7 +86,7 @@ struct AdminPages {
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         do {
             _ = try await store.teams.create(identity.access, name: form["name"], managerID: Int64(form["manager_id"]).map { UserID($0) }, sharesRecords: form["shares"] == "on")
-            return redirect("/admin/teams")
+            return redirect("/admin/teams", notice: Notice(key: "saved"))
         } catch let error as StoreError {
             return try await teamsPage(identity, request, errors: error.formErrors, status: .unprocessableContent)
         }
@@ -99,7 +99,7 @@ struct AdminPages {
         do {
             _ = try await store.teams.update(identity.access, id, name: form["name"], managerID: .some(Int64(form["manager_id"]).map { UserID($0) }), sharesRecords: form["shares"] == "on")
             _ = try await store.teams.setMembers(identity.access, id, form.all("member_ids").compactMap(Int64.init).map { UserID($0) })
-            return redirect("/admin/teams")
+            return redirect("/admin/teams", notice: Notice(key: "saved"))
         } catch let error as StoreError {
             return try await teamsPage(identity, request, errors: error.formErrors, status: .unprocessableContent)
         }

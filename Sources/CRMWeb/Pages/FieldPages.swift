@@ -62,7 +62,7 @@ struct FieldPages {
     private func save(_ identity: Identity, _ request: Request, _ change: () async throws -> Void) async throws -> Response {
         do {
             try await change()
-            return redirect("/admin/fields")
+            return redirect("/admin/fields", notice: Notice(key: "saved"))
         } catch let error as StoreError {
             return try await page(identity, request, errors: error.formErrors, status: .unprocessableContent)
         }

@@ -302,14 +302,14 @@ struct FunnelPages {
             "status_label": t["status_\(deal.fields.status.rawValue)"] ?? deal.fields.status.rawValue,
             "is_open": deal.fields.status == .open, "is_won": deal.fields.status == .won, "is_lost": deal.fields.status == .lost,
             "amount_text": format.money(deal.fields.amount), "version": deal.meta.version,
+            "close_date_text": deal.fields.expectedCloseDate.map(format.date) ?? "",
             "loss_reason": deal.fields.lossReasonID.flatMap { id in reasons.first { $0.id == id }?.name(in: language) } ?? "",
             "loss_comment": deal.fields.lossComment,
             "path": pipeline.stages.map { stage -> [String: any Sendable] in
                 [
                     "name": stage.name(in: language), "current": stage.id == deal.fields.stageID, "visited": visited.contains(stage.id),
-                    // Days with a fraction take the fraction's form ("1,5 dnia", "2,5 дня").
-                    "days": (Double(durations[stage.id] ?? 0) / 86_400_000).formatted(.number.precision(.fractionLength(1)).locale(format.locale))
-                        + " " + (t["day_other"] ?? "d"),
+                    // Days with a fraction take the fraction's form ("1,5 dnia", "2,5 дня"); a stage never entered has none.
+                    "days": durations[stage.id].map { (Double($0) / 86_400_000).formatted(.number.precision(.fractionLength(1)).locale(format.locale)) + " " + (t["day_other"] ?? "d") } ?? "",
                 ]
             },
             "targets": pipeline.stages.filter { $0.id != deal.fields.stageID }.map { ["id": $0.id.rawValue, "name": $0.name(in: language)] as [String: any Sendable] },
@@ -470,7 +470,7 @@ struct FunnelPages {
     private func adminAction(_ identity: Identity, _ request: Request, _ body: () async throws -> Void) async throws -> Response {
         do {
             try await body()
-            return redirect("/admin/pipelines")
+            return redirect("/admin/pipelines", notice: Notice(key: "saved"))
         } catch let error as StoreError {
             return try await adminPage(identity, request, errors: error.formErrors, status: .unprocessableContent)
         }

@@ -12,6 +12,9 @@ struct HistoryValues {
     /// Names of what ids point at, by field and id: records the reader may see, stages, pipelines, loss reasons, users.
     let names: [String: [String: String]]
     let custom: [FieldDefinition]
+    /// For a spreadsheet: dates and times as every spreadsheet program reads them ("2027-03-31", "2027-03-31 14:30"
+    /// in the reader's zone), not as a sentence would write them.
+    var forSpreadsheet = false
 
     /// What a history's changes are read with: the names of what they point at, by field and id (a contact's company
     /// reads "Łódź Trans", not "17"; a deal's stage, pipeline and loss reason by name), and the custom fields' labels.
@@ -57,6 +60,7 @@ struct HistoryValues {
 
     func label(_ field: String) -> String {
         if field.hasPrefix("custom."), let definition = custom.first(where: { "custom.\($0.key)" == field }) { return definition.label(in: t["language_code"] ?? "en") }
+        if recordType == .activity, let own = Self.labels["activity.\(field)"] { return t[own] ?? field }
         return t["field_\(field)"] ?? Self.labels[field].flatMap { t[$0] } ?? field
     }
 
@@ -65,7 +69,7 @@ struct HistoryValues {
         "contact_id": "field_contact", "deal_id": "field_deal", "lead_id": "activity_lead", "direction": "activity_direction",
         "done": "activity_done", "due_at": "activity_due", "duration_minutes": "activity_duration", "starts_at": "activity_starts",
         "ends_at": "activity_ends", "outcome": "activity_outcome", "place": "activity_place", "subject": "activity_subject",
-        "attendees": "activity_attendees",
+        "attendees": "activity_attendees", "activity.priority": "activity_priority", "activity.notes": "activity_notes",
     ]
 
     func value(_ field: String, _ stored: String?) -> String {
@@ -79,6 +83,13 @@ struct HistoryValues {
         case "priority" where recordType == .activity: return t["task_priority_\(stored)"] ?? stored
         case "done": return stored == "true" ? t["yes"] ?? stored : t["no"] ?? stored
         case "name_order": return t["name_order_\(stored)"] ?? stored
+        case "phones", "emails":
+            // "mobile: +48600700800, work: …", each label as the card shows it.
+            return stored.components(separatedBy: ", ").map { entry in
+                guard let colon = entry.firstIndex(of: ":") else { return entry }
+                let label = String(entry[..<colon])
+                return (t["point_label_\(label)"] ?? label) + entry[colon...]
+            }.joined(separator: ", ")
         case "behaviours":
             return stored.split(separator: ",").map { word in
                 let value = word.trimmingCharacters(in: .whitespaces)
@@ -87,9 +98,14 @@ struct HistoryValues {
         case "amount": return Decimal(string: stored, locale: Locale(identifier: "en_US_POSIX"))?.formatted(.number.precision(.fractionLength(2)).locale(format.locale)) ?? stored
         default: break
         }
-        if let day = try? CalendarDate(parsing: stored), stored.count == 10 { return format.date(day) }
-        if stored.count > 18, stored.contains("T"), let date = try? Date(stored, strategy: .iso8601) { return format.dateTime(Timestamp(date)) }
+        if let day = try? CalendarDate(parsing: stored), stored.count == 10 { return forSpreadsheet ? day.description : format.date(day) }
+        if stored.count > 18, stored.contains("T"), let date = try? Date(stored, strategy: .iso8601) { return time(Timestamp(date)) }
         return stored
+    }
+
+    /// A moment as this reading shows it.
+    func time(_ moment: Timestamp) -> String {
+        forSpreadsheet ? moment.localDateTime(in: format.timeZone).replacingOccurrences(of: "T", with: " ") : format.dateTime(moment)
     }
 
     private func customValue(_ field: FieldDefinition, _ stored: String) -> String {

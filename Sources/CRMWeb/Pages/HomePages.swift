@@ -31,9 +31,11 @@ struct HomePages {
         async let priorityA = store.companies.count(access, ListQuery(priority: .a))
         async let recentCompanies = store.companies.list(access, recent)
         async let recentContacts = store.contacts.list(access, recent)
+        let t = pages.strings(MessageCatalog.language(of: identity.user.locale))
+        let companies = try await companyCount, contacts = try await contactCount
         let data: [String: Any] = [
-            "company_count": format.number(try await companyCount),
-            "contact_count": format.number(try await contactCount),
+            "company_count": format.number(companies), "company_word": Plural.word(companies, "company", t),
+            "contact_count": format.number(contacts), "contact_word": Plural.word(contacts, "contact", t),
             "my_company_count": format.number(try await myCompanies),
             "priority_a_count": format.number(try await priorityA),
             "recent_companies": try await recentCompanies.items.map { ["id": $0.meta.id, "title": $0.fields.name, "updated": format.dateTime($0.meta.updatedAt)] },

@@ -211,7 +211,7 @@ struct LeadPages {
         guard readErrors.isEmpty else { return try await settingsPage(identity, request, errors: readErrors, status: .unprocessableContent) }
         do {
             try await change()
-            return redirect("/admin/leads")
+            return redirect("/admin/leads", notice: Notice(key: "saved"))
         } catch let error as StoreError {
             return try await settingsPage(identity, request, errors: error.formErrors, status: .unprocessableContent)
         }

@@ -83,7 +83,7 @@ struct RecordPages<Fields: PageResource> {
         }
         // Saved segments of this list, and saving the filters in force as one.
         let segmentable = Segment.recordTypes.contains(Fields.recordType)
-        let filters = parameters.filter { Segment.keeps($0.key) }.sorted { $0.key < $1.key }
+        let filters = filtering.filter { Segment.keeps($0.key) }.sorted { $0.key < $1.key }
         let segments = segmentable ? try await store.segments.list(Fields.recordType) : []
         var data: [String: Any] = [
             "csrf": identity.csrfToken ?? "", "record_type": Fields.recordType.rawValue,
@@ -99,8 +99,7 @@ struct RecordPages<Fields: PageResource> {
         ]
         data.merge(Fields.listFilters(query, t)) { $1 }
         for (key, value) in extras.page { data[key] = value }
-        data["owner_filter"] = [["value": "all", "name": t["all_owners"] ?? "all", "selected": parameters["owner_id"] == "all"]]
-            + (try await store.users.list()).filter(\.isActive).map { ["value": String($0.id.rawValue), "name": $0.id == identity.user.id ? "\($0.name) (\(t["me"] ?? "me"))" : $0.name, "selected": query.ownerID == $0.id] }
+        data["owner_filter"] = (try await store.users.list()).filter(\.isActive).map { ["value": String($0.id.rawValue), "name": $0.id == identity.user.id ? "\($0.name) (\(t["me"] ?? "me"))" : $0.name, "selected": query.ownerID == $0.id] }
         let language = MessageCatalog.language(of: identity.user.locale)
         data["custom_columns"] = listed.map { ["label": $0.label(in: language)] }
         data["custom_filters"] = custom.filter { $0.kind == .choice || $0.kind == .yesNo }.map { field in
@@ -183,7 +182,8 @@ struct RecordPages<Fields: PageResource> {
             for record in page.items {
                 for (key, value) in zip(Fields.csvColumns, record.fields.csvValues) where key.hasSuffix("_id") { ids[key, default: []] += [Int64(value)].compactMap { $0 } }
             }
-            let values = try await HistoryValues.load(store, identity, ids: ids, t: t, format: format, recordType: Fields.recordType, custom: custom)
+            var values = try await HistoryValues.load(store, identity, ids: ids, t: t, format: format, recordType: Fields.recordType, custom: custom)
+            values.forSpreadsheet = true
             for record in page.items {
                 var row: [Spreadsheet.Cell] = [.number(Decimal(record.meta.id))]
                 for (key, value) in zip(Fields.csvColumns, record.fields.csvValues) {
@@ -200,13 +200,15 @@ struct RecordPages<Fields: PageResource> {
                     switch record.fields.custom[field.key] {
                     case .money(let money)?: row += [.number(Decimal(string: money.decimalString) ?? 0), .text(money.currency.code)]
                     case .number(let number)?: row.append(.number(number))
+                    case .date(let day)?: row.append(.text(day.description))
+                    case .dateTime(let moment)?: row.append(.text(values.time(moment)))
                     case let value?: row.append(.text(CustomFieldsPage.display(value, of: field, users: users, format: format, t)))
                     case nil: row += field.kind == .money ? [.text(""), .text("")] : [.text("")]
                     }
                 }
                 row += [
                     .text(users[record.meta.ownerID] ?? ""), .text(record.meta.teamID.flatMap { teams[$0] } ?? ""),
-                    .text(format.dateTime(record.meta.createdAt)), .text(format.dateTime(record.meta.updatedAt)),
+                    .text(values.time(record.meta.createdAt)), .text(values.time(record.meta.updatedAt)),
                 ]
                 sheet.rows.append(row)
             }
@@ -379,6 +381,8 @@ struct RecordPages<Fields: PageResource> {
         data["version"] = meta?.version ?? 0
         data["action"] = meta.map { "\(base)/\($0.id)" } ?? base
         data["cancel"] = meta.map { "\(base)/\($0.id)" } ?? base
+        // A form opened from another page goes back there when cancelled, as it does when saved.
+        if let next = (typed?.values["next"]?.first ?? request.uri.queryParameters["next"].map(String.init)), !next.isEmpty { data["cancel"] = AuthPages.safeNext(next) }
         data["errors"] = errors.map { pages.message($0, t) }
         data["has_errors"] = !errors.isEmpty
         data["duplicates"] = duplicates.map { ["href": "\(base)/\($0.meta.id)", "title": $0.fields.title] }

@@ -53,7 +53,7 @@ struct Spreadsheet {
         archive.add("xl/workbook.xml", Data("""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">\
-            <sheets><sheet name="\(Self.escaped(String(Self.sheetName(sheet))))" sheetId="1" r:id="rId1"/></sheets></workbook>
+            <sheets><sheet name="\(XML.escaped(String(Self.sheetName(sheet))))" sheetId="1" r:id="rId1"/></sheets></workbook>
             """.utf8))
         archive.add("xl/_rels/workbook.xml.rels", Data("""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -92,7 +92,7 @@ struct Spreadsheet {
             switch cell {
             case .number(let value): xml += "<c r=\"\(reference)\"\(styled)><v>\(value.plainString)</v></c>"
             case .text(let value) where value.isEmpty: continue
-            case .text(let value): xml += "<c r=\"\(reference)\" t=\"inlineStr\"\(styled)><is><t xml:space=\"preserve\">\(escaped(value))</t></is></c>"
+            case .text(let value): xml += "<c r=\"\(reference)\" t=\"inlineStr\"\(styled)><is><t xml:space=\"preserve\">\(XML.escaped(value))</t></is></c>"
             }
         }
         return xml + "</row>"
@@ -112,22 +112,5 @@ struct Spreadsheet {
     /// Excel refuses sheet names over 31 characters or with any of `[]:*?/\`.
     private static func sheetName(_ name: String) -> Substring {
         name.filter { !"[]:*?/\\".contains($0) }.prefix(31)
-    }
-
-    /// XML's five, and the control characters XML 1.0 cannot hold at all (dropped).
-    static func escaped(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            default: if scalar.value >= 0x20 { result.unicodeScalars.append(scalar) }
-            }
-        }
-        return result
     }
 }

@@ -91,7 +91,7 @@ document.addEventListener("DOMContentLoaded", () => {
     event.dataTransfer.setData("text/plain", card.dataset.deal);
   });
   board.addEventListener("dragend", () => { dragged?.classList.remove("dragging"); dragged = null; });
-  for (const target of board.querySelectorAll(".column[data-stage], .drop")) {
+  for (const target of document.querySelectorAll(".board .column[data-stage], .board-outcomes .drop")) {
     target.addEventListener("dragover", (event) => { event.preventDefault(); target.classList.add("drag-over"); });
     target.addEventListener("dragleave", () => target.classList.remove("drag-over"));
     target.addEventListener("drop", async (event) => {
