@@ -306,6 +306,9 @@ def test_conversion_joins_the_contact_we_know_and_brings_the_budget(browser, wor
     browser.find_element(By.CSS_SELECTOR, "[data-testid=create-deal]").click()
     browser.find_element(By.CSS_SELECTOR, "[data-testid=convert-save]").click()
     assert "Lead przekształcony" in notice(browser).text
+    # The lead page names what it became.
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=converted-contact]").text == "Zofia Kowalska-Nowak"
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=converted-company]").text == "Odlewnia Żerań"
     converted = api(base, token, "GET", f"/leads/{lead['id']}")["conversion"]
     assert converted["contact_id"] == known["id"] and converted["company_id"] == world["company"]["id"]
     assert api(base, token, "GET", f"/deals/{converted['deal_id']}")["amount"] == "25000.00"

@@ -116,8 +116,11 @@ def test_a_web_form_asks_for_consent_and_the_lead_keeps_it(browser, sqlite_serve
     consent = "Wyrażam zgodę na kontakt w sprawie oferty i przetwarzanie moich danych przez Odlewnię Żerań."
     new_form.find_element(By.CSS_SELECTOR, "[data-testid=new-consent-text]").send_keys(consent)
     new_form.find_element(By.CSS_SELECTOR, "[data-testid=create-web-form]").click()
+    # The admin reads English; the company's website is Polish, and so are the form's labels.
+    Select(browser.find_element(By.CSS_SELECTOR, "[data-testid=snippet-language]")).select_by_value("pl")
+    wait(browser, 10).until(expected_conditions.url_contains("snippet_language=pl"))
     snippet = browser.find_element(By.CSS_SELECTOR, "[data-testid=snippet]").get_attribute("value")
-    assert 'name="consent"' in snippet and consent in snippet
+    assert 'name="consent"' in snippet and consent in snippet and "Imię" in snippet
 
     folder, site = website
     (folder / "oferta.html").write_text(f"<!doctype html><html><head><meta charset='utf-8'></head><body>{snippet}</body></html>", encoding="utf-8")

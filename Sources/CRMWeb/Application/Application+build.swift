@@ -83,7 +83,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
         }
         return related.merging(try await ProcessPages.panel(store, identity, pages.strings(MessageCatalog.language(of: identity.user.locale)), record: (.contact, contact.meta.id))) { $1 }
     }, formExtras: { identity, contact in
-        ["companies": try await FormChoices.companies(store, identity, chosen: contact.companyID)]
+        ["companies": try await FormChoices.companies(store, identity, chosen: contact.companyID, hidden: pages.strings(MessageCatalog.language(of: identity.user.locale))["hidden_company"] ?? "—")]
     }).addRoutes(to: web)
     let leadPages = LeadPages(store: store, pages: pages, settings: settings)
     let leadMerges = MergePages(store: store, records: store.leads, pages: pages)
@@ -110,7 +110,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
         return try await funnelPages.dealDetails(identity, deal).merging(activityPages.quickAdd(identity, links: links)) { $1 }
     }, formExtras: { identity, deal in
         [
-            "companies": try await FormChoices.companies(store, identity, chosen: deal.companyID),
+            "companies": try await FormChoices.companies(store, identity, chosen: deal.companyID, hidden: pages.strings(MessageCatalog.language(of: identity.user.locale))["hidden_company"] ?? "—"),
             "stage_choices": try await FormChoices.stages(store, chosen: deal.stageID, language: MessageCatalog.language(of: identity.user.locale)),
             "forecast_categories": FormChoices.forecastCategories(chosen: deal.forecastCategory, pages.strings(MessageCatalog.language(of: identity.user.locale))),
         ]

@@ -4,12 +4,16 @@ import CRMStore
 /// Options for the selects of record forms.
 enum FormChoices {
     /// Companies the user may link to, by name. Forms show the first 200; the API takes any id.
-    static func companies(_ store: Store, _ identity: Identity, chosen: CompanyID?) async throws -> [[String: any Sendable]] {
+    /// A linked company the reader may not see stays the choice, under `hidden` for a name, so saving the form
+    /// keeps the link rather than dropping it.
+    static func companies(_ store: Store, _ identity: Identity, chosen: CompanyID?, hidden: String) async throws -> [[String: any Sendable]] {
         var companies = try await store.companies.list(identity.access, ListQuery(limit: ListQuery.maxLimit)).items
-        if let chosen, !companies.contains(where: { $0.id == chosen }), let current = try? await store.companies.get(identity.access, chosen.rawValue) {
-            companies.insert(current, at: 0)
+        var unseen: CompanyID?
+        if let chosen, !companies.contains(where: { $0.id == chosen }) {
+            if let current = try? await store.companies.get(identity.access, chosen.rawValue) { companies.insert(current, at: 0) } else { unseen = chosen }
         }
-        return companies.map { ["id": $0.meta.id, "name": $0.fields.name, "selected": $0.id == chosen] }
+        let choices = companies.map { ["id": $0.meta.id, "name": $0.fields.name, "selected": $0.id == chosen] as [String: any Sendable] }
+        return unseen.map { [["id": $0.rawValue, "name": hidden, "selected": true] as [String: any Sendable]] + choices } ?? choices
     }
 
     /// Forecast categories by the names the reader's language gives them.

@@ -47,9 +47,17 @@ struct LeadPages {
             data["has_known"] = !known.isEmpty
         }
         if let conversion = lead.fields.conversion {
+            // What the lead became, by name; a record the reader may not see is named by its kind alone.
             var converted: [String: any Sendable] = ["contact_id": conversion.contactID.rawValue, "at": pages.formatter(identity).dateTime(conversion.at)]
-            converted["company_id"] = conversion.companyID?.rawValue
-            converted["deal_id"] = conversion.dealID?.rawValue
+            converted["contact_name"] = try await store.contacts.many(identity.access, [conversion.contactID.rawValue]).values.first?.fields.displayName ?? t["open"] ?? ""
+            if let company = conversion.companyID {
+                converted["company_id"] = company.rawValue
+                converted["company_name"] = try await store.companies.many(identity.access, [company.rawValue]).values.first?.fields.name ?? t["open"] ?? ""
+            }
+            if let deal = conversion.dealID {
+                converted["deal_id"] = deal.rawValue
+                converted["deal_name"] = try await store.deals.many(identity.access, [deal.rawValue]).values.first?.fields.title ?? t["open"] ?? ""
+            }
             data["converted_to"] = converted
         }
         return data
@@ -133,7 +141,7 @@ struct LeadPages {
                 ["id": contact.meta.id, "name": contact.fields.displayName, "selected": chosenContact.map { $0 == String(contact.meta.id) } ?? (index == 0)]
             },
             "has_people": !people.isEmpty, "new_contact_chosen": chosenContact.map { $0 == "new" } ?? people.isEmpty,
-            "companies": try await FormChoices.companies(store, identity, chosen: nil),
+            "companies": try await FormChoices.companies(store, identity, chosen: nil, hidden: ""),
             "pipelines": try await store.pipelines.list().filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.name] },
             "errors": errors.map { pages.message($0, t) }, "has_errors": !errors.isEmpty,
             "duplicates": duplicates.map { ["href": $0.href, "title": $0.title] }, "has_duplicates": !duplicates.isEmpty,
@@ -224,6 +232,10 @@ struct LeadPages {
         let scoring = try await store.leadWork.scoringRules()
         let routing = try await store.leadWork.routingRules()
         let origin = WebFormPages.origin(request, settings: settings)
+        // A form's snippet speaks the website's language, which need not be the admin's: `?snippet_language=`.
+        let snippetLanguage = request.uri.queryParameters["snippet_language"].map { MessageCatalog.language(of: String($0)) }
+            ?? MessageCatalog.language(of: identity.user.locale)
+        let snippetWords = pages.strings(snippetLanguage)
         func attributes(_ chosen: ScoringRule.Attribute?) -> [[String: Any]] {
             ScoringRule.Attribute.allCases.map { ["value": $0.rawValue, "label": t["lead_attribute_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == chosen] }
         }
@@ -245,10 +257,11 @@ struct LeadPages {
             "forms": try await store.leadWork.forms().map { form in
                 [
                     "id": form.id, "name": form.name, "source": form.source, "campaign": form.campaign, "redirect_url": form.redirectURL, "consent_text": form.consentText,
-                    "active": form.isActive, "snippet": WebFormPages.snippet(form, origin: origin, t: t),
+                    "active": form.isActive, "snippet": WebFormPages.snippet(form, origin: origin, t: snippetWords),
                     "owners": users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == form.ownerID] },
                 ] as [String: Any]
             },
+            "snippet_languages": MessageCatalog.languages.map { ["code": $0, "name": MessageCatalog.languageNames[$0] ?? $0, "selected": $0 == snippetLanguage] },
             "owners": users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == identity.user.id] },
         ]
         return pages.render("admin_leads", data, identity: identity, request: request, status: status, title: t["lead_settings"])
