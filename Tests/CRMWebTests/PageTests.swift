@@ -25,6 +25,36 @@ struct PageTests {
         }
     }
 
+    @Test("every answer carries the security headers: pages, API, files, errors; HSTS over HTTPS only", arguments: [false, true])
+    func securityHeaders(https: Bool) async throws {
+        try await TestApp.run(.sqlite, settings: .init(secureCookies: https)) { app in
+            let (cookie, _) = try await app.login("rafal@example.com")
+            let token = try await app.token(app.world.rafal)
+            var answers: [(String, HTTPFields)] = []
+            for path in ["/login", "/forms/nope/thanks", "/assets/css/app.css", "/assets/js/app.js", "/healthz", "/api/v1/openapi.json"] {
+                answers.append((path, try await app.client.execute(uri: path, method: .get).headers))
+            }
+            for path in ["/", "/my-day", "/companies", "/companies/999999", "/no-such-page", "/deals/export?format=csv", "/settings"] {
+                var headers = HTTPFields()
+                headers[.cookie] = cookie
+                answers.append((path, try await app.client.execute(uri: path, method: .get, headers: headers).headers))
+            }
+            for path in ["/api/v1/companies", "/api/v1/companies/999999", "/api/v1/nothing-here"] {
+                answers.append((path, try await app.api(.get, path, token: token).headers))
+            }
+            answers.append(("bad token", try await app.api(.get, "/api/v1/companies", token: "wrong").headers))
+            for (path, headers) in answers {
+                let policy = headers[HTTPField.Name("Content-Security-Policy")!] ?? ""
+                #expect(policy.contains("default-src 'self'") && policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"), "\(path)")
+                #expect(!policy.contains("unsafe-inline"), "\(path): pages have no inline script or style")
+                #expect(headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(path)")
+                #expect(headers[HTTPField.Name("X-Frame-Options")!] == "DENY", "\(path)")
+                #expect(headers[HTTPField.Name("Referrer-Policy")!] == "same-origin", "\(path)")
+                #expect((headers[HTTPField.Name("Strict-Transport-Security")!] != nil) == https, "\(path)")
+            }
+        }
+    }
+
     @Test("session cookies are HttpOnly and SameSite=Lax", arguments: [TestEngine.sqlite])
     func cookieAttributes(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in

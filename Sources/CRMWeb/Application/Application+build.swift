@@ -11,6 +11,8 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     let pages = dependencies.pages
     let settings = dependencies.settings
     let router = Router(context: AppContext.self)
+    // Outermost, so error answers carry the headers too.
+    router.add(middleware: SecurityHeadersMiddleware(https: settings.secureCookies))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: HTTPMetricsMiddleware(registry: dependencies.metrics))
     router.add(middleware: ErrorMiddleware(pages: pages))
