@@ -10,8 +10,6 @@ public struct DealHistoryGenerator: Sendable {
     public let reasons: [LossReasonID]
     public let now: Timestamp
 
-    /// How many sources a deal draws from (each language names the same six).
-    static let sources = DemoPhrases.of("en").sources
 
     public init(pipelines: [Pipeline], reasons: [LossReasonID], now: Timestamp) {
         self.pipelines = pipelines
@@ -23,12 +21,13 @@ public struct DealHistoryGenerator: Sendable {
     public func deal(company: CompanyID?, owner: UserID, team: TeamID?, language: String = "en", random: inout SeededRandom) throws -> ImportedDeal {
         let day: Int64 = 86_400
         let pipeline = pipelines[random.next(pipelines.count)]
-        let products = DemoPhrases.of(language).products
+        let words = DemoPhrases.of(language)
+        let products = words.products
         let created = now.adding(seconds: -Int64(random.next(365)) * day - Int64(random.next(86_400)))
         var fields = DealFields(
             title: "\(products[random.next(products.count)]) \(2026 - random.next(2))", companyID: company, pipelineID: pipeline.id,
             stageID: pipeline.stages[0].id, amount: Money(minorUnits: Int64(1_000 + random.next(199_000)) * 100, currency: pipeline.currency),
-            source: DemoPhrases.of(language).sources[random.next(Self.sources.count)]
+            source: words.sources[random.next(words.sources.count)]
         )
         fields.expectedCloseDate = try? CalendarDate(parsing: String(created.adding(seconds: Int64(30 + random.next(120)) * day).iso8601.prefix(10)))
         var events: [(at: Timestamp, move: FunnelMove)] = []
