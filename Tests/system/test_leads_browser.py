@@ -116,6 +116,8 @@ def test_a_web_form_asks_for_consent_and_the_lead_keeps_it(browser, sqlite_serve
     consent = "Wyrażam zgodę na kontakt w sprawie oferty i przetwarzanie moich danych przez Odlewnię Żerań."
     new_form.find_element(By.CSS_SELECTOR, "[data-testid=new-consent-text]").send_keys(consent)
     new_form.find_element(By.CSS_SELECTOR, "[data-testid=create-web-form]").click()
+    # The old page must be gone before its snippet picker is looked for, or Selenium finds the one about to vanish.
+    wait(browser, 10).until(expected_conditions.staleness_of(new_form))
     # The admin reads English; the company's website is Polish, and so are the form's labels.
     Select(browser.find_element(By.CSS_SELECTOR, "[data-testid=snippet-language]")).select_by_value("pl")
     wait(browser, 10).until(expected_conditions.url_contains("snippet_language=pl"))
