@@ -105,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CRMStoreTests",
-            dependencies: ["CRMCore", "CRMStore", "CRMTestSupport"],
+            dependencies: ["CRMCore", "CRMStore", "CRMTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

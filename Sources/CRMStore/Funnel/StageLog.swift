@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 
 /// The append-only log of every deal movement: the single source of every funnel figure.
-/// Rows are only ever inserted here; the database refuses updates and deletes (see `AppendOnly`).
+/// Rows are only ever inserted here; the database refuses updates and deletes (triggers made by migration 3).
 enum StageLog {
     static func append(_ db: any SQLDatabase, _ context: AccessContext, deal: DealID, fields: DealFields, kind: TransitionKind, from: StageID?, comment: String = "", at: Timestamp = .now) async throws {
         let stage = try await db.raw("""

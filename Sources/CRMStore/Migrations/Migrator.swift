@@ -13,6 +13,9 @@ public struct Migrator: Sendable {
         self.migrations = Migrations.all
     }
 
+    /// The schema version this build expects: the number of its last migration.
+    public static var schemaVersion: Int { Migrations.all.last?.number ?? 0 }
+
     public struct Status: Sendable {
         public let applied: [Int]
         public let pending: [(number: Int, name: String)]

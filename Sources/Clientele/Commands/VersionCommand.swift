@@ -1,12 +1,11 @@
 import ArgumentParser
-import CRMCore
 import CRMStore
-import Foundation
 
 struct VersionCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the version.")
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the version and the schema version it expects.")
 
     func run() {
         print("clientele \(Clientele.version)")
+        print("schema \(Migrator.schemaVersion)")
     }
 }
