@@ -9,6 +9,13 @@ public struct FieldTranslations: Codable, Sendable, Equatable {
         self.options = options
     }
 
+    /// Either part may be missing: fields defined before translations existed store `{}` (migration 23's default).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        labels = try container.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
+        options = try container.decodeIfPresent([String: [String: String]].self, forKey: .options) ?? [:]
+    }
+
     /// Only what is said, for options the field has; blank names fall back to the field's own words.
     public func cleaned(options defined: [String]) -> FieldTranslations {
         FieldTranslations(
