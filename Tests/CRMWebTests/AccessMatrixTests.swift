@@ -64,13 +64,10 @@ struct AccessMatrixTests {
         "GET /api/v1/reports/snapshot", "GET /api/v1/reports/funnel", "GET /api/v1/reports/losses", "GET /api/v1/reports/plan", "GET /api/v1/reports/reps",
         "GET /api/v1/reports/required", "GET /api/v1/reports/velocity", "GET /api/v1/reports/forecast", "GET /api/v1/reports/deals",
         "GET /api/v1/plans", "PUT /api/v1/plans", "GET /api/v1/forecast-overrides", "POST /api/v1/forecast-overrides",
-        // Processes: deploy for admins; instances and tasks for their starter, assignees, candidate groups, managers
-        // and admins; binding to a record requires seeing it (ProcessStoreTests, ProcessAPITests).
-        "GET /api/v1/processes", "POST /api/v1/processes", "POST /api/v1/processes/{key}/instances", "GET /api/v1/process-instances/{id}",
-        "POST /api/v1/process-instances/{id}/tasks/{token}/complete", "POST /api/v1/process-instances/{id}/messages",
-        "POST /api/v1/process-instances/{id}/retry", "GET /api/v1/process-tasks",
+        // Process definitions and their triggers hold no records: read by all, changed by admins (ProcessAPITests).
+        // Binding a new instance or a campaign to records requires seeing them (ProcessStoreTests).
+        "GET /api/v1/processes", "POST /api/v1/processes", "POST /api/v1/processes/{key}/instances",
         "GET /api/v1/processes/{key}/triggers", "PUT /api/v1/processes/{key}/triggers", "POST /api/v1/processes/{key}/campaigns",
-        "GET /api/v1/process-campaigns/{id}", "POST /api/v1/process-messages",
         // Saved segments hold filters, not records; using one lists only what the caller may see (SegmentTests).
         "GET /api/v1/segments", "POST /api/v1/segments", "GET /api/v1/segments/{id}", "DELETE /api/v1/segments/{id}",
         // Imports belong to their uploader (and admins); their rows are tied only to what the importer may see (ImportTests).
@@ -78,7 +75,6 @@ struct AccessMatrixTests {
         "POST /api/v1/imports/{id}/undo", "GET /api/v1/import-mappings",
         // The full export is the lists and the stage log through the same predicate (checked below for a rep).
         "GET /api/v1/export",
-        "POST /api/v1/process-instances/{id}/tasks/{token}/claim",
         // Lead rules and web forms: readable by all, changed by admins (LeadAPITests).
         "GET /api/v1/lead-rules/scoring", "PUT /api/v1/lead-rules/scoring", "GET /api/v1/lead-rules/routing", "PUT /api/v1/lead-rules/routing",
         "GET /api/v1/lead-forms", "POST /api/v1/lead-forms", "PATCH /api/v1/lead-forms/{id}",
@@ -87,6 +83,31 @@ struct AccessMatrixTests {
         "PUT /api/v1/pipelines/{id}/stage-order", "PATCH /api/v1/stages/{id}", "PATCH /api/v1/pipelines/{id}", "DELETE /api/v1/stages/{id}", "GET /api/v1/loss-reasons", "POST /api/v1/loss-reasons",
     ]
     static let collections = ["companies", "contacts", "leads", "deals", "activities"]
+    /// Process instances, exercised against another team's instance (bound to its record, and unbound).
+    static let instanceEndpoints: [String: (method: HTTPRequest.Method, body: String?)] = [
+        "GET /api/v1/process-instances/{id}": (.get, nil),
+        "POST /api/v1/process-instances/{id}/tasks/{token}/complete": (.post, "{}"),
+        "POST /api/v1/process-instances/{id}/tasks/{token}/claim": (.post, nil),
+        "POST /api/v1/process-instances/{id}/messages": (.post, #"{"message": "Payment received"}"#),
+        "POST /api/v1/process-instances/{id}/retry": (.post, nil),
+    ]
+    /// Endpoints over sets of instances; the matrix checks what they contain.
+    static let instanceSetEndpoints = ["GET /api/v1/process-instances", "GET /api/v1/process-tasks", "POST /api/v1/process-messages", "GET /api/v1/process-campaigns/{id}"]
+    /// A process whose task is offered to team South, waiting for a payment after it.
+    static let southOrder = """
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d">
+          <bpmn:message id="paid" name="Payment received"/>
+          <bpmn:process id="south_order" name="Zamówienie" isExecutable="true">
+            <bpmn:startEvent id="start"/>
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="take"/>
+            <bpmn:userTask id="take" name="Przyjąć zamówienie" camunda:candidateGroups="South"/>
+            <bpmn:sequenceFlow id="f2" sourceRef="take" targetRef="pay"/>
+            <bpmn:intermediateCatchEvent id="pay"><bpmn:messageEventDefinition messageRef="paid"/></bpmn:intermediateCatchEvent>
+            <bpmn:sequenceFlow id="f3" sourceRef="pay" targetRef="end"/>
+            <bpmn:endEvent id="end"/>
+          </bpmn:process>
+        </bpmn:definitions>
+        """
 
     @Test("every API endpoint is in the matrix")
     func everyRecordEndpointIsCovered() async throws {
@@ -94,7 +115,7 @@ struct AccessMatrixTests {
             let router = buildRouter(try await Dependencies(store: store, logger: TestDatabase.logger))
             let routed = Set(router.routes.map { "\($0.method) \(OpenAPIContractTests.normalize($0.path.description))" }.filter { $0.contains("/api/") })
             #expect(routed.count >= 25, "the router's routes could not be read: \(routed.sorted())")
-            var covered = Self.otherEndpoints.union(Self.dealOperations.keys).union(Self.leadOperations.keys).union(Self.boardEndpoints).union(Self.searchEndpoints).union(Self.vcardEndpoints)
+            var covered = Self.otherEndpoints.union(Self.dealOperations.keys).union(Self.instanceEndpoints.keys).union(Self.instanceSetEndpoints).union(Self.leadOperations.keys).union(Self.boardEndpoints).union(Self.searchEndpoints).union(Self.vcardEndpoints)
             for collection in Self.mergeCollections {
                 for pattern in Self.mergeEndpoints.keys { covered.insert(pattern.replacingOccurrences(of: "{collection}", with: collection)) }
             }
@@ -228,6 +249,67 @@ struct AccessMatrixTests {
             let south = try await app.store.companies.list(World.system, ListQuery(search: "S1")).items[0]
             let maria = try await app.token(world.maria)
             #expect(try await app.api(.patch, "/api/v1/companies/\(south.meta.id)", token: maria, body: #"{"industry": "x"}"#, headers: [.ifMatch: "\"1\""]).status == .notFound)
+        }
+    }
+
+    @Test("a process instance is seen only by those who may see its record, its starter and those with a task in it", arguments: TestEngine.available)
+    func processInstancesFollowTheirRecords(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let world = app.world
+            let admin = try await app.token(world.admin)
+            let sergei = try await app.token(world.sergei)
+            var xml = HTTPFields()
+            xml[.contentType] = "application/xml"
+            #expect(try await app.api(.post, "/api/v1/processes", token: admin, body: Self.southOrder, headers: xml).status == .created)
+            let southCompany = try #require(try await app.api(.post, "/api/v1/companies", token: sergei, body: #"{"name": "Southern Secret Ltd"}"#).json["id"] as? Int)
+            let rafal = try await app.token(world.rafal)
+            try await app.api(.post, "/api/v1/companies", token: rafal, body: #"{"name": "Northern Light"}"#)
+            let bound = try #require(try await app.api(.post, "/api/v1/processes/south_order/instances", token: sergei,
+                                                      body: #"{"record": {"type": "company", "id": \#(southCompany)}, "variables": {"secret": "Southern price list"}}"#).json["id"] as? Int)
+            let unbound = try #require(try await app.api(.post, "/api/v1/processes/south_order/instances", token: sergei, body: #"{"variables": {"secret": "Southern price list"}}"#).json["id"] as? Int)
+            let task = try #require((try await app.api(.get, "/api/v1/process-tasks", token: sergei).json["items"] as? [[String: Any]])?.first?["token"] as? Int)
+
+            // Maria heads North; Rafał is in it. Neither reaches South's instances by any path.
+            for user in [world.maria, world.rafal] {
+                let token = try await app.token(user)
+                for id in [bound, unbound] {
+                    for (pattern, call) in Self.instanceEndpoints {
+                        let path = pattern.split(separator: " ")[1].replacingOccurrences(of: "{id}", with: String(id)).replacingOccurrences(of: "{token}", with: String(task))
+                        let response = try await app.api(call.method, path, token: token, body: call.body)
+                        #expect(response.status == .notFound, "\(pattern) on instance \(id) answered \(response.status) to \(user.email)")
+                    }
+                }
+                let listed = try await app.api(.get, "/api/v1/process-instances", token: token)
+                #expect(listed.status == .ok && !listed.text.contains("\"id\":\(bound)") && !listed.text.contains("\"id\":\(unbound)"), "\(listed.text)")
+                let inbox = try await app.api(.get, "/api/v1/process-tasks", token: token)
+                #expect(inbox.status == .ok && (inbox.json["items"] as? [Any])?.isEmpty == true)
+                let correlated = try await app.api(.post, "/api/v1/process-messages", token: token, body: #"{"message": "Payment received"}"#)
+                #expect((correlated.json["delivered"] as? [Int])?.isEmpty == true)
+                let session = try await app.login(user.email.description)
+                let page = try await app.page("/processes", cookie: session.cookie)
+                #expect(page.status == .ok && !page.body.contains("/processes/instances/\(bound)\"") && !page.body.contains("/processes/instances/\(unbound)\""))
+                for id in [bound, unbound] {
+                    #expect(try await app.page("/processes/instances/\(id)", cookie: session.cookie).status == .notFound)
+                }
+            }
+            // Mikhail heads South: he sees the instance of his team's record, not the one Sergei started unbound.
+            let mikhail = try await app.token(world.mikhail)
+            #expect(try await app.api(.get, "/api/v1/process-instances/\(bound)", token: mikhail).status == .ok)
+            #expect(try await app.api(.get, "/api/v1/process-instances/\(unbound)", token: mikhail).status == .notFound)
+            // Sergei started both; the admin sees all.
+            for token in [sergei, admin] {
+                for id in [bound, unbound] { #expect(try await app.api(.get, "/api/v1/process-instances/\(id)", token: token).status == .ok) }
+            }
+            let all = try await app.api(.get, "/api/v1/process-instances?process=south_order", token: admin)
+            #expect((all.json["items"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }.sorted() == [bound, unbound])
+
+            // A campaign over every company: Maria's board counts North's records only.
+            let campaign = try #require(try await app.api(.post, "/api/v1/processes/south_order/campaigns", token: admin, body: #"{"name": "Wszyscy", "segment": {"q": "ern"}}"#).json["id"] as? Int)
+            try await app.store.processes.runStartRequests()
+            let board = try await app.api(.get, "/api/v1/process-campaigns/\(campaign)", token: try await app.token(world.maria))
+            #expect(board.status == .ok && board.json["requested"] as? Int == 1 && (board.json["by_status"] as? [String: Int])?["running"] == 1, "\(board.text)")
+            let full = try await app.api(.get, "/api/v1/process-campaigns/\(campaign)", token: admin)
+            #expect(full.json["requested"] as? Int == 2)
         }
     }
 }

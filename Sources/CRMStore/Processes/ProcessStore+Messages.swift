@@ -20,7 +20,8 @@ extension ProcessStore {
         // Only instances whose stored state mentions the message can wait for it; the engine decides the rest.
         let pattern = "%" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
         let candidates = try await database.read { db in
-            try await db.raw("SELECT id FROM process_instances WHERE status = 'running' AND state LIKE \(bind: pattern) ESCAPE '\\' ORDER BY id").all()
+            let visible = try await ProcessVisibility.load(db, context)
+            return try await db.raw("SELECT i.id FROM process_instances i WHERE i.status = 'running' AND i.state LIKE \(bind: pattern) ESCAPE '\\' AND \(visible.sql) ORDER BY i.id").all()
                 .map { try $0.decode(column: "id", as: Int64.self) }
         }
         var delivered: [Int64] = []

@@ -45,9 +45,10 @@ extension ProcessStore {
     }
 
     /// Completes an open user task. Admins may complete any; others the tasks assigned to them (by e-mail or
-    /// id) or offered to a group they are in (their role, or a team's name).
+    /// id) or offered to a group they are in (their role, or a team's name), in instances they may see.
     public func complete(_ context: AccessContext, instance id: Int64, task token: Int, variables: [String: ProcessValue] = [:], at now: Timestamp = .now) async throws -> StoredProcessInstance {
-        try await step(id, at: now) { db, stored, engine, state async throws in
+        _ = try await instance(context, id)
+        return try await step(id, at: now) { db, stored, engine, state async throws in
             guard let task = try await db.raw("SELECT assignee, candidate_groups FROM process_tasks WHERE instance_id = \(bind: id) AND token_id = \(bind: token)").first() else {
                 throw StoreError.notFound(.processTask)
             }
@@ -61,6 +62,7 @@ extension ProcessStore {
     /// Takes a task offered to a group the caller is in, so it leaves the others' inboxes and waits for them alone.
     public func claim(_ context: AccessContext, instance id: Int64, task token: Int) async throws {
         guard let me = context.userID else { throw StoreError.forbidden("only people claim tasks") }
+        _ = try await instance(context, id)
         try await database.write { db in
             guard let task = try await db.raw("SELECT assignee, candidate_groups FROM process_tasks WHERE instance_id = \(bind: id) AND token_id = \(bind: token)").first() else {
                 throw StoreError.notFound(.processTask)

@@ -220,17 +220,19 @@ extension ProcessStore {
         return filters.compactMapValues { $0 }
     }
 
-    /// The campaign board. Admins and managers.
+    /// The campaign board, for admins and managers, counting only the records and instances the caller may see.
     public func campaign(_ context: AccessContext, _ id: Int64) async throws -> ProcessCampaignBoard {
         guard context.isAdmin || context.role == .salesManager else { throw StoreError.notFound(.process) }
         return try await database.read { db in
             guard let campaign = try await db.raw("SELECT name, process_key, record_type, segment FROM process_campaigns WHERE id = \(bind: id)").first() else { throw StoreError.notFound(.process) }
             var requests: [String: Int] = [:]
-            for row in try await db.raw("SELECT status, COUNT(*) AS n FROM process_start_requests WHERE campaign_id = \(bind: id) GROUP BY status").all() {
+            let records = ProcessVisibility.record(context, type: "q.record_type", id: "q.record_id")
+            for row in try await db.raw("SELECT q.status, COUNT(*) AS n FROM process_start_requests q WHERE q.campaign_id = \(bind: id) AND \(records) GROUP BY q.status").all() {
                 requests[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self)
             }
             var byStatus: [String: Int] = [:], byStep: [String: Int] = [:], byEnd: [String: Int] = [:]
-            let rows = try await db.raw("SELECT i.state, i.definition_id FROM process_instances i WHERE i.campaign_id = \(bind: id)").all()
+            let visible = try await ProcessVisibility.load(db, context)
+            let rows = try await db.raw("SELECT i.state, i.definition_id FROM process_instances i WHERE i.campaign_id = \(bind: id) AND \(visible.sql)").all()
             var names: [Int64: [String: String]] = [:]
             for row in rows {
                 let state = try JSONDecoder().decode(ProcessInstance.self, from: Data(try row.decode(column: "state", as: String.self).utf8))

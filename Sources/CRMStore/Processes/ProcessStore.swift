@@ -98,17 +98,15 @@ public struct ProcessStore: Sendable {
         public let since: Timestamp
     }
 
-    /// Recent instances the caller may see (admins and managers: all; others those they started), newest
-    /// first, of one process or of all.
+    /// Recent instances the caller may see (`ProcessVisibility`), newest first, of one process or of all.
     public func recentInstances(_ context: AccessContext, process key: String? = nil, limit: Int = 50) async throws -> [InstanceSummary] {
-        let everything = context.isAdmin || context.role == .salesManager
-        return try await database.read { db in
-            let mine: SQLQueryString = everything ? "" : " AND (i.started_by = \(bind: context.userID?.rawValue ?? -1))"
+        try await database.read { db in
+            let visible = try await ProcessVisibility.load(db, context)
             let only: SQLQueryString = key.map { " AND d.process_key = \(bind: $0)" } ?? ""
             var summaries: [InstanceSummary] = []
             for row in try await db.raw("""
                 SELECT i.id, i.definition_id, i.state, d.process_key, d.name, i.updated_at FROM process_instances i JOIN process_definitions d ON d.id = i.definition_id
-                WHERE 1 = 1\(mine)\(only) ORDER BY i.updated_at DESC, i.id DESC LIMIT \(bind: limit)
+                WHERE \(visible.sql)\(only) ORDER BY i.updated_at DESC, i.id DESC LIMIT \(bind: limit)
                 """).all() {
                 let state = try JSONDecoder().decode(ProcessInstance.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
                 let nodes = try await self.engine(db, try row.decode(column: "definition_id", as: Int64.self)).definition.processes.flatMap(\.nodes)
@@ -164,22 +162,14 @@ public struct ProcessStore: Sendable {
         return StoredProcessInstance(id: id, definition: info, state: state, steps: 1, record: record)
     }
 
-    /// An instance, for admins and managers, the person who started it, and anyone it has a task for.
+    /// An instance the caller may see (`ProcessVisibility`); one they may not is not found, as a record is not.
     public func instance(_ context: AccessContext, _ id: Int64) async throws -> StoredProcessInstance {
         try await database.read { db in
-            let stored = try await self.load(db, id, lock: false)
-            guard context.isAdmin || context.role == .salesManager else {
-                let starter = try await db.raw("SELECT started_by FROM process_instances WHERE id = \(bind: id)").first()?.decode(column: "started_by", as: Int64?.self) ?? nil
-                if let me = context.userID, starter == me.rawValue { return stored }
-                let audience = try await TaskAudience.load(db, context)
-                for task in try await db.raw("SELECT assignee, candidate_groups FROM process_tasks WHERE instance_id = \(bind: id)").all() {
-                    if audience.refusal(assignee: try task.decode(column: "assignee", as: String?.self), groups: try task.decode(column: "candidate_groups", as: String.self)) == nil {
-                        return stored
-                    }
-                }
+            let visible = try await ProcessVisibility.load(db, context)
+            guard try await db.raw("SELECT 1 AS one FROM process_instances i WHERE i.id = \(bind: id) AND \(visible.sql)").first() != nil else {
                 throw StoreError.notFound(.process)
             }
-            return stored
+            return try await self.load(db, id, lock: false)
         }
     }
 
@@ -194,8 +184,9 @@ public struct ProcessStore: Sendable {
         return delivered.withLock { $0 }
     }
 
-    /// Goes on after an incident. Admins only.
+    /// Goes on after an incident. Admins only; an instance the caller may not see is not found.
     public func retry(_ context: AccessContext, instance id: Int64, at now: Timestamp = .now) async throws -> StoredProcessInstance {
+        _ = try await instance(context, id)
         guard context.isAdmin else { throw StoreError.forbidden("only admins retry incidents") }
         return try await step(id, at: now) { db, _, engine, state async throws in
             // An action that failed for good gets a fresh set of attempts.

@@ -11,6 +11,7 @@ struct ProcessController {
         group.get("processes", use: definitions)
         group.post("processes", use: deploy)
         group.post("processes/:key/instances", use: start)
+        group.get("process-instances", use: instances)
         group.get("process-instances/:id", use: instance)
         group.post("process-instances/:id/tasks/:token/complete", use: complete)
         group.post("process-instances/:id/tasks/:token/claim", use: claim)
@@ -174,6 +175,18 @@ struct ProcessController {
         return JSONResponse.ok(instance.json, status: .created)
     }
 
+    /// The instances the caller may see, most recently moved first: `?process=key&limit=50`.
+    @Sendable func instances(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        var query = QueryParameters(request.queryDictionary, allowed: ["process", "limit"])
+        let limit = query.integer("limit", in: 1...200) ?? 50
+        let key = query.text("process")
+        if let key, key.count > 200 { query.fail(ValidationError(field: "process", code: "too_long", message: "must be at most 200 characters")) }
+        try query.finish()
+        let instances = try await store.processes.recentInstances(identity.access, process: key, limit: limit)
+        return JSONResponse.ok(.object(["items": .array(instances.map(\.json))]))
+    }
+
     @Sendable func instance(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         return JSONResponse.ok(try await store.processes.instance(identity.access, try context.pathID()).json)
@@ -281,6 +294,15 @@ extension ProcessStore.OpenTask {
             "instance_id": .int(instanceID), "token": .int(Int64(token)), "node": .string(node), "name": .string(name),
             "assignee": assignee.map { .string($0) } ?? .null, "candidate_groups": .array(candidateGroups.map { .string($0) }),
             "process": .string(processName), "created_at": .string(createdAt.iso8601), "due_at": dueAt.map { .string($0.iso8601) } ?? .null,
+        ])
+    }
+}
+
+extension ProcessStore.InstanceSummary {
+    var json: JSONValue {
+        .object([
+            "id": .int(id), "process": .string(process), "name": .string(name), "status": .string(status.rawValue),
+            "waiting_at": .array(waitingAt.map { .string($0) }), "since": .string(since.iso8601),
         ])
     }
 }
