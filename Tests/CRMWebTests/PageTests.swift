@@ -300,4 +300,29 @@ struct PageTests {
             #expect(found.status == .ok && (found.json["companies"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["Łódź Tekstylia"])
         }
     }
+
+    @Test("pages show and allow what the role's capabilities allow, and refuse the rest")
+    func capabilitiesOnPages() async throws {
+        try await TestApp.run(.sqlite) { app in
+            _ = try await app.store.users.create(World.system, .init(email: "serwis@example.com", name: "Sylwia Serwis", role: .serviceAgent, password: "correct horse battery"))
+            let agent = try await app.login("serwis@example.com")
+            let home = try await app.page("/", cookie: agent.cookie)
+            #expect(home.status == .ok && !home.body.contains("href=\"/reports\"") && !home.body.contains("href=\"/board\""))
+            #expect(try await app.page("/reports", cookie: agent.cookie).status == .forbidden, "a service agent opened the reports by URL")
+            #expect(try await app.api(.get, "/api/v1/reports/snapshot?pipeline_id=1", token: try await app.token(try #require(try await app.store.users.find(email: "serwis@example.com")))).status == .forbidden)
+            #expect(try await app.page("/admin/pipelines", cookie: agent.cookie).status == .forbidden)
+
+            let manager = try await app.login("maria@example.com")
+            let menu = try await app.page("/", cookie: manager.cookie)
+            #expect(menu.body.contains("href=\"/reports\"") && !menu.body.contains("href=\"/admin/users\""))
+            #expect(try await app.page("/admin/roles", cookie: manager.cookie).status == .forbidden)
+
+            let admin = try await app.login("admin@example.com")
+            let roles = try await app.page("/admin/roles", cookie: admin.cookie)
+            #expect(roles.status == .ok)
+            let campaigns = try #require(roles.body.firstMatch(of: /data-testid="capability-run_campaigns">(.*?)<\/tr>/)?.1)
+            #expect(campaigns.contains("data-testid=\"may-sales_manager\">✓") && campaigns.contains("data-testid=\"may-sales_rep\"></td>"))
+        }
+    }
 }
+

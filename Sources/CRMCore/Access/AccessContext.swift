@@ -40,8 +40,6 @@ public struct AccessContext: Sendable, Equatable {
         if case .user(let id) = actor { id } else { nil }
     }
 
-    public var isAdmin: Bool { role == .admin || role == nil }
-
     /// The records this context may read and change, as data the store compiles into SQL.
     public var visibility: Visibility {
         guard case .user(let user) = actor, let role else { return .all }

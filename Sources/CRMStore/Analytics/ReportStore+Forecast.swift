@@ -120,8 +120,8 @@ extension ReportStore {
 
     /// The reps whose plans and forecasts the context manages; nil means everyone (an admin or the system).
     static func managedUsers(_ db: any SQLDatabase, _ context: AccessContext) async throws -> Set<UserID>? {
-        if context.isAdmin { return nil }
-        guard context.role == .salesManager, !context.headedTeams.isEmpty else { return [] }
+        if context.may(.planCompany) { return nil }
+        guard context.may(.planTeams), !context.headedTeams.isEmpty else { return [] }
         let rows = try await db.raw("SELECT DISTINCT user_id FROM team_members WHERE team_id IN (\(binds: context.headedTeams.map(\.rawValue).sorted()))").all()
         return Set(try rows.map { UserID(try $0.value("user_id", as: Int64.self)) })
     }

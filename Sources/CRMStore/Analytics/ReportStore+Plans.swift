@@ -75,8 +75,8 @@ extension ReportStore {
     private static func checkWritable(_ db: any SQLDatabase, _ context: AccessContext, _ scope: PlanScope) async throws {
         let allowed: Bool
         switch scope {
-        case .company: allowed = context.isAdmin
-        case .team(let team): allowed = context.isAdmin || (context.role == .salesManager && context.headedTeams.contains(team))
+        case .company: allowed = context.may(.planCompany)
+        case .team(let team): allowed = context.may(.planCompany) || (context.may(.planTeams) && context.headedTeams.contains(team))
         case .user(let user): allowed = try await manages(db, context, rep: user)
         }
         guard allowed else { throw StoreError.forbidden("this plan belongs to someone you do not manage") }

@@ -233,7 +233,7 @@ public struct FieldStore: Sendable {
     }
 
     static func requireAdmin(_ context: AccessContext) throws {
-        guard context.isAdmin else { throw StoreError.forbidden("only administrators define fields") }
+        try context.require(.manageFields)
     }
 
     private static func valid(_ field: FieldDefinition) throws -> FieldDefinition {

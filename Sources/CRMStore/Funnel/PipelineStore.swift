@@ -47,7 +47,7 @@ public struct PipelineStore: Sendable {
     }
 
     public func create(_ context: AccessContext, name: String, currency: Currency, stages: [NewStage]) async throws -> Pipeline {
-        guard context.isAdmin else { throw StoreError.forbidden("only admins change pipelines") }
+        try context.require(.manageFunnel)
         let name = name.trimmingWhitespace()
         var errors: [ValidationError] = []
         if name.isEmpty || name.count > 100 { errors.append(ValidationError(field: "name", code: "required", message: "a pipeline needs a name of at most 100 characters")) }
@@ -82,7 +82,7 @@ public struct PipelineStore: Sendable {
     }
 
     public func addStage(_ context: AccessContext, pipeline: PipelineID, _ stage: NewStage, at placement: Placement = .last) async throws -> Pipeline {
-        guard context.isAdmin else { throw StoreError.forbidden("only admins change pipelines") }
+        try context.require(.manageFunnel)
         let checked: NewStage
         do { checked = try stage.validated(prefix: "stage") } catch { throw StoreError.invalid(error) }
         try await database.write { db in
@@ -108,7 +108,7 @@ public struct PipelineStore: Sendable {
 
     /// Changes a stage's settings. History keeps referring to the stage by id, so a rename changes no record.
     public func updateStage(_ context: AccessContext, _ id: StageID, _ stage: NewStage) async throws -> Pipeline {
-        guard context.isAdmin else { throw StoreError.forbidden("only admins change pipelines") }
+        try context.require(.manageFunnel)
         let checked: NewStage
         do { checked = try stage.validated(prefix: "stage") } catch { throw StoreError.invalid(error) }
         let pipeline = try await database.write { db in
@@ -128,7 +128,7 @@ public struct PipelineStore: Sendable {
 
     /// Puts the stages in a new order; the list must name each active stage exactly once.
     public func reorder(_ context: AccessContext, pipeline: PipelineID, stages order: [StageID]) async throws -> Pipeline {
-        guard context.isAdmin else { throw StoreError.forbidden("only admins change pipelines") }
+        try context.require(.manageFunnel)
         try await database.write { db in
             let current = try await Self.fetch(db, pipeline)
             guard Set(order) == Set(current.stages.map(\.id)), order.count == current.stages.count else {
@@ -143,7 +143,7 @@ public struct PipelineStore: Sendable {
 
     /// Renames a pipeline or archives it (archived pipelines take no new deals; their deals and history stay).
     public func update(_ context: AccessContext, _ id: PipelineID, name: String?, isActive: Bool?) async throws -> Pipeline {
-        guard context.isAdmin else { throw StoreError.forbidden("only admins change pipelines") }
+        try context.require(.manageFunnel)
         let name = name?.trimmingWhitespace()
         if let name, name.isEmpty || name.count > 100 {
             throw StoreError.invalid(.init([ValidationError(field: "name", code: "required", message: "a pipeline needs a name of at most 100 characters")]))
@@ -163,7 +163,7 @@ public struct PipelineStore: Sendable {
     /// Takes a stage out of its pipeline. The stage row stays, so the stage log keeps pointing at it; a stage
     /// that still holds open deals cannot go, since they would have nowhere to be.
     public func archiveStage(_ context: AccessContext, _ id: StageID) async throws -> Pipeline {
-        guard context.isAdmin else { throw StoreError.forbidden("only admins change pipelines") }
+        try context.require(.manageFunnel)
         let pipeline = try await database.write { db in
             guard let row = try await db.raw("SELECT pipeline_id FROM stages WHERE id = \(bind: id.rawValue) AND is_active = \(bind: true)").first() else {
                 throw StoreError.notFound(nil)
@@ -190,7 +190,7 @@ public struct PipelineStore: Sendable {
     }
 
     public func createLossReason(_ context: AccessContext, name: String, translations: [String: String] = [:]) async throws -> LossReason {
-        guard context.isAdmin else { throw StoreError.forbidden("only admins change loss reasons") }
+        try context.require(.manageFunnel)
         let (name, translations) = try Self.checkedReason(name, translations)
         let id = try await database.write { db in
             if try await db.raw("SELECT 1 AS one FROM loss_reasons WHERE name = \(bind: name)").first() != nil {
@@ -206,7 +206,7 @@ public struct PipelineStore: Sendable {
     /// Renames, translates or switches a loss reason off. A reason switched off is no longer offered, while deals
     /// lost for it and the loss report keep it; nothing is deleted, so the stage log's figures stay whole.
     public func updateLossReason(_ context: AccessContext, _ id: LossReasonID, name: String, translations: [String: String], isActive: Bool) async throws -> LossReason {
-        guard context.isAdmin else { throw StoreError.forbidden("only admins change loss reasons") }
+        try context.require(.manageFunnel)
         let (name, translations) = try Self.checkedReason(name, translations)
         try await database.write { db in
             guard try await db.raw("SELECT 1 AS one FROM loss_reasons WHERE id = \(bind: id.rawValue)").first() != nil else { throw StoreError.notFound(nil) }

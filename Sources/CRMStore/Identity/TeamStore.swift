@@ -7,7 +7,7 @@ public struct TeamStore: Sendable {
     let database: Database
 
     public func create(_ context: AccessContext, name: String, managerID: UserID?, sharesRecords: Bool) async throws -> Team {
-        guard context.isAdmin else { throw StoreError.forbidden("only admins manage teams") }
+        try context.require(.manageUsers)
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 100 else {
             throw StoreError.invalid(ValidationErrors([ValidationError(field: "name", code: "required", message: "a team needs a name of at most 100 characters")]))
@@ -52,7 +52,7 @@ public struct TeamStore: Sendable {
     }
 
     public func update(_ context: AccessContext, _ id: TeamID, name: String?, managerID: UserID??, sharesRecords: Bool?) async throws -> Team {
-        guard context.isAdmin else { throw StoreError.forbidden("only admins manage teams") }
+        try context.require(.manageUsers)
         let old = try await get(id)
         var new = old
         if let name { new.name = name.trimmingCharacters(in: .whitespaces) }
@@ -81,7 +81,7 @@ public struct TeamStore: Sendable {
     }
 
     public func setMembers(_ context: AccessContext, _ id: TeamID, _ members: [UserID]) async throws -> Team {
-        guard context.isAdmin else { throw StoreError.forbidden("only admins manage teams") }
+        try context.require(.manageUsers)
         let old = try await get(id)
         try await database.write { db in
             for member in Set(members) { _ = try await UserStore.fetch(db, member) }

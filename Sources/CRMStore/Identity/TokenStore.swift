@@ -20,7 +20,7 @@ public struct TokenStore: Sendable {
 
     /// Creates a token for `user` and returns it with its secret, which is not stored and cannot be shown again.
     public func create(_ context: AccessContext, user: UserID, name: String) async throws -> (token: Token, secret: String) {
-        guard context.isAdmin || context.userID == user else { throw StoreError.forbidden("only admins create tokens for others") }
+        if context.userID != user { try context.require(.manageUsers) }
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 100 else {
             throw StoreError.invalid(ValidationErrors([ValidationError(field: "name", code: "required", message: "a token needs a name of at most 100 characters")]))
@@ -41,7 +41,7 @@ public struct TokenStore: Sendable {
     }
 
     public func list(_ context: AccessContext, user: UserID) async throws -> [Token] {
-        guard context.isAdmin || context.userID == user else { throw StoreError.forbidden("only admins see others' tokens") }
+        if context.userID != user { try context.require(.manageUsers) }
         return try await database.read { db in
             try await db.raw("SELECT * FROM api_tokens WHERE user_id = \(bind: user.rawValue) ORDER BY id DESC").all().map(Self.decode)
         }
@@ -51,7 +51,7 @@ public struct TokenStore: Sendable {
         try await database.write { db in
             guard let row = try await db.raw("SELECT * FROM api_tokens WHERE id = \(bind: id)").first() else { throw StoreError.notFound(nil) }
             let token = try Self.decode(row)
-            guard context.isAdmin || context.userID == token.userID else { throw StoreError.notFound(nil) }
+            guard context.userID == token.userID || context.may(.manageUsers) else { throw StoreError.notFound(nil) }
             try await db.raw("UPDATE api_tokens SET revoked_at = \(bind: Timestamp.now.rawValue) WHERE id = \(bind: id) AND revoked_at IS NULL").run()
         }
     }

@@ -91,7 +91,7 @@ public struct UserStore: Sendable {
     }
 
     public func setPassword(_ context: AccessContext, _ id: UserID, _ password: String) async throws {
-        guard context.isAdmin || context.userID == id else { throw StoreError.forbidden("only admins change other users' passwords") }
+        if context.userID != id { try context.require(.manageUsers) }
         do { try PasswordPolicy.check(password) } catch { throw StoreError.invalid(ValidationErrors([error])) }
         let hash = try await Secrets.hashPassword(password, cost: bcryptCost)
         try await database.write { db in
@@ -122,7 +122,7 @@ public struct UserStore: Sendable {
     /// Admins change anything; users change their own name, language and time zone.
     public func update(_ context: AccessContext, _ id: UserID, _ changes: Changes) async throws -> User {
         let selfService = changes.role == nil && changes.isActive == nil && context.userID == id
-        guard context.isAdmin || selfService else { throw StoreError.forbidden("only admins change other users") }
+        if !selfService { try context.require(.manageUsers) }
         if let error = Self.checkPreferences(locale: changes.locale ?? "en", timeZone: changes.timeZone ?? "UTC") {
             throw StoreError.invalid(ValidationErrors([error]))
         }
@@ -176,7 +176,7 @@ public struct UserStore: Sendable {
     // MARK: Pieces
 
     private func requireAdmin(_ context: AccessContext) throws {
-        guard context.isAdmin else { throw StoreError.forbidden("only admins manage users") }
+        try context.require(.manageUsers)
     }
 
     static func checkPreferences(locale: String, timeZone: String) -> ValidationError? {

@@ -156,7 +156,7 @@ public struct ImportStore: Sendable {
     /// The caller's imports (admins: everyone's), newest first.
     public func history(_ context: AccessContext, limit: Int = 50) async throws -> [ImportDraft] {
         try await database.read { db in
-            let mine: SQLQueryString = context.isAdmin ? "" : "WHERE created_by = \(bind: context.userID?.rawValue ?? -1)"
+            let mine: SQLQueryString = context.may(.superviseImports) ? "" : "WHERE created_by = \(bind: context.userID?.rawValue ?? -1)"
             // The list needs each file's header, not its text (up to 32 MiB each).
             return try await db.raw("""
                 SELECT id, record_type, file_name, encoding, substr(content, 1, 65536) AS content, mapping, options, status, row_count, report,
@@ -514,7 +514,7 @@ public struct ImportStore: Sendable {
     static func fetch(_ db: any SQLDatabase, _ context: AccessContext, _ id: Int64) async throws -> ImportDraft {
         guard let row = try await db.raw("SELECT * FROM imports WHERE id = \(bind: id)").first() else { throw StoreError.notFound(.importFile) }
         let draft = try decode(row, sampleRows: 5)
-        guard context.isAdmin || (draft.createdBy != nil && draft.createdBy == context.userID) else { throw StoreError.notFound(.importFile) }
+        guard (draft.createdBy != nil && draft.createdBy == context.userID) || context.may(.superviseImports) else { throw StoreError.notFound(.importFile) }
         return draft
     }
 

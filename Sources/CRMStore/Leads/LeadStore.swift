@@ -75,7 +75,7 @@ public struct LeadStore: Sendable {
     // MARK: Pieces
 
     static func requireAdmin(_ context: AccessContext) throws {
-        guard context.isAdmin else { throw StoreError.forbidden("only administrators change lead rules and forms") }
+        try context.require(.manageLeadRules)
     }
 
     static func checked<Rule>(_ rules: [Rule], _ check: (Rule, Int) throws(ValidationErrors) -> Rule) throws -> [Rule] {

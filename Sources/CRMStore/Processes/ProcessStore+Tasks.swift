@@ -97,30 +97,30 @@ extension ProcessStore {
     }
 }
 
-/// Who the caller is for the task rules, read once and then asked per task without further queries: admins
-/// may do any task; others the tasks assigned to them (by id or e-mail) and those offered to their role or to
-/// a team they are in.
+/// Who the caller is for the task rules, read once and then asked per task without further queries: those who
+/// manage processes (`Capability.manageProcesses`) may do any task; others the tasks assigned to them (by id or
+/// e-mail) and those offered to their role or to a team they are in.
 struct TaskAudience {
-    let isAdmin: Bool
+    let doesAnyTask: Bool
     let userID: String?
     let email: String?
     let groups: Set<String>
 
     static func load(_ db: any SQLDatabase, _ context: AccessContext) async throws -> TaskAudience {
-        guard !context.isAdmin, let me = context.userID else {
-            return TaskAudience(isAdmin: context.isAdmin, userID: nil, email: nil, groups: [])
+        guard !context.may(.manageProcesses), let me = context.userID else {
+            return TaskAudience(doesAnyTask: context.may(.manageProcesses), userID: nil, email: nil, groups: [])
         }
         let user = try await UserStore.fetch(db, me)
         var groups: Set<String> = [user.role.rawValue]
         for team in try await db.raw("SELECT t.name FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = \(bind: me.rawValue)").all() {
             groups.insert(try team.decode(column: "name", as: String.self).lowercased())
         }
-        return TaskAudience(isAdmin: false, userID: String(me.rawValue), email: user.email.description.lowercased(), groups: groups)
+        return TaskAudience(doesAnyTask: false, userID: String(me.rawValue), email: user.email.description.lowercased(), groups: groups)
     }
 
     /// Why the caller may not do a task with this assignee and these candidate groups, or nil when they may.
     func refusal(assignee: String?, groups offeredText: String) -> String? {
-        if isAdmin { return nil }
+        if doesAnyTask { return nil }
         guard let userID else { return "only people complete tasks" }
         if let assignee, !assignee.isEmpty {
             return assignee == userID || assignee.lowercased() == email ? nil : "the task is assigned to someone else"

@@ -24,7 +24,7 @@ extension ProcessStore {
 
     /// Replaces the record events that start `key`. Admins only.
     public func setTriggers(_ context: AccessContext, key: String, _ requested: ProcessTriggers, at now: Timestamp = .now) async throws -> ProcessTriggers {
-        guard context.isAdmin else { throw StoreError.forbidden("only admins set process triggers") }
+        try context.require(.manageProcesses)
         let triggers: ProcessTriggers
         do throws(ValidationErrors) { triggers = try requested.validated() } catch { throw StoreError.invalid(error) }
         guard let definition = try await definitions().first(where: { $0.key == key }) else { throw StoreError.notFound(.process) }
@@ -166,7 +166,7 @@ extension ProcessStore {
     /// secondary sales: renewals, add-ons, cross-sell. Admins and managers; answers the campaign and how many
     /// starts were requested.
     public func startCampaign(_ context: AccessContext, key: String, name: String, recordType: RecordType = .company, segment: ListQuery, at now: Timestamp = .now) async throws -> (id: Int64, requested: Int) {
-        guard context.isAdmin || context.role == .salesManager else { throw StoreError.forbidden("only admins and managers start campaigns") }
+        try context.require(.runCampaigns)
         let title = name.trimmingWhitespace()
         guard !title.isEmpty, title.count <= 200 else {
             throw StoreError.invalid(ValidationErrors([ValidationError(field: "name", code: "required", message: "a campaign needs a name of at most 200 characters")]))
@@ -222,7 +222,7 @@ extension ProcessStore {
 
     /// The campaign board, for admins and managers, counting only the records and instances the caller may see.
     public func campaign(_ context: AccessContext, _ id: Int64) async throws -> ProcessCampaignBoard {
-        guard context.isAdmin || context.role == .salesManager else { throw StoreError.notFound(.process) }
+        guard context.may(.runCampaigns) else { throw StoreError.notFound(.process) }
         return try await database.read { db in
             guard let campaign = try await db.raw("SELECT name, process_key, record_type, segment FROM process_campaigns WHERE id = \(bind: id)").first() else { throw StoreError.notFound(.process) }
             var requests: [String: Int] = [:]

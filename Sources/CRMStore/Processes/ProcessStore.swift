@@ -22,7 +22,7 @@ public struct ProcessStore: Sendable {
     /// Reads a BPMN file and adds a new version of each executable process in it. Admins only; a file the
     /// engine cannot run is refused whole with every problem.
     public func deploy(_ context: AccessContext, bpmn data: Data, binding: ProcessBinding = .unchanged, at now: Timestamp = .now) async throws -> [ProcessDefinitionInfo] {
-        guard context.isAdmin else { throw StoreError.forbidden("only admins deploy processes") }
+        try context.require(.manageProcesses)
         if case .record(let type) = binding, !ProcessTriggers.boundTypes.contains(type) {
             throw StoreError.invalid(ValidationErrors([ValidationError(field: "record_type", code: "invalid_record_type", message: "processes work on a deal, a company, a contact or a lead")]))
         }
@@ -187,7 +187,7 @@ public struct ProcessStore: Sendable {
     /// Goes on after an incident. Admins only; an instance the caller may not see is not found.
     public func retry(_ context: AccessContext, instance id: Int64, at now: Timestamp = .now) async throws -> StoredProcessInstance {
         _ = try await instance(context, id)
-        guard context.isAdmin else { throw StoreError.forbidden("only admins retry incidents") }
+        try context.require(.manageProcesses)
         return try await step(id, at: now) { db, _, engine, state async throws in
             // An action that failed for good gets a fresh set of attempts.
             try await db.raw("""

@@ -44,7 +44,7 @@ public struct SegmentStore: Sendable {
         try await database.write { db in
             guard let row = try await db.raw("SELECT created_by FROM segments WHERE id = \(bind: id)").first() else { throw StoreError.notFound(.segment) }
             let creator = try row.decode(column: "created_by", as: Int64?.self)
-            guard context.isAdmin || (creator != nil && creator == context.userID?.rawValue) else {
+            guard (creator != nil && creator == context.userID?.rawValue) || context.may(.superviseSegments) else {
                 throw StoreError.forbidden("only the segment's creator or an admin deletes it")
             }
             try await db.raw("DELETE FROM segments WHERE id = \(bind: id)").run()

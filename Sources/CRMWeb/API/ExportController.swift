@@ -13,7 +13,7 @@ struct ExportController {
     }
 
     @Sendable func export(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+        let identity = try context.require(.export)
         let query = QueryParameters(request.queryDictionary, allowed: [])
         try query.finish()
         let access = identity.access

@@ -98,7 +98,7 @@ struct IdentityController {
         let shares = input.bool("shares_records") ?? false
         let members = Self.memberIDs(&input)
         try input.finish()
-        guard identity.access.isAdmin else { throw StoreError.forbidden("only admins manage teams") }
+        try identity.access.require(.manageUsers)
         var team = try await store.teams.create(identity.access, name: name, managerID: manager.map { UserID($0) }, sharesRecords: shares)
         if let members { team = try await store.teams.setMembers(identity.access, team.id, members) }
         var response = JSONResponse.ok(team.json, status: .created)

@@ -122,7 +122,7 @@ struct RecordController<Fields: APIResource> {
     /// Every record the caller may see that matches the list filters, as CSV (RFC 4180, UTF-8 with BOM so
     /// spreadsheet programs read Polish and Cyrillic text correctly).
     @Sendable func export(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+        let identity = try context.require(.export)
         let csv = try await Self.csv(records, identity.access, try Self.exportQuery(request, fields: try await records.customFields()))
         return Self.attachment(csv, type: "text/csv", filename: "\(Fields.collection).csv")
     }

@@ -21,7 +21,7 @@ struct ReportController {
     }
 
     private func builder(_ request: Request, _ context: AppContext) async throws -> ReportBuilder {
-        let identity = try context.requireIdentity()
+        let identity = try context.require(.seeReports)
         let language = PageRenderer.language(identity: identity, request: request)
         let parsed = try await ReportRequest(request.queryDictionary, identity: identity, store: store)
         return ReportBuilder(store: store, identity: identity, request: parsed, t: pages.strings(language), language: language, format: pages.formatter(identity), dealsPath: "/api/v1/reports/deals")

@@ -16,7 +16,7 @@ struct VCardController {
 
     /// The contacts the caller may see that match the list filters, as one vCard 3.0 file.
     @Sendable func export(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+        let identity = try context.require(.export)
         var query = try RecordController<ContactFields>.exportQuery(request, fields: try await store.contacts.customFields())
         var text = ""
         repeat {

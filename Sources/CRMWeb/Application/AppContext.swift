@@ -43,10 +43,10 @@ public struct AppContext: RequestContext {
         return identity
     }
 
-    /// The identity of an administrator, for the administration pages (the store enforces the same on writes).
-    public func requireAdmin() throws -> Identity {
+    /// The identity of someone whose role may do what a page is for (the store enforces the same on writes).
+    public func require(_ capability: Capability) throws -> Identity {
         let identity = try requireIdentity()
-        guard identity.access.isAdmin else { throw APIError(.forbidden, code: "forbidden", detail: "this page is for administrators") }
+        guard identity.access.may(capability) else { throw APIError(.forbidden, code: "forbidden", detail: capability.refusal) }
         return identity
     }
 

@@ -32,25 +32,27 @@ struct AdminPages {
         func entry(_ href: String, _ key: String) -> [String: Any] {
             ["href": href, "title": t[key] ?? key, "about": t["settings_about_\(key)"] ?? ""]
         }
-        let company = [
-            entry("/admin/users", "nav_users"), entry("/admin/teams", "nav_teams"), entry("/admin/roles", "nav_roles"),
-            entry("/admin/pipelines", "nav_pipelines"), entry("/admin/leads", "lead_settings"), entry("/admin/fields", "nav_fields"),
-            entry("/processes", "nav_processes"), entry("/imports", "nav_imports"),
+        // Each company setting is listed to those whose role may change it.
+        let company: [(href: String, key: String, capability: Capability)] = [
+            ("/admin/users", "nav_users", .manageUsers), ("/admin/teams", "nav_teams", .manageUsers), ("/admin/roles", "nav_roles", .manageUsers),
+            ("/admin/pipelines", "nav_pipelines", .manageFunnel), ("/admin/leads", "lead_settings", .manageLeadRules), ("/admin/fields", "nav_fields", .manageFields),
+            ("/processes", "nav_processes", .manageProcesses), ("/imports", "nav_imports", .superviseImports),
         ]
+        let allowed = company.filter { identity.access.may($0.capability) }.map { entry($0.href, $0.key) }
         let data: [String: Any] = [
-            "company_settings": identity.user.role == .admin ? company : [], "is_admin": identity.user.role == .admin,
+            "company_settings": allowed, "has_company_settings": !allowed.isEmpty,
             "own_settings": [entry("/settings/tokens", "nav_tokens")],
         ]
         return pages.render("settings", data, identity: identity, request: request, title: t["nav_settings"])
     }
 
     @Sendable func users(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageUsers)
         return try await usersPage(identity, request, errors: [], status: .ok)
     }
 
     @Sendable func createUser(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageUsers)
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         do {
             _ = try await store.users.create(identity.access, .init(
@@ -64,7 +66,7 @@ struct AdminPages {
     }
 
     @Sendable func updateUser(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageUsers)
         let id = UserID(try context.pathID())
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         do {
@@ -77,12 +79,12 @@ struct AdminPages {
     }
 
     @Sendable func teams(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageUsers)
         return try await teamsPage(identity, request, errors: [], status: .ok)
     }
 
     @Sendable func createTeam(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageUsers)
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         do {
             _ = try await store.teams.create(identity.access, name: form["name"], managerID: Int64(form["manager_id"]).map { UserID($0) }, sharesRecords: form["shares"] == "on")
@@ -93,7 +95,7 @@ struct AdminPages {
     }
 
     @Sendable func updateTeam(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageUsers)
         let id = TeamID(try context.pathID())
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         do {
@@ -107,10 +109,17 @@ struct AdminPages {
 
     /// What each role may reach: a description of `AccessContext.visibility`, kept beside it in the catalogs.
     @Sendable func roles(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageUsers)
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let roles = Role.allCases.map { ["name": t["role_\($0.rawValue)"] ?? $0.rawValue, "scope": t["role_scope_\($0.rawValue)"] ?? ""] }
-        return pages.render("admin_roles", ["roles": roles], identity: identity, request: request, title: t["nav_roles"])
+        // The same table the store asks (`Role.capabilities`), so what is shown is what is enforced.
+        let capabilities = Capability.allCases.map { capability in
+            [
+                "key": capability.rawValue, "name": t["capability_\(capability.rawValue)"] ?? capability.rawValue,
+                "roles": Role.allCases.map { ["may": $0.capabilities.contains(capability), "role": $0.rawValue] },
+            ] as [String: Any]
+        }
+        return pages.render("admin_roles", ["roles": roles, "capabilities": capabilities], identity: identity, request: request, title: t["nav_roles"])
     }
 
     @Sendable func tokens(_ request: Request, context: AppContext) async throws -> Response {

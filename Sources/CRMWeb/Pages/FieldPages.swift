@@ -17,12 +17,12 @@ struct FieldPages {
     }
 
     @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageFields)
         return try await page(identity, request, errors: [], status: .ok)
     }
 
     @Sendable func create(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageFields)
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         guard let type = RecordType(rawValue: form["record_type"]), let kind = FieldKind(rawValue: form["kind"]) else {
             return try await page(identity, request, errors: [ValidationError(field: "kind", code: "invalid_choice", message: "choose a record type and a kind")], status: .unprocessableContent)
@@ -35,7 +35,7 @@ struct FieldPages {
     }
 
     @Sendable func update(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageFields)
         let id = try context.pathID()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let options = FormFields.lines(form["options"])
@@ -53,7 +53,7 @@ struct FieldPages {
     }
 
     @Sendable func renameOption(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageFields)
         let id = try context.pathID()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await save(identity, request) { _ = try await store.fields.renameOption(identity.access, id, from: form["from"], to: form["to"]) }

@@ -380,12 +380,12 @@ struct FunnelPages {
     // MARK: Pipeline administration
 
     @Sendable func admin(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageFunnel)
         return try await adminPage(identity, request, errors: [], status: .ok)
     }
 
     @Sendable func createPipeline(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageFunnel)
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) {
             // One stage per line: "Name" or "Name | probability".
@@ -400,7 +400,7 @@ struct FunnelPages {
     }
 
     @Sendable func addStage(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageFunnel)
         let id = try context.pathID()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) {
@@ -410,7 +410,7 @@ struct FunnelPages {
     }
 
     @Sendable func updateStage(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageFunnel)
         let id = try context.pathID()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) {
@@ -419,14 +419,14 @@ struct FunnelPages {
     }
 
     @Sendable func archiveStage(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageFunnel)
         let id = try context.pathID()
         _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) { _ = try await store.pipelines.archiveStage(identity.access, StageID(id)) }
     }
 
     @Sendable func updatePipeline(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageFunnel)
         let id = try context.pathID()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) {
@@ -436,7 +436,7 @@ struct FunnelPages {
 
     /// Moves one stage up or down; the whole order is sent to the store, which checks it is complete.
     @Sendable func reorder(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageFunnel)
         let id = PipelineID(try context.pathID())
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) {
@@ -450,7 +450,7 @@ struct FunnelPages {
     }
 
     @Sendable func createLossReason(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageFunnel)
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) {
             _ = try await store.pipelines.createLossReason(identity.access, name: form["name"], translations: TranslationInputs.read(form))
@@ -459,7 +459,7 @@ struct FunnelPages {
 
     /// Renames, translates, or switches a loss reason off or on again.
     @Sendable func updateLossReason(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageFunnel)
         let id = LossReasonID(try context.pathID())
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) {

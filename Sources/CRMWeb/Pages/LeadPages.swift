@@ -152,13 +152,13 @@ struct LeadPages {
     // MARK: Settings
 
     @Sendable func settingsForm(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageLeadRules)
         return try await settingsPage(identity, request, errors: [], status: .ok)
     }
 
     /// Rows of the rules table arrive as parallel lists (`attribute`, `value`, `points`); rows left blank are dropped.
     @Sendable func saveScoring(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageLeadRules)
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let (attributes, values, points) = (form.all("attribute"), form.all("value"), form.all("points"))
         var rules: [ScoringRule] = []
@@ -174,7 +174,7 @@ struct LeadPages {
     }
 
     @Sendable func saveRouting(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageLeadRules)
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let methods = form.all("method")
         let (countries, regions, sources, targets) = (form.all("country"), form.all("region"), form.all("source"), form.all("target"))
@@ -194,14 +194,14 @@ struct LeadPages {
     }
 
     @Sendable func createForm(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageLeadRules)
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let leadForm = Self.leadForm(form, id: 0, fallbackOwner: identity.user.id)
         return try await save(identity, request, []) { _ = try await store.leadWork.createForm(identity.access, leadForm) }
     }
 
     @Sendable func updateForm(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageLeadRules)
         let id = try context.pathID()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let leadForm = Self.leadForm(form, id: id, fallbackOwner: identity.user.id)

@@ -27,6 +27,9 @@ public struct PageRenderer: Sendable {
 
     func strings(_ language: String) -> [String: String] { catalog.strings(for: language) }
 
+    /// The capabilities whose pages the settings menu in the bar leads to.
+    static let settingsMenu: [Capability] = [.manageUsers, .manageFunnel, .manageLeadRules, .manageFields]
+
     func render(_ template: String, _ data: [String: Any], identity: Identity?, request: Request?, status: HTTPResponse.Status = .ok, title: String? = nil) -> Response {
         let language = Self.language(identity: identity, request: request)
         let t = catalog.strings(for: language)
@@ -38,10 +41,11 @@ public struct PageRenderer: Sendable {
         page["languages"] = MessageCatalog.languages.map { ["code": $0, "name": MessageCatalog.languageNames[$0]!, "selected": $0 == language] }
         if let identity {
             page["me"] = [
-                "id": identity.user.id.rawValue, "name": identity.user.name, "email": identity.user.email.value, "is_admin": identity.user.role == .admin,
+                "id": identity.user.id.rawValue, "name": identity.user.name, "email": identity.user.email.value,
                 "role": t["role_\(identity.user.role.rawValue)"] ?? identity.user.role.rawValue,
-                // A service agent has no funnel to work: the board and the reports are a sales rep's world.
-                "sells": identity.user.role != .serviceAgent,
+                // What the role may do, by capability, so a page shows only what will not be refused.
+                "can": Dictionary(uniqueKeysWithValues: Capability.allCases.map { ($0.rawValue, identity.access.may($0)) }),
+                "administers": Self.settingsMenu.contains { identity.access.may($0) },
             ]
             page["csrf"] = identity.csrfToken ?? ""
         }

@@ -80,7 +80,7 @@ struct ProcessPages {
             "csrf": identity.csrfToken ?? "",
             "tasks": tasks.map { Self.row($0, format) },
             "definitions": definitions.map { ["key": $0.key, "name": $0.name, "version": $0.version] as [String: Any] },
-            "can_campaign": identity.access.isAdmin || identity.access.role == .salesManager,
+            "can_campaign": identity.access.may(.runCampaigns),
             "priorities": Priority.allCases.map(\.rawValue),
             "segments": try await store.segments.list().map { ["id": $0.id, "name": $0.name] as [String: Any] },
             "process_filter": process ?? "",
@@ -196,7 +196,7 @@ struct ProcessPages {
     }
 
     @Sendable func retry(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireAdmin()
+        let identity = try context.require(.manageProcesses)
         _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let id = try context.pathID()
         _ = try await store.processes.retry(identity.access, instance: id)
@@ -221,7 +221,7 @@ struct ProcessPages {
             "csrf": identity.csrfToken ?? "", "errors": errors.map { pages.message($0, t) }, "has_errors": !errors.isEmpty,
             "id": stored.id, "name": stored.definition.name, "version": stored.definition.version,
             "status": t["process_status_\(state.status.rawValue)"] ?? state.status.rawValue, "status_key": state.status.rawValue,
-            "incident": state.incident ?? "", "failed": state.status == .failed, "is_admin": identity.access.isAdmin,
+            "incident": state.incident ?? "", "failed": state.status == .failed, "can_retry": identity.access.may(.manageProcesses),
             "diagram": diagram ?? "", "has_diagram": diagram != nil,
             "trail": state.trail.map { nodes[$0]?.name.isEmpty == false ? nodes[$0]!.name : $0 },
             "variables": state.variables.keys.sorted().map { ["name": $0, "value": state.variables[$0]!.description] },

@@ -155,7 +155,7 @@ struct RecordPages<Fields: PageResource> {
     /// headers as the pages say them, names beside ids, numbers as numbers (see `Spreadsheet`). The API's export stays
     /// the machine's: keys for headers, stored values.
     @Sendable func spreadsheet(_ request: Request, context: AppContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+        let identity = try context.require(.export)
         var parameters = request.queryDictionary.filter { !$0.value.isEmpty }
         let kind = parameters.removeValue(forKey: "format") ?? "csv"
         guard kind == "csv" || kind == "xlsx" else {

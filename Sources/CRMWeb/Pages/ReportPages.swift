@@ -21,7 +21,7 @@ struct ReportPages {
     }
 
     private func builder(_ request: Request, _ context: AppContext, extra: Set<String> = ["format", "table"], values: [String: String]? = nil) async throws -> ReportBuilder {
-        let identity = try context.requireIdentity()
+        let identity = try context.require(.seeReports)
         let language = PageRenderer.language(identity: identity, request: request)
         let parsed = try await ReportRequest(values ?? request.queryDictionary, identity: identity, store: store, extra: extra)
         return ReportBuilder(store: store, identity: identity, request: parsed, t: pages.strings(language), language: language, format: pages.formatter(identity), dealsPath: "/reports/deals")
@@ -30,7 +30,8 @@ struct ReportPages {
     @Sendable func dashboard(_ request: Request, context: AppContext) async throws -> Response {
         let builder = try await builder(request, context, extra: [])
         var kinds: [ReportKind] = [.snapshot, .velocity, .forecast, .losses]
-        if builder.identity.user.role != .salesRep { kinds.append(.reps) }
+        // Reps side by side is for those who plan for others; a rep reads their own figures against the average.
+        if builder.identity.access.may(.planTeams) { kinds.append(.reps) }
         var views: [ReportView] = []
         for kind in kinds { views.append(try await builder.build(kind)) }
         return try await render(builder, views: views, kind: nil, request: request)
@@ -142,9 +143,9 @@ struct ReportPages {
                 "stages": parsed.pipeline.stages.sorted { $0.position < $1.position }.map { ["id": $0.id.rawValue, "name": $0.name(in: builder.language), "target": targets[$0.id].map(String.init) ?? ""] },
                 "won_target": targets[nil].map(String.init) ?? "",
             ]
-            data["can_plan"] = me.role == .admin || me.role == .salesManager
+            data["can_plan"] = builder.identity.access.may(.planTeams) || builder.identity.access.may(.planCompany)
         }
-        if kind == .forecast, me.role == .admin || me.role == .salesManager {
+        if kind == .forecast, builder.identity.access.may(.planTeams) || builder.identity.access.may(.planCompany) {
             data["override_form"] = [
                 "pipeline_id": parsed.pipeline.id.rawValue, "unit": (parsed.unit ?? .quarter).rawValue, "start": parsed.filter.period.from.description,
                 "currency": parsed.pipeline.currency.code, "back": parsed.link("/reports/forecast"),
