@@ -46,10 +46,12 @@ struct Bench {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let sqlitePath = options.databaseURL == nil ? options.dataDir + "/clientele.sqlite" : nil
-        let database = try sqlitePath.map { try Database.sqlite(path: $0, logger: logger) }
+        let database =
+            try sqlitePath.map { try Database.sqlite(path: $0, logger: logger) }
             ?? Database.postgres(url: options.databaseURL!, maxConnections: 8, logger: logger)
         let store = Store(database: database, bcryptCost: 4)
-        var report = sqlitePath == nil
+        var report =
+            sqlitePath == nil
             ? Report(options: options, name: "\(options.deals)-postgresql", title: "\(options.deals) deals on PostgreSQL")
             : Report(options: options, name: options.only.map { "\($0)-\(options.deals)" } ?? "\(options.deals)", title: "\(options.deals) deals")
         do {
@@ -57,7 +59,9 @@ struct Bench {
             let started = ContinuousClock.now
             let applied = try await store.migrator.migrate()
             if !applied.isEmpty {
-                report.note("Migrations \(applied.map(String.init).joined(separator: ", ")) applied to the existing data in \(started.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).")
+                report.note(
+                    "Migrations \(applied.map(String.init).joined(separator: ", ")) applied to the existing data in \(started.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))."
+                )
             }
             let dataset = try await Dataset.prepare(store, deals: options.deals, report: &report)
             if options.only != "reports" {
@@ -109,7 +113,10 @@ struct Options {
             case "--port": port = Int(value) ?? port
             case "--contacts": contacts = Int(value) ?? contacts
             case "--database-url": databaseURL = value
-            default: throw BenchError("unknown option \(flag); use --deals N --runs N --data-dir DIR --results DIR --only processes|http-ceiling|search|card|reports|import --instances N --port N --contacts N --database-url URL")
+            default:
+                throw BenchError(
+                    "unknown option \(flag); use --deals N --runs N --data-dir DIR --results DIR --only processes|http-ceiling|search|card|reports|import --instances N --port N --contacts N --database-url URL"
+                )
             }
         }
         baseDir = dataDir
@@ -138,7 +145,7 @@ struct Timing: Codable {
     }
 
     static func measure(_ name: String, runs: Int, _ body: () async throws -> Void) async rethrows -> Timing {
-        try await body() // warm-up: the first run pays for cold caches and is not counted
+        try await body()  // warm-up: the first run pays for cold caches and is not counted
         var times: [Double] = []
         for _ in 0..<runs {
             let start = ContinuousClock.now

@@ -2,11 +2,11 @@ import CRMCore
 import CRMStore
 import CRMWeb
 import Foundation
-import SQLKit
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import SQLKit
 
 /// The kanban board at scale: the store query for an admin (all deals) and a rep (own deals), the JSON API and
 /// the HTML page through the router, the same aggregate in the `sqlite3` CLI as a floor, and a check that the
@@ -23,12 +23,16 @@ struct BoardBenchmark {
         let rep = try await store.users.accessContext(for: dataset.rep)
         let pipeline = dataset.pipeline.id
 
-        report.timings.append(try await Timing.measure("board, store query, admin (all deals)", runs: runs) {
-            _ = try await store.funnel.board(admin, pipeline: pipeline, filter: .init(), cardsPerStage: 20)
-        })
-        report.timings.append(try await Timing.measure("board, store query, rep (own deals)", runs: runs) {
-            _ = try await store.funnel.board(rep, pipeline: pipeline, filter: .init(), cardsPerStage: 20)
-        })
+        report.timings.append(
+            try await Timing.measure("board, store query, admin (all deals)", runs: runs) {
+                _ = try await store.funnel.board(admin, pipeline: pipeline, filter: .init(), cardsPerStage: 20)
+            }
+        )
+        report.timings.append(
+            try await Timing.measure("board, store query, rep (own deals)", runs: runs) {
+                _ = try await store.funnel.board(rep, pipeline: pipeline, filter: .init(), cardsPerStage: 20)
+            }
+        )
 
         var logger = Logger(label: "bench")
         logger.logLevel = .error
@@ -63,14 +67,17 @@ struct BoardBenchmark {
     /// The aggregate behind the column headers, run by the `sqlite3` CLI on the same file: the floor any
     /// implementation on this machine could reach for that part of the work.
     private func sqliteCLITiming() throws -> Timing? {
-        let query = "SELECT stage_id, currency, COUNT(*), SUM(amount_minor) FROM deals WHERE pipeline_id = \(dataset.pipeline.id) AND status = 'open' AND deleted_at IS NULL GROUP BY stage_id, currency;"
+        let query =
+            "SELECT stage_id, currency, COUNT(*), SUM(amount_minor) FROM deals WHERE pipeline_id = \(dataset.pipeline.id) AND status = 'open' AND deleted_at IS NULL GROUP BY stage_id, currency;"
         return try SQLiteCLI.timing("column counts and sums alone, sqlite3 CLI (floor)", path: dataPath, sql: query, runs: runs)
     }
 
     private func checkSums(_ admin: AccessContext, pipeline: PipelineID, into report: inout Report) async throws {
         let (_, columns) = try await store.funnel.board(admin, pipeline: pipeline, filter: .init(), cardsPerStage: 1)
         let plain = try await store.database.read { db in
-            try await db.raw("SELECT stage_id, COUNT(*) AS n, CAST(SUM(amount_minor) AS BIGINT) AS total FROM deals WHERE status = 'open' AND deleted_at IS NULL GROUP BY stage_id").all()
+            try await db.raw(
+                "SELECT stage_id, COUNT(*) AS n, CAST(SUM(amount_minor) AS BIGINT) AS total FROM deals WHERE status = 'open' AND deleted_at IS NULL GROUP BY stage_id"
+            ).all()
         }
         var equal = true
         for row in plain {

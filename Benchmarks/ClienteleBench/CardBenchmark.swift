@@ -19,8 +19,10 @@ struct CardBenchmark {
 
     func run(into report: inout Report) async throws {
         let (companies, contacts) = try await store.database.read { db in
-            (try await db.raw("SELECT id FROM companies ORDER BY id LIMIT 50").all().map { try $0.decode(column: "id", as: Int64.self) },
-             try await db.raw("SELECT id FROM contacts ORDER BY id LIMIT 50").all().map { try $0.decode(column: "id", as: Int64.self) })
+            (
+                try await db.raw("SELECT id FROM companies ORDER BY id LIMIT 50").all().map { try $0.decode(column: "id", as: Int64.self) },
+                try await db.raw("SELECT id FROM contacts ORDER BY id LIMIT 50").all().map { try $0.decode(column: "id", as: Int64.self) }
+            )
         }
         guard let first = companies.first else { throw BenchError("the dataset has no companies") }
         let deals = try await store.database.read { db in
@@ -53,41 +55,57 @@ struct CardBenchmark {
         // Where a company page's time goes, read by read.
         let admin = try await store.users.accessContext(for: dataset.admin)
         let id = CompanyID(first)
-        report.timings.append(try await Timing.measure("customer card part: the company's contacts", runs: runs) {
-            _ = try await store.contacts.list(admin, ListQuery(companyID: id, limit: ListQuery.maxLimit))
-        })
-        report.timings.append(try await Timing.measure("customer card part: the company's deals (counted and summed by outcome, the latest 10 of each)", runs: runs) {
-            _ = try await store.funnel.deals(admin, of: id)
-            for status in DealStatus.allCases {
-                var query = ListQuery(companyID: id, sort: Sort(field: .updatedAt, descending: true), limit: 10)
-                query.status = status
-                _ = try await store.deals.list(admin, query)
+        report.timings.append(
+            try await Timing.measure("customer card part: the company's contacts", runs: runs) {
+                _ = try await store.contacts.list(admin, ListQuery(companyID: id, limit: ListQuery.maxLimit))
             }
-        })
+        )
+        report.timings.append(
+            try await Timing.measure("customer card part: the company's deals (counted and summed by outcome, the latest 10 of each)", runs: runs) {
+                _ = try await store.funnel.deals(admin, of: id)
+                for status in DealStatus.allCases {
+                    var query = ListQuery(companyID: id, sort: Sort(field: .updatedAt, descending: true), limit: 10)
+                    query.status = status
+                    _ = try await store.deals.list(admin, query)
+                }
+            }
+        )
         var activities = ListQuery(companyID: id, sort: Sort(field: .createdAt, descending: true))
         activities.limit = 50
-        report.timings.append(try await Timing.measure("customer card part: the activity timeline (latest 50)", runs: runs) {
-            _ = try await store.activities.list(admin, activities)
-        })
+        report.timings.append(
+            try await Timing.measure("customer card part: the activity timeline (latest 50)", runs: runs) {
+                _ = try await store.activities.list(admin, activities)
+            }
+        )
         let company = try await store.companies.get(admin, first)
-        report.timings.append(try await Timing.measure("customer card part: look-alikes for the merge panel", runs: runs) {
-            _ = try await store.companies.duplicates(admin, of: company.fields, excluding: first)
-        })
-        report.timings.append(try await Timing.measure("customer card part: audit trail", runs: runs) {
-            _ = try await store.companies.history(admin, first)
-        })
-        report.timings.append(try await Timing.measure("customer card part: bound processes", runs: runs) {
-            _ = try await store.processes.instances(admin, boundTo: (.company, first))
-        })
+        report.timings.append(
+            try await Timing.measure("customer card part: look-alikes for the merge panel", runs: runs) {
+                _ = try await store.companies.duplicates(admin, of: company.fields, excluding: first)
+            }
+        )
+        report.timings.append(
+            try await Timing.measure("customer card part: audit trail", runs: runs) {
+                _ = try await store.companies.history(admin, first)
+            }
+        )
+        report.timings.append(
+            try await Timing.measure("customer card part: bound processes", runs: runs) {
+                _ = try await store.processes.instances(admin, boundTo: (.company, first))
+            }
+        )
         // A timeline of 50 entries formats about a hundred dates, a deals table fifty amounts.
         let format = DisplayFormatter(localeIdentifier: "pl_PL", timeZoneIdentifier: "Europe/Warsaw")
-        report.timings.append(await Timing.measure("customer card part: 100 dates formatted", runs: runs) {
-            for offset in 0..<100 { _ = format.dateTime(Timestamp(rawValue: 1_800_000_000_000 + Int64(offset) * 60_000)) }
-        })
+        report.timings.append(
+            await Timing.measure("customer card part: 100 dates formatted", runs: runs) {
+                for offset in 0..<100 { _ = format.dateTime(Timestamp(rawValue: 1_800_000_000_000 + Int64(offset) * 60_000)) }
+            }
+        )
         let amount = try Money(decimal: "12500.50", currency: Currency(code: "PLN"))
-        report.timings.append(await Timing.measure("customer card part: 50 amounts formatted", runs: runs) {
-            for _ in 0..<50 { _ = format.money(amount) }
-        })
+        report.timings.append(
+            await Timing.measure("customer card part: 50 amounts formatted", runs: runs) {
+                for _ in 0..<50 { _ = format.money(amount) }
+            }
+        )
         // What the company page reads, by hand: the row, its contacts, its latest deals, its latest activities and its audit trail.
         let sql = """
             SELECT * FROM companies WHERE id = \(first);

@@ -16,15 +16,27 @@ struct Dataset {
     static func prepare(_ store: Store, deals: Int, report: inout Report) async throws -> Dataset {
         let system = AccessContext.system(reason: "benchmark dataset")
         if let admin = try await store.users.find(email: "admin@bench.test"), let rep = try await store.users.find(email: "rep0@bench.test"),
-           let pipeline = try await store.pipelines.list().first {
+            let pipeline = try await store.pipelines.list().first
+        {
             report.note("Reused the dataset in the data directory.")
             return Dataset(pipeline: pipeline, admin: admin, rep: rep)
         }
-        let admin = try await store.users.create(system, .init(email: "admin@bench.test", name: "Admin", role: .admin, password: "benchmark password"))
-        let manager = try await store.users.create(system, .init(email: "manager@bench.test", name: "Manager", role: .salesManager, password: "benchmark password"))
+        let admin = try await store.users.create(
+            system,
+            .init(email: "admin@bench.test", name: "Admin", role: .admin, password: "benchmark password")
+        )
+        let manager = try await store.users.create(
+            system,
+            .init(email: "manager@bench.test", name: "Manager", role: .salesManager, password: "benchmark password")
+        )
         var reps: [User] = []
         for index in 0..<10 {
-            reps.append(try await store.users.create(system, .init(email: "rep\(index)@bench.test", name: "Rep \(index)", role: .salesRep, password: "benchmark password")))
+            reps.append(
+                try await store.users.create(
+                    system,
+                    .init(email: "rep\(index)@bench.test", name: "Rep \(index)", role: .salesRep, password: "benchmark password")
+                )
+            )
         }
         let north = try await store.teams.create(system, name: "North", managerID: manager.id, sharesRecords: false)
         _ = try await store.teams.setMembers(system, north.id, reps.prefix(5).map(\.id))
@@ -45,18 +57,29 @@ struct Dataset {
             for number in 0..<2 {
                 let person = DemoNames.person(countries[(index + number) % countries.count].code, &people)
                 var contact = ContactFields(firstName: person.first, middleName: person.middle, lastName: person.last, companyID: company)
-                contact.emails = [LabeledEmail(address: try EmailAddress("\(DemoNames.slug(person.latin)).\(index * 2 + number)@customer\(index).test"))]
+                contact.emails = [
+                    LabeledEmail(address: try EmailAddress("\(DemoNames.slug(person.latin)).\(index * 2 + number)@customer\(index).test"))
+                ]
                 contact.phones = [LabeledPhone(label: "mobile", number: try PhoneNumber("+\(country.calling) \(500_000_000 + index * 2 + number)"))]
                 _ = try await store.contacts.create(system, contact, assignment: .init(owner: admin.id))
             }
         }
-        let pipeline = try await store.pipelines.create(system, name: "New business", currency: try Currency(code: "PLN"), stages: [
-            .init(name: "First contact", probability: 10, rottingDays: 14), .init(name: "Presentation", probability: 20, rottingDays: 14),
-            .init(name: "Needs analysis", probability: 35, rottingDays: 21), .init(name: "Proposal", probability: 55, forecastCategory: .bestCase, rottingDays: 21),
-            .init(name: "Negotiation", probability: 75, forecastCategory: .commit, rottingDays: 14), .init(name: "Project start", probability: 90, forecastCategory: .commit, rottingDays: 7),
-        ])
+        let pipeline = try await store.pipelines.create(
+            system,
+            name: "New business",
+            currency: try Currency(code: "PLN"),
+            stages: [
+                .init(name: "First contact", probability: 10, rottingDays: 14), .init(name: "Presentation", probability: 20, rottingDays: 14),
+                .init(name: "Needs analysis", probability: 35, rottingDays: 21),
+                .init(name: "Proposal", probability: 55, forecastCategory: .bestCase, rottingDays: 21),
+                .init(name: "Negotiation", probability: 75, forecastCategory: .commit, rottingDays: 14),
+                .init(name: "Project start", probability: 90, forecastCategory: .commit, rottingDays: 7),
+            ]
+        )
         var reasons: [LossReasonID] = []
-        for name in ["Price", "Competitor", "No budget", "No decision"] { reasons.append(try await store.pipelines.createLossReason(system, name: name).id) }
+        for name in ["Price", "Competitor", "No budget", "No decision"] {
+            reasons.append(try await store.pipelines.createLossReason(system, name: name).id)
+        }
 
         let generator = DealHistoryGenerator(pipelines: [pipeline], reasons: reasons, now: .now)
         var random = SeededRandom(seed: 7)
@@ -72,8 +95,18 @@ struct Dataset {
                 let ids = try await store.funnel.importDeals(system, batch)
                 // A call logged on every tenth deal, so activity lists and timelines have history too.
                 for (deal, imported) in zip(ids, batch) where deal.rawValue % 10 == 0 {
-                    activities.append(ActivityFields(kind: .call, subject: "Rozmowa o ofercie", dealID: deal, companyID: imported.fields.companyID,
-                                                     isDone: true, doneAt: imported.createdAt, direction: .outbound, durationMinutes: 5 + Int(deal.rawValue % 25)))
+                    activities.append(
+                        ActivityFields(
+                            kind: .call,
+                            subject: "Rozmowa o ofercie",
+                            dealID: deal,
+                            companyID: imported.fields.companyID,
+                            isDone: true,
+                            doneAt: imported.createdAt,
+                            direction: .outbound,
+                            durationMinutes: 5 + Int(deal.rawValue % 25)
+                        )
+                    )
                 }
                 _ = try await store.activities.importMany(system, activities, assignment: .init(owner: admin.id))
                 activities.removeAll(keepingCapacity: true)

@@ -32,9 +32,12 @@ struct ImportBenchmark {
             let store = Store(database: database, bcryptCost: 4)
             do {
                 try await store.migrator.migrate()
-                let admin = try await store.users.accessContext(for: try await store.users.create(
-                    .system(reason: "benchmark"), .init(email: "admin@bench.test", name: "Admin", role: .admin, password: "benchmark password")
-                ))
+                let admin = try await store.users.accessContext(
+                    for: try await store.users.create(
+                        .system(reason: "benchmark"),
+                        .init(email: "admin@bench.test", name: "Admin", role: .admin, password: "benchmark password")
+                    )
+                )
                 if run < 0 {
                     await database.shutdown()
                     continue
@@ -47,7 +50,9 @@ struct ImportBenchmark {
                     if progress.done == progress.total { await marks.add("\(progress.phase.rawValue)\(Self.phases[progress.phase] ?? "")") }
                 }
                 let elapsed = Self.milliseconds(start, .now)
-                guard result.created == rows else { throw BenchError("the import made \(result.created) of \(rows) contacts: \(result.errors.prefix(3))") }
+                guard result.created == rows else {
+                    throw BenchError("the import made \(result.created) of \(rows) contacts: \(result.errors.prefix(3))")
+                }
                 // The first run warms caches and is not counted.
                 if run > 0 {
                     times.append(elapsed)
@@ -73,10 +78,15 @@ struct ImportBenchmark {
 
         let bare = directory + "/bare.sqlite"
         try? FileManager.default.removeItem(atPath: bare)
-        if let floor = try SQLiteCLI.timing("sqlite3 .import of the same file into a bare table", path: bare, sql: """
-            DROP TABLE IF EXISTS plain;
-            .import --csv \(file) plain
-            """, runs: runs) {
+        if let floor = try SQLiteCLI.timing(
+            "sqlite3 .import of the same file into a bare table",
+            path: bare,
+            sql: """
+                DROP TABLE IF EXISTS plain;
+                .import --csv \(file) plain
+                """,
+            runs: runs
+        ) {
             report.timings.append(floor)
             report.compare("import \(rows) contacts", timing, with: floor)
             report.checks.append("\(Int(Double(rows) / (floor.p50 / 1000))) rows/s by sqlite3 .import (p50)")
@@ -87,23 +97,28 @@ struct ImportBenchmark {
         // (the full-text trigger runs), its e-mail and phone as contact points, and an audit entry — the floor for
         // what the importer must write, without any of its checks.
         let schema = directory + "/schema.sqlite"
-        if let floor = try SQLiteCLI.timing("the same rows by hand into Clientele's tables (full-text index, contact points, audit)", path: schema, sql: """
-            .timer off
-            DELETE FROM contacts; DELETE FROM contact_points; DELETE FROM audit_log; DROP TABLE IF EXISTS plain;
-            .import --csv \(file) plain
-            .timer on
-            BEGIN;
-            INSERT INTO contacts (owner_id, created_at, updated_at, sort_key, search_text, first_name, last_name, phones, emails)
-              SELECT 1, 0, 0, lower("Last name" || ' ' || "First name"),
-                     lower("First name" || ' ' || "Last name" || ' ' || "E-mail" || ' ' || "Phone" || ' ' || "City"),
-                     "First name", "Last name", '[{"label":"work","number":"' || "Phone" || '"}]', '[{"address":"' || "E-mail" || '","label":"work"}]'
-              FROM plain;
-            INSERT INTO contact_points SELECT 'contact', id, 'email', json_extract(emails, '$[0].address') FROM contacts;
-            INSERT INTO contact_points SELECT 'contact', id, 'phone', json_extract(phones, '$[0].number') FROM contacts;
-            INSERT INTO audit_log (record_type, record_id, action, actor_id, at, changes)
-              SELECT 'contact', id, 'create', 1, 0, '[{"field":"first_name","new":"' || first_name || '"},{"field":"last_name","new":"' || last_name || '"}]' FROM contacts;
-            COMMIT;
-            """, runs: runs) {
+        if let floor = try SQLiteCLI.timing(
+            "the same rows by hand into Clientele's tables (full-text index, contact points, audit)",
+            path: schema,
+            sql: """
+                .timer off
+                DELETE FROM contacts; DELETE FROM contact_points; DELETE FROM audit_log; DROP TABLE IF EXISTS plain;
+                .import --csv \(file) plain
+                .timer on
+                BEGIN;
+                INSERT INTO contacts (owner_id, created_at, updated_at, sort_key, search_text, first_name, last_name, phones, emails)
+                  SELECT 1, 0, 0, lower("Last name" || ' ' || "First name"),
+                         lower("First name" || ' ' || "Last name" || ' ' || "E-mail" || ' ' || "Phone" || ' ' || "City"),
+                         "First name", "Last name", '[{"label":"work","number":"' || "Phone" || '"}]', '[{"address":"' || "E-mail" || '","label":"work"}]'
+                  FROM plain;
+                INSERT INTO contact_points SELECT 'contact', id, 'email', json_extract(emails, '$[0].address') FROM contacts;
+                INSERT INTO contact_points SELECT 'contact', id, 'phone', json_extract(phones, '$[0].number') FROM contacts;
+                INSERT INTO audit_log (record_type, record_id, action, actor_id, at, changes)
+                  SELECT 'contact', id, 'create', 1, 0, '[{"field":"first_name","new":"' || first_name || '"},{"field":"last_name","new":"' || last_name || '"}]' FROM contacts;
+                COMMIT;
+                """,
+            runs: runs
+        ) {
             report.timings.append(floor)
             report.compare("import \(rows) contacts, beside the same rows by hand into its tables", timing, with: floor)
             report.checks.append("\(Int(Double(rows) / (floor.p50 / 1000))) rows/s by hand into Clientele's tables (p50)")
@@ -138,7 +153,8 @@ struct ImportBenchmark {
         for index in 0..<rows {
             let country = countries[index % countries.count]
             let person = DemoNames.person(country.code, &random)
-            text += "\(person.first),\(person.last),\(DemoNames.slug(person.latin)).\(index)@example.test,+\(country.calling) \(300_000_000 + index),\(country.city)\n"
+            text +=
+                "\(person.first),\(person.last),\(DemoNames.slug(person.latin)).\(index)@example.test,+\(country.calling) \(300_000_000 + index),\(country.city)\n"
         }
         return Data(text.utf8)
     }

@@ -31,15 +31,24 @@ struct ProcessBenchmark {
         guard completed == instances * 5 else { throw BenchError("only \(completed) of \(instances * 5) instances completed") }
         let seconds = rounds.sorted()[2]
         let mine = Double(instances) / seconds
-        report.timings.append(Timing(name: "process engine, in memory: \(instances) order instances (start, complete the user task, run to the end)", runs: rounds.map { $0 * 1000 }))
+        report.timings.append(
+            Timing(
+                name: "process engine, in memory: \(instances) order instances (start, complete the user task, run to the end)",
+                runs: rounds.map { $0 * 1000 }
+            )
+        )
         report.note("Process engine in memory: \(Int(mine)) instances/s (median of 5 rounds of \(instances)).")
         let durable = try await durableOnSQLite(count: max(200, instances / 20))
-        report.note("Process engine durable on SQLite (every step, open task and queued action committed, actions run by the worker path): \(Int(durable)) instances/s.")
+        report.note(
+            "Process engine durable on SQLite (every step, open task and queued action committed, actions run by the worker path): \(Int(durable)) instances/s."
+        )
         guard let spiff = try spiffWorkflow(count: max(200, instances / 50)) else {
             report.note("SpiffWorkflow is not installed (pip install SpiffWorkflow); no ratio this run.")
             return
         }
-        report.note("SpiffWorkflow \(spiff.version) on the same file, in memory: \(Int(spiff.perSecond)) instances/s; Clientele is \(String(format: "%.0f", mine / spiff.perSecond))× faster in memory and \(String(format: "%.1f", durable / spiff.perSecond))× durable.")
+        report.note(
+            "SpiffWorkflow \(spiff.version) on the same file, in memory: \(Int(spiff.perSecond)) instances/s; Clientele is \(String(format: "%.0f", mine / spiff.perSecond))× faster in memory and \(String(format: "%.1f", durable / spiff.perSecond))× durable."
+        )
     }
 
     /// The same instances through the store on a fresh SQLite file: start, complete the task, run the queued
@@ -58,7 +67,12 @@ struct ProcessBenchmark {
             let started = DispatchTime.now().uptimeNanoseconds
             for index in 0..<count {
                 let instance = try await store.processes.start(admin, key: "order")
-                _ = try await store.processes.complete(admin, instance: instance.id, task: instance.state.openTasks[0].id, variables: ["amount": ProcessValue(index % 2 == 0 ? 1_500 : 500)])
+                _ = try await store.processes.complete(
+                    admin,
+                    instance: instance.id,
+                    task: instance.state.openTasks[0].id,
+                    variables: ["amount": ProcessValue(index % 2 == 0 ? 1_500 : 500)]
+                )
                 while try await store.processes.runEffects() > 0 {}
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
@@ -78,8 +92,9 @@ struct ProcessBenchmark {
         let version = try python(["-c", "import importlib.metadata as m; print(m.version('SpiffWorkflow'))"])
         guard let version, !version.isEmpty else { return nil }
         guard let output = try python(["Benchmarks/spiff_bench.py", file, String(count)]),
-              let json = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
-              let perSecond = json["per_second"] as? Double, json["completed"] as? Int == count else {
+            let json = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any],
+            let perSecond = json["per_second"] as? Double, json["completed"] as? Int == count
+        else {
             throw BenchError("Benchmarks/spiff_bench.py did not complete its instances")
         }
         return (version, perSecond)

@@ -55,18 +55,26 @@ struct Report: Encodable {
     var markdown: String {
         var lines = ["# Benchmarks, \(title)", "", "Run \(date.formatted(.iso8601)) on \(machine.summary).", ""]
         if let load {
-            lines.append("Loaded \(load.deals) deals with \(load.transitions) stage-log rows through `FunnelStore.importDeals` in \(String(format: "%.1f", load.seconds)) s (\(Int(Double(load.deals) / load.seconds)) deals/s, \(Int(Double(load.transitions) / load.seconds)) log rows/s).")
+            lines.append(
+                "Loaded \(load.deals) deals with \(load.transitions) stage-log rows through `FunnelStore.importDeals` in \(String(format: "%.1f", load.seconds)) s (\(Int(Double(load.deals) / load.seconds)) deals/s, \(Int(Double(load.transitions) / load.seconds)) log rows/s)."
+            )
             lines.append("")
         }
         lines += ["| operation | p50 ms | p95 ms | max ms | runs |", "|---|---:|---:|---:|---:|"]
         for timing in timings {
-            lines.append("| \(timing.name) | \(String(format: "%.1f", timing.p50)) | \(String(format: "%.1f", timing.p95)) | \(String(format: "%.1f", timing.max)) | \(timing.runs.count) |")
+            lines.append(
+                "| \(timing.name) | \(String(format: "%.1f", timing.p50)) | \(String(format: "%.1f", timing.p95)) | \(String(format: "%.1f", timing.max)) | \(timing.runs.count) |"
+            )
         }
         if !comparisons.isEmpty {
-            lines += ["", "Against the same aggregates written by hand and run in the `sqlite3` CLI on the same file (p50 to p50):", "",
-                      "| figure | product ms | sqlite3 CLI ms | ratio |", "|---|---:|---:|---:|"]
+            lines += [
+                "", "Against the same aggregates written by hand and run in the `sqlite3` CLI on the same file (p50 to p50):", "",
+                "| figure | product ms | sqlite3 CLI ms | ratio |", "|---|---:|---:|---:|",
+            ]
             for comparison in comparisons {
-                lines.append("| \(comparison.name) | \(String(format: "%.1f", comparison.product)) | \(String(format: "%.1f", comparison.floor)) | \(String(format: "%.2f", comparison.ratio))× |")
+                lines.append(
+                    "| \(comparison.name) | \(String(format: "%.1f", comparison.product)) | \(String(format: "%.1f", comparison.floor)) | \(String(format: "%.2f", comparison.ratio))× |"
+                )
             }
         }
         lines += [""] + checks.map { "- \($0)" } + notes.map { "- \($0)" }
@@ -83,9 +91,13 @@ struct Report: Encodable {
 
         static func describe() -> Machine {
             let cpuInfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-            let model = cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+            let model =
+                cpuInfo.split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last.map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                } ?? "unknown CPU"
             return Machine(
-                cpu: model, cores: ProcessInfo.processInfo.activeProcessorCount,
+                cpu: model,
+                cores: ProcessInfo.processInfo.activeProcessorCount,
                 memoryGiB: Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824,
                 os: ProcessInfo.processInfo.operatingSystemVersionString
             )

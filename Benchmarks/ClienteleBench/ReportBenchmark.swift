@@ -40,16 +40,32 @@ struct ReportBenchmark {
             report.timings.append(timing)
         }
         try await measure("funnel", "report: historical funnel, month, admin") { _ = try await reports.funnel(admin, monthFilter, timeZone: utc) }
-        try await measure("funnel-quarter", "report: historical funnel, quarter, admin") { _ = try await reports.funnel(admin, quarterFilter, timeZone: utc) }
-        try await measure("funnel-reps", "report: funnel by rep (rep vs company), month, admin") { _ = try await reports.funnel(admin, monthFilter, timeZone: utc, grouping: .owner) }
-        try await measure("funnel-rep", "report: historical funnel, month, rep (own deals)") { _ = try await reports.funnel(rep, monthFilter, timeZone: utc) }
+        try await measure("funnel-quarter", "report: historical funnel, quarter, admin") {
+            _ = try await reports.funnel(admin, quarterFilter, timeZone: utc)
+        }
+        try await measure("funnel-reps", "report: funnel by rep (rep vs company), month, admin") {
+            _ = try await reports.funnel(admin, monthFilter, timeZone: utc, grouping: .owner)
+        }
+        try await measure("funnel-rep", "report: historical funnel, month, rep (own deals)") {
+            _ = try await reports.funnel(rep, monthFilter, timeZone: utc)
+        }
         try await measure("losses", "report: losses, month, admin") { _ = try await reports.losses(admin, monthFilter, timeZone: utc) }
         try await measure("kpis", "report: velocity and KPIs, month, admin") { _ = try await reports.kpis(admin, monthFilter, timeZone: utc) }
-        try await measure("snapshot", "report: funnel snapshot now, admin") { _ = try await reports.snapshot(admin, monthFilter, at: nil, timeZone: utc) }
-        try await measure("snapshot-past", "report: funnel snapshot as the month began, admin") { _ = try await reports.snapshot(admin, monthFilter, at: Timestamp(rawValue: from.rawValue - 1), timeZone: utc) }
-        try await measure("forecast", "report: forecast, quarter, admin") { _ = try await reports.forecastTallies(admin, quarterFilter, timeZone: utc) }
-        try await measure("forecast-past", "report: forecast as it stood at the quarter's start, admin") { _ = try await reports.forecastTallies(admin, quarterFilter, timeZone: utc, asOf: quarterFrom) }
-        try await measure("drill", "report: the deals behind a figure (first 500), month, admin") { _ = try await reports.deals(admin, monthFilter, drill: .entered(dataset.pipeline.stages[0].id), timeZone: utc) }
+        try await measure("snapshot", "report: funnel snapshot now, admin") {
+            _ = try await reports.snapshot(admin, monthFilter, at: nil, timeZone: utc)
+        }
+        try await measure("snapshot-past", "report: funnel snapshot as the month began, admin") {
+            _ = try await reports.snapshot(admin, monthFilter, at: Timestamp(rawValue: from.rawValue - 1), timeZone: utc)
+        }
+        try await measure("forecast", "report: forecast, quarter, admin") {
+            _ = try await reports.forecastTallies(admin, quarterFilter, timeZone: utc)
+        }
+        try await measure("forecast-past", "report: forecast as it stood at the quarter's start, admin") {
+            _ = try await reports.forecastTallies(admin, quarterFilter, timeZone: utc, asOf: quarterFrom)
+        }
+        try await measure("drill", "report: the deals behind a figure (first 500), month, admin") {
+            _ = try await reports.deals(admin, monthFilter, drill: .entered(dataset.pipeline.stages[0].id), timeZone: utc)
+        }
 
         var logger = Logger(label: "bench")
         logger.logLevel = .error
@@ -69,10 +85,12 @@ struct ReportBenchmark {
                 ("report: funnel HTML page through the router, month, admin", "/reports/funnel?\(query)", cookie),
                 ("report: manager dashboard HTML page (five reports), month, admin", "/reports?\(query)", cookie),
             ] {
-                timings.append(try await Timing.measure(name, runs: runs) {
-                    let response = try await client.execute(uri: uri, method: .get, headers: headers)
-                    guard response.status == .ok else { throw BenchError("\(uri) answered \(response.status)") }
-                })
+                timings.append(
+                    try await Timing.measure(name, runs: runs) {
+                        let response = try await client.execute(uri: uri, method: .get, headers: headers)
+                        guard response.status == .ok else { throw BenchError("\(uri) answered \(response.status)") }
+                    }
+                )
             }
             return timings
         }
@@ -91,49 +109,76 @@ struct ReportBenchmark {
                     AND ((bucket >= \(firstDay) AND bucket < \(firstWeek * 7)) OR (bucket >= \(endWeek * 7) AND bucket < \(endDay)))
                 """
         }
-        let columns = "owner_id, stage_id, reason_id, currency, entered, entered_amount, reached, won, won_amount, won_cycle_ms, lost, lost_amount, stays, stay_ms"
+        let columns =
+            "owner_id, stage_id, reason_id, currency, entered, entered_amount, reached, won, won_amount, won_cycle_ms, lost, lost_amount, stays, stay_ms"
         let monthRows = rollup(columns, from.rawValue, to.rawValue)
         let sums = "SUM(entered), SUM(entered_amount), SUM(reached), SUM(won), SUM(won_amount), SUM(lost), SUM(lost_amount)"
         let floors: [(key: String, name: String, sql: String)] = [
             // The same aggregates the product runs: sums of the daily rows, kept in step with the log.
             ("funnel", "historical funnel by hand", "SELECT stage_id, currency, \(sums) FROM (\(monthRows)) GROUP BY 1, 2;"),
-            ("funnel-quarter", "historical funnel by hand, quarter", """
+            (
+                "funnel-quarter", "historical funnel by hand, quarter",
+                """
                 SELECT stage_id, currency, \(sums) FROM (\(rollup(columns, quarterFrom.rawValue, quarterTo.rawValue))) GROUP BY 1, 2;
-                """),
+                """
+            ),
             ("funnel-reps", "funnel by rep by hand", "SELECT owner_id, stage_id, currency, \(sums) FROM (\(monthRows)) GROUP BY 1, 2, 3;"),
-            ("losses", "losses by hand", """
+            (
+                "losses", "losses by hand",
+                """
                 SELECT stage_id, reason_id, owner_id, currency, SUM(lost), SUM(lost_amount) FROM (\(monthRows)) WHERE lost <> 0 GROUP BY 1, 2, 3, 4;
-                """),
-            ("kpis", "velocity and KPIs by hand", """
+                """
+            ),
+            (
+                "kpis", "velocity and KPIs by hand",
+                """
                 SELECT stage_id, currency, SUM(stays), SUM(stay_ms), SUM(won), SUM(won_amount), SUM(won_cycle_ms), SUM(lost) FROM (\(monthRows)) GROUP BY 1, 2;
                 SELECT stage_id, COUNT(*), SUM(amount_minor) FROM deals WHERE pipeline_id = \(p) AND status = 'open' AND deleted_at IS NULL GROUP BY 1;
                 SELECT t.deal_id, t.expected_close, (SELECT q.expected_close FROM stage_transitions q WHERE q.deal_id = t.deal_id AND q.id < t.id ORDER BY q.id DESC LIMIT 1) FROM stage_transitions t WHERE \(tPeriod) AND t.kind = 'close_date_changed';
-                """),
+                """
+            ),
             // The funnel's figures read from the log alone, with each row's marks but no sums: what the sums save.
-            ("", "historical funnel from the log alone (no sums) by hand", """
+            (
+                "", "historical funnel from the log alone (no sums) by hand",
+                """
                 SELECT t.to_stage_id, COUNT(*), SUM(t.amount_minor) FROM stage_transitions t JOIN deals d ON d.id = t.deal_id WHERE \(tPeriod) AND d.deleted_at IS NULL AND t.first_time = 1 GROUP BY 1;
                 SELECT s.id, COUNT(*) FROM stage_transitions t JOIN deals d ON d.id = t.deal_id JOIN stages s ON s.pipeline_id = t.pipeline_id AND s.position >= t.reach_from AND s.position < t.reach_to WHERE \(tPeriod) AND d.deleted_at IS NULL GROUP BY 1;
                 SELECT COUNT(*), SUM(t.amount_minor) FROM stage_transitions t JOIN deals d ON d.id = t.deal_id WHERE \(tPeriod) AND d.deleted_at IS NULL AND t.kind = 'lost';
-                """),
-            ("snapshot", "snapshot now by hand", """
+                """
+            ),
+            (
+                "snapshot", "snapshot now by hand",
+                """
                 SELECT stage_id, COUNT(*), SUM(amount_minor) FROM deals WHERE pipeline_id = \(p) AND status = 'open' AND deleted_at IS NULL GROUP BY stage_id;
-                """),
-            ("snapshot-past", "snapshot at a past date by hand", """
+                """
+            ),
+            (
+                "snapshot-past", "snapshot at a past date by hand",
+                """
                 SELECT stage_id, currency, SUM(open_deals), SUM(open_amount), SUM(open_weighted) FROM (
                     SELECT stage_id, currency, open_deals, open_amount, open_weighted FROM funnel_totals WHERE pipeline_id = \(p)
                     UNION ALL SELECT stage_id, currency, -open_deals, -open_amount, -open_weighted FROM (\(rollup("stage_id, currency, open_deals, open_amount, open_weighted", from.rawValue, 1 << 60)))
                 ) GROUP BY 1, 2;
-                """),
-            ("", "snapshot at a past date replayed from the log (no sums) by hand", """
+                """
+            ),
+            (
+                "", "snapshot at a past date replayed from the log (no sums) by hand",
+                """
                 SELECT t.to_stage_id, COUNT(*), SUM(t.amount_minor) FROM stage_transitions t JOIN (SELECT deal_id, MAX(id) AS id FROM stage_transitions WHERE pipeline_id = \(p) AND at < \(from.rawValue) GROUP BY deal_id) l ON l.id = t.id WHERE t.status = 'open' GROUP BY 1;
-                """),
-            ("forecast", "forecast by hand", """
+                """
+            ),
+            (
+                "forecast", "forecast by hand",
+                """
                 SELECT owner_id, team_id, SUM(amount_minor) FROM deals WHERE pipeline_id = \(p) AND status = 'won' AND deleted_at IS NULL AND closed_at >= \(quarterFrom.rawValue) AND closed_at < \(quarterTo.rawValue) GROUP BY 1, 2;
                 SELECT d.owner_id, d.team_id, COALESCE(d.forecast_category, s.forecast_category), SUM(d.amount_minor), SUM(d.amount_minor * s.probability) FROM deals d JOIN stages s ON s.id = d.stage_id WHERE d.pipeline_id = \(p) AND d.status = 'open' AND d.deleted_at IS NULL AND d.expected_close >= '\(quarter.from)' AND d.expected_close < '\(quarter.to)' GROUP BY 1, 2, 3;
-                """),
+                """
+            ),
         ]
         for floor in floors {
-            guard let timing = try SQLiteCLI.timing("\(floor.name), sqlite3 CLI (floor)", path: dataPath, sql: floor.sql, runs: runs) else { continue }
+            guard let timing = try SQLiteCLI.timing("\(floor.name), sqlite3 CLI (floor)", path: dataPath, sql: floor.sql, runs: runs) else {
+                continue
+            }
             report.timings.append(timing)
             if let mine = product[floor.key] { report.compare(floor.name.replacingOccurrences(of: " by hand", with: ""), mine, with: timing) }
         }
@@ -147,21 +192,25 @@ struct ReportBenchmark {
         let tally = try await store.reports.funnel(admin, filter, timeZone: TimeZone(identifier: "UTC")!)[.all] ?? FunnelTally()
         let p = filter.pipelineID.rawValue
         let (entered, outcomes) = try await store.database.read { db in
-            let entries = try await db.raw("""
+            let entries = try await db.raw(
+                """
                 SELECT stage, COUNT(*) AS n FROM (
                     SELECT t.to_stage_id AS stage, MIN(t.at) AS first FROM stage_transitions t JOIN deals d ON d.id = t.deal_id
                     WHERE t.pipeline_id = \(bind: p) AND t.status = 'open' AND t.kind IN ('created', 'moved', 'reopened') AND d.deleted_at IS NULL
                     GROUP BY t.deal_id, t.to_stage_id
                 ) f WHERE first >= \(bind: from) AND first < \(bind: to) GROUP BY stage
-                """).all()
-            let outcomes = try await db.raw("""
+                """
+            ).all()
+            let outcomes = try await db.raw(
+                """
                 SELECT (SELECT COUNT(*) FROM (
                            SELECT MIN(t.at) AS first FROM stage_transitions t JOIN deals d ON d.id = t.deal_id
                            WHERE t.pipeline_id = \(bind: p) AND t.kind = 'won' AND d.deleted_at IS NULL GROUP BY t.deal_id
                        ) w WHERE first >= \(bind: from) AND first < \(bind: to)) AS won,
                        (SELECT COUNT(*) FROM stage_transitions t JOIN deals d ON d.id = t.deal_id
                         WHERE t.pipeline_id = \(bind: p) AND t.kind = 'lost' AND d.deleted_at IS NULL AND t.at >= \(bind: from) AND t.at < \(bind: to)) AS lost
-                """).first()
+                """
+            ).first()
             return (entries, outcomes)
         }
         var expected: [StageID: Int] = [:]
@@ -169,7 +218,13 @@ struct ReportBenchmark {
         let won = try outcomes?.decode(column: "won", as: Int.self) ?? -1
         let lost = try outcomes?.decode(column: "lost", as: Int.self) ?? -1
         let equal = expected == tally.entered && won == tally.won && lost == tally.lost
-        report.checks.append("Funnel entries per stage, wins and losses equal counts from the raw log by the documented rule: \(equal ? "yes" : "NO") (\(tally.entered.values.reduce(0, +)) first entries, \(tally.won) won, \(tally.lost) lost in the month)")
-        if !equal { throw BenchError("the funnel's figures differ from the raw log: \(tally.entered) \(tally.won) \(tally.lost) vs \(expected) \(won) \(lost)") }
+        report.checks.append(
+            "Funnel entries per stage, wins and losses equal counts from the raw log by the documented rule: \(equal ? "yes" : "NO") (\(tally.entered.values.reduce(0, +)) first entries, \(tally.won) won, \(tally.lost) lost in the month)"
+        )
+        if !equal {
+            throw BenchError(
+                "the funnel's figures differ from the raw log: \(tally.entered) \(tally.won) \(tally.lost) vs \(expected) \(won) \(lost)"
+            )
+        }
     }
 }

@@ -39,7 +39,10 @@ struct SearchBenchmark {
             report.note("Reused the contacts in the data directory.")
             return try await store.users.accessContext(for: admin)
         }
-        let admin = try await store.users.create(system, .init(email: "admin@bench.test", name: "Admin", role: .admin, password: "benchmark password"))
+        let admin = try await store.users.create(
+            system,
+            .init(email: "admin@bench.test", name: "Admin", role: .admin, password: "benchmark password")
+        )
         let countries: [(code: String, calling: String)] = [("PL", "48"), ("RU", "7"), ("HU", "36"), ("BG", "359"), ("GB", "44")]
         var random = SeededRandom(seed: 3)
         let start = ContinuousClock.now
@@ -48,7 +51,12 @@ struct SearchBenchmark {
         for index in 0..<contacts {
             let country = countries[index % countries.count]
             let person = DemoNames.person(country.code, &random)
-            var fields = ContactFields(firstName: person.first, middleName: person.middle, lastName: person.last, nameOrder: country.code == "HU" ? .familyFirst : .givenFirst)
+            var fields = ContactFields(
+                firstName: person.first,
+                middleName: person.middle,
+                lastName: person.last,
+                nameOrder: country.code == "HU" ? .familyFirst : .givenFirst
+            )
             fields.emails = [LabeledEmail(address: try EmailAddress("\(DemoNames.slug(person.latin)).\(index)@example.test"))]
             fields.phones = [LabeledPhone(number: try PhoneNumber("+\(country.calling) \(200_000_000 + index)"))]
             batch.append(fields)
@@ -60,7 +68,9 @@ struct SearchBenchmark {
         }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        report.note("Loaded \(contacts) contacts through `RecordStore.importMany` in \(String(format: "%.1f", seconds)) s (\(Int(Double(contacts) / seconds)) contacts/s), with the full-text index kept by triggers.")
+        report.note(
+            "Loaded \(contacts) contacts through `RecordStore.importMany` in \(String(format: "%.1f", seconds)) s (\(Int(Double(contacts) / seconds)) contacts/s), with the full-text index kept by triggers."
+        )
         return try await store.users.accessContext(for: admin)
     }
 
@@ -84,14 +94,18 @@ struct SearchBenchmark {
                 _ = try await store.contacts.list(admin, ListQuery(search: query.text, limit: 50))
             }
             report.timings.append(timing)
-            report.checks.append("\"\(query.text)\" finds \(found.items.count == 50 ? "50+" : String(found.items.count)) contacts, first \(found.items.first?.fields.displayName ?? "none")")
+            report.checks.append(
+                "\"\(query.text)\" finds \(found.items.count == 50 ? "50+" : String(found.items.count)) contacts, first \(found.items.first?.fields.displayName ?? "none")"
+            )
             let folded = TextFolding.fold(query.text).replacingOccurrences(of: "'", with: "''")
             let words = folded.split(separator: " ").map { "search_text LIKE '%\($0)%'" }.joined(separator: " AND ")
             // The trigram table answers nothing for words shorter than three letters; the product scans then, as must its floor.
             let indexable = folded.split(separator: " ").filter { $0.count >= 3 }.map { "search_text LIKE '%\($0)%'" }.joined(separator: " AND ")
             let narrowed = indexable.isEmpty ? "" : "id IN (SELECT rowid FROM contacts_search WHERE \(indexable)) AND "
             let sql = "SELECT * FROM contacts WHERE \(narrowed)\(words) AND deleted_at IS NULL ORDER BY sort_key, id LIMIT 51;"
-            if query.text != phone, let floor = try SQLiteCLI.timing("search by hand, sqlite3 CLI: \(query.label)", path: path, sql: sql, runs: min(runs, 10)) {
+            if query.text != phone,
+                let floor = try SQLiteCLI.timing("search by hand, sqlite3 CLI: \(query.label)", path: path, sql: sql, runs: min(runs, 10))
+            {
                 report.timings.append(floor)
                 report.compare("search: \(query.label)", timing, with: floor)
             }
@@ -101,10 +115,14 @@ struct SearchBenchmark {
         // length the number may reach, then the numbers inside phone numbers and e-mails).
         for text in ["kaminska agnieszka", "иванов", "ива", "kowalsk", "dąb", "ová", "500", "12"] {
             let found = try await store.search(admin, text, limit: 10)
-            report.timings.append(try await Timing.measure("search box across companies, contacts, leads and deals: \"\(text)\", 10 of each", runs: runs) {
-                _ = try await store.search(admin, text, limit: 10)
-            })
-            report.checks.append("the box finds for \"\(text)\": \(found.contacts.prefix(3).map(\.fields.displayName).joined(separator: ", "))\(found.contacts.count > 3 ? ", …" : "")")
+            report.timings.append(
+                try await Timing.measure("search box across companies, contacts, leads and deals: \"\(text)\", 10 of each", runs: runs) {
+                    _ = try await store.search(admin, text, limit: 10)
+                }
+            )
+            report.checks.append(
+                "the box finds for \"\(text)\": \(found.contacts.prefix(3).map(\.fields.displayName).joined(separator: ", "))\(found.contacts.count > 3 ? ", …" : "")"
+            )
         }
     }
 }

@@ -1,7 +1,7 @@
-import Foundation
-import SQLKit
 public import CRMCore
+import Foundation
 import Logging
+import SQLKit
 
 /// Everything the store offers, over one database.
 public struct Store: Sendable {

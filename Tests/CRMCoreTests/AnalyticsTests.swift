@@ -37,7 +37,11 @@ struct AnalyticsTests {
         let eur = try Currency(code: "EUR")
         let byAmount = RequiredFunnel(target: .wonAmount(Money(minorUnits: 1_200_000, currency: eur)), measured: measured, plans: [])
         #expect(byAmount.wonDealsNeeded == 3 && byAmount.averageWonAmount == Money(minorUnits: 500_000, currency: eur))
-        let stalled = RequiredFunnel(target: .wonDeals(5), measured: FunnelReport(stages: s, tally: FunnelTally(reached: [s[0].id: 4]), mode: .withConversions), plans: [])
+        let stalled = RequiredFunnel(
+            target: .wonDeals(5),
+            measured: FunnelReport(stages: s, tally: FunnelTally(reached: [s[0].id: 4]), mode: .withConversions),
+            plans: []
+        )
         #expect(stalled.rows.map(\.required) == [nil, nil, nil])
     }
 
@@ -63,7 +67,10 @@ struct AnalyticsTests {
 
     @Test("report figures name their deals in links that read back")
     func drillTokens() throws {
-        let drills: [ReportDrill] = [.entered(StageID(3)), .reached(StageID(4)), .won, .lost(stage: nil, reason: LossReasonID(2)), .lost(stage: StageID(1), reason: nil), .open(nil), .open(StageID(9))]
+        let drills: [ReportDrill] = [
+            .entered(StageID(3)), .reached(StageID(4)), .won, .lost(stage: nil, reason: LossReasonID(2)), .lost(stage: StageID(1), reason: nil),
+            .open(nil), .open(StageID(9)),
+        ]
         for drill in drills { #expect(try ReportDrill(token: drill.token) == drill) }
         for bad in ["", "entered", "entered:x", "won:1", "lost:1:2:3", "open:-1"] {
             #expect(throws: ValidationError.self) { try ReportDrill(token: bad) }
@@ -115,6 +122,9 @@ struct DealProgressTests {
 
         let history = [(TransitionKind.created, s[0], DealStatus.open, 1, at(1)), (.moved, s[2], .open, 3, at(3))]
         var rebuilt = DealProgress(history: history.map { (kind: $0.0, stage: $0.1, status: $0.2, reachTo: $0.3, at: $0.4) })
-        #expect(rebuilt.record(kind: .moved, stage: s[2], status: .open, level: 3, top: 4, at: at(4)) == .init(firstTime: false, reachFrom: 3, reachTo: 3, stayMilliseconds: 86_400_000))
+        #expect(
+            rebuilt.record(kind: .moved, stage: s[2], status: .open, level: 3, top: 4, at: at(4))
+                == .init(firstTime: false, reachFrom: 3, reachTo: 3, stayMilliseconds: 86_400_000)
+        )
     }
 }

@@ -49,11 +49,21 @@ struct BPMNReaderTests {
         }
         for node in definition.processes.flatMap(\.nodes) {
             switch node.kind {
-            case .startEvent(let t, _): add("startEvent"); trigger(t)
-            case .endEvent(let r): add("endEvent"); result(r)
-            case .intermediateCatch(let t): add("intermediateCatchEvent"); trigger(t)
-            case .intermediateThrow(let r): add("intermediateThrowEvent"); result(r)
-            case .boundary(let t, _, _): add("boundaryEvent"); trigger(t)
+            case .startEvent(let t, _):
+                add("startEvent")
+                trigger(t)
+            case .endEvent(let r):
+                add("endEvent")
+                result(r)
+            case .intermediateCatch(let t):
+                add("intermediateCatchEvent")
+                trigger(t)
+            case .intermediateThrow(let r):
+                add("intermediateThrowEvent")
+                result(r)
+            case .boundary(let t, _, _):
+                add("boundaryEvent")
+                trigger(t)
             case .task(let kind):
                 switch kind {
                 case .none: add("task")
@@ -64,7 +74,12 @@ struct BPMNReaderTests {
                 case .send: add("sendTask")
                 }
             case .gateway(let kind, _):
-                add(["exclusive": "exclusiveGateway", "parallel": "parallelGateway", "inclusive": "inclusiveGateway", "event_based": "eventBasedGateway"][kind.rawValue]!)
+                add(
+                    [
+                        "exclusive": "exclusiveGateway", "parallel": "parallelGateway", "inclusive": "inclusiveGateway",
+                        "event_based": "eventBasedGateway",
+                    ][kind.rawValue]!
+                )
             case .subProcess: add("subProcess")
             case .callActivity: add("callActivity")
             }
@@ -151,7 +166,8 @@ struct BPMNReaderTests {
     }
 
     static func wrap(_ body: String) -> Data {
-        Data("""
+        Data(
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
               <message id="m" name="Order paid"/>
@@ -159,7 +175,8 @@ struct BPMNReaderTests {
             \(body)
               </process>
             </definitions>
-            """.utf8)
+            """.utf8
+        )
     }
 
     @Test("broken graphs and documents are refused with every problem, each with its id and line")
@@ -167,20 +184,39 @@ struct BPMNReaderTests {
         let cases: [(String, Data, [String])] = [
             ("truncated", Data("<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"p\">".utf8), ["invalid_xml"]),
             ("not BPMN", Data("<html><body/></html>".utf8), ["not_bpmn"]),
-            ("dangling flow and bad default", Self.wrap("""
-                <startEvent id="s"/><exclusiveGateway id="g" default="nope"/>
-                <sequenceFlow id="f1" sourceRef="s" targetRef="g"/><sequenceFlow id="f2" sourceRef="g" targetRef="ghost"/>
-                """), ["invalid_default", "unknown_node"]),
-            ("boundary on a gateway", Self.wrap("""
-                <startEvent id="s"/><parallelGateway id="g"/>
-                <boundaryEvent id="b" attachedToRef="g"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></boundaryEvent>
-                """), ["invalid_attachment"]),
-            ("unknown message", Self.wrap("""
-                <startEvent id="s"/><intermediateCatchEvent id="c"><messageEventDefinition messageRef="missing"/></intermediateCatchEvent>
-                """), ["unknown_message"]),
+            (
+                "dangling flow and bad default",
+                Self.wrap(
+                    """
+                    <startEvent id="s"/><exclusiveGateway id="g" default="nope"/>
+                    <sequenceFlow id="f1" sourceRef="s" targetRef="g"/><sequenceFlow id="f2" sourceRef="g" targetRef="ghost"/>
+                    """
+                ), ["invalid_default", "unknown_node"]
+            ),
+            (
+                "boundary on a gateway",
+                Self.wrap(
+                    """
+                    <startEvent id="s"/><parallelGateway id="g"/>
+                    <boundaryEvent id="b" attachedToRef="g"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></boundaryEvent>
+                    """
+                ), ["invalid_attachment"]
+            ),
+            (
+                "unknown message",
+                Self.wrap(
+                    """
+                    <startEvent id="s"/><intermediateCatchEvent id="c"><messageEventDefinition messageRef="missing"/></intermediateCatchEvent>
+                    """
+                ), ["unknown_message"]
+            ),
             ("no start, receive task", Self.wrap("<receiveTask id=\"r\"/><endEvent id=\"e\"/>"), ["unsupported_element"]),
             ("no start", Self.wrap("<endEvent id=\"e\"/>"), ["no_start_event"]),
-            ("event subprocess", Self.wrap("<startEvent id=\"s\"/><subProcess id=\"esp\" triggeredByEvent=\"true\"><startEvent id=\"es\"/></subProcess>"), ["unsupported_element"]),
+            (
+                "event subprocess",
+                Self.wrap("<startEvent id=\"s\"/><subProcess id=\"esp\" triggeredByEvent=\"true\"><startEvent id=\"es\"/></subProcess>"),
+                ["unsupported_element"]
+            ),
             ("timer without time", Self.wrap("<startEvent id=\"s\"><timerEventDefinition/></startEvent>"), ["invalid_timer"]),
         ]
         for (name, data, codes) in cases {
@@ -192,10 +228,12 @@ struct BPMNReaderTests {
                 #expect(error.errors.allSatisfy { $0.message.hasPrefix("line ") || $0.message.hasPrefix("<process") }, "\(name)")
             }
         }
-        let fine = Self.wrap("""
+        let fine = Self.wrap(
+            """
             <startEvent id="s"><messageEventDefinition messageRef="m"/></startEvent><endEvent id="e"/>
             <sequenceFlow id="f" sourceRef="s" targetRef="e"/>
-            """)
+            """
+        )
         #expect((try? BPMNReader.read(fine))?.executable.first?.startEvents.first?.kind == .startEvent(.message("Order paid"), interrupting: true))
     }
 }

@@ -9,7 +9,10 @@ struct FieldTests {
         #expect(try tier.renamingOption("Srebrny", to: "  Platynowy ").options == ["Złoty", "Platynowy", "Brązowy"])
         #expect(try tier.renamingOption("Złoty", to: "złoty").options == ["złoty", "Srebrny", "Brązowy"])
         func refusal(_ from: String, _ to: String, of field: FieldDefinition = tier) -> String? {
-            do { _ = try field.renamingOption(from, to: to); return nil } catch { return error.errors.map { "\($0.field ?? ""): \($0.code)" }.joined() }
+            do {
+                _ = try field.renamingOption(from, to: to)
+                return nil
+            } catch { return error.errors.map { "\($0.field ?? ""): \($0.code)" }.joined() }
         }
         #expect(refusal("Srebrny", "ZLOTY") == "to: option_exists")
         #expect(refusal("Gold", "Platinum") == "from: unknown_option")

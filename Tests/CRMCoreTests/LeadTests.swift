@@ -13,7 +13,14 @@ struct LeadTests {
             ScoringRule(attribute: .behaviour, value: "form_filled", points: 5),
             ScoringRule(attribute: .source, value: "cold call", points: -10),
         ]
-        let lead = LeadFields(lastName: "Петров", jobTitle: "Генеральный ДИРЕКТОР", industry: "LACZNOSC", companySize: .enterprise, source: "web", behaviours: [.formFilled])
+        let lead = LeadFields(
+            lastName: "Петров",
+            jobTitle: "Генеральный ДИРЕКТОР",
+            industry: "LACZNOSC",
+            companySize: .enterprise,
+            source: "web",
+            behaviours: [.formFilled]
+        )
         let score = LeadScore(lead, rules: rules)
         #expect(score.total == 50)
         #expect(score.reasons == Array(rules.prefix(4)))
@@ -39,7 +46,10 @@ struct LeadTests {
     @Test("a submission becomes a lead with the form's source and campaign; bad fields are named")
     func submission() throws {
         let form = LeadForm(name: "Kontakt", source: "www", campaign: "wiosna", ownerID: UserID(1))
-        let lead = try form.lead(from: ["first_name": " Ива́н ", "email": "Ivan@Example.RU", "phone": "601 234 567", "country": "ru"], defaultCountryCode: "48")
+        let lead = try form.lead(
+            from: ["first_name": " Ива́н ", "email": "Ivan@Example.RU", "phone": "601 234 567", "country": "ru"],
+            defaultCountryCode: "48"
+        )
         #expect(lead.firstName == "Ива́н" && lead.country == "RU" && lead.source == "www" && lead.campaign == "wiosna")
         #expect(lead.emails.first?.address.value == "ivan@example.ru" && lead.phones.first?.number.e164 == "+48601234567")
         #expect(lead.behaviours == [.formFilled])

@@ -13,12 +13,17 @@ struct NaturalOrderTests {
 
     @Test("names differing in a number list in the number's order; numbers still come before letters")
     func order() {
-        let sorted = ["Odlew 10", "Odlew", "Odlew 2 Gliwice", "Odlew 100", "Odlew 2", "Odlew 1234567890", "Odlew 99999999", "Odlew 123456789", "Odlew 12", "Odlewnia", "Odlew 1", "Odlew Śląski"]
-            .sorted { TextFolding.sortKey($0) < TextFolding.sortKey($1) }
-        #expect(sorted == [
-            "Odlew", "Odlew 1", "Odlew 2", "Odlew 2 Gliwice", "Odlew 10", "Odlew 12", "Odlew 100", "Odlew 99999999", "Odlew 123456789",
-            "Odlew 1234567890", "Odlew Śląski", "Odlewnia",
-        ])
+        let sorted = [
+            "Odlew 10", "Odlew", "Odlew 2 Gliwice", "Odlew 100", "Odlew 2", "Odlew 1234567890", "Odlew 99999999", "Odlew 123456789", "Odlew 12",
+            "Odlewnia", "Odlew 1", "Odlew Śląski",
+        ]
+        .sorted { TextFolding.sortKey($0) < TextFolding.sortKey($1) }
+        #expect(
+            sorted == [
+                "Odlew", "Odlew 1", "Odlew 2", "Odlew 2 Gliwice", "Odlew 10", "Odlew 12", "Odlew 100", "Odlew 99999999", "Odlew 123456789",
+                "Odlew 1234567890", "Odlew Śląski", "Odlewnia",
+            ]
+        )
         #expect(TextFolding.sortKey("Магазин №9") < TextFolding.sortKey("Магазин №10"))
         #expect(TextFolding.sortKey("Filia 1.5") < TextFolding.sortKey("Filia 1.10"))
         #expect(TextFolding.sortKey("2 Brothers") < TextFolding.sortKey("10 Downing"))
@@ -53,7 +58,11 @@ struct NaturalOrderTests {
         #expect(checked > 300)
         #expect(NaturalOrder.keyPrefixes("odlew") == ["odlew"])
         #expect(NaturalOrder.keyPrefixes("r2d") == ["r12d"])
-        #expect(NaturalOrder.keyPrefixes("odlew 1") == ["odlew 11", "odlew 21", "odlew 31", "odlew 41", "odlew 51", "odlew 61", "odlew 71", "odlew 81", "odlew 9"])
+        #expect(
+            NaturalOrder.keyPrefixes("odlew 1") == [
+                "odlew 11", "odlew 21", "odlew 31", "odlew 41", "odlew 51", "odlew 61", "odlew 71", "odlew 81", "odlew 9",
+            ]
+        )
         #expect(NaturalOrder.keyPrefixes("odlew 00") == ["odlew "])
     }
 }

@@ -30,7 +30,11 @@ struct ProcessEngineTests {
     }
 
     /// Completes open tasks one by one (filling in `values` for the task named) until none is left.
-    static func completeAll(_ engine: ProcessEngine, _ instance: inout ProcessInstance, _ values: [String: [String: ProcessValue]] = [:]) throws -> [String] {
+    static func completeAll(
+        _ engine: ProcessEngine,
+        _ instance: inout ProcessInstance,
+        _ values: [String: [String: ProcessValue]] = [:]
+    ) throws -> [String] {
         var done: [String] = []
         while let task = instance.openTasks.first {
             try engine.complete(&instance, task: task.id, variables: values[task.node] ?? [:], at: t0)
@@ -159,11 +163,16 @@ struct ProcessEngineTests {
     func services() throws {
         let calls = Mutex<[String]>([])
         let failing = Mutex(true)
-        guard let engine = try Self.engine("c7ex_TwitterDemoProcess", services: { action, node, _ throws(ProcessEngine.ServiceFailure) in
-            calls.withLock { $0.append(node.id) }
-            if node.id == "service_task_publish_on_twitter", failing.withLock({ $0 }) { throw .failure("Twitter is down") }
-            return ["published": .bool(true)]
-        }) else { return }
+        guard
+            let engine = try Self.engine(
+                "c7ex_TwitterDemoProcess",
+                services: { action, node, _ throws(ProcessEngine.ServiceFailure) in
+                    calls.withLock { $0.append(node.id) }
+                    if node.id == "service_task_publish_on_twitter", failing.withLock({ $0 }) { throw .failure("Twitter is down") }
+                    return ["published": .bool(true)]
+                }
+            )
+        else { return }
         var rejected = try engine.start(at: Self.t0)
         _ = try Self.completeAll(engine, &rejected, ["user_task_review_tweet": ["approved": .bool(false)]])
         #expect(rejected.status == .completed && calls.withLock { $0 } == ["service_task_send_rejection_notification"])
@@ -246,7 +255,10 @@ struct ProcessEngineTests {
         guard let engine = try Self.engine("spiff_return_to_event") else { return }
         var instance = try engine.start(at: Self.t0)
         let message = try #require(engine.definition.processes[0].nodes.first { $0.id == "Event_10ncvxn" })
-        guard case .intermediateCatch(.message(let name)) = message.kind else { Issue.record("not a message catch"); return }
+        guard case .intermediateCatch(.message(let name)) = message.kind else {
+            Issue.record("not a message catch")
+            return
+        }
         #expect(engine.deliver(&instance, message: name, at: Self.t0))
         _ = try Self.completeAll(engine, &instance, ["manual": ["repeat": .bool(true)]])
         #expect(instance.status == .running && instance.tokens.map(\.wait) == [.message(name)])
@@ -258,10 +270,15 @@ struct ProcessEngineTests {
     @Test("service tasks without an implementation call the host once; a message start runs like a none start")
     func plainServiceAndMessageStart() throws {
         let calls = Mutex(0)
-        guard let service = try Self.engine("spiff_service_task", services: { _, _, _ throws(ProcessEngine.ServiceFailure) in
-            calls.withLock { $0 += 1 }
-            return [:]
-        }) else { return }
+        guard
+            let service = try Self.engine(
+                "spiff_service_task",
+                services: { _, _, _ throws(ProcessEngine.ServiceFailure) in
+                    calls.withLock { $0 += 1 }
+                    return [:]
+                }
+            )
+        else { return }
         #expect(try service.start(at: Self.t0).status == .completed && calls.withLock { $0 } == 1)
         let message = try #require(try Self.engine("c7ex_message_start_process"))
         var started = try message.start(at: Self.t0)
@@ -274,12 +291,19 @@ struct ProcessEngineTests {
     func missingCalledProcess() throws {
         guard let alone = try Self.engine("c7ex_job-announcement") else { return }
         var instance = try alone.start(at: Self.t0)
-        _ = try Self.completeAll(alone, &instance, [:].merging(alone.definition.processes[0].nodes.map { ($0.id, ["approved": ProcessValue.bool(true)]) }) { $1 })
+        _ = try Self.completeAll(
+            alone,
+            &instance,
+            [:].merging(alone.definition.processes[0].nodes.map { ($0.id, ["approved": ProcessValue.bool(true)]) }) { $1 }
+        )
         #expect(instance.status == .failed && instance.incident?.contains("not in this definition") == true)
         let together = try #require(try Self.engine("c7ex_job-announcement", "c7ex_job-announcement-publication"))
         var deployed = try together.start(variables: ["twitter": .bool(true), "facebook": .bool(false)], at: Self.t0)
-        _ = try Self.completeAll(together, &deployed, [:].merging(together.definition.processes[0].nodes.map { ($0.id, ["approved": ProcessValue.bool(true)]) }) { $1 })
+        _ = try Self.completeAll(
+            together,
+            &deployed,
+            [:].merging(together.definition.processes[0].nodes.map { ($0.id, ["approved": ProcessValue.bool(true)]) }) { $1 }
+        )
         #expect(deployed.status == .completed, "\(deployed.incident ?? "")")
     }
 }
-

@@ -28,7 +28,10 @@ struct ProcessExpressionTests {
         #expect(try value("(2 + 3) * 4 % 7") == ProcessValue(6))
         #expect(try value("len(lower('ŁÓDŹ')) + max(1, 4)") == ProcessValue(8))
         #expect(try value("deal.amount > 1000", ["deal": .object(["amount": ProcessValue(1500)])]) == .bool(true))
-        #expect(try value("days_between(today, contract_end) <= 90", ["today": .string("2026-11-24"), "contract_end": .string("2027-02-20")]) == .bool(true))
+        #expect(
+            try value("days_between(today, contract_end) <= 90", ["today": .string("2026-11-24"), "contract_end": .string("2027-02-20")])
+                == .bool(true)
+        )
         #expect(try value("add_days('2026-12-30', 3)") == .string("2027-01-02"))
     }
 
@@ -63,7 +66,10 @@ struct ProcessExpressionTests {
         let everyFiveMinutes = try CronSchedule(parsing: "0 0/5 * 1/1 * ?")
         #expect(everyFiveMinutes.next(after: start)?.iso8601.hasPrefix("2026-11-24T10:10:00") == true)
         let weekdaysAtNine = try CronSchedule(parsing: "0 0 9 ? * MON-FRI")
-        #expect(weekdaysAtNine.next(after: Timestamp(try Date("2026-11-27T10:00:00Z", strategy: .iso8601)))?.iso8601.hasPrefix("2026-11-30T09:00:00") == true)
+        #expect(
+            weekdaysAtNine.next(after: Timestamp(try Date("2026-11-27T10:00:00Z", strategy: .iso8601)))?.iso8601.hasPrefix("2026-11-30T09:00:00")
+                == true
+        )
         let firstOfMonth = try CronSchedule(parsing: "0 30 8 1 * ?")
         #expect(firstOfMonth.next(after: start)?.iso8601.hasPrefix("2026-12-01T08:30:00") == true)
         for bad in ["* * *", "0 61 * * * ?", "0 0 25 * * ?", "x 0 0 * * ?"] {
@@ -73,4 +79,3 @@ struct ProcessExpressionTests {
         #expect(repeated.remaining == 1 && repeated.at == Timestamp(rawValue: start.rawValue + 3_600_000))
     }
 }
-

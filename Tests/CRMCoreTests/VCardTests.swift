@@ -13,7 +13,10 @@ struct VCardTests {
     @Test("every card in ../shared/data/vcard reads, and becomes a valid contact")
     func everyFile() throws {
         let files = SharedData.files("vcard", extension: "vcf")
-        guard !files.isEmpty else { print("skipped: \(SharedData.root.path)/vcard is not on this machine"); return }
+        guard !files.isEmpty else {
+            print("skipped: \(SharedData.root.path)/vcard is not on this machine")
+            return
+        }
         var cards = 0
         for file in files {
             let people = try VCardReader.read(try Data(contentsOf: file))
@@ -57,7 +60,12 @@ struct VCardTests {
     @Test("a card cut off mid-line, a file without cards, and binary data are refused with a reason")
     func broken() throws {
         let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Kowalski;Jan;;;\r\nFN:Jan Kowalski\r\nTEL;TYPE=CELL:+48 600 1"
-        #expect(throws: ValidationError(code: "truncated_vcard", message: "the file ends inside the vCard that begins on line 1; it is cut off or damaged")) {
+        #expect(
+            throws: ValidationError(
+                code: "truncated_vcard",
+                message: "the file ends inside the vCard that begins on line 1; it is cut off or damaged"
+            )
+        ) {
             try VCardReader.read(Data(card.utf8))
         }
         #expect(throws: ValidationError.self) { try VCardReader.read(Data("name,phone\nJan,123\n".utf8)) }

@@ -8,7 +8,10 @@ import Testing
 /// database stores must be what a single create stores, whatever the text holds.
 @Suite("Bulk writes on every engine")
 struct BulkWriteTests {
-    @Test("records written in bulk read back exactly: quotes, backslashes, controls, every script, empty and nil values, custom values of each kind", arguments: TestEngine.available)
+    @Test(
+        "records written in bulk read back exactly: quotes, backslashes, controls, every script, empty and nil values, custom values of each kind",
+        arguments: TestEngine.available
+    )
     func roundTrip(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let world = try await World.make(store)
@@ -22,11 +25,17 @@ struct BulkWriteTests {
             ]
             var companies = try awkward.enumerated().map { index, name in
                 CompanyFields(
-                    name: name, legalName: index.isMultiple(of: 2) ? "" : name, taxID: "PL\(1_000_000_000 + index)", size: index.isMultiple(of: 3) ? nil : .small,
-                    priority: index.isMultiple(of: 2) ? .a : nil, addresses: [PostalAddress(label: "office", street: name, city: "Łódź")],
-                    emails: [LabeledEmail(address: try EmailAddress("biuro\(index)@firma.pl"))], tags: [name, "vip"],
+                    name: name,
+                    legalName: index.isMultiple(of: 2) ? "" : name,
+                    taxID: "PL\(1_000_000_000 + index)",
+                    size: index.isMultiple(of: 3) ? nil : .small,
+                    priority: index.isMultiple(of: 2) ? .a : nil,
+                    addresses: [PostalAddress(label: "office", street: name, city: "Łódź")],
+                    emails: [LabeledEmail(address: try EmailAddress("biuro\(index)@firma.pl"))],
+                    tags: [name, "vip"],
                     custom: [
-                        "note": .text(name), "head_count": .number(Decimal(string: "-12.5")! + Decimal(index)), "vip": .yesNo(index.isMultiple(of: 2)),
+                        "note": .text(name), "head_count": .number(Decimal(string: "-12.5")! + Decimal(index)),
+                        "vip": .yesNo(index.isMultiple(of: 2)),
                         "since": .date(try CalendarDate(year: 2020, month: 2, day: 29)),
                     ]
                 )
@@ -51,7 +60,10 @@ struct BulkWriteTests {
         }
     }
 
-    @Test("more records than one statement holds are written part by part, in order, each with its contact points, search text and create entry", arguments: TestEngine.available)
+    @Test(
+        "more records than one statement holds are written part by part, in order, each with its contact points, search text and create entry",
+        arguments: TestEngine.available
+    )
     func manyParts(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let world = try await World.make(store)
@@ -59,7 +71,9 @@ struct BulkWriteTests {
             let count = 12_345
             let contacts = try (0..<count).map { index in
                 ContactFields(
-                    firstName: "Łucja", lastName: "Wójcik-\(index)", phones: [LabeledPhone(number: try PhoneNumber("+48 500 \(100_000 + index)"))],
+                    firstName: "Łucja",
+                    lastName: "Wójcik-\(index)",
+                    phones: [LabeledPhone(number: try PhoneNumber("+48 500 \(100_000 + index)"))],
                     emails: [LabeledEmail(address: try EmailAddress("lucja.\(index)@example.pl"))]
                 )
             }
@@ -70,8 +84,14 @@ struct BulkWriteTests {
             for index in [0, 4_999, 5_000, 9_999, 10_000, count - 1] {
                 let stored = try await store.contacts.get(admin, ids[index])
                 #expect(stored.fields.lastName == "Wójcik-\(index)")
-                #expect(try await store.contacts.duplicates(admin, of: ContactFields(lastName: "Inna", emails: contacts[index].emails)).map(\.meta.id) == [ids[index]])
-                #expect(try await store.contacts.duplicates(admin, of: ContactFields(lastName: "Inna", phones: contacts[index].phones)).map(\.meta.id) == [ids[index]])
+                #expect(
+                    try await store.contacts.duplicates(admin, of: ContactFields(lastName: "Inna", emails: contacts[index].emails)).map(\.meta.id)
+                        == [ids[index]]
+                )
+                #expect(
+                    try await store.contacts.duplicates(admin, of: ContactFields(lastName: "Inna", phones: contacts[index].phones)).map(\.meta.id)
+                        == [ids[index]]
+                )
                 var query = ListQuery()
                 query.search = "lucja.\(index)@"
                 #expect(try await store.contacts.list(admin, query).items.map(\.meta.id) == [ids[index]])

@@ -13,10 +13,17 @@ struct DealImportStoreTests {
         D2,СЕРГЕЙ ИВАНОВ,ŁÓDŹ Trading,Won,2017-03-01,2017-03-11,200,
         D3,roza@example.com,Łódź trading,Lost,2017-03-02,2017-03-05,300,price
         """
-    static let mapping = ["id": "key", "agent": "owner", "account": "company", "stage": "stage", "engaged": "created", "closed": "closed", "value": "amount", "reason": "loss_reason"]
+    static let mapping = [
+        "id": "key", "agent": "owner", "account": "company", "stage": "stage", "engaged": "created", "closed": "closed", "value": "amount",
+        "reason": "loss_reason",
+    ]
 
     static func run(
-        _ store: Store, _ context: AccessContext, _ text: String, into pipeline: Pipeline, mode: ImportReport.Mode = .all,
+        _ store: Store,
+        _ context: AccessContext,
+        _ text: String,
+        into pipeline: Pipeline,
+        mode: ImportReport.Mode = .all,
         options: (inout ImportOptions) -> Void = { _ in }
     ) async throws -> (id: Int64, report: ImportReport) {
         let draft = try await store.imports.upload(context, target: .deals, fileName: "deals.csv", data: Data(text.utf8))
@@ -52,13 +59,18 @@ struct DealImportStoreTests {
         }
     }
 
-    @Test("bad rows refuse the whole file, or only themselves when asked; unknown stages, owners and reasons are named", arguments: TestEngine.available)
+    @Test(
+        "bad rows refuse the whole file, or only themselves when asked; unknown stages, owners and reasons are named",
+        arguments: TestEngine.available
+    )
     func refuses(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let world = try await World.make(store)
             let (pipeline, _) = try await world.salesPipeline()
             let admin = try await world.context(world.admin)
-            let bad = Self.file + "\nD4,Nobody,New Co,Presentation,2017-03-01,,1,\nD5,Ada Admin,,Nowhere,2017-03-01,,1,\nD6,Ada Admin,,Lost,2017-03-01,,1,weather"
+            let bad =
+                Self.file
+                + "\nD4,Nobody,New Co,Presentation,2017-03-01,,1,\nD5,Ada Admin,,Nowhere,2017-03-01,,1,\nD6,Ada Admin,,Lost,2017-03-01,,1,weather"
             let refused = try await Self.run(store, admin, bad, into: pipeline).report
             #expect(refused.refused && refused.created == 0 && refused.companiesCreated == 0)
             #expect(refused.errors.map(\.line) == [5, 6, 7])
@@ -70,7 +82,9 @@ struct DealImportStoreTests {
             #expect(report.created == 4 && Set(report.errors.map(\.line)) == [5, 7])
             #expect(try await store.count("SELECT COUNT(*) AS n FROM deals WHERE stage_id = \(pipeline.stages[4].id.rawValue)") == 1)
             // The options are checked before any row.
-            await #expect(throws: StoreError.self) { try await Self.run(store, admin, Self.file, into: pipeline) { $0.stageValues = ["Won": "Heaven"] } }
+            await #expect(throws: StoreError.self) {
+                try await Self.run(store, admin, Self.file, into: pipeline) { $0.stageValues = ["Won": "Heaven"] }
+            }
             await #expect(throws: StoreError.self) { try await Self.run(store, admin, Self.file, into: pipeline) { $0.timeZone = "Mars/Olympus" } }
             await #expect(throws: StoreError.self) { try await Self.run(store, admin, Self.file, into: pipeline) { $0.pipelineID = 999_999 } }
         }
@@ -83,7 +97,8 @@ struct DealImportStoreTests {
             let (pipeline, _) = try await world.salesPipeline()
             try await world.company("Hidden South", by: world.sergei)
             let rafal = try await world.context(world.rafal)
-            let file = "id,agent,account,stage,engaged,closed,value,reason\nR1,,Hidden South,Presentation,2017-03-01,,1,\nR2,Сергей Иванов,,Presentation,2017-03-01,,1,\n"
+            let file =
+                "id,agent,account,stage,engaged,closed,value,reason\nR1,,Hidden South,Presentation,2017-03-01,,1,\nR2,Сергей Иванов,,Presentation,2017-03-01,,1,\n"
             let (_, report) = try await Self.run(store, rafal, file, into: pipeline, mode: .dryRun) { $0.createCompanies = false }
             #expect(report.errors.map(\.line) == [2, 3] && report.valid == 0)
             // Without the flag to refuse, a company the rep cannot see is one they make for themselves.
@@ -119,7 +134,12 @@ struct DealImportStoreTests {
             let (pipeline, _) = try await world.salesPipeline()
             let (_, report) = try await Self.run(store, World.system, Self.file, into: pipeline)
             #expect(report.created == 3)
-            let refused = try await Self.run(store, World.system, "id,agent,account,stage,engaged,closed,value,reason\nX1,,,Presentation,,,,\n", into: pipeline).report
+            let refused = try await Self.run(
+                store,
+                World.system,
+                "id,agent,account,stage,engaged,closed,value,reason\nX1,,,Presentation,,,,\n",
+                into: pipeline
+            ).report
             #expect(refused.refused && refused.errors.first?.message.contains("owner") == true)
         }
     }
@@ -133,7 +153,9 @@ struct DealImportStoreTests {
             let draft = try await store.imports.upload(admin, target: .deals, fileName: "deals.csv", data: Data(Self.file.utf8))
             let options = ImportOptions(pipelineID: pipeline.id.rawValue)
             @Sendable func attempt() async -> Result<ImportReport, any Error> {
-                do { return .success(try await store.imports.run(admin, draft.id, mapping: Self.mapping, options: options, mode: .all)) } catch { return .failure(error) }
+                do { return .success(try await store.imports.run(admin, draft.id, mapping: Self.mapping, options: options, mode: .all)) } catch {
+                    return .failure(error)
+                }
             }
             async let first = attempt()
             async let second = attempt()

@@ -15,7 +15,9 @@ struct DuplicateTests {
             ContactFields(firstName: "Erzsébet", lastName: "Kovács"), ContactFields(lastName: "Recepcja"),
         ]
         for contact in contacts { #expect(NameKey.of(sortKey: contact.sortKey) == contact.duplicateName.map { NameKey.of($0) }) }
-        for name in ["Łódź Tekstylia sp. z o.o.", "ООО «Ромашка»", "Filia 2 — Székesfehérvár Kft.", "Filia 007 — Budapest 1234567890", "Бачо Киро ЕООД"] {
+        for name in [
+            "Łódź Tekstylia sp. z o.o.", "ООО «Ромашка»", "Filia 2 — Székesfehérvár Kft.", "Filia 007 — Budapest 1234567890", "Бачо Киро ЕООД",
+        ] {
             #expect(NameKey.of(sortKey: CompanyFields(name: name).sortKey) == CompanyFields(name: name).duplicateName.map { NameKey.of($0) })
         }
         let leads = [LeadFields(firstName: "Ágnes", lastName: "Tóth"), LeadFields(firstName: "Ольга"), LeadFields(companyName: "Żółć S.A.")]
@@ -52,10 +54,18 @@ struct DuplicateTests {
             // A create that asks is refused with the candidates, and nothing is written; insisting creates it.
             let before = try await store.contacts.count(admin, ListQuery())
             await #expect(throws: StoreError.possibleDuplicates(.contact, [ivanov.meta.id])) {
-                _ = try await store.contacts.create(admin, ContactFields(firstName: "Ivan", middleName: "Petrovich", lastName: "Ivanov"), refusingDuplicates: true)
+                _ = try await store.contacts.create(
+                    admin,
+                    ContactFields(firstName: "Ivan", middleName: "Petrovich", lastName: "Ivanov"),
+                    refusingDuplicates: true
+                )
             }
             #expect(try await store.contacts.count(admin, ListQuery()) == before)
-            _ = try await store.contacts.create(admin, ContactFields(firstName: "Ivan", middleName: "Petrovich", lastName: "Ivanov"), refusingDuplicates: false)
+            _ = try await store.contacts.create(
+                admin,
+                ContactFields(firstName: "Ivan", middleName: "Petrovich", lastName: "Ivanov"),
+                refusingDuplicates: false
+            )
             #expect(try await store.contacts.count(admin, ListQuery()) == before + 1)
             // And the Latin spelling now finds the Cyrillic one in search too.
             #expect(try await store.contacts.list(admin, ListQuery(search: "ivanov")).items.count == 2)

@@ -28,25 +28,42 @@ struct ImportTests {
         for (index, character) in table.enumerated() { reverse[character] = UInt8(128 + index) }
         var bytes: [UInt8] = []
         for character in text {
-            if let ascii = character.asciiValue { bytes.append(ascii) } else if character == "\r\n" { bytes += [13, 10] } else { bytes.append(reverse[character]!) }
+            if let ascii = character.asciiValue {
+                bytes.append(ascii)
+            } else if character == "\r\n" {
+                bytes += [13, 10]
+            } else {
+                bytes.append(reverse[character]!)
+            }
         }
         return Data(bytes)
     }
 
-    @Test("a dry run reports each wrong row and each look-alike and writes nothing; valid rows then import, linked, and undo bins them", arguments: TestEngine.available)
+    @Test(
+        "a dry run reports each wrong row and each look-alike and writes nothing; valid rows then import, linked, and undo bins them",
+        arguments: TestEngine.available
+    )
     func contacts(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let world = try await World.make(store)
             let rafal = try await world.context(world.rafal)
             let lodz = try await world.company("Łódź Trading", by: world.rafal)
-            _ = try await store.contacts.create(rafal, ContactFields(firstName: "Anna", lastName: "Zając", emails: [LabeledEmail(address: try EmailAddress("istniejaca@example.pl"))]))
+            _ = try await store.contacts.create(
+                rafal,
+                ContactFields(firstName: "Anna", lastName: "Zając", emails: [LabeledEmail(address: try EmailAddress("istniejaca@example.pl"))])
+            )
             let before = try await store.contacts.count(rafal, ListQuery())
 
             // Maria heads North, so she may give records to Róża.
             let maria = try await world.context(world.maria)
             let draft = try await store.imports.upload(maria, target: .contacts, fileName: "kontakty.csv", data: Self.polishContacts())
             #expect(draft.encoding == "windows-1250" && draft.rowCount == 7 && draft.header.first == "Imię")
-            #expect(draft.mapping == ["Imię": "first_name", "Nazwisko": "last_name", "E-mail": "email", "Telefon": "phone", "Firma": "company", "Opiekun": "owner", "Stanowisko": "job_title"])
+            #expect(
+                draft.mapping == [
+                    "Imię": "first_name", "Nazwisko": "last_name", "E-mail": "email", "Telefon": "phone", "Firma": "company", "Opiekun": "owner",
+                    "Stanowisko": "job_title",
+                ]
+            )
 
             // This office's file must name known companies only (the option a contacts import has, on by default, is off).
             let strict = ImportOptions(createCompanies: false)
@@ -63,12 +80,22 @@ struct ImportTests {
             #expect(try await store.contacts.count(rafal, ListQuery()) == before, "all or nothing: a wrong row stops the file")
             #expect(try await store.imports.draft(maria, draft.id).report == refused, "the draft shows the last run")
 
-            let done = try await store.imports.run(maria, draft.id, mapping: draft.mapping, options: strict, mode: .validOnly, saveMappingAs: "Arkusz biura")
+            let done = try await store.imports.run(
+                maria,
+                draft.id,
+                mapping: draft.mapping,
+                options: strict,
+                mode: .validOnly,
+                saveMappingAs: "Arkusz biura"
+            )
             #expect(done.created == 2 && done.skippedDuplicates == 2)
             let imported = try await store.contacts.list(rafal, ListQuery(companyID: lodz.id)).items
             #expect(Set(imported.map(\.fields.lastName)) == ["Wiśniewski", "Kowalczyk"], "'lodz trading' names Łódź Trading too")
             let lukasz = try #require(imported.first { $0.fields.lastName == "Wiśniewski" })
-            #expect(lukasz.meta.ownerID == world.roza.id && lukasz.fields.phones.first?.number.e164 == "+48221234567" && lukasz.fields.jobTitle == "Dyrektor")
+            #expect(
+                lukasz.meta.ownerID == world.roza.id && lukasz.fields.phones.first?.number.e164 == "+48221234567"
+                    && lukasz.fields.jobTitle == "Dyrektor"
+            )
             #expect(try await store.imports.mappings(.contacts).map(\.name) == ["Arkusz biura"])
             await #expect(throws: StoreError.self) { try await store.imports.run(maria, draft.id, mapping: draft.mapping, mode: .validOnly) }
 
@@ -124,11 +151,15 @@ struct ImportTests {
             let draft = try await store.imports.upload(rafal, target: .contacts, fileName: "x.csv", data: file)
             let mapping = ["Name": "last_name", "Company": "company", "Owner": "owner"]
             let report = try await store.imports.run(rafal, draft.id, mapping: mapping, options: ImportOptions(createCompanies: false), mode: .dryRun)
-            #expect(report.errors.map(\.line) == [2, 3, 4], "another team's company is not seen, another team's rep cannot be given records, an unknown owner")
+            #expect(
+                report.errors.map(\.line) == [2, 3, 4],
+                "another team's company is not seen, another team's rep cannot be given records, an unknown owner"
+            )
             #expect(report.errors[2].message.contains("no active user"))
 
             for (data, code) in [
-                (Data(), "empty_file"), (Data("a,b\n1,\u{0}2\n".utf8), "csv_binary"), (Data("Name,Name\nx,y\n".utf8), "csv_bad_header"), (Data(",\nx\n".utf8), "csv_bad_header"),
+                (Data(), "empty_file"), (Data("a,b\n1,\u{0}2\n".utf8), "csv_binary"), (Data("Name,Name\nx,y\n".utf8), "csv_bad_header"),
+                (Data(",\nx\n".utf8), "csv_bad_header"),
             ] {
                 do {
                     _ = try await store.imports.upload(rafal, target: .contacts, fileName: "bad.csv", data: data)
@@ -137,8 +168,10 @@ struct ImportTests {
                     #expect(errors.errors.first?.code == code, "\(errors)")
                 }
             }
-            for (bad, code) in [(["Nope": "last_name"], "unknown_column"), (["Name": "shoe_size"], "unknown_field"), (["Company": "company"], "required"),
-                                (["Name": "last_name", "Owner": "last_name"], "mapped_twice")] {
+            for (bad, code) in [
+                (["Nope": "last_name"], "unknown_column"), (["Name": "shoe_size"], "unknown_field"), (["Company": "company"], "required"),
+                (["Name": "last_name", "Owner": "last_name"], "mapped_twice"),
+            ] {
                 do {
                     _ = try await store.imports.run(rafal, draft.id, mapping: bad, mode: .dryRun)
                     Issue.record("\(bad) was accepted")
@@ -161,18 +194,37 @@ struct ImportTests {
             let accountsData = try Data(contentsOf: folder.appendingPathComponent("data/Account.csv"))
             let contactsData = try Data(contentsOf: folder.appendingPathComponent("data/Contact.csv"))
             let accounts = try await store.imports.upload(admin, target: .companies, fileName: "Account.csv", data: accountsData)
-            #expect(accounts.mapping["Id"] == "key" && accounts.mapping["Name"] == "name" && accounts.mapping["BillingCity"] == "city" && accounts.mapping["Phone"] == "phone")
-            let accountReport = try await store.imports.run(admin, accounts.id, mapping: accounts.mapping, mode: .all, createDuplicates: true, defaultCountryCode: "1")
+            #expect(
+                accounts.mapping["Id"] == "key" && accounts.mapping["Name"] == "name" && accounts.mapping["BillingCity"] == "city"
+                    && accounts.mapping["Phone"] == "phone"
+            )
+            let accountReport = try await store.imports.run(
+                admin,
+                accounts.id,
+                mapping: accounts.mapping,
+                mode: .all,
+                createDuplicates: true,
+                defaultCountryCode: "1"
+            )
             let contacts = try await store.imports.upload(admin, target: .contacts, fileName: "Contact.csv", data: contactsData)
             #expect(contacts.mapping["AccountId"] == "company" && contacts.mapping["LastName"] == "last_name" && contacts.mapping["Email"] == "email")
             #expect(contacts.mapping["Name"] == nil, "a contact's full name is not its company")
-            let contactReport = try await store.imports.run(admin, contacts.id, mapping: contacts.mapping, mode: .all, createDuplicates: true, defaultCountryCode: "1")
+            let contactReport = try await store.imports.run(
+                admin,
+                contacts.id,
+                mapping: contacts.mapping,
+                mode: .all,
+                createDuplicates: true,
+                defaultCountryCode: "1"
+            )
 
             // Expected from the files themselves, read without the importer.
             let accountTable = try CSVTable(text: String(decoding: accountsData, as: UTF8.self))
             let contactTable = try CSVTable(text: String(decoding: contactsData, as: UTF8.self))
             func column(_ table: CSVTable, _ name: String) -> Int { table.header.firstIndex(of: name)! }
-            let accountNames = Dictionary(uniqueKeysWithValues: accountTable.rows.map { ($0.fields[column(accountTable, "Id")], $0.fields[column(accountTable, "Name")]) })
+            let accountNames = Dictionary(
+                uniqueKeysWithValues: accountTable.rows.map { ($0.fields[column(accountTable, "Id")], $0.fields[column(accountTable, "Name")]) }
+            )
             #expect(accountReport.created == accountTable.rows.count && contactReport.created == contactTable.rows.count)
             #expect(try await store.companies.count(admin, ListQuery()) == accountTable.rows.count)
             let companies = try await store.companies.list(admin, ListQuery(limit: 200)).items
@@ -193,9 +245,19 @@ struct ImportTests {
             // and sources are Salesforce's own words.
             let leadsData = try Data(contentsOf: folder.appendingPathComponent("data/Lead.csv"))
             let leads = try await store.imports.upload(admin, target: .leads, fileName: "Lead.csv", data: leadsData)
-            #expect(leads.mapping["Company"] == "company" && leads.mapping["LeadSource"] == "source" && leads.mapping["Status"] == "status" && leads.mapping["Title"] == "job_title")
+            #expect(
+                leads.mapping["Company"] == "company" && leads.mapping["LeadSource"] == "source" && leads.mapping["Status"] == "status"
+                    && leads.mapping["Title"] == "job_title"
+            )
             #expect(leads.mapping["Name"] == nil)
-            let leadReport = try await store.imports.run(admin, leads.id, mapping: leads.mapping, mode: .all, createDuplicates: true, defaultCountryCode: "1")
+            let leadReport = try await store.imports.run(
+                admin,
+                leads.id,
+                mapping: leads.mapping,
+                mode: .all,
+                createDuplicates: true,
+                defaultCountryCode: "1"
+            )
             let leadTable = try CSVTable(text: String(decoding: leadsData, as: UTF8.self))
             #expect(leadReport.created == leadTable.rows.count && leadReport.errors.isEmpty)
             var statuses: [LeadStatus: Int] = [:]
@@ -218,15 +280,25 @@ struct ImportTests {
 
             // Opportunities: each names its account by Id; stages are Salesforce's, "Closed Won/Lost" close them; the
             // figures are counted from the file itself.
-            let pipeline = try await store.pipelines.create(World.system, name: "Salesforce", currency: try Currency(code: "USD"), stages: [
-                .init(name: "Qualification", probability: 10), .init(name: "Discovery", probability: 25),
-                .init(name: "Proposal/Quote", probability: 60), .init(name: "Negotiation", probability: 80),
-            ])
+            let pipeline = try await store.pipelines.create(
+                World.system,
+                name: "Salesforce",
+                currency: try Currency(code: "USD"),
+                stages: [
+                    .init(name: "Qualification", probability: 10), .init(name: "Discovery", probability: 25),
+                    .init(name: "Proposal/Quote", probability: 60), .init(name: "Negotiation", probability: 80),
+                ]
+            )
             _ = try await store.pipelines.createLossReason(World.system, name: "Not given")
             let opportunitiesData = try Data(contentsOf: folder.appendingPathComponent("data/Opportunity.csv"))
             let opportunities = try await store.imports.upload(admin, target: .deals, fileName: "Opportunity.csv", data: opportunitiesData)
-            #expect(opportunities.mapping["Id"] == "key" && opportunities.mapping["AccountId"] == "company" && opportunities.mapping["Name"] == "title")
-            #expect(opportunities.mapping["StageName"] == "stage" && opportunities.mapping["Amount"] == "amount" && opportunities.mapping["OwnerId"] == nil)
+            #expect(
+                opportunities.mapping["Id"] == "key" && opportunities.mapping["AccountId"] == "company" && opportunities.mapping["Name"] == "title"
+            )
+            #expect(
+                opportunities.mapping["StageName"] == "stage" && opportunities.mapping["Amount"] == "amount"
+                    && opportunities.mapping["OwnerId"] == nil
+            )
             let options = ImportOptions(pipelineID: pipeline.id.rawValue, defaultLossReason: "Not given", createCompanies: false)
             let dealReport = try await store.imports.run(admin, opportunities.id, mapping: opportunities.mapping, options: options, mode: .all)
             let dealTable = try CSVTable(text: String(decoding: opportunitiesData, as: UTF8.self))
@@ -236,7 +308,10 @@ struct ImportTests {
             let lostRows = dealTable.rows.filter { $0.fields[stageColumn] == "Closed Lost" }
             #expect(try await store.count("SELECT COUNT(*) AS n FROM deals WHERE status = 'won'") == wonRows.count)
             #expect(try await store.count("SELECT COUNT(*) AS n FROM deals WHERE status = 'lost'") == lostRows.count)
-            #expect(try await store.count("SELECT COUNT(*) AS n FROM deals WHERE status = 'open'") == dealTable.rows.count - wonRows.count - lostRows.count)
+            #expect(
+                try await store.count("SELECT COUNT(*) AS n FROM deals WHERE status = 'open'") == dealTable.rows.count - wonRows.count
+                    - lostRows.count
+            )
             let wonCents = wonRows.map { row -> Int in
                 let parts = row.fields[column(dealTable, "Amount")].split(separator: ".")
                 return Int(parts[0])! * 100 + (parts.count > 1 ? Int(parts[1].padding(toLength: 2, withPad: "0", startingAt: 0))! : 0)
@@ -244,8 +319,14 @@ struct ImportTests {
             #expect(try await store.count("SELECT CAST(COALESCE(SUM(won_amount), 0) AS BIGINT) AS n FROM funnel_totals") == wonCents)
             for row in dealTable.rows.prefix(10) {
                 let title = row.fields[column(dealTable, "Name")]
-                let deal = try #require(try await store.deals.list(admin, ListQuery(search: title)).items.first { $0.fields.title == title }, "\(title)")
-                #expect(deal.fields.companyID.flatMap { companyName[$0.rawValue] } == accountNames[row.fields[column(dealTable, "AccountId")]], "\(title)")
+                let deal = try #require(
+                    try await store.deals.list(admin, ListQuery(search: title)).items.first { $0.fields.title == title },
+                    "\(title)"
+                )
+                #expect(
+                    deal.fields.companyID.flatMap { companyName[$0.rawValue] } == accountNames[row.fields[column(dealTable, "AccountId")]],
+                    "\(title)"
+                )
             }
         }
     }
@@ -265,7 +346,11 @@ struct ImportTests {
                 Anna;Bad;Firma;anna@firma.pl;web;maybe later
                 """
             let draft = try await store.imports.upload(admin, target: .leads, fileName: "leady.csv", data: Data(csv.utf8))
-            #expect(draft.mapping == ["Imię": "first_name", "Nazwisko": "last_name", "Firma": "company", "E-mail": "email", "Źródło": "source", "Status": "status"])
+            #expect(
+                draft.mapping == [
+                    "Imię": "first_name", "Nazwisko": "last_name", "Firma": "company", "E-mail": "email", "Źródło": "source", "Status": "status",
+                ]
+            )
             #expect(try await store.imports.run(admin, draft.id, mapping: draft.mapping, mode: .all).refused)
             #expect(try await store.leads.count(admin, ListQuery()) == 0)
             let report = try await store.imports.run(admin, draft.id, mapping: draft.mapping, mode: .validOnly)

@@ -62,7 +62,8 @@ struct MigrationChecksumTests {
     func numberedInOrder() throws {
         #expect(Migrations.all.map(\.number) == Array(1...Migrations.all.count))
         #expect(Set(Migrations.all.map(\.name)).count == Migrations.all.count)
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/CRMStore/Migrations").standardized
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/CRMStore/Migrations")
+            .standardized
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.first?.isNumber == true }.sorted()
         #expect(files.count == Migrations.all.count)
         for (file, migration) in zip(files, Migrations.all) {

@@ -29,7 +29,10 @@ struct PermissionTests {
                 let listed = try await store.companies.list(context, ListQuery()).items.map(\.fields.name)
                 #expect(Set(listed) == names, "\(user.name) lists")
                 #expect(try await store.companies.count(context, ListQuery()) == names.count, "\(user.name) counts")
-                #expect(try await store.companies.list(context, ListQuery(search: "s")).items.allSatisfy { names.contains($0.fields.name) }, "\(user.name) searches")
+                #expect(
+                    try await store.companies.list(context, ListQuery(search: "s")).items.allSatisfy { names.contains($0.fields.name) },
+                    "\(user.name) searches"
+                )
             }
         }
     }
@@ -42,7 +45,9 @@ struct PermissionTests {
             let rafal = try await world.context(world.rafal)
             let id = theirs.meta.id
             await #expect(throws: StoreError.notFound(.company)) { try await store.companies.get(rafal, id) }
-            await #expect(throws: StoreError.notFound(.company)) { try await store.companies.update(rafal, id, expectedVersion: 1, CompanyFields(name: "Mine now")) }
+            await #expect(throws: StoreError.notFound(.company)) {
+                try await store.companies.update(rafal, id, expectedVersion: 1, CompanyFields(name: "Mine now"))
+            }
             await #expect(throws: StoreError.notFound(.company)) { try await store.companies.delete(rafal, id, expectedVersion: 1) }
             await #expect(throws: StoreError.notFound(.company)) { try await store.companies.restore(rafal, id) }
             await #expect(throws: StoreError.notFound(.company)) { try await store.companies.history(rafal, id) }

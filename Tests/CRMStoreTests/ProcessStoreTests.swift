@@ -8,7 +8,8 @@ import Testing
 @Suite("Durable processes")
 struct ProcessStoreTests {
     static func bpmn(timer: Bool, action: String = "crm.create_activity", stage: String = "Proposal") -> Data {
-        Data("""
+        Data(
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d">
               <bpmn:process id="renewal" name="Contract renewal" isExecutable="true">
@@ -28,7 +29,8 @@ struct ProcessStoreTests {
                 <bpmn:endEvent id="end"/>
               </bpmn:process>
             </bpmn:definitions>
-            """.utf8)
+            """.utf8
+        )
     }
 
     static let t0 = Timestamp(rawValue: 1_800_000_000_000)
@@ -43,7 +45,13 @@ struct ProcessStoreTests {
             #expect(try await store.processes.deploy(admin, bpmn: Self.bpmn(timer: false)).map(\.version) == [2])
             #expect(try await store.processes.definitions().map(\.name) == ["Contract renewal"])
             await #expect(throws: StoreError.self) {
-                try await store.processes.deploy(admin, bpmn: Data("<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><bpmn:process id=\"p\"><bpmn:transaction id=\"t\"/></bpmn:process></bpmn:definitions>".utf8))
+                try await store.processes.deploy(
+                    admin,
+                    bpmn: Data(
+                        "<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><bpmn:process id=\"p\"><bpmn:transaction id=\"t\"/></bpmn:process></bpmn:definitions>"
+                            .utf8
+                    )
+                )
             }
             let rep = try await world.context(world.rafal)
             await #expect(throws: StoreError.self) { try await store.processes.deploy(rep, bpmn: Self.bpmn(timer: true)) }
@@ -60,7 +68,13 @@ struct ProcessStoreTests {
             let rafal = try await world.context(world.rafal)
             let (pipeline, _) = try await world.salesPipeline()
             let deal = try await world.deal("Łódź renewal", by: world.rafal, in: pipeline)
-            let started = try await store.processes.start(rafal, key: "renewal", variables: ["company": .string("Łódź Trading")], record: (.deal, deal.meta.id), at: Self.t0)
+            let started = try await store.processes.start(
+                rafal,
+                key: "renewal",
+                variables: ["company": .string("Łódź Trading")],
+                record: (.deal, deal.meta.id),
+                at: Self.t0
+            )
             let task = try #require(started.state.openTasks.first)
             #expect(try await store.count("SELECT COUNT(*) AS n FROM process_tasks") == 1)
             #expect(try await store.processes.tasks(rafal).map(\.name) == ["Call the customer"])
@@ -73,13 +87,26 @@ struct ProcessStoreTests {
             _ = try await store.processes.deploy(admin, bpmn: Self.bpmn(timer: false))
             let maria = try await world.context(world.maria)
             await #expect(throws: StoreError.self) { try await store.processes.complete(maria, instance: started.id, task: task.id, at: Self.t0) }
-            let waiting = try await store.processes.complete(rafal, instance: started.id, task: task.id, variables: ["answer": .string("yes")], at: Self.t0)
+            let waiting = try await store.processes.complete(
+                rafal,
+                instance: started.id,
+                task: task.id,
+                variables: ["answer": .string("yes")],
+                at: Self.t0
+            )
             #expect(waiting.state.status == .running && waiting.definition.version == 1 && waiting.state.pendingServices.map(\.node) == ["offer"])
             #expect(try await store.count("SELECT COUNT(*) AS n FROM process_tasks") == 0)
             #expect(try await store.count("SELECT COUNT(*) AS n FROM process_effects WHERE status = 'pending'") == 1)
             #expect(try await store.processes.runEffects(at: Self.t0) == 1)
             #expect(try await store.processes.runEffects(at: Self.t0) == 0)
-            let activities = try await store.activities.list(admin, { var query = ListQuery(); query.dealID = deal.id; return query }()).items
+            let activities = try await store.activities.list(
+                admin,
+                {
+                    var query = ListQuery()
+                    query.dealID = deal.id
+                    return query
+                }()
+            ).items
             #expect(activities.map(\.fields.subject) == ["Wyślij ofertę"] && activities.first?.meta.ownerID == world.rafal.id)
 
             #expect(try await store.processes.wakeDue(at: Timestamp(rawValue: Self.t0.rawValue + Self.hour - 1)) == 0)
@@ -162,9 +189,20 @@ struct ProcessStoreTests {
             _ = try await store.processes.complete(admin, instance: started.id, task: started.state.openTasks[0].id, at: Self.t0)
             #expect(try await store.processes.runEffects(at: Self.t0) == 1)
             // As if the node died after the action and before recording it: the action becomes pending again.
-            try await store.database.write { db in try await db.raw("UPDATE process_effects SET status = 'pending', claimed_until = NULL WHERE kind = 'service'").run() }
+            try await store.database.write { db in
+                try await db.raw("UPDATE process_effects SET status = 'pending', claimed_until = NULL WHERE kind = 'service'").run()
+            }
             #expect(try await store.processes.runEffects(at: Self.t0) == 1)
-            #expect(try await store.activities.list(admin, { var query = ListQuery(); query.dealID = deal.id; return query }()).items.count == 1)
+            #expect(
+                try await store.activities.list(
+                    admin,
+                    {
+                        var query = ListQuery()
+                        query.dealID = deal.id
+                        return query
+                    }()
+                ).items.count == 1
+            )
             #expect(try await store.processes.instance(admin, started.id).state.status == .completed)
         }
     }
@@ -176,7 +214,8 @@ struct ProcessStoreTests {
             let admin = try await world.context(world.admin)
             let (pipeline, _) = try await world.salesPipeline()
             let deal = try await world.deal("Wrocław", by: world.rafal, in: pipeline)
-            let chain = Data("""
+            let chain = Data(
+                """
                 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d">
                   <bpmn:process id="first" isExecutable="true">
                     <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="a" sourceRef="s" targetRef="amount"/>
@@ -198,7 +237,8 @@ struct ProcessStoreTests {
                     <bpmn:sequenceFlow id="b2" sourceRef="t2" targetRef="e2"/><bpmn:endEvent id="e2"/>
                   </bpmn:process>
                 </bpmn:definitions>
-                """.utf8)
+                """.utf8
+            )
             _ = try await store.processes.deploy(admin, bpmn: chain)
             let first = try await store.processes.start(admin, key: "first", record: (.deal, deal.meta.id))
             while try await store.processes.runEffects() > 0 {}
@@ -211,4 +251,3 @@ struct ProcessStoreTests {
         }
     }
 }
-

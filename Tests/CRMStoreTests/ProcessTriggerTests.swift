@@ -7,7 +7,8 @@ import Testing
 
 @Suite("Processes started by deals and campaigns")
 struct ProcessTriggerTests {
-    static let followUp = Data("""
+    static let followUp = Data(
+        """
         <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
           <bpmn:process id="follow_up" name="Follow-up" isExecutable="true">
             <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="a" sourceRef="s" targetRef="call"/>
@@ -18,7 +19,8 @@ struct ProcessTriggerTests {
             <bpmn:endEvent id="renewed" name="Renewed"/><bpmn:endEvent id="lost" name="Not renewed"/>
           </bpmn:process>
         </bpmn:definitions>
-        """.utf8)
+        """.utf8
+    )
 
     @Test("a deal entering a trigger stage starts the process once, bound to the deal, whoever runs the requests", arguments: TestEngine.available)
     func stageTrigger(engine: TestEngine) async throws {
@@ -28,11 +30,21 @@ struct ProcessTriggerTests {
             _ = try await store.processes.deploy(admin, bpmn: Self.followUp)
             let (pipeline, _) = try await world.salesPipeline()
             let proposal = pipeline.stages[3].id
-            #expect(try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(dealEnteredStage: [proposal, proposal])).dealEnteredStage == [proposal])
+            #expect(
+                try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(dealEnteredStage: [proposal, proposal]))
+                    .dealEnteredStage == [proposal]
+            )
             let rafal = try await world.context(world.rafal)
-            await #expect(throws: StoreError.self) { try await store.processes.setTriggers(rafal, key: "follow_up", ProcessTriggers(dealEnteredStage: [proposal])) }
-            await #expect(throws: StoreError.self) { try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(dealEnteredStage: [StageID(9_999)])) }
-            #expect(try await store.processes.triggers(key: "follow_up") == ProcessTriggers(dealEnteredStage: [proposal]), "a refused change leaves the triggers as they were")
+            await #expect(throws: StoreError.self) {
+                try await store.processes.setTriggers(rafal, key: "follow_up", ProcessTriggers(dealEnteredStage: [proposal]))
+            }
+            await #expect(throws: StoreError.self) {
+                try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(dealEnteredStage: [StageID(9_999)]))
+            }
+            #expect(
+                try await store.processes.triggers(key: "follow_up") == ProcessTriggers(dealEnteredStage: [proposal]),
+                "a refused change leaves the triggers as they were"
+            )
 
             let deal = try await world.deal("Poznań", by: world.rafal, in: pipeline, stage: 0)
             _ = try await store.funnel.apply(rafal, deal: deal.meta.id, expectedVersion: nil, .move(to: pipeline.stages[2].id))
@@ -42,7 +54,9 @@ struct ProcessTriggerTests {
             async let there = store.processes.runStartRequests()
             #expect(try await here + there == 2)
             let instances = try await store.database.read { db in
-                try await db.raw("SELECT record_id FROM process_instances ORDER BY record_id").all().map { try $0.decode(column: "record_id", as: Int64.self) }
+                try await db.raw("SELECT record_id FROM process_instances ORDER BY record_id").all().map {
+                    try $0.decode(column: "record_id", as: Int64.self)
+                }
             }
             #expect(instances == [deal.meta.id, entered.meta.id].sorted(), "one instance per entry into Proposal, none for other stages")
             #expect(try await store.processes.tasks(rafal).count == 2)
@@ -55,13 +69,22 @@ struct ProcessTriggerTests {
             let world = try await World.make(store)
             let admin = try await world.context(world.admin)
             _ = try await store.processes.deploy(admin, bpmn: Self.followUp)
-            for (name, priority, tags) in [("Łódź A", Priority.a, ["renewal"]), ("Kraków A", .a, ["renewal"]), ("Gdańsk A", .a, []), ("Sofia B", .b, ["renewal"])] {
+            for (name, priority, tags) in [
+                ("Łódź A", Priority.a, ["renewal"]), ("Kraków A", .a, ["renewal"]), ("Gdańsk A", .a, []), ("Sofia B", .b, ["renewal"]),
+            ] {
                 _ = try await store.companies.create(try await world.context(world.rafal), CompanyFields(name: name, priority: priority, tags: tags))
             }
             let rafal = try await world.context(world.rafal)
-            await #expect(throws: StoreError.self) { try await store.processes.startCampaign(rafal, key: "follow_up", name: "Renewals", segment: ListQuery(tag: "renewal", priority: .a)) }
+            await #expect(throws: StoreError.self) {
+                try await store.processes.startCampaign(rafal, key: "follow_up", name: "Renewals", segment: ListQuery(tag: "renewal", priority: .a))
+            }
             let maria = try await world.context(world.maria)
-            let (id, requested) = try await store.processes.startCampaign(maria, key: "follow_up", name: "Renewals 2027", segment: ListQuery(tag: "renewal", priority: .a))
+            let (id, requested) = try await store.processes.startCampaign(
+                maria,
+                key: "follow_up",
+                name: "Renewals 2027",
+                segment: ListQuery(tag: "renewal", priority: .a)
+            )
             #expect(requested == 2)
             #expect(try await store.processes.campaign(maria, id).notStarted == 2)
             try await store.processes.runStartRequests()
@@ -77,7 +100,10 @@ struct ProcessTriggerTests {
         }
     }
 
-    @Test("creating a record or changing a watched field starts the process once, bound to the record; imports start nothing", arguments: TestEngine.available)
+    @Test(
+        "creating a record or changing a watched field starts the process once, bound to the record; imports start nothing",
+        arguments: TestEngine.available
+    )
     func recordEvents(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let world = try await World.make(store)
@@ -89,9 +115,15 @@ struct ProcessTriggerTests {
             )
             #expect(try await store.processes.setTriggers(admin, key: "follow_up", triggers) == triggers)
             await #expect(throws: StoreError.self) {
-                try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(fieldChanged: [.init(recordType: .company, field: "stage")]))
+                try await store.processes.setTriggers(
+                    admin,
+                    key: "follow_up",
+                    ProcessTriggers(fieldChanged: [.init(recordType: .company, field: "stage")])
+                )
             }
-            await #expect(throws: StoreError.self) { try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(recordCreated: [.activity])) }
+            await #expect(throws: StoreError.self) {
+                try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(recordCreated: [.activity]))
+            }
 
             let rafal = try await world.context(world.rafal)
             let contact = try await store.contacts.create(rafal, ContactFields(firstName: "Łukasz", lastName: "Wiśniewski")).record
@@ -104,9 +136,21 @@ struct ProcessTriggerTests {
             let asA = try await store.companies.update(rafal, company.meta.id, expectedVersion: asB.meta.version, fields)
             // Two watched changes in one edit (priority to A and a new owner) start one instance, not two.
             fields.priority = .b
-            let moved = try await store.companies.update(admin, company.meta.id, expectedVersion: asA.meta.version, fields, assignment: .init(owner: world.roza.id))
+            let moved = try await store.companies.update(
+                admin,
+                company.meta.id,
+                expectedVersion: asA.meta.version,
+                fields,
+                assignment: .init(owner: world.roza.id)
+            )
             fields.priority = .a
-            _ = try await store.companies.update(admin, company.meta.id, expectedVersion: moved.meta.version, fields, assignment: .init(owner: world.rafal.id))
+            _ = try await store.companies.update(
+                admin,
+                company.meta.id,
+                expectedVersion: moved.meta.version,
+                fields,
+                assignment: .init(owner: world.rafal.id)
+            )
             _ = try await store.contacts.importMany(admin, [ContactFields(lastName: "Иванов"), ContactFields(lastName: "Nagy")])
 
             #expect(try await store.processes.runStartRequests() == 4)
@@ -115,12 +159,16 @@ struct ProcessTriggerTests {
                     .map { "\(try $0.decode(column: "record_type", as: String.self))#\(try $0.decode(column: "record_id", as: Int64.self))" }
             }
             let expected = ["contact#\(contact.meta.id)"] + Array(repeating: "company#\(company.meta.id)", count: 3)
-            #expect(bound == expected, "the contact's creation; priority to A; the owner's change (priority to B is not watched); owner and priority to A together")
+            #expect(
+                bound == expected,
+                "the contact's creation; priority to A; the owner's change (priority to B is not watched); owner and priority to A together"
+            )
         }
     }
 
     /// Lead nurture: a call for the lead's owner, the lead marked as being worked, then a branch on its score.
-    static let nurture = Data("""
+    static let nurture = Data(
+        """
         <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d">
           <bpmn:process id="nurture" name="Lead nurture" isExecutable="true">
             <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="call"/>
@@ -146,9 +194,13 @@ struct ProcessTriggerTests {
             <bpmn:endEvent id="later" name="Nurture later"/><bpmn:endEvent id="done" name="Qualified"/>
           </bpmn:process>
         </bpmn:definitions>
-        """.utf8)
+        """.utf8
+    )
 
-    @Test("a lead from the web form starts its nurture process, bound to the lead: a call on the lead for its owner, a branch on its score, and qualifying starts another", arguments: TestEngine.available)
+    @Test(
+        "a lead from the web form starts its nurture process, bound to the lead: a call on the lead for its owner, a branch on its score, and qualifying starts another",
+        arguments: TestEngine.available
+    )
     func leadNurture(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let world = try await World.make(store)
@@ -156,14 +208,28 @@ struct ProcessTriggerTests {
             _ = try await store.processes.deploy(admin, bpmn: Self.nurture, binding: .record(.lead))
             _ = try await store.processes.deploy(admin, bpmn: Self.followUp)
             _ = try await store.processes.setTriggers(admin, key: "nurture", ProcessTriggers(recordCreated: [.lead]))
-            _ = try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(fieldChanged: [.init(recordType: .lead, field: "status", value: "qualified")]))
+            _ = try await store.processes.setTriggers(
+                admin,
+                key: "follow_up",
+                ProcessTriggers(fieldChanged: [.init(recordType: .lead, field: "status", value: "qualified")])
+            )
             await #expect(throws: StoreError.self) {
-                try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(fieldChanged: [.init(recordType: .lead, field: "stage")]))
+                try await store.processes.setTriggers(
+                    admin,
+                    key: "follow_up",
+                    ProcessTriggers(fieldChanged: [.init(recordType: .lead, field: "stage")])
+                )
             }
             try await store.leadWork.setScoringRules(admin, [ScoringRule(attribute: .behaviour, value: "form_filled", points: 10)])
-            let form = try await store.leadWork.createForm(admin, LeadForm(name: "Kontakt", source: "strona www", redirectURL: "https://example.pl/dziekujemy", ownerID: world.maria.id))
+            let form = try await store.leadWork.createForm(
+                admin,
+                LeadForm(name: "Kontakt", source: "strona www", redirectURL: "https://example.pl/dziekujemy", ownerID: world.maria.id)
+            )
             let capture = try await store.leadWork.capture(
-                key: form.key, values: ["first_name": "Zsófia", "last_name": "Kovács", "email": "zsofia@example.hu"], address: "203.0.113.7", defaultCountryCode: "48"
+                key: form.key,
+                values: ["first_name": "Zsófia", "last_name": "Kovács", "email": "zsofia@example.hu"],
+                address: "203.0.113.7",
+                defaultCountryCode: "48"
             )
             let leadID = try #require(capture.leadID)
             #expect(try await store.processes.runStartRequests() == 1)
@@ -179,7 +245,10 @@ struct ProcessTriggerTests {
             let calls = try await store.activities.list(maria, onLead).items
             #expect(calls.map(\.fields.subject) == ["Zadzwoń do leada"] && calls[0].fields.kind == .call && calls[0].meta.ownerID == world.maria.id)
             let instance = try await store.processes.instance(maria, try #require(instances.first).id)
-            #expect(instance.record?.type == .lead && instance.state.openTasks.map(\.node) == ["qualify"], "score 10 from the form, source the form's")
+            #expect(
+                instance.record?.type == .lead && instance.state.openTasks.map(\.node) == ["qualify"],
+                "score 10 from the form, source the form's"
+            )
             // Someone who may not see the lead cannot start anything on it.
             let sergei = try await world.context(world.sergei)
             await #expect(throws: StoreError.self) { try await store.processes.start(sergei, key: "nurture", record: (.lead, leadID)) }
@@ -205,10 +274,18 @@ struct ProcessTriggerTests {
             for (first, last, tags) in [("Łukasz", "Wiśniewski", ["newsletter"]), ("Иван", "Иванов", ["newsletter"]), ("Zoltán", "Nagy", [])] {
                 _ = try await store.contacts.create(rafal, ContactFields(firstName: first, lastName: last, tags: tags))
             }
-            let contacts = try await store.processes.startCampaign(maria, key: "follow_up", name: "Cross-sell", recordType: .contact, segment: ListQuery(tag: "newsletter"))
+            let contacts = try await store.processes.startCampaign(
+                maria,
+                key: "follow_up",
+                name: "Cross-sell",
+                recordType: .contact,
+                segment: ListQuery(tag: "newsletter")
+            )
             #expect(contacts.requested == 2)
             let (pipeline, _) = try await world.salesPipeline()
-            for (title, stage) in [("Gdańsk", 1), ("Sopot", 1), ("Gdynia", 2)] { _ = try await world.deal(title, by: world.rafal, in: pipeline, stage: stage) }
+            for (title, stage) in [("Gdańsk", 1), ("Sopot", 1), ("Gdynia", 2)] {
+                _ = try await world.deal(title, by: world.rafal, in: pipeline, stage: stage)
+            }
             var query = ListQuery()
             query.stageID = pipeline.stages[1].id
             let deals = try await store.processes.startCampaign(maria, key: "follow_up", name: "Nudge", recordType: .deal, segment: query)
@@ -222,7 +299,10 @@ struct ProcessTriggerTests {
         }
     }
 
-    @Test("a process bound to a kind of record starts only for such a record, keeps its binding across versions, and refuses other triggers", arguments: TestEngine.available)
+    @Test(
+        "a process bound to a kind of record starts only for such a record, keeps its binding across versions, and refuses other triggers",
+        arguments: TestEngine.available
+    )
     func binding(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let world = try await World.make(store)
@@ -237,17 +317,26 @@ struct ProcessTriggerTests {
             await #expect(throws: StoreError.self) { try await store.processes.start(rafal, key: "follow_up") }
             await #expect(throws: StoreError.self) { try await store.processes.start(rafal, key: "follow_up", record: (.deal, deal.meta.id)) }
             #expect(try await store.processes.start(rafal, key: "follow_up", record: (.company, company.meta.id)).record?.id == company.meta.id)
-            await #expect(throws: StoreError.self) { try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(dealEnteredStage: [pipeline.stages[1].id])) }
-            await #expect(throws: StoreError.self) { try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(recordCreated: [.contact])) }
-            #expect(try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(recordCreated: [.company])).recordCreated == [.company])
+            await #expect(throws: StoreError.self) {
+                try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(dealEnteredStage: [pipeline.stages[1].id]))
+            }
+            await #expect(throws: StoreError.self) {
+                try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(recordCreated: [.contact]))
+            }
+            #expect(
+                try await store.processes.setTriggers(admin, key: "follow_up", ProcessTriggers(recordCreated: [.company])).recordCreated == [.company]
+            )
             let maria = try await world.context(world.maria)
-            await #expect(throws: StoreError.self) { try await store.processes.startCampaign(maria, key: "follow_up", name: "X", recordType: .contact, segment: ListQuery(tag: "x")) }
+            await #expect(throws: StoreError.self) {
+                try await store.processes.startCampaign(maria, key: "follow_up", name: "X", recordType: .contact, segment: ListQuery(tag: "x"))
+            }
             #expect(try await store.processes.deploy(admin, bpmn: Self.followUp, binding: .none).first?.recordType == nil)
             #expect(try await store.processes.start(rafal, key: "follow_up").record == nil)
         }
     }
 
-    static let recordAware = Data("""
+    static let recordAware = Data(
+        """
         <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d">
           <bpmn:process id="approval" isExecutable="true">
             <bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="size"/>
@@ -266,16 +355,23 @@ struct ProcessTriggerTests {
             <bpmn:endEvent id="approved" name="Approved after review"/>
           </bpmn:process>
         </bpmn:definitions>
-        """.utf8)
+        """.utf8
+    )
 
-    @Test("conditions read the bound record's current fields, and a loop over a team gives each member their own task", arguments: TestEngine.available)
+    @Test(
+        "conditions read the bound record's current fields, and a loop over a team gives each member their own task",
+        arguments: TestEngine.available
+    )
     func recordFieldsAndTeamLoop(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let world = try await World.make(store)
             let admin = try await world.context(world.admin)
             let text = String(decoding: Self.recordAware, as: UTF8.self)
                 .replacingOccurrences(of: "<bpmn:extensionElements/>", with: "")
-                .replacingOccurrences(of: "<bpmn:userTask id=\"review\" name=\"Review\">", with: "<bpmn:userTask id=\"review\" name=\"Review\" camunda:assignee=\"${reviewer}\">")
+                .replacingOccurrences(
+                    of: "<bpmn:userTask id=\"review\" name=\"Review\">",
+                    with: "<bpmn:userTask id=\"review\" name=\"Review\" camunda:assignee=\"${reviewer}\">"
+                )
             _ = try await store.processes.deploy(admin, bpmn: Data(text.utf8))
             let (pipeline, _) = try await world.salesPipeline()
             let rafal = try await world.context(world.rafal)
@@ -283,7 +379,10 @@ struct ProcessTriggerTests {
             let wrongStage = try await world.deal("Kalisz", by: world.rafal, in: pipeline, stage: 1, amount: "80000.00")
             _ = try await store.funnel.apply(rafal, deal: small.meta.id, expectedVersion: nil, .move(to: pipeline.stages[2].id))
             let big = try await world.deal("Poznań", by: world.rafal, in: pipeline, stage: 3, amount: "95000.00")
-            #expect(try await store.processes.start(rafal, key: "approval", record: (.deal, small.meta.id)).state.status == .completed, "no longer at Proposal")
+            #expect(
+                try await store.processes.start(rafal, key: "approval", record: (.deal, small.meta.id)).state.status == .completed,
+                "no longer at Proposal"
+            )
             #expect(try await store.processes.start(rafal, key: "approval", record: (.deal, wrongStage.meta.id)).state.status == .completed)
             let started = try await store.processes.start(rafal, key: "approval", record: (.deal, big.meta.id))
             #expect(started.record?.id == big.meta.id)
@@ -312,7 +411,8 @@ struct ProcessTriggerTests {
             let world = try await World.make(store)
             let admin = try await world.context(world.admin)
             let t0 = Timestamp(rawValue: 1_800_000_000_000)
-            let hourly = Data("""
+            let hourly = Data(
+                """
                 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
                   <bpmn:process id="digest" isExecutable="true">
                     <bpmn:startEvent id="s"><bpmn:timerEventDefinition><bpmn:timeCycle>R2/PT1H</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>
@@ -320,7 +420,8 @@ struct ProcessTriggerTests {
                     <bpmn:sequenceFlow id="b" sourceRef="t" targetRef="e"/><bpmn:endEvent id="e"/>
                   </bpmn:process>
                 </bpmn:definitions>
-                """.utf8)
+                """.utf8
+            )
             _ = try await store.processes.deploy(admin, bpmn: hourly, at: t0)
             #expect(try await store.processes.schedules()["digest"] == Timestamp(rawValue: t0.rawValue + 3_600_000))
             #expect(try await store.processes.runSchedules(at: Timestamp(rawValue: t0.rawValue + 3_599_999)) == 0)
@@ -331,13 +432,19 @@ struct ProcessTriggerTests {
             #expect(try await store.processes.schedules().isEmpty, "R2: two starts, then done")
             #expect(try await store.processes.tasks(admin).count == 2)
             await #expect(throws: StoreError.self) {
-                try await store.processes.deploy(admin, bpmn: Data(String(decoding: hourly, as: UTF8.self).replacingOccurrences(of: "R2/PT1H", with: "every hour").utf8))
+                try await store.processes.deploy(
+                    admin,
+                    bpmn: Data(String(decoding: hourly, as: UTF8.self).replacingOccurrences(of: "R2/PT1H", with: "every hour").utf8)
+                )
             }
             if let folder = SharedData.folder("bpmn/accept") {
-                _ = try await store.processes.deploy(admin, bpmn: try Data(contentsOf: folder.appendingPathComponent("c7ex_loan-granting.bpmn")), at: t0)
+                _ = try await store.processes.deploy(
+                    admin,
+                    bpmn: try Data(contentsOf: folder.appendingPathComponent("c7ex_loan-granting.bpmn")),
+                    at: t0
+                )
                 #expect(try await store.processes.schedules().count == 1, "its cron start event is scheduled")
             }
         }
     }
 }
-

@@ -30,9 +30,13 @@ struct RecordStoreTests {
                 try await db.raw("UPDATE contacts SET sort_key = 'kowalski 3 jan' WHERE id = \(bind: contact.meta.id)").run()
                 try await db.raw("DELETE FROM schema_migrations WHERE number = 18").run()
             }
-            #expect(try await store.companies.list(admin, ListQuery()).items.map(\.fields.name) == ["Łódź Tekstylia", "Odlew 1", "Odlew 10", "Odlew 2"])
+            #expect(
+                try await store.companies.list(admin, ListQuery()).items.map(\.fields.name) == ["Łódź Tekstylia", "Odlew 1", "Odlew 10", "Odlew 2"]
+            )
             #expect(try await store.migrator.migrate() == [18])
-            #expect(try await store.companies.list(admin, ListQuery()).items.map(\.fields.name) == ["Łódź Tekstylia", "Odlew 1", "Odlew 2", "Odlew 10"])
+            #expect(
+                try await store.companies.list(admin, ListQuery()).items.map(\.fields.name) == ["Łódź Tekstylia", "Odlew 1", "Odlew 2", "Odlew 10"]
+            )
             let keys = try await store.database.read { db in
                 try await db.raw("SELECT name, sort_key FROM companies").all().map { try $0.decode(column: "sort_key", as: String.self) }
                     + db.raw("SELECT sort_key FROM contacts").all().map { try $0.decode(column: "sort_key", as: String.self) }
@@ -91,10 +95,12 @@ struct RecordStoreTests {
             try await store.companies.delete(context, company.meta.id, expectedVersion: 2)
             let history = try await store.companies.history(context, company.meta.id).entries
             #expect(history.map(\.action) == [.delete, .update, .create])
-            #expect(history[1].changes == [
-                FieldChange(field: "name", old: "Gdańsk Shipyard", new: "Stocznia Gdańsk"),
-                FieldChange(field: "priority", old: nil, new: "A"),
-            ])
+            #expect(
+                history[1].changes == [
+                    FieldChange(field: "name", old: "Gdańsk Shipyard", new: "Stocznia Gdańsk"),
+                    FieldChange(field: "priority", old: nil, new: "A"),
+                ]
+            )
             #expect(history.allSatisfy { $0.actorID == world.rafal.id })
             let newest = try await store.companies.history(context, company.meta.id, limit: 2)
             #expect(newest.entries.map(\.action) == [.delete, .update] && newest.next == newest.entries.last?.id)
@@ -119,14 +125,19 @@ struct RecordStoreTests {
         }
     }
 
-    @Test("names sort as a phone book does on both engines, whatever order the server's language gives: a surname before longer ones starting with it", arguments: TestEngine.available)
+    @Test(
+        "names sort as a phone book does on both engines, whatever order the server's language gives: a surname before longer ones starting with it",
+        arguments: TestEngine.available
+    )
     func phoneBookOrder(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let world = try await World.make(store)
             let admin = try await world.context(world.admin)
             // A language order that skips spaces and hyphens (a PostgreSQL server's usual default) would put
             // Kowalczyk first: "kowalczykadam" < "kowalzenon".
-            for (first, last) in [("Adam", "Kowalczyk"), ("Zenon", "Kowal"), ("Ewa", "Kowal-Nowak"), ("Jan", "Kowal"), ("Ola", "Kowal 2"), ("Iga", "Kowal 10")] {
+            for (first, last) in [
+                ("Adam", "Kowalczyk"), ("Zenon", "Kowal"), ("Ewa", "Kowal-Nowak"), ("Jan", "Kowal"), ("Ola", "Kowal 2"), ("Iga", "Kowal 10"),
+            ] {
                 _ = try await store.contacts.create(admin, ContactFields(firstName: first, lastName: last))
             }
             let expected = ["Kowal 2 Ola", "Kowal 10 Iga", "Kowal Jan", "Kowal Zenon", "Kowal-Nowak Ewa", "Kowalczyk Adam"]
@@ -201,7 +212,11 @@ struct RecordStoreTests {
             #expect(first.record.meta.id == second.record.meta.id)
             #expect(try await store.companies.count(admin, ListQuery()) == 1)
             await #expect(throws: StoreError.self) {
-                try await store.companies.create(admin, CompanyFields(name: "Other"), idempotency: IdempotencyKey(user: world.admin.id, key: "k1", requestHash: "h2"))
+                try await store.companies.create(
+                    admin,
+                    CompanyFields(name: "Other"),
+                    idempotency: IdempotencyKey(user: world.admin.id, key: "k1", requestHash: "h2")
+                )
             }
         }
     }

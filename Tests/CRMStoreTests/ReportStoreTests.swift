@@ -65,7 +65,10 @@ struct ReportStoreTests {
         }
     }
 
-    @Test("the sums stay equal to the log through live moves, a new owner and source, the bin and a restore, in any time zone", arguments: TestEngine.available)
+    @Test(
+        "the sums stay equal to the log through live moves, a new owner and source, the bin and a restore, in any time zone",
+        arguments: TestEngine.available
+    )
     func sumsEqualTheLog(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let fixture = try await ReportFixture.make(store)
@@ -86,21 +89,32 @@ struct ReportStoreTests {
                     }
                     let summedKPIs = try await store.reports.kpis(World.system, filter, timeZone: timeZone)
                     let loggedKPIs = try await store.reports.kpis(World.system, fromLog, timeZone: timeZone)
-                    #expect(summedKPIs.stageTime == loggedKPIs.stageTime && summedKPIs.wonCycleMilliseconds == loggedKPIs.wonCycleMilliseconds, "\(note): stays in \(zone)")
+                    #expect(
+                        summedKPIs.stageTime == loggedKPIs.stageTime && summedKPIs.wonCycleMilliseconds == loggedKPIs.wonCycleMilliseconds,
+                        "\(note): stays in \(zone)"
+                    )
                 }
-                for moment in [ReportFixture.noon(1, 20), ReportFixture.noon(3, 9).adding(seconds: 1_800), ReportFixture.noon(3, 15).adding(seconds: -1), Timestamp.now] {
+                for moment in [
+                    ReportFixture.noon(1, 20), ReportFixture.noon(3, 9).adding(seconds: 1_800), ReportFixture.noon(3, 15).adding(seconds: -1),
+                    Timestamp.now,
+                ] {
                     let summed = try await store.reports.snapshot(World.system, filter, at: moment, timeZone: utc)
                     let logged = try await store.reports.snapshot(World.system, fromLog, at: moment, timeZone: utc)
                     #expect(summed == logged, "\(note): snapshot at \(moment)")
                 }
                 for moment in [ReportFixture.noon(2, 1), ReportFixture.noon(3, 14).adding(seconds: 5_400), Timestamp.now] {
                     func forecast(_ filter: ReportFilter) async throws -> [String] {
-                        try await store.reports.forecastTallies(World.system, filter, timeZone: utc, asOf: moment).map { "\($0.owner)/\(String(describing: $0.team)): \($0.tally)" }
+                        try await store.reports.forecastTallies(World.system, filter, timeZone: utc, asOf: moment).map {
+                            "\($0.owner)/\(String(describing: $0.team)): \($0.tally)"
+                        }
                     }
                     #expect(try await forecast(filter) == forecast(fromLog), "\(note): forecast as of \(moment)")
                 }
                 let rafal = try await world.context(world.rafal)
-                #expect(try await store.reports.losses(rafal, filter, timeZone: utc) == store.reports.losses(rafal, fromLog, timeZone: utc), "\(note): a rep's losses")
+                #expect(
+                    try await store.reports.losses(rafal, filter, timeZone: utc) == store.reports.losses(rafal, fromLog, timeZone: utc),
+                    "\(note): a rep's losses"
+                )
             }
             try await expectSame("imported")
 
@@ -114,7 +128,13 @@ struct ReportStoreTests {
 
             var fields = deal.fields
             fields.source = "web"
-            let reassigned = try await store.deals.update(World.system, e, expectedVersion: deal.meta.version, fields, assignment: .init(owner: world.rafal.id, team: .some(world.north.id)))
+            let reassigned = try await store.deals.update(
+                World.system,
+                e,
+                expectedVersion: deal.meta.version,
+                fields,
+                assignment: .init(owner: world.rafal.id, team: .some(world.north.id))
+            )
             try await expectSame("reassigned")
             let after = try await store.reports.funnel(World.system, filter, timeZone: utc, grouping: .owner)
             #expect(after[.owner(world.rafal.id)]?.won == 2 && after[.owner(world.sergei.id)]?.won == 1, "E's history moved to its new owner")
@@ -134,7 +154,10 @@ struct ReportStoreTests {
             try await expectSame("renamed, with a new amount")
             let now = try await store.reports.snapshot(World.system, filter, at: nil, timeZone: utc)
             let justNow = try await store.reports.snapshot(World.system, filter, at: .now, timeZone: utc)
-            #expect(now.rows.map(\.deals) == justNow.rows.map(\.deals) && now.amount == justNow.amount, "the open pipeline from the sums is the deals' own")
+            #expect(
+                now.rows.map(\.deals) == justNow.rows.map(\.deals) && now.amount == justNow.amount,
+                "the open pipeline from the sums is the deals' own"
+            )
             #expect(try await store.reports.funnel(World.system, filter, timeZone: utc, grouping: .owner)[.owner(world.rafal.id)]?.won == 2)
         }
     }
@@ -151,7 +174,12 @@ struct ReportStoreTests {
             #expect(Set(sergei.keys) == [.owner(world.sergei.id)])
             let mikhail = try await store.reports.losses(try await world.context(world.mikhail), fixture.marchFilter, timeZone: utc)
             #expect(mikhail.map(\.ownerID) == [world.sergei.id])
-            let drill = try await store.reports.deals(try await world.context(world.sergei), fixture.marchFilter, drill: .entered(fixture.pipeline.stages[0].id), timeZone: utc)
+            let drill = try await store.reports.deals(
+                try await world.context(world.sergei),
+                fixture.marchFilter,
+                drill: .entered(fixture.pipeline.stages[0].id),
+                timeZone: utc
+            )
             #expect(drill.map(\.meta.id) == [fixture.deals["E"]!.rawValue])
         }
     }
@@ -181,20 +209,60 @@ struct ReportStoreTests {
             let s = fixture.pipeline.stages.map(\.id)
             let march = ReportFixture.march.from
             let maria = try await world.context(world.maria)
-            try await store.reports.setPlans(maria, pipeline: fixture.pipeline.id, scope: .user(world.rafal.id), unit: .month, periodStart: march, targets: [s[0]: 3, s[1]: 2, nil: 1])
-            let plans = try await store.reports.plans(try await world.context(world.rafal), pipeline: fixture.pipeline.id, scope: .user(world.rafal.id), unit: .month, periodStart: march)
+            try await store.reports.setPlans(
+                maria,
+                pipeline: fixture.pipeline.id,
+                scope: .user(world.rafal.id),
+                unit: .month,
+                periodStart: march,
+                targets: [s[0]: 3, s[1]: 2, nil: 1]
+            )
+            let plans = try await store.reports.plans(
+                try await world.context(world.rafal),
+                pipeline: fixture.pipeline.id,
+                scope: .user(world.rafal.id),
+                unit: .month,
+                periodStart: march
+            )
             #expect(plans.map(\.target).sorted() == [1, 2, 3])
             await #expect(throws: StoreError.self) {
-                try await store.reports.setPlans(maria, pipeline: fixture.pipeline.id, scope: .user(world.sergei.id), unit: .month, periodStart: march, targets: [s[0]: 3])
+                try await store.reports.setPlans(
+                    maria,
+                    pipeline: fixture.pipeline.id,
+                    scope: .user(world.sergei.id),
+                    unit: .month,
+                    periodStart: march,
+                    targets: [s[0]: 3]
+                )
             }
             await #expect(throws: StoreError.self) {
-                try await store.reports.setPlans(try await world.context(world.rafal), pipeline: fixture.pipeline.id, scope: .user(world.rafal.id), unit: .month, periodStart: march, targets: [s[0]: 30])
+                try await store.reports.setPlans(
+                    try await world.context(world.rafal),
+                    pipeline: fixture.pipeline.id,
+                    scope: .user(world.rafal.id),
+                    unit: .month,
+                    periodStart: march,
+                    targets: [s[0]: 30]
+                )
             }
             await #expect(throws: StoreError.self) {
-                try await store.reports.plans(try await world.context(world.sergei), pipeline: fixture.pipeline.id, scope: .user(world.rafal.id), unit: .month, periodStart: march)
+                try await store.reports.plans(
+                    try await world.context(world.sergei),
+                    pipeline: fixture.pipeline.id,
+                    scope: .user(world.rafal.id),
+                    unit: .month,
+                    periodStart: march
+                )
             }
             await #expect(throws: StoreError.self) {
-                try await store.reports.setPlans(maria, pipeline: fixture.pipeline.id, scope: .user(world.rafal.id), unit: .month, periodStart: march.adding(days: 1), targets: [s[0]: 3])
+                try await store.reports.setPlans(
+                    maria,
+                    pipeline: fixture.pipeline.id,
+                    scope: .user(world.rafal.id),
+                    unit: .month,
+                    periodStart: march.adding(days: 1),
+                    targets: [s[0]: 3]
+                )
             }
             var filter = fixture.marchFilter
             filter.ownerIDs = [world.rafal.id]
@@ -220,24 +288,71 @@ struct ReportStoreTests {
             #expect(report.company.weighted == MoneyTotals(["PLN": 307_000]))
 
             let pln = fixture.pipeline.currency
-            let proposed = ForecastReport.Override(ownerID: world.roza.id, commit: Money(minorUnits: 500_000, currency: pln), bestCase: Money(minorUnits: 500_000, currency: pln), comment: "D signs on the 30th", byUserID: nil, at: .now)
+            let proposed = ForecastReport.Override(
+                ownerID: world.roza.id,
+                commit: Money(minorUnits: 500_000, currency: pln),
+                bestCase: Money(minorUnits: 500_000, currency: pln),
+                comment: "D signs on the 30th",
+                byUserID: nil,
+                at: .now
+            )
             await #expect(throws: StoreError.self) {
-                try await store.reports.overrideForecast(try await world.context(world.mikhail), pipeline: fixture.pipeline.id, unit: .month, periodStart: ReportFixture.march.from, override: proposed)
+                try await store.reports.overrideForecast(
+                    try await world.context(world.mikhail),
+                    pipeline: fixture.pipeline.id,
+                    unit: .month,
+                    periodStart: ReportFixture.march.from,
+                    override: proposed
+                )
             }
-            let blank = ForecastReport.Override(ownerID: world.roza.id, commit: proposed.commit, bestCase: proposed.bestCase, comment: " ", byUserID: nil, at: .now)
+            let blank = ForecastReport.Override(
+                ownerID: world.roza.id,
+                commit: proposed.commit,
+                bestCase: proposed.bestCase,
+                comment: " ",
+                byUserID: nil,
+                at: .now
+            )
             await #expect(throws: StoreError.self) {
-                try await store.reports.overrideForecast(try await world.context(world.maria), pipeline: fixture.pipeline.id, unit: .month, periodStart: ReportFixture.march.from, override: blank)
+                try await store.reports.overrideForecast(
+                    try await world.context(world.maria),
+                    pipeline: fixture.pipeline.id,
+                    unit: .month,
+                    periodStart: ReportFixture.march.from,
+                    override: blank
+                )
             }
-            try await store.reports.overrideForecast(try await world.context(world.maria), pipeline: fixture.pipeline.id, unit: .month, periodStart: ReportFixture.march.from, override: proposed)
-            let overrides = try await store.reports.forecastOverrides(try await world.context(world.maria), pipeline: fixture.pipeline.id, unit: .month, periodStart: ReportFixture.march.from)
+            try await store.reports.overrideForecast(
+                try await world.context(world.maria),
+                pipeline: fixture.pipeline.id,
+                unit: .month,
+                periodStart: ReportFixture.march.from,
+                override: proposed
+            )
+            let overrides = try await store.reports.forecastOverrides(
+                try await world.context(world.maria),
+                pipeline: fixture.pipeline.id,
+                unit: .month,
+                periodStart: ReportFixture.march.from
+            )
             #expect(overrides.map(\.comment) == ["D signs on the 30th"] && overrides.first?.byUserID == world.maria.id)
-            #expect(try await store.reports.forecastOverrides(try await world.context(world.sergei), pipeline: fixture.pipeline.id, unit: .month, periodStart: ReportFixture.march.from).isEmpty)
+            #expect(
+                try await store.reports.forecastOverrides(
+                    try await world.context(world.sergei),
+                    pipeline: fixture.pipeline.id,
+                    unit: .month,
+                    periodStart: ReportFixture.march.from
+                ).isEmpty
+            )
             report = ForecastReport(tallies: tallies, overrides: overrides)
             #expect(report.company.commit == MoneyTotals(["PLN": 600_000]))
             #expect(report.reps.first { $0.ownerID == world.roza.id }?.override?.comment == "D signs on the 30th")
 
             // As it stood on 1 March, only D was open and expected in March (E did not exist yet).
-            let before = ForecastReport(tallies: try await store.reports.forecastTallies(World.system, fixture.marchFilter, timeZone: utc, asOf: ReportFixture.noon(3, 1)), overrides: [])
+            let before = ForecastReport(
+                tallies: try await store.reports.forecastTallies(World.system, fixture.marchFilter, timeZone: utc, asOf: ReportFixture.noon(3, 1)),
+                overrides: []
+            )
             #expect(before.company.pipeline == MoneyTotals(["PLN": 500_000]) && before.company.weighted == MoneyTotals(["PLN": 125_000]))
         }
     }
@@ -257,19 +372,33 @@ struct ReportCrossCheckTests {
             calendar.timeZone = warsaw
             let from = Timestamp(calendar.date(from: DateComponents(year: 2026, month: 1, day: 1))!)
             let to = Timestamp(calendar.date(from: DateComponents(year: 2026, month: 4, day: 1))!)
-            let generator = DealHistoryGenerator(pipelines: [pipeline], reasons: reasons.map(\.id), now: Timestamp(calendar.date(from: DateComponents(year: 2026, month: 6, day: 30))!))
+            let generator = DealHistoryGenerator(
+                pipelines: [pipeline],
+                reasons: reasons.map(\.id),
+                now: Timestamp(calendar.date(from: DateComponents(year: 2026, month: 6, day: 30))!)
+            )
             var random = SeededRandom(seed: 7)
             let owners = [world.rafal, world.roza, world.sergei]
             var imported: [ImportedDeal] = []
             for index in 0..<400 {
                 let owner = owners[index % owners.count]
-                imported.append(try generator.deal(company: nil, owner: owner.id, team: owner.id == world.sergei.id ? world.south.id : world.north.id, random: &random))
+                imported.append(
+                    try generator.deal(
+                        company: nil,
+                        owner: owner.id,
+                        team: owner.id == world.sergei.id ? world.south.id : world.north.id,
+                        random: &random
+                    )
+                )
             }
             _ = try await store.funnel.importDeals(World.system, imported)
 
             let expected = Self.replay(imported, pipeline: pipeline, from: from, to: to)
 
-            let filter = ReportFilter(pipelineID: pipeline.id, period: try ReportPeriod(from: CalendarDate(year: 2026, month: 1, day: 1), to: CalendarDate(year: 2026, month: 4, day: 1)))
+            let filter = ReportFilter(
+                pipelineID: pipeline.id,
+                period: try ReportPeriod(from: CalendarDate(year: 2026, month: 1, day: 1), to: CalendarDate(year: 2026, month: 4, day: 1))
+            )
             let tallies = try await store.reports.funnel(World.system, filter, timeZone: warsaw, grouping: .owner)
             #expect(tallies.count == owners.count)
             for owner in owners {

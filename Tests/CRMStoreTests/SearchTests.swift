@@ -16,13 +16,23 @@ struct SearchTests {
         static func make(_ store: Store) async throws -> Names {
             let world = try await World.make(store)
             let admin = try await world.context(world.admin)
-            func contact(_ first: String, _ middle: String = "", last: String, phone: String? = nil, email: String? = nil, by context: AccessContext) async throws -> Contact {
+            func contact(
+                _ first: String,
+                _ middle: String = "",
+                last: String,
+                phone: String? = nil,
+                email: String? = nil,
+                by context: AccessContext
+            ) async throws -> Contact {
                 var fields = ContactFields(firstName: first, middleName: middle, lastName: last)
                 if let phone { fields.phones = [LabeledPhone(number: try PhoneNumber(phone))] }
                 if let email { fields.emails = [LabeledEmail(address: try EmailAddress(email))] }
                 return try await store.contacts.create(context, fields).record
             }
-            for name in ["Łódź Tekstylia sp. z o.o.", "Székesfehérvári Sütöde Kft.", "Иванов и партнёры", "Пловдивска мебел ООД", "Harbour & Sons Ltd", "Wiśniewski Transport"] {
+            for name in [
+                "Łódź Tekstylia sp. z o.o.", "Székesfehérvári Sütöde Kft.", "Иванов и партнёры", "Пловдивска мебел ООД", "Harbour & Sons Ltd",
+                "Wiśniewski Transport",
+            ] {
                 try await world.company(name, by: world.admin)
             }
             let (pipeline, _) = try await world.salesPipeline()
@@ -30,7 +40,13 @@ struct SearchTests {
             try await world.deal("Поставка оборудования", by: world.admin, in: pipeline)
             return Names(
                 world: world,
-                wisniewski: try await contact("Łukasz", last: "Wiśniewski", phone: "+48 22 123 45 67", email: "lukasz.wisniewski@example.pl", by: admin),
+                wisniewski: try await contact(
+                    "Łukasz",
+                    last: "Wiśniewski",
+                    phone: "+48 22 123 45 67",
+                    email: "lukasz.wisniewski@example.pl",
+                    by: admin
+                ),
                 ivanov: try await contact("Иван", "Петрович", last: "Иванов", phone: "+7 495 123-45-67", by: admin),
                 yolkina: try await contact("Ольга", last: "Ёлкина", by: admin),
                 georgieva: try await contact("Десислава", last: "Георгиева", phone: "+359 2 987 6543", by: admin),
@@ -116,18 +132,27 @@ struct SearchTests {
         }
     }
 
-    @Test("names with numbers list by the numbers' value, in lists and in the search box, typed with or without them", arguments: TestEngine.available)
+    @Test(
+        "names with numbers list by the numbers' value, in lists and in the search box, typed with or without them",
+        arguments: TestEngine.available
+    )
     func numbers(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let world = try await World.make(store)
             let admin = try await world.context(world.admin)
-            for name in ["Odlew 10", "Odlew 2", "Odlewnia Śląska", "Odlew 1", "100 Pizzas", "Odlew 100", "2 Brothers", "Kontor 100", "B2B Partner", "Apteka 24", "Odlew 007"] {
+            for name in [
+                "Odlew 10", "Odlew 2", "Odlewnia Śląska", "Odlew 1", "100 Pizzas", "Odlew 100", "2 Brothers", "Kontor 100", "B2B Partner",
+                "Apteka 24", "Odlew 007",
+            ] {
                 try await world.company(name, by: world.admin)
             }
             let byName = try await store.companies.list(admin, ListQuery())
-            #expect(byName.items.map(\.fields.name) == [
-                "2 Brothers", "100 Pizzas", "Apteka 24", "B2B Partner", "Kontor 100", "Odlew 1", "Odlew 2", "Odlew 007", "Odlew 10", "Odlew 100", "Odlewnia Śląska",
-            ])
+            #expect(
+                byName.items.map(\.fields.name) == [
+                    "2 Brothers", "100 Pizzas", "Apteka 24", "B2B Partner", "Kontor 100", "Odlew 1", "Odlew 2", "Odlew 007", "Odlew 10", "Odlew 100",
+                    "Odlewnia Śląska",
+                ]
+            )
             func found(_ text: String) async throws -> [String] { try await store.search(admin, text, limit: 20).companies.map(\.fields.name) }
             #expect(try await found("odlew") == ["Odlew 1", "Odlew 2", "Odlew 007", "Odlew 10", "Odlew 100", "Odlewnia Śląska"])
             #expect(try await found("odlew 1") == ["Odlew 1", "Odlew 10", "Odlew 100"])
@@ -154,13 +179,18 @@ struct SearchTests {
             #expect(try await store.contacts.count(admin, ListQuery(search: "kowal")) == 1_051)
             let next = try await store.contacts.list(admin, ListQuery(search: "kowal", limit: 50, cursor: page.nextCursor))
             #expect(next.items.first?.fields.lastName == "Kowalski 0049")
-            #expect(try await store.search(admin, "kowal", limit: 3).contacts.map(\.fields.lastName) == ["Kowalczyk", "Kowalski 0000", "Kowalski 0001"])
+            #expect(
+                try await store.search(admin, "kowal", limit: 3).contacts.map(\.fields.lastName) == ["Kowalczyk", "Kowalski 0000", "Kowalski 0001"]
+            )
             // A rare search among them is still ranked: a name starting with the word first.
             #expect(try await store.search(admin, "anna", limit: 3).contacts.map(\.fields.lastName) == ["Kowalczyk"])
         }
     }
 
-    @Test("the search box orders the oldest matches inside names when there are more than it ranks, the same on both engines", arguments: TestEngine.available)
+    @Test(
+        "the search box orders the oldest matches inside names when there are more than it ranks, the same on both engines",
+        arguments: TestEngine.available
+    )
     func boxCandidates(engine: TestEngine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let world = try await World.make(store)
@@ -185,4 +215,3 @@ struct SearchTests {
         }
     }
 }
-

@@ -9,14 +9,22 @@ import Testing
 
 @Suite("The REST API, through the router")
 struct APITests {
-    @Test("a company and a contact go through their whole life: create, read, list, change, delete, restore, history", arguments: TestEngine.available)
+    @Test(
+        "a company and a contact go through their whole life: create, read, list, change, delete, restore, history",
+        arguments: TestEngine.available
+    )
     func lifecycle(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
             let token = try await app.token(app.world.rafal)
-            let created = try await app.api(.post, "/api/v1/companies", token: token, body: """
-                {"name": "Zakład Łódź Żółw", "priority": "A", "phones": [{"number": "(22) 123-45-67"}], "emails": [{"address": "Biuro@Zolw.PL"}],
-                 "addresses": [{"city": "Łódź", "country": "pl"}], "tags": ["Renewal", "renewal"]}
-                """)
+            let created = try await app.api(
+                .post,
+                "/api/v1/companies",
+                token: token,
+                body: """
+                    {"name": "Zakład Łódź Żółw", "priority": "A", "phones": [{"number": "(22) 123-45-67"}], "emails": [{"address": "Biuro@Zolw.PL"}],
+                     "addresses": [{"city": "Łódź", "country": "pl"}], "tags": ["Renewal", "renewal"]}
+                    """
+            )
             #expect(created.status == .created)
             #expect(created.headers[.eTag] == "\"1\"")
             let id = try #require(created.json["id"] as? Int)
@@ -26,15 +34,26 @@ struct APITests {
             #expect(created.json["tags"] as? [String] == ["Renewal"])
             #expect((created.json["addresses"] as? [[String: Any]])?.first?["country"] as? String == "PL")
 
-            let contact = try await app.api(.post, "/api/v1/contacts", token: token, body: """
-                {"first_name": "Иван", "middle_name": "Петрович", "last_name": "Иванов", "company_id": \(id)}
-                """)
+            let contact = try await app.api(
+                .post,
+                "/api/v1/contacts",
+                token: token,
+                body: """
+                    {"first_name": "Иван", "middle_name": "Петрович", "last_name": "Иванов", "company_id": \(id)}
+                    """
+            )
             #expect(contact.status == .created)
             #expect(contact.json["display_name"] as? String == "Иван Петрович Иванов")
             let byCompany = try await app.api(.get, "/api/v1/contacts?company_id=\(id)", token: token)
             #expect((byCompany.json["items"] as? [Any])?.count == 1)
 
-            let changed = try await app.api(.patch, "/api/v1/companies/\(id)", token: token, body: #"{"industry": "Textiles", "priority": null}"#, headers: [.ifMatch: "\"1\""])
+            let changed = try await app.api(
+                .patch,
+                "/api/v1/companies/\(id)",
+                token: token,
+                body: #"{"industry": "Textiles", "priority": null}"#,
+                headers: [.ifMatch: "\"1\""]
+            )
             #expect(changed.status == .ok)
             #expect(changed.json["industry"] as? String == "Textiles")
             #expect(changed.json["priority"] is NSNull)
@@ -76,7 +95,10 @@ struct APITests {
         try await TestApp.run(engine) { app in
             let token = try await app.token(app.world.admin)
             let id = try #require(try await app.api(.post, "/api/v1/companies", token: token, body: #"{"name": "Locked"}"#).json["id"] as? Int)
-            #expect(try await app.api(.patch, "/api/v1/companies/\(id)", token: token, body: #"{"industry": "A"}"#, headers: [.ifMatch: "\"1\""]).status == .ok)
+            #expect(
+                try await app.api(.patch, "/api/v1/companies/\(id)", token: token, body: #"{"industry": "A"}"#, headers: [.ifMatch: "\"1\""]).status
+                    == .ok
+            )
             let stale = try await app.api(.patch, "/api/v1/companies/\(id)", token: token, body: #"{"industry": "B"}"#, headers: [.ifMatch: "\"1\""])
             #expect(stale.status == .preconditionFailed)
             #expect(stale.headers[.eTag] == "\"2\"")
@@ -97,7 +119,13 @@ struct APITests {
             #expect(first.status == .created && again.status == .ok)
             #expect(again.headers[.init("Idempotent-Replayed")!] == "true")
             #expect(first.json["id"] as? Int == again.json["id"] as? Int)
-            let reused = try await app.api(.post, "/api/v1/companies", token: token, body: #"{"name": "Different"}"#, headers: [.init("Idempotency-Key")!: "abc-1"])
+            let reused = try await app.api(
+                .post,
+                "/api/v1/companies",
+                token: token,
+                body: #"{"name": "Different"}"#,
+                headers: [.init("Idempotency-Key")!: "abc-1"]
+            )
             #expect(reused.status == .conflict)
             #expect(try await app.api(.get, "/api/v1/companies?include_total=true", token: token).json["total"] as? Int == 1)
         }
@@ -133,7 +161,12 @@ struct APITests {
             let created = try await app.api(.post, "/api/v1/users", token: admin, body: body)
             #expect(created.status == .created)
             #expect(try await app.api(.post, "/api/v1/users", token: admin, body: body).status == .conflict)
-            let team = try await app.api(.post, "/api/v1/teams", token: admin, body: #"{"name": "West", "shares_records": true, "member_ids": [\#(created.json["id"] as! Int)]}"#)
+            let team = try await app.api(
+                .post,
+                "/api/v1/teams",
+                token: admin,
+                body: #"{"name": "West", "shares_records": true, "member_ids": [\#(created.json["id"] as! Int)]}"#
+            )
             #expect(team.status == .created)
             #expect(team.json["member_ids"] as? [Int] == [created.json["id"] as! Int])
 
@@ -168,23 +201,46 @@ struct APITests {
     func duplicates(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
             let token = try await app.token(app.world.admin)
-            let first = try await app.api(.post, "/api/v1/contacts", token: token, body: #"{"first_name": "Иван", "last_name": "Иванов", "emails": [{"address": "ivan@example.ru"}]}"#)
+            let first = try await app.api(
+                .post,
+                "/api/v1/contacts",
+                token: token,
+                body: #"{"first_name": "Иван", "last_name": "Иванов", "emails": [{"address": "ivan@example.ru"}]}"#
+            )
             #expect(first.status == .created)
             let again = try await app.api(.post, "/api/v1/contacts", token: token, body: #"{"first_name": "Ivan", "last_name": "Ivanov"}"#)
             #expect(again.status == .conflict && again.json["code"] as? String == "possible_duplicate")
             let candidates = again.json["candidates"] as? [[String: Any]] ?? []
             #expect(candidates.compactMap { $0["id"] as? Int } == [first.json["id"] as? Int].compactMap { $0 })
-            let insisted = try await app.api(.post, "/api/v1/contacts?allow_duplicates=true", token: token, body: #"{"first_name": "Ivan", "last_name": "Ivanov"}"#)
+            let insisted = try await app.api(
+                .post,
+                "/api/v1/contacts?allow_duplicates=true",
+                token: token,
+                body: #"{"first_name": "Ivan", "last_name": "Ivanov"}"#
+            )
             #expect(insisted.status == .created)
             let bad = try await app.api(.post, "/api/v1/contacts?allow_duplicates=maybe", token: token, body: #"{"last_name": "X"}"#)
             #expect(bad.status == .badRequest)
             // The two are offered as duplicates of each other, merged keeping the Latin spelling, and split again.
-            let firstID = try #require(first.json["id"] as? Int), secondID = try #require(insisted.json["id"] as? Int)
+            let firstID = try #require(first.json["id"] as? Int)
+            let secondID = try #require(insisted.json["id"] as? Int)
             let offered = try await app.api(.get, "/api/v1/contacts/\(firstID)/duplicates", token: token)
             #expect((offered.json["items"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [secondID])
-            let unknownField = try await app.api(.post, "/api/v1/contacts/\(firstID)/merge", token: token, body: #"{"merged_id": \#(secondID), "merged_version": 1, "take": ["owner_id"]}"#, headers: [.ifMatch: "\"1\""])
+            let unknownField = try await app.api(
+                .post,
+                "/api/v1/contacts/\(firstID)/merge",
+                token: token,
+                body: #"{"merged_id": \#(secondID), "merged_version": 1, "take": ["owner_id"]}"#,
+                headers: [.ifMatch: "\"1\""]
+            )
             #expect(unknownField.status == .unprocessableContent)
-            let merged = try await app.api(.post, "/api/v1/contacts/\(firstID)/merge", token: token, body: #"{"merged_id": \#(secondID), "merged_version": 1, "take": ["first_name", "last_name"]}"#, headers: [.ifMatch: "\"1\""])
+            let merged = try await app.api(
+                .post,
+                "/api/v1/contacts/\(firstID)/merge",
+                token: token,
+                body: #"{"merged_id": \#(secondID), "merged_version": 1, "take": ["first_name", "last_name"]}"#,
+                headers: [.ifMatch: "\"1\""]
+            )
             #expect(merged.status == .ok && (merged.json["record"] as? [String: Any])?["last_name"] as? String == "Ivanov")
             #expect(try await app.api(.get, "/api/v1/contacts/\(secondID)", token: token).json["deleted_at"] is String)
             let mergeID = try #require((merged.json["merge"] as? [String: Any])?["id"] as? Int)
@@ -194,4 +250,3 @@ struct APITests {
         }
     }
 }
-

@@ -61,7 +61,8 @@ struct AccessMatrixTests {
         // Funnel configuration: readable by all, changed by admins (FunnelAPITests).
         "GET /api/v1/pipelines", "POST /api/v1/pipelines", "GET /api/v1/pipelines/{id}", "POST /api/v1/pipelines/{id}/stages",
         // Reports, plans and forecast overrides: each report equals the admin's narrowed to what the caller may see (ReportTests).
-        "GET /api/v1/reports/snapshot", "GET /api/v1/reports/funnel", "GET /api/v1/reports/losses", "GET /api/v1/reports/plan", "GET /api/v1/reports/reps",
+        "GET /api/v1/reports/snapshot", "GET /api/v1/reports/funnel", "GET /api/v1/reports/losses", "GET /api/v1/reports/plan",
+        "GET /api/v1/reports/reps",
         "GET /api/v1/reports/required", "GET /api/v1/reports/velocity", "GET /api/v1/reports/forecast", "GET /api/v1/reports/deals",
         "GET /api/v1/plans", "PUT /api/v1/plans", "GET /api/v1/forecast-overrides", "POST /api/v1/forecast-overrides",
         // Process definitions and their triggers hold no records: read by all, changed by admins (ProcessAPITests).
@@ -80,7 +81,8 @@ struct AccessMatrixTests {
         "GET /api/v1/lead-forms", "POST /api/v1/lead-forms", "PATCH /api/v1/lead-forms/{id}",
         // Field definitions: readable by all, changed by admins (CustomFieldAPITests).
         "GET /api/v1/fields", "POST /api/v1/fields", "PATCH /api/v1/fields/{id}", "POST /api/v1/fields/{id}/options/rename",
-        "PUT /api/v1/pipelines/{id}/stage-order", "PATCH /api/v1/stages/{id}", "PATCH /api/v1/pipelines/{id}", "DELETE /api/v1/stages/{id}", "GET /api/v1/loss-reasons", "POST /api/v1/loss-reasons",
+        "PUT /api/v1/pipelines/{id}/stage-order", "PATCH /api/v1/stages/{id}", "PATCH /api/v1/pipelines/{id}", "DELETE /api/v1/stages/{id}",
+        "GET /api/v1/loss-reasons", "POST /api/v1/loss-reasons",
     ]
     static let collections = ["companies", "contacts", "leads", "deals", "activities"]
     /// Process instances, exercised against another team's instance (bound to its record, and unbound).
@@ -92,7 +94,9 @@ struct AccessMatrixTests {
         "POST /api/v1/process-instances/{id}/retry": (.post, nil),
     ]
     /// Endpoints over sets of instances; the matrix checks what they contain.
-    static let instanceSetEndpoints = ["GET /api/v1/process-instances", "GET /api/v1/process-tasks", "POST /api/v1/process-messages", "GET /api/v1/process-campaigns/{id}"]
+    static let instanceSetEndpoints = [
+        "GET /api/v1/process-instances", "GET /api/v1/process-tasks", "POST /api/v1/process-messages", "GET /api/v1/process-campaigns/{id}",
+    ]
     /// A process whose task is offered to team South, waiting for a payment after it.
     static let southOrder = """
         <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d">
@@ -113,9 +117,12 @@ struct AccessMatrixTests {
     func everyRecordEndpointIsCovered() async throws {
         try await TestDatabase.withStore(.sqlite) { store in
             let router = buildRouter(try await Dependencies(store: store, logger: TestDatabase.logger))
-            let routed = Set(router.routes.map { "\($0.method) \(OpenAPIContractTests.normalize($0.path.description))" }.filter { $0.contains("/api/") })
+            let routed = Set(
+                router.routes.map { "\($0.method) \(OpenAPIContractTests.normalize($0.path.description))" }.filter { $0.contains("/api/") }
+            )
             #expect(routed.count >= 25, "the router's routes could not be read: \(routed.sorted())")
-            var covered = Self.otherEndpoints.union(Self.dealOperations.keys).union(Self.instanceEndpoints.keys).union(Self.instanceSetEndpoints).union(Self.leadOperations.keys).union(Self.boardEndpoints).union(Self.searchEndpoints).union(Self.vcardEndpoints)
+            var covered = Self.otherEndpoints.union(Self.dealOperations.keys).union(Self.instanceEndpoints.keys).union(Self.instanceSetEndpoints)
+                .union(Self.leadOperations.keys).union(Self.boardEndpoints).union(Self.searchEndpoints).union(Self.vcardEndpoints)
             for collection in Self.mergeCollections {
                 for pattern in Self.mergeEndpoints.keys { covered.insert(pattern.replacingOccurrences(of: "{collection}", with: collection)) }
             }
@@ -128,33 +135,76 @@ struct AccessMatrixTests {
         }
     }
 
-    @Test("a rep cannot read, list, search, count, update, delete, restore, export or see the history of another team's records", arguments: TestEngine.available)
+    @Test(
+        "a rep cannot read, list, search, count, update, delete, restore, export or see the history of another team's records",
+        arguments: TestEngine.available
+    )
     func repIsConfinedToTheirTeam(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
             let world = app.world
             let sergei = try await app.token(world.sergei)
             let rafal = try await app.token(world.rafal)
-            let southCompany = try #require(try await app.api(.post, "/api/v1/companies", token: sergei, body: #"{"name": "Southern Secret Ltd", "phones": [{"number": "+48 600 700 800"}]}"#).json["id"] as? Int)
-            let southContact = try #require(try await app.api(.post, "/api/v1/contacts", token: sergei, body: #"{"last_name": "Secretov", "company_id": \#(southCompany)}"#).json["id"] as? Int)
+            let southCompany = try #require(
+                try await app.api(
+                    .post,
+                    "/api/v1/companies",
+                    token: sergei,
+                    body: #"{"name": "Southern Secret Ltd", "phones": [{"number": "+48 600 700 800"}]}"#
+                ).json["id"] as? Int
+            )
+            let southContact = try #require(
+                try await app.api(.post, "/api/v1/contacts", token: sergei, body: #"{"last_name": "Secretov", "company_id": \#(southCompany)}"#).json[
+                    "id"
+                ] as? Int
+            )
             try await app.api(.post, "/api/v1/companies", token: rafal, body: #"{"name": "Northern Light"}"#)
             let (pipeline, reasons) = try await world.salesPipeline()
-            let southDeal = try #require(try await app.api(.post, "/api/v1/deals", token: sergei, body: #"{"title": "Secret deal", "pipeline_id": \#(pipeline.id), "stage_id": \#(pipeline.stages[0].id), "amount": "100"}"#).json["id"] as? Int)
+            let southDeal = try #require(
+                try await app.api(
+                    .post,
+                    "/api/v1/deals",
+                    token: sergei,
+                    body: #"{"title": "Secret deal", "pipeline_id": \#(pipeline.id), "stage_id": \#(pipeline.stages[0].id), "amount": "100"}"#
+                ).json["id"] as? Int
+            )
             try await world.deal("Northern deal", by: world.rafal, in: pipeline)
-            let southActivity = try #require(try await app.api(.post, "/api/v1/activities", token: sergei, body: #"{"kind": "task", "subject": "Secret task", "deal_id": \#(southDeal)}"#).json["id"] as? Int)
-            let southLead = try #require(try await app.api(.post, "/api/v1/leads", token: sergei, body: #"{"last_name": "Secretski", "company_name": "Secret Prospect", "phones": [{"number": "+48 600 700 801"}]}"#).json["id"] as? Int)
+            let southActivity = try #require(
+                try await app.api(
+                    .post,
+                    "/api/v1/activities",
+                    token: sergei,
+                    body: #"{"kind": "task", "subject": "Secret task", "deal_id": \#(southDeal)}"#
+                ).json["id"] as? Int
+            )
+            let southLead = try #require(
+                try await app.api(
+                    .post,
+                    "/api/v1/leads",
+                    token: sergei,
+                    body: #"{"last_name": "Secretski", "company_name": "Secret Prospect", "phones": [{"number": "+48 600 700 801"}]}"#
+                ).json["id"] as? Int
+            )
             let ids = ["companies": southCompany, "contacts": southContact, "leads": southLead, "deals": southDeal, "activities": southActivity]
 
             let everything = try await app.api(.get, "/api/v1/export", token: rafal)
             #expect(everything.status == .ok && everything.text.contains("Northern Light"))
-            for secret in ["Southern Secret", "Secretov", "Secretski", "Secret deal", "Secret task"] { #expect(!everything.text.contains(secret), "the full export leaked \(secret)") }
+            for secret in ["Southern Secret", "Secretov", "Secretski", "Secret deal", "Secret task"] {
+                #expect(!everything.text.contains(secret), "the full export leaked \(secret)")
+            }
             for collection in Self.collections {
                 let id = ids[collection]!
                 for (pattern, call) in Self.recordEndpoints {
-                    let path = pattern.split(separator: " ")[1].replacingOccurrences(of: "{collection}", with: collection).replacingOccurrences(of: "{id}", with: String(id))
+                    let path = pattern.split(separator: " ")[1].replacingOccurrences(of: "{collection}", with: collection).replacingOccurrences(
+                        of: "{id}",
+                        with: String(id)
+                    )
                     let response = try await app.api(call.method, path, token: rafal, body: call.body, headers: call.headers)
                     #expect(response.status == .notFound, "\(pattern) on \(collection) answered \(response.status)")
                 }
-                for query in ["", "?q=secret", "?q=600700800", "?include_total=true", "?deleted=include", "?owner_id=\(world.sergei.id)", "?team_id=\(world.south.id)"] {
+                for query in [
+                    "", "?q=secret", "?q=600700800", "?include_total=true", "?deleted=include", "?owner_id=\(world.sergei.id)",
+                    "?team_id=\(world.south.id)",
+                ] {
                     let page = try await app.api(.get, "/api/v1/\(collection)\(query)", token: rafal)
                     let listed = (page.json["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
                     #expect(!listed.contains(id), "\(collection)\(query) leaked")
@@ -166,29 +216,69 @@ struct AccessMatrixTests {
             }
             // Sergei merges two of his records; Rafał can neither see, merge, list nor undo that, nor merge his own
             // record with one of Sergei's.
-            let southTwin = try #require(try await app.api(.post, "/api/v1/companies?allow_duplicates=true", token: sergei, body: #"{"name": "Southern Secret"}"#).json["id"] as? Int)
-            let southMerge = try #require((try await app.api(.post, "/api/v1/companies/\(southCompany)/merge", token: sergei, body: #"{"merged_id": \#(southTwin), "merged_version": 1}"#, headers: [.ifMatch: "\"1\""]).json["merge"] as? [String: Any])?["id"] as? Int)
-            let southPerson = try #require(try await app.api(.post, "/api/v1/contacts?allow_duplicates=true", token: sergei, body: #"{"last_name": "Secretova"}"#).json["id"] as? Int)
-            let ownCompany = try #require(try await app.api(.post, "/api/v1/companies", token: rafal, body: #"{"name": "Rafał's own"}"#).json["id"] as? Int)
-            let ownContact = try #require(try await app.api(.post, "/api/v1/contacts", token: rafal, body: #"{"last_name": "Rafałowa"}"#).json["id"] as? Int)
+            let southTwin = try #require(
+                try await app.api(.post, "/api/v1/companies?allow_duplicates=true", token: sergei, body: #"{"name": "Southern Secret"}"#).json["id"]
+                    as? Int
+            )
+            let southMerge = try #require(
+                (try await app.api(
+                    .post,
+                    "/api/v1/companies/\(southCompany)/merge",
+                    token: sergei,
+                    body: #"{"merged_id": \#(southTwin), "merged_version": 1}"#,
+                    headers: [.ifMatch: "\"1\""]
+                ).json["merge"] as? [String: Any])?["id"] as? Int
+            )
+            let southPerson = try #require(
+                try await app.api(.post, "/api/v1/contacts?allow_duplicates=true", token: sergei, body: #"{"last_name": "Secretova"}"#).json["id"]
+                    as? Int
+            )
+            let ownCompany = try #require(
+                try await app.api(.post, "/api/v1/companies", token: rafal, body: #"{"name": "Rafał's own"}"#).json["id"] as? Int
+            )
+            let ownContact = try #require(
+                try await app.api(.post, "/api/v1/contacts", token: rafal, body: #"{"last_name": "Rafałowa"}"#).json["id"] as? Int
+            )
             for collection in Self.mergeCollections {
                 let hidden = collection == "companies" ? southCompany : southPerson
                 let own = collection == "companies" ? ownCompany : ownContact
                 for (pattern, call) in Self.mergeEndpoints {
                     let path = pattern.split(separator: " ")[1].replacingOccurrences(of: "{collection}", with: collection)
                         .replacingOccurrences(of: "{id}", with: String(hidden)).replacingOccurrences(of: "{merge}", with: String(southMerge))
-                    let response = try await app.api(call.method, path, token: rafal, body: call.body?.replacingOccurrences(of: "OWN", with: String(own)), headers: call.headers)
+                    let response = try await app.api(
+                        call.method,
+                        path,
+                        token: rafal,
+                        body: call.body?.replacingOccurrences(of: "OWN", with: String(own)),
+                        headers: call.headers
+                    )
                     #expect(response.status == .notFound, "\(pattern) on \(collection) answered \(response.status)")
                 }
-                let intoOwn = try await app.api(.post, "/api/v1/\(collection)/\(own)/merge", token: rafal, body: #"{"merged_id": \#(hidden), "merged_version": 1}"#, headers: [.ifMatch: "\"1\""])
+                let intoOwn = try await app.api(
+                    .post,
+                    "/api/v1/\(collection)/\(own)/merge",
+                    token: rafal,
+                    body: #"{"merged_id": \#(hidden), "merged_version": 1}"#,
+                    headers: [.ifMatch: "\"1\""]
+                )
                 #expect(intoOwn.status == .notFound, "merging another team's \(collection) into one's own answered \(intoOwn.status)")
             }
             let vcards = try await app.api(.get, "/api/v1/contacts/export.vcf", token: rafal).text
             #expect(!vcards.contains("Secret") && vcards.contains("Rafałowa"), "the vCard export leaked or lost contacts")
-            let imported = try await app.api(.post, "/api/v1/contacts/import.vcf", token: rafal, body: "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Spy;;;;\r\nORG:Southern Secret Ltd\r\nEND:VCARD\r\n", headers: [.contentType: "text/vcard"])
+            let imported = try await app.api(
+                .post,
+                "/api/v1/contacts/import.vcf",
+                token: rafal,
+                body: "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Spy;;;;\r\nORG:Southern Secret Ltd\r\nEND:VCARD\r\n",
+                headers: [.contentType: "text/vcard"]
+            )
             #expect(imported.status == .created && imported.text.contains("no such company"), "a vCard import linked to another team's company")
             for text in ["secret", "600700800", "+48 600-700-800", "secretov"] {
-                let found = try await app.api(.get, "/api/v1/search?q=\(text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", token: rafal)
+                let found = try await app.api(
+                    .get,
+                    "/api/v1/search?q=\(text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
+                    token: rafal
+                )
                 #expect(found.status == .ok && !found.text.contains("Secret"), "search for \(text) leaked")
             }
             let own = try await app.api(.get, "/api/v1/search?q=northern", token: rafal)
@@ -197,12 +287,20 @@ struct AccessMatrixTests {
             #expect(sergeiFinds.text.contains("Southern Secret Ltd"))
             for (pattern, call) in Self.dealOperations {
                 let path = pattern.split(separator: " ")[1].replacingOccurrences(of: "{id}", with: String(southDeal))
-                let body = call.body?.replacingOccurrences(of: "STAGE", with: "\(pipeline.stages[1].id)").replacingOccurrences(of: "REASON", with: "\(reasons[0].id)")
+                let body = call.body?.replacingOccurrences(of: "STAGE", with: "\(pipeline.stages[1].id)").replacingOccurrences(
+                    of: "REASON",
+                    with: "\(reasons[0].id)"
+                )
                 let response = try await app.api(call.method, path, token: rafal, body: body)
                 #expect(response.status == .notFound, "\(pattern) answered \(response.status)")
             }
             for (pattern, call) in Self.leadOperations {
-                let response = try await app.api(call.method, pattern.split(separator: " ")[1].replacingOccurrences(of: "{id}", with: String(southLead)), token: rafal, body: call.body)
+                let response = try await app.api(
+                    call.method,
+                    pattern.split(separator: " ")[1].replacingOccurrences(of: "{id}", with: String(southLead)),
+                    token: rafal,
+                    body: call.body
+                )
                 #expect(response.status == .notFound, "\(pattern) answered \(response.status)")
             }
             let board = try await app.api(.get, "/api/v1/pipelines/\(pipeline.id)/board?cards=100", token: rafal)
@@ -212,7 +310,12 @@ struct AccessMatrixTests {
             #expect(counts.reduce(0, +) == 1)
             let myDay = try await app.api(.get, "/api/v1/my-day", token: rafal)
             #expect(myDay.status == .ok && !myDay.text.contains("Secret"))
-            let linked = try await app.api(.post, "/api/v1/activities", token: rafal, body: #"{"kind": "note", "subject": "Spy", "deal_id": \#(southDeal)}"#)
+            let linked = try await app.api(
+                .post,
+                "/api/v1/activities",
+                token: rafal,
+                body: #"{"kind": "note", "subject": "Spy", "deal_id": \#(southDeal)}"#
+            )
             #expect(linked.status == .unprocessableContent)
             let cards = try await app.api(.get, "/api/v1/pipelines/\(pipeline.id)/stages/\(pipeline.stages[0].id)/cards?after=999999", token: rafal)
             #expect(cards.status == .ok && !cards.text.contains("Secret deal"))
@@ -248,7 +351,15 @@ struct AccessMatrixTests {
             // The manager may act on the team's records, not on others'.
             let south = try await app.store.companies.list(World.system, ListQuery(search: "S1")).items[0]
             let maria = try await app.token(world.maria)
-            #expect(try await app.api(.patch, "/api/v1/companies/\(south.meta.id)", token: maria, body: #"{"industry": "x"}"#, headers: [.ifMatch: "\"1\""]).status == .notFound)
+            #expect(
+                try await app.api(
+                    .patch,
+                    "/api/v1/companies/\(south.meta.id)",
+                    token: maria,
+                    body: #"{"industry": "x"}"#,
+                    headers: [.ifMatch: "\"1\""]
+                ).status == .notFound
+            )
         }
     }
 
@@ -261,33 +372,59 @@ struct AccessMatrixTests {
             var xml = HTTPFields()
             xml[.contentType] = "application/xml"
             #expect(try await app.api(.post, "/api/v1/processes", token: admin, body: Self.southOrder, headers: xml).status == .created)
-            let southCompany = try #require(try await app.api(.post, "/api/v1/companies", token: sergei, body: #"{"name": "Southern Secret Ltd"}"#).json["id"] as? Int)
+            let southCompany = try #require(
+                try await app.api(.post, "/api/v1/companies", token: sergei, body: #"{"name": "Southern Secret Ltd"}"#).json["id"] as? Int
+            )
             let rafal = try await app.token(world.rafal)
             try await app.api(.post, "/api/v1/companies", token: rafal, body: #"{"name": "Northern Light"}"#)
-            let bound = try #require(try await app.api(.post, "/api/v1/processes/south_order/instances", token: sergei,
-                                                      body: #"{"record": {"type": "company", "id": \#(southCompany)}, "variables": {"secret": "Southern price list"}}"#).json["id"] as? Int)
-            let unbound = try #require(try await app.api(.post, "/api/v1/processes/south_order/instances", token: sergei, body: #"{"variables": {"secret": "Southern price list"}}"#).json["id"] as? Int)
-            let task = try #require((try await app.api(.get, "/api/v1/process-tasks", token: sergei).json["items"] as? [[String: Any]])?.first?["token"] as? Int)
+            let bound = try #require(
+                try await app.api(
+                    .post,
+                    "/api/v1/processes/south_order/instances",
+                    token: sergei,
+                    body: #"{"record": {"type": "company", "id": \#(southCompany)}, "variables": {"secret": "Southern price list"}}"#
+                ).json["id"] as? Int
+            )
+            let unbound = try #require(
+                try await app.api(
+                    .post,
+                    "/api/v1/processes/south_order/instances",
+                    token: sergei,
+                    body: #"{"variables": {"secret": "Southern price list"}}"#
+                ).json["id"] as? Int
+            )
+            let task = try #require(
+                (try await app.api(.get, "/api/v1/process-tasks", token: sergei).json["items"] as? [[String: Any]])?.first?["token"] as? Int
+            )
 
             // Maria heads North; Rafał is in it. Neither reaches South's instances by any path.
             for user in [world.maria, world.rafal] {
                 let token = try await app.token(user)
                 for id in [bound, unbound] {
                     for (pattern, call) in Self.instanceEndpoints {
-                        let path = pattern.split(separator: " ")[1].replacingOccurrences(of: "{id}", with: String(id)).replacingOccurrences(of: "{token}", with: String(task))
+                        let path = pattern.split(separator: " ")[1].replacingOccurrences(of: "{id}", with: String(id)).replacingOccurrences(
+                            of: "{token}",
+                            with: String(task)
+                        )
                         let response = try await app.api(call.method, path, token: token, body: call.body)
                         #expect(response.status == .notFound, "\(pattern) on instance \(id) answered \(response.status) to \(user.email)")
                     }
                 }
                 let listed = try await app.api(.get, "/api/v1/process-instances", token: token)
-                #expect(listed.status == .ok && !listed.text.contains("\"id\":\(bound)") && !listed.text.contains("\"id\":\(unbound)"), "\(listed.text)")
+                #expect(
+                    listed.status == .ok && !listed.text.contains("\"id\":\(bound)") && !listed.text.contains("\"id\":\(unbound)"),
+                    "\(listed.text)"
+                )
                 let inbox = try await app.api(.get, "/api/v1/process-tasks", token: token)
                 #expect(inbox.status == .ok && (inbox.json["items"] as? [Any])?.isEmpty == true)
                 let correlated = try await app.api(.post, "/api/v1/process-messages", token: token, body: #"{"message": "Payment received"}"#)
                 #expect((correlated.json["delivered"] as? [Int])?.isEmpty == true)
                 let session = try await app.login(user.email.description)
                 let page = try await app.page("/processes", cookie: session.cookie)
-                #expect(page.status == .ok && !page.body.contains("/processes/instances/\(bound)\"") && !page.body.contains("/processes/instances/\(unbound)\""))
+                #expect(
+                    page.status == .ok && !page.body.contains("/processes/instances/\(bound)\"")
+                        && !page.body.contains("/processes/instances/\(unbound)\"")
+                )
                 for id in [bound, unbound] {
                     #expect(try await app.page("/processes/instances/\(id)", cookie: session.cookie).status == .notFound)
                 }
@@ -304,10 +441,20 @@ struct AccessMatrixTests {
             #expect((all.json["items"] as? [[String: Any]])?.compactMap { $0["id"] as? Int }.sorted() == [bound, unbound])
 
             // A campaign over every company: Maria's board counts North's records only.
-            let campaign = try #require(try await app.api(.post, "/api/v1/processes/south_order/campaigns", token: admin, body: #"{"name": "Wszyscy", "segment": {"q": "ern"}}"#).json["id"] as? Int)
+            let campaign = try #require(
+                try await app.api(
+                    .post,
+                    "/api/v1/processes/south_order/campaigns",
+                    token: admin,
+                    body: #"{"name": "Wszyscy", "segment": {"q": "ern"}}"#
+                ).json["id"] as? Int
+            )
             try await app.store.processes.runStartRequests()
             let board = try await app.api(.get, "/api/v1/process-campaigns/\(campaign)", token: try await app.token(world.maria))
-            #expect(board.status == .ok && board.json["requested"] as? Int == 1 && (board.json["by_status"] as? [String: Int])?["running"] == 1, "\(board.text)")
+            #expect(
+                board.status == .ok && board.json["requested"] as? Int == 1 && (board.json["by_status"] as? [String: Int])?["running"] == 1,
+                "\(board.text)"
+            )
             let full = try await app.api(.get, "/api/v1/process-campaigns/\(campaign)", token: admin)
             #expect(full.json["requested"] as? Int == 2)
         }

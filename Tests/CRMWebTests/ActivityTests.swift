@@ -30,9 +30,21 @@ struct ActivityTests {
             let tasks = try await app.api(.get, "/api/v1/activities?deal_id=\(deal.meta.id)&kind=task&done=false", token: token)
             let task = try #require((tasks.json["items"] as? [[String: Any]])?.first)
             #expect(task["priority"] as? String == "high" && task["due_at"] as? String == "2026-12-01T09:00:00.000Z")
-            let done = try await app.api(.patch, "/api/v1/activities/\(task["id"] as! Int)", token: token, body: #"{"done": true}"#, headers: [.ifMatch: "\"1\""])
+            let done = try await app.api(
+                .patch,
+                "/api/v1/activities/\(task["id"] as! Int)",
+                token: token,
+                body: #"{"done": true}"#,
+                headers: [.ifMatch: "\"1\""]
+            )
             #expect(done.json["done"] as? Bool == true && done.json["done_at"] is String)
-            let kindChange = try await app.api(.patch, "/api/v1/activities/\(task["id"] as! Int)", token: token, body: #"{"kind": "note"}"#, headers: [.ifMatch: "\"2\""])
+            let kindChange = try await app.api(
+                .patch,
+                "/api/v1/activities/\(task["id"] as! Int)",
+                token: token,
+                body: #"{"kind": "note"}"#,
+                headers: [.ifMatch: "\"2\""]
+            )
             #expect(kindChange.status == .unprocessableContent)
             let (cookie, _) = try await app.login("rafal@example.com")
             let page = try await app.page("/deals/\(deal.meta.id)", cookie: cookie).body
@@ -81,9 +93,18 @@ struct ActivityTests {
             try await task("This evening", today.end.adding(seconds: -60))
             try await task("Tomorrow", today.end.adding(seconds: 60))
             try await task("Finished", today.start.adding(seconds: -7200), done: true)
-            _ = try await app.store.activities.create(context, ActivityFields(kind: .meeting, subject: "Lunch", startsAt: today.start.adding(seconds: 12 * 3600)))
-            _ = try await app.store.activities.create(context, ActivityFields(kind: .meeting, subject: "Next week", startsAt: today.end.adding(seconds: 7 * 86_400)))
-            _ = try await app.store.activities.create(try await app.world.context(app.world.rafal), ActivityFields(kind: .task, subject: "Not hers", dueAt: today.start))
+            _ = try await app.store.activities.create(
+                context,
+                ActivityFields(kind: .meeting, subject: "Lunch", startsAt: today.start.adding(seconds: 12 * 3600))
+            )
+            _ = try await app.store.activities.create(
+                context,
+                ActivityFields(kind: .meeting, subject: "Next week", startsAt: today.end.adding(seconds: 7 * 86_400))
+            )
+            _ = try await app.store.activities.create(
+                try await app.world.context(app.world.rafal),
+                ActivityFields(kind: .task, subject: "Not hers", dueAt: today.start)
+            )
 
             let day = try await app.api(.get, "/api/v1/my-day", token: try await app.token(roza))
             func subjects(_ key: String) -> [String] { (day.json[key] as? [[String: Any]] ?? []).compactMap { $0["subject"] as? String } }
@@ -105,10 +126,20 @@ struct ActivityTests {
             let anna = try await app.store.contacts.create(rafal, ContactFields(firstName: "Anna", lastName: "Zielińska")).record
             let hidden = try await app.store.contacts.create(try await app.world.context(app.world.sergei), ContactFields(lastName: "Hidden")).record
             let token = try await app.token(app.world.rafal)
-            let set = try await app.api(.put, "/api/v1/deals/\(deal.meta.id)/contacts", token: token, body: #"{"contacts": [{"contact_id": \#(anna.meta.id), "role": "decision maker"}]}"#)
+            let set = try await app.api(
+                .put,
+                "/api/v1/deals/\(deal.meta.id)/contacts",
+                token: token,
+                body: #"{"contacts": [{"contact_id": \#(anna.meta.id), "role": "decision maker"}]}"#
+            )
             #expect(set.status == .ok)
             #expect((set.json["items"] as? [[String: Any]])?.first?["role"] as? String == "decision maker")
-            let refused = try await app.api(.put, "/api/v1/deals/\(deal.meta.id)/contacts", token: token, body: #"{"contacts": [{"contact_id": \#(hidden.meta.id)}]}"#)
+            let refused = try await app.api(
+                .put,
+                "/api/v1/deals/\(deal.meta.id)/contacts",
+                token: token,
+                body: #"{"contacts": [{"contact_id": \#(hidden.meta.id)}]}"#
+            )
             #expect(refused.status == .unprocessableContent)
             let listed = try await app.api(.get, "/api/v1/deals/\(deal.meta.id)/contacts", token: token)
             #expect((listed.json["items"] as? [[String: Any]])?.compactMap { $0["display_name"] as? String } == ["Anna Zielińska"])
@@ -120,11 +151,18 @@ struct ActivityTests {
             for other in [won, secret] { _ = try await app.store.funnel.setContacts(World.system, deal: other.meta.id, [(anna.id, "user")]) }
             _ = try await app.store.funnel.apply(rafal, deal: won.meta.id, expectedVersion: nil, .win)
             #expect(try await app.store.funnel.deals(rafal, contact: anna.meta.id).map(\.deal.fields.title) == ["Kontrakt", "Serwis 2026"])
-            #expect(try await app.store.funnel.deals(World.system, contact: anna.meta.id).map(\.deal.fields.title) == ["Tajny", "Kontrakt", "Serwis 2026"])
+            #expect(
+                try await app.store.funnel.deals(World.system, contact: anna.meta.id).map(\.deal.fields.title) == [
+                    "Tajny", "Kontrakt", "Serwis 2026",
+                ]
+            )
             let (cookie, _) = try await app.login("rafal@example.com")
             let card = try await app.page("/contacts/\(anna.meta.id)", cookie: cookie).body
             let deals = try #require(card.firstMatch(of: /data-testid="contact-deals">(.*?)<\/ul>/)?.1)
-            #expect(deals.contains("Kontrakt") && deals.contains("decision maker") && deals.contains(pipeline.stages[0].name) && deals.contains("Serwis 2026") && deals.contains("Won"))
+            #expect(
+                deals.contains("Kontrakt") && deals.contains("decision maker") && deals.contains(pipeline.stages[0].name)
+                    && deals.contains("Serwis 2026") && deals.contains("Won")
+            )
             #expect(!card.contains("Tajny"))
         }
     }

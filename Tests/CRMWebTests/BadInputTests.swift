@@ -24,35 +24,235 @@ struct BadInputTests {
     static let big = String(repeating: "x", count: 1 << 21)
 
     static let cases: [Case] = [
-        Case(name: "malformed JSON", method: .post, path: "/api/v1/companies", body: #"{"name": "#, headers: [:], status: 400, code: "malformed_json"),
-        Case(name: "an array instead of an object", method: .post, path: "/api/v1/companies", body: "[1,2]", headers: [:], status: 400, code: "malformed_json"),
+        Case(
+            name: "malformed JSON",
+            method: .post,
+            path: "/api/v1/companies",
+            body: #"{"name": "#,
+            headers: [:],
+            status: 400,
+            code: "malformed_json"
+        ),
+        Case(
+            name: "an array instead of an object",
+            method: .post,
+            path: "/api/v1/companies",
+            body: "[1,2]",
+            headers: [:],
+            status: 400,
+            code: "malformed_json"
+        ),
         Case(name: "a wrong type", method: .post, path: "/api/v1/companies", body: #"{"name": 5}"#, headers: [:], status: 422, code: "validation"),
-        Case(name: "an unknown field", method: .post, path: "/api/v1/companies", body: #"{"name": "X", "colour": "red"}"#, headers: [:], status: 422, code: "validation"),
-        Case(name: "a bad choice", method: .post, path: "/api/v1/companies", body: #"{"name": "X", "priority": "D"}"#, headers: [:], status: 422, code: "validation"),
-        Case(name: "a bad phone", method: .post, path: "/api/v1/companies", body: #"{"name": "X", "phones": [{"number": "call me"}]}"#, headers: [:], status: 422, code: "validation"),
-        Case(name: "a bad e-mail", method: .post, path: "/api/v1/contacts", body: #"{"last_name": "X", "emails": [{"address": "no-at-sign"}]}"#, headers: [:], status: 422, code: "validation"),
-        Case(name: "a NUL inside a name", method: .post, path: "/api/v1/companies", body: #"{"name": "Acme\u0000 Ltd"}"#, headers: [:], status: 422, code: "validation"),
-        Case(name: "a control character in a nested field", method: .post, path: "/api/v1/pipelines", body: #"{"name": "P", "currency": "PLN", "stages": [{"name": "A\u0007", "probability": 10}]}"#, headers: [:], status: 422, code: "validation"),
+        Case(
+            name: "an unknown field",
+            method: .post,
+            path: "/api/v1/companies",
+            body: #"{"name": "X", "colour": "red"}"#,
+            headers: [:],
+            status: 422,
+            code: "validation"
+        ),
+        Case(
+            name: "a bad choice",
+            method: .post,
+            path: "/api/v1/companies",
+            body: #"{"name": "X", "priority": "D"}"#,
+            headers: [:],
+            status: 422,
+            code: "validation"
+        ),
+        Case(
+            name: "a bad phone",
+            method: .post,
+            path: "/api/v1/companies",
+            body: #"{"name": "X", "phones": [{"number": "call me"}]}"#,
+            headers: [:],
+            status: 422,
+            code: "validation"
+        ),
+        Case(
+            name: "a bad e-mail",
+            method: .post,
+            path: "/api/v1/contacts",
+            body: #"{"last_name": "X", "emails": [{"address": "no-at-sign"}]}"#,
+            headers: [:],
+            status: 422,
+            code: "validation"
+        ),
+        Case(
+            name: "a NUL inside a name",
+            method: .post,
+            path: "/api/v1/companies",
+            body: #"{"name": "Acme\u0000 Ltd"}"#,
+            headers: [:],
+            status: 422,
+            code: "validation"
+        ),
+        Case(
+            name: "a control character in a nested field",
+            method: .post,
+            path: "/api/v1/pipelines",
+            body: #"{"name": "P", "currency": "PLN", "stages": [{"name": "A\u0007", "probability": 10}]}"#,
+            headers: [:],
+            status: 422,
+            code: "validation"
+        ),
         Case(name: "a missing name", method: .post, path: "/api/v1/companies", body: "{}", headers: [:], status: 422, code: "validation"),
-        Case(name: "an unknown company", method: .post, path: "/api/v1/contacts", body: #"{"last_name": "X", "company_id": 999999}"#, headers: [:], status: 422, code: "validation"),
-        Case(name: "a negative id", method: .post, path: "/api/v1/contacts", body: #"{"last_name": "X", "company_id": -1}"#, headers: [:], status: 422, code: "validation"),
-        Case(name: "an oversized body", method: .post, path: "/api/v1/companies", body: #"{"name": "\#(big)"}"#, headers: [:], status: 413, code: "body_too_large"),
-        Case(name: "a wrong content type", method: .post, path: "/api/v1/companies", body: "name=X", headers: ["Content-Type": "application/x-www-form-urlencoded"], status: 415, code: "unsupported_media_type"),
-        Case(name: "a bad cursor", method: .get, path: "/api/v1/companies?cursor=garbage", body: nil, headers: [:], status: 400, code: "invalid_cursor"),
-        Case(name: "a bad limit", method: .get, path: "/api/v1/companies?limit=5000", body: nil, headers: [:], status: 400, code: "invalid_parameters"),
-        Case(name: "an unknown parameter", method: .get, path: "/api/v1/companies?colour=red", body: nil, headers: [:], status: 400, code: "invalid_parameters"),
-        Case(name: "a bad sort", method: .get, path: "/api/v1/companies?sort=colour", body: nil, headers: [:], status: 400, code: "invalid_parameters"),
-        Case(name: "a bad If-Match", method: .patch, path: "/api/v1/companies/1", body: "{}", headers: ["If-Match": "yesterday"], status: 400, code: "invalid_if_match"),
-        Case(name: "a missing If-Match", method: .patch, path: "/api/v1/companies/1", body: "{}", headers: [:], status: 428, code: "if_match_required"),
-        Case(name: "a stale If-Match", method: .patch, path: "/api/v1/companies/1", body: #"{"name": "Y"}"#, headers: ["If-Match": "\"7\""], status: 412, code: "version_mismatch"),
-        Case(name: "a record that does not exist", method: .get, path: "/api/v1/companies/424242", body: nil, headers: [:], status: 404, code: "not_found"),
+        Case(
+            name: "an unknown company",
+            method: .post,
+            path: "/api/v1/contacts",
+            body: #"{"last_name": "X", "company_id": 999999}"#,
+            headers: [:],
+            status: 422,
+            code: "validation"
+        ),
+        Case(
+            name: "a negative id",
+            method: .post,
+            path: "/api/v1/contacts",
+            body: #"{"last_name": "X", "company_id": -1}"#,
+            headers: [:],
+            status: 422,
+            code: "validation"
+        ),
+        Case(
+            name: "an oversized body",
+            method: .post,
+            path: "/api/v1/companies",
+            body: #"{"name": "\#(big)"}"#,
+            headers: [:],
+            status: 413,
+            code: "body_too_large"
+        ),
+        Case(
+            name: "a wrong content type",
+            method: .post,
+            path: "/api/v1/companies",
+            body: "name=X",
+            headers: ["Content-Type": "application/x-www-form-urlencoded"],
+            status: 415,
+            code: "unsupported_media_type"
+        ),
+        Case(
+            name: "a bad cursor",
+            method: .get,
+            path: "/api/v1/companies?cursor=garbage",
+            body: nil,
+            headers: [:],
+            status: 400,
+            code: "invalid_cursor"
+        ),
+        Case(
+            name: "a bad limit",
+            method: .get,
+            path: "/api/v1/companies?limit=5000",
+            body: nil,
+            headers: [:],
+            status: 400,
+            code: "invalid_parameters"
+        ),
+        Case(
+            name: "an unknown parameter",
+            method: .get,
+            path: "/api/v1/companies?colour=red",
+            body: nil,
+            headers: [:],
+            status: 400,
+            code: "invalid_parameters"
+        ),
+        Case(
+            name: "a bad sort",
+            method: .get,
+            path: "/api/v1/companies?sort=colour",
+            body: nil,
+            headers: [:],
+            status: 400,
+            code: "invalid_parameters"
+        ),
+        Case(
+            name: "a bad If-Match",
+            method: .patch,
+            path: "/api/v1/companies/1",
+            body: "{}",
+            headers: ["If-Match": "yesterday"],
+            status: 400,
+            code: "invalid_if_match"
+        ),
+        Case(
+            name: "a missing If-Match",
+            method: .patch,
+            path: "/api/v1/companies/1",
+            body: "{}",
+            headers: [:],
+            status: 428,
+            code: "if_match_required"
+        ),
+        Case(
+            name: "a stale If-Match",
+            method: .patch,
+            path: "/api/v1/companies/1",
+            body: #"{"name": "Y"}"#,
+            headers: ["If-Match": "\"7\""],
+            status: 412,
+            code: "version_mismatch"
+        ),
+        Case(
+            name: "a record that does not exist",
+            method: .get,
+            path: "/api/v1/companies/424242",
+            body: nil,
+            headers: [:],
+            status: 404,
+            code: "not_found"
+        ),
         Case(name: "a non-numeric id", method: .get, path: "/api/v1/companies/abc", body: nil, headers: [:], status: 404, code: "not_found"),
         Case(name: "an unknown route", method: .get, path: "/api/v1/nothing", body: nil, headers: [:], status: 404, code: "not_found"),
-        Case(name: "a bad token", method: .get, path: "/api/v1/companies", body: nil, headers: ["Authorization": "Bearer clt_forged"], status: 401, code: "invalid_token"),
-        Case(name: "a malformed Authorization header", method: .get, path: "/api/v1/companies", body: nil, headers: ["Authorization": "Basic abc"], status: 401, code: "invalid_token"),
-        Case(name: "no credentials", method: .get, path: "/api/v1/companies", body: nil, headers: ["Authorization": ""], status: 401, code: "invalid_token"),
-        Case(name: "a short password", method: .post, path: "/api/v1/users", body: #"{"email": "a@b.pl", "name": "A", "role": "admin", "password": "short"}"#, headers: [:], status: 422, code: "validation"),
-        Case(name: "a bad time zone", method: .patch, path: "/api/v1/users/1", body: #"{"time_zone": "Mars/Base"}"#, headers: [:], status: 422, code: "validation"),
+        Case(
+            name: "a bad token",
+            method: .get,
+            path: "/api/v1/companies",
+            body: nil,
+            headers: ["Authorization": "Bearer clt_forged"],
+            status: 401,
+            code: "invalid_token"
+        ),
+        Case(
+            name: "a malformed Authorization header",
+            method: .get,
+            path: "/api/v1/companies",
+            body: nil,
+            headers: ["Authorization": "Basic abc"],
+            status: 401,
+            code: "invalid_token"
+        ),
+        Case(
+            name: "no credentials",
+            method: .get,
+            path: "/api/v1/companies",
+            body: nil,
+            headers: ["Authorization": ""],
+            status: 401,
+            code: "invalid_token"
+        ),
+        Case(
+            name: "a short password",
+            method: .post,
+            path: "/api/v1/users",
+            body: #"{"email": "a@b.pl", "name": "A", "role": "admin", "password": "short"}"#,
+            headers: [:],
+            status: 422,
+            code: "validation"
+        ),
+        Case(
+            name: "a bad time zone",
+            method: .patch,
+            path: "/api/v1/users/1",
+            body: #"{"time_zone": "Mars/Base"}"#,
+            headers: [:],
+            status: 422,
+            code: "validation"
+        ),
     ]
 
     @Test("is answered with the right problem and changes nothing", arguments: TestEngine.available, cases)

@@ -28,7 +28,13 @@ struct FunnelAPITests {
             #expect(stages.count == 3)
             let reason = try #require(try await app.api(.post, "/api/v1/loss-reasons", token: admin, body: #"{"name": "Price"}"#).json["id"] as? Int)
 
-            let created = try await app.api(.post, "/api/v1/deals", token: rep, body: #"{"title": "Hurtownia Łódź", "pipeline_id": \#(pipelineID), "stage_id": \#(stages[0]), "amount": "12500.5", "expected_close_date": "2027-03-31"}"#)
+            let created = try await app.api(
+                .post,
+                "/api/v1/deals",
+                token: rep,
+                body:
+                    #"{"title": "Hurtownia Łódź", "pipeline_id": \#(pipelineID), "stage_id": \#(stages[0]), "amount": "12500.5", "expected_close_date": "2027-03-31"}"#
+            )
             #expect(created.status == .created, "\(created.text)")
             #expect(created.json["currency"] as? String == "PLN" && created.json["amount"] as? String == "12500.50")
             let id = try #require(created.json["id"] as? Int)
@@ -36,8 +42,16 @@ struct FunnelAPITests {
             #expect(try await app.api(.post, "/api/v1/deals/\(id)/move", token: rep, body: #"{"stage_id": \#(stages[2])}"#).status == .ok)
             #expect(try await app.api(.post, "/api/v1/deals/\(id)/move", token: rep, body: #"{"stage_id": \#(stages[1])}"#).status == .ok)
             let noReason = try await app.api(.post, "/api/v1/deals/\(id)/lose", token: rep, body: "{}")
-            #expect(noReason.status == .unprocessableContent && (noReason.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "loss_reason_id")
-            let lost = try await app.api(.post, "/api/v1/deals/\(id)/lose", token: rep, body: #"{"loss_reason_id": \#(reason), "comment": "Za drogo"}"#)
+            #expect(
+                noReason.status == .unprocessableContent
+                    && (noReason.json["errors"] as? [[String: Any]])?.first?["field"] as? String == "loss_reason_id"
+            )
+            let lost = try await app.api(
+                .post,
+                "/api/v1/deals/\(id)/lose",
+                token: rep,
+                body: #"{"loss_reason_id": \#(reason), "comment": "Za drogo"}"#
+            )
             #expect(lost.json["status"] as? String == "lost")
             #expect(try await app.api(.post, "/api/v1/deals/\(id)/reopen", token: rep, body: "{}").json["status"] as? String == "open")
             let stale = try await app.api(.post, "/api/v1/deals/\(id)/win", token: rep, headers: [.ifMatch: "\"1\""])
@@ -50,7 +64,12 @@ struct FunnelAPITests {
             #expect(kinds == ["created", "moved", "moved", "lost", "reopened", "won"])
             #expect((log.json["items"] as? [[String: Any]])?.allSatisfy { $0["amount"] as? String == "12500.50" } == true)
 
-            try await app.api(.post, "/api/v1/deals", token: rep, body: #"{"title": "Second", "pipeline_id": \#(pipelineID), "stage_id": \#(stages[0]), "amount": "100"}"#)
+            try await app.api(
+                .post,
+                "/api/v1/deals",
+                token: rep,
+                body: #"{"title": "Second", "pipeline_id": \#(pipelineID), "stage_id": \#(stages[0]), "amount": "100"}"#
+            )
             #expect(try await app.api(.delete, "/api/v1/stages/\(stages[0])", token: admin).status == .conflict)
             #expect(try await app.api(.delete, "/api/v1/stages/\(stages[1])", token: rep).status == .forbidden)
             let archived = try await app.api(.delete, "/api/v1/stages/\(stages[1])", token: admin)
@@ -69,7 +88,12 @@ struct FunnelAPITests {
     func badDeals(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
             let (pipeline, _) = try await app.world.salesPipeline()
-            let other = try await app.store.pipelines.create(World.system, name: "Other", currency: try Currency(code: "EUR"), stages: [.init(name: "Only", probability: 50)])
+            let other = try await app.store.pipelines.create(
+                World.system,
+                name: "Other",
+                currency: try Currency(code: "EUR"),
+                stages: [.init(name: "Only", probability: 50)]
+            )
             let token = try await app.token(app.world.rafal)
             let deal = try await app.world.deal("Existing", by: app.world.rafal, in: pipeline)
             let base = #""title": "X", "pipeline_id": \#(pipeline.id)"#
@@ -88,11 +112,20 @@ struct FunnelAPITests {
                 let response = try await app.api(.post, "/api/v1/deals", token: token, body: body)
                 #expect(response.status == .unprocessableContent, "\(body) → \(response.status) \(response.text.prefix(200))")
             }
-            let patch = try await app.api(.patch, "/api/v1/deals/\(deal.meta.id)", token: token, body: #"{"stage_id": \#(pipeline.stages[2].id)}"#, headers: [.ifMatch: "\"1\""])
+            let patch = try await app.api(
+                .patch,
+                "/api/v1/deals/\(deal.meta.id)",
+                token: token,
+                body: #"{"stage_id": \#(pipeline.stages[2].id)}"#,
+                headers: [.ifMatch: "\"1\""]
+            )
             #expect(patch.status == .unprocessableContent)
             let proposal = try await app.api(.post, "/api/v1/deals/\(deal.meta.id)/move", token: token, body: #"{"stage_id": "three"}"#)
             #expect(proposal.status == .unprocessableContent)
-            #expect(try await app.api(.post, "/api/v1/deals/\(deal.meta.id)/move", token: token, body: #"{"stage_id": \#(other.stages[0].id)}"#).status == .unprocessableContent)
+            #expect(
+                try await app.api(.post, "/api/v1/deals/\(deal.meta.id)/move", token: token, body: #"{"stage_id": \#(other.stages[0].id)}"#).status
+                    == .unprocessableContent
+            )
             #expect(try await app.api(.get, "/api/v1/pipelines/\(pipeline.id)/board?close_from=yesterday", token: token).status == .badRequest)
             #expect(try await app.api(.get, "/api/v1/pipelines/4242/board", token: token).status == .notFound)
             #expect(try await app.store.deals.count(World.system, ListQuery(deleted: .include)) == 1)

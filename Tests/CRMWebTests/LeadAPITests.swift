@@ -20,17 +20,38 @@ struct LeadAPITests {
             let (pipeline, _) = try await world.salesPipeline()
             let refused = try await app.api(.put, "/api/v1/lead-rules/routing", token: rafal, body: #"{"rules": []}"#)
             #expect(refused.status == .forbidden)
-            let routing = try await app.api(.put, "/api/v1/lead-rules/routing", token: admin, body: #"{"rules": [{"country": "PL", "method": "user", "user_id": \#(world.roza.id)}]}"#)
+            let routing = try await app.api(
+                .put,
+                "/api/v1/lead-rules/routing",
+                token: admin,
+                body: #"{"rules": [{"country": "PL", "method": "user", "user_id": \#(world.roza.id)}]}"#
+            )
             #expect(routing.status == .ok && (routing.json["rules"] as? [[String: Any]])?.first?["method"] as? String == "user")
-            let badRule = try await app.api(.put, "/api/v1/lead-rules/scoring", token: admin, body: #"{"rules": [{"attribute": "shoe_size", "value": "44", "points": 5}, {"attribute": "industry", "points": 9999}]}"#)
+            let badRule = try await app.api(
+                .put,
+                "/api/v1/lead-rules/scoring",
+                token: admin,
+                body: #"{"rules": [{"attribute": "shoe_size", "value": "44", "points": 5}, {"attribute": "industry", "points": 9999}]}"#
+            )
             #expect(badRule.status == .unprocessableContent)
             let fields = ((badRule.json["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String }
             #expect(fields.contains("rules[0].attribute") && fields.contains("rules[1].points"), "\(badRule.text)")
-            let scoring = try await app.api(.put, "/api/v1/lead-rules/scoring", token: admin, body: #"{"rules": [{"attribute": "industry", "value": "Logistyka", "points": 30}]}"#)
+            let scoring = try await app.api(
+                .put,
+                "/api/v1/lead-rules/scoring",
+                token: admin,
+                body: #"{"rules": [{"attribute": "industry", "value": "Logistyka", "points": 30}]}"#
+            )
             #expect(scoring.status == .ok)
 
             // Rafał enters a Polish lead without an owner: the rules give it to Róża, and he is answered once.
-            let created = try await app.api(.post, "/api/v1/leads", token: rafal, body: #"{"first_name": "Łukasz", "last_name": "Wiśniewski", "company_name": "Łódź Trans", "industry": "logistyka", "country": "pl", "emails": [{"address": "lukasz@lodztrans.pl"}]}"#)
+            let created = try await app.api(
+                .post,
+                "/api/v1/leads",
+                token: rafal,
+                body:
+                    #"{"first_name": "Łukasz", "last_name": "Wiśniewski", "company_name": "Łódź Trans", "industry": "logistyka", "country": "pl", "emails": [{"address": "lukasz@lodztrans.pl"}]}"#
+            )
             #expect(created.status == .created, "\(created.text)")
             #expect(created.json["owner_id"] as? Int == Int(world.roza.id.rawValue))
             #expect(created.json["score"] as? Int == 30)
@@ -38,13 +59,20 @@ struct LeadAPITests {
             let id = try #require(created.json["id"] as? Int)
             let roza = try await app.token(world.roza)
             // The same person again is a likely duplicate (same e-mail), answered with the candidate.
-            let again = try await app.api(.post, "/api/v1/leads", token: roza, body: #"{"last_name": "Wisniewski", "emails": [{"address": "LUKASZ@lodztrans.pl"}]}"#)
+            let again = try await app.api(
+                .post,
+                "/api/v1/leads",
+                token: roza,
+                body: #"{"last_name": "Wisniewski", "emails": [{"address": "LUKASZ@lodztrans.pl"}]}"#
+            )
             #expect(again.status == .conflict && (again.json["candidates"] as? [[String: Any]])?.first?["id"] as? Int == id)
             let wrongStatus = try await app.api(.post, "/api/v1/leads", token: roza, body: #"{"last_name": "X", "status": "converted"}"#)
             #expect(wrongStatus.status == .unprocessableContent)
             let filtered = try await app.api(.get, "/api/v1/leads?status=new&min_score=30&q=lodz", token: roza)
             #expect((filtered.json["items"] as? [[String: Any]])?.map { $0["id"] as? Int } == [id])
-            let cold = try #require(try await app.api(.post, "/api/v1/leads", token: roza, body: #"{"last_name": "Zimny", "country": "PL"}"#).json["id"] as? Int)
+            let cold = try #require(
+                try await app.api(.post, "/api/v1/leads", token: roza, body: #"{"last_name": "Zimny", "country": "PL"}"#).json["id"] as? Int
+            )
             let hottest = try await app.api(.get, "/api/v1/leads?sort=-score&limit=1", token: roza)
             #expect((hottest.json["items"] as? [[String: Any]])?.map { $0["id"] as? Int } == [id])
             let coldest = try await app.api(.get, "/api/v1/leads?sort=score&limit=1", token: roza)
@@ -54,12 +82,22 @@ struct LeadAPITests {
             #expect(badFilter.status == .badRequest)
             let behaviour = try await app.api(.post, "/api/v1/leads/\(id)/behaviours", token: roza, body: #"{"behaviour": "form_filled"}"#)
             #expect((behaviour.json["behaviours"] as? [String]) == ["form_filled"])
-            let mail = try await app.api(.post, "/api/v1/activities", token: roza, body: #"{"kind": "email", "direction": "inbound", "subject": "Re: oferta", "lead_id": \#(id)}"#)
+            let mail = try await app.api(
+                .post,
+                "/api/v1/activities",
+                token: roza,
+                body: #"{"kind": "email", "direction": "inbound", "subject": "Re: oferta", "lead_id": \#(id)}"#
+            )
             #expect(mail.status == .created && mail.json["lead_id"] as? Int == id && mail.json["kind"] as? String == "email", "\(mail.text)")
-            #expect((try await app.api(.get, "/api/v1/leads/\(id)", token: roza).json["behaviours"] as? [String]) == ["form_filled", "email_answered"])
+            #expect(
+                (try await app.api(.get, "/api/v1/leads/\(id)", token: roza).json["behaviours"] as? [String]) == ["form_filled", "email_answered"]
+            )
             let onLead = try await app.api(.get, "/api/v1/activities?lead_id=\(id)", token: roza)
             #expect((onLead.json["items"] as? [[String: Any]])?.map { $0["subject"] as? String } == ["Re: oferta"])
-            #expect(try await app.api(.post, "/api/v1/activities", token: roza, body: #"{"kind": "email", "subject": "x", "lead_id": 999999}"#).status == .unprocessableContent)
+            #expect(
+                try await app.api(.post, "/api/v1/activities", token: roza, body: #"{"kind": "email", "subject": "x", "lead_id": 999999}"#).status
+                    == .unprocessableContent
+            )
             let search = try await app.api(.get, "/api/v1/search?q=wisniewski", token: roza)
             #expect((search.json["leads"] as? [[String: Any]])?.count == 1)
 
@@ -74,11 +112,23 @@ struct LeadAPITests {
             #expect(try await app.api(.post, "/api/v1/leads/\(id)/convert", token: roza, body: "{}").status == .conflict)
 
             // A second lead of the same company: a new company would be a look-alike; the problem names it.
-            let colleague = try #require(try await app.api(.post, "/api/v1/leads", token: roza, body: #"{"last_name": "Nowak", "company_name": "Lodz Trans", "country": "PL"}"#).json["id"] as? Int)
+            let colleague = try #require(
+                try await app.api(
+                    .post,
+                    "/api/v1/leads",
+                    token: roza,
+                    body: #"{"last_name": "Nowak", "company_name": "Lodz Trans", "country": "PL"}"#
+                ).json["id"] as? Int
+            )
             let lookalike = try await app.api(.post, "/api/v1/leads/\(colleague)/convert", token: roza, body: #"{"create_company": true}"#)
             #expect(lookalike.status == .conflict && lookalike.json["record_type"] as? String == "company")
             #expect((lookalike.json["candidates"] as? [[String: Any]])?.first?["id"] as? Int == links["company_id"] as? Int)
-            let both = try await app.api(.post, "/api/v1/leads/\(colleague)/convert", token: roza, body: #"{"create_company": true, "company_id": 1, "deal": {"title": "x"}}"#)
+            let both = try await app.api(
+                .post,
+                "/api/v1/leads/\(colleague)/convert",
+                token: roza,
+                body: #"{"create_company": true, "company_id": 1, "deal": {"title": "x"}}"#
+            )
             #expect(both.status == .unprocessableContent)
             let both_fields = ((both.json["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String }
             #expect(both_fields.contains("create_company") && both_fields.contains("deal.pipeline_id"), "\(both.text)")
@@ -92,13 +142,23 @@ struct LeadAPITests {
             let admin = try await app.token(app.world.admin)
             let rafal = try await app.token(app.world.rafal)
             #expect(try await app.api(.post, "/api/v1/lead-forms", token: rafal, body: #"{"name": "Sneaky"}"#).status == .forbidden)
-            let created = try await app.api(.post, "/api/v1/lead-forms", token: admin, body: #"{"name": "Kontakt", "campaign": "Targi 2026", "redirect_url": "https://example.pl/dzieki"}"#)
+            let created = try await app.api(
+                .post,
+                "/api/v1/lead-forms",
+                token: admin,
+                body: #"{"name": "Kontakt", "campaign": "Targi 2026", "redirect_url": "https://example.pl/dzieki"}"#
+            )
             #expect(created.status == .created, "\(created.text)")
             let key = try #require(created.json["key"] as? String)
             let snippet = try #require(created.json["snippet"] as? String)
             #expect(snippet.contains(#"/forms/\#(key)" method="post""#) && snippet.contains(#"name="website_url""#))
             func post(_ body: String, from address: String = "192.0.2.10") async throws -> TestResponse {
-                try await app.client.execute(uri: "/forms/\(key)", method: .post, headers: [.contentType: "application/x-www-form-urlencoded", HTTPField.Name("X-Forwarded-For")!: address], body: ByteBuffer(string: body))
+                try await app.client.execute(
+                    uri: "/forms/\(key)",
+                    method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded", HTTPField.Name("X-Forwarded-For")!: address],
+                    body: ByteBuffer(string: body)
+                )
             }
             let sent = try await post("first_name=%D0%98%D0%B2%D0%B0%D0%BD&last_name=Petrov&email=ivan%40example.ru&company=Romashka")
             #expect(sent.status == .seeOther && sent.headers[.location] == "https://example.pl/dzieki")
@@ -113,57 +173,104 @@ struct LeadAPITests {
             for index in 0..<3 { _ = try await post("last_name=Flood\(index)") }
             let flooded = try await post("last_name=More")
             #expect(flooded.status == .tooManyRequests && flooded.headers[.retryAfter] != nil)
-            #expect(try await post("last_name=Spoofed", from: "10.9.9.9, 192.0.2.10").status == .tooManyRequests, "a forged first address does not reset the limit")
-            #expect(try await app.client.execute(uri: "/forms/unknown", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "last_name=X")).status == .notFound)
+            #expect(
+                try await post("last_name=Spoofed", from: "10.9.9.9, 192.0.2.10").status == .tooManyRequests,
+                "a forged first address does not reset the limit"
+            )
+            #expect(
+                try await app.client.execute(
+                    uri: "/forms/unknown",
+                    method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "last_name=X")
+                ).status == .notFound
+            )
             // A form without its own thank-you page sends the visitor to Clientele's.
             let plain = try #require(try await app.api(.post, "/api/v1/lead-forms", token: admin, body: #"{"name": "Plain"}"#).json["key"] as? String)
-            let thanked = try await app.client.execute(uri: "/forms/\(plain)", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "email=x%40example.com"))
+            let thanked = try await app.client.execute(
+                uri: "/forms/\(plain)",
+                method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "email=x%40example.com")
+            )
             #expect(thanked.headers[.location] == "/forms/\(plain)/thanks")
             #expect(try await app.client.execute(uri: "/forms/\(plain)/thanks", method: .get).status == .ok)
         }
     }
 
-    @Test("the lead pages: list with filters, the card with its score, conversion through the form, the settings for admins", arguments: [TestEngine.sqlite])
+    @Test(
+        "the lead pages: list with filters, the card with its score, conversion through the form, the settings for admins",
+        arguments: [TestEngine.sqlite]
+    )
     func pages(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
             let world = app.world
             let (pipeline, _) = try await world.salesPipeline()
             let (cookie, csrf) = try await app.login("admin@example.com")
-            let saved = try await app.postForm("/admin/leads/scoring", cookie: cookie, fields: [
-                ("_csrf", csrf), ("attribute", "country"), ("value", "HU"), ("points", "15"), ("attribute", "industry"), ("value", ""), ("points", ""),
-                ("attribute", "behaviour"), ("value", "email_answered"), ("points", "20"),
-            ])
+            let saved = try await app.postForm(
+                "/admin/leads/scoring",
+                cookie: cookie,
+                fields: [
+                    ("_csrf", csrf), ("attribute", "country"), ("value", "HU"), ("points", "15"), ("attribute", "industry"), ("value", ""),
+                    ("points", ""),
+                    ("attribute", "behaviour"), ("value", "email_answered"), ("points", "20"),
+                ]
+            )
             #expect(saved.status == .seeOther)
-            let badPoints = try await app.postForm("/admin/leads/scoring", cookie: cookie, fields: [("_csrf", csrf), ("attribute", "country"), ("value", "HU"), ("points", "lots")])
+            let badPoints = try await app.postForm(
+                "/admin/leads/scoring",
+                cookie: cookie,
+                fields: [("_csrf", csrf), ("attribute", "country"), ("value", "HU"), ("points", "lots")]
+            )
             #expect(badPoints.status == .unprocessableContent)
-            let form = try await app.postForm("/admin/leads/forms", cookie: cookie, fields: [("_csrf", csrf), ("name", "Weboldal"), ("source", "web"), ("owner_id", "\(world.admin.id)"), ("active", "on")])
+            let form = try await app.postForm(
+                "/admin/leads/forms",
+                cookie: cookie,
+                fields: [("_csrf", csrf), ("name", "Weboldal"), ("source", "web"), ("owner_id", "\(world.admin.id)"), ("active", "on")]
+            )
             #expect(form.status == .seeOther)
             let settings = try await app.page("/admin/leads", cookie: cookie)
             #expect(settings.status == .ok && settings.body.contains("website_url") && settings.body.contains(#"value="HU""#))
 
-            let created = try await app.postForm("/leads", cookie: cookie, fields: [
-                ("_csrf", csrf), ("first_name", "Zsófia"), ("last_name", "Kovács"), ("company_name", "Győr Kft"), ("country", "hu"),
-                ("emails", "zsofia@gyor.hu"), ("status", "working"), ("owner_id", ""), ("team_id", ""),
-            ])
+            let created = try await app.postForm(
+                "/leads",
+                cookie: cookie,
+                fields: [
+                    ("_csrf", csrf), ("first_name", "Zsófia"), ("last_name", "Kovács"), ("company_name", "Győr Kft"), ("country", "hu"),
+                    ("emails", "zsofia@gyor.hu"), ("status", "working"), ("owner_id", ""), ("team_id", ""),
+                ]
+            )
             #expect(created.status == .seeOther, "\(created.text)")
             let location = try #require(created.headers[.location])
             let card = try await app.page(location, cookie: cookie)
             #expect(card.body.contains("Zsófia Kovács") && card.body.contains(#"data-testid="score">15<"#))
             // An e-mail from the lead logged on its card: on its timeline, and scored as answered.
-            let mail = try await app.postForm("/activities", cookie: cookie, fields: [
-                ("_csrf", csrf), ("next", location), ("lead_id", String(location.split(separator: "/").last!)), ("kind", "email"), ("direction", "inbound"), ("subject", "Re: ajánlat"),
-            ])
+            let mail = try await app.postForm(
+                "/activities",
+                cookie: cookie,
+                fields: [
+                    ("_csrf", csrf), ("next", location), ("lead_id", String(location.split(separator: "/").last!)), ("kind", "email"),
+                    ("direction", "inbound"), ("subject", "Re: ajánlat"),
+                ]
+            )
             #expect(mail.status == .seeOther, "\(mail.text)")
             let answered = try await app.page(location, cookie: cookie).body
-            #expect(answered.contains(#"data-testid="timeline""#) && answered.contains("Re: ajánlat") && answered.contains(#"data-testid="score">35<"#))
+            #expect(
+                answered.contains(#"data-testid="timeline""#) && answered.contains("Re: ajánlat") && answered.contains(#"data-testid="score">35<"#)
+            )
             let list = try await app.page("/leads?status=working&min_score=10", cookie: cookie)
             #expect(list.body.contains("Zsófia Kovács"))
             #expect(!(try await app.page("/leads?status=qualified", cookie: cookie).body.contains("Zsófia Kovács")))
             let convertPage = try await app.page("\(location)/convert", cookie: cookie)
             #expect(convertPage.status == .ok && convertPage.body.contains("Győr Kft"))
-            let converted = try await app.postForm("\(location)/convert", cookie: cookie, fields: [
-                ("_csrf", csrf), ("company", "new"), ("create_deal", "1"), ("pipeline_id", "\(pipeline.id)"), ("deal_title", "Győr pilot"), ("amount", "1 200,50"),
-            ])
+            let converted = try await app.postForm(
+                "\(location)/convert",
+                cookie: cookie,
+                fields: [
+                    ("_csrf", csrf), ("company", "new"), ("create_deal", "1"), ("pipeline_id", "\(pipeline.id)"), ("deal_title", "Győr pilot"),
+                    ("amount", "1 200,50"),
+                ]
+            )
             #expect(converted.status == .seeOther, "\(converted.text)")
             let after = try await app.page(location, cookie: cookie)
             #expect(after.body.contains(#"data-testid="converted-contact""#) && after.body.contains(#"data-testid="converted-deal""#))
@@ -171,7 +278,9 @@ struct LeadAPITests {
             let contactCard = try await app.page("/contacts/\(contactID)", cookie: cookie).body
             #expect(contactCard.contains(#"data-testid="from-lead""#) && contactCard.contains("Re: ajánlat"))
             // The same person comes in again as a new lead: the form warns of the old one, and its card names the contact.
-            let again = [("_csrf", csrf), ("first_name", "Zsófia"), ("last_name", "Kovács"), ("emails", "zsofia@gyor.hu"), ("owner_id", "\(world.admin.id)")]
+            let again = [
+                ("_csrf", csrf), ("first_name", "Zsófia"), ("last_name", "Kovács"), ("emails", "zsofia@gyor.hu"), ("owner_id", "\(world.admin.id)"),
+            ]
             #expect(try await app.postForm("/leads", cookie: cookie, fields: again).status == .conflict)
             let second = try await app.postForm("/leads", cookie: cookie, fields: again + [("allow_duplicates", "1")])
             let known = try await app.page(try #require(second.headers[.location]), cookie: cookie)

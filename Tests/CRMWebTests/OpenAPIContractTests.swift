@@ -11,8 +11,11 @@ import Testing
 struct OpenAPIContractTests {
     /// `/api/v1/companies/:id` → `/api/v1/companies/{id}`, the OpenAPI spelling.
     static func normalize(_ path: String) -> String {
-        path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/").replacingOccurrences(of: "//", with: "/")
-            .withLeadingSlash
+        path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/").replacingOccurrences(
+            of: "//",
+            with: "/"
+        )
+        .withLeadingSlash
     }
 
     @Test("every API route is documented and every documented operation is routed")
@@ -20,7 +23,9 @@ struct OpenAPIContractTests {
         try await TestDatabase.withStore(.sqlite) { store in
             let dependencies = try await Dependencies(store: store, logger: TestDatabase.logger)
             let router = buildRouter(dependencies)
-            let routed = Set(router.routes.map { "\($0.method.rawValue.lowercased()) \(Self.normalize($0.path.description))" }.filter { $0.contains(" /api/") })
+            let routed = Set(
+                router.routes.map { "\($0.method.rawValue.lowercased()) \(Self.normalize($0.path.description))" }.filter { $0.contains(" /api/") }
+            )
             #expect(routed.count >= 25)
             let app = Application(router: router)
             try await app.test(.router) { client in

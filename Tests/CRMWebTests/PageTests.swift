@@ -45,7 +45,10 @@ struct PageTests {
             answers.append(("bad token", try await app.api(.get, "/api/v1/companies", token: "wrong").headers))
             for (path, headers) in answers {
                 let policy = headers[HTTPField.Name("Content-Security-Policy")!] ?? ""
-                #expect(policy.contains("default-src 'self'") && policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"), "\(path)")
+                #expect(
+                    policy.contains("default-src 'self'") && policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"),
+                    "\(path)"
+                )
                 #expect(!policy.contains("unsafe-inline"), "\(path): pages have no inline script or style")
                 #expect(headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(path)")
                 #expect(headers[HTTPField.Name("X-Frame-Options")!] == "DENY", "\(path)")
@@ -99,10 +102,14 @@ struct PageTests {
     func forms(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
             let (cookie, csrf) = try await app.login("roza@example.com")
-            let created = try await app.postForm("/companies", cookie: cookie, fields: [
-                ("_csrf", csrf), ("name", "Przedsiębiorstwo Źródło"), ("phones", "22 111 22 33\n+48 600 100 200"), ("emails", "Biuro@Zrodlo.pl"),
-                ("tags", "vip, Vip, nowy"), ("priority", "A"), ("city", "Łódź"), ("country", "pl"),
-            ])
+            let created = try await app.postForm(
+                "/companies",
+                cookie: cookie,
+                fields: [
+                    ("_csrf", csrf), ("name", "Przedsiębiorstwo Źródło"), ("phones", "22 111 22 33\n+48 600 100 200"), ("emails", "Biuro@Zrodlo.pl"),
+                    ("tags", "vip, Vip, nowy"), ("priority", "A"), ("city", "Łódź"), ("country", "pl"),
+                ]
+            )
             #expect(created.status == .seeOther)
             let location = try #require(created.headers[.location])
             let show = try await app.page(location, cookie: cookie)
@@ -115,9 +122,13 @@ struct PageTests {
             #expect(invalid.status == .unprocessableContent)
             #expect(invalid.text.contains("not a phone"))
 
-            let contact = try await app.postForm("/contacts", cookie: cookie, fields: [
-                ("_csrf", csrf), ("first_name", "János"), ("last_name", "Kovács"), ("name_order", "family_first"), ("company_id", String(id)),
-            ])
+            let contact = try await app.postForm(
+                "/contacts",
+                cookie: cookie,
+                fields: [
+                    ("_csrf", csrf), ("first_name", "János"), ("last_name", "Kovács"), ("name_order", "family_first"), ("company_id", String(id)),
+                ]
+            )
             #expect(contact.status == .seeOther)
             let list = try await app.page("/contacts?q=kovacs", cookie: cookie)
             #expect(list.body.contains("Kovács János"))
@@ -126,9 +137,16 @@ struct PageTests {
             // The contact's history names the company it was put at, not its id.
             let contactPage = try await app.page(try #require(contact.headers[.location]), cookie: cookie).body
             let history = try #require(contactPage.firstMatch(of: /<h2>History<\/h2>(.*)/.dotMatchesNewlines())?.1)
-            #expect(history.contains(#"<td class="new">Przedsiębiorstwo Źródło</td>"#) && !history.contains(#"<td class="new">\#(id)</td>"#), "\(history)")
+            #expect(
+                history.contains(#"<td class="new">Przedsiębiorstwo Źródło</td>"#) && !history.contains(#"<td class="new">\#(id)</td>"#),
+                "\(history)"
+            )
 
-            let edit = try await app.postForm(location, cookie: cookie, fields: [("_csrf", csrf), ("version", "1"), ("name", "Źródło S.A."), ("priority", "B")])
+            let edit = try await app.postForm(
+                location,
+                cookie: cookie,
+                fields: [("_csrf", csrf), ("version", "1"), ("name", "Źródło S.A."), ("priority", "B")]
+            )
             #expect(edit.status == .seeOther)
             let stale = try await app.postForm(location, cookie: cookie, fields: [("_csrf", csrf), ("version", "1"), ("name", "Lost update")])
             #expect(stale.status == .conflict)
@@ -145,25 +163,44 @@ struct PageTests {
     func addresses(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
             let admin = try await app.world.context(app.world.admin)
-            let company = try await app.store.companies.create(admin, CompanyFields(name: "Hurtownia Północ", addresses: [
-                PostalAddress(label: "office", street: "ul. Piotrkowska 1", city: "Łódź", region: "łódzkie", postalCode: "90-001", country: "PL"),
-                PostalAddress(label: "warehouse", street: "Magazynowa 7", country: "PL"),
-            ])).record
+            let company = try await app.store.companies.create(
+                admin,
+                CompanyFields(
+                    name: "Hurtownia Północ",
+                    addresses: [
+                        PostalAddress(
+                            label: "office",
+                            street: "ul. Piotrkowska 1",
+                            city: "Łódź",
+                            region: "łódzkie",
+                            postalCode: "90-001",
+                            country: "PL"
+                        ),
+                        PostalAddress(label: "warehouse", street: "Magazynowa 7", country: "PL"),
+                    ]
+                )
+            ).record
             let (cookie, csrf) = try await app.login("admin@example.com")
             let card = try await app.page("/companies/\(company.meta.id)", cookie: cookie).body
             #expect(card.contains("<dd>ul. Piotrkowska 1<br>90-001 Łódź, łódzkie PL <span class=\"muted\">office</span></dd>"), "\(card)")
             #expect(card.contains("<dd>Magazynowa 7<br> PL <span class=\"muted\">warehouse</span></dd>"))
 
-            let edit = try await app.postForm("/companies/\(company.meta.id)", cookie: cookie, fields: [
-                ("_csrf", csrf), ("version", "1"), ("name", "Hurtownia Północ"), ("street", "ul. Piotrkowska 2"), ("city", "Łódź"),
-                ("postal_code", "90-002"), ("country", "pl"),
-            ])
+            let edit = try await app.postForm(
+                "/companies/\(company.meta.id)",
+                cookie: cookie,
+                fields: [
+                    ("_csrf", csrf), ("version", "1"), ("name", "Hurtownia Północ"), ("street", "ul. Piotrkowska 2"), ("city", "Łódź"),
+                    ("postal_code", "90-002"), ("country", "pl"),
+                ]
+            )
             #expect(edit.status == .seeOther)
             let stored = try await app.store.companies.get(admin, company.meta.id).fields.addresses
-            #expect(stored == [
-                PostalAddress(label: "office", street: "ul. Piotrkowska 2", city: "Łódź", region: "łódzkie", postalCode: "90-002", country: "PL"),
-                PostalAddress(label: "warehouse", street: "Magazynowa 7", country: "PL"),
-            ])
+            #expect(
+                stored == [
+                    PostalAddress(label: "office", street: "ul. Piotrkowska 2", city: "Łódź", region: "łódzkie", postalCode: "90-002", country: "PL"),
+                    PostalAddress(label: "warehouse", street: "Magazynowa 7", country: "PL"),
+                ]
+            )
         }
     }
 
@@ -198,7 +235,12 @@ struct PageTests {
             let (pipeline, _) = try await app.world.salesPipeline()
             let company = try await app.world.company("Odlewnia Żelaza", by: app.world.admin)
             for index in 1...12 {
-                var fields = DealFields(title: "Odlew \(index)", pipelineID: pipeline.id, stageID: pipeline.stages[0].id, amount: try Money(decimal: "100.00", currency: pipeline.currency))
+                var fields = DealFields(
+                    title: "Odlew \(index)",
+                    pipelineID: pipeline.id,
+                    stageID: pipeline.stages[0].id,
+                    amount: try Money(decimal: "100.00", currency: pipeline.currency)
+                )
                 fields.companyID = company.id
                 let deal = try await app.store.deals.create(admin, fields).record
                 if index == 12 { _ = try await app.store.funnel.apply(admin, deal: deal.meta.id, expectedVersion: nil, .win) }
@@ -209,7 +251,10 @@ struct PageTests {
                 card.firstRange(of: "company-deals-\(status)").map { String(card[$0.lowerBound...].split(separator: "</div>")[0]) }
             }
             let open = try #require(group("open"))
-            #expect(open.contains(">Open <span class=\"muted\">11 · PLN") && open.contains("1,100.00</span>") && open.components(separatedBy: "<li>").count - 1 == 10)
+            #expect(
+                open.contains(">Open <span class=\"muted\">11 · PLN") && open.contains("1,100.00</span>")
+                    && open.components(separatedBy: "<li>").count - 1 == 10
+            )
             #expect(open.contains("href=\"/deals?company_id=\(company.meta.id)&amp;status=open\""))
             let won = try #require(group("won"))
             #expect(won.contains("Odlew 12") && !won.contains("status=won"))
@@ -226,7 +271,13 @@ struct PageTests {
             let (cookie, csrf) = try await app.login("sergei@example.com")
             #expect(try await app.page("/companies", cookie: cookie).body.contains("Компании"))
             for (language, word) in [("pl", "Firmy"), ("hu", "Cégek"), ("bg", "Фирми"), ("en", "Companies")] {
-                #expect(try await app.postForm("/settings/language", cookie: cookie, fields: [("_csrf", csrf), ("language", language), ("next", "/companies")]).status == .seeOther)
+                #expect(
+                    try await app.postForm(
+                        "/settings/language",
+                        cookie: cookie,
+                        fields: [("_csrf", csrf), ("language", language), ("next", "/companies")]
+                    ).status == .seeOther
+                )
                 let page = try await app.page("/companies", cookie: cookie).body
                 #expect(page.contains(word) && page.contains("lang=\"\(language)\""), "\(language)")
             }
@@ -249,9 +300,14 @@ struct PageTests {
             for path in ["/admin/users", "/admin/teams", "/admin/roles", "/settings/tokens"] {
                 #expect(try await app.page(path, cookie: admin).status == .ok, "\(path)")
             }
-            let created = try await app.postForm("/admin/users", cookie: admin, fields: [
-                ("_csrf", csrf), ("name", "Георги Петров"), ("email", "georgi@example.com"), ("role", "service_agent"), ("password", "a long password"), ("locale", "bg"),
-            ])
+            let created = try await app.postForm(
+                "/admin/users",
+                cookie: admin,
+                fields: [
+                    ("_csrf", csrf), ("name", "Георги Петров"), ("email", "georgi@example.com"), ("role", "service_agent"),
+                    ("password", "a long password"), ("locale", "bg"),
+                ]
+            )
             #expect(created.status == .seeOther)
             #expect(try await app.store.users.find(email: "georgi@example.com")?.role == .serviceAgent)
             let token = try await app.postForm("/settings/tokens", cookie: admin, fields: [("_csrf", csrf), ("name", "laptop")])
@@ -270,7 +326,12 @@ struct PageTests {
                 headers[.cookie] = cookie
                 headers[.init("X-CSRF-Token")!] = csrf
                 headers[.contentType] = "application/json"
-                let response = try await client.execute(uri: "/api/v1/companies", method: .post, headers: headers, body: ByteBuffer(string: #"{"name": "Made on node two"}"#))
+                let response = try await client.execute(
+                    uri: "/api/v1/companies",
+                    method: .post,
+                    headers: headers,
+                    body: ByteBuffer(string: #"{"name": "Made on node two"}"#)
+                )
                 #expect(response.status == .created)
             }
         }
@@ -291,8 +352,10 @@ struct PageTests {
             let blank = try await app.page("/search", cookie: cookie)
             #expect(blank.status == .ok && !blank.body.contains(#"data-testid="search-empty""#))
             let token = try await app.token(world.rafal)
-            for bad in ["/api/v1/search", "/api/v1/search?q=%20", "/api/v1/search?q=a&limit=0", "/api/v1/search?q=a&limit=x", "/api/v1/search?q=a&page=2",
-                        "/api/v1/search?q=" + String(repeating: "a", count: 201)] {
+            for bad in [
+                "/api/v1/search", "/api/v1/search?q=%20", "/api/v1/search?q=a&limit=0", "/api/v1/search?q=a&limit=x", "/api/v1/search?q=a&page=2",
+                "/api/v1/search?q=" + String(repeating: "a", count: 201),
+            ] {
                 let response = try await app.api(.get, bad, token: token)
                 #expect(response.status == .badRequest, "\(bad)")
             }
@@ -304,12 +367,21 @@ struct PageTests {
     @Test("pages show and allow what the role's capabilities allow, and refuse the rest")
     func capabilitiesOnPages() async throws {
         try await TestApp.run(.sqlite) { app in
-            _ = try await app.store.users.create(World.system, .init(email: "serwis@example.com", name: "Sylwia Serwis", role: .serviceAgent, password: "correct horse battery"))
+            _ = try await app.store.users.create(
+                World.system,
+                .init(email: "serwis@example.com", name: "Sylwia Serwis", role: .serviceAgent, password: "correct horse battery")
+            )
             let agent = try await app.login("serwis@example.com")
             let home = try await app.page("/", cookie: agent.cookie)
             #expect(home.status == .ok && !home.body.contains("href=\"/reports\"") && !home.body.contains("href=\"/board\""))
             #expect(try await app.page("/reports", cookie: agent.cookie).status == .forbidden, "a service agent opened the reports by URL")
-            #expect(try await app.api(.get, "/api/v1/reports/snapshot?pipeline_id=1", token: try await app.token(try #require(try await app.store.users.find(email: "serwis@example.com")))).status == .forbidden)
+            #expect(
+                try await app.api(
+                    .get,
+                    "/api/v1/reports/snapshot?pipeline_id=1",
+                    token: try await app.token(try #require(try await app.store.users.find(email: "serwis@example.com")))
+                ).status == .forbidden
+            )
             #expect(try await app.page("/admin/pipelines", cookie: agent.cookie).status == .forbidden)
 
             let manager = try await app.login("maria@example.com")
@@ -325,4 +397,3 @@ struct PageTests {
         }
     }
 }
-

@@ -43,7 +43,12 @@ struct ProcessAPITests {
             #expect((deployed.json["items"] as? [[String: Any]])?.first?["version"] as? Int == 1)
 
             let rafal = try await app.token(app.world.rafal)
-            let started = try await app.api(.post, "/api/v1/processes/order/instances", token: rafal, body: #"{"variables": {"customer": "Łódź Trading"}}"#)
+            let started = try await app.api(
+                .post,
+                "/api/v1/processes/order/instances",
+                token: rafal,
+                body: #"{"variables": {"customer": "Łódź Trading"}}"#
+            )
             #expect(started.status == .created, "\(started.text)")
             let id = try #require(started.json["id"] as? Int)
             let inbox = try await app.api(.get, "/api/v1/process-tasks", token: rafal)
@@ -54,7 +59,10 @@ struct ProcessAPITests {
             #expect(myDay.body.contains("Przyjąć zamówienie") && myDay.body.contains("/processes/instances/\(id)"))
             let overview = try await app.page("/processes", cookie: session.cookie)
             #expect(overview.status == .ok && overview.body.contains("Przyjąć zamówienie") && overview.body.contains("data-testid=\"claim\""))
-            #expect(overview.body.contains("data-testid=\"waiting-at\">Przyjąć zamówienie</td>"), "the monitoring list names the step the instance waits at")
+            #expect(
+                overview.body.contains("data-testid=\"waiting-at\">Przyjąć zamówienie</td>"),
+                "the monitoring list names the step the instance waits at"
+            )
             let filtered = try await app.page("/processes?process=order", cookie: session.cookie)
             #expect(filtered.status == .ok && filtered.body.contains("/processes/instances/\(id)"))
             #expect(try await app.page("/processes?colour=red", cookie: session.cookie).status == .badRequest)
@@ -69,19 +77,30 @@ struct ProcessAPITests {
             #expect(claimed.status == .ok, "\(claimed.text)")
             #expect((try await app.api(.get, "/api/v1/process-tasks", token: roza).json["items"] as? [Any])?.isEmpty == true)
             // With the task taken she has nothing in the instance, which Rafał started unbound: it is not hers to see.
-            #expect(try await app.api(.post, "/api/v1/process-instances/\(id)/tasks/\(try #require(task["token"] as? Int))/claim", token: roza).status == .notFound)
+            #expect(
+                try await app.api(.post, "/api/v1/process-instances/\(id)/tasks/\(try #require(task["token"] as? Int))/claim", token: roza).status
+                    == .notFound
+            )
             let othersInbox = try await app.api(.get, "/api/v1/process-tasks", token: mikhail)
             #expect((othersInbox.json["items"] as? [Any])?.isEmpty == true, "a manager is not a sales_rep")
             let token = try #require(task["token"] as? Int)
             let refused = try await app.api(.post, "/api/v1/process-instances/\(id)/tasks/\(token)/complete", token: mikhail, body: "{}")
             #expect(refused.status == .notFound, "a manager of another team does not see an instance started unbound by someone else")
 
-            let waiting = try await app.api(.post, "/api/v1/process-instances/\(id)/tasks/\(token)/complete", token: rafal, body: #"{"variables": {"amount": 2500.50}}"#)
+            let waiting = try await app.api(
+                .post,
+                "/api/v1/process-instances/\(id)/tasks/\(token)/complete",
+                token: rafal,
+                body: #"{"variables": {"amount": 2500.50}}"#
+            )
             #expect(waiting.status == .ok, "\(waiting.text)")
             #expect(waiting.json["status"] as? String == "running" && (waiting.json["variables"] as? [String: Any])?["amount"] as? Double == 2500.5)
             // A rep of another team without a task in it does not see the instance either.
             let sergei = try await app.token(app.world.sergei)
-            #expect(try await app.api(.post, "/api/v1/process-instances/\(id)/messages", token: sergei, body: #"{"message": "Payment received"}"#).status == .notFound)
+            #expect(
+                try await app.api(.post, "/api/v1/process-instances/\(id)/messages", token: sergei, body: #"{"message": "Payment received"}"#).status
+                    == .notFound
+            )
             let wrong = try await app.api(.post, "/api/v1/process-instances/\(id)/messages", token: rafal, body: #"{"message": "Invoice lost"}"#)
             #expect(wrong.json["delivered"] as? Bool == false)
             let paid = try await app.api(.post, "/api/v1/process-instances/\(id)/messages", token: rafal, body: #"{"message": "Payment received"}"#)
@@ -95,7 +114,11 @@ struct ProcessAPITests {
     func refusals() async throws {
         try await TestApp.run(.sqlite) { app in
             let admin = try await app.token(app.world.admin)
-            let unsupported = try await deploy(app, admin, Self.order.replacingOccurrences(of: "<bpmn:endEvent id=\"end\"/>", with: "<bpmn:endEvent id=\"end\"/><bpmn:transaction id=\"tx\"/>"))
+            let unsupported = try await deploy(
+                app,
+                admin,
+                Self.order.replacingOccurrences(of: "<bpmn:endEvent id=\"end\"/>", with: "<bpmn:endEvent id=\"end\"/><bpmn:transaction id=\"tx\"/>")
+            )
             #expect(unsupported.status == .unprocessableContent && unsupported.text.contains("tx") && unsupported.text.contains("line"))
             #expect(try await deploy(app, admin, Self.order, type: "application/json").status == .unsupportedMediaType)
             #expect(try await deploy(app, admin, "<not-closed").status == .unprocessableContent)
@@ -104,10 +127,21 @@ struct ProcessAPITests {
             #expect(try await app.api(.get, "/api/v1/processes", token: admin).json["items"] as? [Any] != nil)
             #expect(try await app.api(.post, "/api/v1/processes/none/instances", token: admin, body: "{}").status == .notFound)
             _ = try await deploy(app, admin, Self.order)
-            #expect(try await app.api(.post, "/api/v1/processes/order/instances", token: admin, body: #"{"variables": 5}"#).status == .unprocessableContent)
-            #expect(try await app.api(.post, "/api/v1/processes/order/instances", token: admin, body: #"{"vars": {}}"#).status == .unprocessableContent)
-            #expect(try await app.api(.post, "/api/v1/processes/order/instances", token: admin, body: #"{"record": {"type": "user", "id": 1}}"#).status == .unprocessableContent)
-            #expect(try await app.api(.post, "/api/v1/processes/order/instances", token: admin, body: #"{"record": {"type": "deal", "id": 999}}"#).status == .notFound)
+            #expect(
+                try await app.api(.post, "/api/v1/processes/order/instances", token: admin, body: #"{"variables": 5}"#).status
+                    == .unprocessableContent
+            )
+            #expect(
+                try await app.api(.post, "/api/v1/processes/order/instances", token: admin, body: #"{"vars": {}}"#).status == .unprocessableContent
+            )
+            #expect(
+                try await app.api(.post, "/api/v1/processes/order/instances", token: admin, body: #"{"record": {"type": "user", "id": 1}}"#).status
+                    == .unprocessableContent
+            )
+            #expect(
+                try await app.api(.post, "/api/v1/processes/order/instances", token: admin, body: #"{"record": {"type": "deal", "id": 999}}"#).status
+                    == .notFound
+            )
             #expect(try await app.api(.get, "/api/v1/process-instances/999", token: admin).status == .notFound)
             #expect(try await app.api(.get, "/api/v1/process-tasks?x=1", token: admin).status == .badRequest)
         }
@@ -132,12 +166,20 @@ struct ProcessAPITests {
                 """
             #expect(try await deploy(app, admin, bpmn).status == .created)
             let rafal = try await app.token(app.world.rafal)
-            let started = try await app.api(.post, "/api/v1/processes/qualify/instances", token: rafal, body: #"{"record": {"type": "deal", "id": \#(deal.meta.id)}}"#)
+            let started = try await app.api(
+                .post,
+                "/api/v1/processes/qualify/instances",
+                token: rafal,
+                body: #"{"record": {"type": "deal", "id": \#(deal.meta.id)}}"#
+            )
             #expect(started.status == .created, "\(started.text)")
             #expect(try await app.store.processes.runEffects() == 1)
             let id = try #require(started.json["id"] as? Int)
             let done = try await app.api(.get, "/api/v1/process-instances/\(id)", token: rafal)
-            #expect(done.json["status"] as? String == "completed" && (done.json["variables"] as? [String: Any])?["deal_stage"] as? String == "Presentation")
+            #expect(
+                done.json["status"] as? String == "completed"
+                    && (done.json["variables"] as? [String: Any])?["deal_stage"] as? String == "Presentation"
+            )
             let log = try await app.api(.get, "/api/v1/deals/\(deal.meta.id)/transitions", token: rafal)
             #expect((log.json["items"] as? [[String: Any]])?.last?["kind"] as? String == "moved")
             // From the deal's page: the process is offered, started for this deal, and listed there.
@@ -150,30 +192,69 @@ struct ProcessAPITests {
             xml[.contentType] = "application/xml"
             let forCompanies = Self.order.replacingOccurrences(of: "id=\"order\" name=\"Zamówienie\"", with: "id=\"visit\" name=\"Wizyta\"")
             let bound = try await app.api(.post, "/api/v1/processes?record_type=company", token: admin, body: forCompanies, headers: xml)
-            #expect(bound.status == .created && (bound.json["items"] as? [[String: Any]])?.first?["record_type"] as? String == "company", "\(bound.text)")
-            #expect(try await app.api(.post, "/api/v1/processes?record_type=planet", token: admin, body: forCompanies, headers: xml).status == .badRequest)
+            #expect(
+                bound.status == .created && (bound.json["items"] as? [[String: Any]])?.first?["record_type"] as? String == "company",
+                "\(bound.text)"
+            )
+            #expect(
+                try await app.api(.post, "/api/v1/processes?record_type=planet", token: admin, body: forCompanies, headers: xml).status == .badRequest
+            )
             let company = try await app.world.company("Łódź Trading", by: app.world.rafal)
             let companyPage = try await app.page("/companies/\(company.meta.id)", cookie: session.cookie)
             #expect(companyPage.body.contains("record-start-process") && companyPage.body.contains("<option value=\"visit\">Wizyta</option>"))
             #expect(!(try await app.page("/deals/\(deal.meta.id)", cookie: session.cookie)).body.contains("<option value=\"visit\">"))
-            let wrongKind = try await app.api(.post, "/api/v1/processes/visit/instances", token: rafal, body: #"{"record": {"type": "deal", "id": \#(deal.meta.id)}}"#)
+            let wrongKind = try await app.api(
+                .post,
+                "/api/v1/processes/visit/instances",
+                token: rafal,
+                body: #"{"record": {"type": "deal", "id": \#(deal.meta.id)}}"#
+            )
             #expect(wrongKind.status == .unprocessableContent && wrongKind.text.contains("wrong_record_type"))
-            let posted = try await app.postForm("/processes/start", cookie: session.cookie, fields: [("_csrf", session.csrf), ("key", "qualify"), ("record_type", "deal"), ("record_id", String(deal.meta.id))])
+            let posted = try await app.postForm(
+                "/processes/start",
+                cookie: session.cookie,
+                fields: [("_csrf", session.csrf), ("key", "qualify"), ("record_type", "deal"), ("record_id", String(deal.meta.id))]
+            )
             #expect(posted.status == .seeOther && posted.headers[.location]?.hasPrefix("/processes/instances/") == true)
             // A process for leads (nurture) is offered on lead pages and starts on a lead through the API and the page.
             let forLeads = Self.order.replacingOccurrences(of: "id=\"order\" name=\"Zamówienie\"", with: "id=\"nurture\" name=\"Pielęgnacja leada\"")
             #expect(try await app.api(.post, "/api/v1/processes?record_type=lead", token: admin, body: forLeads, headers: xml).status == .created)
-            let lead = try await app.store.leads.create(try await app.world.context(app.world.rafal), LeadFields(firstName: "Zsófia", lastName: "Kovács")).record
+            let lead = try await app.store.leads.create(
+                try await app.world.context(app.world.rafal),
+                LeadFields(firstName: "Zsófia", lastName: "Kovács")
+            ).record
             let leadPage = try await app.page("/leads/\(lead.meta.id)", cookie: session.cookie).body
-            #expect(leadPage.contains("record-start-process") && leadPage.contains("<option value=\"nurture\">Pielęgnacja leada</option>") && !leadPage.contains("<option value=\"visit\">"))
-            let onLead = try await app.api(.post, "/api/v1/processes/nurture/instances", token: rafal, body: #"{"record": {"type": "lead", "id": \#(lead.meta.id)}}"#)
+            #expect(
+                leadPage.contains("record-start-process") && leadPage.contains("<option value=\"nurture\">Pielęgnacja leada</option>")
+                    && !leadPage.contains("<option value=\"visit\">")
+            )
+            let onLead = try await app.api(
+                .post,
+                "/api/v1/processes/nurture/instances",
+                token: rafal,
+                body: #"{"record": {"type": "lead", "id": \#(lead.meta.id)}}"#
+            )
             #expect(onLead.status == .created && (onLead.json["record"] as? [String: Any])?["type"] as? String == "lead", "\(onLead.text)")
-            let fromPage = try await app.postForm("/processes/start", cookie: session.cookie, fields: [("_csrf", session.csrf), ("key", "nurture"), ("record_type", "lead"), ("record_id", String(lead.meta.id))])
+            let fromPage = try await app.postForm(
+                "/processes/start",
+                cookie: session.cookie,
+                fields: [("_csrf", session.csrf), ("key", "nurture"), ("record_type", "lead"), ("record_id", String(lead.meta.id))]
+            )
             #expect(fromPage.status == .seeOther)
-            #expect(try await app.page("/leads/\(lead.meta.id)", cookie: session.cookie).body.components(separatedBy: "/processes/instances/").count - 1 == 2)
+            #expect(
+                try await app.page("/leads/\(lead.meta.id)", cookie: session.cookie).body.components(separatedBy: "/processes/instances/").count - 1
+                    == 2
+            )
             // Sergei (another team) may not bind a process to Rafał's deal.
             let sergei = try await app.token(app.world.sergei)
-            #expect(try await app.api(.post, "/api/v1/processes/qualify/instances", token: sergei, body: #"{"record": {"type": "deal", "id": \#(deal.meta.id)}}"#).status == .notFound)
+            #expect(
+                try await app.api(
+                    .post,
+                    "/api/v1/processes/qualify/instances",
+                    token: sergei,
+                    body: #"{"record": {"type": "deal", "id": \#(deal.meta.id)}}"#
+                ).status == .notFound
+            )
         }
     }
 
@@ -186,36 +267,74 @@ struct ProcessAPITests {
             let stage = pipeline.stages[1].id.rawValue
             let set = try await app.api(.put, "/api/v1/processes/order/triggers", token: admin, body: #"{"deal_entered_stage": [\#(stage)]}"#)
             #expect(set.status == .ok && set.json["deal_entered_stage"] as? [Int] == [Int(stage)])
-            #expect(try await app.api(.put, "/api/v1/processes/order/triggers", token: admin, body: #"{"deal_entered_stage": ["x"]}"#).status == .unprocessableContent)
+            #expect(
+                try await app.api(.put, "/api/v1/processes/order/triggers", token: admin, body: #"{"deal_entered_stage": ["x"]}"#).status
+                    == .unprocessableContent
+            )
             let rafal = try await app.token(app.world.rafal)
-            #expect(try await app.api(.put, "/api/v1/processes/order/triggers", token: rafal, body: #"{"deal_entered_stage": []}"#).status == .forbidden)
+            #expect(
+                try await app.api(.put, "/api/v1/processes/order/triggers", token: rafal, body: #"{"deal_entered_stage": []}"#).status == .forbidden
+            )
 
             let deal = try await app.world.deal("Toruń", by: app.world.rafal, in: pipeline)
             #expect(try await app.api(.post, "/api/v1/deals/\(deal.meta.id)/move", token: rafal, body: #"{"stage_id": \#(stage)}"#).status == .ok)
             #expect(try await app.store.processes.runStartRequests() == 1)
             #expect((try await app.api(.get, "/api/v1/process-tasks", token: rafal).json["items"] as? [Any])?.count == 1)
-            let unknownField = try await app.api(.put, "/api/v1/processes/order/triggers", token: admin, body: #"{"deal_entered_stage": [\#(stage)], "field_changed": [{"record_type": "company", "field": "colour"}]}"#)
+            let unknownField = try await app.api(
+                .put,
+                "/api/v1/processes/order/triggers",
+                token: admin,
+                body: #"{"deal_entered_stage": [\#(stage)], "field_changed": [{"record_type": "company", "field": "colour"}]}"#
+            )
             #expect(unknownField.status == .unprocessableContent && unknownField.text.contains("field_changed[0].field"))
-            let watched = try await app.api(.put, "/api/v1/processes/order/triggers", token: admin, body: """
-                {"deal_entered_stage": [\(stage)], "record_created": ["contact"], "field_changed": [{"record_type": "company", "field": "priority", "value": "A"}]}
-                """)
+            let watched = try await app.api(
+                .put,
+                "/api/v1/processes/order/triggers",
+                token: admin,
+                body: """
+                    {"deal_entered_stage": [\(stage)], "record_created": ["contact"], "field_changed": [{"record_type": "company", "field": "priority", "value": "A"}]}
+                    """
+            )
             #expect(watched.status == .ok && watched.json["record_created"] as? [String] == ["contact"], "\(watched.text)")
             let read = try await app.api(.get, "/api/v1/processes/order/triggers", token: rafal)
             #expect((read.json["field_changed"] as? [[String: Any]])?.first?["value"] as? String == "A")
             #expect(try await app.api(.post, "/api/v1/contacts", token: rafal, body: #"{"last_name": "Kowalczyk"}"#).status == .created)
             #expect(try await app.store.processes.runStartRequests() == 1, "creating a contact started the order process")
-            #expect(try await app.api(.put, "/api/v1/processes/order/triggers", token: admin, body: #"{"deal_entered_stage": [\#(stage)]}"#).status == .ok)
+            #expect(
+                try await app.api(.put, "/api/v1/processes/order/triggers", token: admin, body: #"{"deal_entered_stage": [\#(stage)]}"#).status == .ok
+            )
 
             _ = try await app.api(.post, "/api/v1/companies", token: rafal, body: #"{"name": "Łódź Trading", "priority": "A", "tags": ["renewal"]}"#)
             let maria = try await app.token(app.world.maria)
-            let started = try await app.api(.post, "/api/v1/processes/order/campaigns", token: maria, body: #"{"name": "Odnowienia", "segment": {"priority": "A", "tag": "renewal"}}"#)
+            let started = try await app.api(
+                .post,
+                "/api/v1/processes/order/campaigns",
+                token: maria,
+                body: #"{"name": "Odnowienia", "segment": {"priority": "A", "tag": "renewal"}}"#
+            )
             #expect(started.status == .created && started.json["requested"] as? Int == 1, "\(started.text)")
-            #expect(try await app.api(.post, "/api/v1/processes/order/campaigns", token: maria, body: #"{"name": "X", "segment": {}}"#).status == .unprocessableContent)
-            let badFilter = try await app.api(.post, "/api/v1/processes/order/campaigns", token: maria, body: #"{"name": "X", "segment": {"record_type": "deal", "stage_id": "soon"}}"#)
+            #expect(
+                try await app.api(.post, "/api/v1/processes/order/campaigns", token: maria, body: #"{"name": "X", "segment": {}}"#).status
+                    == .unprocessableContent
+            )
+            let badFilter = try await app.api(
+                .post,
+                "/api/v1/processes/order/campaigns",
+                token: maria,
+                body: #"{"name": "X", "segment": {"record_type": "deal", "stage_id": "soon"}}"#
+            )
             #expect(badFilter.status == .unprocessableContent && badFilter.text.contains("segment.stage_id"), "\(badFilter.text)")
-            let contacts = try await app.api(.post, "/api/v1/processes/order/campaigns", token: maria, body: #"{"name": "Kontakty", "segment": {"record_type": "contact", "q": "kowalczyk"}}"#)
+            let contacts = try await app.api(
+                .post,
+                "/api/v1/processes/order/campaigns",
+                token: maria,
+                body: #"{"name": "Kontakty", "segment": {"record_type": "contact", "q": "kowalczyk"}}"#
+            )
             #expect(contacts.status == .created && contacts.json["requested"] as? Int == 1, "\(contacts.text)")
-            #expect(try await app.api(.post, "/api/v1/processes/order/campaigns", token: rafal, body: #"{"name": "X", "segment": {"priority": "A"}}"#).status == .forbidden)
+            #expect(
+                try await app.api(.post, "/api/v1/processes/order/campaigns", token: rafal, body: #"{"name": "X", "segment": {"priority": "A"}}"#)
+                    .status == .forbidden
+            )
             try await app.store.processes.runStartRequests()
             let id = try #require(started.json["id"] as? Int)
             let board = try await app.api(.get, "/api/v1/process-campaigns/\(id)", token: maria)
@@ -224,7 +343,11 @@ struct ProcessAPITests {
 
             // The same through the pages: the form on the processes page, and the campaign board.
             let session = try await app.login("maria@example.com")
-            let posted = try await app.postForm("/processes/order/campaigns", cookie: session.cookie, fields: [("_csrf", session.csrf), ("name", "Druga fala"), ("priority", "A"), ("tag", "renewal")])
+            let posted = try await app.postForm(
+                "/processes/order/campaigns",
+                cookie: session.cookie,
+                fields: [("_csrf", session.csrf), ("name", "Druga fala"), ("priority", "A"), ("tag", "renewal")]
+            )
             #expect(posted.status == .seeOther)
             let location = try #require(posted.headers[.location])
             try await app.store.processes.runStartRequests()
@@ -251,18 +374,41 @@ struct ProcessAPITests {
             #expect(try await deploy(app, admin, paidStart).status == .created)
             var waiting: [Int] = []
             for order in [41, 42] {
-                let started = try await app.api(.post, "/api/v1/processes/order/instances", token: admin, body: #"{"variables": {"order_id": \#(order)}}"#)
+                let started = try await app.api(
+                    .post,
+                    "/api/v1/processes/order/instances",
+                    token: admin,
+                    body: #"{"variables": {"order_id": \#(order)}}"#
+                )
                 let id = try #require(started.json["id"] as? Int)
                 let token = try #require((started.json["open_tasks"] as? [[String: Any]])?.first?["token"] as? Int)
-                _ = try await app.api(.post, "/api/v1/process-instances/\(id)/tasks/\(token)/complete", token: admin, body: #"{"variables": {"amount": 5000}}"#)
+                _ = try await app.api(
+                    .post,
+                    "/api/v1/process-instances/\(id)/tasks/\(token)/complete",
+                    token: admin,
+                    body: #"{"variables": {"amount": 5000}}"#
+                )
                 waiting.append(id)
             }
-            let paid = try await app.api(.post, "/api/v1/process-messages", token: admin, body: #"{"message": "Payment received", "correlation": {"order_id": 42}}"#)
+            let paid = try await app.api(
+                .post,
+                "/api/v1/process-messages",
+                token: admin,
+                body: #"{"message": "Payment received", "correlation": {"order_id": 42}}"#
+            )
             #expect(paid.json["delivered"] as? [Int] == [waiting[1]] && paid.json["started"] as? [Int] == [])
             #expect(try await app.api(.get, "/api/v1/process-instances/\(waiting[0])", token: admin).json["status"] as? String == "running")
-            let complaint = try await app.api(.post, "/api/v1/process-messages", token: admin, body: #"{"message": "Complaint received", "correlation": {"customer": "Łódź Trading"}}"#)
+            let complaint = try await app.api(
+                .post,
+                "/api/v1/process-messages",
+                token: admin,
+                body: #"{"message": "Complaint received", "correlation": {"customer": "Łódź Trading"}}"#
+            )
             let started = try #require((complaint.json["started"] as? [Int])?.first)
-            #expect((try await app.api(.get, "/api/v1/process-instances/\(started)", token: admin).json["variables"] as? [String: Any])?["customer"] as? String == "Łódź Trading")
+            #expect(
+                (try await app.api(.get, "/api/v1/process-instances/\(started)", token: admin).json["variables"] as? [String: Any])?["customer"]
+                    as? String == "Łódź Trading"
+            )
             #expect(try await app.api(.post, "/api/v1/process-messages", token: admin, body: #"{"message": " "}"#).status == .unprocessableContent)
         }
     }

@@ -43,7 +43,9 @@ struct ReportTests {
     func figures(_ response: TestResponse) -> NSArray {
         let tables = response.json["tables"] as? [[String: Any]] ?? []
         return tables.map { table in
-            (table["rows"] as? [[String: Any]] ?? []).map { row in NSDictionary(dictionary: row.filter { !$0.key.hasSuffix("_deals") && !($0.value is String) }) }
+            (table["rows"] as? [[String: Any]] ?? []).map { row in
+                NSDictionary(dictionary: row.filter { !$0.key.hasSuffix("_deals") && !($0.value is String) })
+            }
         } as NSArray
     }
 
@@ -53,15 +55,19 @@ struct ReportTests {
             let fixture = try await ReportFixture.make(world: app.world)
             let world = app.world
             let admin = try await app.token(world.admin)
-            let cases: [(User, String)] = [(world.sergei, "\(world.sergei.id)"), (world.rafal, "\(world.rafal.id),\(world.roza.id)"), (world.mikhail, "\(world.sergei.id)")]
+            let cases: [(User, String)] = [
+                (world.sergei, "\(world.sergei.id)"), (world.rafal, "\(world.rafal.id),\(world.roza.id)"), (world.mikhail, "\(world.sergei.id)"),
+            ]
             for (user, visibleOwners) in cases {
                 let token = try await app.token(user)
                 for kind in ["snapshot", "funnel", "losses", "velocity", "forecast"] {
                     let mine = try await app.api(.get, "/api/v1/reports/\(kind)?\(query(fixture))", token: token)
                     let narrowed = try await app.api(.get, "/api/v1/reports/\(kind)?\(query(fixture, "&owner_id=\(visibleOwners)"))", token: admin)
                     #expect(mine.status == .ok && narrowed.status == .ok)
-                    #expect(figures(mine) == figures(narrowed),
-                            "\(kind) for \(user.name)")
+                    #expect(
+                        figures(mine) == figures(narrowed),
+                        "\(kind) for \(user.name)"
+                    )
                 }
             }
             let sergei = try await app.token(world.sergei)
@@ -82,7 +88,10 @@ struct ReportTests {
             for (extra, field) in bad {
                 let response = try await app.api(.get, "/api/v1/reports/funnel?\(query(fixture, extra))", token: admin)
                 #expect(response.status == .badRequest, "\(extra)")
-                #expect((response.json["errors"] as? [[String: Any]])?.contains { $0["field"] as? String == field } == true, "\(extra): \(response.text)")
+                #expect(
+                    (response.json["errors"] as? [[String: Any]])?.contains { $0["field"] as? String == field } == true,
+                    "\(extra): \(response.text)"
+                )
             }
             #expect(try await app.api(.get, "/api/v1/reports/funnel?pipeline_id=999", token: admin).status == .notFound)
             #expect(try await app.api(.get, "/api/v1/reports/funnel?from=2026-03-01", token: admin).status == .badRequest)
@@ -99,7 +108,8 @@ struct ReportTests {
             let world = app.world
             let s = fixture.pipeline.stages.map(\.id.rawValue)
             let maria = try await app.token(world.maria)
-            let body = #"{"pipeline_id": \#(fixture.pipeline.id), "unit": "month", "period_start": "2026-03-01", "scope": "user:\#(world.rafal.id)", "targets": [{"stage_id": \#(s[0]), "target": 2}, {"stage_id": \#(s[1]), "target": 4}, {"stage_id": null, "target": 1}]}"#
+            let body =
+                #"{"pipeline_id": \#(fixture.pipeline.id), "unit": "month", "period_start": "2026-03-01", "scope": "user:\#(world.rafal.id)", "targets": [{"stage_id": \#(s[0]), "target": 2}, {"stage_id": \#(s[1]), "target": 4}, {"stage_id": null, "target": 1}]}"#
             let saved = try await app.api(.put, "/api/v1/plans", token: maria, body: body)
             #expect(saved.status == .ok, "\(saved.text)")
             #expect((saved.json["items"] as? [[String: Any]])?.count == 3)
@@ -110,11 +120,19 @@ struct ReportTests {
             #expect(try await app.api(.put, "/api/v1/plans", token: maria, body: midMonth).status == .unprocessableContent)
             #expect(try await app.api(.put, "/api/v1/plans", token: maria, body: #"{"unit": "month"}"#).status == .unprocessableContent)
 
-            let report = try await app.api(.get, "/api/v1/reports/plan?\(query(fixture, "&scope=user:\(world.rafal.id)&amber=60&green=100"))", token: maria)
+            let report = try await app.api(
+                .get,
+                "/api/v1/reports/plan?\(query(fixture, "&scope=user:\(world.rafal.id)&amber=60&green=100"))",
+                token: maria
+            )
             let rows = rows(report, table: "plan")
             #expect(rows.compactMap { $0["fact"] as? Int } == [2, 2, 2, 0, 0, 1])
             #expect(rows.map { $0["fulfilment"] as? Double } == [100, 50, nil, nil, nil, 100])
-            let listed = try await app.api(.get, "/api/v1/plans?\(query(fixture, "&scope=user:\(world.rafal.id)"))", token: try await app.token(world.rafal))
+            let listed = try await app.api(
+                .get,
+                "/api/v1/plans?\(query(fixture, "&scope=user:\(world.rafal.id)"))",
+                token: try await app.token(world.rafal)
+            )
             #expect((listed.json["items"] as? [[String: Any]])?.count == 3)
         }
     }
@@ -124,10 +142,16 @@ struct ReportTests {
         try await TestApp.run(engine) { app in
             let fixture = try await ReportFixture.make(world: app.world)
             let world = app.world
-            let body = #"{"pipeline_id": \#(fixture.pipeline.id), "unit": "month", "period_start": "2026-03-01", "owner_id": \#(world.roza.id), "commit": "5000", "best_case": "6000", "comment": "D signs on the 30th"}"#
-            #expect(try await app.api(.post, "/api/v1/forecast-overrides", token: try await app.token(world.mikhail), body: body).status == .forbidden)
+            let body =
+                #"{"pipeline_id": \#(fixture.pipeline.id), "unit": "month", "period_start": "2026-03-01", "owner_id": \#(world.roza.id), "commit": "5000", "best_case": "6000", "comment": "D signs on the 30th"}"#
+            #expect(
+                try await app.api(.post, "/api/v1/forecast-overrides", token: try await app.token(world.mikhail), body: body).status == .forbidden
+            )
             let noComment = body.replacingOccurrences(of: "D signs on the 30th", with: "")
-            #expect(try await app.api(.post, "/api/v1/forecast-overrides", token: try await app.token(world.maria), body: noComment).status == .unprocessableContent)
+            #expect(
+                try await app.api(.post, "/api/v1/forecast-overrides", token: try await app.token(world.maria), body: noComment).status
+                    == .unprocessableContent
+            )
             let created = try await app.api(.post, "/api/v1/forecast-overrides", token: try await app.token(world.maria), body: body)
             #expect(created.status == .created, "\(created.text)")
             #expect(created.json["commit"] as? String == "5000.00" && created.json["by_user_id"] as? Int == Int(world.maria.id.rawValue))
@@ -137,7 +161,10 @@ struct ReportTests {
         }
     }
 
-    @Test("the pages draw every report with charts and tables, export CSV, list the deals behind a figure and save plans", arguments: [TestEngine.sqlite])
+    @Test(
+        "the pages draw every report with charts and tables, export CSV, list the deals behind a figure and save plans",
+        arguments: [TestEngine.sqlite]
+    )
     func pages(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
             let fixture = try await ReportFixture.make(world: app.world)
@@ -156,22 +183,35 @@ struct ReportTests {
             #expect(required.status == .ok && required.body.contains("<svg"))
             let csv = try await app.page("/reports/funnel?\(query(fixture, "&mode=passed&format=csv&table=stages"))", cookie: cookie)
             // For people: the page's headers, figures as numbers, a byte-order mark so Excel reads UTF-8.
-            #expect(csv.body.hasPrefix("\u{FEFF}Stage,Deals,To next stage,From first stage,Dropped off\r\nFirst contact,3,66.7,100,1\r\n"), "\(csv.body)")
+            #expect(
+                csv.body.hasPrefix("\u{FEFF}Stage,Deals,To next stage,From first stage,Dropped off\r\nFirst contact,3,66.7,100,1\r\n"),
+                "\(csv.body)"
+            )
             #expect(try await app.page("/reports/funnel?\(query(fixture, "&format=xls"))", cookie: cookie).status == .badRequest)
             let behind = try await app.page("/reports/deals?\(query(fixture, "&drill=lost:\(fixture.pipeline.stages[0].id):"))", cookie: cookie)
             #expect(behind.body.contains(">C</a>") && !behind.body.contains(">B</a>"))
 
             let s = fixture.pipeline.stages.map(\.id.rawValue)
-            let saved = try await app.postForm("/reports/plan", cookie: cookie, fields: [
-                ("_csrf", csrf), ("pipeline_id", "\(fixture.pipeline.id)"), ("unit", "month"), ("start", "2026-03-01"), ("scope", "user:\(app.world.roza.id)"),
-                ("target_\(s[0])", "3"), ("target_won", "1"), ("next", "/reports/plan?\(query(fixture, "&scope=user:\(app.world.roza.id)"))"),
-            ])
+            let saved = try await app.postForm(
+                "/reports/plan",
+                cookie: cookie,
+                fields: [
+                    ("_csrf", csrf), ("pipeline_id", "\(fixture.pipeline.id)"), ("unit", "month"), ("start", "2026-03-01"),
+                    ("scope", "user:\(app.world.roza.id)"),
+                    ("target_\(s[0])", "3"), ("target_won", "1"), ("next", "/reports/plan?\(query(fixture, "&scope=user:\(app.world.roza.id)"))"),
+                ]
+            )
             #expect(saved.status == .seeOther)
             let plan = try await app.page("/reports/plan?\(query(fixture, "&scope=user:\(app.world.roza.id)"))", cookie: cookie)
             #expect(plan.body.contains("name=\"target_\(s[0])\" value=\"3\""))
-            let refused = try await app.postForm("/reports/plan", cookie: cookie, fields: [
-                ("_csrf", csrf), ("pipeline_id", "\(fixture.pipeline.id)"), ("unit", "month"), ("start", "2026-03-01"), ("scope", "user:\(app.world.sergei.id)"), ("target_won", "1"),
-            ])
+            let refused = try await app.postForm(
+                "/reports/plan",
+                cookie: cookie,
+                fields: [
+                    ("_csrf", csrf), ("pipeline_id", "\(fixture.pipeline.id)"), ("unit", "month"), ("start", "2026-03-01"),
+                    ("scope", "user:\(app.world.sergei.id)"), ("target_won", "1"),
+                ]
+            )
             #expect(refused.status == .forbidden || refused.status == .unprocessableContent)
         }
     }

@@ -14,7 +14,11 @@ struct TestApp {
     let world: World
     let dependencies: Dependencies
 
-    static func run(_ engine: TestEngine, settings: Dependencies.Settings = .init(), _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
+    static func run(
+        _ engine: TestEngine,
+        settings: Dependencies.Settings = .init(),
+        _ body: @escaping @Sendable (TestApp) async throws -> Void
+    ) async throws {
         try await TestDatabase.withStore(engine) { store in
             let world = try await World.make(store)
             let dependencies = try await Dependencies(store: store, settings: settings, logger: TestDatabase.logger)
@@ -33,7 +37,13 @@ struct TestApp {
 
     /// Sends a JSON API request with a bearer token; `body` is sent as given (so tests can send broken JSON).
     @discardableResult
-    func api(_ method: HTTPRequest.Method, _ path: String, token: String?, body: String? = nil, headers extra: HTTPFields = [:]) async throws -> TestResponse {
+    func api(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        token: String?,
+        body: String? = nil,
+        headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
         var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
         if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }

@@ -37,7 +37,10 @@ struct WebhookTests {
         let requests = Mutex<[(path: String, key: String, body: String)]>([])
     }
 
-    @Test("the webhook is sent with the instance's data and an idempotency key; 2xx goes on, 4xx is a BPMN error, 5xx is retried then an incident", arguments: TestEngine.available)
+    @Test(
+        "the webhook is sent with the instance's data and an idempotency key; 2xx goes on, 4xx is a BPMN error, 5xx is retried then an incident",
+        arguments: TestEngine.available
+    )
     func webhook(engine: TestEngine) async throws {
         let received = Received()
         let router = Router()
@@ -59,7 +62,12 @@ struct WebhookTests {
                 _ = try await app.store.processes.deploy(admin, bpmn: Data(Self.process(port: port).utf8))
                 let sender = HTTPWebhookSender()
                 let t0 = Timestamp(rawValue: 1_800_000_000_000)
-                let ok = try await app.store.processes.start(admin, key: "announce", variables: ["path": .string("łódź-1"), "total": .number(Decimal(string: "1234.50")!)], at: t0)
+                let ok = try await app.store.processes.start(
+                    admin,
+                    key: "announce",
+                    variables: ["path": .string("łódź-1"), "total": .number(Decimal(string: "1234.50")!)],
+                    at: t0
+                )
                 let missing = try await app.store.processes.start(admin, key: "announce", variables: ["path": .string("missing")], at: t0)
                 let broken = try await app.store.processes.start(admin, key: "announce", variables: ["path": .string("broken")], at: t0)
                 #expect(try await app.store.processes.runEffects(at: t0, webhooks: sender) == 3)
@@ -71,11 +79,17 @@ struct WebhookTests {
                 let first = try #require(received.requests.withLock { $0.first { $0.path == "łódź-1" } })
                 #expect(first.key.hasPrefix("\(ok.id)/"), "the effect key travels as Idempotency-Key")
                 let sent = try #require(ProcessValue(plainJSON: Data(first.body.utf8)))
-                guard case .object(let document) = sent, case .object(let variables)? = document["variables"] else { Issue.record("not a JSON object: \(first.body)"); return }
+                guard case .object(let document) = sent, case .object(let variables)? = document["variables"] else {
+                    Issue.record("not a JSON object: \(first.body)")
+                    return
+                }
                 #expect(variables["total"] == .number(Decimal(string: "1234.5")!) && document["process"] == .string("announce"))
 
                 let refused = try await app.store.processes.instance(admin, missing.id)
-                #expect(refused.state.status == .running && refused.state.openTasks.map(\.node) == ["fix"], "the 404 was caught by the error boundary")
+                #expect(
+                    refused.state.status == .running && refused.state.openTasks.map(\.node) == ["fix"],
+                    "the 404 was caught by the error boundary"
+                )
 
                 // The 500 is tried again after 1, 2, 4 and 8 seconds, then stops at an incident.
                 var clock = t0.rawValue
@@ -84,7 +98,10 @@ struct WebhookTests {
                     #expect(try await app.store.processes.runEffects(at: Timestamp(rawValue: clock), webhooks: sender) == 1)
                 }
                 let failed = try await app.store.processes.instance(admin, broken.id)
-                #expect(failed.state.status == .failed && failed.state.incident?.contains("500") == true, "\(String(describing: failed.state.incident))")
+                #expect(
+                    failed.state.status == .failed && failed.state.incident?.contains("500") == true,
+                    "\(String(describing: failed.state.incident))"
+                )
                 #expect(received.requests.withLock { $0.filter { $0.path == "broken" }.count } == ProcessStore.maxAttempts)
             }
         }
@@ -104,7 +121,10 @@ struct WebhookTests {
                 clock += 60_000
             }
             let failed = try await app.store.processes.instance(admin, started.id)
-            #expect(failed.state.status == .failed && failed.state.incident?.contains("is not an http or https address") == true, "\(String(describing: failed.state.incident))")
+            #expect(
+                failed.state.status == .failed && failed.state.incident?.contains("is not an http or https address") == true,
+                "\(String(describing: failed.state.incident))"
+            )
 
             // A node that cannot send webhooks leaves the call for one that can, and says why.
             _ = try await app.store.processes.deploy(admin, bpmn: Data(Self.process(port: 1).utf8))

@@ -40,13 +40,18 @@ public struct World: Sendable {
 
     /// A pipeline "Sales" in PLN with five stages (the last requires an amount) and two loss reasons.
     public func salesPipeline() async throws -> (Pipeline, [LossReason]) {
-        let pipeline = try await store.pipelines.create(World.system, name: "Sales", currency: try Currency(code: "PLN"), stages: [
-            .init(name: "First contact", translations: ["pl": "Pierwszy kontakt", "ru": "Первый контакт"], probability: 10, rottingDays: 7),
-            .init(name: "Presentation", probability: 25),
-            .init(name: "Needs analysis", probability: 40),
-            .init(name: "Proposal", probability: 60, forecastCategory: .bestCase, requiredFields: ["amount"]),
-            .init(name: "Contract", probability: 90, forecastCategory: .commit),
-        ])
+        let pipeline = try await store.pipelines.create(
+            World.system,
+            name: "Sales",
+            currency: try Currency(code: "PLN"),
+            stages: [
+                .init(name: "First contact", translations: ["pl": "Pierwszy kontakt", "ru": "Первый контакт"], probability: 10, rottingDays: 7),
+                .init(name: "Presentation", probability: 25),
+                .init(name: "Needs analysis", probability: 40),
+                .init(name: "Proposal", probability: 60, forecastCategory: .bestCase, requiredFields: ["amount"]),
+                .init(name: "Contract", probability: 90, forecastCategory: .commit),
+            ]
+        )
         let price = try await store.pipelines.createLossReason(World.system, name: "Price")
         let competitor = try await store.pipelines.createLossReason(World.system, name: "Chose a competitor")
         return (pipeline, [price, competitor])
@@ -54,7 +59,12 @@ public struct World: Sendable {
 
     @discardableResult
     public func deal(_ title: String, by user: User, in pipeline: Pipeline, stage: Int = 0, amount: String = "1000.00") async throws -> Deal {
-        let fields = DealFields(title: title, pipelineID: pipeline.id, stageID: pipeline.stages[stage].id, amount: try Money(decimal: amount, currency: pipeline.currency))
+        let fields = DealFields(
+            title: title,
+            pipelineID: pipeline.id,
+            stageID: pipeline.stages[stage].id,
+            amount: try Money(decimal: amount, currency: pipeline.currency)
+        )
         return try await store.deals.create(try await context(user), fields).record
     }
 }

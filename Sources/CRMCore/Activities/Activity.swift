@@ -43,10 +43,24 @@ public struct ActivityFields: Codable, Sendable, Equatable {
     public var attendees: [ContactID]
 
     public init(
-        kind: ActivityKind, subject: String, notes: String = "", dealID: DealID? = nil, companyID: CompanyID? = nil, contactID: ContactID? = nil,
-        leadID: LeadID? = nil, dueAt: Timestamp? = nil, priority: TaskPriority = .normal, isDone: Bool = false, doneAt: Timestamp? = nil,
-        direction: ActivityDirection? = nil, durationMinutes: Int? = nil, outcome: String = "",
-        startsAt: Timestamp? = nil, endsAt: Timestamp? = nil, place: String = "", attendees: [ContactID] = []
+        kind: ActivityKind,
+        subject: String,
+        notes: String = "",
+        dealID: DealID? = nil,
+        companyID: CompanyID? = nil,
+        contactID: ContactID? = nil,
+        leadID: LeadID? = nil,
+        dueAt: Timestamp? = nil,
+        priority: TaskPriority = .normal,
+        isDone: Bool = false,
+        doneAt: Timestamp? = nil,
+        direction: ActivityDirection? = nil,
+        durationMinutes: Int? = nil,
+        outcome: String = "",
+        startsAt: Timestamp? = nil,
+        endsAt: Timestamp? = nil,
+        place: String = "",
+        attendees: [ContactID] = []
     ) {
         self.kind = kind
         self.subject = subject
@@ -105,7 +119,9 @@ public struct ActivityFields: Codable, Sendable, Equatable {
                 errors.append(ValidationError(field: "starts_at", code: "required", message: "a meeting needs a start"))
                 break
             }
-            if let ends = endsAt, ends < starts { errors.append(ValidationError(field: "ends_at", code: "before_start", message: "a meeting cannot end before it starts")) }
+            if let ends = endsAt, ends < starts {
+                errors.append(ValidationError(field: "ends_at", code: "before_start", message: "a meeting cannot end before it starts"))
+            }
         case .note:
             break
         }
@@ -117,7 +133,8 @@ public struct ActivityFields: Codable, Sendable, Equatable {
         [
             "kind": kind.rawValue, "subject": subject, "notes": notes, "deal_id": dealID?.description ?? "",
             "company_id": companyID?.description ?? "", "contact_id": contactID?.description ?? "",
-            "lead_id": leadID?.description ?? "", "due_at": dueAt?.iso8601 ?? "", "priority": kind == .task ? priority.rawValue : "", "done": kind == .task ? String(isDone) : "",
+            "lead_id": leadID?.description ?? "", "due_at": dueAt?.iso8601 ?? "", "priority": kind == .task ? priority.rawValue : "",
+            "done": kind == .task ? String(isDone) : "",
             "direction": direction?.rawValue ?? "", "duration_minutes": durationMinutes.map(String.init) ?? "", "outcome": outcome,
             "starts_at": startsAt?.iso8601 ?? "", "ends_at": endsAt?.iso8601 ?? "", "place": place,
             "attendees": attendees.map(\.description).joined(separator: ", "),

@@ -46,9 +46,13 @@ public struct ForecastReport: Codable, Sendable, Equatable {
 
         public func validated() throws(ValidationErrors) -> Override {
             var errors: [ValidationError] = []
-            if commit.minorUnits < 0 { errors.append(ValidationError(field: "commit", code: "negative", message: "the commit amount cannot be negative")) }
+            if commit.minorUnits < 0 {
+                errors.append(ValidationError(field: "commit", code: "negative", message: "the commit amount cannot be negative"))
+            }
             if bestCase.minorUnits < commit.minorUnits {
-                errors.append(ValidationError(field: "best_case", code: "below_commit", message: "best case includes commit, so it cannot be smaller"))
+                errors.append(
+                    ValidationError(field: "best_case", code: "below_commit", message: "best case includes commit, so it cannot be smaller")
+                )
             }
             if bestCase.currency != commit.currency {
                 errors.append(ValidationError(field: "best_case", code: "currency_mismatch", message: "commit and best case must be in one currency"))
@@ -81,7 +85,10 @@ public struct ForecastReport: Codable, Sendable, Equatable {
 
     /// - Parameter tallies: per rep and the team of their deals; a rep with deals in two teams appears in both.
     public init(tallies: [(owner: UserID, team: TeamID?, tally: Tally)], overrides: [Override]) {
-        let overrideByOwner = Dictionary(overrides.map { ($0.ownerID, $0) }, uniquingKeysWith: { first, second in first.at >= second.at ? first : second })
+        let overrideByOwner = Dictionary(
+            overrides.map { ($0.ownerID, $0) },
+            uniquingKeysWith: { first, second in first.at >= second.at ? first : second }
+        )
         var perRep: [UserID: Tally] = [:]
         var perTeam: [TeamID: [UserID: Tally]] = [:]
         for entry in tallies {
@@ -96,8 +103,18 @@ public struct ForecastReport: Codable, Sendable, Equatable {
                 sum.add(tally)
                 // A team's share of an override is the override scaled by the team's part of the rep's own figures.
                 if let override = overrideByOwner[rep], let whole = perRep[rep] {
-                    commit.add(Self.share(override.commit, part: tally.closedWon.adding(tally.commit), whole: whole.closedWon.adding(whole.commit)), currency: override.commit.currency.code)
-                    bestCase.add(Self.share(override.bestCase, part: tally.closedWon.adding(tally.commit).adding(tally.bestCase), whole: whole.closedWon.adding(whole.commit).adding(whole.bestCase)), currency: override.bestCase.currency.code)
+                    commit.add(
+                        Self.share(override.commit, part: tally.closedWon.adding(tally.commit), whole: whole.closedWon.adding(whole.commit)),
+                        currency: override.commit.currency.code
+                    )
+                    bestCase.add(
+                        Self.share(
+                            override.bestCase,
+                            part: tally.closedWon.adding(tally.commit).adding(tally.bestCase),
+                            whole: whole.closedWon.adding(whole.commit).adding(whole.bestCase)
+                        ),
+                        currency: override.bestCase.currency.code
+                    )
                 } else {
                     commit.add(tally.closedWon)
                     commit.add(tally.commit)
@@ -107,8 +124,15 @@ public struct ForecastReport: Codable, Sendable, Equatable {
                 }
             }
             return Line(
-                ownerID: owner, teamID: team, closedWon: sum.closedWon, commit: commit, bestCase: bestCase, pipeline: sum.pipeline, weighted: sum.weighted,
-                deals: sum.deals, override: owner.flatMap { overrideByOwner[$0] }
+                ownerID: owner,
+                teamID: team,
+                closedWon: sum.closedWon,
+                commit: commit,
+                bestCase: bestCase,
+                pipeline: sum.pipeline,
+                weighted: sum.weighted,
+                deals: sum.deals,
+                override: owner.flatMap { overrideByOwner[$0] }
             )
         }
         reps = perRep.keys.sorted { $0.rawValue < $1.rawValue }.map { line(owner: $0, team: nil, parts: [$0: perRep[$0]!]) }

@@ -81,7 +81,9 @@ public struct FunnelKPIs: Codable, Sendable, Equatable {
             return from.days(until: to)
         }
         slippage = Slippage(
-            changes: inputs.closeDateChanges.count, dealsMoved: Set(inputs.closeDateChanges.map(\.dealID)).count, pushed: pushes.count,
+            changes: inputs.closeDateChanges.count,
+            dealsMoved: Set(inputs.closeDateChanges.map(\.dealID)).count,
+            pushed: pushes.count,
             averageDaysPushed: pushes.isEmpty ? nil : Double(pushes.reduce(0, +)) / Double(pushes.count)
         )
         averageDiscount = nil

@@ -28,7 +28,15 @@ public struct FunnelTally: Codable, Sendable, Equatable {
     public var lost: Int
     public var lostAmount: MoneyTotals
 
-    public init(entered: [StageID: Int] = [:], enteredAmount: [StageID: MoneyTotals] = [:], reached: [StageID: Int] = [:], won: Int = 0, wonAmount: MoneyTotals = MoneyTotals(), lost: Int = 0, lostAmount: MoneyTotals = MoneyTotals()) {
+    public init(
+        entered: [StageID: Int] = [:],
+        enteredAmount: [StageID: MoneyTotals] = [:],
+        reached: [StageID: Int] = [:],
+        won: Int = 0,
+        wonAmount: MoneyTotals = MoneyTotals(),
+        lost: Int = 0,
+        lostAmount: MoneyTotals = MoneyTotals()
+    ) {
         self.entered = entered
         self.enteredAmount = enteredAmount
         self.reached = reached
@@ -78,8 +86,11 @@ public struct FunnelReport: Codable, Sendable, Equatable {
         rows = ordered.indices.map { index in
             let next = index + 1 < counts.count ? counts[index + 1] : tally.won
             return Row(
-                stage: ordered[index], deals: counts[index], conversionToNext: Self.share(next, of: counts[index]),
-                conversionFromFirst: Self.share(counts[index], of: first), dropOff: max(0, counts[index] - next)
+                stage: ordered[index],
+                deals: counts[index],
+                conversionToNext: Self.share(next, of: counts[index]),
+                conversionFromFirst: Self.share(counts[index], of: first),
+                dropOff: max(0, counts[index] - next)
             )
         }
         self.mode = mode

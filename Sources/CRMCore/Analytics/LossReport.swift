@@ -50,7 +50,8 @@ public struct LossReport: Codable, Sendable, Equatable {
         func lines<Key: Hashable & Codable & Sendable>(_ key: (Cell) -> Key, order: [Key]) -> [Line<Key>] {
             var byKey: [Key: Line<Key>] = [:]
             for cell in cells {
-                byKey[key(cell), default: Line(key: key(cell), deals: 0, amount: MoneyTotals(), share: 0, lossRate: nil, isHotspot: false)].deals += cell.deals
+                byKey[key(cell), default: Line(key: key(cell), deals: 0, amount: MoneyTotals(), share: 0, lossRate: nil, isHotspot: false)].deals +=
+                    cell.deals
                 byKey[key(cell)]!.amount.add(cell.amount)
             }
             let known = order.compactMap { byKey[$0] }
@@ -66,7 +67,9 @@ public struct LossReport: Codable, Sendable, Equatable {
         for index in stageLines.indices {
             stageLines[index].lossRate = FunnelReport.share(stageLines[index].deals, of: entered[stageLines[index].key] ?? 0)
         }
-        let worst = Set(stageLines.filter { $0.deals > 0 }.sorted { ($0.deals, $1.key.rawValue) > ($1.deals, $0.key.rawValue) }.prefix(hotspots).map(\.key))
+        let worst = Set(
+            stageLines.filter { $0.deals > 0 }.sorted { ($0.deals, $1.key.rawValue) > ($1.deals, $0.key.rawValue) }.prefix(hotspots).map(\.key)
+        )
         for index in stageLines.indices { stageLines[index].isHotspot = worst.contains(stageLines[index].key) }
         byStage = stageLines
         // Most losses first; ties in id order, so the same data always reads the same.

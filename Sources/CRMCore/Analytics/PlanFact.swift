@@ -25,7 +25,12 @@ public enum PlanScope: Codable, Sendable, Hashable {
         case ("company", _): self = .company
         case ("team", let id?): self = .team(TeamID(id))
         case ("user", let id?): self = .user(UserID(id))
-        default: throw ValidationError(field: "scope", code: "invalid_scope", message: "a plan is for the company, a team (with its id) or a user (with their id)")
+        default:
+            throw ValidationError(
+                field: "scope",
+                code: "invalid_scope",
+                message: "a plan is for the company, a team (with its id) or a user (with their id)"
+            )
         }
     }
 }
@@ -58,7 +63,9 @@ public struct SalesPlan: Codable, Sendable, Equatable {
             errors.append(ValidationError(field: "target", code: "out_of_range", message: "a target is a whole number from 0 to 1,000,000"))
         }
         if ReportPeriod.containing(periodStart, unit: unit).from != periodStart {
-            errors.append(ValidationError(field: "period_start", code: "not_period_start", message: "\(periodStart) does not start a \(unit.rawValue)"))
+            errors.append(
+                ValidationError(field: "period_start", code: "not_period_start", message: "\(periodStart) does not start a \(unit.rawValue)")
+            )
         }
         guard errors.isEmpty else { throw ValidationErrors(errors) }
         return self

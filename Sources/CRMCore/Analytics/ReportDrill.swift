@@ -31,11 +31,25 @@ public enum ReportDrill: Codable, Sendable, Equatable {
             return value
         }
         switch parts[0] {
-        case "entered" where parts.count == 2: if let stage = try id(1) { self = .entered(StageID(stage)); return }
-        case "reached" where parts.count == 2: if let stage = try id(1) { self = .reached(StageID(stage)); return }
-        case "won" where parts.count == 1: self = .won; return
-        case "lost" where parts.count <= 3: self = .lost(stage: try id(1).map { StageID($0) }, reason: try id(2).map { LossReasonID($0) }); return
-        case "open" where parts.count <= 2: self = .open(try id(1).map { StageID($0) }); return
+        case "entered" where parts.count == 2:
+            if let stage = try id(1) {
+                self = .entered(StageID(stage))
+                return
+            }
+        case "reached" where parts.count == 2:
+            if let stage = try id(1) {
+                self = .reached(StageID(stage))
+                return
+            }
+        case "won" where parts.count == 1:
+            self = .won
+            return
+        case "lost" where parts.count <= 3:
+            self = .lost(stage: try id(1).map { StageID($0) }, reason: try id(2).map { LossReasonID($0) })
+            return
+        case "open" where parts.count <= 2:
+            self = .open(try id(1).map { StageID($0) })
+            return
         default: break
         }
         throw ValidationError(field: "drill", code: "invalid_drill", message: "'\(token)' does not name a report figure")

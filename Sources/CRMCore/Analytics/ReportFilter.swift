@@ -11,7 +11,16 @@ public struct ReportFilter: Codable, Sendable, Equatable {
     public var companyPriority: Priority?
     public var companyTag: String?
 
-    public init(pipelineID: PipelineID, period: ReportPeriod, ownerIDs: [UserID] = [], teamID: TeamID? = nil, source: String? = nil, created: ReportPeriod? = nil, companyPriority: Priority? = nil, companyTag: String? = nil) {
+    public init(
+        pipelineID: PipelineID,
+        period: ReportPeriod,
+        ownerIDs: [UserID] = [],
+        teamID: TeamID? = nil,
+        source: String? = nil,
+        created: ReportPeriod? = nil,
+        companyPriority: Priority? = nil,
+        companyTag: String? = nil
+    ) {
         self.pipelineID = pipelineID
         self.period = period
         self.ownerIDs = ownerIDs

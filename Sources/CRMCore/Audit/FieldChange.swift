@@ -38,7 +38,16 @@ public struct AuditEntry: Codable, Sendable, Equatable {
     public let at: Timestamp
     public let changes: [FieldChange]
 
-    public init(id: Int64, recordType: RecordType, recordID: Int64, action: AuditAction, actorID: UserID?, systemReason: String?, at: Timestamp, changes: [FieldChange]) {
+    public init(
+        id: Int64,
+        recordType: RecordType,
+        recordID: Int64,
+        action: AuditAction,
+        actorID: UserID?,
+        systemReason: String?,
+        at: Timestamp,
+        changes: [FieldChange]
+    ) {
         self.id = id
         self.recordType = recordType
         self.recordID = recordID

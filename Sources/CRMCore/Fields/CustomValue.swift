@@ -42,18 +42,34 @@ public enum CustomValue: Sendable, Equatable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {
-        case .text(let text): try container.encode("text", forKey: .type); try container.encode(text, forKey: .value)
-        case .number(let number): try container.encode("number", forKey: .type); try container.encode(number.plainString, forKey: .value)
+        case .text(let text):
+            try container.encode("text", forKey: .type)
+            try container.encode(text, forKey: .value)
+        case .number(let number):
+            try container.encode("number", forKey: .type)
+            try container.encode(number.plainString, forKey: .value)
         case .money(let money):
             try container.encode("money", forKey: .type)
             try container.encode(money.decimalString, forKey: .value)
             try container.encode(money.currency.code, forKey: .currency)
-        case .date(let date): try container.encode("date", forKey: .type); try container.encode(date.description, forKey: .value)
-        case .dateTime(let time): try container.encode("date_time", forKey: .type); try container.encode(time.rawValue, forKey: .value)
-        case .yesNo(let flag): try container.encode("yes_no", forKey: .type); try container.encode(flag, forKey: .value)
-        case .choice(let option): try container.encode("choice", forKey: .type); try container.encode(option, forKey: .value)
-        case .choices(let chosen): try container.encode("choices", forKey: .type); try container.encode(chosen, forKey: .value)
-        case .user(let id): try container.encode("user", forKey: .type); try container.encode(id.rawValue, forKey: .value)
+        case .date(let date):
+            try container.encode("date", forKey: .type)
+            try container.encode(date.description, forKey: .value)
+        case .dateTime(let time):
+            try container.encode("date_time", forKey: .type)
+            try container.encode(time.rawValue, forKey: .value)
+        case .yesNo(let flag):
+            try container.encode("yes_no", forKey: .type)
+            try container.encode(flag, forKey: .value)
+        case .choice(let option):
+            try container.encode("choice", forKey: .type)
+            try container.encode(option, forKey: .value)
+        case .choices(let chosen):
+            try container.encode("choices", forKey: .type)
+            try container.encode(chosen, forKey: .value)
+        case .user(let id):
+            try container.encode("user", forKey: .type)
+            try container.encode(id.rawValue, forKey: .value)
         }
     }
 

@@ -2,35 +2,53 @@
 /// added (active, in their order).
 public enum FieldCatalog {
     public static func standard(_ type: RecordType) -> [FieldDefinition] {
-        let fields: [(String, FieldKind)] = switch type {
-        case .company:
-            [("name", .text), ("legal_name", .text), ("tax_id", .text), ("industry", .text), ("size", .choice), ("website", .url),
-             ("priority", .choice), ("phones", .phone), ("emails", .email), ("addresses", .longText), ("tags", .choices)]
-        case .contact:
-            [("first_name", .text), ("middle_name", .text), ("last_name", .text), ("job_title", .text), ("company_id", .number),
-             ("phones", .phone), ("emails", .email), ("tags", .choices)]
-        case .lead:
-            [("first_name", .text), ("last_name", .text), ("company_name", .text), ("job_title", .text), ("phones", .phone),
-             ("emails", .email), ("industry", .text), ("company_size", .choice), ("country", .text), ("region", .text),
-             ("source", .text), ("campaign", .text), ("status", .choice), ("notes", .longText), ("tags", .choices), ("score", .number)]
-        case .deal:
-            [("title", .text), ("company_id", .number), ("pipeline_id", .number), ("stage_id", .number), ("amount", .money),
-             ("expected_close_date", .date), ("source", .text), ("forecast_category", .choice), ("status", .choice), ("tags", .choices)]
-        default: []
-        }
+        let fields: [(String, FieldKind)] =
+            switch type {
+            case .company:
+                [
+                    ("name", .text), ("legal_name", .text), ("tax_id", .text), ("industry", .text), ("size", .choice), ("website", .url),
+                    ("priority", .choice), ("phones", .phone), ("emails", .email), ("addresses", .longText), ("tags", .choices),
+                ]
+            case .contact:
+                [
+                    ("first_name", .text), ("middle_name", .text), ("last_name", .text), ("job_title", .text), ("company_id", .number),
+                    ("phones", .phone), ("emails", .email), ("tags", .choices),
+                ]
+            case .lead:
+                [
+                    ("first_name", .text), ("last_name", .text), ("company_name", .text), ("job_title", .text), ("phones", .phone),
+                    ("emails", .email), ("industry", .text), ("company_size", .choice), ("country", .text), ("region", .text),
+                    ("source", .text), ("campaign", .text), ("status", .choice), ("notes", .longText), ("tags", .choices), ("score", .number),
+                ]
+            case .deal:
+                [
+                    ("title", .text), ("company_id", .number), ("pipeline_id", .number), ("stage_id", .number), ("amount", .money),
+                    ("expected_close_date", .date), ("source", .text), ("forecast_category", .choice), ("status", .choice), ("tags", .choices),
+                ]
+            default: []
+            }
         // What a record must have on its own (a contact or a lead needs one of several, which `validated()` says).
-        let required: Set<String> = switch type {
-        case .company: ["name"]
-        case .deal: ["title", "pipeline_id", "stage_id"]
-        default: []
-        }
+        let required: Set<String> =
+            switch type {
+            case .company: ["name"]
+            case .deal: ["title", "pipeline_id", "stage_id"]
+            default: []
+            }
         let options: [String: [String]] = [
             "size": CompanySize.allCases.map(\.rawValue), "company_size": CompanySize.allCases.map(\.rawValue),
             "priority": Priority.allCases.map(\.rawValue), "forecast_category": ForecastCategory.allCases.map(\.rawValue),
             "status": type == .lead ? LeadStatus.allCases.map(\.rawValue) : DealStatus.allCases.map(\.rawValue),
         ]
         return fields.map { key, kind in
-            FieldDefinition(recordType: type, key: key, label: key, kind: kind, options: options[key] ?? [], isRequired: required.contains(key), isStandard: true)
+            FieldDefinition(
+                recordType: type,
+                key: key,
+                label: key,
+                kind: kind,
+                options: options[key] ?? [],
+                isRequired: required.contains(key),
+                isStandard: true
+            )
         }
     }
 

@@ -2,7 +2,11 @@ public import Foundation
 
 /// The kinds of value a field holds, standard or custom.
 public enum FieldKind: String, Codable, Sendable, CaseIterable {
-    case text, longText = "long_text", number, money, date, dateTime = "date_time", yesNo = "yes_no"
+    case text
+    case longText = "long_text"
+    case number, money, date
+    case dateTime = "date_time"
+    case yesNo = "yes_no"
     case choice, choices, url, email, phone, user
 }
 
@@ -28,8 +32,17 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
     public var translations: FieldTranslations
 
     public init(
-        id: Int64 = 0, recordType: RecordType, key: String, label: String, kind: FieldKind, options: [String] = [], isRequired: Bool = false, inList: Bool = false,
-        isStandard: Bool = false, isActive: Bool = true, translations: FieldTranslations = FieldTranslations()
+        id: Int64 = 0,
+        recordType: RecordType,
+        key: String,
+        label: String,
+        kind: FieldKind,
+        options: [String] = [],
+        isRequired: Bool = false,
+        inList: Bool = false,
+        isStandard: Bool = false,
+        isActive: Bool = true,
+        translations: FieldTranslations = FieldTranslations()
     ) {
         self.id = id
         self.recordType = recordType
@@ -61,11 +74,23 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
         copy.translations = translations.cleaned(options: copy.options)
         var errors: [ValidationError] = []
         if !Self.customizable.contains(recordType) {
-            errors.append(ValidationError(field: "record_type", code: "invalid_record_type", message: "fields are added to companies, contacts, leads and deals"))
+            errors.append(
+                ValidationError(
+                    field: "record_type",
+                    code: "invalid_record_type",
+                    message: "fields are added to companies, contacts, leads and deals"
+                )
+            )
         }
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789_")
         if copy.key.isEmpty || copy.key.count > 40 || !copy.key.allSatisfy(allowed.contains) || !(copy.key.first?.isLetter ?? false) {
-            errors.append(ValidationError(field: "key", code: "invalid_key", message: "1 to 40 lower-case letters, digits or underscores, starting with a letter"))
+            errors.append(
+                ValidationError(
+                    field: "key",
+                    code: "invalid_key",
+                    message: "1 to 40 lower-case letters, digits or underscores, starting with a letter"
+                )
+            )
         }
         if copy.label.isEmpty || copy.label.count > 200 {
             errors.append(ValidationError(field: "label", code: "required", message: "a field needs a label of at most 200 characters"))
@@ -75,8 +100,12 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
             errors.append(ValidationError(field: "options", code: "required", message: "a choice field needs its options"))
         }
         if !hasOptions { copy.options = [] }
-        if Set(copy.options.map(TextFolding.fold)).count != copy.options.count || copy.options.count > 200 || copy.options.contains(where: { $0.count > 200 }) {
-            errors.append(ValidationError(field: "options", code: "invalid_options", message: "at most 200 different options of at most 200 characters"))
+        if Set(copy.options.map(TextFolding.fold)).count != copy.options.count || copy.options.count > 200
+            || copy.options.contains(where: { $0.count > 200 })
+        {
+            errors.append(
+                ValidationError(field: "options", code: "invalid_options", message: "at most 200 different options of at most 200 characters")
+            )
         }
         guard errors.isEmpty else { throw ValidationErrors(errors) }
         return copy
@@ -89,20 +118,27 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
         let wrong = { (what: String) in ValidationError(field: "custom.\(key)", code: "invalid_value", message: "'\(text)' is not \(what)") }
         switch kind {
         case .text, .longText:
-            guard text.count <= (kind == .text ? 500 : 10_000) else { throw ValidationError(field: "custom.\(key)", code: "too_long", message: "is too long") }
+            guard text.count <= (kind == .text ? 500 : 10_000) else {
+                throw ValidationError(field: "custom.\(key)", code: "too_long", message: "is too long")
+            }
             return .text(raw.trimmingWhitespace())
         case .number:
             let typed = Money.typedDecimal(text)
-            guard let number = Decimal(string: typed, locale: Locale(identifier: "en_US_POSIX")), typed.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else { throw wrong("a number") }
+            guard let number = Decimal(string: typed, locale: Locale(identifier: "en_US_POSIX")),
+                typed.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" })
+            else { throw wrong("a number") }
             return .number(number)
         case .money:
             // "1 200,50 PLN" or "PLN 1200.50"; a money field always says its currency.
             let parts = text.split(separator: " ")
-            guard let code = parts.first(where: { $0.count == 3 && $0.allSatisfy(\.isLetter) }), let currency = try? Currency(code: String(code)) else {
+            guard let code = parts.first(where: { $0.count == 3 && $0.allSatisfy(\.isLetter) }), let currency = try? Currency(code: String(code))
+            else {
                 throw wrong("an amount with its currency, such as 1200.50 PLN")
             }
             let amount = parts.filter { $0 != code }.joined(separator: " ")
-            do { return .money(try Money(typed: amount, currency: currency)) } catch { throw wrong("an amount with its currency, such as 1200.50 PLN") }
+            do { return .money(try Money(typed: amount, currency: currency)) } catch {
+                throw wrong("an amount with its currency, such as 1200.50 PLN")
+            }
         case .date:
             do { return .date(try CalendarDate(parsing: text)) } catch { throw wrong("a date in the form YYYY-MM-DD") }
         case .dateTime:
@@ -125,7 +161,9 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
             }
             return .choices(chosen)
         case .url:
-            guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), !(url.host ?? "").isEmpty, text.count <= 2000 else { throw wrong("a web address (https://…)") }
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), !(url.host ?? "").isEmpty,
+                text.count <= 2000
+            else { throw wrong("a web address (https://…)") }
             return .text(text)
         case .email:
             do { return .text(try EmailAddress(text).value) } catch { throw wrong("an e-mail address") }
@@ -145,10 +183,18 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
             throw ValidationErrors([ValidationError(field: "from", code: "not_a_choice", message: "only a choice field's options can be renamed")])
         }
         guard let index = options.firstIndex(of: from) else {
-            throw ValidationErrors([ValidationError(field: "from", code: "unknown_option", message: "'\(from)' is not an option of this field (\(options.joined(separator: ", ")))")])
+            throw ValidationErrors([
+                ValidationError(
+                    field: "from",
+                    code: "unknown_option",
+                    message: "'\(from)' is not an option of this field (\(options.joined(separator: ", ")))"
+                )
+            ])
         }
         if let other = option(to), other != from {
-            throw ValidationErrors([ValidationError(field: "to", code: "option_exists", message: "'\(other)' is already an option; remove one of the two instead")])
+            throw ValidationErrors([
+                ValidationError(field: "to", code: "option_exists", message: "'\(other)' is already an option; remove one of the two instead")
+            ])
         }
         guard !to.isEmpty, to.count <= 200 else {
             throw ValidationErrors([ValidationError(field: "to", code: "invalid_option", message: "an option has 1 to 200 characters")])
@@ -168,14 +214,22 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
 
     /// Checks a value already typed (from JSON, or stored): its kind fits the field, a choice is an option.
     public func check(_ value: CustomValue) -> ValidationError? {
-        let fits: Bool = switch (kind, value) {
-        case (.text, .text(let text)), (.url, .text(let text)), (.email, .text(let text)), (.phone, .text(let text)): text.count <= 2000
-        case (.longText, .text(let text)): text.count <= 10_000
-        case (.number, .number), (.money, .money), (.date, .date), (.dateTime, .dateTime), (.yesNo, .yesNo), (.user, .user): true
-        case (.choice, .choice(let option)): options.contains(option)
-        case (.choices, .choices(let chosen)): chosen.allSatisfy(options.contains)
-        default: false
-        }
-        return fits ? nil : ValidationError(field: "custom.\(key)", code: "invalid_value", message: "is not a valid \(kind.rawValue.replacingOccurrences(of: "_", with: " ")) value" + (options.isEmpty ? "" : " (\(options.joined(separator: ", ")))"))
+        let fits: Bool =
+            switch (kind, value) {
+            case (.text, .text(let text)), (.url, .text(let text)), (.email, .text(let text)), (.phone, .text(let text)): text.count <= 2000
+            case (.longText, .text(let text)): text.count <= 10_000
+            case (.number, .number), (.money, .money), (.date, .date), (.dateTime, .dateTime), (.yesNo, .yesNo), (.user, .user): true
+            case (.choice, .choice(let option)): options.contains(option)
+            case (.choices, .choices(let chosen)): chosen.allSatisfy(options.contains)
+            default: false
+            }
+        return fits
+            ? nil
+            : ValidationError(
+                field: "custom.\(key)",
+                code: "invalid_value",
+                message: "is not a valid \(kind.rawValue.replacingOccurrences(of: "_", with: " ")) value"
+                    + (options.isEmpty ? "" : " (\(options.joined(separator: ", ")))")
+            )
     }
 }

@@ -20,8 +20,10 @@ public struct FieldTranslations: Codable, Sendable, Equatable {
     public func cleaned(options defined: [String]) -> FieldTranslations {
         FieldTranslations(
             labels: labels.mapValues { $0.trimmingWhitespace() }.filter { !$0.value.isEmpty },
-            options: options.mapValues { names in names.filter { defined.contains($0.key) && !$0.value.trimmingWhitespace().isEmpty }.mapValues { $0.trimmingWhitespace() } }
-                .filter { !$0.value.isEmpty }
+            options: options.mapValues { names in
+                names.filter { defined.contains($0.key) && !$0.value.trimmingWhitespace().isEmpty }.mapValues { $0.trimmingWhitespace() }
+            }
+            .filter { !$0.value.isEmpty }
         )
     }
 

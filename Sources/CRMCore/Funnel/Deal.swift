@@ -27,10 +27,21 @@ public struct DealFields: Codable, Sendable, Equatable {
     public var custom: CustomValues
 
     public init(
-        title: String, companyID: CompanyID? = nil, pipelineID: PipelineID, stageID: StageID, amount: Money,
-        expectedCloseDate: CalendarDate? = nil, source: String = "", forecastCategory: ForecastCategory? = nil, tags: [String] = [],
-        status: DealStatus = .open, lossReasonID: LossReasonID? = nil, lossComment: String = "", closedAt: Timestamp? = nil,
-        stageEnteredAt: Timestamp = .now, custom: CustomValues = [:]
+        title: String,
+        companyID: CompanyID? = nil,
+        pipelineID: PipelineID,
+        stageID: StageID,
+        amount: Money,
+        expectedCloseDate: CalendarDate? = nil,
+        source: String = "",
+        forecastCategory: ForecastCategory? = nil,
+        tags: [String] = [],
+        status: DealStatus = .open,
+        lossReasonID: LossReasonID? = nil,
+        lossComment: String = "",
+        closedAt: Timestamp? = nil,
+        stageEnteredAt: Timestamp = .now,
+        custom: CustomValues = [:]
     ) {
         self.title = title
         self.companyID = companyID
@@ -103,7 +114,8 @@ public struct CalendarDate: Codable, Sendable, Hashable, Comparable, CustomStrin
     public init(parsing text: String) throws(ValidationError) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else {
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else {
             throw ValidationError(code: "invalid_date", message: "'\(text)' is not a date in the form YYYY-MM-DD")
         }
         try self.init(year: year, month: month, day: day)

@@ -26,7 +26,22 @@ public struct StageTransition: Codable, Sendable, Equatable {
     public let lossReasonID: LossReasonID?
     public let comment: String
 
-    public init(id: Int64, dealID: DealID, pipelineID: PipelineID, kind: TransitionKind, fromStageID: StageID?, toStageID: StageID, status: DealStatus, at: Timestamp, actorID: UserID?, amount: Money, probability: Int, expectedCloseDate: CalendarDate?, lossReasonID: LossReasonID?, comment: String) {
+    public init(
+        id: Int64,
+        dealID: DealID,
+        pipelineID: PipelineID,
+        kind: TransitionKind,
+        fromStageID: StageID?,
+        toStageID: StageID,
+        status: DealStatus,
+        at: Timestamp,
+        actorID: UserID?,
+        amount: Money,
+        probability: Int,
+        expectedCloseDate: CalendarDate?,
+        lossReasonID: LossReasonID?,
+        comment: String
+    ) {
         self.id = id
         self.dealID = dealID
         self.pipelineID = pipelineID
@@ -58,12 +73,21 @@ public enum FunnelMove: Sendable, Equatable {
         public let fromStage: StageID?
     }
 
-    public func apply(to deal: DealFields, in pipeline: Pipeline, activeReasons: Set<LossReasonID>, at now: Timestamp) throws(ValidationError) -> Outcome {
+    public func apply(
+        to deal: DealFields,
+        in pipeline: Pipeline,
+        activeReasons: Set<LossReasonID>,
+        at now: Timestamp
+    ) throws(ValidationError) -> Outcome {
         var next = deal
         switch self {
         case .move(let target):
             guard deal.status == .open else {
-                throw ValidationError(field: "stage_id", code: "deal_closed", message: "a \(deal.status.rawValue) deal must be reopened before it moves")
+                throw ValidationError(
+                    field: "stage_id",
+                    code: "deal_closed",
+                    message: "a \(deal.status.rawValue) deal must be reopened before it moves"
+                )
             }
             let stage = try Self.stage(target, in: pipeline)
             guard target != deal.stageID else {
@@ -71,7 +95,11 @@ public enum FunnelMove: Sendable, Equatable {
             }
             let missing = stage.requiredFields.filter { !Self.has($0, deal) }
             guard missing.isEmpty else {
-                throw ValidationError(field: missing[0], code: "required_for_stage", message: "\(stage.name) needs \(missing.joined(separator: ", ")) filled in first")
+                throw ValidationError(
+                    field: missing[0],
+                    code: "required_for_stage",
+                    message: "\(stage.name) needs \(missing.joined(separator: ", ")) filled in first"
+                )
             }
             next.stageID = target
             next.stageEnteredAt = now

@@ -43,7 +43,17 @@ public struct Stage: Codable, Sendable, Equatable {
     /// Deal fields that must have a value before a deal may enter this stage.
     public var requiredFields: [String]
 
-    public init(id: StageID, pipelineID: PipelineID, name: String, translations: [String: String] = [:], position: Int, probability: Int, forecastCategory: ForecastCategory = .pipeline, rottingDays: Int? = nil, requiredFields: [String] = []) {
+    public init(
+        id: StageID,
+        pipelineID: PipelineID,
+        name: String,
+        translations: [String: String] = [:],
+        position: Int,
+        probability: Int,
+        forecastCategory: ForecastCategory = .pipeline,
+        rottingDays: Int? = nil,
+        requiredFields: [String] = []
+    ) {
         self.id = id
         self.pipelineID = pipelineID
         self.name = name

@@ -22,9 +22,15 @@ public struct CSVTable: Sendable {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if let nul = bytes.firstIndex(of: 0) {
             let line = bytes[..<nul].count { $0 == 0x0A } + 1
-            throw ValidationError(field: "line \(line)", code: "csv_binary", message: "line \(line) holds a NUL character: this is not a text file, or not UTF-8 (it may be UTF-16)")
+            throw ValidationError(
+                field: "line \(line)",
+                code: "csv_binary",
+                message: "line \(line) holds a NUL character: this is not a text file, or not UTF-8 (it may be UTF-16)"
+            )
         }
-        let quote: UInt8 = 0x22, newline: UInt8 = 0x0A, carriage: UInt8 = 0x0D
+        let quote: UInt8 = 0x22
+        let newline: UInt8 = 0x0A
+        let carriage: UInt8 = 0x0D
         let firstLine = bytes.prefix { $0 != newline && $0 != carriage }
         var separator: UInt8 = 0x2C
         var most = -1
@@ -85,7 +91,13 @@ public struct CSVTable: Sendable {
                 field.append(byte)
             }
         }
-        if quoted { throw ValidationError(field: "line \(recordLine)", code: "csv_unclosed_quote", message: "line \(recordLine): a quoted field is never closed; the file may be cut short") }
+        if quoted {
+            throw ValidationError(
+                field: "line \(recordLine)",
+                code: "csv_unclosed_quote",
+                message: "line \(recordLine): a quoted field is never closed; the file may be cut short"
+            )
+        }
         if !field.isEmpty || !fields.isEmpty {
             fields.append(String(decoding: field, as: UTF8.self))
             records.append((recordLine, fields))
@@ -94,11 +106,19 @@ public struct CSVTable: Sendable {
         guard let first = records.first else { throw ValidationError(code: "csv_empty", message: "the file has no header row") }
         header = first.1.map { $0.trimmingWhitespace() }
         for (index, name) in header.enumerated() where name.isEmpty || header[..<index].contains(name) {
-            throw ValidationError(field: "header", code: "csv_bad_header", message: name.isEmpty ? "column \(index + 1) has no name" : "the column '\(name)' appears twice")
+            throw ValidationError(
+                field: "header",
+                code: "csv_bad_header",
+                message: name.isEmpty ? "column \(index + 1) has no name" : "the column '\(name)' appears twice"
+            )
         }
         let width = header.count
         for (recordLine, fields) in records.dropFirst() where fields.count != width {
-            throw ValidationError(field: "line \(recordLine)", code: "csv_wrong_width", message: "line \(recordLine) has \(fields.count) fields where the header has \(width)")
+            throw ValidationError(
+                field: "line \(recordLine)",
+                code: "csv_wrong_width",
+                message: "line \(recordLine) has \(fields.count) fields where the header has \(width)"
+            )
         }
         rows = records.dropFirst().map { (line: $0.0, fields: $0.1) }
     }

@@ -19,11 +19,26 @@ public struct DealImportRow: Sendable, Equatable, Validatable {
     /// The deal's history for the importer: created in `stage` (open rows) or in the pipeline's first stage
     /// and then won or lost when it closed. A closed deal whose start is unknown starts when it closed; an open
     /// one, now.
-    public func history(pipeline: Pipeline, stage: StageID?, owner: UserID, team: TeamID?, company: CompanyID?, lossReason: LossReasonID?, now: Timestamp) -> ImportedDeal {
+    public func history(
+        pipeline: Pipeline,
+        stage: StageID?,
+        owner: UserID,
+        team: TeamID?,
+        company: CompanyID?,
+        lossReason: LossReasonID?,
+        now: Timestamp
+    ) -> ImportedDeal {
         let start = created ?? closed ?? now
         let fields = DealFields(
-            title: title, companyID: company, pipelineID: pipeline.id, stageID: stage ?? pipeline.stages[0].id, amount: amount,
-            expectedCloseDate: expectedClose, source: source, stageEnteredAt: start, custom: custom
+            title: title,
+            companyID: company,
+            pipelineID: pipeline.id,
+            stageID: stage ?? pipeline.stages[0].id,
+            amount: amount,
+            expectedCloseDate: expectedClose,
+            source: source,
+            stageEnteredAt: start,
+            custom: custom
         )
         var events: [(at: Timestamp, move: FunnelMove)] = []
         switch outcome {
@@ -39,7 +54,13 @@ public struct DealImportRow: Sendable, Equatable, Validatable {
 extension RecordImport {
     /// Reads a deals file. Without a title column a row is titled by its key; a lost row without a reason takes
     /// the options' default; an open row's close date is when it is expected to close.
-    public static func deals(_ table: CSVTable, mapping: [String: String], options: ImportOptions, currency: Currency, custom: [FieldDefinition] = []) -> (rows: [Row<DealImportRow>], errors: [RowError]) {
+    public static func deals(
+        _ table: CSVTable,
+        mapping: [String: String],
+        options: ImportOptions,
+        currency: Currency,
+        custom: [FieldDefinition] = []
+    ) -> (rows: [Row<DealImportRow>], errors: [RowError]) {
         let zone = TimeZone(identifier: options.timeZone) ?? TimeZone(identifier: "UTC")!
         return read(table, mapping, custom: custom, defaultCountryCode: "") { values, problems in
             let title = values["title"] ?? values["key"] ?? ""
@@ -47,9 +68,27 @@ extension RecordImport {
             let stageText = values["stage"] ?? ""
             if stageText.isEmpty { problems.append(("stage", "the stage is empty")) }
             let outcome = options.outcome(of: stageText)
-            let created = values["created"].flatMap { text in ImportedDate.time(text, in: zone) ?? { problems.append(("created", "'\(text)' is not a date")); return nil }() }
-            var closed = values["closed"].flatMap { text in ImportedDate.time(text, in: zone) ?? { problems.append(("closed", "'\(text)' is not a date")); return nil }() }
-            var expectedClose = values["expected_close"].flatMap { text in ImportedDate.day(text) ?? { problems.append(("expected_close", "'\(text)' is not a date")); return nil }() }
+            let created = values["created"].flatMap { text in
+                ImportedDate.time(text, in: zone)
+                    ?? {
+                        problems.append(("created", "'\(text)' is not a date"))
+                        return nil
+                    }()
+            }
+            var closed = values["closed"].flatMap { text in
+                ImportedDate.time(text, in: zone)
+                    ?? {
+                        problems.append(("closed", "'\(text)' is not a date"))
+                        return nil
+                    }()
+            }
+            var expectedClose = values["expected_close"].flatMap { text in
+                ImportedDate.day(text)
+                    ?? {
+                        problems.append(("expected_close", "'\(text)' is not a date"))
+                        return nil
+                    }()
+            }
             if case .stage = outcome {
                 if expectedClose == nil, let closed { expectedClose = CalendarDate(closed, in: zone) }
                 closed = nil
@@ -60,7 +99,9 @@ extension RecordImport {
             var amount = Money(minorUnits: 0, currency: currency)
             if let text = values["amount"] {
                 let digits = text.replacingOccurrences(of: ",", with: ".").filter { !$0.isWhitespace && $0 != "\u{A0}" }
-                do throws(ValidationError) { amount = try Money(decimal: digits, currency: currency) } catch { problems.append(("amount", "'\(text)' is not a number")) }
+                do throws(ValidationError) { amount = try Money(decimal: digits, currency: currency) } catch {
+                    problems.append(("amount", "'\(text)' is not a number"))
+                }
             }
             var lossReason: String?
             if outcome == .lost {
@@ -68,8 +109,15 @@ extension RecordImport {
                 if lossReason == nil { problems.append(("loss_reason", "a lost deal needs a loss reason (a column or a default)")) }
             }
             return DealImportRow(
-                title: title, outcome: outcome, created: created, closed: closed, expectedClose: expectedClose, amount: amount,
-                source: values["source"] ?? "", lossReason: lossReason, custom: [:]
+                title: title,
+                outcome: outcome,
+                created: created,
+                closed: closed,
+                expectedClose: expectedClose,
+                amount: amount,
+                source: values["source"] ?? "",
+                lossReason: lossReason,
+                custom: [:]
             )
         }
     }

@@ -21,7 +21,13 @@ public struct ImportOptions: Sendable, Equatable, Codable {
     /// Companies a row names that no one can find are made (owned by the row's owner) instead of refusing the row.
     public var createCompanies: Bool
 
-    public init(pipelineID: Int64? = nil, stageValues: [String: String] = [:], timeZone: String = "UTC", defaultLossReason: String? = nil, createCompanies: Bool = true) {
+    public init(
+        pipelineID: Int64? = nil,
+        stageValues: [String: String] = [:],
+        timeZone: String = "UTC",
+        defaultLossReason: String? = nil,
+        createCompanies: Bool = true
+    ) {
         self.pipelineID = pipelineID
         self.stageValues = stageValues
         self.timeZone = timeZone

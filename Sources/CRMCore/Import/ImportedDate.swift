@@ -30,20 +30,26 @@ public enum ImportedDate {
             rest = rest.dropLast()
         } else if let sign = rest.lastIndex(where: { $0 == "+" || $0 == "-" }) {
             let digits = rest[rest.index(after: sign)...].filter { $0 != ":" }
-            guard digits.count == 4 || digits.count == 2, let hours = Int(digits.prefix(2)), let minutes = Int(digits.dropFirst(2).isEmpty ? "0" : String(digits.dropFirst(2))),
-                  hours <= 14, minutes < 60 else { return nil }
+            guard digits.count == 4 || digits.count == 2, let hours = Int(digits.prefix(2)),
+                let minutes = Int(digits.dropFirst(2).isEmpty ? "0" : String(digits.dropFirst(2))),
+                hours <= 14, minutes < 60
+            else { return nil }
             offset = (hours * 60 + minutes) * 60 * (rest[sign] == "-" ? -1 : 1)
             rest = rest[..<sign]
         }
         let clock = rest.split(separator: ":", omittingEmptySubsequences: false)
-        guard (2...3).contains(clock.count), clock[0].count == 2, clock[1].count == 2, let hour = Int(clock[0]), let minute = Int(clock[1]), hour < 24, minute < 60 else { return nil }
+        guard (2...3).contains(clock.count), clock[0].count == 2, clock[1].count == 2, let hour = Int(clock[0]), let minute = Int(clock[1]),
+            hour < 24, minute < 60
+        else { return nil }
         var milliseconds = 0
         if clock.count == 3 {
             let seconds = clock[2].split(separator: ".", omittingEmptySubsequences: false)
             guard seconds[0].count == 2, let whole = Int(seconds[0]), whole < 61, seconds.count <= 2 else { return nil }
             milliseconds = whole * 1000
             if seconds.count == 2 {
-                guard !seconds[1].isEmpty, seconds[1].allSatisfy(\.isASCII), let fraction = Int(seconds[1].prefix(3).padding(toLength: 3, withPad: "0", startingAt: 0)) else { return nil }
+                guard !seconds[1].isEmpty, seconds[1].allSatisfy(\.isASCII),
+                    let fraction = Int(seconds[1].prefix(3).padding(toLength: 3, withPad: "0", startingAt: 0))
+                else { return nil }
                 milliseconds += fraction
             }
         }
@@ -54,7 +60,14 @@ public enum ImportedDate {
         // In the file's zone: the wall-clock time on that day, whatever the day's length.
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        let components = DateComponents(year: dayPart.year, month: dayPart.month, day: dayPart.day, hour: hour, minute: minute, second: milliseconds / 1000)
+        let components = DateComponents(
+            year: dayPart.year,
+            month: dayPart.month,
+            day: dayPart.day,
+            hour: hour,
+            minute: minute,
+            second: milliseconds / 1000
+        )
         return calendar.date(from: components).map { Timestamp(rawValue: Timestamp($0).rawValue + Int64(milliseconds % 1000)) }
     }
 }

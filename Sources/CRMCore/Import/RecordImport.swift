@@ -22,14 +22,20 @@ public enum RecordImport {
         public var fields: [String] {
             switch self {
             case .companies:
-                ["key", "name", "legal_name", "tax_id", "industry", "size", "website", "priority", "phone", "email",
-                 "street", "city", "region", "postal_code", "country", "tags", "owner"]
+                [
+                    "key", "name", "legal_name", "tax_id", "industry", "size", "website", "priority", "phone", "email",
+                    "street", "city", "region", "postal_code", "country", "tags", "owner",
+                ]
             case .contacts:
-                ["key", "first_name", "middle_name", "last_name", "job_title", "company", "phone", "mobile", "email",
-                 "street", "city", "region", "postal_code", "country", "tags", "owner"]
+                [
+                    "key", "first_name", "middle_name", "last_name", "job_title", "company", "phone", "mobile", "email",
+                    "street", "city", "region", "postal_code", "country", "tags", "owner",
+                ]
             case .leads:
-                ["key", "first_name", "last_name", "company", "job_title", "phone", "mobile", "email", "industry", "size",
-                 "region", "country", "source", "campaign", "status", "notes", "tags", "owner"]
+                [
+                    "key", "first_name", "last_name", "company", "job_title", "phone", "mobile", "email", "industry", "size",
+                    "region", "country", "source", "campaign", "status", "notes", "tags", "owner",
+                ]
             case .deals:
                 ["key", "title", "owner", "company", "stage", "created", "closed", "expected_close", "amount", "source", "loss_reason"]
             }
@@ -64,7 +70,8 @@ public enum RecordImport {
         "name": "name", "account name": "name", "company": "name", "company name": "name", "nazwa": "name", "nazwa firmy": "name",
         "firma": "name", "название": "name", "компания": "name", "cegnev": "name", "nev": "name", "име": "name", "фирма": "name",
         "legal name": "legal_name", "legalname": "legal_name",
-        "tax id": "tax_id", "taxid": "tax_id", "vat": "tax_id", "vat number": "tax_id", "nip": "tax_id", "инн": "tax_id", "adoszam": "tax_id", "еик": "tax_id",
+        "tax id": "tax_id", "taxid": "tax_id", "vat": "tax_id", "vat number": "tax_id", "nip": "tax_id", "инн": "tax_id", "adoszam": "tax_id",
+        "еик": "tax_id",
         "industry": "industry", "branza": "industry", "отрасль": "industry", "iparag": "industry",
         "website": "website", "web": "website", "www": "website", "strona": "website", "сайт": "website",
         "priority": "priority", "rating": "priority", "priorytet": "priority", "приоритет": "priority", "prioritas": "priority", "klasa": "priority",
@@ -79,14 +86,17 @@ public enum RecordImport {
         "country": "country", "billingcountry": "country", "mailingcountry": "country", "kraj": "country", "страна": "country", "orszag": "country",
         "tags": "tags", "tagi": "tags", "теги": "tags",
         "owner": "owner", "owner email": "owner", "opiekun": "owner", "ответственный": "owner",
-        "first name": "first_name", "firstname": "first_name", "given name": "first_name", "imie": "first_name", "имя": "first_name", "keresztnev": "first_name",
+        "first name": "first_name", "firstname": "first_name", "given name": "first_name", "imie": "first_name", "имя": "first_name",
+        "keresztnev": "first_name",
         "middle name": "middle_name", "middlename": "middle_name", "отчество": "middle_name", "презиме": "middle_name",
         "last name": "last_name", "lastname": "last_name", "surname": "last_name", "family name": "last_name", "nazwisko": "last_name",
         "фамилия": "last_name", "vezeteknev": "last_name",
-        "title": "job_title", "job title": "job_title", "position": "job_title", "stanowisko": "job_title", "должность": "job_title", "beosztas": "job_title",
+        "title": "job_title", "job title": "job_title", "position": "job_title", "stanowisko": "job_title", "должность": "job_title",
+        "beosztas": "job_title",
         "accountid": "company", "account": "company", "company id": "company",
         "numberofemployees": "size", "employees": "size", "size": "size",
-        "leadsource": "source", "lead source": "source", "source": "source", "zrodlo": "source", "источник": "source", "forras": "source", "източник": "source",
+        "leadsource": "source", "lead source": "source", "source": "source", "zrodlo": "source", "источник": "source", "forras": "source",
+        "източник": "source",
         "campaign": "campaign", "kampania": "campaign", "кампания": "campaign", "kampany": "campaign",
         "status": "status", "lead status": "status", "статус": "status", "allapot": "status",
         "description": "notes", "notes": "notes", "notatki": "notes", "заметки": "notes", "megjegyzes": "notes", "бележки": "notes",
@@ -102,7 +112,8 @@ public enum RecordImport {
         "ответственный": "owner", "менеджер": "owner", "ertekesito": "owner", "търговец": "owner",
         "account": "company", "accountid": "company", "account name": "company", "company": "company", "firma": "company", "klient": "company",
         "компания": "company", "клиент": "company", "ugyfel": "company", "ceg": "company", "фирма": "company",
-        "stage": "stage", "stagename": "stage", "deal stage": "stage", "etap": "stage", "этап": "stage", "стадия": "stage", "szakasz": "stage", "етап": "stage",
+        "stage": "stage", "stagename": "stage", "deal stage": "stage", "etap": "stage", "этап": "stage", "стадия": "stage", "szakasz": "stage",
+        "етап": "stage",
         "engage date": "created", "created": "created", "created date": "created", "start date": "created", "data utworzenia": "created",
         "дата создания": "created", "letrehozva": "created",
         "close date": "closed", "closedate": "closed", "closed": "closed", "closed date": "closed", "data zamkniecia": "closed",
@@ -110,7 +121,8 @@ public enum RecordImport {
         "expected close": "expected_close", "expected close date": "expected_close",
         "amount": "amount", "value": "amount", "close value": "amount", "kwota": "amount", "wartosc": "amount", "сумма": "amount",
         "osszeg": "amount", "сума": "amount",
-        "source": "source", "leadsource": "source", "lead source": "source", "zrodlo": "source", "источник": "source", "forras": "source", "източник": "source",
+        "source": "source", "leadsource": "source", "lead source": "source", "zrodlo": "source", "источник": "source", "forras": "source",
+        "източник": "source",
         "loss reason": "loss_reason", "lost reason": "loss_reason", "reason": "loss_reason", "powod": "loss_reason", "причина": "loss_reason",
     ]
 
@@ -123,11 +135,16 @@ public enum RecordImport {
             let folded = TextFolding.fold(column.trimmingWhitespace()).replacingOccurrences(of: "_", with: " ")
             // A custom field is known by its key or its label.
             if let field = custom.first(where: { TextFolding.fold($0.label) == folded || $0.key.replacingOccurrences(of: "_", with: " ") == folded }),
-               used.insert("custom.\(field.key)").inserted {
+                used.insert("custom.\(field.key)").inserted
+            {
                 mapping[column] = "custom.\(field.key)"
                 continue
             }
-            guard var field = (target == .deals ? dealSynonyms[folded] : synonyms[folded]) ?? (target.fields.contains(folded.replacingOccurrences(of: " ", with: "_")) ? folded.replacingOccurrences(of: " ", with: "_") : nil) else { continue }
+            guard
+                var field = (target == .deals ? dealSynonyms[folded] : synonyms[folded])
+                    ?? (target.fields.contains(folded.replacingOccurrences(of: " ", with: "_"))
+                        ? folded.replacingOccurrences(of: " ", with: "_") : nil)
+            else { continue }
             if target != .companies, target != .deals, field == "name" { field = folded == "name" ? "" : "company" }
             guard target.fields.contains(field), used.insert(field).inserted else { continue }
             mapping[column] = field
@@ -145,9 +162,17 @@ public enum RecordImport {
                 errors.append(ValidationError(field: "mapping.\(column)", code: "unknown_column", message: "the file has no column '\(column)'"))
             }
             if !known.contains(field) {
-                errors.append(ValidationError(field: "mapping.\(column)", code: "unknown_field", message: "'\(field)' is not a field of \(target.rawValue) (\(known.joined(separator: ", ")))"))
+                errors.append(
+                    ValidationError(
+                        field: "mapping.\(column)",
+                        code: "unknown_field",
+                        message: "'\(field)' is not a field of \(target.rawValue) (\(known.joined(separator: ", ")))"
+                    )
+                )
             } else if let other = used[field] {
-                errors.append(ValidationError(field: "mapping.\(column)", code: "mapped_twice", message: "'\(field)' is already filled from column '\(other)'"))
+                errors.append(
+                    ValidationError(field: "mapping.\(column)", code: "mapped_twice", message: "'\(field)' is already filled from column '\(other)'")
+                )
             }
             used[field] = column
         }
@@ -157,17 +182,30 @@ public enum RecordImport {
         case .contacts where !used.keys.contains("last_name"):
             errors.append(ValidationError(field: "mapping", code: "required", message: "say which column holds the last name"))
         case .leads where Set(used.keys).isDisjoint(with: ["last_name", "company", "email", "phone"]):
-            errors.append(ValidationError(field: "mapping", code: "required", message: "say which column holds the last name, the company, the e-mail or the phone"))
+            errors.append(
+                ValidationError(
+                    field: "mapping",
+                    code: "required",
+                    message: "say which column holds the last name, the company, the e-mail or the phone"
+                )
+            )
         case .deals where !used.keys.contains("stage"):
             errors.append(ValidationError(field: "mapping", code: "required", message: "say which column holds the stage (or won and lost)"))
         case .deals where Set(used.keys).isDisjoint(with: ["title", "key"]):
-            errors.append(ValidationError(field: "mapping", code: "required", message: "say which column holds the title (or the key, to title deals by it)"))
+            errors.append(
+                ValidationError(field: "mapping", code: "required", message: "say which column holds the title (or the key, to title deals by it)")
+            )
         default: break
         }
         guard errors.isEmpty else { throw ValidationErrors(errors) }
     }
 
-    public static func companies(_ table: CSVTable, mapping: [String: String], defaultCountryCode: String, custom: [FieldDefinition] = []) -> (rows: [Row<CompanyFields>], errors: [RowError]) {
+    public static func companies(
+        _ table: CSVTable,
+        mapping: [String: String],
+        defaultCountryCode: String,
+        custom: [FieldDefinition] = []
+    ) -> (rows: [Row<CompanyFields>], errors: [RowError]) {
         read(table, mapping, custom: custom, defaultCountryCode: defaultCountryCode) { values, problems in
             var fields = CompanyFields(name: values["name"] ?? "")
             fields.legalName = values["legal_name"] ?? ""
@@ -175,11 +213,20 @@ public enum RecordImport {
             fields.industry = values["industry"] ?? ""
             fields.website = values["website"] ?? ""
             if let text = values["priority"] {
-                if let priority = Priority(rawValue: text.uppercased()) { fields.priority = priority } else {
+                if let priority = Priority(rawValue: text.uppercased()) {
+                    fields.priority = priority
+                } else {
                     problems.append(("priority", "'\(text)' is not a priority (A, B or C)"))
                 }
             }
-            if let text = values["size"] { fields.size = size(text) ?? { problems.append(("size", "'\(text)' is not a head count or band")); return nil }() }
+            if let text = values["size"] {
+                fields.size =
+                    size(text)
+                    ?? {
+                        problems.append(("size", "'\(text)' is not a head count or band"))
+                        return nil
+                    }()
+            }
             fields.addresses = address(values, label: "office")
             fields.phones = phones(values, defaultCountryCode, &problems)
             fields.emails = emails(values, &problems)
@@ -188,9 +235,18 @@ public enum RecordImport {
         }
     }
 
-    public static func contacts(_ table: CSVTable, mapping: [String: String], defaultCountryCode: String, custom: [FieldDefinition] = []) -> (rows: [Row<ContactFields>], errors: [RowError]) {
+    public static func contacts(
+        _ table: CSVTable,
+        mapping: [String: String],
+        defaultCountryCode: String,
+        custom: [FieldDefinition] = []
+    ) -> (rows: [Row<ContactFields>], errors: [RowError]) {
         read(table, mapping, custom: custom, defaultCountryCode: defaultCountryCode) { values, problems in
-            var fields = ContactFields(firstName: values["first_name"] ?? "", middleName: values["middle_name"] ?? "", lastName: values["last_name"] ?? "")
+            var fields = ContactFields(
+                firstName: values["first_name"] ?? "",
+                middleName: values["middle_name"] ?? "",
+                lastName: values["last_name"] ?? ""
+            )
             fields.jobTitle = values["job_title"] ?? ""
             fields.phones = phones(values, defaultCountryCode, &problems)
             fields.emails = emails(values, &problems)
@@ -199,16 +255,39 @@ public enum RecordImport {
         }
     }
 
-    public static func leads(_ table: CSVTable, mapping: [String: String], defaultCountryCode: String, custom: [FieldDefinition] = []) -> (rows: [Row<LeadFields>], errors: [RowError]) {
+    public static func leads(
+        _ table: CSVTable,
+        mapping: [String: String],
+        defaultCountryCode: String,
+        custom: [FieldDefinition] = []
+    ) -> (rows: [Row<LeadFields>], errors: [RowError]) {
         read(table, mapping, custom: custom, defaultCountryCode: defaultCountryCode) { values, problems in
             var fields = LeadFields(
-                firstName: values["first_name"] ?? "", lastName: values["last_name"] ?? "", companyName: values["company"] ?? "",
-                jobTitle: values["job_title"] ?? "", industry: values["industry"] ?? "", country: values["country"] ?? "",
-                region: values["region"] ?? "", source: values["source"] ?? "", campaign: values["campaign"] ?? "", notes: values["notes"] ?? ""
+                firstName: values["first_name"] ?? "",
+                lastName: values["last_name"] ?? "",
+                companyName: values["company"] ?? "",
+                jobTitle: values["job_title"] ?? "",
+                industry: values["industry"] ?? "",
+                country: values["country"] ?? "",
+                region: values["region"] ?? "",
+                source: values["source"] ?? "",
+                campaign: values["campaign"] ?? "",
+                notes: values["notes"] ?? ""
             )
-            if let text = values["size"] { fields.companySize = size(text) ?? { problems.append(("size", "'\(text)' is not a head count or band")); return nil }() }
+            if let text = values["size"] {
+                fields.companySize =
+                    size(text)
+                    ?? {
+                        problems.append(("size", "'\(text)' is not a head count or band"))
+                        return nil
+                    }()
+            }
             if let text = values["status"] {
-                if let status = leadStatus(text) { fields.status = status } else { problems.append(("status", "'\(text)' is not a lead status (new, working, qualified, disqualified)")) }
+                if let status = leadStatus(text) {
+                    fields.status = status
+                } else {
+                    problems.append(("status", "'\(text)' is not a lead status (new, working, qualified, disqualified)"))
+                }
             }
             fields.phones = phones(values, defaultCountryCode, &problems)
             fields.emails = emails(values, &problems)
@@ -223,7 +302,9 @@ public enum RecordImport {
         let folded = TextFolding.fold(text)
         if let status = LeadStatus(rawValue: folded) { return status == .converted ? .qualified : status }
         if let status = statusWords[folded] { return status }
-        if folded.contains("not converted") || folded.contains("unqualified") || folded.contains("disqualified") || folded.contains("junk") { return .disqualified }
+        if folded.contains("not converted") || folded.contains("unqualified") || folded.contains("disqualified") || folded.contains("junk") {
+            return .disqualified
+        }
         if folded.contains("converted") || folded.contains("qualified") { return .qualified }
         if folded.contains("working") || folded.contains("contacted") { return .working }
         if folded.contains("open") || folded.contains("new") { return .new }
@@ -241,7 +322,10 @@ public enum RecordImport {
     /// Reads every row with `make`; a row with any problem is left out and each problem reported with its line
     /// and the column it came from.
     static func read<Fields: Validatable>(
-        _ table: CSVTable, _ mapping: [String: String], custom: [FieldDefinition], defaultCountryCode: String,
+        _ table: CSVTable,
+        _ mapping: [String: String],
+        custom: [FieldDefinition],
+        defaultCountryCode: String,
         _ make: (_ values: [String: String], _ problems: inout [(field: String, message: String)]) -> Fields
     ) -> (rows: [Row<Fields>], errors: [RowError]) {
         let columns: [(index: Int, field: String)] = table.header.enumerated().compactMap { index, column in
@@ -264,7 +348,11 @@ public enum RecordImport {
             for field in custom {
                 guard let text = values["custom.\(field.key)"] else { continue }
                 do throws(ValidationError) {
-                    fields.custom[field.key] = try field.value(parsing: text, defaultCountryCode: defaultCountryCode, timeZone: TimeZone(identifier: "UTC")!)
+                    fields.custom[field.key] = try field.value(
+                        parsing: text,
+                        defaultCountryCode: defaultCountryCode,
+                        timeZone: TimeZone(identifier: "UTC")!
+                    )
                 } catch {
                     problems.append(("custom.\(field.key)", error.message))
                 }
@@ -304,7 +392,8 @@ public enum RecordImport {
         var phones: [LabeledPhone] = []
         for (field, label) in [("phone", "work"), ("mobile", "mobile")] {
             guard let text = values[field] else { continue }
-            do throws(ValidationError) { phones.append(LabeledPhone(label: label, number: try PhoneNumber(text, defaultCountryCode: country))) } catch {
+            do throws(ValidationError) { phones.append(LabeledPhone(label: label, number: try PhoneNumber(text, defaultCountryCode: country))) } catch
+            {
                 problems.append((field, "'\(text)' is not a phone number"))
             }
         }
@@ -321,8 +410,12 @@ public enum RecordImport {
 
     static func address(_ values: [String: String], label: String) -> [PostalAddress] {
         let address = PostalAddress(
-            label: label, street: values["street"] ?? "", city: values["city"] ?? "", region: values["region"] ?? "",
-            postalCode: values["postal_code"] ?? "", country: values["country"] ?? ""
+            label: label,
+            street: values["street"] ?? "",
+            city: values["city"] ?? "",
+            region: values["region"] ?? "",
+            postalCode: values["postal_code"] ?? "",
+            country: values["country"] ?? ""
         )
         return address == PostalAddress(label: label) ? [] : [address]
     }

@@ -70,7 +70,10 @@ public enum VCardReader {
             apply(property, to: &current!, labels: &labels, groupOf: &groupOf)
         }
         if let current {
-            throw ValidationError(code: "truncated_vcard", message: "the file ends inside the vCard that begins on line \(current.line); it is cut off or damaged")
+            throw ValidationError(
+                code: "truncated_vcard",
+                message: "the file ends inside the vCard that begins on line \(current.line); it is cut off or damaged"
+            )
         }
         guard !people.isEmpty else {
             throw ValidationError(code: "no_vcard", message: "the file holds no vCard (BEGIN:VCARD … END:VCARD)")
@@ -78,7 +81,12 @@ public enum VCardReader {
         return people
     }
 
-    private static func apply(_ property: Property, to person: inout VCardPerson, labels: inout [String: String], groupOf: inout [(group: String, kind: String, index: Int)]) {
+    private static func apply(
+        _ property: Property,
+        to person: inout VCardPerson,
+        labels: inout [String: String],
+        groupOf: inout [(group: String, kind: String, index: Int)]
+    ) {
         switch property.name {
         case "FN": person.formattedName = property.text
         case "N":
@@ -89,16 +97,24 @@ public enum VCardReader {
         case "ORG": person.organization = property.components.first ?? ""
         case "TITLE": person.title = property.text
         case "NOTE": person.note = property.text
-        case "CATEGORIES": person.categories += property.text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        case "CATEGORIES":
+            person.categories += property.text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         case "PHOTO": person.hasPhoto = true
         case "X-ABLABEL":
-            if let group = property.group { labels[group] = property.text.replacingOccurrences(of: "_$!<", with: "").replacingOccurrences(of: ">!$_", with: "").lowercased() }
+            if let group = property.group {
+                labels[group] = property.text.replacingOccurrences(of: "_$!<", with: "").replacingOccurrences(of: ">!$_", with: "").lowercased()
+            }
         case "TEL", "EMAIL":
             let value = property.text.trimmingCharacters(in: .whitespaces)
             guard !value.isEmpty else { return }
-            let entry = VCardPerson.Labeled(label: label(property.types, phone: property.name == "TEL"), value: property.name == "TEL" ? value.replacingOccurrences(of: "tel:", with: "") : value)
+            let entry = VCardPerson.Labeled(
+                label: label(property.types, phone: property.name == "TEL"),
+                value: property.name == "TEL" ? value.replacingOccurrences(of: "tel:", with: "") : value
+            )
             if property.name == "TEL" { person.phones.append(entry) } else { person.emails.append(entry) }
-            if let group = property.group { groupOf.append((group, property.name, property.name == "TEL" ? person.phones.count - 1 : person.emails.count - 1)) }
+            if let group = property.group {
+                groupOf.append((group, property.name, property.name == "TEL" ? person.phones.count - 1 : person.emails.count - 1))
+            }
         default: break
         }
     }
@@ -162,7 +178,10 @@ public enum VCardReader {
             var colon: Int?
             for (offset, byte) in line.enumerated() {
                 if byte == 0x22 { inQuotes.toggle() }
-                if byte == 0x3A, !inQuotes { colon = offset; break }
+                if byte == 0x3A, !inQuotes {
+                    colon = offset
+                    break
+                }
             }
             guard let colon else { return nil }
             let head = String(decoding: line[..<colon], as: UTF8.self)
@@ -209,9 +228,21 @@ public enum VCardReader {
             var current = ""
             var escaped = false
             for character in raw {
-                if escaped { current.append("\\"); current.append(character); escaped = false; continue }
-                if character == "\\" { escaped = true; continue }
-                if character == ";" { parts.append(Self.unescape(current)); current = ""; continue }
+                if escaped {
+                    current.append("\\")
+                    current.append(character)
+                    escaped = false
+                    continue
+                }
+                if character == "\\" {
+                    escaped = true
+                    continue
+                }
+                if character == ";" {
+                    parts.append(Self.unescape(current))
+                    current = ""
+                    continue
+                }
                 current.append(character)
             }
             parts.append(Self.unescape(current))
@@ -239,7 +270,9 @@ public enum VCardReader {
             var result: [UInt8] = []
             var index = 0
             while index < bytes.count {
-                if bytes[index] == 0x3D, index + 2 < bytes.count, let byte = UInt8(String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
+                if bytes[index] == 0x3D, index + 2 < bytes.count,
+                    let byte = UInt8(String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self), radix: 16)
+                {
                     result.append(byte)
                     index += 3
                 } else {
@@ -285,7 +318,9 @@ extension VCardPerson {
         for email in emails {
             do {
                 let address = try EmailAddress(email.value)
-                if !fields.emails.contains(where: { $0.address == address }) { fields.emails.append(LabeledEmail(label: email.label, address: address)) }
+                if !fields.emails.contains(where: { $0.address == address }) {
+                    fields.emails.append(LabeledEmail(label: email.label, address: address))
+                }
             } catch {
                 warnings.append("\(email.value): \(error.message)")
             }

@@ -62,11 +62,26 @@ public struct LeadFields: Codable, Sendable, Equatable {
     public var custom: CustomValues
 
     public init(
-        firstName: String = "", lastName: String = "", companyName: String = "", jobTitle: String = "",
-        phones: [LabeledPhone] = [], emails: [LabeledEmail] = [], industry: String = "", companySize: CompanySize? = nil,
-        country: String = "", region: String = "", source: String = "", campaign: String = "", status: LeadStatus = .new,
-        behaviours: [LeadBehaviour] = [], notes: String = "", tags: [String] = [], score: LeadScore = LeadScore(),
-        conversion: LeadConversionResult? = nil, consent: LeadConsent? = nil, custom: CustomValues = [:]
+        firstName: String = "",
+        lastName: String = "",
+        companyName: String = "",
+        jobTitle: String = "",
+        phones: [LabeledPhone] = [],
+        emails: [LabeledEmail] = [],
+        industry: String = "",
+        companySize: CompanySize? = nil,
+        country: String = "",
+        region: String = "",
+        source: String = "",
+        campaign: String = "",
+        status: LeadStatus = .new,
+        behaviours: [LeadBehaviour] = [],
+        notes: String = "",
+        tags: [String] = [],
+        score: LeadScore = LeadScore(),
+        conversion: LeadConversionResult? = nil,
+        consent: LeadConsent? = nil,
+        custom: CustomValues = [:]
     ) {
         self.firstName = firstName
         self.lastName = lastName
@@ -112,10 +127,13 @@ public struct LeadFields: Codable, Sendable, Equatable {
         if copy.personName.isEmpty && copy.companyName.isEmpty && emails.isEmpty && phones.isEmpty {
             errors.append(ValidationError(field: "last_name", code: "required", message: "a lead needs a name, a company, an e-mail or a phone"))
         }
-        errors += FieldRules.maxLength([
-            "first_name": copy.firstName, "last_name": copy.lastName, "company_name": copy.companyName, "job_title": copy.jobTitle,
-            "industry": copy.industry, "region": copy.region, "source": copy.source, "campaign": copy.campaign,
-        ], 200)
+        errors += FieldRules.maxLength(
+            [
+                "first_name": copy.firstName, "last_name": copy.lastName, "company_name": copy.companyName, "job_title": copy.jobTitle,
+                "industry": copy.industry, "region": copy.region, "source": copy.source, "campaign": copy.campaign,
+            ],
+            200
+        )
         errors += FieldRules.maxLength(["notes": copy.notes], 10_000)
         if let error = FieldRules.country(copy.country) { errors.append(error) }
         if copy.status == .converted && copy.conversion == nil {

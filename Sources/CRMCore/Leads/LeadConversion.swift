@@ -35,7 +35,9 @@ extension LeadFields {
     /// The company a lead's details describe, for a conversion that creates one.
     public var companyFields: CompanyFields {
         CompanyFields(
-            name: companyName, industry: industry, size: companySize,
+            name: companyName,
+            industry: industry,
+            size: companySize,
             addresses: country.isEmpty && region.isEmpty ? [] : [PostalAddress(region: region, country: country)],
             tags: tags
         )
@@ -45,8 +47,13 @@ extension LeadFields {
     /// so no conversion loses the lead's e-mails and phones.
     public func contactFields(company: CompanyID?) -> ContactFields {
         ContactFields(
-            firstName: firstName, lastName: lastName.isEmpty && firstName.isEmpty ? displayName : lastName,
-            jobTitle: jobTitle, companyID: company, phones: phones, emails: emails, tags: tags
+            firstName: firstName,
+            lastName: lastName.isEmpty && firstName.isEmpty ? displayName : lastName,
+            jobTitle: jobTitle,
+            companyID: company,
+            phones: phones,
+            emails: emails,
+            tags: tags
         )
     }
 

@@ -18,8 +18,15 @@ public struct LeadForm: Codable, Sendable, Equatable {
     public var consentText: String
 
     public init(
-        id: Int64 = 0, key: String = "", name: String, source: String = "web form", campaign: String = "", redirectURL: String = "", ownerID: UserID,
-        isActive: Bool = true, consentText: String = ""
+        id: Int64 = 0,
+        key: String = "",
+        name: String,
+        source: String = "web form",
+        campaign: String = "",
+        redirectURL: String = "",
+        ownerID: UserID,
+        isActive: Bool = true,
+        consentText: String = ""
     ) {
         self.id = id
         self.key = key
@@ -33,7 +40,9 @@ public struct LeadForm: Codable, Sendable, Equatable {
     }
 
     /// The fields a submission may carry, as the snippet names its inputs.
-    public static let inputs = ["first_name", "last_name", "email", "phone", "company", "job_title", "country", "region", "industry", "message", "consent"]
+    public static let inputs = [
+        "first_name", "last_name", "email", "phone", "company", "job_title", "country", "region", "industry", "message", "consent",
+    ]
     /// The field people cannot see and robots fill in.
     public static let honeypot = "website_url"
 
@@ -63,15 +72,24 @@ public struct LeadForm: Codable, Sendable, Equatable {
     public func lead(from values: [String: String], defaultCountryCode: String, at now: Timestamp = .now) throws(ValidationErrors) -> LeadFields {
         var errors: [ValidationError] = []
         var lead = LeadFields(
-            firstName: values["first_name"] ?? "", lastName: values["last_name"] ?? "", companyName: values["company"] ?? "",
-            jobTitle: values["job_title"] ?? "", industry: values["industry"] ?? "", country: values["country"] ?? "",
-            region: values["region"] ?? "", source: source, campaign: campaign, behaviours: [.formFilled], notes: values["message"] ?? ""
+            firstName: values["first_name"] ?? "",
+            lastName: values["last_name"] ?? "",
+            companyName: values["company"] ?? "",
+            jobTitle: values["job_title"] ?? "",
+            industry: values["industry"] ?? "",
+            country: values["country"] ?? "",
+            region: values["region"] ?? "",
+            source: source,
+            campaign: campaign,
+            behaviours: [.formFilled],
+            notes: values["message"] ?? ""
         )
         if let email = values["email"]?.trimmingWhitespace(), !email.isEmpty {
             do throws(ValidationError) { lead.emails = [LabeledEmail(address: try EmailAddress(email))] } catch { errors.append(error.at("email")) }
         }
         if let phone = values["phone"]?.trimmingWhitespace(), !phone.isEmpty {
-            do throws(ValidationError) { lead.phones = [LabeledPhone(number: try PhoneNumber(phone, defaultCountryCode: defaultCountryCode))] } catch { errors.append(error.at("phone")) }
+            do throws(ValidationError) { lead.phones = [LabeledPhone(number: try PhoneNumber(phone, defaultCountryCode: defaultCountryCode))] } catch
+            { errors.append(error.at("phone")) }
         }
         // A form that asks for consent takes no details without it, and keeps its words and the moment with the lead.
         if !consentText.isEmpty {

@@ -3,7 +3,11 @@
 /// wherever a lead is written.
 public struct ScoringRule: Codable, Sendable, Equatable {
     public enum Attribute: String, Codable, Sendable, CaseIterable {
-        case industry, companySize = "company_size", country, region, source, campaign, jobTitle = "job_title", behaviour
+        case industry
+        case companySize = "company_size"
+        case country, region, source, campaign
+        case jobTitle = "job_title"
+        case behaviour
     }
 
     public var attribute: Attribute

@@ -24,11 +24,15 @@ public struct Cursor: Codable, Sendable, Equatable {
 
     /// Reads a token back, refusing one made for another sort order or tampered with.
     public init(token: String, for sort: Sort) throws(ValidationError) {
-        let invalid = ValidationError(field: "cursor", code: "invalid_cursor", message: "the cursor is not valid for this list; start again without it")
+        let invalid = ValidationError(
+            field: "cursor",
+            code: "invalid_cursor",
+            message: "the cursor is not valid for this list; start again without it"
+        )
         var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard token.count <= 1024, let data = Data(base64Encoded: base64),
-              let cursor = try? JSONDecoder().decode(Cursor.self, from: data), cursor.sort == sort.text
+            let cursor = try? JSONDecoder().decode(Cursor.self, from: data), cursor.sort == sort.text
         else { throw invalid }
         if let custom = sort.custom {
             if custom.numeric, Double(cursor.key) == nil { throw invalid }

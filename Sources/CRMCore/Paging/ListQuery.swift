@@ -30,9 +30,16 @@ public struct ListQuery: Sendable, Equatable {
     public static let maxLimit = 200
 
     public init(
-        search: String? = nil, tag: String? = nil, ownerID: UserID? = nil, teamID: TeamID? = nil,
-        priority: Priority? = nil, companyID: CompanyID? = nil, deleted: Deleted = .exclude,
-        sort: Sort = Sort(field: .name), limit: Int = 50, cursor: Cursor? = nil
+        search: String? = nil,
+        tag: String? = nil,
+        ownerID: UserID? = nil,
+        teamID: TeamID? = nil,
+        priority: Priority? = nil,
+        companyID: CompanyID? = nil,
+        deleted: Deleted = .exclude,
+        sort: Sort = Sort(field: .name),
+        limit: Int = 50,
+        cursor: Cursor? = nil
     ) {
         self.search = search
         self.tag = tag

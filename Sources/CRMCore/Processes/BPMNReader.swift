@@ -17,7 +17,9 @@ public enum BPMNReader {
         "dataOutputAssociation", "ioSpecification", "property", "text", "category", "categoryValue",
     ]
     static let tasks: Set<String> = ["task", "userTask", "manualTask", "serviceTask", "scriptTask", "sendTask"]
-    static let gateways: [String: GatewayKind] = ["exclusiveGateway": .exclusive, "parallelGateway": .parallel, "inclusiveGateway": .inclusive, "eventBasedGateway": .eventBased]
+    static let gateways: [String: GatewayKind] = [
+        "exclusiveGateway": .exclusive, "parallelGateway": .parallel, "inclusiveGateway": .inclusive, "eventBasedGateway": .eventBased,
+    ]
     static let events: Set<String> = ["startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"]
     static let refused: [String: String] = [
         "transaction": "transactions and their cancel semantics are not supported; model the rollback with an error boundary",
@@ -47,7 +49,9 @@ public enum BPMNReader {
         mutating func fail(_ element: XMLTree.Element, _ code: String, _ message: String) {
             let id = element.attribute("id") ?? ""
             let described = id.isEmpty ? "<\(element.name)>" : "<\(element.name) id=\"\(id)\">"
-            errors.append(ValidationError(field: id.isEmpty ? element.name : id, code: code, message: "line \(element.line): \(described) \(message)"))
+            errors.append(
+                ValidationError(field: id.isEmpty ? element.name : id, code: code, message: "line \(element.line): \(described) \(message)")
+            )
         }
 
         mutating func definitions(_ root: XMLTree.Element) -> ProcessDefinition {
@@ -55,7 +59,9 @@ public enum BPMNReader {
                 fail(root, "not_bpmn", "is not a BPMN 2.0 document (its root must be <definitions> in \(model))")
                 return ProcessDefinition()
             }
-            var definition = ProcessDefinition(exporter: [root.attribute("exporter"), root.attribute("exporterVersion")].compactMap { $0 }.joined(separator: " "))
+            var definition = ProcessDefinition(
+                exporter: [root.attribute("exporter"), root.attribute("exporterVersion")].compactMap { $0 }.joined(separator: " ")
+            )
             for element in root.children where element.namespace == model {
                 let id = element.attribute("id") ?? ""
                 let name = element.attribute("name") ?? ""
@@ -82,7 +88,11 @@ public enum BPMNReader {
         }
 
         mutating func process(_ element: XMLTree.Element, _ definition: ProcessDefinition) -> BPMNProcess {
-            var process = BPMNProcess(id: element.attribute("id") ?? "", name: element.attribute("name") ?? "", isExecutable: element.attribute("isExecutable") != "false")
+            var process = BPMNProcess(
+                id: element.attribute("id") ?? "",
+                name: element.attribute("name") ?? "",
+                isExecutable: element.attribute("isExecutable") != "false"
+            )
             scope(element, nil, definition, into: &process)
             return process
         }
@@ -107,7 +117,16 @@ public enum BPMNReader {
                 case "sequenceFlow":
                     let text = element.child(BPMNReader.model, "conditionExpression")?.trimmedText ?? ""
                     let condition = text.isEmpty ? nil : expression(text, element, "condition")
-                    process.flows.append(SequenceFlow(id: id, name: name, source: element.attribute("sourceRef") ?? "", target: element.attribute("targetRef") ?? "", condition: condition, line: element.line))
+                    process.flows.append(
+                        SequenceFlow(
+                            id: id,
+                            name: name,
+                            source: element.attribute("sourceRef") ?? "",
+                            target: element.attribute("targetRef") ?? "",
+                            condition: condition,
+                            line: element.line
+                        )
+                    )
                     continue
                 case let event where BPMNReader.events.contains(event):
                     guard let eventKind = self.event(element, definition) else { continue }
@@ -118,7 +137,11 @@ public enum BPMNReader {
                     kind = .gateway(BPMNReader.gateways[gateway]!, defaultFlow: element.attribute("default"))
                 case "subProcess":
                     guard element.attribute("triggeredByEvent") != "true" else {
-                        fail(element, "unsupported_element", "is an event subprocess, which the engine does not run; use a boundary event on the activity instead")
+                        fail(
+                            element,
+                            "unsupported_element",
+                            "is an event subprocess, which the engine does not run; use a boundary event on the activity instead"
+                        )
                         continue
                     }
                     kind = .subProcess(triggeredByEvent: false)
@@ -149,7 +172,11 @@ public enum BPMNReader {
                 return nil
             }
             guard definitions.count <= 1 else {
-                fail(element, "multiple_event_definitions", "has \(definitions.count) event definitions; events that wait for any of several triggers are not supported, use an event-based gateway")
+                fail(
+                    element,
+                    "multiple_event_definitions",
+                    "has \(definitions.count) event definitions; events that wait for any of several triggers are not supported, use an event-based gateway"
+                )
                 return nil
             }
             let eventDefinition = definitions.first
@@ -179,7 +206,11 @@ public enum BPMNReader {
             case nil: break
             case "timerEventDefinition":
                 guard isCatching, let timer = timer(eventDefinition!) else {
-                    if !isCatching { fail(element, "unsupported_event", "cannot throw a timer") } else { fail(element, "invalid_timer", "has a timer without timeDuration, timeDate or timeCycle") }
+                    if !isCatching {
+                        fail(element, "unsupported_event", "cannot throw a timer")
+                    } else {
+                        fail(element, "invalid_timer", "has a timer without timeDuration, timeDate or timeCycle")
+                    }
                     return nil
                 }
                 trigger = .timer(timer)
@@ -211,7 +242,10 @@ public enum BPMNReader {
             }
             switch element.name {
             case "startEvent":
-                if case .none = trigger, eventDefinition != nil { fail(element, "unsupported_event", "cannot start on \(eventDefinition!.name)"); return nil }
+                if case .none = trigger, eventDefinition != nil {
+                    fail(element, "unsupported_event", "cannot start on \(eventDefinition!.name)")
+                    return nil
+                }
                 return .startEvent(trigger, interrupting: element.attribute("isInterrupting") != "false")
             case "endEvent":
                 return .endEvent(result)
@@ -261,15 +295,26 @@ public enum BPMNReader {
                 func list(_ name: String) -> [String] {
                     (element.attribute(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 }
-                let fields = element.child(BPMNReader.model, "extensionElements")?.children.first { $0.name == "formData" }?.children.filter { $0.name == "formField" } ?? []
-                return .user(UserTaskSpec(
-                    assignee: element.attribute("assignee"), candidateGroups: list("candidateGroups"), candidateUsers: list("candidateUsers"),
-                    dueDate: element.attribute("dueDate"),
-                    formFields: fields.map { .init(id: $0.attribute("id") ?? "", label: $0.attribute("label") ?? "", type: $0.attribute("type") ?? "string") }
-                ))
+                let fields =
+                    element.child(BPMNReader.model, "extensionElements")?.children.first { $0.name == "formData" }?.children.filter {
+                        $0.name == "formField"
+                    } ?? []
+                return .user(
+                    UserTaskSpec(
+                        assignee: element.attribute("assignee"),
+                        candidateGroups: list("candidateGroups"),
+                        candidateUsers: list("candidateUsers"),
+                        dueDate: element.attribute("dueDate"),
+                        formFields: fields.map {
+                            .init(id: $0.attribute("id") ?? "", label: $0.attribute("label") ?? "", type: $0.attribute("type") ?? "string")
+                        }
+                    )
+                )
             case "manualTask": return .manual
             case "serviceTask":
-                let action = element.attribute("type") ?? element.attribute("topic") ?? element.attribute("class") ?? element.attribute("delegateExpression") ?? element.attribute("expression")
+                let action =
+                    element.attribute("type") ?? element.attribute("topic") ?? element.attribute("class") ?? element.attribute("delegateExpression")
+                    ?? element.attribute("expression")
                 // Camunda's <camunda:inputOutput><camunda:inputParameter name="stage">Proposal</…>, wherever nested.
                 var parameters: [String: String] = [:]
                 func collect(_ node: XMLTree.Element) {
@@ -283,7 +328,11 @@ public enum BPMNReader {
                 do throws(ValidationError) {
                     return .script(format: element.attribute("scriptFormat") ?? "", script: try ProcessScript(parsing: text))
                 } catch {
-                    fail(element, "invalid_script", "has a script Clientele cannot run safely: \(error.message) (scripts may only set variables: x = 1, x += 1, del(x))")
+                    fail(
+                        element,
+                        "invalid_script",
+                        "has a script Clientele cannot run safely: \(error.message) (scripts may only set variables: x = 1, x += 1, del(x))"
+                    )
                     return .none
                 }
             case "sendTask":
@@ -324,11 +373,23 @@ public enum BPMNReader {
             for flow in process.flows {
                 guard let source = nodes[flow.source], let target = nodes[flow.target] else {
                     let missing = nodes[flow.source] == nil ? flow.source : flow.target
-                    report(flow.id, flow.line, "sequenceFlow", "unknown_node", "connects '\(missing)', which is not a node of process '\(process.id)'")
+                    report(
+                        flow.id,
+                        flow.line,
+                        "sequenceFlow",
+                        "unknown_node",
+                        "connects '\(missing)', which is not a node of process '\(process.id)'"
+                    )
                     continue
                 }
                 if source.scope != target.scope {
-                    report(flow.id, flow.line, "sequenceFlow", "crosses_scope", "crosses the border of a subprocess ('\(source.id)' → '\(target.id)')")
+                    report(
+                        flow.id,
+                        flow.line,
+                        "sequenceFlow",
+                        "crosses_scope",
+                        "crosses the border of a subprocess ('\(source.id)' → '\(target.id)')"
+                    )
                 }
             }
             let scopes = [nil] + process.nodes.filter { if case .subProcess = $0.kind { true } else { false } }.map { Optional($0.id) }
@@ -340,7 +401,9 @@ public enum BPMNReader {
                     if let scope, let subprocess = nodes[scope] {
                         report(scope, subprocess.line, "subProcess", "no_start_event", "has no start event")
                     } else if scope == nil {
-                        errors.append(ValidationError(field: process.id, code: "no_start_event", message: "<process id=\"\(process.id)\"> has no start event"))
+                        errors.append(
+                            ValidationError(field: process.id, code: "no_start_event", message: "<process id=\"\(process.id)\"> has no start event")
+                        )
                     }
                 }
             }
@@ -348,11 +411,23 @@ public enum BPMNReader {
                 switch node.kind {
                 case .boundary(_, let attached, _):
                     if nodes[attached]?.isActivity != true {
-                        report(node.id, node.line, "boundaryEvent", "invalid_attachment", "is attached to '\(attached)', which is not an activity of this process")
+                        report(
+                            node.id,
+                            node.line,
+                            "boundaryEvent",
+                            "invalid_attachment",
+                            "is attached to '\(attached)', which is not an activity of this process"
+                        )
                     }
                 case .gateway(_, let defaultFlow?):
                     if !process.outgoing(node.id).contains(where: { $0.id == defaultFlow }) {
-                        report(node.id, node.line, "gateway", "invalid_default", "names '\(defaultFlow)' as its default, which is not one of its outgoing flows")
+                        report(
+                            node.id,
+                            node.line,
+                            "gateway",
+                            "invalid_default",
+                            "names '\(defaultFlow)' as its default, which is not one of its outgoing flows"
+                        )
                     }
                 default: break
                 }
@@ -367,7 +442,9 @@ public enum BPMNReader {
                         let value = { (name: String) in Double(bounds.attribute(name) ?? "") ?? 0 }
                         result.shapes[target] = .init(x: value("x"), y: value("y"), width: value("width"), height: value("height"))
                     } else if element.name == "BPMNEdge" {
-                        result.edges[target] = element.children(BPMNReader.ddi, "waypoint").map { (x: Double($0.attribute("x") ?? "") ?? 0, y: Double($0.attribute("y") ?? "") ?? 0) }
+                        result.edges[target] = element.children(BPMNReader.ddi, "waypoint").map {
+                            (x: Double($0.attribute("x") ?? "") ?? 0, y: Double($0.attribute("y") ?? "") ?? 0)
+                        }
                     }
                 }
             }

@@ -12,14 +12,17 @@ public struct CronSchedule: Sendable, Equatable {
         guard fields.count == 6 || fields.count == 7 else {
             throw ValidationError(code: "invalid_cron", message: "'\(text)' is not a cron cycle (seconds minutes hours day month weekday)")
         }
-        let names = ["SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7, "JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6,
-                     "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12]
+        let names = [
+            "SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7, "JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6,
+            "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12,
+        ]
         func field(_ raw: String, _ range: ClosedRange<Int>) throws(ValidationError) -> Set<Int> {
             var values = Set<Int>()
             for part in raw.uppercased().split(separator: ",") {
                 let pieces = part.split(separator: "/", maxSplits: 1).map(String.init)
                 let step = pieces.count == 2 ? Int(pieces[1]) : 1
-                var low = range.lowerBound, high = range.upperBound
+                var low = range.lowerBound
+                var high = range.upperBound
                 if pieces[0] != "*" && pieces[0] != "?" {
                     let bounds = pieces[0].split(separator: "-").map { names[String($0)] ?? Int($0) }
                     guard let first = bounds.first ?? nil, bounds.allSatisfy({ $0 != nil }) else {

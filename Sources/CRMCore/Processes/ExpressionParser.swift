@@ -27,7 +27,9 @@ struct ExpressionParser {
         var tokens: [Token] = []
         let characters = Array(text)
         var index = 0
-        let symbols = ["==", "!=", "<=", ">=", "&&", "||", "+=", "-=", "*=", "/=", "<", ">", "!", "+", "-", "*", "/", "%", "(", ")", "[", "]", ",", ".", "="]
+        let symbols = [
+            "==", "!=", "<=", ">=", "&&", "||", "+=", "-=", "*=", "/=", "<", ">", "!", "+", "-", "*", "/", "%", "(", ")", "[", "]", ",", ".", "=",
+        ]
         while index < characters.count {
             let character = characters[index]
             if character.isWhitespace {
@@ -106,7 +108,9 @@ struct ExpressionParser {
 
     mutating func comparison() throws(ValidationError) -> ProcessExpression {
         let left = try sum()
-        let operators: [(String, ProcessExpression.Operator)] = [("==", .equal), ("!=", .notEqual), ("<=", .lessOrEqual), (">=", .greaterOrEqual), ("<", .less), (">", .greater), ("in", .contains)]
+        let operators: [(String, ProcessExpression.Operator)] = [
+            ("==", .equal), ("!=", .notEqual), ("<=", .lessOrEqual), (">=", .greaterOrEqual), ("<", .less), (">", .greater), ("in", .contains),
+        ]
         for (symbol, op) in operators where take(symbol) {
             return .binary(op, left, try sum())
         }
@@ -116,7 +120,13 @@ struct ExpressionParser {
     mutating func sum() throws(ValidationError) -> ProcessExpression {
         var left = try product()
         while true {
-            if take("+") { left = .binary(.plus, left, try product()) } else if take("-") { left = .binary(.minus, left, try product()) } else { return left }
+            if take("+") {
+                left = .binary(.plus, left, try product())
+            } else if take("-") {
+                left = .binary(.minus, left, try product())
+            } else {
+                return left
+            }
         }
     }
 

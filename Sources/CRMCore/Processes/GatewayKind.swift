@@ -1,4 +1,5 @@
 /// How a gateway chooses among its outgoing flows.
 public enum GatewayKind: String, Sendable, Equatable {
-    case exclusive, parallel, inclusive, eventBased = "event_based"
+    case exclusive, parallel, inclusive
+    case eventBased = "event_based"
 }

@@ -11,7 +11,8 @@ public struct ISODuration: Sendable, Equatable {
         let text = raw.trimmingCharacters(in: CharacterSet(charactersIn: "\"' ")).uppercased()
         let invalid = ValidationError(code: "invalid_duration", message: "'\(raw)' is not an ISO 8601 duration (like PT5M or P2D)")
         guard text.hasPrefix("P"), text.count > 1 else { throw invalid }
-        var months = 0, days = 0
+        var months = 0
+        var days = 0
         var seconds = 0.0
         var number = ""
         var inTime = false
@@ -62,7 +63,9 @@ public struct ISODuration: Sendable, Equatable {
             throw ValidationError(code: "invalid_cycle", message: "'\(raw)' is not a cycle like R3/PT10M")
         }
         let count = parts[0].dropFirst()
-        guard count.isEmpty || Int(count) != nil else { throw ValidationError(code: "invalid_cycle", message: "'\(raw)' is not a cycle like R3/PT10M") }
+        guard count.isEmpty || Int(count) != nil else {
+            throw ValidationError(code: "invalid_cycle", message: "'\(raw)' is not a cycle like R3/PT10M")
+        }
         return (count.isEmpty ? nil : Int(count), try ISODuration(parsing: String(parts[1])))
     }
 }

@@ -7,7 +7,13 @@ public struct MultiInstance: Sendable, Equatable {
     public var elementVariable: String?
     public var completionCondition: ProcessExpression?
 
-    public init(isSequential: Bool, cardinality: ProcessExpression? = nil, collection: ProcessExpression? = nil, elementVariable: String? = nil, completionCondition: ProcessExpression? = nil) {
+    public init(
+        isSequential: Bool,
+        cardinality: ProcessExpression? = nil,
+        collection: ProcessExpression? = nil,
+        elementVariable: String? = nil,
+        completionCondition: ProcessExpression? = nil
+    ) {
         self.isSequential = isSequential
         self.cardinality = cardinality
         self.collection = collection

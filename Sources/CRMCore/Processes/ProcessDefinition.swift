@@ -12,7 +12,15 @@ public struct ProcessDefinition: Sendable, Equatable {
     /// The tool that wrote the file ("Camunda Modeler 5.0.0"), for support questions.
     public var exporter: String
 
-    public init(processes: [BPMNProcess] = [], messages: [String: String] = [:], signals: [String: String] = [:], errors: [String: (name: String, code: String)] = [:], escalations: [String: (name: String, code: String)] = [:], diagram: BPMNDiagram = BPMNDiagram(), exporter: String = "") {
+    public init(
+        processes: [BPMNProcess] = [],
+        messages: [String: String] = [:],
+        signals: [String: String] = [:],
+        errors: [String: (name: String, code: String)] = [:],
+        escalations: [String: (name: String, code: String)] = [:],
+        diagram: BPMNDiagram = BPMNDiagram(),
+        exporter: String = ""
+    ) {
         self.processes = processes
         self.messages = messages
         self.signals = signals

@@ -29,17 +29,23 @@ extension ProcessEngine {
 
     /// Finds the nearest activity around `token` (itself first when `includingSelf`) with a boundary catching
     /// `trigger`, and fires it; answers whether one caught it.
-    func raise(_ instance: inout ProcessInstance, _ trigger: EventTrigger, from token: ProcessInstance.Token, includingSelf: Bool) throws(ProcessError) -> Bool {
+    func raise(
+        _ instance: inout ProcessInstance,
+        _ trigger: EventTrigger,
+        from token: ProcessInstance.Token,
+        includingSelf: Bool
+    ) throws(ProcessError) -> Bool {
         var candidate: ProcessInstance.Token? = includingSelf ? token : token.parent.flatMap { id in instance.tokens.first { $0.id == id } }
         while let current = candidate {
             for boundary in boundaries[current.node] ?? [] {
                 guard case .boundary(let catches, _, _) = boundary.kind else { continue }
-                let matches = switch (catches, trigger) {
-                case (.error(nil), .error), (.escalation(nil), .escalation): true
-                case (.error(let a?), .error(let b)): a == b
-                case (.escalation(let a?), .escalation(let b)): a == b
-                default: false
-                }
+                let matches =
+                    switch (catches, trigger) {
+                    case (.error(nil), .error), (.escalation(nil), .escalation): true
+                    case (.error(let a?), .error(let b)): a == b
+                    case (.escalation(let a?), .escalation(let b)): a == b
+                    default: false
+                    }
                 if matches {
                     self.trigger(&instance, event: boundary.id, on: current.id)
                     return true
@@ -112,7 +118,9 @@ extension ProcessEngine {
     func due(_ spec: TimerSpec, after now: Timestamp, _ instance: ProcessInstance, _ token: Int) throws(ProcessError) -> Timestamp {
         func text(_ raw: String) throws(ProcessError) -> String {
             if (try? ISODuration(parsing: raw)) != nil || raw.hasPrefix("R") || raw.first?.isNumber == true { return raw }
-            guard let expression = try? ProcessExpression.parse(raw), case .string(let value) = try expression.evaluate(scope(instance, token: instance.tokens.first { $0.id == token }, now)) else {
+            guard let expression = try? ProcessExpression.parse(raw),
+                case .string(let value) = try expression.evaluate(scope(instance, token: instance.tokens.first { $0.id == token }, now))
+            else {
                 throw ProcessError.expression("the timer '\(raw)' is neither a duration nor an expression giving one")
             }
             return value

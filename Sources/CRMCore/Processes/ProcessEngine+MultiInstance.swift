@@ -7,11 +7,19 @@ extension ProcessEngine {
         return host.node == token.node && nodes[token.node]?.multiInstance != nil
     }
 
-    func startLoop(_ instance: inout ProcessInstance, _ token: ProcessInstance.Token, _ node: FlowNode, _ loop: MultiInstance, at now: Timestamp) throws(ProcessError) {
+    func startLoop(
+        _ instance: inout ProcessInstance,
+        _ token: ProcessInstance.Token,
+        _ node: FlowNode,
+        _ loop: MultiInstance,
+        at now: Timestamp
+    ) throws(ProcessError) {
         let scope = scope(instance, token: token, now)
         let items: [ProcessValue]
         if let collection = loop.collection {
-            guard case .list(let values) = try collection.evaluate(scope) else { throw ProcessError.expression("the collection of '\(node.id)' is not a list") }
+            guard case .list(let values) = try collection.evaluate(scope) else {
+                throw ProcessError.expression("the collection of '\(node.id)' is not a list")
+            }
             items = values
         } else if let cardinality = loop.cardinality, case .number(let count) = try cardinality.evaluate(scope) {
             items = (0..<max(0, Int(truncating: count as NSDecimalNumber))).map { ProcessValue($0) }

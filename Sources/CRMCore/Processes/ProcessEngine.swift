@@ -11,7 +11,8 @@ public struct ProcessEngine: Sendable {
         case failure(String)
     }
 
-    public typealias Services = @Sendable (_ action: String?, _ node: FlowNode, _ variables: [String: ProcessValue]) throws(ServiceFailure) -> [String: ProcessValue]
+    public typealias Services =
+        @Sendable (_ action: String?, _ node: FlowNode, _ variables: [String: ProcessValue]) throws(ServiceFailure) -> [String: ProcessValue]
 
     public let definition: ProcessDefinition
     let services: Services
@@ -26,7 +27,11 @@ public struct ProcessEngine: Sendable {
     /// fields as `record`, the teams' members as `teams` (what `team_members(name)` reads).
     public var environment: [String: ProcessValue] = [:]
 
-    public init(definition: ProcessDefinition, defers: @escaping @Sendable (_ action: String?) -> Bool = { _ in false }, services: @escaping Services = { _, _, _ in [:] }) {
+    public init(
+        definition: ProcessDefinition,
+        defers: @escaping @Sendable (_ action: String?) -> Bool = { _ in false },
+        services: @escaping Services = { _, _, _ in [:] }
+    ) {
         self.definition = definition
         self.services = services
         self.defers = defers
@@ -47,7 +52,11 @@ public struct ProcessEngine: Sendable {
 
     /// Starts an instance of `processID` (the first executable process when nil) at its none start event, or
     /// its only start event, and runs it until it waits.
-    public func start(_ processID: String? = nil, variables: [String: ProcessValue] = [:], at now: Timestamp) throws(ValidationError) -> ProcessInstance {
+    public func start(
+        _ processID: String? = nil,
+        variables: [String: ProcessValue] = [:],
+        at now: Timestamp
+    ) throws(ValidationError) -> ProcessInstance {
         let found = processID.map { definition.process($0) } ?? definition.executable.first
         guard let process = found else {
             throw ValidationError(field: "process_id", code: "unknown_process", message: "the definition has no process '\(processID ?? "")'")
@@ -62,7 +71,12 @@ public struct ProcessEngine: Sendable {
     }
 
     /// Completes a user or manual task, merging the values its form filled in.
-    public func complete(_ instance: inout ProcessInstance, task token: Int, variables: [String: ProcessValue] = [:], at now: Timestamp) throws(ValidationError) {
+    public func complete(
+        _ instance: inout ProcessInstance,
+        task token: Int,
+        variables: [String: ProcessValue] = [:],
+        at now: Timestamp
+    ) throws(ValidationError) {
         guard instance.status == .running else { throw ValidationError(code: "not_running", message: "the instance is \(instance.status.rawValue)") }
         guard let index = instance.tokens.firstIndex(where: { $0.id == token && $0.wait == .task }) else {
             throw ValidationError(field: "task", code: "no_such_task", message: "task \(token) is not open")
@@ -75,7 +89,12 @@ public struct ProcessEngine: Sendable {
     }
 
     /// A deferred service task's action succeeded; its results become variables and the token moves on.
-    public func completeService(_ instance: inout ProcessInstance, token: Int, variables: [String: ProcessValue] = [:], at now: Timestamp) throws(ValidationError) {
+    public func completeService(
+        _ instance: inout ProcessInstance,
+        token: Int,
+        variables: [String: ProcessValue] = [:],
+        at now: Timestamp
+    ) throws(ValidationError) {
         guard instance.status == .running else { throw ValidationError(code: "not_running", message: "the instance is \(instance.status.rawValue)") }
         guard instance.tokens.contains(where: { $0.id == token && $0.wait == .service }) else {
             throw ValidationError(field: "token", code: "no_such_service", message: "no service task waits as token \(token)")
@@ -228,9 +247,13 @@ public struct ProcessEngine: Sendable {
         case .gateway(let kind, let defaultFlow):
             try gateway(&instance, token, node, kind, defaultFlow, at: now)
         case .subProcess:
-            guard let start = Self.entry(definition.processes.flatMap(\.nodes).filter({ node2 in
-                if case .startEvent = node2.kind { node2.scope == node.id } else { false }
-            })) else { throw ProcessError.action("subprocess '\(node.id)' has no start event") }
+            guard
+                let start = Self.entry(
+                    definition.processes.flatMap(\.nodes).filter({ node2 in
+                        if case .startEvent = node2.kind { node2.scope == node.id } else { false }
+                    })
+                )
+            else { throw ProcessError.action("subprocess '\(node.id)' has no start event") }
             setWait(&instance, token.id, .inside)
             try arm(&instance, token.id, node, at: now)
             spawn(&instance, at: start.id, parent: token.id)
@@ -244,7 +267,13 @@ public struct ProcessEngine: Sendable {
         }
     }
 
-    func task(_ instance: inout ProcessInstance, _ token: ProcessInstance.Token, _ node: FlowNode, _ kind: TaskKind, at now: Timestamp) throws(ProcessError) {
+    func task(
+        _ instance: inout ProcessInstance,
+        _ token: ProcessInstance.Token,
+        _ node: FlowNode,
+        _ kind: TaskKind,
+        at now: Timestamp
+    ) throws(ProcessError) {
         switch kind {
         case .none:
             leave(&instance, token.id)
@@ -280,7 +309,14 @@ public struct ProcessEngine: Sendable {
         }
     }
 
-    func gateway(_ instance: inout ProcessInstance, _ token: ProcessInstance.Token, _ node: FlowNode, _ kind: GatewayKind, _ defaultFlow: String?, at now: Timestamp) throws(ProcessError) {
+    func gateway(
+        _ instance: inout ProcessInstance,
+        _ token: ProcessInstance.Token,
+        _ node: FlowNode,
+        _ kind: GatewayKind,
+        _ defaultFlow: String?,
+        at now: Timestamp
+    ) throws(ProcessError) {
         let incoming = flowsIn[node.id] ?? []
         let outgoing = flowsOut[node.id] ?? []
         if incoming.count > 1 && (kind == .parallel || kind == .inclusive) {
@@ -304,7 +340,15 @@ public struct ProcessEngine: Sendable {
         try split(&instance, token.id, node, kind, defaultFlow, outgoing, at: now)
     }
 
-    func split(_ instance: inout ProcessInstance, _ token: Int, _ node: FlowNode, _ kind: GatewayKind, _ defaultFlow: String?, _ outgoing: [SequenceFlow], at now: Timestamp) throws(ProcessError) {
+    func split(
+        _ instance: inout ProcessInstance,
+        _ token: Int,
+        _ node: FlowNode,
+        _ kind: GatewayKind,
+        _ defaultFlow: String?,
+        _ outgoing: [SequenceFlow],
+        at now: Timestamp
+    ) throws(ProcessError) {
         switch kind {
         case .parallel:
             leave(&instance, token, via: outgoing)
@@ -320,7 +364,9 @@ public struct ProcessEngine: Sendable {
         case .inclusive:
             var chosen: [SequenceFlow] = []
             for flow in outgoing where flow.id != defaultFlow {
-                if try flow.condition?.evaluate(scope(instance, token: instance.tokens.first { $0.id == token }, now)).isTruthy ?? true { chosen.append(flow) }
+                if try flow.condition?.evaluate(scope(instance, token: instance.tokens.first { $0.id == token }, now)).isTruthy ?? true {
+                    chosen.append(flow)
+                }
             }
             if chosen.isEmpty, let fallback = outgoing.first(where: { $0.id == defaultFlow }) { chosen = [fallback] }
             guard !chosen.isEmpty else { throw ProcessError.noPath(gateway: node.id) }

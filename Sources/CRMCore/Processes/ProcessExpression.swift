@@ -96,7 +96,8 @@ public indirect enum ProcessExpression: Sendable, Equatable {
         case (.contains, .string(let part), .string(let whole)): return .bool(whole.contains(part))
         case (.plus, .string(let a), .string(let b)): return .string(a + b)
         case (.plus, .list(let a), .list(let b)): return .list(a + b)
-        case (.remainder, .string(let format), _): return .string(format.replacingOccurrences(of: "%d", with: right.description).replacingOccurrences(of: "%s", with: right.description))
+        case (.remainder, .string(let format), _):
+            return .string(format.replacingOccurrences(of: "%d", with: right.description).replacingOccurrences(of: "%s", with: right.description))
         case (_, .number(let a), .number(let b)):
             switch op {
             case .less: return .bool(a < b)
@@ -128,7 +129,9 @@ public indirect enum ProcessExpression: Sendable, Equatable {
     /// (each member's e-mail, which a user task's assignee accepts).
     static func teamMembers(_ arguments: [ProcessValue], teams: ProcessValue?) throws(ProcessError) -> ProcessValue {
         guard arguments.count == 1, case .string(let name) = arguments[0] else { throw ProcessError.expression("team_members takes a team's name") }
-        guard case .object(let directory)? = teams else { throw ProcessError.expression("team_members works only in a running process, where the teams are known") }
+        guard case .object(let directory)? = teams else {
+            throw ProcessError.expression("team_members works only in a running process, where the teams are known")
+        }
         guard let members = directory.first(where: { $0.key.lowercased() == name.lowercased() })?.value else {
             throw ProcessError.expression("there is no team '\(name)'")
         }
@@ -140,22 +143,38 @@ public indirect enum ProcessExpression: Sendable, Equatable {
             guard arguments.count == count else { throw ProcessError.expression("\(name) takes \(count) argument(s), not \(arguments.count)") }
         }
         switch (name, arguments.first) {
-        case ("len", .string(let text)?): try arity(1); return ProcessValue(text.count)
-        case ("len", .list(let items)?): try arity(1); return ProcessValue(items.count)
-        case ("lower", .string(let text)?): try arity(1); return .string(text.lowercased())
-        case ("upper", .string(let text)?): try arity(1); return .string(text.uppercased())
-        case ("abs", .number(let value)?): try arity(1); return .number(abs(value))
+        case ("len", .string(let text)?):
+            try arity(1)
+            return ProcessValue(text.count)
+        case ("len", .list(let items)?):
+            try arity(1)
+            return ProcessValue(items.count)
+        case ("lower", .string(let text)?):
+            try arity(1)
+            return .string(text.lowercased())
+        case ("upper", .string(let text)?):
+            try arity(1)
+            return .string(text.uppercased())
+        case ("abs", .number(let value)?):
+            try arity(1)
+            return .number(abs(value))
         case ("round", .number(let value)?):
             var result = Decimal()
             var input = value
             NSDecimalRound(&result, &input, 0, .plain)
             return .number(result)
-        case ("int", .number(let value)?): try arity(1); return .number(Decimal(NSDecimalNumber(decimal: value).int64Value))
+        case ("int", .number(let value)?):
+            try arity(1)
+            return .number(Decimal(NSDecimalNumber(decimal: value).int64Value))
         case ("int", .string(let text)?):
             try arity(1)
-            guard let value = Int64(text.trimmingCharacters(in: .whitespaces)) else { throw ProcessError.expression("'\(text)' is not a whole number") }
+            guard let value = Int64(text.trimmingCharacters(in: .whitespaces)) else {
+                throw ProcessError.expression("'\(text)' is not a whole number")
+            }
             return .number(Decimal(value))
-        case ("str", let value?): try arity(1); return .string(value.description)
+        case ("str", let value?):
+            try arity(1)
+            return .string(value.description)
         case ("min", _), ("max", _):
             let numbers = arguments.compactMap { if case .number(let n) = $0 { n } else { nil } }
             guard !numbers.isEmpty, numbers.count == arguments.count else { throw ProcessError.expression("\(name) takes numbers") }
@@ -167,13 +186,16 @@ public indirect enum ProcessExpression: Sendable, Equatable {
             // Dates are ISO days ("2027-03-31"); `today` is always set by the engine.
             try arity(2)
             guard case .string(let from) = arguments[0], case .string(let to) = arguments[1],
-                  let first = try? CalendarDate(parsing: String(from.prefix(10))), let second = try? CalendarDate(parsing: String(to.prefix(10))) else {
+                let first = try? CalendarDate(parsing: String(from.prefix(10))), let second = try? CalendarDate(parsing: String(to.prefix(10)))
+            else {
                 throw ProcessError.expression("days_between takes two dates written as YYYY-MM-DD")
             }
             return ProcessValue(first.days(until: second))
         case ("add_days", _):
             try arity(2)
-            guard case .string(let from) = arguments[0], case .number(let count) = arguments[1], let day = try? CalendarDate(parsing: String(from.prefix(10))) else {
+            guard case .string(let from) = arguments[0], case .number(let count) = arguments[1],
+                let day = try? CalendarDate(parsing: String(from.prefix(10)))
+            else {
                 throw ProcessError.expression("add_days takes a date written as YYYY-MM-DD and a number of days")
             }
             return .string(day.adding(days: Int(truncating: count as NSDecimalNumber)).description)
@@ -182,7 +204,10 @@ public indirect enum ProcessExpression: Sendable, Equatable {
             guard case .string(let part) = arguments[1] else { throw ProcessError.expression("\(name) takes text") }
             return .bool(name == "startswith" ? text.hasPrefix(part) : text.hasSuffix(part))
         default:
-            throw ProcessError.expression(functions.contains(name) ? "\(name) cannot take \(arguments.map(\.typeName).joined(separator: ", "))" : "there is no function '\(name)'")
+            throw ProcessError.expression(
+                functions.contains(name)
+                    ? "\(name) cannot take \(arguments.map(\.typeName).joined(separator: ", "))" : "there is no function '\(name)'"
+            )
         }
     }
 }

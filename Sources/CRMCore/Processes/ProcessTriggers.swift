@@ -35,17 +35,18 @@ public struct ProcessTriggers: Sendable, Equatable {
 
     /// The fields whose changes can start a process: those the audit trail records, plus the owner and team.
     public static func fields(of type: RecordType) -> [String] {
-        let own: [String] = switch type {
-        case .deal: ["title", "company_id", "amount", "currency", "expected_close_date", "source", "forecast_category", "tags"]
-        case .company: ["name", "legal_name", "tax_id", "industry", "size", "website", "priority", "addresses", "phones", "emails", "tags"]
-        case .contact: ["first_name", "middle_name", "last_name", "name_order", "job_title", "company_id", "phones", "emails", "tags"]
-        case .lead:
-            [
-                "first_name", "last_name", "company_name", "job_title", "phones", "emails", "industry", "company_size", "country", "region",
-                "source", "campaign", "status", "behaviours", "tags", "score",
-            ]
-        default: []
-        }
+        let own: [String] =
+            switch type {
+            case .deal: ["title", "company_id", "amount", "currency", "expected_close_date", "source", "forecast_category", "tags"]
+            case .company: ["name", "legal_name", "tax_id", "industry", "size", "website", "priority", "addresses", "phones", "emails", "tags"]
+            case .contact: ["first_name", "middle_name", "last_name", "name_order", "job_title", "company_id", "phones", "emails", "tags"]
+            case .lead:
+                [
+                    "first_name", "last_name", "company_name", "job_title", "phones", "emails", "industry", "company_size", "country", "region",
+                    "source", "campaign", "status", "behaviours", "tags", "score",
+                ]
+            default: []
+            }
         return own + ["owner_id", "team_id"]
     }
 
@@ -53,16 +54,32 @@ public struct ProcessTriggers: Sendable, Equatable {
     public func validated() throws(ValidationErrors) -> ProcessTriggers {
         var errors: [ValidationError] = []
         for (index, type) in recordCreated.enumerated() where !Self.boundTypes.contains(type) {
-            errors.append(ValidationError(field: "record_created[\(index)]", code: "invalid_record_type", message: "processes bind to a deal, a company, a contact or a lead"))
+            errors.append(
+                ValidationError(
+                    field: "record_created[\(index)]",
+                    code: "invalid_record_type",
+                    message: "processes bind to a deal, a company, a contact or a lead"
+                )
+            )
         }
         for (index, trigger) in fieldChanged.enumerated() {
             if !Self.boundTypes.contains(trigger.recordType) {
-                errors.append(ValidationError(field: "field_changed[\(index)].record_type", code: "invalid_record_type", message: "processes bind to a deal, a company, a contact or a lead"))
+                errors.append(
+                    ValidationError(
+                        field: "field_changed[\(index)].record_type",
+                        code: "invalid_record_type",
+                        message: "processes bind to a deal, a company, a contact or a lead"
+                    )
+                )
             } else if !Self.fields(of: trigger.recordType).contains(trigger.field) {
-                errors.append(ValidationError(
-                    field: "field_changed[\(index)].field", code: "unknown_field",
-                    message: "a \(trigger.recordType.rawValue) has no field '\(trigger.field)' (\(Self.fields(of: trigger.recordType).joined(separator: ", ")))"
-                ))
+                errors.append(
+                    ValidationError(
+                        field: "field_changed[\(index)].field",
+                        code: "unknown_field",
+                        message:
+                            "a \(trigger.recordType.rawValue) has no field '\(trigger.field)' (\(Self.fields(of: trigger.recordType).joined(separator: ", ")))"
+                    )
+                )
             }
         }
         guard errors.isEmpty else { throw ValidationErrors(errors) }

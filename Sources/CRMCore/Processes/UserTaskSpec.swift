@@ -13,7 +13,13 @@ public struct UserTaskSpec: Sendable, Equatable {
         public var type: String
     }
 
-    public init(assignee: String? = nil, candidateGroups: [String] = [], candidateUsers: [String] = [], dueDate: String? = nil, formFields: [FormField] = []) {
+    public init(
+        assignee: String? = nil,
+        candidateGroups: [String] = [],
+        candidateUsers: [String] = [],
+        dueDate: String? = nil,
+        formFields: [FormField] = []
+    ) {
         self.assignee = assignee
         self.candidateGroups = candidateGroups
         self.candidateUsers = candidateUsers

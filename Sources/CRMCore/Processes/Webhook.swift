@@ -14,11 +14,20 @@ public struct WebhookCall: Sendable, Equatable {
     /// which `${name}` is replaced by a variable's value — or, without one, a JSON document with the process,
     /// the instance, the bound record and every variable. The effect key travels as `Idempotency-Key`, so a
     /// receiver can ignore the repeat of a call that was sent before a crash.
-    public init(parameters: [String: String], process: String, instance: Int64, record: (type: RecordType, id: Int64)?, variables: [String: ProcessValue], key: String) throws(ProcessEngine.ServiceFailure) {
+    public init(
+        parameters: [String: String],
+        process: String,
+        instance: Int64,
+        record: (type: RecordType, id: Int64)?,
+        variables: [String: ProcessValue],
+        key: String
+    ) throws(ProcessEngine.ServiceFailure) {
         guard let text = parameters["url"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
             throw .failure("crm.call_webhook needs a url parameter")
         }
-        guard let url = URL(string: Self.substitute(text, variables, encode: true)), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host?.isEmpty == false else {
+        guard let url = URL(string: Self.substitute(text, variables, encode: true)), let scheme = url.scheme?.lowercased(),
+            ["http", "https"].contains(scheme), url.host?.isEmpty == false
+        else {
             throw .failure("crm.call_webhook: '\(text)' is not an http or https address")
         }
         let method = (parameters["method"] ?? "POST").uppercased()
@@ -55,7 +64,9 @@ public struct WebhookCall: Sendable, Equatable {
             var value = path.first.flatMap { variables[$0] } ?? .null
             for field in path.dropFirst() { if case .object(let fields) = value { value = fields[field] ?? .null } else { value = .null } }
             let text = value == .null ? "" : value.description
-            result += encode ? (text.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=?#/+"))) ?? "") : text
+            result +=
+                encode
+                ? (text.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=?#/+"))) ?? "") : text
             rest = rest[rest.index(after: close)...]
         }
         return result + rest
@@ -79,13 +90,14 @@ public struct WebhookReply: Sendable, Equatable {
     public func outcome() -> Result<[String: ProcessValue], ProcessEngine.ServiceFailure> {
         switch status {
         case 200..<300:
-            let response: ProcessValue = if body.isEmpty {
-                .null
-            } else if let document = ProcessValue(plainJSON: body) {
-                document
-            } else {
-                .string(String(decoding: body.prefix(65_536), as: UTF8.self))
-            }
+            let response: ProcessValue =
+                if body.isEmpty {
+                    .null
+                } else if let document = ProcessValue(plainJSON: body) {
+                    document
+                } else {
+                    .string(String(decoding: body.prefix(65_536), as: UTF8.self))
+                }
             return .success(["webhook_status": ProcessValue(status), "webhook_response": response])
         case 408, 425, 429:
             return .failure(.failure("the webhook answered \(status); trying again later"))

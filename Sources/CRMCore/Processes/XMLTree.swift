@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -43,7 +44,11 @@ struct XMLTree {
         let ok = parser.parse()
         guard ok, let root = builder.root else {
             let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "the document is empty"
-            throw ValidationError(field: "line \(parser.lineNumber)", code: "invalid_xml", message: "line \(parser.lineNumber): not well-formed XML (\(reason))")
+            throw ValidationError(
+                field: "line \(parser.lineNumber)",
+                code: "invalid_xml",
+                message: "line \(parser.lineNumber): not well-formed XML (\(reason))"
+            )
         }
         self.root = root
     }
@@ -52,7 +57,13 @@ struct XMLTree {
         var stack: [Element] = []
         var root: Element?
 
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser,
+            didStartElement elementName: String,
+            namespaceURI: String?,
+            qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             stack.append(Element(namespace: namespaceURI ?? "", name: elementName, attributes: attributes, line: parser.lineNumber))
         }
 

@@ -18,9 +18,18 @@ public struct CompanyFields: Codable, Sendable, Equatable {
     public var custom: CustomValues
 
     public init(
-        name: String, legalName: String = "", taxID: String = "", industry: String = "", size: CompanySize? = nil,
-        website: String = "", priority: Priority? = nil, addresses: [PostalAddress] = [], phones: [LabeledPhone] = [],
-        emails: [LabeledEmail] = [], tags: [String] = [], custom: CustomValues = [:]
+        name: String,
+        legalName: String = "",
+        taxID: String = "",
+        industry: String = "",
+        size: CompanySize? = nil,
+        website: String = "",
+        priority: Priority? = nil,
+        addresses: [PostalAddress] = [],
+        phones: [LabeledPhone] = [],
+        emails: [LabeledEmail] = [],
+        tags: [String] = [],
+        custom: CustomValues = [:]
     ) {
         self.name = name
         self.legalName = legalName
@@ -49,7 +58,11 @@ public struct CompanyFields: Codable, Sendable, Equatable {
         }
         errors += FieldRules.maxLength(["name": copy.name, "legal_name": copy.legalName, "tax_id": copy.taxID, "industry": copy.industry], 200)
         if !copy.website.isEmpty {
-            if let error = FieldRules.website(copy.website) { errors.append(error) } else { copy.website = FieldRules.normalizedWebsite(copy.website) }
+            if let error = FieldRules.website(copy.website) {
+                errors.append(error)
+            } else {
+                copy.website = FieldRules.normalizedWebsite(copy.website)
+            }
         }
         do { copy.tags = try Tags.normalize(tags) } catch { errors.append(error) }
         guard errors.isEmpty else { throw ValidationErrors(errors) }

@@ -22,9 +22,16 @@ public struct ContactFields: Codable, Sendable, Equatable {
     public var custom: CustomValues
 
     public init(
-        firstName: String = "", middleName: String = "", lastName: String, nameOrder: NameOrder = .givenFirst,
-        jobTitle: String = "", companyID: CompanyID? = nil, phones: [LabeledPhone] = [], emails: [LabeledEmail] = [],
-        tags: [String] = [], custom: CustomValues = [:]
+        firstName: String = "",
+        middleName: String = "",
+        lastName: String,
+        nameOrder: NameOrder = .givenFirst,
+        jobTitle: String = "",
+        companyID: CompanyID? = nil,
+        phones: [LabeledPhone] = [],
+        emails: [LabeledEmail] = [],
+        tags: [String] = [],
+        custom: CustomValues = [:]
     ) {
         self.firstName = firstName
         self.middleName = middleName
@@ -59,7 +66,10 @@ public struct ContactFields: Codable, Sendable, Equatable {
         if copy.lastName.isEmpty && copy.firstName.isEmpty {
             errors.append(ValidationError(field: "last_name", code: "required", message: "a contact needs a first or last name"))
         }
-        errors += FieldRules.maxLength(["first_name": copy.firstName, "middle_name": copy.middleName, "last_name": copy.lastName, "job_title": copy.jobTitle], 200)
+        errors += FieldRules.maxLength(
+            ["first_name": copy.firstName, "middle_name": copy.middleName, "last_name": copy.lastName, "job_title": copy.jobTitle],
+            200
+        )
         do { copy.tags = try Tags.normalize(tags) } catch { errors.append(error) }
         guard errors.isEmpty else { throw ValidationErrors(errors) }
         return copy

@@ -29,7 +29,8 @@ public struct PostalAddress: Codable, Sendable, Equatable {
     public var postalCode: String
     public var country: String
 
-    public init(label: String = "office", street: String = "", city: String = "", region: String = "", postalCode: String = "", country: String = "") {
+    public init(label: String = "office", street: String = "", city: String = "", region: String = "", postalCode: String = "", country: String = "")
+    {
         self.label = label
         self.street = street
         self.city = city

@@ -13,7 +13,8 @@ enum FieldRules {
     }
 
     static func country(_ code: String) -> ValidationError? {
-        code.isEmpty || (code.count == 2 && code.allSatisfy { ("A"..."Z").contains($0) }) ? nil
+        code.isEmpty || (code.count == 2 && code.allSatisfy { ("A"..."Z").contains($0) })
+            ? nil
             : ValidationError(field: "country", code: "invalid_country", message: "must be an ISO 3166 two-letter code such as PL")
     }
 

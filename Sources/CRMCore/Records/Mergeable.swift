@@ -63,7 +63,9 @@ extension CompanyFields: Mergeable {
 }
 
 extension LeadFields: Mergeable {
-    public static let mergeChoices = ["first_name", "last_name", "company_name", "job_title", "industry", "company_size", "country", "region", "source", "campaign", "status"]
+    public static let mergeChoices = [
+        "first_name", "last_name", "company_name", "job_title", "industry", "company_size", "country", "region", "source", "campaign", "status",
+    ]
 
     /// Behaviours of both count; notes of both are kept, this one's first. A converted lead keeps its conversion.
     public func merged(with other: LeadFields, taking taken: Set<String>) -> LeadFields {

@@ -12,7 +12,8 @@ public enum NameKey {
     public static func of(sortKey: String) -> String {
         let text = latin(NaturalOrder.text(ofKey: sortKey))
         // Folded Latin and Cyrillic names are ASCII by now, split byte by byte; other scripts by their characters.
-        let split: [String] = text.utf8.allSatisfy({ $0 < 0x80 })
+        let split: [String] =
+            text.utf8.allSatisfy({ $0 < 0x80 })
             ? text.utf8.split { !isASCIILetterOrDigit($0) }.map { String(decoding: $0, as: UTF8.self) }
             : text.split { !$0.isLetter && !$0.isNumber }.map(String.init)
         let words = split.map(squash).filter { ($0.count > 1 || $0.allSatisfy(\.isNumber)) && !legalForms.contains($0) }

@@ -38,7 +38,9 @@ public struct Segment: Sendable, Equatable {
         if trimmed.isEmpty { errors.append(ValidationError(field: "name", code: "required", message: "a segment needs a name")) }
         errors += FieldRules.maxLength(["name": trimmed], 200)
         if !recordTypes.contains(recordType) {
-            errors.append(ValidationError(field: "record_type", code: "invalid_record_type", message: "a segment gathers companies, contacts or deals"))
+            errors.append(
+                ValidationError(field: "record_type", code: "invalid_record_type", message: "a segment gathers companies, contacts or deals")
+            )
         }
         let kept = filters.filter { !$0.value.isEmpty }
         if kept.isEmpty { errors.append(ValidationError(field: "filters", code: "required", message: "a segment needs at least one filter")) }

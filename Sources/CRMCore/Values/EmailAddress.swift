@@ -22,8 +22,12 @@ public struct EmailAddress: Hashable, Codable, Sendable, CustomStringConvertible
         guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0 else { return false }
         let domain = bytes[(at + 1)...]
         guard !domain.contains(UInt8(ascii: "@")), domain.contains(UInt8(ascii: ".")),
-              domain.first != UInt8(ascii: "."), domain.last != UInt8(ascii: ".") else { return false }
-        return !bytes.contains { $0 == 0x20 || (0x09...0x0D).contains($0) || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") }
+            domain.first != UInt8(ascii: "."), domain.last != UInt8(ascii: ".")
+        else { return false }
+        return !bytes.contains {
+            $0 == 0x20 || (0x09...0x0D).contains($0) || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: ",")
+                || $0 == UInt8(ascii: ";")
+        }
     }
 
     static func isWellFormedByCharacters(_ text: String) -> Bool {

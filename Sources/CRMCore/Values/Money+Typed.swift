@@ -30,7 +30,8 @@ extension Money {
         let parts = body.split(separator: decimalMark ?? " ", omittingEmptySubsequences: false)
         guard parts.count <= 2 else { throw invalid }
         let groups = parts[0].split(whereSeparator: { $0 == "," || $0 == "." }).map(String.init)
-        guard groups.dropFirst().allSatisfy({ $0.count == 3 }), !groups.isEmpty, groups.count == parts[0].filter({ $0 == "," || $0 == "." }).count + 1 else { throw invalid }
+        guard groups.dropFirst().allSatisfy({ $0.count == 3 }), !groups.isEmpty, groups.count == parts[0].filter({ $0 == "," || $0 == "." }).count + 1
+        else { throw invalid }
         let decimal = (negative ? "-" : "") + groups.joined() + (parts.count == 2 ? "." + parts[1] : "")
         do { try self.init(decimal: decimal, currency: currency) } catch { throw invalid }
     }

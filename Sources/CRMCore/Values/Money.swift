@@ -25,12 +25,16 @@ public struct Money: Hashable, Codable, Sendable {
         let invalid = ValidationError(code: "invalid_amount", message: "'\(text)' is not an amount in \(currency.code)")
         var body = Substring(text.trimmingWhitespace())
         var negative = false
-        if body.first == "-" { negative = true; body = body.dropFirst() }
+        if body.first == "-" {
+            negative = true
+            body = body.dropFirst()
+        }
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2, let whole = parts.first, !whole.isEmpty, whole.allSatisfy(\.isASCIIDigit) else { throw invalid }
         let fraction = parts.count == 2 ? parts[1] : ""
         guard fraction.allSatisfy(\.isASCIIDigit), fraction.count <= currency.minorDigits,
-              parts.count == 1 || !fraction.isEmpty else { throw invalid }
+            parts.count == 1 || !fraction.isEmpty
+        else { throw invalid }
         let padded = fraction + String(repeating: "0", count: currency.minorDigits - fraction.count)
         guard let wholeValue = Int64(whole), let fractionValue = Int64(padded.isEmpty ? "0" : padded) else { throw invalid }
         let (scaled, overflow1) = wholeValue.multipliedReportingOverflow(by: currency.minorScale)
@@ -55,7 +59,9 @@ public struct Money: Hashable, Codable, Sendable {
         let difference = target.minorDigits - currency.minorDigits
         var units = minorUnits
         for _ in 0..<abs(difference) {
-            if difference > 0 { units *= 10 } else {
+            if difference > 0 {
+                units *= 10
+            } else {
                 guard units % 10 == 0 else {
                     throw ValidationError(field: "amount", code: "invalid_amount", message: "\(target.code) has \(target.minorDigits) decimal places")
                 }

@@ -43,7 +43,9 @@ public struct PhoneNumber: Hashable, Codable, Sendable, CustomStringConvertible 
     /// The number before an extension ("ext. 12", "x12", "wew. 12"), which is not part of the number used for matching.
     private static func withoutExtension(_ text: String) -> String {
         let lowered = text.lowercased()
-        let cut = [" ext", " x", " wew", " доб", ";ext="].compactMap { lowered.range(of: $0) }.map { lowered.distance(from: lowered.startIndex, to: $0.lowerBound) }.min()
+        let cut = [" ext", " x", " wew", " доб", ";ext="].compactMap { lowered.range(of: $0) }.map {
+            lowered.distance(from: lowered.startIndex, to: $0.lowerBound)
+        }.min()
         return cut.map { String(text.prefix($0)) } ?? text
     }
 

@@ -47,7 +47,9 @@ extension Timestamp {
         guard clock.count >= 2, (0...23).contains(clock[0]), (0...59).contains(clock[1]) else { throw invalid }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        guard let date = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: clock[0], minute: clock[1])) else { throw invalid }
+        guard let date = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: clock[0], minute: clock[1])) else {
+            throw invalid
+        }
         self.init(date)
     }
 
@@ -56,7 +58,10 @@ extension Timestamp {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        func two(_ value: Int?) -> String { let value = value ?? 0; return value < 10 ? "0\(value)" : String(value) }
+        func two(_ value: Int?) -> String {
+            let value = value ?? 0
+            return value < 10 ? "0\(value)" : String(value)
+        }
         return "\(parts.year ?? 1970)-\(two(parts.month))-\(two(parts.day))T\(two(parts.hour)):\(two(parts.minute))"
     }
 }

@@ -13,16 +13,23 @@ extension ActivityFields: StoredFields {
     public init(row: any SQLRow) throws {
         let timestamp = { (column: String) throws -> Timestamp? in try row.value(column, as: Int64?.self).map(Timestamp.init(rawValue:)) }
         self.init(
-            kind: ActivityKind(rawValue: try row.value("kind")) ?? .note, subject: try row.value("subject"), notes: try row.value("notes"),
+            kind: ActivityKind(rawValue: try row.value("kind")) ?? .note,
+            subject: try row.value("subject"),
+            notes: try row.value("notes"),
             dealID: try row.value("deal_id", as: Int64?.self).map { DealID($0) },
             companyID: try row.value("company_id", as: Int64?.self).map { CompanyID($0) },
             contactID: try row.value("contact_id", as: Int64?.self).map { ContactID($0) },
             leadID: try row.value("lead_id", as: Int64?.self).map { LeadID($0) },
-            dueAt: try timestamp("due_at"), priority: TaskPriority(rawValue: try row.value("priority")) ?? .normal,
-            isDone: try row.value("is_done"), doneAt: try timestamp("done_at"),
+            dueAt: try timestamp("due_at"),
+            priority: TaskPriority(rawValue: try row.value("priority")) ?? .normal,
+            isDone: try row.value("is_done"),
+            doneAt: try timestamp("done_at"),
             direction: try row.value("direction", as: String?.self).flatMap(ActivityDirection.init(rawValue:)),
-            durationMinutes: try row.value("duration_minutes"), outcome: try row.value("outcome"),
-            startsAt: try timestamp("starts_at"), endsAt: try timestamp("ends_at"), place: try row.value("place"),
+            durationMinutes: try row.value("duration_minutes"),
+            outcome: try row.value("outcome"),
+            startsAt: try timestamp("starts_at"),
+            endsAt: try timestamp("ends_at"),
+            place: try row.value("place"),
             attendees: try row.json("attendees", as: [Int64].self).map { ContactID($0) }
         )
     }
@@ -82,15 +89,19 @@ extension RecordStore where Fields == ActivityFields {
     public func myDay(_ context: AccessContext, user: UserID, day: DayRange) async throws -> MyDay {
         let visible = AccessPredicate.sql(context.visibility)
         let (tasks, meetings) = try await database.read { db in
-            let tasks = try await db.raw("""
+            let tasks = try await db.raw(
+                """
                 SELECT * FROM activities WHERE owner_id = \(bind: user.rawValue) AND kind = 'task' AND is_done = \(bind: false)
                 AND due_at < \(bind: day.end.rawValue) AND deleted_at IS NULL AND \(visible) ORDER BY due_at, id LIMIT 200
-                """).all().map(Self.decode)
-            let meetings = try await db.raw("""
+                """
+            ).all().map(Self.decode)
+            let meetings = try await db.raw(
+                """
                 SELECT * FROM activities WHERE owner_id = \(bind: user.rawValue) AND kind = 'meeting'
                 AND starts_at >= \(bind: day.start.rawValue) AND starts_at < \(bind: day.end.rawValue) AND deleted_at IS NULL AND \(visible)
                 ORDER BY starts_at, id LIMIT 200
-                """).all().map(Self.decode)
+                """
+            ).all().map(Self.decode)
             return (tasks, meetings)
         }
         return MyDay(

@@ -37,14 +37,18 @@ enum FunnelRollup {
     static let keys = ["pipeline_id", "bucket", "stage_id", "owner_id", "team_id", "source", "currency", "reason_id"]
 
     /// The time ranges as whole buckets of each level, largest first, and the pieces no whole hour covers.
-    static func cover(_ ranges: [Range<Int64>], levels: [Level] = levels) -> (buckets: [(level: Level, ranges: [Range<Int64>])], log: [Range<Int64>]) {
+    static func cover(_ ranges: [Range<Int64>], levels: [Level] = levels) -> (buckets: [(level: Level, ranges: [Range<Int64>])], log: [Range<Int64>])
+    {
         let pieces = ranges.map { cut($0, levels[...]) }
         let buckets = pieces.flatMap(\.buckets)
         let levels = levels.map { level in (level, buckets.filter { $0.level.table == level.table }.map(\.range)) }
         return (levels.filter { !$0.1.isEmpty }, pieces.flatMap(\.log))
     }
 
-    private static func cut(_ range: Range<Int64>, _ levels: ArraySlice<Level>) -> (buckets: [(level: Level, range: Range<Int64>)], log: [Range<Int64>]) {
+    private static func cut(
+        _ range: Range<Int64>,
+        _ levels: ArraySlice<Level>
+    ) -> (buckets: [(level: Level, range: Range<Int64>)], log: [Range<Int64>]) {
         guard !range.isEmpty else { return ([], []) }
         guard let level = levels.first else { return ([], [range]) }
         let size = level.milliseconds
@@ -58,7 +62,14 @@ enum FunnelRollup {
 
     /// The stored rows over each level's bucket ranges, and `log`'s contributions, as one list of parts for a
     /// UNION ALL: the keys but `bucket`, then the bucket's start as `at`, then the measures times `sign`.
-    static func rows(_ buckets: [(level: Level, ranges: [Range<Int64>])], log: SQLQueryString?, pipeline: Int64, keys: [String], measures: [String], sign: Int = 1) -> [SQLQueryString] {
+    static func rows(
+        _ buckets: [(level: Level, ranges: [Range<Int64>])],
+        log: SQLQueryString?,
+        pipeline: Int64,
+        keys: [String],
+        measures: [String],
+        sign: Int = 1
+    ) -> [SQLQueryString] {
         let columns = keys.filter { $0 != "bucket" }.joined(separator: ", ")
         let values = measures.map { sign == 1 ? $0 : "\(sign) * \($0) AS \($0)" }.joined(separator: ", ")
         var parts: [SQLQueryString] = buckets.map { level, ranges in
@@ -85,16 +96,27 @@ enum FunnelRollup {
         let filter = (conditions + ["d.deleted_at IS NULL"]).joined(separator: " AND ")
         let entry = "t.kind IN (\(TransitionKind.entries.map { "'\($0.rawValue)'" }.joined(separator: ", "))) AND t.first_time = 1"
         let win = "t.kind = 'won' AND t.first_time = 1"
-        let events = select(stage: "t.to_stage_id", reason: "CASE WHEN t.kind = 'lost' THEN COALESCE(t.loss_reason_id, 0) ELSE 0 END", [
-            "entered": "CASE WHEN \(entry) THEN 1 ELSE 0 END", "entered_amount": "CASE WHEN \(entry) THEN t.amount_minor ELSE 0 END",
-            "won": "CASE WHEN \(win) THEN 1 ELSE 0 END", "won_amount": "CASE WHEN \(win) THEN t.amount_minor ELSE 0 END",
-            "won_cycle_ms": "CASE WHEN \(win) THEN t.at - d.created_at ELSE 0 END",
-            "lost": "CASE WHEN t.kind = 'lost' THEN 1 ELSE 0 END", "lost_amount": "CASE WHEN t.kind = 'lost' THEN t.amount_minor ELSE 0 END",
-        ])
+        let events = select(
+            stage: "t.to_stage_id",
+            reason: "CASE WHEN t.kind = 'lost' THEN COALESCE(t.loss_reason_id, 0) ELSE 0 END",
+            [
+                "entered": "CASE WHEN \(entry) THEN 1 ELSE 0 END", "entered_amount": "CASE WHEN \(entry) THEN t.amount_minor ELSE 0 END",
+                "won": "CASE WHEN \(win) THEN 1 ELSE 0 END", "won_amount": "CASE WHEN \(win) THEN t.amount_minor ELSE 0 END",
+                "won_cycle_ms": "CASE WHEN \(win) THEN t.at - d.created_at ELSE 0 END",
+                "lost": "CASE WHEN t.kind = 'lost' THEN 1 ELSE 0 END", "lost_amount": "CASE WHEN t.kind = 'lost' THEN t.amount_minor ELSE 0 END",
+            ]
+        )
         let reaches = select(stage: "s.id", ["reached": "1"])
         let stays = select(stage: "t.from_stage_id", ["stays": "1", "stay_ms": "t.stay_ms"])
-        let opened = select(stage: "t.to_stage_id", ["open_deals": "1", "open_amount": "t.amount_minor", "open_weighted": "t.amount_minor * t.probability"])
-        let left = select(stage: "p.to_stage_id", currency: "p.currency", ["open_deals": "-1", "open_amount": "-p.amount_minor", "open_weighted": "-p.amount_minor * p.probability"])
+        let opened = select(
+            stage: "t.to_stage_id",
+            ["open_deals": "1", "open_amount": "t.amount_minor", "open_weighted": "t.amount_minor * t.probability"]
+        )
+        let left = select(
+            stage: "p.to_stage_id",
+            currency: "p.currency",
+            ["open_deals": "-1", "open_amount": "-p.amount_minor", "open_weighted": "-p.amount_minor * p.probability"]
+        )
         return """
             \(events) FROM \(from) WHERE \(filter) AND (t.first_time = 1 OR t.kind = 'lost')
             UNION ALL
@@ -122,18 +144,27 @@ enum FunnelRollup {
     }
 
     /// Adds the rows of `source` (with `at` and the keys other than `bucket`) into a level's table, by bucket.
-    private static func upsert(_ db: any SQLDatabase, _ level: Level, keys: [String], measures: [String], from source: SQLQueryString, sign: Int) async throws {
+    private static func upsert(
+        _ db: any SQLDatabase,
+        _ level: Level,
+        keys: [String],
+        measures: [String],
+        from source: SQLQueryString,
+        sign: Int
+    ) async throws {
         let keyList = keys.joined(separator: ", ")
         let grouped = keys.map { $0 == "bucket" ? "at / \(level.milliseconds)" : $0 }.joined(separator: ", ")
         let sums = measures.map { "\(sign) * SUM(\($0))" }.joined(separator: ", ")
         let updates = measures.map { "\($0) = \(level.table).\($0) + excluded.\($0)" }.joined(separator: ", ")
         // `WHERE 1 = 1` keeps SQLite from reading the upsert's ON as a join's.
-        try await db.raw("""
+        try await db.raw(
+            """
             INSERT INTO \(ident: level.table) (\(unsafeRaw: keyList), \(unsafeRaw: measures.joined(separator: ", ")))
             SELECT \(unsafeRaw: grouped), \(unsafeRaw: sums) FROM (\(source)) x WHERE 1 = 1
             GROUP BY \(unsafeRaw: grouped)
             ON CONFLICT (\(unsafeRaw: keyList)) DO UPDATE SET \(unsafeRaw: updates)
-            """).run()
+            """
+        ).run()
     }
 
     /// Adds freshly appended log rows.

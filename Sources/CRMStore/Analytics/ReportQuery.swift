@@ -76,8 +76,12 @@ struct ReportQuery {
     /// (the period's time as `at`), for a report to add up as `x`; with `sign` -1, to take away.
     func summedRows(_ buckets: [(level: FunnelRollup.Level, ranges: [Range<Int64>])], log: [Range<Int64>], sign: Int = 1) -> [SQLQueryString] {
         FunnelRollup.rows(
-            buckets, log: log.isEmpty ? nil : FunnelRollup.contributions(where: logConditions(log), joins: joins),
-            pipeline: filter.pipelineID.rawValue, keys: FunnelRollup.keys, measures: FunnelRollup.measures, sign: sign
+            buckets,
+            log: log.isEmpty ? nil : FunnelRollup.contributions(where: logConditions(log), joins: joins),
+            pipeline: filter.pipelineID.rawValue,
+            keys: FunnelRollup.keys,
+            measures: FunnelRollup.measures,
+            sign: sign
         )
     }
 
@@ -99,9 +103,11 @@ struct ReportQuery {
     /// database seeks each range in a (pipeline, time) index instead of scanning the table for the OR.
     static func anyOf(_ ranges: [Range<Int64>], column: String, pipeline: (column: String, id: Int64)) -> SQLQueryString {
         guard !ranges.isEmpty else { return "1 = 0" }
-        return "(" + ranges.map {
-            "(\(unsafeRaw: pipeline.column) = \(bind: pipeline.id) AND \(unsafeRaw: column) >= \(bind: $0.lowerBound) AND \(unsafeRaw: column) < \(bind: $0.upperBound))" as SQLQueryString
-        }.joined(separator: " OR ") + ")"
+        return "("
+            + ranges.map {
+                "(\(unsafeRaw: pipeline.column) = \(bind: pipeline.id) AND \(unsafeRaw: column) >= \(bind: $0.lowerBound) AND \(unsafeRaw: column) < \(bind: $0.upperBound))"
+                    as SQLQueryString
+            }.joined(separator: " OR ") + ")"
     }
 
     /// The expression a grouping splits summed rows (`x`) by.

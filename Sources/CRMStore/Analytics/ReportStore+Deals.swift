@@ -4,7 +4,13 @@ import SQLKit
 
 extension ReportStore {
     /// The deals behind a figure, newest first, under the same filter and permission layer as the figure.
-    public func deals(_ context: AccessContext, _ filter: ReportFilter, drill: ReportDrill, timeZone: TimeZone, limit: Int = 500) async throws -> [Deal] {
+    public func deals(
+        _ context: AccessContext,
+        _ filter: ReportFilter,
+        drill: ReportDrill,
+        timeZone: TimeZone,
+        limit: Int = 500
+    ) async throws -> [Deal] {
         let query = ReportQuery(context, filter, timeZone: timeZone)
         let limit = min(max(limit, 1), 5_000)
         return try await database.read { db in
@@ -22,7 +28,9 @@ extension ReportStore {
             // The same rows the figures count (see `FunnelRollup.contributions`).
             // A stage names its pipeline; without the pipeline's condition the stage's own index is the one to read.
             case .entered(let stage):
-                logged("t.to_stage_id = \(bind: stage.rawValue) AND t.first_time = 1 AND t.kind IN (\(binds: TransitionKind.entries.map(\.rawValue)))")
+                logged(
+                    "t.to_stage_id = \(bind: stage.rawValue) AND t.first_time = 1 AND t.kind IN (\(binds: TransitionKind.entries.map(\.rawValue)))"
+                )
             case .reached(let stage):
                 let position = try await PipelineStore.fetch(db, filter.pipelineID).stage(stage)?.position ?? Int.max
                 logged("\(pipeline) AND t.reach_from <= \(bind: position) AND t.reach_to > \(bind: position)")
@@ -38,9 +46,11 @@ extension ReportStore {
                 if let stage { conditions.append("d.stage_id = \(bind: stage.rawValue)") }
             }
             let join: SQLQueryString = behind.map { $0 + " deals d ON d.id = behind.deal_id" } ?? "deals d"
-            let rows = try await db.raw("""
+            let rows = try await db.raw(
+                """
                 SELECT d.* FROM \(join)\(query.joins) WHERE \(conditions.joined(separator: " AND ")) ORDER BY d.id DESC LIMIT \(literal: limit)
-                """).all()
+                """
+            ).all()
             return try rows.map(RecordStore<DealFields>.decode)
         }
     }

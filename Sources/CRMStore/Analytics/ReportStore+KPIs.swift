@@ -13,7 +13,8 @@ extension ReportStore {
                 if sums.stays != 0 {
                     let before = inputs.stageTime[sums.stage]
                     inputs.stageTime[sums.stage] = FunnelKPIs.StageTime(
-                        milliseconds: (before?.milliseconds ?? 0) + sums.stayMilliseconds, stays: (before?.stays ?? 0) + sums.stays
+                        milliseconds: (before?.milliseconds ?? 0) + sums.stayMilliseconds,
+                        stays: (before?.stays ?? 0) + sums.stays
                     )
                 }
                 if sums.won != 0 {
@@ -23,26 +24,30 @@ extension ReportStore {
                 }
                 inputs.lost += sums.lost
             }
-            let open = try await db.raw("""
+            let open = try await db.raw(
+                """
                 SELECT d.stage_id AS stage, d.currency AS currency, COUNT(*) AS n, CAST(SUM(d.amount_minor) AS BIGINT) AS total,
                        SUM(CASE WHEN s.rotting_days IS NOT NULL AND d.stage_entered_at < \(bind: now.rawValue) - s.rotting_days * 86400000 THEN 1 ELSE 0 END) AS stale
                 FROM deals d JOIN stages s ON s.id = d.stage_id\(query.joins)
                 WHERE \(query.dealConditions.joined(separator: " AND ")) AND d.status = 'open'
                 GROUP BY d.stage_id, d.currency
-                """).all()
+                """
+            ).all()
             for row in open {
                 inputs.openDeals += try row.value("n", as: Int.self)
                 inputs.openAmount.add(try row.value("total"), currency: try row.value("currency"))
                 let stale = try row.value("stale", as: Int.self)
                 if stale > 0 { inputs.staleByStage[StageID(try row.value("stage", as: Int64.self)), default: 0] += stale }
             }
-            let changes = try await db.raw("""
+            let changes = try await db.raw(
+                """
                 SELECT t.deal_id AS deal, t.expected_close AS new_date, (
                     SELECT p.expected_close FROM stage_transitions p WHERE p.deal_id = t.deal_id AND p.id < t.id ORDER BY p.id DESC LIMIT 1
                 ) AS old_date
                 FROM stage_transitions t JOIN deals d ON d.id = t.deal_id\(query.joins)
                 WHERE \((query.logConditions([query.from..<query.to]) + query.dealConditions).joined(separator: " AND ")) AND t.kind = 'close_date_changed'
-                """).all()
+                """
+            ).all()
             inputs.closeDateChanges = try changes.map { row in
                 FunnelKPIs.CloseDateChange(
                     dealID: DealID(try row.value("deal", as: Int64.self)),

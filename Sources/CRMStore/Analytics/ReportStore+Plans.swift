@@ -5,18 +5,30 @@ import SQLKit
 extension ReportStore {
     /// The plans of one scope for one period of a pipeline. A rep sees their own and the company's plans and
     /// those of their teams; a manager also those of the reps they manage.
-    public func plans(_ context: AccessContext, pipeline: PipelineID, scope: PlanScope, unit: PeriodUnit, periodStart: CalendarDate) async throws -> [SalesPlan] {
+    public func plans(
+        _ context: AccessContext,
+        pipeline: PipelineID,
+        scope: PlanScope,
+        unit: PeriodUnit,
+        periodStart: CalendarDate
+    ) async throws -> [SalesPlan] {
         try await database.read { db in
             try await Self.checkReadable(db, context, scope)
-            let rows = try await db.raw("""
+            let rows = try await db.raw(
+                """
                 SELECT * FROM sales_plans WHERE pipeline_id = \(bind: pipeline.rawValue) AND unit = \(bind: unit.rawValue)
                 AND period_start = \(bind: periodStart.description) AND scope_kind = \(bind: scope.kind) AND \(Self.scopeID(scope))
                 ORDER BY stage_id
-                """).all()
+                """
+            ).all()
             return try rows.map { row in
                 SalesPlan(
-                    pipelineID: pipeline, scope: scope, unit: unit, periodStart: periodStart,
-                    stageID: try row.value("stage_id", as: Int64?.self).map { StageID($0) }, target: try row.value("target")
+                    pipelineID: pipeline,
+                    scope: scope,
+                    unit: unit,
+                    periodStart: periodStart,
+                    stageID: try row.value("stage_id", as: Int64?.self).map { StageID($0) },
+                    target: try row.value("target")
                 )
             }
         }
@@ -24,13 +36,23 @@ extension ReportStore {
 
     /// Replaces the targets of one scope and period: stages left out lose their target. Admins plan for anyone;
     /// a manager for their teams and the reps in them.
-    public func setPlans(_ context: AccessContext, pipeline: PipelineID, scope: PlanScope, unit: PeriodUnit, periodStart: CalendarDate, targets: [StageID?: Int]) async throws {
+    public func setPlans(
+        _ context: AccessContext,
+        pipeline: PipelineID,
+        scope: PlanScope,
+        unit: PeriodUnit,
+        periodStart: CalendarDate,
+        targets: [StageID?: Int]
+    ) async throws {
         var errors: [ValidationError] = []
         for (stage, target) in targets {
             do throws(ValidationErrors) {
-                _ = try SalesPlan(pipelineID: pipeline, scope: scope, unit: unit, periodStart: periodStart, stageID: stage, target: target).validated()
+                _ = try SalesPlan(pipelineID: pipeline, scope: scope, unit: unit, periodStart: periodStart, stageID: stage, target: target)
+                    .validated()
             } catch {
-                errors += error.errors.map { ValidationError(field: "targets.\(stage.map { String($0.rawValue) } ?? "won")", code: $0.code, message: $0.message) }
+                errors += error.errors.map {
+                    ValidationError(field: "targets.\(stage.map { String($0.rawValue) } ?? "won")", code: $0.code, message: $0.message)
+                }
             }
         }
         guard errors.isEmpty else { throw StoreError.invalid(ValidationErrors(errors)) }
@@ -38,12 +60,18 @@ extension ReportStore {
             try await Self.checkWritable(db, context, scope)
             let stages = Set(try await PipelineStore.fetch(db, pipeline).stages.map(\.id))
             if let unknown = targets.keys.compactMap({ $0 }).first(where: { !stages.contains($0) }) {
-                throw StoreError.invalid(ValidationErrors([ValidationError(field: "targets", code: "unknown_stage", message: "stage \(unknown) is not a stage of this pipeline")]))
+                throw StoreError.invalid(
+                    ValidationErrors([
+                        ValidationError(field: "targets", code: "unknown_stage", message: "stage \(unknown) is not a stage of this pipeline")
+                    ])
+                )
             }
-            try await db.raw("""
+            try await db.raw(
+                """
                 DELETE FROM sales_plans WHERE pipeline_id = \(bind: pipeline.rawValue) AND unit = \(bind: unit.rawValue)
                 AND period_start = \(bind: periodStart.description) AND scope_kind = \(bind: scope.kind) AND \(Self.scopeID(scope))
-                """).run()
+                """
+            ).run()
             let now = Timestamp.now.rawValue
             let rows: [SQLQueryString] = targets.sorted { ($0.key?.rawValue ?? 0) < ($1.key?.rawValue ?? 0) }.map { stage, target in
                 """
@@ -52,10 +80,12 @@ extension ReportStore {
                 """
             }
             guard !rows.isEmpty else { return }
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO sales_plans (pipeline_id, scope_kind, scope_id, unit, period_start, stage_id, target, updated_by, updated_at)
                 VALUES \(rows.joined(separator: ", "))
-                """).run()
+                """
+            ).run()
         }
     }
 

@@ -37,32 +37,42 @@ extension ReportStore {
                 // The open pipeline of all time, less what every row after the moment changed in it.
                 let after = FunnelRollup.cover([(at.rawValue + 1)..<Self.endOfTime])
                 let parts = query.summedRows([(FunnelRollup.totals, [0..<1])], log: []) + query.summedRows(after.buckets, log: after.log, sign: -1)
-                rows = try await db.raw("""
+                rows = try await db.raw(
+                    """
                     SELECT stage_id AS stage, currency, CAST(SUM(open_deals) AS BIGINT) AS n, CAST(SUM(open_amount) AS BIGINT) AS total,
                            CAST(SUM(open_weighted) AS BIGINT) AS weighted
                     FROM (\(parts.joined(separator: " UNION ALL "))) x
                     WHERE \(query.summedConditions.joined(separator: " AND "))
                     GROUP BY stage_id, currency
-                    """).all()
+                    """
+                ).all()
             } else if let at {
-                rows = try await db.raw("""
+                rows = try await db.raw(
+                    """
                     SELECT t.to_stage_id AS stage, t.currency AS currency, COUNT(*) AS n, CAST(SUM(t.amount_minor) AS BIGINT) AS total,
                            CAST(SUM(t.amount_minor * t.probability) AS BIGINT) AS weighted
                     FROM (SELECT deal_id, MAX(id) AS id FROM stage_transitions WHERE pipeline_id = \(bind: filter.pipelineID.rawValue) AND at <= \(bind: at.rawValue) GROUP BY deal_id) latest
                     JOIN stage_transitions t ON t.id = latest.id JOIN deals d ON d.id = t.deal_id\(query.joins)
                     WHERE t.status = 'open' AND \(query.dealConditions.joined(separator: " AND "))
                     GROUP BY t.to_stage_id, t.currency
-                    """).all()
+                    """
+                ).all()
             } else {
-                rows = try await db.raw("""
+                rows = try await db.raw(
+                    """
                     SELECT d.stage_id AS stage, d.currency AS currency, COUNT(*) AS n, CAST(SUM(d.amount_minor) AS BIGINT) AS total,
                            CAST(SUM(d.amount_minor * s.probability) AS BIGINT) AS weighted
                     FROM deals d JOIN stages s ON s.id = d.stage_id\(query.joins)
                     WHERE d.status = 'open' AND \(query.dealConditions.joined(separator: " AND "))
                     GROUP BY d.stage_id, d.currency
-                    """).all()
+                    """
+                ).all()
             }
-            var byStage = Dictionary(uniqueKeysWithValues: pipeline.stages.map { ($0.id, FunnelSnapshot.Row(stage: $0, deals: 0, amount: MoneyTotals(), weighted: MoneyTotals())) })
+            var byStage = Dictionary(
+                uniqueKeysWithValues: pipeline.stages.map {
+                    ($0.id, FunnelSnapshot.Row(stage: $0, deals: 0, amount: MoneyTotals(), weighted: MoneyTotals()))
+                }
+            )
             for row in rows {
                 let stage = StageID(try row.value("stage", as: Int64.self))
                 guard byStage[stage] != nil else { continue }

@@ -30,27 +30,42 @@ public struct ReportStore: Sendable {
         let parts = query.summedRows(spans.buckets, log: spans.log)
         guard !parts.isEmpty else { return [] }
         let totals = FunnelRollup.measures.map { "CAST(SUM(\($0)) AS BIGINT) AS \($0)" }.joined(separator: ", ")
-        let rows = try await db.raw("""
+        let rows = try await db.raw(
+            """
             SELECT \(query.groupExpression(grouping)) AS grp, stage_id, currency, reason_id, \(unsafeRaw: totals)
             FROM (\(parts.joined(separator: " UNION ALL "))) x
             WHERE \(query.summedConditions.joined(separator: " AND "))
             GROUP BY grp, stage_id, currency, reason_id
-            """).all()
+            """
+        ).all()
         return try rows.map { row in
             let reason = try row.value("reason_id", as: Int64.self)
             return Sums(
-                key: try ReportGroupKey.read(row, grouping, query), stage: StageID(try row.value("stage_id", as: Int64.self)),
-                currency: try row.value("currency"), reason: reason == 0 ? nil : LossReasonID(reason),
-                entered: try row.value("entered"), enteredAmount: try row.value("entered_amount"), reached: try row.value("reached"),
-                won: try row.value("won"), wonAmount: try row.value("won_amount"), wonCycleMilliseconds: try row.value("won_cycle_ms"),
-                lost: try row.value("lost"), lostAmount: try row.value("lost_amount"),
-                stays: try row.value("stays"), stayMilliseconds: try row.value("stay_ms")
+                key: try ReportGroupKey.read(row, grouping, query),
+                stage: StageID(try row.value("stage_id", as: Int64.self)),
+                currency: try row.value("currency"),
+                reason: reason == 0 ? nil : LossReasonID(reason),
+                entered: try row.value("entered"),
+                enteredAmount: try row.value("entered_amount"),
+                reached: try row.value("reached"),
+                won: try row.value("won"),
+                wonAmount: try row.value("won_amount"),
+                wonCycleMilliseconds: try row.value("won_cycle_ms"),
+                lost: try row.value("lost"),
+                lostAmount: try row.value("lost_amount"),
+                stays: try row.value("stays"),
+                stayMilliseconds: try row.value("stay_ms")
             )
         }.filter { !$0.isEmpty }
     }
 
     /// Entries into stages, stages reached, wins and losses in the period, per group (see `CountingMode`).
-    public func funnel(_ context: AccessContext, _ filter: ReportFilter, timeZone: TimeZone, grouping: ReportGrouping = .none) async throws -> [ReportGroupKey: FunnelTally] {
+    public func funnel(
+        _ context: AccessContext,
+        _ filter: ReportFilter,
+        timeZone: TimeZone,
+        grouping: ReportGrouping = .none
+    ) async throws -> [ReportGroupKey: FunnelTally] {
         let query = ReportQuery(context, filter, timeZone: timeZone)
         return try await database.read { db in
             var tallies: [ReportGroupKey: FunnelTally] = [:]
@@ -93,4 +108,3 @@ public struct ReportStore: Sendable {
         }
     }
 }
-

@@ -28,7 +28,11 @@ struct BulkRows {
     /// Writes the rows (none, one or several) `rows` makes of each index in `0..<count`, a statement per
     /// `rowsPerStatement` indexes, encoded as `inParts` does.
     static func write(
-        _ db: any SQLDatabase, table: String, columns: [String], count: Int, rows: @escaping @Sendable (Int) throws -> [[any Encodable & Sendable]]
+        _ db: any SQLDatabase,
+        table: String,
+        columns: [String],
+        count: Int,
+        rows: @escaping @Sendable (Int) throws -> [[any Encodable & Sendable]]
     ) async throws {
         try await inParts(db, count: count) { part in [try await encoding(db, table: table, columns: columns, part, rows: rows)] }
     }
@@ -39,7 +43,9 @@ struct BulkRows {
     /// Encoding a part costs about half what the database spends writing it, and the database writes on one
     /// core: so the next part is encoded on the other cores while the database writes this one on its own.
     static func inParts(
-        _ db: any SQLDatabase, count: Int, encode: @escaping @Sendable (Range<Int>) async throws -> [BulkRows],
+        _ db: any SQLDatabase,
+        count: Int,
+        encode: @escaping @Sendable (Range<Int>) async throws -> [BulkRows],
         written: (Range<Int>) async throws -> Void = { _ in }
     ) async throws {
         let parts = stride(from: 0, to: count, by: rowsPerStatement).map { $0..<min($0 + rowsPerStatement, count) }
@@ -59,7 +65,11 @@ struct BulkRows {
 
     /// The rows (none, one or several) `rows` makes of each index in `range`, encoded on every core.
     static func encoding(
-        _ db: any SQLDatabase, table: String, columns: [String], _ range: Range<Int>, rows: @escaping @Sendable (Int) throws -> [[any Encodable & Sendable]]
+        _ db: any SQLDatabase,
+        table: String,
+        columns: [String],
+        _ range: Range<Int>,
+        rows: @escaping @Sendable (Int) throws -> [[any Encodable & Sendable]]
     ) async throws -> BulkRows {
         let empty = BulkRows(db, table: table, columns: columns)
         let parts = try await Parallel.map(range) { slice in
@@ -110,9 +120,11 @@ struct BulkRows {
         count = 0
         let names = SQLList(columns.map { SQLIdentifier($0) })
         if keyed {
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO \(ident: table) (\(names)) SELECT \(names) FROM json_populate_recordset(NULL::\(ident: table), \(bind: text)::json)
-                """).run()
+                """
+            ).run()
         } else {
             // `->> n` answers a JSON string as text, a number as a number and null as NULL, as a bound value would be.
             // jsonb_each parses the text once and hands out each row in its binary form (json_each would print each

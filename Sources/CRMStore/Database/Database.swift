@@ -1,6 +1,6 @@
-public import Logging
 @preconcurrency import AsyncKit
 import Foundation
+public import Logging
 import NIOCore
 import NIOPosix
 import PostgresKit
@@ -37,8 +37,22 @@ public final class Database: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let source = SQLiteSource(path: path)
-        let writer = EventLoopGroupConnectionPool(source: source, maxConnectionsPerEventLoop: 1, requestTimeout: .seconds(30), pruneInterval: nil, logger: logger, on: loop)
-        let readerPool = EventLoopGroupConnectionPool(source: source, maxConnectionsPerEventLoop: readers, requestTimeout: .seconds(30), pruneInterval: nil, logger: logger, on: loop)
+        let writer = EventLoopGroupConnectionPool(
+            source: source,
+            maxConnectionsPerEventLoop: 1,
+            requestTimeout: .seconds(30),
+            pruneInterval: nil,
+            logger: logger,
+            on: loop
+        )
+        let readerPool = EventLoopGroupConnectionPool(
+            source: source,
+            maxConnectionsPerEventLoop: readers,
+            requestTimeout: .seconds(30),
+            pruneInterval: nil,
+            logger: logger,
+            on: loop
+        )
         return Database(engine: .sqlite, backend: .sqlite(path: path, writer: writer, readers: readerPool), logger: logger)
     }
 
@@ -55,7 +69,9 @@ public final class Database: Sendable {
         let pool = EventLoopGroupConnectionPool(
             source: PostgresConnectionSource(sqlConfiguration: configuration),
             maxConnectionsPerEventLoop: max(1, maxConnections / max(1, System.coreCount)),
-            requestTimeout: .seconds(30), pruneInterval: .seconds(60), logger: logger,
+            requestTimeout: .seconds(30),
+            pruneInterval: .seconds(60),
+            logger: logger,
             on: MultiThreadedEventLoopGroup.singleton
         )
         return Database(engine: .postgres, backend: .postgres(url: url, pool: pool), logger: logger)
@@ -107,7 +123,10 @@ public final class Database: Sendable {
 
     public var poolStatistics: PoolStats.Snapshot { stats.snapshot }
 
-    private func withSQLite<R: Sendable>(_ pool: EventLoopGroupConnectionPool<SQLiteSource>, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+    private func withSQLite<R: Sendable>(
+        _ pool: EventLoopGroupConnectionPool<SQLiteSource>,
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> R
+    ) async throws -> R {
         stats.willWait()
         let connection = try await pool.requestConnection(logger: logger).get()
         stats.acquired()
@@ -118,7 +137,10 @@ public final class Database: Sendable {
         return try await body(connection.sql(queryLogLevel: .trace))
     }
 
-    private func withPostgres<R: Sendable>(_ pool: EventLoopGroupConnectionPool<PostgresConnectionSource>, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+    private func withPostgres<R: Sendable>(
+        _ pool: EventLoopGroupConnectionPool<PostgresConnectionSource>,
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> R
+    ) async throws -> R {
         stats.willWait()
         let connection = try await pool.requestConnection(logger: logger).get()
         stats.acquired()
@@ -141,7 +163,13 @@ public final class PoolStats: Sendable {
     private let state = Mutex((inUse: 0, waiting: 0, acquiredTotal: 0))
 
     func willWait() { state.withLock { $0.waiting += 1 } }
-    func acquired() { state.withLock { $0.waiting -= 1; $0.inUse += 1; $0.acquiredTotal += 1 } }
+    func acquired() {
+        state.withLock {
+            $0.waiting -= 1
+            $0.inUse += 1
+            $0.acquiredTotal += 1
+        }
+    }
     func released() { state.withLock { $0.inUse -= 1 } }
 
     public var snapshot: Snapshot {

@@ -1,5 +1,5 @@
-import Foundation
 import AsyncKit
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -24,7 +24,10 @@ struct SQLiteSource: ConnectionPoolSource, Sendable {
         promise.completeWithTask {
             let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: .singleton, logger: logger, on: eventLoop).get()
             do {
-                for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000", "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"] {
+                for pragma in [
+                    "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000",
+                    "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY",
+                ] {
                     _ = try await connection.query(pragma).get()
                 }
             } catch {

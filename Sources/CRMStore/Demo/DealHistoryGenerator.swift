@@ -10,7 +10,6 @@ public struct DealHistoryGenerator: Sendable {
     public let reasons: [LossReasonID]
     public let now: Timestamp
 
-
     public init(pipelines: [Pipeline], reasons: [LossReasonID], now: Timestamp) {
         self.pipelines = pipelines
         self.reasons = reasons
@@ -25,8 +24,11 @@ public struct DealHistoryGenerator: Sendable {
         let products = words.products
         let created = now.adding(seconds: -Int64(random.next(365)) * day - Int64(random.next(86_400)))
         var fields = DealFields(
-            title: "\(products[random.next(products.count)]) \(2026 - random.next(2))", companyID: company, pipelineID: pipeline.id,
-            stageID: pipeline.stages[0].id, amount: Money(minorUnits: Int64(1_000 + random.next(199_000)) * 100, currency: pipeline.currency),
+            title: "\(products[random.next(products.count)]) \(2026 - random.next(2))",
+            companyID: company,
+            pipelineID: pipeline.id,
+            stageID: pipeline.stages[0].id,
+            amount: Money(minorUnits: Int64(1_000 + random.next(199_000)) * 100, currency: pipeline.currency),
             source: words.sources[random.next(words.sources.count)]
         )
         fields.expectedCloseDate = try? CalendarDate(parsing: String(created.adding(seconds: Int64(30 + random.next(120)) * day).iso8601.prefix(10)))

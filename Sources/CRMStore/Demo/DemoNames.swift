@@ -40,15 +40,27 @@ package enum DemoNames {
     /// (Polish -ski/-ska, Russian and Bulgarian -ов/-ова).
     package static func person(_ country: String, _ random: inout SeededRandom) -> (first: String, middle: String, last: String, latin: String) {
         let given: [String: [(String, Bool)]] = [
-            "PL": [("Agnieszka", true), ("Paweł", false), ("Grażyna", true), ("Jerzy", false), ("Bożena", true), ("Łukasz", false), ("Małgorzata", true), ("Wojciech", false), ("Żaneta", true), ("Zdzisław", false)],
-            "RU": [("Иван", false), ("Ольга", true), ("Алексей", false), ("Наталья", true), ("Сергей", false), ("Татьяна", true), ("Юрий", false), ("Людмила", true)],
+            "PL": [
+                ("Agnieszka", true), ("Paweł", false), ("Grażyna", true), ("Jerzy", false), ("Bożena", true), ("Łukasz", false), ("Małgorzata", true),
+                ("Wojciech", false), ("Żaneta", true), ("Zdzisław", false),
+            ],
+            "RU": [
+                ("Иван", false), ("Ольга", true), ("Алексей", false), ("Наталья", true), ("Сергей", false), ("Татьяна", true), ("Юрий", false),
+                ("Людмила", true),
+            ],
             "BG": [("Стоян", false), ("Мария", true), ("Тодор", false), ("Йорданка", true), ("Христо", false), ("Десислава", true)],
             "HU": [("János", false), ("Erzsébet", true), ("László", false), ("Zsófia", true), ("György", false), ("Ildikó", true)],
             "GB": [("Oliver", false), ("Amelia", true), ("Harry", false), ("Isla", true), ("George", false), ("Emily", true)],
         ]
         let family: [String: [(male: String, female: String)]] = [
-            "PL": [("Wójcik", "Wójcik"), ("Kamiński", "Kamińska"), ("Lewandowski", "Lewandowska"), ("Szymański", "Szymańska"), ("Kołodziej", "Kołodziej"), ("Dąbrowski", "Dąbrowska"), ("Żak", "Żak"), ("Grzybowski", "Grzybowska")],
-            "RU": [("Иванов", "Иванова"), ("Кузнецов", "Кузнецова"), ("Соколов", "Соколова"), ("Попов", "Попова"), ("Лебедев", "Лебедева"), ("Ёлкин", "Ёлкина")],
+            "PL": [
+                ("Wójcik", "Wójcik"), ("Kamiński", "Kamińska"), ("Lewandowski", "Lewandowska"), ("Szymański", "Szymańska"),
+                ("Kołodziej", "Kołodziej"), ("Dąbrowski", "Dąbrowska"), ("Żak", "Żak"), ("Grzybowski", "Grzybowska"),
+            ],
+            "RU": [
+                ("Иванов", "Иванова"), ("Кузнецов", "Кузнецова"), ("Соколов", "Соколова"), ("Попов", "Попова"), ("Лебедев", "Лебедева"),
+                ("Ёлкин", "Ёлкина"),
+            ],
             "BG": [("Георгиев", "Георгиева"), ("Димитров", "Димитрова"), ("Николов", "Николова"), ("Христов", "Христова")],
             "HU": [("Kovács", "Kovács"), ("Tóth", "Tóth"), ("Szabó", "Szabó"), ("Horváth", "Horváth"), ("Varga", "Varga"), ("Kiss", "Kiss")],
             "GB": [("Smith", "Smith"), ("Jones", "Jones"), ("Taylor", "Taylor"), ("O'Brien", "O'Brien"), ("Williams", "Williams")],
@@ -113,41 +125,80 @@ package struct DemoPhrases: Sendable {
         case "pl":
             DemoPhrases(
                 products: ["Licencje", "Wdrożenie", "Pakiet wsparcia", "Szkolenie", "Sprzęt", "Integracja"],
-                tasks: ["Wysłać poprawioną ofertę", "Zadzwonić w sprawie budżetu", "Przygotować prezentację", "Zapytać o termin decyzji", "Potwierdzić warunki dostawy"],
-                call: "Rozmowa kontrolna", callNotes: "Omówiliśmy kolejne kroki.", outcome: "Zainteresowany", meeting: "Spotkanie u klienta",
-                place: "Biuro klienta", introduction: "przedstawienie oferty", streets: ["ul. Piotrkowska 104", "ul. Długa 17", "al. Jerozolimskie 65", "ul. Świętojańska 8"],
+                tasks: [
+                    "Wysłać poprawioną ofertę", "Zadzwonić w sprawie budżetu", "Przygotować prezentację", "Zapytać o termin decyzji",
+                    "Potwierdzić warunki dostawy",
+                ],
+                call: "Rozmowa kontrolna",
+                callNotes: "Omówiliśmy kolejne kroki.",
+                outcome: "Zainteresowany",
+                meeting: "Spotkanie u klienta",
+                place: "Biuro klienta",
+                introduction: "przedstawienie oferty",
+                streets: ["ul. Piotrkowska 104", "ul. Długa 17", "al. Jerozolimskie 65", "ul. Świętojańska 8"],
                 sources: ["strona WWW", "polecenie", "zimny telefon", "targi", "partner", "kampania e-mail"]
             )
         case "ru":
             DemoPhrases(
                 products: ["Лицензии", "Внедрение", "Пакет поддержки", "Обучение", "Оборудование", "Интеграция"],
-                tasks: ["Отправить исправленное предложение", "Созвониться по бюджету", "Подготовить демонстрацию", "Уточнить дату решения", "Согласовать условия поставки"],
-                call: "Контрольный звонок", callNotes: "Обсудили следующие шаги.", outcome: "Заинтересован", meeting: "Встреча у клиента",
-                place: "Офис клиента", introduction: "знакомство", streets: ["ул. Тверская, д. 12", "Невский пр., д. 28", "ул. Ленина, д. 5", "ул. Садовая, д. 3"],
+                tasks: [
+                    "Отправить исправленное предложение", "Созвониться по бюджету", "Подготовить демонстрацию", "Уточнить дату решения",
+                    "Согласовать условия поставки",
+                ],
+                call: "Контрольный звонок",
+                callNotes: "Обсудили следующие шаги.",
+                outcome: "Заинтересован",
+                meeting: "Встреча у клиента",
+                place: "Офис клиента",
+                introduction: "знакомство",
+                streets: ["ул. Тверская, д. 12", "Невский пр., д. 28", "ул. Ленина, д. 5", "ул. Садовая, д. 3"],
                 sources: ["сайт", "рекомендация", "холодный звонок", "выставка", "партнёр", "e-mail рассылка"]
             )
         case "bg":
             DemoPhrases(
                 products: ["Лицензи", "Внедряване", "Пакет за поддръжка", "Обучение", "Хардуер", "Интеграция"],
-                tasks: ["Да се изпрати коригираната оферта", "Обаждане за бюджета", "Подготовка на демонстрация", "Да се уточни датата на решение", "Потвърждаване на условията за доставка"],
-                call: "Контролно обаждане", callNotes: "Обсъдихме следващите стъпки.", outcome: "Заинтересован", meeting: "Среща при клиента",
-                place: "Офисът на клиента", introduction: "запознанство", streets: ["бул. Витоша 15", "ул. Главна 22", "бул. Мария Луиза 40", "ул. Шипка 6"],
+                tasks: [
+                    "Да се изпрати коригираната оферта", "Обаждане за бюджета", "Подготовка на демонстрация", "Да се уточни датата на решение",
+                    "Потвърждаване на условията за доставка",
+                ],
+                call: "Контролно обаждане",
+                callNotes: "Обсъдихме следващите стъпки.",
+                outcome: "Заинтересован",
+                meeting: "Среща при клиента",
+                place: "Офисът на клиента",
+                introduction: "запознанство",
+                streets: ["бул. Витоша 15", "ул. Главна 22", "бул. Мария Луиза 40", "ул. Шипка 6"],
                 sources: ["уебсайт", "препоръка", "студено обаждане", "изложение", "партньор", "имейл кампания"]
             )
         case "hu":
             DemoPhrases(
                 products: ["Licencek", "Bevezetés", "Támogatási csomag", "Képzés", "Hardver", "Integráció"],
-                tasks: ["Elküldeni a javított ajánlatot", "Egyeztetés a keretről", "Bemutató előkészítése", "Rákérdezni a döntés időpontjára", "Szállítási feltételek megerősítése"],
-                call: "Követő hívás", callNotes: "Megbeszéltük a következő lépéseket.", outcome: "Érdeklődik", meeting: "Találkozó az ügyfélnél",
-                place: "Az ügyfél irodája", introduction: "bemutatkozás", streets: ["Andrássy út 12.", "Fő utca 7.", "Rákóczi út 33.", "Kossuth Lajos utca 2."],
+                tasks: [
+                    "Elküldeni a javított ajánlatot", "Egyeztetés a keretről", "Bemutató előkészítése", "Rákérdezni a döntés időpontjára",
+                    "Szállítási feltételek megerősítése",
+                ],
+                call: "Követő hívás",
+                callNotes: "Megbeszéltük a következő lépéseket.",
+                outcome: "Érdeklődik",
+                meeting: "Találkozó az ügyfélnél",
+                place: "Az ügyfél irodája",
+                introduction: "bemutatkozás",
+                streets: ["Andrássy út 12.", "Fő utca 7.", "Rákóczi út 33.", "Kossuth Lajos utca 2."],
                 sources: ["weboldal", "ajánlás", "hideghívás", "vásár", "partner", "e-mail kampány"]
             )
         default:
             DemoPhrases(
                 products: ["Licences", "Implementation", "Support plan", "Training", "Hardware", "Integration"],
-                tasks: ["Send the revised offer", "Call about the budget", "Prepare the demo", "Ask for the decision date", "Confirm delivery terms"],
-                call: "Follow-up call", callNotes: "Discussed the next steps.", outcome: "Interested", meeting: "Meeting at the customer",
-                place: "Customer's office", introduction: "introduction", streets: ["12 High Street", "4 Station Road", "27 Church Lane", "9 Victoria Road"],
+                tasks: [
+                    "Send the revised offer", "Call about the budget", "Prepare the demo", "Ask for the decision date", "Confirm delivery terms",
+                ],
+                call: "Follow-up call",
+                callNotes: "Discussed the next steps.",
+                outcome: "Interested",
+                meeting: "Meeting at the customer",
+                place: "Customer's office",
+                introduction: "introduction",
+                streets: ["12 High Street", "4 Station Road", "27 Church Lane", "9 Victoria Road"],
                 sources: ["website", "referral", "cold call", "trade fair", "partner", "e-mail campaign"]
             )
         }

@@ -35,19 +35,28 @@ public struct FieldStore: Sendable {
         try Self.requireAdmin(context)
         let field = try Self.valid(field)
         guard !FieldCatalog.standard(field.recordType).contains(where: { $0.key == field.key }) else {
-            throw StoreError.invalid(.init([ValidationError(field: "key", code: "taken", message: "'\(field.key)' is a standard field of \(field.recordType.rawValue)")]))
+            throw StoreError.invalid(
+                .init([ValidationError(field: "key", code: "taken", message: "'\(field.key)' is a standard field of \(field.recordType.rawValue)")])
+            )
         }
         return try await database.write { db in
-            if try await db.raw("SELECT 1 AS one FROM field_definitions WHERE record_type = \(bind: field.recordType.rawValue) AND field_key = \(bind: field.key)").first() != nil {
+            if try await db.raw(
+                "SELECT 1 AS one FROM field_definitions WHERE record_type = \(bind: field.recordType.rawValue) AND field_key = \(bind: field.key)"
+            ).first() != nil {
                 throw StoreError.conflict(code: "taken", message: "\(field.recordType.rawValue) already has a field '\(field.key)'")
             }
-            let position = try await db.raw("SELECT COALESCE(MAX(position), 0) + 1 AS next FROM field_definitions WHERE record_type = \(bind: field.recordType.rawValue)").first()?.value("next", as: Int.self) ?? 1
-            let row = try await db.raw("""
+            let position =
+                try await db.raw(
+                    "SELECT COALESCE(MAX(position), 0) + 1 AS next FROM field_definitions WHERE record_type = \(bind: field.recordType.rawValue)"
+                ).first()?.value("next", as: Int.self) ?? 1
+            let row = try await db.raw(
+                """
                 INSERT INTO field_definitions (record_type, field_key, label, kind, options, is_required, in_list, is_active, position, created_at, translations)
                 VALUES (\(bind: field.recordType.rawValue), \(bind: field.key), \(bind: field.label), \(bind: field.kind.rawValue), \(bind: try PlainJSON.encode(field.options)),
                         \(bind: field.isRequired), \(bind: field.inList), \(bind: true), \(bind: position), \(bind: now.rawValue), \(bind: try PlainJSON.encode(field.translations)))
                 RETURNING *
-                """).first()
+                """
+            ).first()
             guard let row else { throw StoreError.configuration("insert returned no row") }
             return try Self.decode(row)
         }
@@ -70,11 +79,13 @@ public struct FieldStore: Sendable {
             field.isActive = change.isActive
             field.translations = change.translations
             field = try Self.valid(field)
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE field_definitions SET label = \(bind: field.label), options = \(bind: try PlainJSON.encode(field.options)), is_required = \(bind: field.isRequired),
                     in_list = \(bind: field.inList), is_active = \(bind: field.isActive), translations = \(bind: try PlainJSON.encode(field.translations))
                 WHERE id = \(bind: id)
-                """).run()
+                """
+            ).run()
             return field
         }
     }
@@ -91,15 +102,20 @@ public struct FieldStore: Sendable {
             guard let index = field.options.firstIndex(of: from), renamed.options[index] != from else { return (field, 0) }
             let to = renamed.options[index]
             // The option's names in other languages follow it.
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE field_definitions SET options = \(bind: try PlainJSON.encode(renamed.options)),
                     translations = \(bind: try PlainJSON.encode(renamed.translations)) WHERE id = \(bind: id)
-                """).run()
-            let type = field.recordType.rawValue, table = Self.table(of: field.recordType)
-            let holders = try await db.raw("""
+                """
+            ).run()
+            let type = field.recordType.rawValue
+            let table = Self.table(of: field.recordType)
+            let holders = try await db.raw(
+                """
                 SELECT id, custom FROM \(ident: table) WHERE id IN (
                     SELECT record_id FROM custom_values WHERE record_type = \(bind: type) AND field_key = \(bind: field.key) AND text_value = \(bind: TextFolding.fold(from)))
-                """).all()
+                """
+            ).all()
             var audit = AuditLog.Batch(context)
             var changed: [SQLQueryString] = []
             for holder in holders {
@@ -108,21 +124,30 @@ public struct FieldStore: Sendable {
                 guard let old = values[field.key], let new = old.renamingOption(from, to: to) else { continue }
                 values[field.key] = new
                 changed.append("(\(bind: record), \(bind: try PlainJSON.encode(values)))")
-                audit.add(type: field.recordType, id: record, action: .update, changes: [FieldChange(field: "custom.\(field.key)", old: old.text, new: new.text)])
+                audit.add(
+                    type: field.recordType,
+                    id: record,
+                    action: .update,
+                    changes: [FieldChange(field: "custom.\(field.key)", old: old.text, new: new.text)]
+                )
             }
             // A statement per 500 records; both engines name a VALUES list's columns column1, column2, ….
             for chunk in changed.chunked(500) {
-                try await db.raw("""
+                try await db.raw(
+                    """
                     UPDATE \(ident: table) SET custom = v.column2, version = version + 1, updated_at = \(bind: Timestamp.now.rawValue)
                     FROM (VALUES \(Array(chunk).joined(separator: ", "))) AS v WHERE \(ident: table).id = v.column1
-                    """).run()
+                    """
+                ).run()
             }
             try await audit.flush(db)
             // The index holds options folded; a respelling ("gold" → "Gold") leaves it as it is.
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE custom_values SET text_value = \(bind: TextFolding.fold(to))
                 WHERE record_type = \(bind: type) AND field_key = \(bind: field.key) AND text_value = \(bind: TextFolding.fold(from))
-                """).run()
+                """
+            ).run()
             try await Self.renameInSegments(db, field, from: from, to: to)
             return (renamed, changed.count)
         }
@@ -135,9 +160,12 @@ public struct FieldStore: Sendable {
         for row in try await db.raw("SELECT id, filters FROM segments WHERE record_type = \(bind: field.recordType.rawValue)").all() {
             var filters = try PlainJSON.decode([String: String].self, from: try row.value("filters"))
             guard let text = filters[name], let value = try? field.value(parsing: text, defaultCountryCode: "48", timeZone: .gmt),
-                  let renamed = value.renamingOption(from, to: to) else { continue }
+                let renamed = value.renamingOption(from, to: to)
+            else { continue }
             filters[name] = renamed.text
-            try await db.raw("UPDATE segments SET filters = \(bind: try PlainJSON.encode(filters)) WHERE id = \(bind: try row.value("id", as: Int64.self))").run()
+            try await db.raw(
+                "UPDATE segments SET filters = \(bind: try PlainJSON.encode(filters)) WHERE id = \(bind: try row.value("id", as: Int64.self))"
+            ).run()
         }
     }
 
@@ -148,23 +176,29 @@ public struct FieldStore: Sendable {
     static func refuseRemovingHeld(_ db: any SQLDatabase, _ field: FieldDefinition, _ removed: Set<String>) async throws {
         let table = table(of: field.recordType)
         let options = Dictionary(removed.map { (TextFolding.fold($0), $0) }, uniquingKeysWith: { first, _ in first })
-        let counts = try await db.raw("""
+        let counts = try await db.raw(
+            """
             SELECT v.text_value, COUNT(*) AS n FROM custom_values v JOIN \(ident: table) t ON t.id = v.record_id
             WHERE v.record_type = \(bind: field.recordType.rawValue) AND v.field_key = \(bind: field.key)
               AND v.text_value IN (\(binds: options.keys.sorted())) AND t.deleted_at IS NULL
             GROUP BY v.text_value
-            """).all().map { (try $0.decode(column: "text_value", as: String.self), try $0.decode(column: "n", as: Int.self)) }
+            """
+        ).all().map { (try $0.decode(column: "text_value", as: String.self), try $0.decode(column: "n", as: Int.self)) }
         let held = counts.compactMap { folded, count in options[folded].map { (option: $0, count: count) } }
             .sorted { $0.option < $1.option }.map { "'\($0.option)' (\($0.count))" }
         guard held.isEmpty else {
-            throw StoreError.conflict(code: "option_in_use", message: "records still hold \(held.joined(separator: ", ")); give them another value first, or switch the field off")
+            throw StoreError.conflict(
+                code: "option_in_use",
+                message: "records still hold \(held.joined(separator: ", ")); give them another value first, or switch the field off"
+            )
         }
     }
 
     static func custom(_ db: any SQLDatabase, _ type: RecordType, includeInactive: Bool, forWriting: Bool = false) async throws -> [FieldDefinition] {
         let active: SQLQueryString = includeInactive ? "" : " AND is_active = \(bind: true)"
         let share: SQLQueryString = forWriting && db.dialect.name == "postgresql" ? " FOR KEY SHARE" : ""
-        return try await db.raw("SELECT * FROM field_definitions WHERE record_type = \(bind: type.rawValue)\(active) ORDER BY position, id\(share)").all().map(decode)
+        return try await db.raw("SELECT * FROM field_definitions WHERE record_type = \(bind: type.rawValue)\(active) ORDER BY position, id\(share)")
+            .all().map(decode)
     }
 
     /// Holds the type's field definitions as they are until the caller's transaction ends, on PostgreSQL, where
@@ -181,7 +215,9 @@ public struct FieldStore: Sendable {
     /// A field; `lock`ed, for an admin's change, which then waits for record writes checked against it to end.
     private static func fetch(_ db: any SQLDatabase, _ id: Int64, lock: Bool) async throws -> FieldDefinition {
         let lock: SQLQueryString = lock && db.dialect.name == "postgresql" ? " FOR UPDATE" : ""
-        guard let row = try await db.raw("SELECT * FROM field_definitions WHERE id = \(bind: id)\(lock)").first() else { throw StoreError.notFound(nil) }
+        guard let row = try await db.raw("SELECT * FROM field_definitions WHERE id = \(bind: id)\(lock)").first() else {
+            throw StoreError.notFound(nil)
+        }
         return try decode(row)
     }
 
@@ -202,7 +238,11 @@ public struct FieldStore: Sendable {
             for case .user(let id) in record.values where !kept.contains(id.rawValue) { users.insert(id.rawValue) }
         }
         if !users.isEmpty {
-            let active = Set(try await db.raw("SELECT id FROM users WHERE id IN (\(binds: users.sorted())) AND is_active = \(bind: true)").all().map { try $0.value("id", as: Int64.self) })
+            let active = Set(
+                try await db.raw("SELECT id FROM users WHERE id IN (\(binds: users.sorted())) AND is_active = \(bind: true)").all().map {
+                    try $0.value("id", as: Int64.self)
+                }
+            )
             for missing in users.subtracting(active).sorted() {
                 errors.append(ValidationError(field: "custom", code: "unknown_user", message: "no active user \(missing)"))
             }
@@ -213,7 +253,12 @@ public struct FieldStore: Sendable {
     /// The index rows of new records' custom values, one statement's worth.
     static func indexRows(_ db: any SQLDatabase, _ type: RecordType, _ records: [(id: Int64, values: CustomValues)]) async throws -> BulkRows {
         let type = type.rawValue
-        return try await BulkRows.encoding(db, table: "custom_values", columns: ["record_type", "record_id", "field_key", "text_value", "number_value"], records.indices) { index in
+        return try await BulkRows.encoding(
+            db,
+            table: "custom_values",
+            columns: ["record_type", "record_id", "field_key", "text_value", "number_value"],
+            records.indices
+        ) { index in
             let (id, values) = records[index]
             return values.flatMap { key, value in
                 let indexed = value.indexed
@@ -242,10 +287,15 @@ public struct FieldStore: Sendable {
 
     static func decode(_ row: any SQLRow) throws -> FieldDefinition {
         FieldDefinition(
-            id: try row.value("id"), recordType: RecordType(rawValue: try row.value("record_type")) ?? .company, key: try row.value("field_key"),
-            label: try row.value("label"), kind: FieldKind(rawValue: try row.value("kind")) ?? .text,
-            options: try PlainJSON.decode([String].self, from: try row.value("options")), isRequired: try row.value("is_required"),
-            inList: try row.value("in_list"), isActive: try row.value("is_active"),
+            id: try row.value("id"),
+            recordType: RecordType(rawValue: try row.value("record_type")) ?? .company,
+            key: try row.value("field_key"),
+            label: try row.value("label"),
+            kind: FieldKind(rawValue: try row.value("kind")) ?? .text,
+            options: try PlainJSON.decode([String].self, from: try row.value("options")),
+            isRequired: try row.value("is_required"),
+            inList: try row.value("in_list"),
+            isActive: try row.value("is_active"),
             translations: try PlainJSON.decode(FieldTranslations.self, from: try row.value("translations"))
         )
     }

@@ -58,9 +58,17 @@ extension DealFields: StoredFields {
     public static func willWrite(_ db: any SQLDatabase, _ context: AccessContext, old: DealFields?, new: DealFields) async throws -> DealFields {
         guard let old else {
             let pipeline = try await PipelineStore.fetch(db, new.pipelineID)
-            guard pipeline.isActive else { throw StoreError.invalid(.init([ValidationError(field: "pipeline_id", code: "inactive_pipeline", message: "\(pipeline.name) is archived")])) }
+            guard pipeline.isActive else {
+                throw StoreError.invalid(
+                    .init([ValidationError(field: "pipeline_id", code: "inactive_pipeline", message: "\(pipeline.name) is archived")])
+                )
+            }
             guard pipeline.stage(new.stageID) != nil else {
-                throw StoreError.invalid(.init([ValidationError(field: "stage_id", code: "unknown_stage", message: "stage \(new.stageID) is not a stage of \(pipeline.name)")]))
+                throw StoreError.invalid(
+                    .init([
+                        ValidationError(field: "stage_id", code: "unknown_stage", message: "stage \(new.stageID) is not a stage of \(pipeline.name)")
+                    ])
+                )
             }
             var fresh = new
             // "XXX" is ISO 4217's "no currency": the client gave an amount without one, so the pipeline's applies.
@@ -75,7 +83,15 @@ extension DealFields: StoredFields {
             return fresh
         }
         guard new.pipelineID == old.pipelineID, new.stageID == old.stageID else {
-            throw StoreError.invalid(.init([ValidationError(field: "stage_id", code: "use_move", message: "change a deal's stage with the move operation, so the stage log records it")]))
+            throw StoreError.invalid(
+                .init([
+                    ValidationError(
+                        field: "stage_id",
+                        code: "use_move",
+                        message: "change a deal's stage with the move operation, so the stage log records it"
+                    )
+                ])
+            )
         }
         var kept = new
         kept.status = old.status

@@ -19,7 +19,9 @@ extension FunnelStore {
         replayed.reserveCapacity(deals.count)
         for (index, imported) in deals.enumerated() {
             let pipeline: Pipeline
-            if let cached = pipelines[imported.fields.pipelineID] { pipeline = cached } else {
+            if let cached = pipelines[imported.fields.pipelineID] {
+                pipeline = cached
+            } else {
                 pipeline = try await PipelineStore.fetch(db, imported.fields.pipelineID)
                 pipelines[pipeline.id] = pipeline
             }
@@ -28,7 +30,10 @@ extension FunnelStore {
             replayed.append((fields, steps))
         }
         let rows = zip(deals, replayed).map { imported, result in
-            (fields: result.fields, owner: imported.owner, team: imported.team, at: imported.createdAt, updatedAt: result.steps.last?.at ?? imported.createdAt)
+            (
+                fields: result.fields, owner: imported.owner, team: imported.team, at: imported.createdAt,
+                updatedAt: result.steps.last?.at ?? imported.createdAt
+            )
         }
         let ids = try await RecordStore<DealFields>.insertRows(db, context, rows).map { DealID($0) }
         var log = StageLog.Batch()
@@ -37,7 +42,9 @@ extension FunnelStore {
                 let pipeline = pipelines[step.fields.pipelineID]
                 let stage = pipeline?.stage(step.fields.stageID)
                 let facts = StageLog.StageFacts(
-                    probability: stage?.probability ?? 0, level: (stage?.position ?? 0) + 1, top: (pipeline?.stages.map(\.position).max() ?? 0) + 1
+                    probability: stage?.probability ?? 0,
+                    level: (stage?.position ?? 0) + 1,
+                    top: (pipeline?.stages.map(\.position).max() ?? 0) + 1
                 )
                 log.add(deal: id, fields: step.fields, kind: step.kind, from: step.from, comment: step.comment, at: step.at, stage: facts, actor: nil)
             }
@@ -48,18 +55,30 @@ extension FunnelStore {
     }
 
     /// Applies an imported deal's events with the live rules; returns its final fields and each log entry.
-    private static func replay(_ imported: ImportedDeal, in pipeline: Pipeline, reasons: Set<LossReasonID>, index: Int) throws -> (DealFields, [(fields: DealFields, kind: TransitionKind, from: StageID?, comment: String, at: Timestamp)]) {
+    private static func replay(
+        _ imported: ImportedDeal,
+        in pipeline: Pipeline,
+        reasons: Set<LossReasonID>,
+        index: Int
+    ) throws -> (DealFields, [(fields: DealFields, kind: TransitionKind, from: StageID?, comment: String, at: Timestamp)]) {
         var fields: DealFields
         do throws(ValidationErrors) { fields = try imported.fields.validated() } catch { throw StoreError.invalid(at(index, error.errors)) }
         guard pipeline.stage(fields.stageID) != nil else {
-            throw StoreError.invalid(at(index, [ValidationError(field: "stage_id", code: "unknown_stage", message: "stage \(fields.stageID) is not a stage of \(pipeline.name)")]))
+            throw StoreError.invalid(
+                at(
+                    index,
+                    [ValidationError(field: "stage_id", code: "unknown_stage", message: "stage \(fields.stageID) is not a stage of \(pipeline.name)")]
+                )
+            )
         }
         fields.status = .open
         fields.closedAt = nil
         fields.lossReasonID = nil
         fields.lossComment = ""
         fields.stageEnteredAt = imported.createdAt
-        var steps: [(fields: DealFields, kind: TransitionKind, from: StageID?, comment: String, at: Timestamp)] = [(fields, .created, nil, "", imported.createdAt)]
+        var steps: [(fields: DealFields, kind: TransitionKind, from: StageID?, comment: String, at: Timestamp)] = [
+            (fields, .created, nil, "", imported.createdAt)
+        ]
         var last = imported.createdAt
         for event in imported.events {
             guard event.at >= last else {
@@ -81,6 +100,8 @@ extension FunnelStore {
     }
 
     private static func at(_ index: Int, _ errors: [ValidationError]) -> ValidationErrors {
-        ValidationErrors(errors.map { ValidationError(field: "deals[\(index)]" + ($0.field.map { ".\($0)" } ?? ""), code: $0.code, message: $0.message) })
+        ValidationErrors(
+            errors.map { ValidationError(field: "deals[\(index)]" + ($0.field.map { ".\($0)" } ?? ""), code: $0.code, message: $0.message) }
+        )
     }
 }

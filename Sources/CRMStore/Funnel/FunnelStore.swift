@@ -23,18 +23,23 @@ public struct FunnelStore: Sendable {
                 throw StoreError.invalid(ValidationErrors([error]))
             }
             let next = outcome.fields
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE deals SET stage_id = \(bind: next.stageID.rawValue), status = \(bind: next.status.rawValue),
                 loss_reason_id = \(bind: next.lossReasonID?.rawValue), loss_comment = \(bind: next.lossComment),
                 closed_at = \(bind: next.closedAt?.rawValue), stage_entered_at = \(bind: next.stageEnteredAt.rawValue),
                 version = version + 1, updated_at = \(bind: Timestamp.now.rawValue)
                 WHERE id = \(bind: id)
-                """).run()
+                """
+            ).run()
             var comment = ""
             if case .lose(_, let text) = move { comment = text.trimmingWhitespace() }
             try await StageLog.append(db, context, deal: deal.id, fields: next, kind: outcome.kind, from: outcome.fromStage, comment: comment)
             let changes = FieldChange.diff(
-                old: ["stage_id": deal.fields.stageID.description, "status": deal.fields.status.rawValue, "loss_reason_id": deal.fields.lossReasonID?.description ?? ""],
+                old: [
+                    "stage_id": deal.fields.stageID.description, "status": deal.fields.status.rawValue,
+                    "loss_reason_id": deal.fields.lossReasonID?.description ?? "",
+                ],
                 new: ["stage_id": next.stageID.description, "status": next.status.rawValue, "loss_reason_id": next.lossReasonID?.description ?? ""]
             )
             try await AuditLog.append(db, context, type: .deal, id: id, action: .update, changes: changes)
@@ -54,11 +59,13 @@ public struct FunnelStore: Sendable {
     /// (for a full export).
     public func transitions(_ context: AccessContext, after: Int64, limit: Int) async throws -> [StageTransition] {
         try await database.read { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT l.* FROM stage_transitions l JOIN deals t ON t.id = l.deal_id
                 WHERE l.id > \(bind: after) AND \(AccessPredicate.sql(context.visibility, table: "t")) AND t.deleted_at IS NULL
                 ORDER BY l.id LIMIT \(bind: limit)
-                """).all().map(StageLog.decode)
+                """
+            ).all().map(StageLog.decode)
         }
     }
 
@@ -70,7 +77,14 @@ public struct FunnelStore: Sendable {
         public var closeTo: CalendarDate?
         public var source: String?
 
-        public init(ownerID: UserID? = nil, teamID: TeamID? = nil, staleOnly: Bool = false, closeFrom: CalendarDate? = nil, closeTo: CalendarDate? = nil, source: String? = nil) {
+        public init(
+            ownerID: UserID? = nil,
+            teamID: TeamID? = nil,
+            staleOnly: Bool = false,
+            closeFrom: CalendarDate? = nil,
+            closeTo: CalendarDate? = nil,
+            source: String? = nil
+        ) {
             self.ownerID = ownerID
             self.teamID = teamID
             self.staleOnly = staleOnly
@@ -92,16 +106,19 @@ public struct FunnelStore: Sendable {
 
     /// The kanban board of a pipeline: per stage, the number and sum of open deals (aggregated by the database
     /// from an index, never by loading cards) and the first cards, newest first.
-    public func board(_ context: AccessContext, pipeline id: PipelineID, filter: BoardFilter, cardsPerStage: Int) async throws -> (Pipeline, [Column]) {
+    public func board(_ context: AccessContext, pipeline id: PipelineID, filter: BoardFilter, cardsPerStage: Int) async throws -> (Pipeline, [Column])
+    {
         let limit = min(max(cardsPerStage, 1), 100)
         return try await database.read { db in
             let pipeline = try await PipelineStore.fetch(db, id)
             let now = Timestamp.now.rawValue
             let conditions = Self.conditions(context, pipeline: id, filter: filter, now: now)
-            let sums = try await db.raw("""
+            let sums = try await db.raw(
+                """
                 SELECT d.stage_id, d.currency, COUNT(*) AS n, CAST(SUM(d.amount_minor) AS BIGINT) AS total FROM deals d JOIN stages s ON s.id = d.stage_id
                 WHERE \(conditions.joined(separator: " AND ")) GROUP BY d.stage_id, d.currency
-                """).all()
+                """
+            ).all()
             var counts: [Int64: Int] = [:]
             var totals: [Int64: [String: Int64]] = [:]
             for row in sums {
@@ -112,26 +129,43 @@ public struct FunnelStore: Sendable {
             var columns: [Column] = []
             for stage in pipeline.stages {
                 let (cards, next) = try await Self.cards(db, conditions: conditions, stage: stage.id, after: nil, limit: limit)
-                columns.append(Column(stage: stage, count: counts[stage.id.rawValue] ?? 0, sums: totals[stage.id.rawValue] ?? [:], cards: cards, nextAfter: next))
+                columns.append(
+                    Column(stage: stage, count: counts[stage.id.rawValue] ?? 0, sums: totals[stage.id.rawValue] ?? [:], cards: cards, nextAfter: next)
+                )
             }
             return (pipeline, columns)
         }
     }
 
     /// More cards of one stage, after the last one shown.
-    public func moreCards(_ context: AccessContext, pipeline id: PipelineID, stage: StageID, filter: BoardFilter, after: Int64, limit: Int) async throws -> (cards: [Deal], nextAfter: Int64?) {
+    public func moreCards(
+        _ context: AccessContext,
+        pipeline id: PipelineID,
+        stage: StageID,
+        filter: BoardFilter,
+        after: Int64,
+        limit: Int
+    ) async throws -> (cards: [Deal], nextAfter: Int64?) {
         try await database.read { db in
             let conditions = Self.conditions(context, pipeline: id, filter: filter, now: Timestamp.now.rawValue)
             return try await Self.cards(db, conditions: conditions, stage: stage, after: after, limit: min(max(limit, 1), 100))
         }
     }
 
-    private static func cards(_ db: any SQLDatabase, conditions: [SQLQueryString], stage: StageID, after: Int64?, limit: Int) async throws -> ([Deal], Int64?) {
+    private static func cards(
+        _ db: any SQLDatabase,
+        conditions: [SQLQueryString],
+        stage: StageID,
+        after: Int64?,
+        limit: Int
+    ) async throws -> ([Deal], Int64?) {
         var all = conditions + ["d.stage_id = \(bind: stage.rawValue)"]
         if let after { all.append("d.id < \(bind: after)") }
-        let rows = try await db.raw("""
+        let rows = try await db.raw(
+            """
             SELECT d.* FROM deals d JOIN stages s ON s.id = d.stage_id WHERE \(all.joined(separator: " AND ")) ORDER BY d.id DESC LIMIT \(literal: limit + 1)
-            """).all()
+            """
+        ).all()
         var deals = try rows.map(RecordStore<DealFields>.decode)
         var next: Int64?
         if deals.count > limit {

@@ -14,7 +14,14 @@ public struct PipelineStore: Sendable {
         public var rottingDays: Int?
         public var requiredFields: [String]
 
-        public init(name: String, translations: [String: String] = [:], probability: Int, forecastCategory: ForecastCategory = .pipeline, rottingDays: Int? = nil, requiredFields: [String] = []) {
+        public init(
+            name: String,
+            translations: [String: String] = [:],
+            probability: Int,
+            forecastCategory: ForecastCategory = .pipeline,
+            rottingDays: Int? = nil,
+            requiredFields: [String] = []
+        ) {
             self.name = name
             self.translations = translations
             self.probability = probability
@@ -27,11 +34,23 @@ public struct PipelineStore: Sendable {
             var copy = self
             copy.name = name.trimmingWhitespace()
             var errors: [ValidationError] = []
-            if copy.name.isEmpty || copy.name.count > 100 { errors.append(ValidationError(field: "\(prefix).name", code: "required", message: "a stage needs a name of at most 100 characters")) }
-            if !(0...100).contains(probability) { errors.append(ValidationError(field: "\(prefix).probability", code: "out_of_range", message: "a probability is from 0 to 100")) }
-            if let days = rottingDays, !(1...3650).contains(days) { errors.append(ValidationError(field: "\(prefix).rotting_days", code: "out_of_range", message: "rotting days are from 1 to 3650")) }
+            if copy.name.isEmpty || copy.name.count > 100 {
+                errors.append(ValidationError(field: "\(prefix).name", code: "required", message: "a stage needs a name of at most 100 characters"))
+            }
+            if !(0...100).contains(probability) {
+                errors.append(ValidationError(field: "\(prefix).probability", code: "out_of_range", message: "a probability is from 0 to 100"))
+            }
+            if let days = rottingDays, !(1...3650).contains(days) {
+                errors.append(ValidationError(field: "\(prefix).rotting_days", code: "out_of_range", message: "rotting days are from 1 to 3650"))
+            }
             for field in requiredFields where !Stage.requirableFields.contains(field) {
-                errors.append(ValidationError(field: "\(prefix).required_fields", code: "invalid_choice", message: "\(field) cannot be required; choose from \(Stage.requirableFields.joined(separator: ", "))"))
+                errors.append(
+                    ValidationError(
+                        field: "\(prefix).required_fields",
+                        code: "invalid_choice",
+                        message: "\(field) cannot be required; choose from \(Stage.requirableFields.joined(separator: ", "))"
+                    )
+                )
             }
             guard errors.isEmpty else { throw ValidationErrors(errors) }
             return copy
@@ -50,7 +69,9 @@ public struct PipelineStore: Sendable {
         try context.require(.manageFunnel)
         let name = name.trimmingWhitespace()
         var errors: [ValidationError] = []
-        if name.isEmpty || name.count > 100 { errors.append(ValidationError(field: "name", code: "required", message: "a pipeline needs a name of at most 100 characters")) }
+        if name.isEmpty || name.count > 100 {
+            errors.append(ValidationError(field: "name", code: "required", message: "a pipeline needs a name of at most 100 characters"))
+        }
         if stages.isEmpty { errors.append(ValidationError(field: "stages", code: "required", message: "a pipeline needs at least one stage")) }
         var checked: [NewStage] = []
         for (index, stage) in stages.enumerated() {
@@ -62,10 +83,12 @@ public struct PipelineStore: Sendable {
             if try await db.raw("SELECT 1 AS one FROM pipelines WHERE name = \(bind: name)").first() != nil {
                 throw StoreError.conflict(code: "pipeline_name_taken", message: "a pipeline named \(name) exists")
             }
-            let row = try await db.raw("""
+            let row = try await db.raw(
+                """
                 INSERT INTO pipelines (name, currency, is_active, position, created_at)
                 VALUES (\(bind: name), \(bind: currency.code), \(bind: true), (SELECT COUNT(*) FROM pipelines), \(bind: Timestamp.now.rawValue)) RETURNING id
-                """).first()
+                """
+            ).first()
             let id = try row!.value("id", as: Int64.self)
             for (position, stage) in newStages.enumerated() {
                 try await Self.insertStage(db, pipeline: id, stage, position: position)
@@ -81,7 +104,8 @@ public struct PipelineStore: Sendable {
         case after(StageID)
     }
 
-    public func addStage(_ context: AccessContext, pipeline: PipelineID, _ stage: NewStage, at placement: Placement = .last) async throws -> Pipeline {
+    public func addStage(_ context: AccessContext, pipeline: PipelineID, _ stage: NewStage, at placement: Placement = .last) async throws -> Pipeline
+    {
         try context.require(.manageFunnel)
         let checked: NewStage
         do { checked = try stage.validated(prefix: "stage") } catch { throw StoreError.invalid(error) }
@@ -93,7 +117,9 @@ public struct PipelineStore: Sendable {
             case .last: position = current.stages.count
             case .after(let stage):
                 guard let index = current.stages.firstIndex(where: { $0.id == stage }) else {
-                    throw StoreError.invalid(.init([ValidationError(field: "after", code: "unknown_stage", message: "stage \(stage) is not a stage of \(current.name)")]))
+                    throw StoreError.invalid(
+                        .init([ValidationError(field: "after", code: "unknown_stage", message: "stage \(stage) is not a stage of \(current.name)")])
+                    )
                 }
                 position = index + 1
             }
@@ -112,15 +138,18 @@ public struct PipelineStore: Sendable {
         let checked: NewStage
         do { checked = try stage.validated(prefix: "stage") } catch { throw StoreError.invalid(error) }
         let pipeline = try await database.write { db in
-            guard let row = try await db.raw("SELECT pipeline_id FROM stages WHERE id = \(bind: id.rawValue) AND is_active = \(bind: true)").first() else {
+            guard let row = try await db.raw("SELECT pipeline_id FROM stages WHERE id = \(bind: id.rawValue) AND is_active = \(bind: true)").first()
+            else {
                 throw StoreError.notFound(nil)
             }
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE stages SET name = \(bind: checked.name), translations = \(bind: try ColumnJSON.encode(checked.translations)),
                 probability = \(bind: checked.probability), forecast_category = \(bind: checked.forecastCategory.rawValue),
                 rotting_days = \(bind: checked.rottingDays), required_fields = \(bind: try ColumnJSON.encode(checked.requiredFields))
                 WHERE id = \(bind: id.rawValue)
-                """).run()
+                """
+            ).run()
             return PipelineID(try row.value("pipeline_id", as: Int64.self))
         }
         return try await get(pipeline)
@@ -132,7 +161,9 @@ public struct PipelineStore: Sendable {
         try await database.write { db in
             let current = try await Self.fetch(db, pipeline)
             guard Set(order) == Set(current.stages.map(\.id)), order.count == current.stages.count else {
-                throw StoreError.invalid(.init([ValidationError(field: "stage_ids", code: "incomplete_order", message: "list every stage of the pipeline exactly once")]))
+                throw StoreError.invalid(
+                    .init([ValidationError(field: "stage_ids", code: "incomplete_order", message: "list every stage of the pipeline exactly once")])
+                )
             }
             for (position, stage) in order.enumerated() {
                 try await db.raw("UPDATE stages SET position = \(bind: position) WHERE id = \(bind: stage.rawValue)").run()
@@ -146,16 +177,20 @@ public struct PipelineStore: Sendable {
         try context.require(.manageFunnel)
         let name = name?.trimmingWhitespace()
         if let name, name.isEmpty || name.count > 100 {
-            throw StoreError.invalid(.init([ValidationError(field: "name", code: "required", message: "a pipeline needs a name of at most 100 characters")]))
+            throw StoreError.invalid(
+                .init([ValidationError(field: "name", code: "required", message: "a pipeline needs a name of at most 100 characters")])
+            )
         }
         try await database.write { db in
             let current = try await Self.fetch(db, id)
             if let name, try await db.raw("SELECT 1 AS one FROM pipelines WHERE name = \(bind: name) AND id <> \(bind: id.rawValue)").first() != nil {
                 throw StoreError.conflict(code: "pipeline_name_taken", message: "a pipeline named \(name) exists")
             }
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE pipelines SET name = \(bind: name ?? current.name), is_active = \(bind: isActive ?? current.isActive) WHERE id = \(bind: id.rawValue)
-                """).run()
+                """
+            ).run()
         }
         return try await get(id)
     }
@@ -165,17 +200,23 @@ public struct PipelineStore: Sendable {
     public func archiveStage(_ context: AccessContext, _ id: StageID) async throws -> Pipeline {
         try context.require(.manageFunnel)
         let pipeline = try await database.write { db in
-            guard let row = try await db.raw("SELECT pipeline_id FROM stages WHERE id = \(bind: id.rawValue) AND is_active = \(bind: true)").first() else {
+            guard let row = try await db.raw("SELECT pipeline_id FROM stages WHERE id = \(bind: id.rawValue) AND is_active = \(bind: true)").first()
+            else {
                 throw StoreError.notFound(nil)
             }
             let pipeline = PipelineID(try row.value("pipeline_id", as: Int64.self))
-            let open = try await db.raw("""
-                SELECT COUNT(*) AS n FROM deals WHERE stage_id = \(bind: id.rawValue) AND status = 'open' AND deleted_at IS NULL
-                """).first()?.value("n", as: Int.self) ?? 0
+            let open =
+                try await db.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM deals WHERE stage_id = \(bind: id.rawValue) AND status = 'open' AND deleted_at IS NULL
+                    """
+                ).first()?.value("n", as: Int.self) ?? 0
             guard open == 0 else {
                 throw StoreError.conflict(code: "stage_has_deals", message: "\(open) open deal(s) are in this stage; move them first")
             }
-            let remaining = try await db.raw("SELECT COUNT(*) AS n FROM stages WHERE pipeline_id = \(bind: pipeline.rawValue) AND is_active = \(bind: true)").first()?.value("n", as: Int.self) ?? 0
+            let remaining =
+                try await db.raw("SELECT COUNT(*) AS n FROM stages WHERE pipeline_id = \(bind: pipeline.rawValue) AND is_active = \(bind: true)")
+                .first()?.value("n", as: Int.self) ?? 0
             guard remaining > 1 else {
                 throw StoreError.conflict(code: "last_stage", message: "a pipeline keeps at least one stage")
             }
@@ -196,27 +237,39 @@ public struct PipelineStore: Sendable {
             if try await db.raw("SELECT 1 AS one FROM loss_reasons WHERE name = \(bind: name)").first() != nil {
                 throw StoreError.conflict(code: "loss_reason_taken", message: "the loss reason \(name) exists")
             }
-            return try await db.raw("""
+            return try await db.raw(
+                """
                 INSERT INTO loss_reasons (name, translations, is_active) VALUES (\(bind: name), \(bind: try ColumnJSON.encode(translations)), \(bind: true)) RETURNING id
-                """).first()!.value("id", as: Int64.self)
+                """
+            ).first()!.value("id", as: Int64.self)
         }
         return LossReason(id: LossReasonID(id), name: name, translations: translations, isActive: true)
     }
 
     /// Renames, translates or switches a loss reason off. A reason switched off is no longer offered, while deals
     /// lost for it and the loss report keep it; nothing is deleted, so the stage log's figures stay whole.
-    public func updateLossReason(_ context: AccessContext, _ id: LossReasonID, name: String, translations: [String: String], isActive: Bool) async throws -> LossReason {
+    public func updateLossReason(
+        _ context: AccessContext,
+        _ id: LossReasonID,
+        name: String,
+        translations: [String: String],
+        isActive: Bool
+    ) async throws -> LossReason {
         try context.require(.manageFunnel)
         let (name, translations) = try Self.checkedReason(name, translations)
         try await database.write { db in
-            guard try await db.raw("SELECT 1 AS one FROM loss_reasons WHERE id = \(bind: id.rawValue)").first() != nil else { throw StoreError.notFound(nil) }
+            guard try await db.raw("SELECT 1 AS one FROM loss_reasons WHERE id = \(bind: id.rawValue)").first() != nil else {
+                throw StoreError.notFound(nil)
+            }
             if try await db.raw("SELECT 1 AS one FROM loss_reasons WHERE name = \(bind: name) AND id <> \(bind: id.rawValue)").first() != nil {
                 throw StoreError.conflict(code: "loss_reason_taken", message: "the loss reason \(name) exists")
             }
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE loss_reasons SET name = \(bind: name), translations = \(bind: try ColumnJSON.encode(translations)), is_active = \(bind: isActive)
                 WHERE id = \(bind: id.rawValue)
-                """).run()
+                """
+            ).run()
         }
         return LossReason(id: id, name: name, translations: translations, isActive: isActive)
     }
@@ -225,7 +278,9 @@ public struct PipelineStore: Sendable {
         let name = name.trimmingWhitespace()
         let translations = translations.mapValues { $0.trimmingWhitespace() }.filter { !$0.value.isEmpty }
         guard !name.isEmpty, name.count <= 100, translations.values.allSatisfy({ $0.count <= 100 }) else {
-            throw StoreError.invalid(.init([ValidationError(field: "name", code: "required", message: "a loss reason needs a name of at most 100 characters")]))
+            throw StoreError.invalid(
+                .init([ValidationError(field: "name", code: "required", message: "a loss reason needs a name of at most 100 characters")])
+            )
         }
         return (name, translations)
     }
@@ -233,11 +288,13 @@ public struct PipelineStore: Sendable {
     // MARK: Pieces
 
     private static func insertStage(_ db: any SQLDatabase, pipeline: Int64, _ stage: NewStage, position: Int) async throws {
-        try await db.raw("""
+        try await db.raw(
+            """
             INSERT INTO stages (pipeline_id, name, translations, position, probability, forecast_category, rotting_days, required_fields, is_active)
             VALUES (\(bind: pipeline), \(bind: stage.name), \(bind: try ColumnJSON.encode(stage.translations)), \(bind: position), \(bind: stage.probability),
                     \(bind: stage.forecastCategory.rawValue), \(bind: stage.rottingDays), \(bind: try ColumnJSON.encode(stage.requiredFields)), \(bind: true))
-            """).run()
+            """
+        ).run()
     }
 
     static func fetch(_ db: any SQLDatabase, _ id: PipelineID) async throws -> Pipeline {
@@ -253,18 +310,25 @@ public struct PipelineStore: Sendable {
         let stageFilter: SQLQueryString = only.map { "AND pipeline_id = \(bind: $0.rawValue)" } ?? ""
         let stages = try await db.raw("SELECT * FROM stages WHERE is_active = \(bind: true) \(stageFilter) ORDER BY position, id").all().map { row in
             Stage(
-                id: StageID(try row.value("id", as: Int64.self)), pipelineID: PipelineID(try row.value("pipeline_id", as: Int64.self)),
-                name: try row.value("name"), translations: try row.json("translations"), position: try row.value("position"),
+                id: StageID(try row.value("id", as: Int64.self)),
+                pipelineID: PipelineID(try row.value("pipeline_id", as: Int64.self)),
+                name: try row.value("name"),
+                translations: try row.json("translations"),
+                position: try row.value("position"),
                 probability: try row.value("probability"),
                 forecastCategory: ForecastCategory(rawValue: try row.value("forecast_category")) ?? .pipeline,
-                rottingDays: try row.value("rotting_days"), requiredFields: try row.json("required_fields")
+                rottingDays: try row.value("rotting_days"),
+                requiredFields: try row.json("required_fields")
             )
         }
         return try pipelines.map { row in
             let id = PipelineID(try row.value("id", as: Int64.self))
             return Pipeline(
-                id: id, name: try row.value("name"), currency: try Currency(code: try row.value("currency")),
-                isActive: try row.value("is_active"), stages: stages.filter { $0.pipelineID == id }
+                id: id,
+                name: try row.value("name"),
+                currency: try Currency(code: try row.value("currency")),
+                isActive: try row.value("is_active"),
+                stages: stages.filter { $0.pipelineID == id }
             )
         }
     }
@@ -273,7 +337,9 @@ public struct PipelineStore: Sendable {
         let filter: SQLQueryString = includeInactive ? "" : "WHERE is_active = \(bind: true)"
         return try await db.raw("SELECT * FROM loss_reasons \(filter) ORDER BY name").all().map { row in
             LossReason(
-                id: LossReasonID(try row.value("id", as: Int64.self)), name: try row.value("name"), translations: try row.json("translations"),
+                id: LossReasonID(try row.value("id", as: Int64.self)),
+                name: try row.value("name"),
+                translations: try row.json("translations"),
                 isActive: try row.value("is_active")
             )
         }

@@ -5,14 +5,26 @@ import SQLKit
 /// The append-only log of every deal movement: the single source of every funnel figure.
 /// Rows are only ever inserted here; the database refuses updates and deletes (triggers made by migration 3).
 enum StageLog {
-    static func append(_ db: any SQLDatabase, _ context: AccessContext, deal: DealID, fields: DealFields, kind: TransitionKind, from: StageID?, comment: String = "", at: Timestamp = .now) async throws {
-        let stage = try await db.raw("""
+    static func append(
+        _ db: any SQLDatabase,
+        _ context: AccessContext,
+        deal: DealID,
+        fields: DealFields,
+        kind: TransitionKind,
+        from: StageID?,
+        comment: String = "",
+        at: Timestamp = .now
+    ) async throws {
+        let stage = try await db.raw(
+            """
             SELECT s.probability, s.position, (SELECT MAX(position) FROM stages WHERE pipeline_id = s.pipeline_id) AS top
             FROM stages s WHERE s.id = \(bind: fields.stageID.rawValue)
-            """).first()
+            """
+        ).first()
         let facts = StageFacts(
             probability: try stage?.value("probability", as: Int.self) ?? 0,
-            level: (try stage?.value("position", as: Int.self) ?? 0) + 1, top: (try stage?.value("top", as: Int?.self) ?? 0) + 1
+            level: (try stage?.value("position", as: Int.self) ?? 0) + 1,
+            top: (try stage?.value("top", as: Int?.self) ?? 0) + 1
         )
         var row = Batch()
         row.progress[deal] = try await progress(db, deal: deal)
@@ -34,15 +46,20 @@ enum StageLog {
 
     /// The deal's progress as its logged rows show it.
     static func progress(_ db: any SQLDatabase, deal: DealID) async throws -> DealProgress {
-        let rows = try await db.raw("""
+        let rows = try await db.raw(
+            """
             SELECT kind, to_stage_id, status, reach_to, at FROM stage_transitions WHERE deal_id = \(bind: deal.rawValue) ORDER BY id
-            """).all()
-        return DealProgress(history: try rows.map { row in
-            (
-                TransitionKind(rawValue: try row.value("kind")) ?? .moved, StageID(try row.value("to_stage_id", as: Int64.self)),
-                DealStatus(rawValue: try row.value("status")) ?? .open, try row.value("reach_to", as: Int.self), Timestamp(rawValue: try row.value("at"))
-            )
-        })
+            """
+        ).all()
+        return DealProgress(
+            history: try rows.map { row in
+                (
+                    TransitionKind(rawValue: try row.value("kind")) ?? .moved, StageID(try row.value("to_stage_id", as: Int64.self)),
+                    DealStatus(rawValue: try row.value("status")) ?? .open, try row.value("reach_to", as: Int.self),
+                    Timestamp(rawValue: try row.value("at"))
+                )
+            }
+        )
     }
 
     /// Rows collected for one INSERT: one row for a live move, thousands for an import. Each row is marked with
@@ -54,24 +71,44 @@ enum StageLog {
         var progress: [DealID: DealProgress] = [:]
         var count: Int { rows.count }
 
-        mutating func add(deal: DealID, fields: DealFields, kind: TransitionKind, from: StageID?, comment: String, at: Timestamp, stage: StageFacts, actor: UserID?) {
+        mutating func add(
+            deal: DealID,
+            fields: DealFields,
+            kind: TransitionKind,
+            from: StageID?,
+            comment: String,
+            at: Timestamp,
+            stage: StageFacts,
+            actor: UserID?
+        ) {
             let probability = StageLog.probability(fields, stage.probability)
-            let marks = progress[deal, default: DealProgress()].record(kind: kind, stage: fields.stageID, status: fields.status, level: stage.level, top: stage.top, at: at)
-            rows.append("""
+            let marks = progress[deal, default: DealProgress()].record(
+                kind: kind,
+                stage: fields.stageID,
+                status: fields.status,
+                level: stage.level,
+                top: stage.top,
+                at: at
+            )
+            rows.append(
+                """
                 (\(bind: deal.rawValue), \(bind: fields.pipelineID.rawValue), \(bind: kind.rawValue), \(bind: from?.rawValue), \(bind: fields.stageID.rawValue),
                  \(bind: fields.status.rawValue), \(bind: at.rawValue), \(bind: actor?.rawValue), \(bind: fields.amount.minorUnits), \(bind: fields.amount.currency.code),
                  \(bind: probability), \(bind: fields.expectedCloseDate?.description), \(bind: fields.lossReasonID?.rawValue), \(bind: comment),
                  \(bind: marks.firstTime ? 1 : 0), \(bind: marks.reachFrom), \(bind: marks.reachTo), \(bind: marks.stayMilliseconds))
-                """)
+                """
+            )
         }
 
         mutating func flush(_ db: any SQLDatabase) async throws {
             guard !rows.isEmpty else { return }
-            let inserted = try await db.raw("""
+            let inserted = try await db.raw(
+                """
                 INSERT INTO stage_transitions (deal_id, pipeline_id, kind, from_stage_id, to_stage_id, status, at, actor_id, amount_minor, currency,
                                                probability, expected_close, loss_reason_id, comment, first_time, reach_from, reach_to, stay_ms)
                 VALUES \(rows.joined(separator: ", ")) RETURNING id
-                """).all()
+                """
+            ).all()
             try await FunnelRollup.add(db, logIDs: try inserted.map { try $0.value("id", as: Int64.self) })
             rows.removeAll(keepingCapacity: true)
         }
@@ -88,13 +125,15 @@ enum StageLog {
 
     static func decode(_ row: any SQLRow) throws -> StageTransition {
         StageTransition(
-            id: try row.value("id"), dealID: DealID(try row.value("deal_id", as: Int64.self)),
+            id: try row.value("id"),
+            dealID: DealID(try row.value("deal_id", as: Int64.self)),
             pipelineID: PipelineID(try row.value("pipeline_id", as: Int64.self)),
             kind: TransitionKind(rawValue: try row.value("kind")) ?? .moved,
             fromStageID: try row.value("from_stage_id", as: Int64?.self).map { StageID($0) },
             toStageID: StageID(try row.value("to_stage_id", as: Int64.self)),
             status: DealStatus(rawValue: try row.value("status")) ?? .open,
-            at: Timestamp(rawValue: try row.value("at")), actorID: try row.value("actor_id", as: Int64?.self).map { UserID($0) },
+            at: Timestamp(rawValue: try row.value("at")),
+            actorID: try row.value("actor_id", as: Int64?.self).map { UserID($0) },
             amount: Money(minorUnits: try row.value("amount_minor"), currency: try Currency(code: try row.value("currency"))),
             probability: try row.value("probability"),
             expectedCloseDate: try row.value("expected_close", as: String?.self).map { try CalendarDate(parsing: $0) },

@@ -1,5 +1,5 @@
-import Foundation
 import CRMCore
+import Foundation
 import SQLKit
 
 /// Slows password guessing: too many failures for one account, or from one address, lock further attempts for a
@@ -14,10 +14,12 @@ public struct LoginThrottle: Sendable {
         let since = Timestamp.now.adding(seconds: -Self.window).rawValue
         let account = account.lowercased()
         return try await database.read { db in
-            let row = try await db.raw("""
+            let row = try await db.raw(
+                """
                 SELECT (SELECT COUNT(*) FROM login_failures WHERE account = \(bind: account) AND at > \(bind: since)) AS by_account,
                        (SELECT COUNT(*) FROM login_failures WHERE address = \(bind: address) AND at > \(bind: since)) AS by_address
-                """).first()
+                """
+            ).first()
             let byAccount = try row?.value("by_account", as: Int.self) ?? 0
             let byAddress = try row?.value("by_address", as: Int.self) ?? 0
             return byAccount >= Self.maxPerAccount || byAddress >= Self.maxPerAddress
@@ -28,9 +30,11 @@ public struct LoginThrottle: Sendable {
         let now = Timestamp.now
         try await database.write { db in
             try await db.raw("DELETE FROM login_failures WHERE at < \(bind: now.adding(seconds: -Self.window).rawValue)").run()
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO login_failures (account, address, at) VALUES (\(bind: account.lowercased()), \(bind: address), \(bind: now.rawValue))
-                """).run()
+                """
+            ).run()
         }
     }
 

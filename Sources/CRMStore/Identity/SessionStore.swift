@@ -1,5 +1,5 @@
-import Foundation
 public import CRMCore
+import Foundation
 import SQLKit
 
 /// Server-side sign-in sessions, kept in the database so every node behind a load balancer sees them.
@@ -23,11 +23,13 @@ public struct SessionStore: Sendable {
         let now = Timestamp.now
         try await database.write { db in
             try await db.raw("DELETE FROM sessions WHERE expires_at < \(bind: now.rawValue)").run()
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, address, user_agent)
                 VALUES (\(bind: Secrets.digest(token)), \(bind: user.id.rawValue), \(bind: csrf), \(bind: now.rawValue), \(bind: now.rawValue),
                         \(bind: now.adding(seconds: Self.idleLifetime).rawValue), \(bind: String(address.prefix(100))), \(bind: String(userAgent.prefix(300))))
-                """).run()
+                """
+            ).run()
         }
         return Session(token: token, user: user, csrfToken: csrf)
     }
@@ -37,19 +39,25 @@ public struct SessionStore: Sendable {
         let hash = Secrets.digest(token)
         let now = Timestamp.now
         let found: (User, String, Int64)? = try await database.read { db in
-            guard let row = try await db.raw("""
-                SELECT s.csrf_token, s.last_seen_at, u.* FROM sessions s JOIN users u ON u.id = s.user_id
-                WHERE s.token_hash = \(bind: hash) AND s.expires_at > \(bind: now.rawValue)
-                """).first() else { return nil }
+            guard
+                let row = try await db.raw(
+                    """
+                    SELECT s.csrf_token, s.last_seen_at, u.* FROM sessions s JOIN users u ON u.id = s.user_id
+                    WHERE s.token_hash = \(bind: hash) AND s.expires_at > \(bind: now.rawValue)
+                    """
+                ).first()
+            else { return nil }
             return (try UserStore.decode(row), try row.value("csrf_token"), try row.value("last_seen_at"))
         }
         guard let (user, csrf, lastSeen) = found, user.isActive else { return nil }
         if now.rawValue - lastSeen > Self.touchInterval * 1000 {
             try await database.write { db in
-                try await db.raw("""
+                try await db.raw(
+                    """
                     UPDATE sessions SET last_seen_at = \(bind: now.rawValue), expires_at = \(bind: now.adding(seconds: Self.idleLifetime).rawValue)
                     WHERE token_hash = \(bind: hash)
-                    """).run()
+                    """
+                ).run()
             }
         }
         return Session(token: token, user: user, csrfToken: csrf)

@@ -10,19 +10,33 @@ public struct TeamStore: Sendable {
         try context.require(.manageUsers)
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 100 else {
-            throw StoreError.invalid(ValidationErrors([ValidationError(field: "name", code: "required", message: "a team needs a name of at most 100 characters")]))
+            throw StoreError.invalid(
+                ValidationErrors([ValidationError(field: "name", code: "required", message: "a team needs a name of at most 100 characters")])
+            )
         }
         let id = try await database.write { db in
             if try await db.raw("SELECT 1 AS one FROM teams WHERE name = \(bind: name)").first() != nil {
                 throw StoreError.conflict(code: "team_name_taken", message: "a team named \(name) exists")
             }
             if let managerID { _ = try await UserStore.fetch(db, managerID) }
-            let row = try await db.raw("""
+            let row = try await db.raw(
+                """
                 INSERT INTO teams (name, manager_id, shares_records, created_at)
                 VALUES (\(bind: name), \(bind: managerID?.rawValue), \(bind: sharesRecords), \(bind: Timestamp.now.rawValue)) RETURNING id
-                """).first()
+                """
+            ).first()
             let id = try row!.value("id", as: Int64.self)
-            try await AuditLog.append(db, context, type: .team, id: id, action: .create, changes: FieldChange.diff(old: [:], new: ["name": name, "manager_id": managerID?.description ?? "", "shares_records": String(sharesRecords)]))
+            try await AuditLog.append(
+                db,
+                context,
+                type: .team,
+                id: id,
+                action: .create,
+                changes: FieldChange.diff(
+                    old: [:],
+                    new: ["name": name, "manager_id": managerID?.description ?? "", "shares_records": String(sharesRecords)]
+                )
+            )
             return id
         }
         return try await get(TeamID(id))
@@ -43,9 +57,11 @@ public struct TeamStore: Sendable {
             return try await db.raw("SELECT * FROM teams ORDER BY name, id").all().map { row in
                 let id = try row.value("id", as: Int64.self)
                 return Team(
-                    id: TeamID(id), name: try row.value("name"),
+                    id: TeamID(id),
+                    name: try row.value("name"),
                     managerID: try row.value("manager_id", as: Int64?.self).map { UserID($0) },
-                    sharesRecords: try row.value("shares_records"), memberIDs: byTeam[id] ?? []
+                    sharesRecords: try row.value("shares_records"),
+                    memberIDs: byTeam[id] ?? []
                 )
             }
         }
@@ -67,10 +83,12 @@ public struct TeamStore: Sendable {
             if try await db.raw("SELECT 1 AS one FROM teams WHERE name = \(bind: updated.name) AND id <> \(bind: id.rawValue)").first() != nil {
                 throw StoreError.conflict(code: "team_name_taken", message: "a team named \(updated.name) exists")
             }
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE teams SET name = \(bind: updated.name), manager_id = \(bind: updated.managerID?.rawValue), shares_records = \(bind: updated.sharesRecords)
                 WHERE id = \(bind: id.rawValue)
-                """).run()
+                """
+            ).run()
             let changes = FieldChange.diff(
                 old: ["name": old.name, "manager_id": old.managerID?.description ?? "", "shares_records": String(old.sharesRecords)],
                 new: ["name": updated.name, "manager_id": updated.managerID?.description ?? "", "shares_records": String(updated.sharesRecords)]

@@ -1,5 +1,5 @@
-import Foundation
 public import CRMCore
+import Foundation
 import SQLKit
 
 /// Personal API tokens, sent as `Authorization: Bearer …`. Only a digest is stored; the token is shown once.
@@ -23,17 +23,21 @@ public struct TokenStore: Sendable {
         if context.userID != user { try context.require(.manageUsers) }
         let name = name.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 100 else {
-            throw StoreError.invalid(ValidationErrors([ValidationError(field: "name", code: "required", message: "a token needs a name of at most 100 characters")]))
+            throw StoreError.invalid(
+                ValidationErrors([ValidationError(field: "name", code: "required", message: "a token needs a name of at most 100 characters")])
+            )
         }
         let secret = Self.prefix + Secrets.randomToken()
         let id = try await database.write { db in
             let owner = try await UserStore.fetch(db, user)
             guard owner.isActive else { throw StoreError.forbidden("the user is disabled") }
-            let row = try await db.raw("""
+            let row = try await db.raw(
+                """
                 INSERT INTO api_tokens (user_id, name, token_hash, prefix, created_at)
                 VALUES (\(bind: user.rawValue), \(bind: name), \(bind: Secrets.digest(secret)), \(bind: String(secret.prefix(10))), \(bind: Timestamp.now.rawValue))
                 RETURNING id
-                """).first()
+                """
+            ).first()
             return try row!.value("id", as: Int64.self)
         }
         let token = try await list(context, user: user).first { $0.id == id }!
@@ -61,10 +65,14 @@ public struct TokenStore: Sendable {
         guard secret.hasPrefix(Self.prefix), secret.count < 200 else { return nil }
         let hash = Secrets.digest(secret)
         let found: (User, Int64, Int64?)? = try await database.read { db in
-            guard let row = try await db.raw("""
-                SELECT t.id AS token_id, t.last_used_at, u.* FROM api_tokens t JOIN users u ON u.id = t.user_id
-                WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
-                """).first() else { return nil }
+            guard
+                let row = try await db.raw(
+                    """
+                    SELECT t.id AS token_id, t.last_used_at, u.* FROM api_tokens t JOIN users u ON u.id = t.user_id
+                    WHERE t.token_hash = \(bind: hash) AND t.revoked_at IS NULL
+                    """
+                ).first()
+            else { return nil }
             return (try UserStore.decode(row), try row.value("token_id"), try row.value("last_used_at"))
         }
         guard let (user, tokenID, lastUsed) = found, user.isActive else { return nil }
@@ -79,8 +87,11 @@ public struct TokenStore: Sendable {
 
     static func decode(_ row: any SQLRow) throws -> Token {
         Token(
-            id: try row.value("id"), userID: UserID(try row.value("user_id", as: Int64.self)), name: try row.value("name"),
-            prefix: try row.value("prefix"), createdAt: Timestamp(rawValue: try row.value("created_at")),
+            id: try row.value("id"),
+            userID: UserID(try row.value("user_id", as: Int64.self)),
+            name: try row.value("name"),
+            prefix: try row.value("prefix"),
+            createdAt: Timestamp(rawValue: try row.value("created_at")),
             lastUsedAt: try row.value("last_used_at", as: Int64?.self).map(Timestamp.init(rawValue:)),
             revokedAt: try row.value("revoked_at", as: Int64?.self).map(Timestamp.init(rawValue:))
         )

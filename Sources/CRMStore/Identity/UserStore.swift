@@ -42,20 +42,33 @@ public struct UserStore: Sendable {
                 throw StoreError.conflict(code: "email_taken", message: "a user with e-mail \(email) exists")
             }
             let now = Timestamp.now.rawValue
-            let row = try await db.raw("""
+            let row = try await db.raw(
+                """
                 INSERT INTO users (email, name, role, locale, time_zone, is_active, password_hash, created_at, updated_at)
                 VALUES (\(bind: email.value), \(bind: name), \(bind: new.role.rawValue), \(bind: new.locale), \(bind: new.timeZone), \(bind: true), \(bind: hash), \(bind: now), \(bind: now))
                 RETURNING id
-                """).first()
+                """
+            ).first()
             let id = try row!.value("id", as: Int64.self)
-            try await AuditLog.append(db, context, type: .user, id: id, action: .create, changes: FieldChange.diff(old: [:], new: ["email": email.value, "name": name, "role": new.role.rawValue]))
+            try await AuditLog.append(
+                db,
+                context,
+                type: .user,
+                id: id,
+                action: .create,
+                changes: FieldChange.diff(old: [:], new: ["email": email.value, "name": name, "role": new.role.rawValue])
+            )
             return id
         }
         return try await get(UserID(id))
     }
 
     public func get(_ id: UserID) async throws -> User {
-        guard let user = try await database.read({ db in try await db.raw("SELECT * FROM users WHERE id = \(bind: id.rawValue)").first().map(Self.decode) }) else {
+        guard
+            let user = try await database.read({ db in
+                try await db.raw("SELECT * FROM users WHERE id = \(bind: id.rawValue)").first().map(Self.decode)
+            })
+        else {
             throw StoreError.notFound(.user)
         }
         return user
@@ -79,7 +92,8 @@ public struct UserStore: Sendable {
     public func authenticate(email: String, password: String) async throws -> User? {
         let found: (User, String)? = try await database.read { db in
             guard let email = try? EmailAddress(email),
-                  let row = try await db.raw("SELECT * FROM users WHERE email = \(bind: email.value)").first() else { return nil }
+                let row = try await db.raw("SELECT * FROM users WHERE email = \(bind: email.value)").first()
+            else { return nil }
             return (try Self.decode(row), try row.value("password_hash", as: String.self))
         }
         guard let (user, hash) = found else {
@@ -96,10 +110,19 @@ public struct UserStore: Sendable {
         let hash = try await Secrets.hashPassword(password, cost: bcryptCost)
         try await database.write { db in
             _ = try await Self.fetch(db, id)
-            try await db.raw("UPDATE users SET password_hash = \(bind: hash), updated_at = \(bind: Timestamp.now.rawValue) WHERE id = \(bind: id.rawValue)").run()
+            try await db.raw(
+                "UPDATE users SET password_hash = \(bind: hash), updated_at = \(bind: Timestamp.now.rawValue) WHERE id = \(bind: id.rawValue)"
+            ).run()
             // A new password ends every session and must not leave old sessions signed in.
             try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: id.rawValue)").run()
-            try await AuditLog.append(db, context, type: .user, id: id.rawValue, action: .update, changes: [FieldChange(field: "password", old: nil, new: "(changed)")])
+            try await AuditLog.append(
+                db,
+                context,
+                type: .user,
+                id: id.rawValue,
+                action: .update,
+                changes: [FieldChange(field: "password", old: nil, new: "(changed)")]
+            )
         }
     }
 
@@ -137,14 +160,18 @@ public struct UserStore: Sendable {
             if let locale = changes.locale { new.locale = locale }
             if let timeZone = changes.timeZone { new.timeZone = timeZone }
             if let active = changes.isActive { new.isActive = active }
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE users SET name = \(bind: new.name), role = \(bind: new.role.rawValue), locale = \(bind: new.locale),
                 time_zone = \(bind: new.timeZone), is_active = \(bind: new.isActive), updated_at = \(bind: Timestamp.now.rawValue)
                 WHERE id = \(bind: id.rawValue)
-                """).run()
+                """
+            ).run()
             if !new.isActive {
                 try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: id.rawValue)").run()
-                try await db.raw("UPDATE api_tokens SET revoked_at = \(bind: Timestamp.now.rawValue) WHERE user_id = \(bind: id.rawValue) AND revoked_at IS NULL").run()
+                try await db.raw(
+                    "UPDATE api_tokens SET revoked_at = \(bind: Timestamp.now.rawValue) WHERE user_id = \(bind: id.rawValue) AND revoked_at IS NULL"
+                ).run()
             }
             let changes = FieldChange.diff(old: Self.auditValues(old), new: Self.auditValues(new))
             if !changes.isEmpty {
@@ -157,13 +184,17 @@ public struct UserStore: Sendable {
     /// The access context of a signed-in user: their role and the teams they belong to, share with and head.
     public func accessContext(for user: User) async throws -> AccessContext {
         let rows = try await database.read { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT t.id, t.shares_records, t.manager_id, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id AND m.user_id = \(bind: user.id.rawValue)) AS member
                 FROM teams t
                 WHERE t.manager_id = \(bind: user.id.rawValue) OR EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.user_id = \(bind: user.id.rawValue))
-                """).all()
+                """
+            ).all()
         }
-        var member = Set<TeamID>(), sharing = Set<TeamID>(), headed = Set<TeamID>()
+        var member = Set<TeamID>()
+        var sharing = Set<TeamID>()
+        var headed = Set<TeamID>()
         for row in rows {
             let id = TeamID(try row.value("id", as: Int64.self))
             if try row.value("member", as: Int64.self) > 0 { member.insert(id) }

@@ -81,7 +81,16 @@ public struct ImportReport: Sendable, Equatable, Codable {
         ValidationErrors(errors.map { ValidationError(field: "line \($0.line)", code: "invalid_row", message: $0.message) })
     }
 
-    public init(mode: Mode, rows: Int, valid: Int, created: Int, skippedDuplicates: Int, errors: [RecordImport.RowError], duplicates: [Duplicate], companiesCreated: Int? = nil) {
+    public init(
+        mode: Mode,
+        rows: Int,
+        valid: Int,
+        created: Int,
+        skippedDuplicates: Int,
+        errors: [RecordImport.RowError],
+        duplicates: [Duplicate],
+        companiesCreated: Int? = nil
+    ) {
         self.mode = mode
         self.rows = rows
         self.valid = valid
@@ -113,7 +122,13 @@ public struct ImportStore: Sendable {
 
     /// Reads an uploaded file (any of the encodings our users' systems write, any of `,` `;` tab) and keeps
     /// it as a draft for the uploader to map.
-    public func upload(_ context: AccessContext, target: RecordImport.Target, fileName: String, data: Data, at now: Timestamp = .now) async throws -> ImportDraft {
+    public func upload(
+        _ context: AccessContext,
+        target: RecordImport.Target,
+        fileName: String,
+        data: Data,
+        at now: Timestamp = .now
+    ) async throws -> ImportDraft {
         if case .system = context.actor {} else if context.userID == nil { throw StoreError.forbidden("only people and system jobs import files") }
         guard !data.isEmpty else { throw Self.invalid("file", "empty_file", "the file is empty") }
         let decoded: (text: String, encoding: String)
@@ -124,19 +139,25 @@ public struct ImportStore: Sendable {
         } catch {
             throw StoreError.invalid(ValidationErrors([error]))
         }
-        guard !table.header.allSatisfy({ $0.trimmingWhitespace().isEmpty }) else { throw Self.invalid("file", "no_header", "the first line names no columns") }
+        guard !table.header.allSatisfy({ $0.trimmingWhitespace().isEmpty }) else {
+            throw Self.invalid("file", "no_header", "the first line names no columns")
+        }
         let duplicated = Dictionary(grouping: table.header.filter { !$0.isEmpty }, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
-        guard duplicated.isEmpty else { throw Self.invalid("file", "duplicate_column", "the columns \(duplicated.joined(separator: ", ")) appear twice") }
+        guard duplicated.isEmpty else {
+            throw Self.invalid("file", "duplicate_column", "the columns \(duplicated.joined(separator: ", ")) appear twice")
+        }
         let name = String(fileName.trimmingWhitespace().prefix(200))
         let custom = try await database.read { db in try await FieldStore.custom(db, target.recordType, includeInactive: false) }
         let suggested = RecordImport.suggest(table.header, for: target, custom: custom)
         let id = try await database.write { db in
-            let row = try await db.raw("""
+            let row = try await db.raw(
+                """
                 INSERT INTO imports (record_type, file_name, encoding, content, mapping, status, row_count, created_by, created_at)
                 VALUES (\(bind: target.rawValue), \(bind: name.isEmpty ? "import.csv" : name), \(bind: decoded.encoding), \(bind: decoded.text),
                         \(bind: try PlainJSON.encode(suggested)), 'draft', \(bind: table.rows.count), \(bind: context.userID?.rawValue), \(bind: now.rawValue))
                 RETURNING id
-                """).first()
+                """
+            ).first()
             return try row!.decode(column: "id", as: Int64.self)
         }
         return try await draft(context, id)
@@ -158,11 +179,13 @@ public struct ImportStore: Sendable {
         try await database.read { db in
             let mine: SQLQueryString = context.may(.superviseImports) ? "" : "WHERE created_by = \(bind: context.userID?.rawValue ?? -1)"
             // The list needs each file's header, not its text (up to 32 MiB each).
-            return try await db.raw("""
+            return try await db.raw(
+                """
                 SELECT id, record_type, file_name, encoding, substr(content, 1, 65536) AS content, mapping, options, status, row_count, report,
                        created_by, created_at
                 FROM imports \(mine) ORDER BY id DESC LIMIT \(bind: limit)
-                """).all().map { try Self.decode($0, sampleRows: 0) }
+                """
+            ).all().map { try Self.decode($0, sampleRows: 0) }
         }
     }
 
@@ -187,7 +210,9 @@ public struct ImportStore: Sendable {
         try await database.read { db in
             try await db.raw("SELECT * FROM import_mappings WHERE record_type = \(bind: target.rawValue) ORDER BY name").all().map { row in
                 ImportMapping(
-                    id: try row.value("id"), name: try row.value("name"), target: target,
+                    id: try row.value("id"),
+                    name: try row.value("name"),
+                    target: target,
                     columns: try PlainJSON.decode([String: String].self, from: try row.value("columns")),
                     options: try row.decode(column: "options", as: String?.self).flatMap { try? PlainJSON.decode(ImportOptions.self, from: $0) }
                 )
@@ -201,8 +226,15 @@ public struct ImportStore: Sendable {
     /// like existing records (same e-mail, phone or tax id) or like an earlier row are skipped unless
     /// `createDuplicates`. `saveMappingAs` keeps the mapping under a name for the next file.
     public func run(
-        _ context: AccessContext, _ id: Int64, mapping: [String: String], options: ImportOptions? = nil, mode: ImportReport.Mode,
-        createDuplicates: Bool = false, defaultCountryCode: String = "48", saveMappingAs: String? = nil, at now: Timestamp = .now,
+        _ context: AccessContext,
+        _ id: Int64,
+        mapping: [String: String],
+        options: ImportOptions? = nil,
+        mode: ImportReport.Mode,
+        createDuplicates: Bool = false,
+        defaultCountryCode: String = "48",
+        saveMappingAs: String? = nil,
+        at now: Timestamp = .now,
         progress: @escaping @Sendable (ImportProgress) async -> Void = { _ in }
     ) async throws -> ImportReport {
         let draft = try await self.draft(context, id)
@@ -215,7 +247,9 @@ public struct ImportStore: Sendable {
         let table: CSVTable
         do throws(ValidationError) { table = try CSVTable(text: text) } catch { throw StoreError.invalid(ValidationErrors([error])) }
         let custom = try await database.read { db in try await FieldStore.custom(db, draft.target.recordType, includeInactive: false) }
-        do throws(ValidationErrors) { try RecordImport.check(mapping, header: table.header, target: draft.target, custom: custom) } catch { throw StoreError.invalid(error) }
+        do throws(ValidationErrors) { try RecordImport.check(mapping, header: table.header, target: draft.target, custom: custom) } catch {
+            throw StoreError.invalid(error)
+        }
         let mappingName = saveMappingAs?.trimmingWhitespace() ?? ""
         guard mappingName.count <= 200 else { throw Self.invalid("save_mapping_as", "too_long", "a mapping's name has at most 200 characters") }
         let database = database
@@ -226,9 +260,15 @@ public struct ImportStore: Sendable {
                     // Asked again under the write lock: the same draft run twice at once (two tabs, two nodes)
                     // imports once; the other run finds it done.
                     let lock: SQLQueryString = database.engine == .postgres ? " FOR UPDATE" : ""
-                    let status = try await db.raw("SELECT status FROM imports WHERE id = \(bind: id)\(lock)").first()?.decode(column: "status", as: String.self)
+                    let status = try await db.raw("SELECT status FROM imports WHERE id = \(bind: id)\(lock)").first()?.decode(
+                        column: "status",
+                        as: String.self
+                    )
                     guard status == ImportDraft.Status.draft.rawValue else {
-                        throw StoreError.conflict(code: "already_imported", message: "this file was imported already; upload it again to import it again")
+                        throw StoreError.conflict(
+                            code: "already_imported",
+                            message: "this file was imported already; upload it again to import it again"
+                        )
                     }
                 }
                 let report = try await apply(db)
@@ -236,12 +276,15 @@ public struct ImportStore: Sendable {
                     try await Self.keep(db, id, report, mapping: mapping, options: options, done: !report.refused, at: now)
                 }
                 if !mappingName.isEmpty {
-                    try await db.raw("DELETE FROM import_mappings WHERE record_type = \(bind: draft.target.rawValue) AND name = \(bind: mappingName)").run()
-                    try await db.raw("""
+                    try await db.raw("DELETE FROM import_mappings WHERE record_type = \(bind: draft.target.rawValue) AND name = \(bind: mappingName)")
+                        .run()
+                    try await db.raw(
+                        """
                         INSERT INTO import_mappings (name, record_type, columns, options, created_by, created_at)
                         VALUES (\(bind: mappingName), \(bind: draft.target.rawValue), \(bind: try PlainJSON.encode(mapping)), \(bind: try options.map { try PlainJSON.encode($0) }),
                                 \(bind: context.userID?.rawValue), \(bind: now.rawValue))
-                        """).run()
+                        """
+                    ).run()
                 }
                 return report
             }
@@ -254,32 +297,69 @@ public struct ImportStore: Sendable {
         switch draft.target {
         case .deals:
             let target = try await database.read { db in try await Self.dealTarget(db, options) }
-            let read = await Self.readInParts(table, progress) { RecordImport.deals($0, mapping: mapping, options: options!, currency: target.pipeline.currency, custom: custom) }
+            let read = await Self.readInParts(table, progress) {
+                RecordImport.deals($0, mapping: mapping, options: options!, currency: target.pipeline.currency, custom: custom)
+            }
             return try await transaction { db in
-                try await Self.applyDeals(db, context, read, target: target, options: options!, id: id, mode: mode, createDuplicates: createDuplicates, now: now, progress: progress)
+                try await Self.applyDeals(
+                    db,
+                    context,
+                    read,
+                    target: target,
+                    options: options!,
+                    id: id,
+                    mode: mode,
+                    createDuplicates: createDuplicates,
+                    now: now,
+                    progress: progress
+                )
             }
         case .companies:
-            let read = await Self.readInParts(table, progress) { RecordImport.companies($0, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom) }
+            let read = await Self.readInParts(table, progress) {
+                RecordImport.companies($0, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom)
+            }
             return try await transaction { db in
-                try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates, progress: progress) { fields, _ in fields }
+                try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates, progress: progress) { fields, _ in
+                    fields
+                }
             }
         case .leads:
             // A lead's company is a name; one that names an imported or known company takes that company's name.
-            let read = await Self.readInParts(table, progress) { RecordImport.leads($0, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom) }
+            let read = await Self.readInParts(table, progress) {
+                RecordImport.leads($0, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom)
+            }
             return try await transaction { db in
-                try await Self.apply(db, context, read, id: id, mode: mode, createDuplicates: createDuplicates, companyIsOptional: true, progress: progress) { fields, company in
+                try await Self.apply(
+                    db,
+                    context,
+                    read,
+                    id: id,
+                    mode: mode,
+                    createDuplicates: createDuplicates,
+                    companyIsOptional: true,
+                    progress: progress
+                ) { fields, company in
                     var named = fields
                     named.companyName = company.name
                     return named
                 }
             }
         case .contacts:
-            let read = await Self.readInParts(table, progress) { RecordImport.contacts($0, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom) }
+            let read = await Self.readInParts(table, progress) {
+                RecordImport.contacts($0, mapping: mapping, defaultCountryCode: defaultCountryCode, custom: custom)
+            }
             // A contacts file names the companies its people work at; those no one has are made unless the importer said not to.
             let createCompanies = options?.createCompanies ?? true
             return try await transaction { db in
                 try await Self.apply(
-                    db, context, read, id: id, mode: mode, createDuplicates: createDuplicates, createCompanies: createCompanies, progress: progress
+                    db,
+                    context,
+                    read,
+                    id: id,
+                    mode: mode,
+                    createDuplicates: createDuplicates,
+                    createCompanies: createCompanies,
+                    progress: progress
                 ) { fields, company in
                     var linked = fields
                     linked.companyID = company.id
@@ -290,13 +370,23 @@ public struct ImportStore: Sendable {
     }
 
     /// Keeps a run's mapping, options and report on its draft; a `done` import drops the file's text.
-    static func keep(_ db: any SQLDatabase, _ id: Int64, _ report: ImportReport, mapping: [String: String], options: ImportOptions?, done: Bool, at now: Timestamp) async throws {
+    static func keep(
+        _ db: any SQLDatabase,
+        _ id: Int64,
+        _ report: ImportReport,
+        mapping: [String: String],
+        options: ImportOptions?,
+        done: Bool,
+        at now: Timestamp
+    ) async throws {
         let finish: SQLQueryString = done ? ", status = 'done', content = NULL, done_at = \(bind: now.rawValue)" : ""
-        try await db.raw("""
+        try await db.raw(
+            """
             UPDATE imports SET mapping = \(bind: try PlainJSON.encode(mapping)), options = \(bind: try options.map { try PlainJSON.encode($0) }),
                 report = \(bind: try PlainJSON.encode(report)) \(finish)
             WHERE id = \(bind: id) AND status = 'draft'
-            """).run()
+            """
+        ).run()
     }
 
     /// Rows read or written between two reports of progress.
@@ -305,7 +395,9 @@ public struct ImportStore: Sendable {
     /// Writes `items` a part at a time with `write` (which answers how many records it made), telling `progress`
     /// after each; answers how many were made.
     static func writeInParts<Item>(
-        _ items: [Item], _ progress: @Sendable (ImportProgress) async -> Void, _ write: (ArraySlice<Item>) async throws -> Int
+        _ items: [Item],
+        _ progress: @Sendable (ImportProgress) async -> Void,
+        _ write: (ArraySlice<Item>) async throws -> Int
     ) async throws -> Int {
         var made = 0
         await progress(ImportProgress(phase: .writing, done: 0, total: items.count))
@@ -319,7 +411,8 @@ public struct ImportStore: Sendable {
     /// Reads the file's rows a part at a time, a part per core side by side (reading is pure, and the largest share
     /// of an import's own work), telling `progress` after each.
     static func readInParts<Fields: Sendable>(
-        _ table: CSVTable, _ progress: @Sendable (ImportProgress) async -> Void,
+        _ table: CSVTable,
+        _ progress: @Sendable (ImportProgress) async -> Void,
         _ read: @escaping @Sendable (CSVTable) -> (rows: [RecordImport.Row<Fields>], errors: [RecordImport.RowError])
     ) async -> (rows: [RecordImport.Row<Fields>], errors: [RecordImport.RowError]) {
         let ranges = stride(from: 0, to: table.rows.count, by: part).map { $0..<min($0 + part, table.rows.count) }
@@ -364,8 +457,10 @@ public struct ImportStore: Sendable {
             case .leads: result = try await Self.bin(LeadFields.self, db, context, import: id, now: now)
             // Deals and contacts files make the companies they name; those go too, after the records pointing at them.
             case .contacts, .deals:
-                result = draft.target == .deals
-                    ? try await Self.bin(DealFields.self, db, context, import: id, now: now) : try await Self.bin(ContactFields.self, db, context, import: id, now: now)
+                result =
+                    draft.target == .deals
+                    ? try await Self.bin(DealFields.self, db, context, import: id, now: now)
+                    : try await Self.bin(ContactFields.self, db, context, import: id, now: now)
                 let companies = try await Self.bin(CompanyFields.self, db, context, import: id, madeAlongside: true, now: now)
                 result = (result.binned + companies.binned, result.kept + companies.kept)
             }
@@ -377,27 +472,42 @@ public struct ImportStore: Sendable {
     /// Moves an import's records of one type to the bin, their funnel sums along, unless changed since. Records
     /// `madeAlongside` (the companies a deals file named) are also kept while a live deal or contact points at them.
     private static func bin<Fields: StoredFields>(
-        _ type: Fields.Type, _ db: any SQLDatabase, _ context: AccessContext, import id: Int64, madeAlongside: Bool = false, now: Timestamp
+        _ type: Fields.Type,
+        _ db: any SQLDatabase,
+        _ context: AccessContext,
+        import id: Int64,
+        madeAlongside: Bool = false,
+        now: Timestamp
     ) async throws -> (binned: Int, kept: Int) {
         let kind: SQLQueryString = madeAlongside ? "r.record_type = \(bind: RecordImport.Target.companies.rawValue)" : "r.record_type IS NULL"
-        let used: SQLQueryString = madeAlongside ? """
+        let used: SQLQueryString =
+            madeAlongside
+            ? """
             , CASE WHEN EXISTS (SELECT 1 FROM deals d WHERE d.company_id = t.id AND d.deleted_at IS NULL)
                      OR EXISTS (SELECT 1 FROM contacts c WHERE c.company_id = t.id AND c.deleted_at IS NULL) THEN 1 ELSE 0 END AS used
             """ : ""
-        let made = try await db.raw("""
+        let made = try await db.raw(
+            """
             SELECT t.id, t.version, t.deleted_at \(used) FROM import_records r JOIN \(ident: Fields.table) t ON t.id = r.record_id
             WHERE r.import_id = \(bind: id) AND \(kind)
-            """).all()
+            """
+        ).all()
         var binned: [Int64] = []
         var kept = 0
         for row in made where try row.decode(column: "deleted_at", as: Int64?.self) == nil {
             let inUse = madeAlongside ? try row.decode(column: "used", as: Int.self) == 1 : false
-            if try row.decode(column: "version", as: Int64.self) == 1, !inUse { binned.append(try row.decode(column: "id", as: Int64.self)) } else { kept += 1 }
+            if try row.decode(column: "version", as: Int64.self) == 1, !inUse {
+                binned.append(try row.decode(column: "id", as: Int64.self))
+            } else {
+                kept += 1
+            }
         }
         var audit = AuditLog.Batch(context)
         for chunk in binned.chunked(500) {
             try await Fields.regrouping(db, ids: Array(chunk)) {
-                try await db.raw("UPDATE \(ident: Fields.table) SET deleted_at = \(bind: now.rawValue), version = version + 1 WHERE id IN (\(binds: Array(chunk)))").run()
+                try await db.raw(
+                    "UPDATE \(ident: Fields.table) SET deleted_at = \(bind: now.rawValue), version = version + 1 WHERE id IN (\(binds: Array(chunk)))"
+                ).run()
             }
             for record in chunk { audit.add(type: Fields.recordType, id: record, action: .delete, changes: []) }
             try await audit.flush(db)
@@ -414,9 +524,16 @@ public struct ImportStore: Sendable {
     /// - Parameter createCompanies: a company no one can find is made, once per name, owned by the first row naming
     ///   it, and remembered with the import so that undoing it takes the company away too.
     static func apply<Fields: StoredFields>(
-        _ db: any SQLDatabase, _ context: AccessContext, _ read: (rows: [RecordImport.Row<Fields>], errors: [RecordImport.RowError]),
-        id: Int64, mode: ImportReport.Mode, createDuplicates: Bool, companyIsOptional: Bool = false, createCompanies: Bool = false,
-        progress: @Sendable (ImportProgress) async -> Void, link: (Fields, (id: CompanyID, name: String)) -> Fields
+        _ db: any SQLDatabase,
+        _ context: AccessContext,
+        _ read: (rows: [RecordImport.Row<Fields>], errors: [RecordImport.RowError]),
+        id: Int64,
+        mode: ImportReport.Mode,
+        createDuplicates: Bool,
+        companyIsOptional: Bool = false,
+        createCompanies: Bool = false,
+        progress: @Sendable (ImportProgress) async -> Void,
+        link: (Fields, (id: CompanyID, name: String)) -> Fields
     ) async throws -> ImportReport {
         await progress(ImportProgress(phase: .checking, done: 0, total: read.rows.count))
         var errors = read.errors
@@ -429,13 +546,17 @@ public struct ImportStore: Sendable {
             var problems: [String] = []
             let owner = Self.owner(of: row.owner, owners, context, &problems)
             if let company = row.company {
-                if let found = companies[company] { row.fields = link(row.fields, found) } else if createCompanies {
+                if let found = companies[company] {
+                    row.fields = link(row.fields, found)
+                } else if createCompanies {
                     unknownCompany[row.line] = company
                 } else if !companyIsOptional {
                     problems.append("company '\(company)': no company you can see has this name, id or key")
                 }
             }
-            if let owner, problems.isEmpty { ready.append((row, owner.id, owner.team)) } else {
+            if let owner, problems.isEmpty {
+                ready.append((row, owner.id, owner.team))
+            } else {
                 errors += problems.map { RecordImport.RowError(line: row.line, message: $0) }
             }
         }
@@ -477,8 +598,13 @@ public struct ImportStore: Sendable {
             created = ids.count
         }
         return ImportReport(
-            mode: mode, rows: read.rows.count + Set(read.errors.map(\.line)).count, valid: ready.count, created: created,
-            skippedDuplicates: mode == .dryRun ? 0 : ready.count - writing.count, errors: errors, duplicates: duplicates,
+            mode: mode,
+            rows: read.rows.count + Set(read.errors.map(\.line)).count,
+            valid: ready.count,
+            created: created,
+            skippedDuplicates: mode == .dryRun ? 0 : ready.count - writing.count,
+            errors: errors,
+            duplicates: duplicates,
             companiesCreated: mode == .dryRun || ImportReport.writes(mode, errors: errors) ? newCompanies.count : 0
         )
     }
@@ -486,7 +612,10 @@ public struct ImportStore: Sendable {
     /// A row's owner: the user its owner column names (nil, with the reason in `problems`, when that user cannot
     /// be found or given the record), else the importer, in the lowest team they belong to.
     static func owner(
-        of name: String?, _ owners: [String: Result<(id: UserID, team: TeamID?), ImportProblem>], _ context: AccessContext, _ problems: inout [String]
+        of name: String?,
+        _ owners: [String: Result<(id: UserID, team: TeamID?), ImportProblem>],
+        _ context: AccessContext,
+        _ problems: inout [String]
     ) -> (id: UserID, team: TeamID?)? {
         guard let name else {
             guard let user = context.userID else {
@@ -506,7 +635,8 @@ public struct ImportStore: Sendable {
     /// Keeps which records an import made and the key each had in its file; `type` names records of another type
     /// than the import's own (the companies a deals file named).
     static func remember(_ db: any SQLDatabase, import id: Int64, records: [(Int64, String?)], type: RecordImport.Target?) async throws {
-        try await BulkRows.write(db, table: "import_records", columns: ["import_id", "record_id", "source_key", "record_type"], count: records.count) { index in
+        try await BulkRows.write(db, table: "import_records", columns: ["import_id", "record_id", "source_key", "record_type"], count: records.count)
+        { index in
             [[id, records[index].0, records[index].1, type?.rawValue]]
         }
     }
@@ -514,7 +644,9 @@ public struct ImportStore: Sendable {
     static func fetch(_ db: any SQLDatabase, _ context: AccessContext, _ id: Int64) async throws -> ImportDraft {
         guard let row = try await db.raw("SELECT * FROM imports WHERE id = \(bind: id)").first() else { throw StoreError.notFound(.importFile) }
         let draft = try decode(row, sampleRows: 5)
-        guard (draft.createdBy != nil && draft.createdBy == context.userID) || context.may(.superviseImports) else { throw StoreError.notFound(.importFile) }
+        guard (draft.createdBy != nil && draft.createdBy == context.userID) || context.may(.superviseImports) else {
+            throw StoreError.notFound(.importFile)
+        }
         return draft
     }
 
@@ -523,14 +655,19 @@ public struct ImportStore: Sendable {
         let table = content.flatMap { try? CSVTable(text: $0, limit: max(sampleRows, 1)) }
         let report = try row.decode(column: "report", as: String?.self).flatMap { try? PlainJSON.decode(ImportReport.self, from: $0) }
         return ImportDraft(
-            id: try row.value("id"), target: RecordImport.Target(rawValue: try row.value("record_type")) ?? .contacts,
-            fileName: try row.value("file_name"), encoding: try row.value("encoding"),
-            header: table?.header ?? [], sample: table.map { Array($0.rows.prefix(sampleRows).map(\.fields)) } ?? [],
+            id: try row.value("id"),
+            target: RecordImport.Target(rawValue: try row.value("record_type")) ?? .contacts,
+            fileName: try row.value("file_name"),
+            encoding: try row.value("encoding"),
+            header: table?.header ?? [],
+            sample: table.map { Array($0.rows.prefix(sampleRows).map(\.fields)) } ?? [],
             rowCount: try row.value("row_count"),
             mapping: (try? PlainJSON.decode([String: String].self, from: try row.value("mapping"))) ?? [:],
             options: try row.decode(column: "options", as: String?.self).flatMap { try? PlainJSON.decode(ImportOptions.self, from: $0) },
-            status: ImportDraft.Status(rawValue: try row.value("status")) ?? .draft, report: report,
-            createdBy: try row.value("created_by", as: Int64?.self).map { UserID($0) }, createdAt: Timestamp(rawValue: try row.value("created_at"))
+            status: ImportDraft.Status(rawValue: try row.value("status")) ?? .draft,
+            report: report,
+            createdBy: try row.value("created_by", as: Int64?.self).map { UserID($0) },
+            createdAt: Timestamp(rawValue: try row.value("created_at"))
         )
     }
 

@@ -1,5 +1,5 @@
-import Foundation
 public import CRMCore
+import Foundation
 public import SQLKit
 
 extension LeadFields: StoredFields {
@@ -39,7 +39,9 @@ extension LeadFields: StoredFields {
                     at: Timestamp(rawValue: try row.value("converted_at"))
                 )
             },
-            consent: try row.value("consent_at", as: Int64?.self).map { LeadConsent(text: try row.value("consent_text", as: String?.self) ?? "", at: Timestamp(rawValue: $0)) },
+            consent: try row.value("consent_at", as: Int64?.self).map {
+                LeadConsent(text: try row.value("consent_text", as: String?.self) ?? "", at: Timestamp(rawValue: $0))
+            },
             custom: try PlainJSON.decode(CustomValues.self, from: try row.value("custom"))
         )
     }

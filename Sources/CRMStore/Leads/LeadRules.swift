@@ -15,7 +15,10 @@ enum LeadRules {
         try await db.raw("SELECT * FROM lead_routing_rules ORDER BY position").all().compactMap { row in
             guard let method = RoutingRule.Method(rawValue: try row.value("method")) else { return nil }
             let rule = RoutingRule(
-                country: try row.value("country"), region: try row.value("region"), source: try row.value("source"), method: method,
+                country: try row.value("country"),
+                region: try row.value("region"),
+                source: try row.value("source"),
+                method: method,
                 userID: try row.value("user_id", as: Int64?.self).map { UserID($0) },
                 teamID: try row.value("team_id", as: Int64?.self).map { TeamID($0) }
             )
@@ -42,19 +45,23 @@ enum LeadRules {
         }
         let open = LeadStatus.allCases.filter(\.isOpen).map(\.rawValue)
         var active: [UserID: TeamID?] = [:]
-        for row in try await db.raw("""
+        for row in try await db.raw(
+            """
             SELECT u.id, (SELECT MIN(team_id) FROM team_members m WHERE m.user_id = u.id) AS team_id FROM users u WHERE u.is_active = \(bind: true)
-            """).all() {
+            """
+        ).all() {
             active[UserID(try row.value("id", as: Int64.self))] = try row.value("team_id", as: Int64?.self).map { TeamID($0) }
         }
         var members: [TeamID: [UserID]] = [:]
         var loads: [UserID: Int] = [:]
         let teams = Set(rules.compactMap(\.rule.teamID)).map(\.rawValue).sorted()
         if !teams.isEmpty {
-            for row in try await db.raw("""
+            for row in try await db.raw(
+                """
                 SELECT m.team_id, m.user_id, (SELECT COUNT(*) FROM leads l WHERE l.owner_id = m.user_id AND l.deleted_at IS NULL AND l.status IN (\(binds: open))) AS load
                 FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id IN (\(binds: teams)) AND u.is_active = \(bind: true)
-                """).all() {
+                """
+            ).all() {
                 let user = UserID(try row.value("user_id", as: Int64.self))
                 members[TeamID(try row.value("team_id", as: Int64.self)), default: []].append(user)
                 loads[user] = try row.value("load", as: Int.self)
@@ -76,7 +83,9 @@ enum LeadRules {
                         answer = (next, team)
                     }
                 case .leastLoaded:
-                    if let team = rule.teamID, let least = RoutingRule.leastLoaded(Dictionary(uniqueKeysWithValues: (members[team] ?? []).map { ($0, loads[$0] ?? 0) })) {
+                    if let team = rule.teamID,
+                        let least = RoutingRule.leastLoaded(Dictionary(uniqueKeysWithValues: (members[team] ?? []).map { ($0, loads[$0] ?? 0) }))
+                    {
                         answer = (least, team)
                     }
                 }

@@ -34,12 +34,14 @@ extension LeadStore {
         let form = try Self.valid(form)
         return try await database.write { db in
             try await Self.checkOwner(db, form.ownerID)
-            let row = try await db.raw("""
+            let row = try await db.raw(
+                """
                 INSERT INTO lead_forms (form_key, name, source, campaign, redirect_url, owner_id, is_active, created_at, consent_text)
                 VALUES (\(bind: Secrets.randomToken(bytes: 12)), \(bind: form.name), \(bind: form.source), \(bind: form.campaign), \(bind: form.redirectURL),
                         \(bind: form.ownerID.rawValue), \(bind: form.isActive), \(bind: now.rawValue), \(bind: form.consentText))
                 RETURNING *
-                """).first()
+                """
+            ).first()
             guard let row else { throw StoreError.configuration("insert returned no row") }
             return try Self.decodeForm(row)
         }
@@ -51,12 +53,14 @@ extension LeadStore {
         let form = try Self.valid(form)
         return try await database.write { db in
             try await Self.checkOwner(db, form.ownerID)
-            let row = try await db.raw("""
+            let row = try await db.raw(
+                """
                 UPDATE lead_forms SET name = \(bind: form.name), source = \(bind: form.source), campaign = \(bind: form.campaign),
                     redirect_url = \(bind: form.redirectURL), owner_id = \(bind: form.ownerID.rawValue), is_active = \(bind: form.isActive),
                     consent_text = \(bind: form.consentText)
                 WHERE id = \(bind: id) RETURNING *
-                """).first()
+                """
+            ).first()
             guard let row else { throw StoreError.notFound(nil) }
             return try Self.decodeForm(row)
         }
@@ -65,12 +69,20 @@ extension LeadStore {
     /// Takes one submission of a public form from `address`, in one transaction with its rate limit: a robot's
     /// (the honeypot filled in) is counted but makes nothing; a visitor whose e-mail a live lead already has adds
     /// the submission to that lead; anyone else becomes a new lead, routed by the rules or else the form's owner's.
-    public func capture(key: String, values: [String: String], address: String, defaultCountryCode: String, at now: Timestamp = .now) async throws -> Capture {
+    public func capture(
+        key: String,
+        values: [String: String],
+        address: String,
+        defaultCountryCode: String,
+        at now: Timestamp = .now
+    ) async throws -> Capture {
         // A refused submission counts against the limit too, so a flood of bad ones is held back like good ones.
         let (capture, refusal) = try await database.write { db -> (Capture, ValidationErrors?) in
             let form = try await Self.activeForm(db, key: key)
             let since = now.adding(seconds: -Self.window).rawValue
-            let recent = try await db.raw("SELECT COUNT(*) AS n FROM form_submissions WHERE address = \(bind: address) AND at > \(bind: since)").first()?.value("n", as: Int.self) ?? 0
+            let recent =
+                try await db.raw("SELECT COUNT(*) AS n FROM form_submissions WHERE address = \(bind: address) AND at > \(bind: since)").first()?
+                .value("n", as: Int.self) ?? 0
             guard recent < Self.submissionsPerAddress else { throw StoreError.rateLimited(retryAfter: Int(Self.window)) }
             let robot = !(values[LeadForm.honeypot] ?? "").isEmpty
             var leadID: Int64?
@@ -83,9 +95,11 @@ extension LeadStore {
                     refusal = error
                 }
             }
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO form_submissions (form_id, address, at, lead_id) VALUES (\(bind: form.id), \(bind: address), \(bind: now.rawValue), \(bind: leadID))
-                """).run()
+                """
+            ).run()
             return (Capture(leadID: leadID, redirectURL: form.redirectURL), refusal)
         }
         if let refusal { throw StoreError.invalid(refusal) }
@@ -95,11 +109,15 @@ extension LeadStore {
     /// Files a submitted lead: on the live lead with the same e-mail when there is one (its duplicate), else new.
     private static func file(_ db: any SQLDatabase, _ fields: LeadFields, form: LeadForm) async throws -> Int64 {
         let context = AccessContext.system(reason: "web form \(form.name)")
-        if let email = fields.emails.first?.address.value, let existing = try await db.raw("""
-            SELECT l.id FROM contact_points cp JOIN leads l ON l.id = cp.record_id
-            WHERE cp.record_type = 'lead' AND cp.kind = 'email' AND cp.value = \(bind: email) AND l.deleted_at IS NULL AND l.status <> 'converted'
-            ORDER BY l.id LIMIT 1
-            """).first()?.value("id", as: Int64.self) {
+        if let email = fields.emails.first?.address.value,
+            let existing = try await db.raw(
+                """
+                SELECT l.id FROM contact_points cp JOIN leads l ON l.id = cp.record_id
+                WHERE cp.record_type = 'lead' AND cp.kind = 'email' AND cp.value = \(bind: email) AND l.deleted_at IS NULL AND l.status <> 'converted'
+                ORDER BY l.id LIMIT 1
+                """
+            ).first()?.value("id", as: Int64.self)
+        {
             let lead = try await RecordStore<LeadFields>.fetch(db, context, existing, includeDeleted: false, lock: true)
             // As a merge that takes no field: the lead keeps its own, gains the behaviour, the message and any new phone.
             var merged = lead.fields.merged(with: fields, taking: [])
@@ -133,9 +151,15 @@ extension LeadStore {
 
     private static func decodeForm(_ row: any SQLRow) throws -> LeadForm {
         LeadForm(
-            id: try row.value("id"), key: try row.value("form_key"), name: try row.value("name"), source: try row.value("source"),
-            campaign: try row.value("campaign"), redirectURL: try row.value("redirect_url"),
-            ownerID: UserID(try row.value("owner_id", as: Int64.self)), isActive: try row.value("is_active"), consentText: try row.value("consent_text")
+            id: try row.value("id"),
+            key: try row.value("form_key"),
+            name: try row.value("name"),
+            source: try row.value("source"),
+            campaign: try row.value("campaign"),
+            redirectURL: try row.value("redirect_url"),
+            ownerID: UserID(try row.value("owner_id", as: Int64.self)),
+            isActive: try row.value("is_active"),
+            consentText: try row.value("consent_text")
         )
     }
 }

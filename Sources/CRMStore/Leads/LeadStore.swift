@@ -21,10 +21,12 @@ public struct LeadStore: Sendable {
         try await database.write { db in
             try await db.raw("DELETE FROM lead_scoring_rules").run()
             for (position, rule) in rules.enumerated() {
-                try await db.raw("""
+                try await db.raw(
+                    """
                     INSERT INTO lead_scoring_rules (position, attribute, value, points)
                     VALUES (\(bind: position), \(bind: rule.attribute.rawValue), \(bind: rule.value), \(bind: rule.points))
-                    """).run()
+                    """
+                ).run()
             }
             try await Self.rescore(db, rules)
         }
@@ -39,20 +41,28 @@ public struct LeadStore: Sendable {
         let rules = try Self.checked(rules) { rule, index throws(ValidationErrors) in try rule.validated(at: index) }
         try await database.write { db in
             for (index, rule) in rules.enumerated() {
-                if let user = rule.userID, try await db.raw("SELECT 1 AS one FROM users WHERE id = \(bind: user.rawValue) AND is_active = \(bind: true)").first() == nil {
-                    throw StoreError.invalid(.init([ValidationError(field: "rules[\(index)].user_id", code: "unknown_user", message: "no active user \(user)")]))
+                if let user = rule.userID,
+                    try await db.raw("SELECT 1 AS one FROM users WHERE id = \(bind: user.rawValue) AND is_active = \(bind: true)").first() == nil
+                {
+                    throw StoreError.invalid(
+                        .init([ValidationError(field: "rules[\(index)].user_id", code: "unknown_user", message: "no active user \(user)")])
+                    )
                 }
                 if let team = rule.teamID, try await db.raw("SELECT 1 AS one FROM teams WHERE id = \(bind: team.rawValue)").first() == nil {
-                    throw StoreError.invalid(.init([ValidationError(field: "rules[\(index)].team_id", code: "unknown_team", message: "no team \(team)")]))
+                    throw StoreError.invalid(
+                        .init([ValidationError(field: "rules[\(index)].team_id", code: "unknown_team", message: "no team \(team)")])
+                    )
                 }
             }
             try await db.raw("DELETE FROM lead_routing_rules").run()
             for (position, rule) in rules.enumerated() {
-                try await db.raw("""
+                try await db.raw(
+                    """
                     INSERT INTO lead_routing_rules (position, country, region, source, method, user_id, team_id)
                     VALUES (\(bind: position), \(bind: rule.country), \(bind: rule.region), \(bind: rule.source), \(bind: rule.method.rawValue),
                             \(bind: rule.userID?.rawValue), \(bind: rule.teamID?.rawValue))
-                    """).run()
+                    """
+                ).run()
             }
         }
     }
@@ -69,7 +79,14 @@ public struct LeadStore: Sendable {
         guard !lead.fields.behaviours.contains(behaviour) else { return lead }
         var fields = lead.fields
         fields.behaviours.append(behaviour)
-        return try await RecordStore<LeadFields>.rewrite(db, context, lead, try RecordStore<LeadFields>.validated(fields), assignment: .init(), action: .update)
+        return try await RecordStore<LeadFields>.rewrite(
+            db,
+            context,
+            lead,
+            try RecordStore<LeadFields>.validated(fields),
+            assignment: .init(),
+            action: .update
+        )
     }
 
     // MARK: Pieces
@@ -79,7 +96,9 @@ public struct LeadStore: Sendable {
     }
 
     static func checked<Rule>(_ rules: [Rule], _ check: (Rule, Int) throws(ValidationErrors) -> Rule) throws -> [Rule] {
-        guard rules.count <= 500 else { throw StoreError.invalid(.init([ValidationError(field: "rules", code: "too_many", message: "at most 500 rules")])) }
+        guard rules.count <= 500 else {
+            throw StoreError.invalid(.init([ValidationError(field: "rules", code: "too_many", message: "at most 500 rules")]))
+        }
         var result: [Rule] = []
         var errors: [ValidationError] = []
         for (index, rule) in rules.enumerated() {
@@ -106,10 +125,12 @@ public struct LeadStore: Sendable {
             }
             guard !changed.isEmpty else { continue }
             // One statement per page of leads; both engines name a VALUES list's columns column1, column2, ….
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE leads SET score = v.column2, score_reasons = v.column3
                 FROM (VALUES \(changed.joined(separator: ", "))) AS v WHERE leads.id = v.column1
-                """).run()
+                """
+            ).run()
         }
     }
 }

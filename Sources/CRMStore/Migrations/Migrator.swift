@@ -1,5 +1,5 @@
-import Foundation
 import CRMCore
+import Foundation
 import Logging
 import SQLKit
 
@@ -49,10 +49,12 @@ public struct Migrator: Sendable {
                     try await db.raw("\(unsafeRaw: statement)").run()
                 }
                 try await migration.rewrite?(db, database.engine)
-                try await db.raw("""
+                try await db.raw(
+                    """
                     INSERT INTO schema_migrations (number, name, applied_at)
                     VALUES (\(bind: migration.number), \(bind: migration.name), \(bind: Timestamp.now.rawValue))
-                    """).run()
+                    """
+                ).run()
                 return true
             }
             if applied {
@@ -68,13 +70,15 @@ public struct Migrator: Sendable {
             if database.engine == .postgres {
                 try await db.raw("SELECT pg_advisory_xact_lock(7243001)").run()
             }
-            try await db.raw("""
+            try await db.raw(
+                """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     number INTEGER PRIMARY KEY,
                     name TEXT NOT NULL,
                     applied_at BIGINT NOT NULL
                 )
-                """).run()
+                """
+            ).run()
         }
     }
 }

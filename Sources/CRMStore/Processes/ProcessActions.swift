@@ -21,7 +21,12 @@ struct ProcessActions {
     }
 
     /// Runs `action`; answers variables for the process, or why it failed.
-    func perform(_ action: String?, parameters: [String: String], for target: Target, key: String) async throws(ProcessEngine.ServiceFailure) -> [String: ProcessValue] {
+    func perform(
+        _ action: String?,
+        parameters: [String: String],
+        for target: Target,
+        key: String
+    ) async throws(ProcessEngine.ServiceFailure) -> [String: ProcessValue] {
         let record = target.record
         do {
             switch action ?? "" {
@@ -35,7 +40,9 @@ struct ProcessActions {
                     throw ProcessEngine.ServiceFailure.failure("crm.move_deal needs a stage parameter")
                 }
                 guard let stage = pipeline.stages.first(where: { TextFolding.fold($0.name) == TextFolding.fold(name) }) else {
-                    throw ProcessEngine.ServiceFailure.failure("crm.move_deal: \(pipeline.name) has no stage '\(name)' (it has \(pipeline.stages.map(\.name).joined(separator: ", ")))")
+                    throw ProcessEngine.ServiceFailure.failure(
+                        "crm.move_deal: \(pipeline.name) has no stage '\(name)' (it has \(pipeline.stages.map(\.name).joined(separator: ", ")))"
+                    )
                 }
                 if deal.fields.status == .open && deal.fields.stageID == stage.id { return ["deal_stage": .string(stage.name)] }
                 _ = try await FunnelStore(database: database).apply(Self.system, deal: deal.meta.id, expectedVersion: nil, .move(to: stage.id))
@@ -51,10 +58,17 @@ struct ProcessActions {
                 let reasons = try await PipelineStore(database: database).lossReasons()
                 let name = parameters["reason"] ?? ""
                 guard let reason = reasons.first(where: { TextFolding.fold($0.name) == TextFolding.fold(name) }) else {
-                    throw ProcessEngine.ServiceFailure.failure("crm.lose_deal: there is no active loss reason '\(name)' (there are \(reasons.map(\.name).joined(separator: ", ")))")
+                    throw ProcessEngine.ServiceFailure.failure(
+                        "crm.lose_deal: there is no active loss reason '\(name)' (there are \(reasons.map(\.name).joined(separator: ", ")))"
+                    )
                 }
                 if deal.fields.status != .lost {
-                    _ = try await FunnelStore(database: database).apply(Self.system, deal: deal.meta.id, expectedVersion: nil, .lose(reason: reason.id, comment: parameters["comment"] ?? ""))
+                    _ = try await FunnelStore(database: database).apply(
+                        Self.system,
+                        deal: deal.meta.id,
+                        expectedVersion: nil,
+                        .lose(reason: reason.id, comment: parameters["comment"] ?? "")
+                    )
                 }
                 return ["deal_status": .string(DealStatus.lost.rawValue)]
             case "crm.create_activity":
@@ -67,15 +81,26 @@ struct ProcessActions {
                 }
                 // Requested like a trigger's start, under this effect's key, so a retry never starts it twice.
                 try await database.write { db in
-                    guard try await db.raw("SELECT 1 AS one FROM process_start_requests WHERE effect_key = \(bind: key)").first() == nil else { return }
-                    try await db.raw("""
+                    guard try await db.raw("SELECT 1 AS one FROM process_start_requests WHERE effect_key = \(bind: key)").first() == nil else {
+                        return
+                    }
+                    try await db.raw(
+                        """
                         INSERT INTO process_start_requests (process_key, record_type, record_id, effect_key, status, created_at)
                         VALUES (\(bind: process), \(bind: record.type.rawValue), \(bind: record.id), \(bind: key), \(bind: "pending"), \(bind: Timestamp.now.rawValue))
-                        """).run()
+                        """
+                    ).run()
                 }
                 return [:]
             case "crm.call_webhook":
-                let call = try WebhookCall(parameters: parameters, process: target.process, instance: target.instance, record: record, variables: target.variables, key: key)
+                let call = try WebhookCall(
+                    parameters: parameters,
+                    process: target.process,
+                    instance: target.instance,
+                    record: record,
+                    variables: target.variables,
+                    key: key
+                )
                 guard let webhooks else { throw ProcessEngine.ServiceFailure.failure("this node cannot send webhooks") }
                 let reply: WebhookReply
                 do { reply = try await webhooks.send(call) } catch {
@@ -89,7 +114,9 @@ struct ProcessActions {
                 }
                 return ["email_queued": .string(template)]
             default:
-                throw ProcessEngine.ServiceFailure.failure("there is no CRM action '\(action ?? "")' (there are crm.move_deal, crm.win_deal, crm.lose_deal, crm.create_activity, crm.set_field, crm.start_process, crm.send_email, crm.call_webhook)")
+                throw ProcessEngine.ServiceFailure.failure(
+                    "there is no CRM action '\(action ?? "")' (there are crm.move_deal, crm.win_deal, crm.lose_deal, crm.create_activity, crm.set_field, crm.start_process, crm.send_email, crm.call_webhook)"
+                )
             }
         } catch let failure as ProcessEngine.ServiceFailure {
             throw failure
@@ -115,17 +142,24 @@ struct ProcessActions {
                 case "expected_close_date": fields.expectedCloseDate = try CalendarDate(parsing: value)
                 case "source": fields.source = value
                 case "forecast_category":
-                    guard let category = ForecastCategory(rawValue: value) else { throw ProcessEngine.ServiceFailure.failure("'\(value)' is not a forecast category") }
+                    guard let category = ForecastCategory(rawValue: value) else {
+                        throw ProcessEngine.ServiceFailure.failure("'\(value)' is not a forecast category")
+                    }
                     fields.forecastCategory = category
                 case "tag": if !fields.tags.contains(value) { fields.tags.append(value) }
-                default: throw ProcessEngine.ServiceFailure.failure("crm.set_field cannot set a deal's \(field) (amount, expected_close_date, source, forecast_category, tag)")
+                default:
+                    throw ProcessEngine.ServiceFailure.failure(
+                        "crm.set_field cannot set a deal's \(field) (amount, expected_close_date, source, forecast_category, tag)"
+                    )
                 }
             }
         case .company:
             try await edit(CompanyFields.self, record.id) { fields in
                 switch field {
                 case "priority":
-                    guard let priority = Priority(rawValue: value) else { throw ProcessEngine.ServiceFailure.failure("'\(value)' is not a priority (A, B, C)") }
+                    guard let priority = Priority(rawValue: value) else {
+                        throw ProcessEngine.ServiceFailure.failure("'\(value)' is not a priority (A, B, C)")
+                    }
                     fields.priority = priority
                 case "tag": if !fields.tags.contains(value) { fields.tags.append(value) }
                 default: throw ProcessEngine.ServiceFailure.failure("crm.set_field cannot set a company's \(field) (priority, tag)")
@@ -137,7 +171,9 @@ struct ProcessActions {
                 case "status":
                     // Conversion makes the contact, company and deal; a status alone cannot.
                     guard let status = LeadStatus(rawValue: value), status != .converted else {
-                        throw ProcessEngine.ServiceFailure.failure("'\(value)' is not a status a process can set (new, working, qualified, disqualified)")
+                        throw ProcessEngine.ServiceFailure.failure(
+                            "'\(value)' is not a status a process can set (new, working, qualified, disqualified)"
+                        )
                     }
                     fields.status = status
                 case "source": fields.source = value
@@ -162,7 +198,9 @@ struct ProcessActions {
     }
 
     func boundDeal(_ record: (type: RecordType, id: Int64)?) async throws -> Deal {
-        guard let record, record.type == .deal else { throw ProcessEngine.ServiceFailure.failure("this action works on a deal, and the instance is not bound to one") }
+        guard let record, record.type == .deal else {
+            throw ProcessEngine.ServiceFailure.failure("this action works on a deal, and the instance is not bound to one")
+        }
         return try await RecordStore<DealFields>(database: database).get(Self.system, record.id)
     }
 
@@ -196,7 +234,9 @@ struct ProcessActions {
             fields.dueAt = Timestamp(rawValue: Timestamp.now.rawValue + Int64(count) * 86_400_000)
         }
         let created = try await RecordStore<ActivityFields>(database: database).create(
-            Self.system, fields, assignment: .init(owner: owner, team: .some(team)),
+            Self.system,
+            fields,
+            assignment: .init(owner: owner, team: .some(team)),
             idempotency: IdempotencyKey(user: owner, key: "process-effect/\(key)", requestHash: "process-effect")
         )
         return ["activity_id": ProcessValue(Int(created.record.meta.id))]

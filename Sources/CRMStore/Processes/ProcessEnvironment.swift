@@ -47,11 +47,15 @@ struct ProcessEnvironment: Sendable {
     static func teams(_ db: any SQLDatabase) async throws -> ProcessValue {
         var directory: [String: [ProcessValue]] = [:]
         for team in try await db.raw("SELECT name FROM teams").all() { directory[try team.decode(column: "name", as: String.self)] = [] }
-        let rows = try await db.raw("""
+        let rows = try await db.raw(
+            """
             SELECT t.name, u.email FROM teams t JOIN team_members m ON m.team_id = t.id JOIN users u ON u.id = m.user_id
             WHERE u.is_active = \(bind: true) ORDER BY t.name, u.email
-            """).all()
-        for row in rows { directory[try row.decode(column: "name", as: String.self), default: []].append(.string(try row.decode(column: "email", as: String.self))) }
+            """
+        ).all()
+        for row in rows {
+            directory[try row.decode(column: "name", as: String.self), default: []].append(.string(try row.decode(column: "email", as: String.self)))
+        }
         return .object(directory.mapValues(ProcessValue.list))
     }
 }

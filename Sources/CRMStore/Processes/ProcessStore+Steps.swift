@@ -8,7 +8,9 @@ extension ProcessStore {
     /// the effects it asked for, all in one transaction.
     @discardableResult
     func step(
-        _ id: Int64, at now: Timestamp, skipLocked: Bool = false,
+        _ id: Int64,
+        at now: Timestamp,
+        skipLocked: Bool = false,
         _ change: @escaping @Sendable (any SQLDatabase, StoredProcessInstance, ProcessEngine, inout ProcessInstance) async throws -> Void
     ) async throws -> StoredProcessInstance {
         try await database.write { db in
@@ -24,11 +26,13 @@ extension ProcessStore {
             try await change(db, stored, engine, &state)
             guard state != stored.state else { return stored }
             let steps = stored.steps + 1
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE process_instances SET status = \(bind: state.status.rawValue), state = \(bind: try Self.encode(state)),
                     next_timer_at = \(bind: state.nextTimer?.rawValue), incident = \(bind: state.incident), steps = \(bind: steps), updated_at = \(bind: now.rawValue)
                 WHERE id = \(bind: id)
-                """).run()
+                """
+            ).run()
             try await Self.recordMessages(db, instance: id, step: steps, state, since: stored.state.outbox.count, at: now)
             try await Self.syncTasks(db, instance: id, state, engine, at: now)
             try await Self.syncServices(db, instance: id, step: steps, state, engine.definition, at: now)
@@ -39,18 +43,29 @@ extension ProcessStore {
     func load(_ db: any SQLDatabase, _ id: Int64, lock: Bool, skipLocked: Bool = false) async throws -> StoredProcessInstance {
         // SQLite's write transaction already excludes other writers; PostgreSQL needs the row lock.
         let locking = lock && database.engine == .postgres ? (skipLocked ? " FOR UPDATE OF i SKIP LOCKED" : " FOR UPDATE OF i") : ""
-        guard let row = try await db.raw("""
-            SELECT i.state, i.steps, i.record_type, i.record_id, d.id, d.process_key, d.name, d.version, d.created_at, d.record_type AS bound_type
-            FROM process_instances i JOIN process_definitions d ON d.id = i.definition_id
-            WHERE i.id = \(bind: id)\(unsafeRaw: locking)
-            """).first() else { throw StoreError.notFound(.process) }
+        guard
+            let row = try await db.raw(
+                """
+                SELECT i.state, i.steps, i.record_type, i.record_id, d.id, d.process_key, d.name, d.version, d.created_at, d.record_type AS bound_type
+                FROM process_instances i JOIN process_definitions d ON d.id = i.definition_id
+                WHERE i.id = \(bind: id)\(unsafeRaw: locking)
+                """
+            ).first()
+        else { throw StoreError.notFound(.process) }
         let state = try JSONDecoder().decode(ProcessInstance.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
         let record: (type: RecordType, id: Int64)? = try {
             guard let type = try row.decode(column: "record_type", as: String?.self).flatMap(RecordType.init(rawValue:)),
-                  let id = try row.decode(column: "record_id", as: Int64?.self) else { return nil }
+                let id = try row.decode(column: "record_id", as: Int64?.self)
+            else { return nil }
             return (type, id)
         }()
-        return StoredProcessInstance(id: id, definition: try Self.info(row), state: state, steps: try row.decode(column: "steps", as: Int.self), record: record)
+        return StoredProcessInstance(
+            id: id,
+            definition: try Self.info(row),
+            state: state,
+            steps: try row.decode(column: "steps", as: Int.self),
+            record: record
+        )
     }
 
     /// An engine for a definition, parsed once per node.
@@ -69,7 +84,9 @@ extension ProcessStore {
 
     func engine(_ db: any SQLDatabase, _ definitionID: Int64) async throws -> ProcessEngine {
         if cache.entries.withLock({ $0[definitionID] }) != nil { return try engine(definitionID, bpmn: "") }
-        guard let row = try await db.raw("SELECT bpmn FROM process_definitions WHERE id = \(bind: definitionID)").first() else { throw StoreError.notFound(.process) }
+        guard let row = try await db.raw("SELECT bpmn FROM process_definitions WHERE id = \(bind: definitionID)").first() else {
+            throw StoreError.notFound(.process)
+        }
         return try engine(definitionID, bpmn: try row.decode(column: "bpmn", as: String.self))
     }
 
@@ -79,22 +96,32 @@ extension ProcessStore {
     }
 
     /// Logs the messages a step threw (send tasks, throw events) as done effects, for the host to deliver.
-    static func recordMessages(_ db: any SQLDatabase, instance: Int64, step: Int, _ state: ProcessInstance, since count: Int, at now: Timestamp) async throws {
+    static func recordMessages(
+        _ db: any SQLDatabase,
+        instance: Int64,
+        step: Int,
+        _ state: ProcessInstance,
+        since count: Int,
+        at now: Timestamp
+    ) async throws {
         for (index, message) in state.outbox.dropFirst(count).enumerated() {
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO process_effects (instance_id, effect_key, kind, node_id, action, parameters, status, attempts, created_at, done_at)
                 VALUES (\(bind: instance), \(bind: "\(instance)/\(step)/m\(index)"), \(bind: "message"), \(bind: ""), \(bind: message), \(bind: "{}"),
                         \(bind: "logged"), \(bind: 0), \(bind: now.rawValue), \(bind: now.rawValue))
-                """).run()
+                """
+            ).run()
         }
     }
-
 
     /// An assignee as written (an id or e-mail), or what an expression such as `${reviewer}` gives at the task;
     /// an expression that cannot be read stays as written, so only an admin can take the task.
     static func person(_ written: String, _ scope: [String: ProcessValue]) -> String {
         let text = written.trimmingCharacters(in: .whitespaces)
-        guard text.hasPrefix("${") || text.hasPrefix("#{") || text.hasPrefix("="), let expression = try? ProcessExpression.parse(text) else { return text }
+        guard text.hasPrefix("${") || text.hasPrefix("#{") || text.hasPrefix("="), let expression = try? ProcessExpression.parse(text) else {
+            return text
+        }
         switch try? expression.evaluate(scope) {
         case .string(let value)?: return value
         case .number(let value)?: return "\(value)"
@@ -107,7 +134,9 @@ extension ProcessStore {
     static func syncTasks(_ db: any SQLDatabase, instance: Int64, _ state: ProcessInstance, _ engine: ProcessEngine, at now: Timestamp) async throws {
         let definition = engine.definition
         let open = state.openTasks
-        let known = try await db.raw("SELECT token_id FROM process_tasks WHERE instance_id = \(bind: instance)").all().map { try $0.decode(column: "token_id", as: Int.self) }
+        let known = try await db.raw("SELECT token_id FROM process_tasks WHERE instance_id = \(bind: instance)").all().map {
+            try $0.decode(column: "token_id", as: Int.self)
+        }
         let gone = Set(known).subtracting(open.map(\.id))
         if !gone.isEmpty {
             try await db.raw("DELETE FROM process_tasks WHERE instance_id = \(bind: instance) AND token_id IN (\(binds: gone.sorted()))").run()
@@ -124,11 +153,13 @@ extension ProcessStore {
                 groups = spec.candidateGroups
                 due = spec.dueDate.flatMap { Self.due($0, after: now, variables: scope) }
             }
-            try await db.raw("""
+            try await db.raw(
+                """
                 INSERT INTO process_tasks (instance_id, token_id, node_id, name, assignee, candidate_groups, due_at, created_at)
                 VALUES (\(bind: instance), \(bind: token.id), \(bind: token.node), \(bind: node?.name.isEmpty == false ? node!.name : token.node),
                         \(bind: assignee), \(bind: groups.joined(separator: ",")), \(bind: due?.rawValue), \(bind: now.rawValue))
-                """).run()
+                """
+            ).run()
         }
     }
 }

@@ -20,25 +20,32 @@ extension ProcessStore {
     /// those offered to their role or teams. Oldest first (the inbox sorts by due date itself).
     public func tasks(_ context: AccessContext, limit: Int = 200) async throws -> [OpenTask] {
         try await database.read { db in
-            let rows = try await db.raw("""
+            let rows = try await db.raw(
+                """
                 SELECT t.instance_id, t.token_id, t.node_id, t.name, t.assignee, t.candidate_groups, t.due_at, t.created_at, d.name AS process_name
                 FROM process_tasks t JOIN process_instances i ON i.id = t.instance_id JOIN process_definitions d ON d.id = i.definition_id
                 WHERE i.status = 'running' ORDER BY t.created_at, t.instance_id, t.token_id
-                """).all()
+                """
+            ).all()
             let audience = try await TaskAudience.load(db, context)
             var result: [OpenTask] = []
             for row in rows where result.count < limit {
                 let assignee = try row.decode(column: "assignee", as: String?.self)
                 let groups = try row.decode(column: "candidate_groups", as: String.self)
                 guard audience.refusal(assignee: assignee, groups: groups) == nil else { continue }
-                result.append(OpenTask(
-                    instanceID: try row.decode(column: "instance_id", as: Int64.self), token: try row.decode(column: "token_id", as: Int.self),
-                    node: try row.decode(column: "node_id", as: String.self), name: try row.decode(column: "name", as: String.self),
-                    assignee: assignee, candidateGroups: groups.split(separator: ",").map(String.init),
-                    processName: try row.decode(column: "process_name", as: String.self),
-                    dueAt: try row.decode(column: "due_at", as: Int64?.self).map { Timestamp(rawValue: $0) },
-                    createdAt: Timestamp(rawValue: try row.decode(column: "created_at", as: Int64.self))
-                ))
+                result.append(
+                    OpenTask(
+                        instanceID: try row.decode(column: "instance_id", as: Int64.self),
+                        token: try row.decode(column: "token_id", as: Int.self),
+                        node: try row.decode(column: "node_id", as: String.self),
+                        name: try row.decode(column: "name", as: String.self),
+                        assignee: assignee,
+                        candidateGroups: groups.split(separator: ",").map(String.init),
+                        processName: try row.decode(column: "process_name", as: String.self),
+                        dueAt: try row.decode(column: "due_at", as: Int64?.self).map { Timestamp(rawValue: $0) },
+                        createdAt: Timestamp(rawValue: try row.decode(column: "created_at", as: Int64.self))
+                    )
+                )
             }
             return result
         }
@@ -46,13 +53,28 @@ extension ProcessStore {
 
     /// Completes an open user task. Admins may complete any; others the tasks assigned to them (by e-mail or
     /// id) or offered to a group they are in (their role, or a team's name), in instances they may see.
-    public func complete(_ context: AccessContext, instance id: Int64, task token: Int, variables: [String: ProcessValue] = [:], at now: Timestamp = .now) async throws -> StoredProcessInstance {
+    public func complete(
+        _ context: AccessContext,
+        instance id: Int64,
+        task token: Int,
+        variables: [String: ProcessValue] = [:],
+        at now: Timestamp = .now
+    ) async throws -> StoredProcessInstance {
         _ = try await instance(context, id)
         return try await step(id, at: now) { db, stored, engine, state async throws in
-            guard let task = try await db.raw("SELECT assignee, candidate_groups FROM process_tasks WHERE instance_id = \(bind: id) AND token_id = \(bind: token)").first() else {
+            guard
+                let task = try await db.raw(
+                    "SELECT assignee, candidate_groups FROM process_tasks WHERE instance_id = \(bind: id) AND token_id = \(bind: token)"
+                ).first()
+            else {
                 throw StoreError.notFound(.processTask)
             }
-            try await Self.checkMayComplete(db, context, assignee: try task.decode(column: "assignee", as: String?.self), groups: try task.decode(column: "candidate_groups", as: String.self))
+            try await Self.checkMayComplete(
+                db,
+                context,
+                assignee: try task.decode(column: "assignee", as: String?.self),
+                groups: try task.decode(column: "candidate_groups", as: String.self)
+            )
             do throws(ValidationError) { try engine.complete(&state, task: token, variables: variables, at: now) } catch {
                 throw StoreError.invalid(ValidationErrors([error]))
             }
@@ -64,7 +86,11 @@ extension ProcessStore {
         guard let me = context.userID else { throw StoreError.forbidden("only people claim tasks") }
         _ = try await instance(context, id)
         try await database.write { db in
-            guard let task = try await db.raw("SELECT assignee, candidate_groups FROM process_tasks WHERE instance_id = \(bind: id) AND token_id = \(bind: token)").first() else {
+            guard
+                let task = try await db.raw(
+                    "SELECT assignee, candidate_groups FROM process_tasks WHERE instance_id = \(bind: id) AND token_id = \(bind: token)"
+                ).first()
+            else {
                 throw StoreError.notFound(.processTask)
             }
             let assignee = try task.decode(column: "assignee", as: String?.self)
@@ -72,7 +98,9 @@ extension ProcessStore {
             guard assignee == nil || assignee!.isEmpty || assignee == String(me.rawValue) else {
                 throw StoreError.conflict(code: "already_claimed", message: "someone has already taken this task")
             }
-            try await db.raw("UPDATE process_tasks SET assignee = \(bind: String(me.rawValue)) WHERE instance_id = \(bind: id) AND token_id = \(bind: token)").run()
+            try await db.raw(
+                "UPDATE process_tasks SET assignee = \(bind: String(me.rawValue)) WHERE instance_id = \(bind: id) AND token_id = \(bind: token)"
+            ).run()
         }
     }
 
@@ -81,7 +109,8 @@ extension ProcessStore {
     static func due(_ text: String, after now: Timestamp, variables: [String: ProcessValue]) -> Timestamp? {
         var value = text
         if text.hasPrefix("${") || text.hasPrefix("#{") || text.hasPrefix("="),
-           case .string(let computed)? = try? ProcessExpression.parse(text).evaluate(variables) {
+            case .string(let computed)? = try? ProcessExpression.parse(text).evaluate(variables)
+        {
             value = computed
         }
         if let duration = try? ISODuration(parsing: value) { return duration.after(now) }
@@ -112,7 +141,9 @@ struct TaskAudience {
         }
         let user = try await UserStore.fetch(db, me)
         var groups: Set<String> = [user.role.rawValue]
-        for team in try await db.raw("SELECT t.name FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = \(bind: me.rawValue)").all() {
+        for team in try await db.raw("SELECT t.name FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.user_id = \(bind: me.rawValue)")
+            .all()
+        {
             groups.insert(try team.decode(column: "name", as: String.self).lowercased())
         }
         return TaskAudience(doesAnyTask: false, userID: String(me.rawValue), email: user.email.description.lowercased(), groups: groups)

@@ -23,23 +23,39 @@ extension ProcessStore {
     // MARK: Triggers
 
     /// Replaces the record events that start `key`. Admins only.
-    public func setTriggers(_ context: AccessContext, key: String, _ requested: ProcessTriggers, at now: Timestamp = .now) async throws -> ProcessTriggers {
+    public func setTriggers(
+        _ context: AccessContext,
+        key: String,
+        _ requested: ProcessTriggers,
+        at now: Timestamp = .now
+    ) async throws -> ProcessTriggers {
         try context.require(.manageProcesses)
         let triggers: ProcessTriggers
         do throws(ValidationErrors) { triggers = try requested.validated() } catch { throw StoreError.invalid(error) }
         guard let definition = try await definitions().first(where: { $0.key == key }) else { throw StoreError.notFound(.process) }
         if let bound = definition.recordType {
             // Every trigger starts the process bound to the record it fired on, so each must be of the kind it works on.
-            let kinds = (triggers.dealEnteredStage.isEmpty ? [] : [RecordType.deal]) + triggers.recordCreated + triggers.fieldChanged.map(\.recordType)
+            let kinds =
+                (triggers.dealEnteredStage.isEmpty ? [] : [RecordType.deal]) + triggers.recordCreated + triggers.fieldChanged.map(\.recordType)
             if let other = kinds.first(where: { $0 != bound }) {
-                throw StoreError.invalid(ValidationErrors([ValidationError(
-                    code: "wrong_record_type", message: "\(definition.name) works on a \(bound.rawValue), so a \(other.rawValue) cannot start it"
-                )]))
+                throw StoreError.invalid(
+                    ValidationErrors([
+                        ValidationError(
+                            code: "wrong_record_type",
+                            message: "\(definition.name) works on a \(bound.rawValue), so a \(other.rawValue) cannot start it"
+                        )
+                    ])
+                )
             }
         }
         return try await database.write { db in
-            for (index, stage) in triggers.dealEnteredStage.enumerated() where try await db.raw("SELECT 1 AS one FROM stages WHERE id = \(bind: stage.rawValue)").first() == nil {
-                throw StoreError.invalid(ValidationErrors([ValidationError(field: "deal_entered_stage[\(index)]", code: "unknown_stage", message: "there is no stage \(stage)")]))
+            for (index, stage) in triggers.dealEnteredStage.enumerated()
+            where try await db.raw("SELECT 1 AS one FROM stages WHERE id = \(bind: stage.rawValue)").first() == nil {
+                throw StoreError.invalid(
+                    ValidationErrors([
+                        ValidationError(field: "deal_entered_stage[\(index)]", code: "unknown_stage", message: "there is no stage \(stage)")
+                    ])
+                )
             }
             try await db.raw("DELETE FROM process_triggers WHERE process_key = \(bind: key)").run()
             var rows: [SQLQueryString] = []
@@ -51,12 +67,16 @@ extension ProcessStore {
                 rows.append("(\(bind: key), 'record_created', NULL, \(bind: type.rawValue), NULL, NULL, \(bind: by), \(bind: now.rawValue))")
             }
             for field in triggers.fieldChanged {
-                rows.append("(\(bind: key), 'field_changed', NULL, \(bind: field.recordType.rawValue), \(bind: field.field), \(bind: field.value), \(bind: by), \(bind: now.rawValue))")
+                rows.append(
+                    "(\(bind: key), 'field_changed', NULL, \(bind: field.recordType.rawValue), \(bind: field.field), \(bind: field.value), \(bind: by), \(bind: now.rawValue))"
+                )
             }
             if !rows.isEmpty {
-                try await db.raw("""
+                try await db.raw(
+                    """
                     INSERT INTO process_triggers (process_key, event, stage_id, record_type, field, value, created_by, created_at) VALUES \(rows.joined(separator: ", "))
-                    """).run()
+                    """
+                ).run()
             }
             return triggers
         }
@@ -65,15 +85,25 @@ extension ProcessStore {
     /// The record events that start `key`.
     public func triggers(key: String) async throws -> ProcessTriggers {
         try await database.read { db in
-            guard try await db.raw("SELECT 1 AS one FROM process_definitions WHERE process_key = \(bind: key)").first() != nil else { throw StoreError.notFound(.process) }
+            guard try await db.raw("SELECT 1 AS one FROM process_definitions WHERE process_key = \(bind: key)").first() != nil else {
+                throw StoreError.notFound(.process)
+            }
             var triggers = ProcessTriggers()
-            for row in try await db.raw("SELECT event, stage_id, record_type, field, value FROM process_triggers WHERE process_key = \(bind: key) ORDER BY id").all() {
+            for row in try await db.raw(
+                "SELECT event, stage_id, record_type, field, value FROM process_triggers WHERE process_key = \(bind: key) ORDER BY id"
+            ).all() {
                 let type = try row.decode(column: "record_type", as: String?.self).flatMap(RecordType.init(rawValue:)) ?? .deal
                 switch try row.decode(column: "event", as: String.self) {
                 case "deal_entered_stage": triggers.dealEnteredStage.append(StageID(try row.decode(column: "stage_id", as: Int64.self)))
                 case "record_created": triggers.recordCreated.append(type)
                 case "field_changed":
-                    triggers.fieldChanged.append(.init(recordType: type, field: try row.decode(column: "field", as: String?.self) ?? "", value: try row.decode(column: "value", as: String?.self)))
+                    triggers.fieldChanged.append(
+                        .init(
+                            recordType: type,
+                            field: try row.decode(column: "field", as: String?.self) ?? "",
+                            value: try row.decode(column: "value", as: String?.self)
+                        )
+                    )
                 default: break
                 }
             }
@@ -83,12 +113,22 @@ extension ProcessStore {
 
     /// Called in the transaction of every single create and update of a deal, company, contact or lead (bulk imports
     /// start nothing: a campaign over what they brought in does that, deliberately).
-    static func recordChanged(_ db: any SQLDatabase, _ type: RecordType, id: Int64, created: Bool, changes: [FieldChange], by user: UserID?, at now: Timestamp) async throws {
+    static func recordChanged(
+        _ db: any SQLDatabase,
+        _ type: RecordType,
+        id: Int64,
+        created: Bool,
+        changes: [FieldChange],
+        by user: UserID?,
+        at now: Timestamp
+    ) async throws {
         guard ProcessTriggers.boundTypes.contains(type) else { return }
-        let rows = try await db.raw("""
+        let rows = try await db.raw(
+            """
             SELECT process_key, event, field, value FROM process_triggers
             WHERE record_type = \(bind: type.rawValue) AND event IN ('record_created', 'field_changed') ORDER BY id
-            """).all()
+            """
+        ).all()
         var started = Set<String>()
         for row in rows {
             let key = try row.decode(column: "process_key", as: String.self)
@@ -97,7 +137,9 @@ extension ProcessStore {
                 fires = created
             } else {
                 let trigger = ProcessTriggers.FieldTrigger(
-                    recordType: type, field: try row.decode(column: "field", as: String?.self) ?? "", value: try row.decode(column: "value", as: String?.self)
+                    recordType: type,
+                    field: try row.decode(column: "field", as: String?.self) ?? "",
+                    value: try row.decode(column: "value", as: String?.self)
                 )
                 fires = !created && changes.contains { trigger.matches(type, $0) }
             }
@@ -108,17 +150,35 @@ extension ProcessStore {
 
     /// Called by the stage log in the transaction of every entry into a stage.
     static func requestStarts(_ db: any SQLDatabase, deal: DealID, enteredStage stage: StageID, by user: UserID?, at now: Timestamp) async throws {
-        let keys = try await db.raw("SELECT DISTINCT process_key FROM process_triggers WHERE event = 'deal_entered_stage' AND stage_id = \(bind: stage.rawValue)").all()
+        let keys = try await db.raw(
+            "SELECT DISTINCT process_key FROM process_triggers WHERE event = 'deal_entered_stage' AND stage_id = \(bind: stage.rawValue)"
+        ).all()
         for row in keys {
-            try await insertRequest(db, key: try row.decode(column: "process_key", as: String.self), record: (.deal, deal.rawValue), campaign: nil, by: user, at: now)
+            try await insertRequest(
+                db,
+                key: try row.decode(column: "process_key", as: String.self),
+                record: (.deal, deal.rawValue),
+                campaign: nil,
+                by: user,
+                at: now
+            )
         }
     }
 
-    static func insertRequest(_ db: any SQLDatabase, key: String, record: (type: RecordType, id: Int64), campaign: Int64?, by user: UserID?, at now: Timestamp) async throws {
-        try await db.raw("""
+    static func insertRequest(
+        _ db: any SQLDatabase,
+        key: String,
+        record: (type: RecordType, id: Int64),
+        campaign: Int64?,
+        by user: UserID?,
+        at now: Timestamp
+    ) async throws {
+        try await db.raw(
+            """
             INSERT INTO process_start_requests (process_key, record_type, record_id, campaign_id, requested_by, status, created_at)
             VALUES (\(bind: key), \(bind: record.type.rawValue), \(bind: record.id), \(bind: campaign), \(bind: user?.rawValue), \(bind: "pending"), \(bind: now.rawValue))
-            """).run()
+            """
+        ).run()
     }
 
     /// Starts requested instances, each in the transaction that marks its request done, so a request is started
@@ -134,24 +194,36 @@ extension ProcessStore {
             do {
                 let done = try await database.write { db in
                     let lock = self.database.engine == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-                    guard let row = try await db.raw("""
-                        SELECT process_key, record_type, record_id, campaign_id, requested_by FROM process_start_requests
-                        WHERE id = \(bind: request) AND status = 'pending'\(unsafeRaw: lock)
-                        """).first() else { return false }
+                    guard
+                        let row = try await db.raw(
+                            """
+                            SELECT process_key, record_type, record_id, campaign_id, requested_by FROM process_start_requests
+                            WHERE id = \(bind: request) AND status = 'pending'\(unsafeRaw: lock)
+                            """
+                        ).first()
+                    else { return false }
                     let type = RecordType(rawValue: try row.decode(column: "record_type", as: String.self)) ?? .deal
                     let started = try await self.insertStart(
-                        db, key: try row.decode(column: "process_key", as: String.self), variables: [:],
-                        record: (type, try row.decode(column: "record_id", as: Int64.self)), campaign: try row.decode(column: "campaign_id", as: Int64?.self),
-                        startedBy: try row.decode(column: "requested_by", as: Int64?.self).map { UserID($0) }, at: now
+                        db,
+                        key: try row.decode(column: "process_key", as: String.self),
+                        variables: [:],
+                        record: (type, try row.decode(column: "record_id", as: Int64.self)),
+                        campaign: try row.decode(column: "campaign_id", as: Int64?.self),
+                        startedBy: try row.decode(column: "requested_by", as: Int64?.self).map { UserID($0) },
+                        at: now
                     )
-                    try await db.raw("UPDATE process_start_requests SET status = 'done', instance_id = \(bind: started.id) WHERE id = \(bind: request)").run()
+                    try await db.raw(
+                        "UPDATE process_start_requests SET status = 'done', instance_id = \(bind: started.id) WHERE id = \(bind: request)"
+                    ).run()
                     return true
                 }
                 if done { settled += 1 }
             } catch {
                 // The process was removed or its file cannot start; the request is kept with why, never retried silently.
                 try await database.write { db in
-                    try await db.raw("UPDATE process_start_requests SET status = 'failed', error = \(bind: String(describing: error)) WHERE id = \(bind: request) AND status = 'pending'").run()
+                    try await db.raw(
+                        "UPDATE process_start_requests SET status = 'failed', error = \(bind: String(describing: error)) WHERE id = \(bind: request) AND status = 'pending'"
+                    ).run()
                 }
                 settled += 1
             }
@@ -165,32 +237,61 @@ extension ProcessStore {
     /// chosen by the filters of their list view (tag, priority class, owner, team, search, stage…) — for
     /// secondary sales: renewals, add-ons, cross-sell. Admins and managers; answers the campaign and how many
     /// starts were requested.
-    public func startCampaign(_ context: AccessContext, key: String, name: String, recordType: RecordType = .company, segment: ListQuery, at now: Timestamp = .now) async throws -> (id: Int64, requested: Int) {
+    public func startCampaign(
+        _ context: AccessContext,
+        key: String,
+        name: String,
+        recordType: RecordType = .company,
+        segment: ListQuery,
+        at now: Timestamp = .now
+    ) async throws -> (id: Int64, requested: Int) {
         try context.require(.runCampaigns)
         let title = name.trimmingWhitespace()
         guard !title.isEmpty, title.count <= 200 else {
-            throw StoreError.invalid(ValidationErrors([ValidationError(field: "name", code: "required", message: "a campaign needs a name of at most 200 characters")]))
+            throw StoreError.invalid(
+                ValidationErrors([ValidationError(field: "name", code: "required", message: "a campaign needs a name of at most 200 characters")])
+            )
         }
         guard let definition = try await definitions().first(where: { $0.key == key }) else { throw StoreError.notFound(.process) }
         if let bound = definition.recordType, bound != recordType {
-            throw StoreError.invalid(ValidationErrors([ValidationError(
-                field: "segment.record_type", code: "wrong_record_type", message: "\(definition.name) works on a \(bound.rawValue), not a \(recordType.rawValue)"
-            )]))
+            throw StoreError.invalid(
+                ValidationErrors([
+                    ValidationError(
+                        field: "segment.record_type",
+                        code: "wrong_record_type",
+                        message: "\(definition.name) works on a \(bound.rawValue), not a \(recordType.rawValue)"
+                    )
+                ])
+            )
         }
-        let targets: [Int64] = switch recordType {
-        case .company: try await everyID(RecordStore<CompanyFields>(database: database), context, segment)
-        case .contact: try await everyID(RecordStore<ContactFields>(database: database), context, segment)
-        case .deal: try await everyID(RecordStore<DealFields>(database: database), context, segment)
-        default: throw StoreError.invalid(ValidationErrors([ValidationError(field: "segment.record_type", code: "invalid_record_type", message: "campaigns run over companies, contacts or deals")]))
-        }
+        let targets: [Int64] =
+            switch recordType {
+            case .company: try await everyID(RecordStore<CompanyFields>(database: database), context, segment)
+            case .contact: try await everyID(RecordStore<ContactFields>(database: database), context, segment)
+            case .deal: try await everyID(RecordStore<DealFields>(database: database), context, segment)
+            default:
+                throw StoreError.invalid(
+                    ValidationErrors([
+                        ValidationError(
+                            field: "segment.record_type",
+                            code: "invalid_record_type",
+                            message: "campaigns run over companies, contacts or deals"
+                        )
+                    ])
+                )
+            }
         let described = try PlainJSON.encode(Self.describe(segment))
         let id = try await database.write { db in
-            let row = try await db.raw("""
+            let row = try await db.raw(
+                """
                 INSERT INTO process_campaigns (process_key, name, segment, record_type, created_by, created_at)
                 VALUES (\(bind: key), \(bind: title), \(bind: described), \(bind: recordType.rawValue), \(bind: context.userID?.rawValue), \(bind: now.rawValue)) RETURNING id
-                """).first()
+                """
+            ).first()
             let id = try row!.decode(column: "id", as: Int64.self)
-            for record in targets { try await Self.insertRequest(db, key: key, record: (recordType, record), campaign: id, by: context.userID, at: now) }
+            for record in targets {
+                try await Self.insertRequest(db, key: key, record: (recordType, record), campaign: id, by: context.userID, at: now)
+            }
             return id
         }
         return (id, targets.count)
@@ -224,22 +325,34 @@ extension ProcessStore {
     public func campaign(_ context: AccessContext, _ id: Int64) async throws -> ProcessCampaignBoard {
         guard context.may(.runCampaigns) else { throw StoreError.notFound(.process) }
         return try await database.read { db in
-            guard let campaign = try await db.raw("SELECT name, process_key, record_type, segment FROM process_campaigns WHERE id = \(bind: id)").first() else { throw StoreError.notFound(.process) }
+            guard
+                let campaign = try await db.raw("SELECT name, process_key, record_type, segment FROM process_campaigns WHERE id = \(bind: id)")
+                    .first()
+            else { throw StoreError.notFound(.process) }
             var requests: [String: Int] = [:]
             let records = ProcessVisibility.record(context, type: "q.record_type", id: "q.record_id")
-            for row in try await db.raw("SELECT q.status, COUNT(*) AS n FROM process_start_requests q WHERE q.campaign_id = \(bind: id) AND \(records) GROUP BY q.status").all() {
+            for row in try await db.raw(
+                "SELECT q.status, COUNT(*) AS n FROM process_start_requests q WHERE q.campaign_id = \(bind: id) AND \(records) GROUP BY q.status"
+            ).all() {
                 requests[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self)
             }
-            var byStatus: [String: Int] = [:], byStep: [String: Int] = [:], byEnd: [String: Int] = [:]
+            var byStatus: [String: Int] = [:]
+            var byStep: [String: Int] = [:]
+            var byEnd: [String: Int] = [:]
             let visible = try await ProcessVisibility.load(db, context)
-            let rows = try await db.raw("SELECT i.state, i.definition_id FROM process_instances i WHERE i.campaign_id = \(bind: id) AND \(visible.sql)").all()
+            let rows = try await db.raw(
+                "SELECT i.state, i.definition_id FROM process_instances i WHERE i.campaign_id = \(bind: id) AND \(visible.sql)"
+            ).all()
             var names: [Int64: [String: String]] = [:]
             for row in rows {
                 let state = try JSONDecoder().decode(ProcessInstance.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
                 let definition = try row.decode(column: "definition_id", as: Int64.self)
                 if names[definition] == nil {
                     let parsed = try await self.engine(db, definition).definition
-                    names[definition] = Dictionary(parsed.processes.flatMap(\.nodes).map { ($0.id, $0.name.isEmpty ? $0.id : $0.name) }, uniquingKeysWith: { first, _ in first })
+                    names[definition] = Dictionary(
+                        parsed.processes.flatMap(\.nodes).map { ($0.id, $0.name.isEmpty ? $0.id : $0.name) },
+                        uniquingKeysWith: { first, _ in first }
+                    )
                 }
                 let label = { (node: String) in names[definition]?[node] ?? node }
                 byStatus[state.status.rawValue, default: 0] += 1
@@ -251,11 +364,17 @@ extension ProcessStore {
                 }
             }
             return ProcessCampaignBoard(
-                id: id, name: try campaign.decode(column: "name", as: String.self), processKey: try campaign.decode(column: "process_key", as: String.self),
+                id: id,
+                name: try campaign.decode(column: "name", as: String.self),
+                processKey: try campaign.decode(column: "process_key", as: String.self),
                 recordType: RecordType(rawValue: try campaign.decode(column: "record_type", as: String.self)) ?? .company,
                 segment: (try? PlainJSON.decode([String: String].self, from: try campaign.decode(column: "segment", as: String.self))) ?? [:],
-                requested: requests.values.reduce(0, +), notStarted: requests["pending"] ?? 0, failedToStart: requests["failed"] ?? 0,
-                byStatus: byStatus, byStep: byStep, byEnd: byEnd
+                requested: requests.values.reduce(0, +),
+                notStarted: requests["pending"] ?? 0,
+                failedToStart: requests["failed"] ?? 0,
+                byStatus: byStatus,
+                byStep: byStep,
+                byEnd: byEnd
             )
         }
     }

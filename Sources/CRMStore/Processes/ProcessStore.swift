@@ -21,10 +21,23 @@ public struct ProcessStore: Sendable {
 
     /// Reads a BPMN file and adds a new version of each executable process in it. Admins only; a file the
     /// engine cannot run is refused whole with every problem.
-    public func deploy(_ context: AccessContext, bpmn data: Data, binding: ProcessBinding = .unchanged, at now: Timestamp = .now) async throws -> [ProcessDefinitionInfo] {
+    public func deploy(
+        _ context: AccessContext,
+        bpmn data: Data,
+        binding: ProcessBinding = .unchanged,
+        at now: Timestamp = .now
+    ) async throws -> [ProcessDefinitionInfo] {
         try context.require(.manageProcesses)
         if case .record(let type) = binding, !ProcessTriggers.boundTypes.contains(type) {
-            throw StoreError.invalid(ValidationErrors([ValidationError(field: "record_type", code: "invalid_record_type", message: "processes work on a deal, a company, a contact or a lead")]))
+            throw StoreError.invalid(
+                ValidationErrors([
+                    ValidationError(
+                        field: "record_type",
+                        code: "invalid_record_type",
+                        message: "processes work on a deal, a company, a contact or a lead"
+                    )
+                ])
+            )
         }
         let definition: ProcessDefinition
         do throws(ValidationErrors) { definition = try BPMNReader.read(data) } catch { throw StoreError.invalid(error) }
@@ -34,22 +47,36 @@ public struct ProcessStore: Sendable {
         return try await database.write { db in
             var deployed: [ProcessDefinitionInfo] = []
             for process in definition.executable {
-                let latest = try await db.raw("""
+                let latest = try await db.raw(
+                    """
                     SELECT version, record_type FROM process_definitions WHERE process_key = \(bind: process.id) ORDER BY version DESC LIMIT 1
-                    """).first()
+                    """
+                ).first()
                 let version = (try latest?.decode(column: "version", as: Int.self) ?? 0) + 1
-                let recordType: RecordType? = switch binding {
-                case .unchanged: try latest?.decode(column: "record_type", as: String?.self).flatMap(RecordType.init(rawValue:))
-                case .none: nil
-                case .record(let type): type
-                }
+                let recordType: RecordType? =
+                    switch binding {
+                    case .unchanged: try latest?.decode(column: "record_type", as: String?.self).flatMap(RecordType.init(rawValue:))
+                    case .none: nil
+                    case .record(let type): type
+                    }
                 let name = process.name.isEmpty ? process.id : process.name
-                let row = try await db.raw("""
+                let row = try await db.raw(
+                    """
                     INSERT INTO process_definitions (process_key, name, version, bpmn, record_type, created_by, created_at)
                     VALUES (\(bind: process.id), \(bind: name), \(bind: version), \(bind: text), \(bind: recordType?.rawValue), \(bind: context.userID?.rawValue), \(bind: now.rawValue))
                     RETURNING id
-                    """).first()
-                deployed.append(ProcessDefinitionInfo(id: try row!.decode(column: "id", as: Int64.self), key: process.id, name: name, version: version, createdAt: now, recordType: recordType))
+                    """
+                ).first()
+                deployed.append(
+                    ProcessDefinitionInfo(
+                        id: try row!.decode(column: "id", as: Int64.self),
+                        key: process.id,
+                        name: name,
+                        version: version,
+                        createdAt: now,
+                        recordType: recordType
+                    )
+                )
                 try await Self.schedule(db, process, at: now)
             }
             return deployed
@@ -59,11 +86,13 @@ public struct ProcessStore: Sendable {
     /// The latest version of every process.
     public func definitions() async throws -> [ProcessDefinitionInfo] {
         try await database.read { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT id, process_key, name, version, created_at, record_type AS bound_type FROM process_definitions d
                 WHERE version = (SELECT MAX(version) FROM process_definitions o WHERE o.process_key = d.process_key)
                 ORDER BY process_key
-                """).all().map(Self.info)
+                """
+            ).all().map(Self.info)
         }
     }
 
@@ -73,15 +102,23 @@ public struct ProcessStore: Sendable {
     }
 
     /// The instances bound to a record, newest first, if the caller may see the record.
-    public func instances(_ context: AccessContext, boundTo record: (type: RecordType, id: Int64)) async throws -> [(id: Int64, name: String, status: String, updatedAt: Timestamp)] {
+    public func instances(
+        _ context: AccessContext,
+        boundTo record: (type: RecordType, id: Int64)
+    ) async throws -> [(id: Int64, name: String, status: String, updatedAt: Timestamp)] {
         try await Self.checkVisible(database, context, record)
         return try await database.read { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT i.id, d.name, i.status, i.updated_at FROM process_instances i JOIN process_definitions d ON d.id = i.definition_id
                 WHERE i.record_type = \(bind: record.type.rawValue) AND i.record_id = \(bind: record.id) ORDER BY i.id DESC LIMIT 50
-                """).all().map {
-                (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "name", as: String.self), try $0.decode(column: "status", as: String.self),
-                 Timestamp(rawValue: try $0.decode(column: "updated_at", as: Int64.self)))
+                """
+            ).all().map {
+                (
+                    try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "name", as: String.self),
+                    try $0.decode(column: "status", as: String.self),
+                    Timestamp(rawValue: try $0.decode(column: "updated_at", as: Int64.self))
+                )
             }
         }
     }
@@ -104,20 +141,27 @@ public struct ProcessStore: Sendable {
             let visible = try await ProcessVisibility.load(db, context)
             let only: SQLQueryString = key.map { " AND d.process_key = \(bind: $0)" } ?? ""
             var summaries: [InstanceSummary] = []
-            for row in try await db.raw("""
+            for row in try await db.raw(
+                """
                 SELECT i.id, i.definition_id, i.state, d.process_key, d.name, i.updated_at FROM process_instances i JOIN process_definitions d ON d.id = i.definition_id
                 WHERE \(visible.sql)\(only) ORDER BY i.updated_at DESC, i.id DESC LIMIT \(bind: limit)
-                """).all() {
+                """
+            ).all() {
                 let state = try JSONDecoder().decode(ProcessInstance.self, from: Data(try row.decode(column: "state", as: String.self).utf8))
                 let nodes = try await self.engine(db, try row.decode(column: "definition_id", as: Int64.self)).definition.processes.flatMap(\.nodes)
                 let waiting = state.tokens.filter { $0.wait != nil && $0.wait != .inside }.map { token in
                     nodes.first { $0.id == token.node }.map { $0.name.isEmpty ? $0.id : $0.name } ?? token.node
                 }
-                summaries.append(InstanceSummary(
-                    id: try row.decode(column: "id", as: Int64.self), process: try row.decode(column: "process_key", as: String.self),
-                    name: try row.decode(column: "name", as: String.self), status: state.status, waitingAt: waiting,
-                    since: Timestamp(rawValue: try row.decode(column: "updated_at", as: Int64.self))
-                ))
+                summaries.append(
+                    InstanceSummary(
+                        id: try row.decode(column: "id", as: Int64.self),
+                        process: try row.decode(column: "process_key", as: String.self),
+                        name: try row.decode(column: "name", as: String.self),
+                        status: state.status,
+                        waitingAt: waiting,
+                        since: Timestamp(rawValue: try row.decode(column: "updated_at", as: Int64.self))
+                    )
+                )
             }
             return summaries
         }
@@ -127,18 +171,36 @@ public struct ProcessStore: Sendable {
 
     /// Starts the latest version of `key` and runs it until it waits. `record` binds the instance to a deal,
     /// company or contact the caller may see; CRM actions of service tasks work on it.
-    public func start(_ context: AccessContext, key: String, variables: [String: ProcessValue] = [:], record: (type: RecordType, id: Int64)? = nil, at now: Timestamp = .now) async throws -> StoredProcessInstance {
+    public func start(
+        _ context: AccessContext,
+        key: String,
+        variables: [String: ProcessValue] = [:],
+        record: (type: RecordType, id: Int64)? = nil,
+        at now: Timestamp = .now
+    ) async throws -> StoredProcessInstance {
         if let record { try await Self.checkVisible(database, context, record) }
         return try await database.write { db in
             try await self.insertStart(db, key: key, variables: variables, record: record, campaign: nil, startedBy: context.userID, at: now)
         }
     }
 
-    func insertStart(_ db: any SQLDatabase, key: String, variables: [String: ProcessValue], record: (type: RecordType, id: Int64)?, campaign: Int64?, startedBy: UserID?, at now: Timestamp) async throws -> StoredProcessInstance {
-        guard let row = try await db.raw("""
-            SELECT id, process_key, name, version, created_at, record_type AS bound_type, bpmn FROM process_definitions
-            WHERE process_key = \(bind: key) ORDER BY version DESC LIMIT 1
-            """).first() else { throw StoreError.notFound(.process) }
+    func insertStart(
+        _ db: any SQLDatabase,
+        key: String,
+        variables: [String: ProcessValue],
+        record: (type: RecordType, id: Int64)?,
+        campaign: Int64?,
+        startedBy: UserID?,
+        at now: Timestamp
+    ) async throws -> StoredProcessInstance {
+        guard
+            let row = try await db.raw(
+                """
+                SELECT id, process_key, name, version, created_at, record_type AS bound_type, bpmn FROM process_definitions
+                WHERE process_key = \(bind: key) ORDER BY version DESC LIMIT 1
+                """
+            ).first()
+        else { throw StoreError.notFound(.process) }
         let info = try Self.info(row)
         do throws(ValidationError) { try info.check(binding: record) } catch { throw StoreError.invalid(ValidationErrors([error])) }
         var engine = try self.engine(info.id, bpmn: try row.decode(column: "bpmn", as: String.self))
@@ -149,12 +211,14 @@ public struct ProcessStore: Sendable {
         do throws(ValidationError) { state = try engine.start(key, variables: variables, at: now) } catch {
             throw StoreError.invalid(ValidationErrors([error]))
         }
-        let inserted = try await db.raw("""
+        let inserted = try await db.raw(
+            """
             INSERT INTO process_instances (definition_id, status, state, next_timer_at, incident, steps, record_type, record_id, campaign_id, started_by, started_at, updated_at)
             VALUES (\(bind: info.id), \(bind: state.status.rawValue), \(bind: try Self.encode(state)), \(bind: state.nextTimer?.rawValue),
                     \(bind: state.incident), \(bind: 1), \(bind: record?.type.rawValue), \(bind: record?.id), \(bind: campaign), \(bind: startedBy?.rawValue), \(bind: now.rawValue), \(bind: now.rawValue))
             RETURNING id
-            """).first()
+            """
+        ).first()
         let id = try inserted!.decode(column: "id", as: Int64.self)
         try await Self.recordMessages(db, instance: id, step: 1, state, since: 0, at: now)
         try await Self.syncTasks(db, instance: id, state, engine, at: now)
@@ -174,7 +238,13 @@ public struct ProcessStore: Sendable {
     }
 
     /// Delivers a message to an instance the caller may see; answers whether anything in it was waiting for it.
-    public func deliver(_ context: AccessContext, instance id: Int64, message: String, variables: [String: ProcessValue] = [:], at now: Timestamp = .now) async throws -> Bool {
+    public func deliver(
+        _ context: AccessContext,
+        instance id: Int64,
+        message: String,
+        variables: [String: ProcessValue] = [:],
+        at now: Timestamp = .now
+    ) async throws -> Bool {
         _ = try await instance(context, id)
         let delivered = Mutex(false)
         _ = try await step(id, at: now) { _, _, engine, state throws in
@@ -190,10 +260,12 @@ public struct ProcessStore: Sendable {
         try context.require(.manageProcesses)
         return try await step(id, at: now) { db, _, engine, state async throws in
             // An action that failed for good gets a fresh set of attempts.
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE process_effects SET status = 'pending', attempts = 0, next_attempt_at = \(bind: now.rawValue), claimed_until = NULL
                 WHERE instance_id = \(bind: id) AND status = 'failed'
-                """).run()
+                """
+            ).run()
             engine.retry(&state, at: now)
         }
     }
@@ -203,10 +275,12 @@ public struct ProcessStore: Sendable {
     @discardableResult
     public func wakeDue(at now: Timestamp = .now, limit: Int = 100) async throws -> Int {
         let due = try await database.read { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT id FROM process_instances WHERE status = 'running' AND next_timer_at <= \(bind: now.rawValue)
                 ORDER BY next_timer_at LIMIT \(bind: limit)
-                """).all().map { try $0.decode(column: "id", as: Int64.self) }
+                """
+            ).all().map { try $0.decode(column: "id", as: Int64.self) }
         }
         var moved = 0
         for id in due {
@@ -229,13 +303,19 @@ public struct ProcessStore: Sendable {
         case .contact: _ = try await RecordStore<ContactFields>(database: database).get(context, record.id)
         case .lead: _ = try await RecordStore<LeadFields>(database: database).get(context, record.id)
         default:
-            throw StoreError.invalid(ValidationErrors([ValidationError(field: "record", code: "invalid_record_type", message: "processes bind to a deal, a company, a contact or a lead")]))
+            throw StoreError.invalid(
+                ValidationErrors([
+                    ValidationError(field: "record", code: "invalid_record_type", message: "processes bind to a deal, a company, a contact or a lead")
+                ])
+            )
         }
     }
     static func info(_ row: any SQLRow) throws -> ProcessDefinitionInfo {
         ProcessDefinitionInfo(
-            id: try row.decode(column: "id", as: Int64.self), key: try row.decode(column: "process_key", as: String.self),
-            name: try row.decode(column: "name", as: String.self), version: try row.decode(column: "version", as: Int.self),
+            id: try row.decode(column: "id", as: Int64.self),
+            key: try row.decode(column: "process_key", as: String.self),
+            name: try row.decode(column: "name", as: String.self),
+            version: try row.decode(column: "version", as: Int.self),
             createdAt: Timestamp(rawValue: try row.decode(column: "created_at", as: Int64.self)),
             recordType: try row.decode(column: "bound_type", as: String?.self).flatMap(RecordType.init(rawValue:))
         )

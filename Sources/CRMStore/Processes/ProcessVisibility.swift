@@ -39,7 +39,8 @@ struct ProcessVisibility {
             .map { try $0.decode(column: "candidate_groups", as: String.self) }
             .filter { audience.refusal(assignee: nil, groups: $0) == nil }
         let assigned: SQLQueryString = "t.assignee = \(bind: audience.userID ?? "") OR LOWER(t.assignee) = \(bind: audience.email ?? "")"
-        let offered: SQLQueryString = offers.isEmpty ? "" : " OR ((t.assignee IS NULL OR t.assignee = '') AND t.candidate_groups IN (\(binds: offers)))"
+        let offered: SQLQueryString =
+            offers.isEmpty ? "" : " OR ((t.assignee IS NULL OR t.assignee = '') AND t.candidate_groups IN (\(binds: offers)))"
         return "EXISTS (SELECT 1 FROM process_tasks t WHERE t.instance_id = \(alias).id AND (\(assigned)\(offered)))"
     }
 

@@ -10,6 +10,7 @@ public struct StoredProcessInstance: Sendable, Equatable {
     public let record: (type: RecordType, id: Int64)?
 
     public static func == (a: Self, b: Self) -> Bool {
-        a.id == b.id && a.definition == b.definition && a.state == b.state && a.steps == b.steps && a.record?.type == b.record?.type && a.record?.id == b.record?.id
+        a.id == b.id && a.definition == b.definition && a.state == b.state && a.steps == b.steps && a.record?.type == b.record?.type
+            && a.record?.id == b.record?.id
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import CRMCore
+import Foundation
 import SQLKit
 
 /// The permission layer's SQL: a record's `Visibility` as a WHERE fragment over its `owner_id` and `team_id`.

@@ -1,10 +1,17 @@
-import Foundation
 import CRMCore
+import Foundation
 import SQLKit
 
 /// The audit trail: who changed what, when, field by field. Written in the same transaction as the change.
 enum AuditLog {
-    static func append(_ db: any SQLDatabase, _ context: AccessContext, type: RecordType, id: Int64, action: AuditAction, changes: [FieldChange]) async throws {
+    static func append(
+        _ db: any SQLDatabase,
+        _ context: AccessContext,
+        type: RecordType,
+        id: Int64,
+        action: AuditAction,
+        changes: [FieldChange]
+    ) async throws {
         var entry = Batch(context)
         entry.add(type: type, id: id, action: action, changes: changes)
         try await entry.flush(db)
@@ -13,7 +20,12 @@ enum AuditLog {
     /// The create entries of new records `ids[range]`, the values of each (`values` of its index) as its
     /// changes, encoded on every core: a bulk path's audit costs about what writing it does.
     static func creations(
-        _ db: any SQLDatabase, _ context: AccessContext, type: RecordType, ids: [Int64], _ range: Range<Int>, values: @escaping @Sendable (Int) -> [String: String]
+        _ db: any SQLDatabase,
+        _ context: AccessContext,
+        type: RecordType,
+        ids: [Int64],
+        _ range: Range<Int>,
+        values: @escaping @Sendable (Int) -> [String: String]
     ) async throws -> BulkRows {
         let (actor, reason) = Self.actor(context)
         let at = Timestamp.now.rawValue
@@ -55,13 +67,17 @@ enum AuditLog {
     /// The newest `limit` entries of the records `ids` (one record and those merged into it) older than `before`.
     static func page(_ db: any SQLDatabase, type: RecordType, ids: [Int64], limit: Int, before: Int64?) async throws -> HistoryPage {
         let older: SQLQueryString = before.map { " AND id < \(bind: $0)" } ?? ""
-        let rows = try await db.raw("""
+        let rows = try await db.raw(
+            """
             SELECT * FROM audit_log WHERE record_type = \(bind: type.rawValue) AND record_id IN (\(binds: ids))\(older)
             ORDER BY id DESC LIMIT \(literal: limit + 1)
-            """).all()
+            """
+        ).all()
         let entries = try rows.prefix(limit).map { row in
             AuditEntry(
-                id: try row.value("id"), recordType: type, recordID: try row.value("record_id"),
+                id: try row.value("id"),
+                recordType: type,
+                recordID: try row.value("record_id"),
                 action: AuditAction(rawValue: try row.value("action")) ?? .update,
                 actorID: try row.value("actor_id", as: Int64?.self).map { UserID($0) },
                 systemReason: try row.value("system_reason"),

@@ -1,11 +1,13 @@
-import Foundation
 public import CRMCore
+import Foundation
 public import SQLKit
 
 extension CompanyFields: StoredFields {
     public static let recordType = RecordType.company
     public static let table = "companies"
-    public static let columns = ["name", "legal_name", "tax_id", "industry", "size", "website", "priority", "addresses", "phones", "emails", "tags", "custom"]
+    public static let columns = [
+        "name", "legal_name", "tax_id", "industry", "size", "website", "priority", "addresses", "phones", "emails", "tags", "custom",
+    ]
 
     public init(row: any SQLRow) throws {
         self.init(
@@ -35,7 +37,9 @@ extension CompanyFields: StoredFields {
     public var sortKey: String { TextFolding.sortKey(name) }
     public var duplicateName: String? { name }
     public var identifyingColumns: [(column: String, value: String)] { taxID.isEmpty ? [] : [("tax_id", taxID)] }
-    public static let referencedBy = [(table: "contacts", column: "company_id"), (table: "deals", column: "company_id"), (table: "activities", column: "company_id")]
+    public static let referencedBy = [
+        (table: "contacts", column: "company_id"), (table: "deals", column: "company_id"), (table: "activities", column: "company_id"),
+    ]
     public var references: [(type: RecordType, table: String, id: Int64)] { [] }
 
     public static func filters(_ query: ListQuery) -> [SQLQueryString] {

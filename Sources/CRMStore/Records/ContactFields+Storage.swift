@@ -1,11 +1,13 @@
-import Foundation
 public import CRMCore
+import Foundation
 public import SQLKit
 
 extension ContactFields: StoredFields {
     public static let recordType = RecordType.contact
     public static let table = "contacts"
-    public static let columns = ["first_name", "middle_name", "last_name", "name_order", "job_title", "company_id", "phones", "emails", "tags", "custom"]
+    public static let columns = [
+        "first_name", "middle_name", "last_name", "name_order", "job_title", "company_id", "phones", "emails", "tags", "custom",
+    ]
 
     public init(row: any SQLRow) throws {
         self.init(

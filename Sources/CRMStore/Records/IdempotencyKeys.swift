@@ -1,5 +1,5 @@
-import Foundation
 public import CRMCore
+import Foundation
 import SQLKit
 
 /// A client's promise that retries of one create carry the same key, so a retried request creates nothing twice.
@@ -19,9 +19,13 @@ public struct IdempotencyKey: Sendable {
 enum IdempotencyKeys {
     /// The record created earlier under this key, if any.
     static func find(_ db: any SQLDatabase, _ key: IdempotencyKey, scope: String) async throws -> Int64? {
-        guard let row = try await db.raw("""
-            SELECT scope, request_hash, record_id FROM idempotency_keys WHERE user_id = \(bind: key.user.rawValue) AND key = \(bind: key.key)
-            """).first() else { return nil }
+        guard
+            let row = try await db.raw(
+                """
+                SELECT scope, request_hash, record_id FROM idempotency_keys WHERE user_id = \(bind: key.user.rawValue) AND key = \(bind: key.key)
+                """
+            ).first()
+        else { return nil }
         guard try row.value("scope", as: String.self) == scope, try row.value("request_hash", as: String.self) == key.requestHash else {
             throw StoreError.conflict(code: "idempotency_key_reused", message: "this Idempotency-Key was used for a different request")
         }
@@ -29,9 +33,11 @@ enum IdempotencyKeys {
     }
 
     static func record(_ db: any SQLDatabase, _ key: IdempotencyKey, scope: String, recordID: Int64) async throws {
-        try await db.raw("""
+        try await db.raw(
+            """
             INSERT INTO idempotency_keys (user_id, key, scope, request_hash, record_id, created_at)
             VALUES (\(bind: key.user.rawValue), \(bind: key.key), \(bind: scope), \(bind: key.requestHash), \(bind: recordID), \(bind: Timestamp.now.rawValue))
-            """).run()
+            """
+        ).run()
     }
 }

@@ -11,23 +11,40 @@ extension RecordStore {
         return try await database.read { db in try await Self.duplicates(db, context, of: fields, excluding: id, engine: engine) }
     }
 
-    static func duplicates(_ db: any SQLDatabase, _ context: AccessContext, of fields: Fields, excluding id: Int64?, engine: Engine) async throws -> [Item] {
+    static func duplicates(
+        _ db: any SQLDatabase,
+        _ context: AccessContext,
+        of fields: Fields,
+        excluding id: Int64?,
+        engine: Engine
+    ) async throws -> [Item] {
         guard let name = fields.duplicateName else { return [] }
         var visible: [SQLQueryString] = [AccessPredicate.sql(context.visibility, table: "t"), "t.deleted_at IS NULL"]
         if let id { visible.append("t.id <> \(bind: id)") }
         var found: [Int64: Item] = [:]
-        let points: [SQLQueryString] = fields.phones.map { "(cp.kind = 'phone' AND cp.value = \(bind: $0.number.e164))" }
+        let points: [SQLQueryString] =
+            fields.phones.map { "(cp.kind = 'phone' AND cp.value = \(bind: $0.number.e164))" }
             + fields.emails.map { "(cp.kind = 'email' AND cp.value = \(bind: $0.address.value))" }
         if !points.isEmpty {
-            let rows = try await db.raw("""
+            let rows = try await db.raw(
+                """
                 SELECT DISTINCT t.* FROM \(ident: Fields.table) t JOIN contact_points cp ON cp.record_type = \(bind: Fields.recordType.rawValue) AND cp.record_id = t.id
                 WHERE (\(points.joined(separator: " OR "))) AND \(visible.joined(separator: " AND ")) LIMIT 20
-                """).all()
-            for row in rows { let item = try decode(row); found[item.meta.id] = item }
+                """
+            ).all()
+            for row in rows {
+                let item = try decode(row)
+                found[item.meta.id] = item
+            }
         }
         for (column, value) in fields.identifyingColumns {
-            let rows = try await db.raw("SELECT t.* FROM \(ident: Fields.table) t WHERE t.\(ident: column) = \(bind: value) AND \(visible.joined(separator: " AND ")) LIMIT 20").all()
-            for row in rows { let item = try decode(row); found[item.meta.id] = item }
+            let rows = try await db.raw(
+                "SELECT t.* FROM \(ident: Fields.table) t WHERE t.\(ident: column) = \(bind: value) AND \(visible.joined(separator: " AND ")) LIMIT 20"
+            ).all()
+            for row in rows {
+                let item = try decode(row)
+                found[item.meta.id] = item
+            }
         }
         // Same name: candidates hold every word of the key (search_text keeps Cyrillic names in Latin letters
         // too, so the words find both scripts), then their whole keys must be equal. Words with an "h" may
@@ -44,7 +61,9 @@ extension RecordStore {
             // same words; only those with an equal key are read whole.
             var conditions = conditions(context, ListQuery(), engine: engine) + searchConditions(terms, engine: engine)
             if let id { conditions.append("id <> \(bind: id)") }
-            let candidates = try await db.raw("SELECT id, sort_key FROM \(ident: Fields.table) WHERE \(conditions.joined(separator: " AND ")) LIMIT 500").all()
+            let candidates = try await db.raw(
+                "SELECT id, sort_key FROM \(ident: Fields.table) WHERE \(conditions.joined(separator: " AND ")) LIMIT 500"
+            ).all()
             let same = try candidates.filter { NameKey.of(sortKey: try $0.decode(column: "sort_key", as: String.self)) == key }
                 .map { try $0.decode(column: "id", as: Int64.self) }.filter { found[$0] == nil }
             if !same.isEmpty {

@@ -11,7 +11,9 @@ extension RecordStore {
         var errors: [ValidationError] = []
         for (index, fields) in items.enumerated() {
             do throws(ValidationErrors) { validated.append(try fields.validated()) } catch {
-                errors += error.errors.map { ValidationError(field: "rows[\(index)]" + ($0.field.map { ".\($0)" } ?? ""), code: $0.code, message: $0.message) }
+                errors += error.errors.map {
+                    ValidationError(field: "rows[\(index)]" + ($0.field.map { ".\($0)" } ?? ""), code: $0.code, message: $0.message)
+                }
             }
         }
         guard errors.isEmpty else { throw StoreError.invalid(ValidationErrors(errors)) }
@@ -25,7 +27,9 @@ extension RecordStore {
     /// Writes validated records in the caller's transaction, each checked, indexed and audited as a single
     /// create would be, in parts; `written` hears of each part of `records` written.
     static func insertMany(
-        _ db: any SQLDatabase, _ context: AccessContext, _ records: [(fields: Fields, owner: UserID, team: TeamID?)],
+        _ db: any SQLDatabase,
+        _ context: AccessContext,
+        _ records: [(fields: Fields, owner: UserID, team: TeamID?)],
         written: (Range<Int>) async throws -> Void = { _ in }
     ) async throws -> [Int64] {
         let now = Timestamp.now

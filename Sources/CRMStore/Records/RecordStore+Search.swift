@@ -21,17 +21,21 @@ extension RecordStore {
         // Sort keys write numbers by value, so a word ending in digits may begin keys in several places, one after
         // another in key order (`NaturalOrder.keyPrefixes`); words without digits begin them in one.
         let keyPrefixes = NaturalOrder.keyPrefixes(first)
-        let startsNamed: SQLQueryString = keyPrefixes.map { "sort_key LIKE \(bind: SearchMatch.likeEscaped($0) + "%") ESCAPE '\\'" }.joined(separator: " OR ")
+        let startsNamed: SQLQueryString = keyPrefixes.map { "sort_key LIKE \(bind: SearchMatch.likeEscaped($0) + "%") ESCAPE '\\'" }.joined(
+            separator: " OR "
+        )
         let engine = database.engine
         return try await database.read { db in
             var found: [Item] = []
             for start in keyPrefixes where found.count < limit {
                 // The range lets both engines walk the name index; LIKE keeps it exact under any collation.
-                found += try await db.raw("""
+                found += try await db.raw(
+                    """
                     SELECT * FROM \(ident: Fields.table) WHERE \(visible.joined(separator: " AND ")) AND \(match.sql(column: "search_text"))
                     AND sort_key >= \(bind: start) AND sort_key < \(bind: start + "\u{10FFFF}") AND sort_key LIKE \(bind: SearchMatch.likeEscaped(start) + "%") ESCAPE '\\'
                     ORDER BY sort_key, id LIMIT \(literal: limit - found.count)
-                    """).all().map(Self.decode)
+                    """
+                ).all().map(Self.decode)
             }
             guard found.count < limit else { return found }
             var rest = visible + [match.sql(column: "search_text")]

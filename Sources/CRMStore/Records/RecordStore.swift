@@ -25,11 +25,12 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         let sort = Self.sortValue(query.sort)
         if let cursor = query.cursor {
             let op: SQLQueryString = query.sort.descending ? "<" : ">"
-            let key: any Encodable & Sendable = switch sort.kind {
-            case .text: cursor.key
-            case .integer: Int64(cursor.key) ?? 0
-            case .real: Double(cursor.key) ?? 0
-            }
+            let key: any Encodable & Sendable =
+                switch sort.kind {
+                case .text: cursor.key
+                case .integer: Int64(cursor.key) ?? 0
+                case .real: Double(cursor.key) ?? 0
+                }
             conditions.append("(\(sort.sql) \(op) \(bind: key) OR (\(sort.sql) = \(bind: key) AND id \(op) \(bind: cursor.id)))")
         }
         let direction: SQLQueryString = query.sort.descending ? "DESC" : "ASC"
@@ -43,18 +44,20 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         if items.count > limit {
             items.removeLast()
             let last = rows[limit - 1]
-            let key = switch sort.kind {
-            case .text: try last.value("sort_value", as: String.self)
-            case .integer: String(try last.value("sort_value", as: Int64.self))
-            case .real: String(try last.value("sort_value", as: Double.self))
-            }
+            let key =
+                switch sort.kind {
+                case .text: try last.value("sort_value", as: String.self)
+                case .integer: String(try last.value("sort_value", as: Int64.self))
+                case .real: String(try last.value("sort_value", as: Double.self))
+                }
             next = Cursor(sort: query.sort, key: key, id: items[limit - 1].meta.id)
         }
         return Page(items: items, nextCursor: next)
     }
 
     public func count(_ context: AccessContext, _ query: ListQuery) async throws -> Int {
-        let sql: SQLQueryString = "SELECT COUNT(*) AS n FROM \(ident: table) WHERE \(Self.conditions(context, query, engine: database.engine).joined(separator: " AND "))"
+        let sql: SQLQueryString =
+            "SELECT COUNT(*) AS n FROM \(ident: table) WHERE \(Self.conditions(context, query, engine: database.engine).joined(separator: " AND "))"
         return try await database.read { db in try await db.raw(sql).first()?.value("n", as: Int.self) ?? 0 }
     }
 
@@ -73,14 +76,27 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
 
     /// A page of the record's audit trail, newest first (`before` is the previous page's `next`); only for records
     /// the context may see.
-    public func history(_ context: AccessContext, _ id: Int64, limit: Int = HistoryPage.defaultLimit, before: Int64? = nil) async throws -> HistoryPage {
+    public func history(
+        _ context: AccessContext,
+        _ id: Int64,
+        limit: Int = HistoryPage.defaultLimit,
+        before: Int64? = nil
+    ) async throws -> HistoryPage {
         try await database.read { db in
             _ = try await Self.fetch(db, context, id, includeDeleted: true, lock: false)
             // A record's history includes the history of the records merged into it.
-            let merged = try await db.raw("""
+            let merged = try await db.raw(
+                """
                 SELECT merged_id FROM record_merges WHERE record_type = \(bind: Fields.recordType.rawValue) AND survivor_id = \(bind: id) AND undone_at IS NULL
-                """).all().map { try $0.value("merged_id", as: Int64.self) }
-            return try await AuditLog.page(db, type: Fields.recordType, ids: [id] + merged, limit: min(max(limit, 1), ListQuery.maxLimit), before: before)
+                """
+            ).all().map { try $0.value("merged_id", as: Int64.self) }
+            return try await AuditLog.page(
+                db,
+                type: Fields.recordType,
+                ids: [id] + merged,
+                limit: min(max(limit, 1), ListQuery.maxLimit),
+                before: before
+            )
         }
     }
 
@@ -104,7 +120,13 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     /// - Parameter refusingDuplicates: refuse with `possibleDuplicates` when visible records are probably the
     ///   same customer (see `duplicates(_:of:excluding:)`); forms, the API and imports ask first, and create
     ///   anyway only when the user insists.
-    public func create(_ context: AccessContext, _ fields: Fields, assignment: Assignment = .init(), idempotency: IdempotencyKey? = nil, refusingDuplicates: Bool = false) async throws -> (record: Item, replayed: Bool) {
+    public func create(
+        _ context: AccessContext,
+        _ fields: Fields,
+        assignment: Assignment = .init(),
+        idempotency: IdempotencyKey? = nil,
+        refusingDuplicates: Bool = false
+    ) async throws -> (record: Item, replayed: Bool) {
         let fields = try Self.validated(fields)
         let engine = database.engine
         return try await database.write { db in
@@ -150,7 +172,13 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
 
     /// Replaces the record's fields if its stored version is still `expectedVersion`; a stale version is refused
     /// with `versionMismatch`, so no concurrent edit is silently lost.
-    public func update(_ context: AccessContext, _ id: Int64, expectedVersion: Int64, _ fields: Fields, assignment: Assignment = .init()) async throws -> Item {
+    public func update(
+        _ context: AccessContext,
+        _ id: Int64,
+        expectedVersion: Int64,
+        _ fields: Fields,
+        assignment: Assignment = .init()
+    ) async throws -> Item {
         let fields = try Self.validated(fields)
         return try await database.write { db in
             let current = try await Self.fetch(db, context, id, includeDeleted: false, lock: true)
@@ -161,7 +189,14 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
 
     /// Writes new fields over a locked, current record inside the caller's transaction: checks, indexes and
     /// the audit entry (under `action`) as every change of a record's fields needs them.
-    static func rewrite(_ db: any SQLDatabase, _ context: AccessContext, _ current: Item, _ fields: Fields, assignment: Assignment, action: AuditAction) async throws -> Item {
+    static func rewrite(
+        _ db: any SQLDatabase,
+        _ context: AccessContext,
+        _ current: Item,
+        _ fields: Fields,
+        assignment: Assignment,
+        action: AuditAction
+    ) async throws -> Item {
         let id = current.meta.id
         // What the record already pointed at stays allowed: a change of another field does not fail because a
         // linked company went out of the editor's sight or a chosen user has since left.
@@ -175,11 +210,13 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         let assignments = zip(["sort_key", "search_text"] + Fields.columns, [fields.sortKey, fields.searchText] + (try fields.columnValues()))
             .map { column, value -> SQLQueryString in "\(ident: column) = \(bind: value)" }
         let write = {
-            try await db.raw("""
+            try await db.raw(
+                """
                 UPDATE \(ident: Fields.table) SET \(assignments.joined(separator: ", ")), owner_id = \(bind: owner.rawValue),
                 team_id = \(bind: team?.rawValue), version = version + 1, updated_at = \(bind: Timestamp.now.rawValue)
                 WHERE id = \(bind: id) AND version = \(bind: current.meta.version)
-                """).run()
+                """
+            ).run()
         }
         if owner != current.meta.ownerID || team != current.meta.teamID || fields.groupingValues != current.fields.groupingValues {
             try await Fields.regrouping(db, ids: [id], write)
@@ -210,9 +247,11 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
                 throw StoreError.versionMismatch(current: current.meta.version)
             }
             try await Fields.regrouping(db, ids: [id]) {
-                try await db.raw("""
+                try await db.raw(
+                    """
                     UPDATE \(ident: table) SET deleted_at = \(bind: Timestamp.now.rawValue), version = version + 1 WHERE id = \(bind: id)
-                    """).run()
+                    """
+                ).run()
             }
             try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: .delete, changes: [])
         }
@@ -223,9 +262,11 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
             let current = try await Self.fetch(db, context, id, includeDeleted: true, lock: true)
             guard current.meta.deletedAt != nil else { return current }
             try await Fields.regrouping(db, ids: [id]) {
-                try await db.raw("""
+                try await db.raw(
+                    """
                     UPDATE \(ident: table) SET deleted_at = NULL, version = version + 1, updated_at = \(bind: Timestamp.now.rawValue) WHERE id = \(bind: id)
-                    """).run()
+                    """
+                ).run()
             }
             try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: .restore, changes: [])
             return try await Self.fetch(db, context, id, includeDeleted: false, lock: false)
@@ -235,12 +276,24 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     // MARK: Pieces
 
     /// Inserts the row of a new record; `at` is its creation time (now, or an imported record's own).
-    static func insertRow(_ db: any SQLDatabase, _ fields: Fields, owner: UserID, team: TeamID?, createdBy: UserID?, at: Timestamp, updatedAt: Timestamp? = nil) async throws -> Int64 {
+    static func insertRow(
+        _ db: any SQLDatabase,
+        _ fields: Fields,
+        owner: UserID,
+        team: TeamID?,
+        createdBy: UserID?,
+        at: Timestamp,
+        updatedAt: Timestamp? = nil
+    ) async throws -> Int64 {
         let columns = metaColumns.dropFirst(2).dropLast() + ["created_by", "sort_key", "search_text"] + Fields.columns
-        let values: [any Encodable & Sendable] = [owner.rawValue, team?.rawValue, at.rawValue, (updatedAt ?? at).rawValue, createdBy?.rawValue, fields.sortKey, fields.searchText] + (try fields.columnValues())
-        let row = try await db.raw("""
+        let values: [any Encodable & Sendable] =
+            [owner.rawValue, team?.rawValue, at.rawValue, (updatedAt ?? at).rawValue, createdBy?.rawValue, fields.sortKey, fields.searchText]
+            + (try fields.columnValues())
+        let row = try await db.raw(
+            """
             INSERT INTO \(ident: Fields.table) (\(idents: Array(columns), joinedBy: ", ")) VALUES (\(binds: values)) RETURNING id
-            """).first()
+            """
+        ).first()
         guard let id = try row?.value("id", as: Int64.self) else { throw StoreError.configuration("insert returned no id") }
         try await writeIndexes(db, id, fields, isNew: true)
         return id
@@ -250,36 +303,52 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     /// rows and its audit entry as `context`'s create: ids are reserved up front, so each statement carries
     /// thousands of rows and no row needs a round trip for its id. `written` hears of each part of `rows` written.
     static func insertRows(
-        _ db: any SQLDatabase, _ context: AccessContext, _ rows: [(fields: Fields, owner: UserID, team: TeamID?, at: Timestamp, updatedAt: Timestamp)],
+        _ db: any SQLDatabase,
+        _ context: AccessContext,
+        _ rows: [(fields: Fields, owner: UserID, team: TeamID?, at: Timestamp, updatedAt: Timestamp)],
         written: (Range<Int>) async throws -> Void = { _ in }
     ) async throws -> [Int64] {
         guard !rows.isEmpty else { return [] }
         let ids = try await reserveIDs(db, count: rows.count)
         let records = zip(ids, rows).map { (id: $0, fields: $1.fields) }
         let columns = ["id"] + metaColumns.dropFirst(2).dropLast() + ["created_by", "sort_key", "search_text"] + Fields.columns
-        try await BulkRows.inParts(db, count: rows.count, encode: { part in
-            let table = try await BulkRows.encoding(db, table: Fields.table, columns: Array(columns), part) { index in
-                let row = rows[index]
-                return [[ids[index], row.owner.rawValue, row.team?.rawValue, row.at.rawValue, row.updatedAt.rawValue, nil as Int64?, row.fields.sortKey, row.fields.searchText]
-                    + (try row.fields.columnValues())]
-            }
-            let audit = try await AuditLog.creations(db, context, type: Fields.recordType, ids: ids, part) { rows[$0].fields.auditValues }
-            return [table] + (try await indexRows(db, of: records, part)) + [audit]
-        }, written: written)
+        try await BulkRows.inParts(
+            db,
+            count: rows.count,
+            encode: { part in
+                let table = try await BulkRows.encoding(db, table: Fields.table, columns: Array(columns), part) { index in
+                    let row = rows[index]
+                    return [
+                        [
+                            ids[index], row.owner.rawValue, row.team?.rawValue, row.at.rawValue, row.updatedAt.rawValue, nil as Int64?,
+                            row.fields.sortKey, row.fields.searchText,
+                        ]
+                            + (try row.fields.columnValues())
+                    ]
+                }
+                let audit = try await AuditLog.creations(db, context, type: Fields.recordType, ids: ids, part) { rows[$0].fields.auditValues }
+                return [table] + (try await indexRows(db, of: records, part)) + [audit]
+            },
+            written: written
+        )
         return ids
     }
 
     /// Ids no other row has or had: from the table's sequence, which then moves past them.
     private static func reserveIDs(_ db: any SQLDatabase, count: Int) async throws -> [Int64] {
         if db.dialect.name == "postgresql" {
-            let rows = try await db.raw("SELECT nextval(pg_get_serial_sequence(\(bind: Fields.table), 'id')) AS id FROM generate_series(1, \(bind: count))").all()
+            let rows = try await db.raw(
+                "SELECT nextval(pg_get_serial_sequence(\(bind: Fields.table), 'id')) AS id FROM generate_series(1, \(bind: count))"
+            ).all()
             return try rows.map { try $0.value("id", as: Int64.self) }.sorted()
         }
         // SQLite's AUTOINCREMENT remembers the highest id ever used in sqlite_sequence; explicit ids above it advance it.
         // The caller holds the single write transaction, so no one else can take these ids meanwhile.
-        let row = try await db.raw("""
+        let row = try await db.raw(
+            """
             SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = \(bind: Fields.table)), 0), COALESCE((SELECT MAX(id) FROM \(ident: Fields.table)), 0)) AS top
-            """).first()
+            """
+        ).first()
         let top = try row?.value("top", as: Int64.self) ?? 0
         return (1...Int64(count)).map { top + $0 }
     }
@@ -295,7 +364,8 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         if lock { try await FieldStore.holdDefinitions(db, Fields.recordType) }
         // Row locks matter only on PostgreSQL; SQLite's single writer already serialises write transactions.
         let forUpdate: SQLQueryString = lock && db.dialect.name == "postgresql" ? " FOR UPDATE" : ""
-        guard let row = try await db.raw("SELECT * FROM \(ident: Fields.table) WHERE \(conditions.joined(separator: " AND "))\(forUpdate)").first() else {
+        guard let row = try await db.raw("SELECT * FROM \(ident: Fields.table) WHERE \(conditions.joined(separator: " AND "))\(forUpdate)").first()
+        else {
             throw StoreError.notFound(Fields.recordType)
         }
         return try decode(row)
@@ -303,7 +373,8 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
 
     static func decode(_ row: any SQLRow) throws -> Item {
         let meta = RecordMeta(
-            id: try row.value("id"), version: try row.value("version"),
+            id: try row.value("id"),
+            version: try row.value("version"),
             ownerID: UserID(try row.value("owner_id", as: Int64.self)),
             teamID: try row.value("team_id", as: Int64?.self).map { TeamID($0) },
             createdAt: Timestamp(rawValue: try row.value("created_at")),
@@ -323,10 +394,12 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         if let owner = query.ownerID { result.append("owner_id = \(bind: owner.rawValue)") }
         if let team = query.teamID { result.append("team_id = \(bind: team.rawValue)") }
         if let tag = query.tag {
-            result.append("""
+            result.append(
+                """
                 EXISTS (SELECT 1 FROM record_tags rt WHERE rt.record_type = \(bind: Fields.recordType.rawValue)
                 AND rt.tag = \(bind: TextFolding.fold(tag)) AND rt.record_id = \(ident: Fields.table).id)
-                """)
+                """
+            )
         }
         if let search = query.search { result += searchConditions([search], engine: engine) }
         result += query.custom.map(condition)
@@ -374,11 +447,12 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
             default: nil
             }
         }
-        let test: SQLQueryString = switch filter.match {
-        case .equals(let value): numeric(value).map { "number_value = \(bind: $0)" } ?? "text_value IN (\(binds: value.indexed.texts))"
-        case .atLeast(let value): "number_value >= \(bind: numeric(value) ?? 0)"
-        case .atMost(let value): "number_value <= \(bind: numeric(value) ?? 0)"
-        }
+        let test: SQLQueryString =
+            switch filter.match {
+            case .equals(let value): numeric(value).map { "number_value = \(bind: $0)" } ?? "text_value IN (\(binds: value.indexed.texts))"
+            case .atLeast(let value): "number_value >= \(bind: numeric(value) ?? 0)"
+            case .atMost(let value): "number_value <= \(bind: numeric(value) ?? 0)"
+            }
         return """
             id IN (SELECT record_id FROM custom_values WHERE record_type = \(bind: Fields.recordType.rawValue) AND field_key = \(bind: filter.key) AND \(test))
             """
@@ -398,7 +472,8 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     /// stay bulk.
     static func indexRows(_ db: any SQLDatabase, of records: [(id: Int64, fields: Fields)], _ range: Range<Int>) async throws -> [BulkRows] {
         let type = Fields.recordType.rawValue
-        let points = try await BulkRows.encoding(db, table: "contact_points", columns: ["record_type", "record_id", "kind", "value"], range) { index in
+        let points = try await BulkRows.encoding(db, table: "contact_points", columns: ["record_type", "record_id", "kind", "value"], range) {
+            index in
             let (id, fields) = records[index]
             let phones = Set(fields.phones.map(\.number.e164)).map { [type, id, "phone", $0] as [any Encodable & Sendable] }
             return phones + Set(fields.emails.map(\.address.value)).map { [type, id, "email", $0] }
@@ -414,19 +489,33 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
     static func checkReferences(_ db: any SQLDatabase, _ context: AccessContext, _ fields: Fields, keeping old: Fields? = nil) async throws {
         let kept = Set((old?.references ?? []).map { "\($0.type.rawValue):\($0.id)" })
         for reference in fields.references where !kept.contains("\(reference.type.rawValue):\(reference.id)") {
-            let visible = try await db.raw("""
-                SELECT 1 AS one FROM \(ident: reference.table) WHERE id = \(bind: reference.id) AND deleted_at IS NULL AND \(AccessPredicate.sql(context.visibility))
-                """).first() != nil
+            let visible =
+                try await db.raw(
+                    """
+                    SELECT 1 AS one FROM \(ident: reference.table) WHERE id = \(bind: reference.id) AND deleted_at IS NULL AND \(AccessPredicate.sql(context.visibility))
+                    """
+                ).first() != nil
             guard visible else {
-                throw StoreError.invalid(ValidationErrors([ValidationError(
-                    field: "\(reference.type.rawValue)_id", code: "unknown_reference", message: "no \(reference.type.rawValue) \(reference.id) that you can see"
-                )]))
+                throw StoreError.invalid(
+                    ValidationErrors([
+                        ValidationError(
+                            field: "\(reference.type.rawValue)_id",
+                            code: "unknown_reference",
+                            message: "no \(reference.type.rawValue) \(reference.id) that you can see"
+                        )
+                    ])
+                )
             }
         }
     }
 
     /// Owner and team for a record, checked against what the context may assign.
-    static func resolveAssignment(_ db: any SQLDatabase, _ context: AccessContext, _ assignment: Assignment, current: RecordMeta?) async throws -> (UserID, TeamID?) {
+    static func resolveAssignment(
+        _ db: any SQLDatabase,
+        _ context: AccessContext,
+        _ assignment: Assignment,
+        current: RecordMeta?
+    ) async throws -> (UserID, TeamID?) {
         guard let owner = assignment.owner ?? current?.ownerID ?? context.userID else {
             throw StoreError.invalid(ValidationErrors([ValidationError(field: "owner_id", code: "required", message: "an owner is required")]))
         }
@@ -442,7 +531,9 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         if owner != current?.ownerID {
             let ownerRow = try await db.raw("SELECT is_active FROM users WHERE id = \(bind: owner.rawValue)").first()
             guard let ownerRow, try ownerRow.value("is_active", as: Bool.self) else {
-                throw StoreError.invalid(ValidationErrors([ValidationError(field: "owner_id", code: "unknown_user", message: "no active user \(owner)")]))
+                throw StoreError.invalid(
+                    ValidationErrors([ValidationError(field: "owner_id", code: "unknown_user", message: "no active user \(owner)")])
+                )
             }
         }
         if let team, try await db.raw("SELECT 1 AS one FROM teams WHERE id = \(bind: team.rawValue)").first() == nil {
@@ -459,9 +550,12 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
             let heads = context.headedTeams.map(\.rawValue)
             var allowed = false
             if !heads.isEmpty {
-                allowed = try await db.raw("""
-                    SELECT 1 AS one FROM team_members WHERE user_id = \(bind: owner.rawValue) AND team_id IN (\(binds: heads))
-                    """).first() != nil
+                allowed =
+                    try await db.raw(
+                        """
+                        SELECT 1 AS one FROM team_members WHERE user_id = \(bind: owner.rawValue) AND team_id IN (\(binds: heads))
+                        """
+                    ).first() != nil
             }
             guard allowed else { throw StoreError.forbidden("you cannot give records to user \(owner)") }
         }

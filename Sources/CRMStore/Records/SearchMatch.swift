@@ -25,7 +25,9 @@ struct SearchMatch {
     /// The exact condition.
     func sql(column: String) -> SQLQueryString {
         if let digits { return "\(ident: column) LIKE \(bind: "%" + digits + "%")" }
-        let all: SQLQueryString = words.map { "\(ident: column) LIKE \(bind: "%" + Self.likeEscaped($0) + "%") ESCAPE '\\'" }.joined(separator: " AND ")
+        let all: SQLQueryString = words.map { "\(ident: column) LIKE \(bind: "%" + Self.likeEscaped($0) + "%") ESCAPE '\\'" }.joined(
+            separator: " AND "
+        )
         return "(\(all))"
     }
 

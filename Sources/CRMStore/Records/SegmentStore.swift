@@ -7,21 +7,40 @@ import SQLKit
 public struct SegmentStore: Sendable {
     let database: Database
 
-    public func create(_ context: AccessContext, name requested: String, recordType: RecordType, filters: [String: String], at now: Timestamp = .now) async throws -> Segment {
+    public func create(
+        _ context: AccessContext,
+        name requested: String,
+        recordType: RecordType,
+        filters: [String: String],
+        at now: Timestamp = .now
+    ) async throws -> Segment {
         guard context.userID != nil else { throw StoreError.forbidden("only people save segments") }
         let name: String
-        do throws(ValidationErrors) { name = try Segment.validate(name: requested, recordType: recordType, filters: filters) } catch { throw StoreError.invalid(error) }
+        do throws(ValidationErrors) { name = try Segment.validate(name: requested, recordType: recordType, filters: filters) } catch {
+            throw StoreError.invalid(error)
+        }
         let kept = filters.filter { !$0.value.isEmpty }
         let encoded = try PlainJSON.encode(kept)
         return try await database.write { db in
-            if try await db.raw("SELECT 1 AS one FROM segments WHERE record_type = \(bind: recordType.rawValue) AND name = \(bind: name)").first() != nil {
+            if try await db.raw("SELECT 1 AS one FROM segments WHERE record_type = \(bind: recordType.rawValue) AND name = \(bind: name)").first()
+                != nil
+            {
                 throw StoreError.conflict(code: "segment_name_taken", message: "a segment of \(recordType.rawValue) records named \(name) exists")
             }
-            let row = try await db.raw("""
+            let row = try await db.raw(
+                """
                 INSERT INTO segments (name, record_type, filters, created_by, created_at)
                 VALUES (\(bind: name), \(bind: recordType.rawValue), \(bind: encoded), \(bind: context.userID?.rawValue), \(bind: now.rawValue)) RETURNING id
-                """).first()
-            return Segment(id: try row!.decode(column: "id", as: Int64.self), name: name, recordType: recordType, filters: kept, createdBy: context.userID, createdAt: now)
+                """
+            ).first()
+            return Segment(
+                id: try row!.decode(column: "id", as: Int64.self),
+                name: name,
+                recordType: recordType,
+                filters: kept,
+                createdBy: context.userID,
+                createdAt: now
+            )
         }
     }
 
@@ -42,7 +61,9 @@ public struct SegmentStore: Sendable {
 
     public func delete(_ context: AccessContext, _ id: Int64) async throws {
         try await database.write { db in
-            guard let row = try await db.raw("SELECT created_by FROM segments WHERE id = \(bind: id)").first() else { throw StoreError.notFound(.segment) }
+            guard let row = try await db.raw("SELECT created_by FROM segments WHERE id = \(bind: id)").first() else {
+                throw StoreError.notFound(.segment)
+            }
             let creator = try row.decode(column: "created_by", as: Int64?.self)
             guard (creator != nil && creator == context.userID?.rawValue) || context.may(.superviseSegments) else {
                 throw StoreError.forbidden("only the segment's creator or an admin deletes it")
@@ -53,7 +74,8 @@ public struct SegmentStore: Sendable {
 
     static func decode(_ row: any SQLRow) throws -> Segment {
         Segment(
-            id: try row.value("id"), name: try row.value("name"),
+            id: try row.value("id"),
+            name: try row.value("name"),
             recordType: RecordType(rawValue: try row.value("record_type")) ?? .company,
             filters: try PlainJSON.decode([String: String].self, from: try row.value("filters")),
             createdBy: try row.value("created_by", as: Int64?.self).map { UserID($0) },

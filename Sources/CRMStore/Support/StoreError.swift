@@ -1,5 +1,5 @@
-import Foundation
 public import CRMCore
+import Foundation
 
 /// What can go wrong in the store, in terms the web layer turns into HTTP answers.
 public enum StoreError: Error, Sendable, Equatable {

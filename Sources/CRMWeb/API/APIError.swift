@@ -1,10 +1,10 @@
 public import CRMCore
 import CRMStore
 import Foundation
-import NIOCore
 import HTTPTypes
 public import Hummingbird
 import Logging
+import NIOCore
 
 /// An error answered as RFC 9457 `application/problem+json`. `code` is stable and becomes the problem `type`.
 public struct APIError: Error, Sendable {
@@ -25,7 +25,12 @@ public struct APIError: Error, Sendable {
 
     /// A 400 for query parameters: the URL itself is wrong, not a submitted record.
     static func badParameters(_ errors: [ValidationError]) -> APIError {
-        APIError(.badRequest, code: "invalid_parameters", detail: errors.map { "\($0.field ?? ""): \($0.message)" }.joined(separator: "; "), errors: errors)
+        APIError(
+            .badRequest,
+            code: "invalid_parameters",
+            detail: errors.map { "\($0.field ?? ""): \($0.message)" }.joined(separator: "; "),
+            errors: errors
+        )
     }
 
     static func invalid(_ errors: [ValidationError]) -> APIError {
@@ -47,7 +52,11 @@ public struct APIError: Error, Sendable {
             case .notFound(let type):
                 return APIError(.notFound, code: "not_found", detail: "no such \(type?.rawValue ?? "record"), or you may not see it")
             case .versionMismatch(let current):
-                var problem = APIError(.preconditionFailed, code: "version_mismatch", detail: "the record changed since you read it; it is at version \(current) now")
+                var problem = APIError(
+                    .preconditionFailed,
+                    code: "version_mismatch",
+                    detail: "the record changed since you read it; it is at version \(current) now"
+                )
                 problem.headers[.eTag] = "\"\(current)\""
                 return problem
             case .forbidden(let why):
@@ -55,11 +64,20 @@ public struct APIError: Error, Sendable {
             case .conflict(let code, let message):
                 return APIError(.conflict, code: code, detail: message)
             case .possibleDuplicates(let type, let ids):
-                return APIError(.conflict, code: "possible_duplicate", detail: "\(ids.count) \(type.rawValue) record(s) look like this one (same e-mail, phone, tax id or name); send allow_duplicates=true to create it anyway")
+                return APIError(
+                    .conflict,
+                    code: "possible_duplicate",
+                    detail:
+                        "\(ids.count) \(type.rawValue) record(s) look like this one (same e-mail, phone, tax id or name); send allow_duplicates=true to create it anyway"
+                )
             case .invalid(let errors):
                 return .invalid(errors.errors)
             case .rateLimited(let seconds):
-                var problem = APIError(.tooManyRequests, code: "rate_limited", detail: "too many submissions from your address; try again in \(seconds) seconds")
+                var problem = APIError(
+                    .tooManyRequests,
+                    code: "rate_limited",
+                    detail: "too many submissions from your address; try again in \(seconds) seconds"
+                )
                 problem.headers[.retryAfter] = String(seconds)
                 return problem
             case .configuration:
@@ -72,12 +90,13 @@ public struct APIError: Error, Sendable {
         case is NIOTooManyBytesError:
             return APIError(.contentTooLarge, code: "body_too_large", detail: "the request body is larger than 1 MiB")
         case let error as HTTPError:
-            let code: String = switch error.status {
-            case .contentTooLarge: "body_too_large"
-            case .notFound: "not_found"
-            case .methodNotAllowed: "method_not_allowed"
-            default: "http_\(error.status.code)"
-            }
+            let code: String =
+                switch error.status {
+                case .contentTooLarge: "body_too_large"
+                case .notFound: "not_found"
+                case .methodNotAllowed: "method_not_allowed"
+                default: "http_\(error.status.code)"
+                }
             return APIError(error.status, code: code, detail: error.body ?? error.status.reasonPhrase)
         default:
             return nil
@@ -94,9 +113,11 @@ public struct APIError: Error, Sendable {
             "code": .string(code),
         ]) { $1 }
         if !errors.isEmpty {
-            object["errors"] = .array(errors.map { error in
-                .object(["field": error.field.map(JSONValue.string) ?? .null, "code": .string(error.code), "message": .string(error.message)])
-            })
+            object["errors"] = .array(
+                errors.map { error in
+                    .object(["field": error.field.map(JSONValue.string) ?? .null, "code": .string(error.code), "message": .string(error.message)])
+                }
+            )
         }
         return .object(object)
     }

@@ -13,10 +13,12 @@ struct ActivityAPI {
         let zone = TimeZone(identifier: identity.user.timeZone) ?? TimeZone(identifier: "UTC")!
         let day = DayRange(containing: .now, timeZone: zone)
         let agenda = try await store.activities.myDay(identity.access, user: identity.user.id, day: day)
-        return JSONResponse.ok(.object([
-            "day_start": .string(day.start.iso8601), "day_end": .string(day.end.iso8601),
-            "overdue": .array(agenda.overdue.map(\.json)), "due_today": .array(agenda.dueToday.map(\.json)),
-            "meetings": .array(agenda.meetings.map(\.json)),
-        ]))
+        return JSONResponse.ok(
+            .object([
+                "day_start": .string(day.start.iso8601), "day_end": .string(day.end.iso8601),
+                "overdue": .array(agenda.overdue.map(\.json)), "due_today": .array(agenda.dueToday.map(\.json)),
+                "meetings": .array(agenda.meetings.map(\.json)),
+            ])
+        )
     }
 }

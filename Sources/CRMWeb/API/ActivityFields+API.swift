@@ -34,10 +34,17 @@ extension ActivityFields: APIResource {
         case .int(let minutes)?: durationMinutes = Int(clamping: minutes)
         case let other?: input.fail("duration_minutes", "wrong_type", "must be a whole number of minutes, not \(other.typeName)")
         }
-        if let value = input.array("attendee_ids", { element, path throws(ValidationError) in
-            guard case .int(let id) = element, id > 0 else { throw ValidationError(field: path, code: "wrong_type", message: "must be a contact id") }
-            return ContactID(id)
-        }) { attendees = value }
+        if let value = input.array(
+            "attendee_ids",
+            { element, path throws(ValidationError) in
+                guard case .int(let id) = element, id > 0 else {
+                    throw ValidationError(field: path, code: "wrong_type", message: "must be a contact id")
+                }
+                return ContactID(id)
+            }
+        ) {
+            attendees = value
+        }
     }
 
     /// An ISO 8601 date-time; `.some(nil)` when the client sent `null`.
@@ -61,14 +68,18 @@ extension ActivityFields: APIResource {
         [
             "kind": .string(kind.rawValue), "subject": .string(subject), "notes": .string(notes),
             "deal_id": .optional(dealID?.rawValue), "company_id": .optional(companyID?.rawValue), "contact_id": .optional(contactID?.rawValue),
-            "lead_id": .optional(leadID?.rawValue), "due_at": .optional(dueAt?.iso8601), "priority": .string(priority.rawValue), "done": .bool(isDone), "done_at": .optional(doneAt?.iso8601),
+            "lead_id": .optional(leadID?.rawValue), "due_at": .optional(dueAt?.iso8601), "priority": .string(priority.rawValue),
+            "done": .bool(isDone), "done_at": .optional(doneAt?.iso8601),
             "direction": .optional(direction?.rawValue), "duration_minutes": .optional(durationMinutes.map(Int64.init)), "outcome": .string(outcome),
             "starts_at": .optional(startsAt?.iso8601), "ends_at": .optional(endsAt?.iso8601), "place": .string(place),
             "attendee_ids": .array(attendees.map { .int($0.rawValue) }),
         ]
     }
 
-    static let csvColumns = ["kind", "subject", "deal_id", "company_id", "contact_id", "lead_id", "due_at", "done", "starts_at", "ends_at", "duration_minutes", "outcome", "notes"]
+    static let csvColumns = [
+        "kind", "subject", "deal_id", "company_id", "contact_id", "lead_id", "due_at", "done", "starts_at", "ends_at", "duration_minutes", "outcome",
+        "notes",
+    ]
 
     var csvValues: [String] {
         [

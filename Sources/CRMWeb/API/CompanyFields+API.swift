@@ -5,7 +5,9 @@ import Logging
 
 extension CompanyFields: APIResource {
     static let collection = "companies"
-    static let inputFields: Set<String> = ["name", "legal_name", "tax_id", "industry", "size", "website", "priority", "addresses", "phones", "emails", "tags"]
+    static let inputFields: Set<String> = [
+        "name", "legal_name", "tax_id", "industry", "size", "website", "priority", "addresses", "phones", "emails", "tags",
+    ]
     static let listParameters: Set<String> = ["priority"]
     static var blank: CompanyFields { CompanyFields(name: "") }
 
@@ -44,8 +46,12 @@ extension CompanyFields: APIResource {
             throw ValidationError(field: "\(path).country", code: "invalid_country", message: "must be an ISO 3166 two-letter code such as PL")
         }
         return PostalAddress(
-            label: values["label"]!.isEmpty ? "office" : values["label"]!, street: values["street"]!, city: values["city"]!,
-            region: values["region"]!, postalCode: values["postal_code"]!, country: country
+            label: values["label"]!.isEmpty ? "office" : values["label"]!,
+            street: values["street"]!,
+            city: values["city"]!,
+            region: values["region"]!,
+            postalCode: values["postal_code"]!,
+            country: country
         )
     }
 
@@ -53,12 +59,14 @@ extension CompanyFields: APIResource {
         [
             "name": .string(name), "legal_name": .string(legalName), "tax_id": .string(taxID), "industry": .string(industry),
             "size": .optional(size?.rawValue), "website": .string(website), "priority": .optional(priority?.rawValue),
-            "addresses": .array(addresses.map { address in
-                .object([
-                    "label": .string(address.label), "street": .string(address.street), "city": .string(address.city),
-                    "region": .string(address.region), "postal_code": .string(address.postalCode), "country": .string(address.country),
-                ])
-            }),
+            "addresses": .array(
+                addresses.map { address in
+                    .object([
+                        "label": .string(address.label), "street": .string(address.street), "city": .string(address.city),
+                        "region": .string(address.region), "postal_code": .string(address.postalCode), "country": .string(address.country),
+                    ])
+                }
+            ),
             "phones": SharedInput.phonesJSON(phones), "emails": SharedInput.emailsJSON(emails),
             "tags": .array(tags.map(JSONValue.string)),
         ]

@@ -5,7 +5,9 @@ import Logging
 
 extension ContactFields: APIResource {
     static let collection = "contacts"
-    static let inputFields: Set<String> = ["first_name", "middle_name", "last_name", "name_order", "job_title", "company_id", "phones", "emails", "tags"]
+    static let inputFields: Set<String> = [
+        "first_name", "middle_name", "last_name", "name_order", "job_title", "company_id", "phones", "emails", "tags",
+    ]
     static let listParameters: Set<String> = ["company_id"]
     static var blank: ContactFields { ContactFields(lastName: "") }
 

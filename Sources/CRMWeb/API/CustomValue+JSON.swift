@@ -7,7 +7,8 @@ extension CustomValue {
     var json: JSONValue {
         switch self {
         case .text(let text): .string(text)
-        case .number(let number): (Int64(exactly: NSDecimalNumber(decimal: number).doubleValue)).map(JSONValue.int) ?? .number(NSDecimalNumber(decimal: number).doubleValue)
+        case .number(let number):
+            (Int64(exactly: NSDecimalNumber(decimal: number).doubleValue)).map(JSONValue.int) ?? .number(NSDecimalNumber(decimal: number).doubleValue)
         case .money(let money): .object(["amount": .string(money.decimalString), "currency": .string(money.currency.code)])
         case .date(let date): .string(date.description)
         case .dateTime(let time): .string(time.iso8601)
@@ -63,10 +64,11 @@ enum CustomInput {
                 guard case .string(let text) = item, !text.contains(";") else { throw wrong }
                 texts.append(text)
             }
-            return texts.isEmpty ? .choices([]) : try field.value(parsing: texts.joined(separator: ";"), defaultCountryCode: defaultCountryCode, timeZone: utc)
+            return texts.isEmpty
+                ? .choices([]) : try field.value(parsing: texts.joined(separator: ";"), defaultCountryCode: defaultCountryCode, timeZone: utc)
         case (.text, .string(let text)), (.longText, .string(let text)), (.number, .string(let text)), (.date, .string(let text)),
-             (.dateTime, .string(let text)), (.choice, .string(let text)), (.url, .string(let text)), (.email, .string(let text)),
-             (.phone, .string(let text)), (.money, .string(let text)):
+            (.dateTime, .string(let text)), (.choice, .string(let text)), (.url, .string(let text)), (.email, .string(let text)),
+            (.phone, .string(let text)), (.money, .string(let text)):
             return try field.value(parsing: text, defaultCountryCode: defaultCountryCode, timeZone: utc)
         default:
             throw wrong

@@ -29,12 +29,16 @@ extension DealFields: APIResource {
             do { currency = try Currency(code: code) } catch { input.fail("currency", error.code, error.message) }
         }
         if let text = input.string("amount") {
-            do { amount = try Money(decimal: text.isEmpty ? "0" : text, currency: currency) } catch { input.fail("amount", error.code, error.message) }
+            do { amount = try Money(decimal: text.isEmpty ? "0" : text, currency: currency) } catch {
+                input.fail("amount", error.code, error.message)
+            }
         } else if currency != amount.currency {
             do { amount = try amount.rescaled(to: currency) } catch { input.fail("amount", error.code, error.message) }
         }
         if let text = input.string("expected_close_date") {
-            if text.isEmpty { expectedCloseDate = nil } else {
+            if text.isEmpty {
+                expectedCloseDate = nil
+            } else {
                 do { expectedCloseDate = try CalendarDate(parsing: text) } catch { input.fail("expected_close_date", error.code, error.message) }
             }
         }
@@ -60,7 +64,10 @@ extension DealFields: APIResource {
         ]
     }
 
-    static let csvColumns = ["title", "company_id", "pipeline_id", "stage_id", "status", "amount", "currency", "expected_close_date", "source", "loss_reason_id", "closed_at"]
+    static let csvColumns = [
+        "title", "company_id", "pipeline_id", "stage_id", "status", "amount", "currency", "expected_close_date", "source", "loss_reason_id",
+        "closed_at",
+    ]
 
     var csvValues: [String] {
         [

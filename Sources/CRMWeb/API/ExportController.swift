@@ -34,10 +34,12 @@ struct ExportController {
 
     /// Every stage movement of the deals the caller may see, oldest first.
     private func stageLog(_ access: AccessContext) async throws -> String {
-        var csv = "\u{FEFF}" + CSV.line([
-            "id", "deal_id", "pipeline_id", "kind", "from_stage_id", "to_stage_id", "status", "at", "actor_id", "amount", "currency",
-            "probability", "expected_close_date", "loss_reason_id", "comment",
-        ])
+        var csv =
+            "\u{FEFF}"
+            + CSV.line([
+                "id", "deal_id", "pipeline_id", "kind", "from_stage_id", "to_stage_id", "status", "at", "actor_id", "amount", "currency",
+                "probability", "expected_close_date", "loss_reason_id", "comment",
+            ])
         var after: Int64 = 0
         while true {
             let page = try await store.funnel.transitions(access, after: after, limit: 5_000)

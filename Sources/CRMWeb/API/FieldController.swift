@@ -19,7 +19,9 @@ struct FieldController {
         var query = QueryParameters(request.queryDictionary, allowed: ["record_type", "include_inactive"])
         let type = query.choice("record_type", RecordType.self)
         let inactive = query.bool("include_inactive") ?? false
-        if type == nil, query.errors.isEmpty { query.fail(ValidationError(field: "record_type", code: "required", message: "say whose fields: company, contact, lead or deal")) }
+        if type == nil, query.errors.isEmpty {
+            query.fail(ValidationError(field: "record_type", code: "required", message: "say whose fields: company, contact, lead or deal"))
+        }
         try query.finish()
         return JSONResponse.ok(.object(["items": .array(try await store.fields.list(type!, includeInactive: inactive).map(\.json))]))
     }
@@ -27,7 +29,11 @@ struct FieldController {
     /// `{"record_type": "company", "key": "contract_end", "label": "Contract end", "kind": "date"}`.
     @Sendable func create(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: Self.inputFields.union(["record_type", "key", "kind"]))
+        var input = try JSONInput(
+            try await JSONInput.body(request, context: context),
+            request: request,
+            allowed: Self.inputFields.union(["record_type", "key", "kind"])
+        )
         let type = input.choice("record_type", RecordType.self) ?? nil
         let kind = input.choice("kind", FieldKind.self) ?? nil
         if type == nil, input.errors.isEmpty { input.fail("record_type", "required", "say whose field it is: company, contact, lead or deal") }
@@ -54,7 +60,8 @@ struct FieldController {
         let identity = try context.requireIdentity()
         let id = try context.pathID()
         var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["from", "to"])
-        let from = input.string("from"), to = input.string("to")
+        let from = input.string("from")
+        let to = input.string("to")
         if from == nil { input.fail("from", "required", "name the option to rename") }
         if to == nil { input.fail("to", "required", "give the option's new name") }
         try input.finish()

@@ -200,7 +200,12 @@ struct FunnelController {
     }
 
     /// The body is optional for moves without details (win); `If-Match` is honoured when sent.
-    private func apply(_ request: Request, _ context: AppContext, allowed: Set<String>, _ read: (JSONInput) throws(ValidationError) -> FunnelMove) async throws -> Response {
+    private func apply(
+        _ request: Request,
+        _ context: AppContext,
+        allowed: Set<String>,
+        _ read: (JSONInput) throws(ValidationError) -> FunnelMove
+    ) async throws -> Response {
         let identity = try context.requireIdentity()
         let id = try context.pathID()
         let body = try await JSONInput.body(request, context: context)
@@ -212,7 +217,12 @@ struct FunnelController {
         }
         let move: FunnelMove
         do throws(ValidationError) { move = try read(input) } catch { throw APIError.invalid([error]) }
-        let deal = try await store.funnel.apply(identity.access, deal: id, expectedVersion: try RecordController<DealFields>.expectedVersion(request, required: false), move)
+        let deal = try await store.funnel.apply(
+            identity.access,
+            deal: id,
+            expectedVersion: try RecordController<DealFields>.expectedVersion(request, required: false),
+            move
+        )
         return JSONResponse.ok(deal.json, etag: deal.meta.etag)
     }
 
@@ -224,34 +234,58 @@ struct FunnelController {
         let filter = try Self.boardFilter(parameters, extra: ["cards"])
         var cards = 20
         if let text = parameters["cards"] {
-            guard let value = Int(text), (1...100).contains(value) else { throw APIError.badRequest("invalid_parameters", "cards must be a whole number from 1 to 100", field: "cards") }
+            guard let value = Int(text), (1...100).contains(value) else {
+                throw APIError.badRequest("invalid_parameters", "cards must be a whole number from 1 to 100", field: "cards")
+            }
             cards = value
         }
-        let (pipeline, columns) = try await store.funnel.board(identity.access, pipeline: try await self.pipeline(context).id, filter: filter, cardsPerStage: cards)
+        let (pipeline, columns) = try await store.funnel.board(
+            identity.access,
+            pipeline: try await self.pipeline(context).id,
+            filter: filter,
+            cardsPerStage: cards
+        )
         let now = Timestamp.now
-        return JSONResponse.ok(.object([
-            "pipeline": pipeline.json,
-            "columns": .array(columns.map { column in
-                .object([
-                    "stage_id": .int(column.stage.id.rawValue), "count": .int(Int64(column.count)),
-                    "sums": .object(column.sums.reduce(into: [:]) { result, pair in result[pair.key] = Self.sum(pair.key, pair.value) }),
-                    "cards": .array(column.cards.map { Self.card($0, column.stage, now) }),
-                    "next_after": .optional(column.nextAfter),
-                ])
-            }),
-        ]))
+        return JSONResponse.ok(
+            .object([
+                "pipeline": pipeline.json,
+                "columns": .array(
+                    columns.map { column in
+                        .object([
+                            "stage_id": .int(column.stage.id.rawValue), "count": .int(Int64(column.count)),
+                            "sums": .object(column.sums.reduce(into: [:]) { result, pair in result[pair.key] = Self.sum(pair.key, pair.value) }),
+                            "cards": .array(column.cards.map { Self.card($0, column.stage, now) }),
+                            "next_after": .optional(column.nextAfter),
+                        ])
+                    }
+                ),
+            ])
+        )
     }
 
     @Sendable func moreCards(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let parameters = request.queryDictionary
         let filter = try Self.boardFilter(parameters, extra: ["after", "limit"])
-        guard let stageText = context.parameters.get("stage"), let stage = Int64(stageText) else { throw APIError(.notFound, code: "not_found", detail: "no such stage") }
-        guard let after = parameters["after"].flatMap(Int64.init) else { throw APIError.badRequest("invalid_parameters", "after must be the id of the last card shown", field: "after") }
+        guard let stageText = context.parameters.get("stage"), let stage = Int64(stageText) else {
+            throw APIError(.notFound, code: "not_found", detail: "no such stage")
+        }
+        guard let after = parameters["after"].flatMap(Int64.init) else {
+            throw APIError.badRequest("invalid_parameters", "after must be the id of the last card shown", field: "after")
+        }
         let limit = parameters["limit"].flatMap(Int.init) ?? 20
         let pipeline = try await self.pipeline(context)
-        guard let column = pipeline.stage(StageID(stage)) else { throw APIError(.notFound, code: "not_found", detail: "no such stage in this pipeline") }
-        let (cards, next) = try await store.funnel.moreCards(identity.access, pipeline: pipeline.id, stage: column.id, filter: filter, after: after, limit: limit)
+        guard let column = pipeline.stage(StageID(stage)) else {
+            throw APIError(.notFound, code: "not_found", detail: "no such stage in this pipeline")
+        }
+        let (cards, next) = try await store.funnel.moreCards(
+            identity.access,
+            pipeline: pipeline.id,
+            stage: column.id,
+            filter: filter,
+            after: after,
+            limit: limit
+        )
         let now = Timestamp.now
         return JSONResponse.ok(.object(["cards": .array(cards.map { Self.card($0, column, now) }), "next_after": .optional(next)]))
     }
@@ -300,14 +334,20 @@ struct FunnelController {
         if let extra = Set(object.keys).subtracting(keys).sorted().first {
             throw ValidationError(field: "\(path).\(extra)", code: "unknown_field", message: "is not a field here")
         }
-        guard case .string(let name)? = object["name"] else { throw ValidationError(field: "\(path).name", code: "required", message: "a stage needs a name") }
-        guard case .int(let probability)? = object["probability"] else { throw ValidationError(field: "\(path).probability", code: "required", message: "a probability from 0 to 100") }
+        guard case .string(let name)? = object["name"] else {
+            throw ValidationError(field: "\(path).name", code: "required", message: "a stage needs a name")
+        }
+        guard case .int(let probability)? = object["probability"] else {
+            throw ValidationError(field: "\(path).probability", code: "required", message: "a probability from 0 to 100")
+        }
         var stage = PipelineStore.NewStage(name: name, probability: Int(clamping: probability))
         switch object["translations"] {
         case nil, .null?: break
         case .object(let translations)?:
             for (language, value) in translations {
-                guard case .string(let text) = value else { throw ValidationError(field: "\(path).translations.\(language)", code: "wrong_type", message: "must be a string") }
+                guard case .string(let text) = value else {
+                    throw ValidationError(field: "\(path).translations.\(language)", code: "wrong_type", message: "must be a string")
+                }
                 stage.translations[language] = text
             }
         default: throw ValidationError(field: "\(path).translations", code: "wrong_type", message: "must be an object of language: name")
@@ -315,7 +355,12 @@ struct FunnelController {
         switch object["forecast_category"] {
         case nil, .null?: break
         case .string(let text)? where ForecastCategory(rawValue: text) != nil: stage.forecastCategory = ForecastCategory(rawValue: text)!
-        default: throw ValidationError(field: "\(path).forecast_category", code: "invalid_choice", message: "must be one of " + ForecastCategory.allCases.map(\.rawValue).joined(separator: ", "))
+        default:
+            throw ValidationError(
+                field: "\(path).forecast_category",
+                code: "invalid_choice",
+                message: "must be one of " + ForecastCategory.allCases.map(\.rawValue).joined(separator: ", ")
+            )
         }
         switch object["rotting_days"] {
         case nil, .null?: break
@@ -326,7 +371,9 @@ struct FunnelController {
         case nil, .null?: break
         case .array(let fields)?:
             stage.requiredFields = try fields.map { field throws(ValidationError) in
-                guard case .string(let name) = field else { throw ValidationError(field: "\(path).required_fields", code: "wrong_type", message: "must be field names") }
+                guard case .string(let name) = field else {
+                    throw ValidationError(field: "\(path).required_fields", code: "wrong_type", message: "must be field names")
+                }
                 return name
             }
         default: throw ValidationError(field: "\(path).required_fields", code: "wrong_type", message: "must be an array of field names")
@@ -336,7 +383,11 @@ struct FunnelController {
 
     static func stageBody(_ request: Request, _ context: AppContext) async throws -> PipelineStore.NewStage {
         let body = try await JSONInput.body(request, context: context)
-        let input = try JSONInput(body, request: request, allowed: ["name", "translations", "probability", "forecast_category", "rotting_days", "required_fields"])
+        let input = try JSONInput(
+            body,
+            request: request,
+            allowed: ["name", "translations", "probability", "forecast_category", "rotting_days", "required_fields"]
+        )
         do throws(ValidationError) { return try stage(.object(input.object), "stage") } catch { throw APIError.invalid([error]) }
     }
 }
@@ -345,14 +396,17 @@ extension Pipeline {
     var json: JSONValue {
         .object([
             "id": .int(id.rawValue), "name": .string(name), "currency": .string(currency.code), "is_active": .bool(isActive),
-            "stages": .array(stages.map { stage in
-                .object([
-                    "id": .int(stage.id.rawValue), "name": .string(stage.name), "translations": .object(stage.translations.mapValues(JSONValue.string)),
-                    "position": .int(Int64(stage.position)), "probability": .int(Int64(stage.probability)),
-                    "forecast_category": .string(stage.forecastCategory.rawValue), "rotting_days": .optional(stage.rottingDays.map(Int64.init)),
-                    "required_fields": .array(stage.requiredFields.map(JSONValue.string)),
-                ])
-            }),
+            "stages": .array(
+                stages.map { stage in
+                    .object([
+                        "id": .int(stage.id.rawValue), "name": .string(stage.name),
+                        "translations": .object(stage.translations.mapValues(JSONValue.string)),
+                        "position": .int(Int64(stage.position)), "probability": .int(Int64(stage.probability)),
+                        "forecast_category": .string(stage.forecastCategory.rawValue), "rotting_days": .optional(stage.rottingDays.map(Int64.init)),
+                        "required_fields": .array(stage.requiredFields.map(JSONValue.string)),
+                    ])
+                }
+            ),
         ])
     }
 }

@@ -24,7 +24,10 @@ struct HealthController {
             try await store.ping()
             let status = try await store.migrator.status()
             guard status.isCurrent else {
-                return JSONResponse.ok(.object(["status": .string("migrations_pending"), "pending": .array(status.pending.map { .int(Int64($0.number)) })]), status: .serviceUnavailable)
+                return JSONResponse.ok(
+                    .object(["status": .string("migrations_pending"), "pending": .array(status.pending.map { .int(Int64($0.number)) })]),
+                    status: .serviceUnavailable
+                )
             }
             return JSONResponse.ok(.object(["status": .string("ready"), "engine": .string(store.database.engine.rawValue)]))
         } catch {
@@ -33,9 +36,33 @@ struct HealthController {
         }
     }
 
-    static var inUse: MetricNameDescriptor { MetricNameDescriptor(namespace: "clientele", subsystem: "db", metricName: "connections_in_use", unitName: "", helpText: "Database connections lent out now") }
-    static var waiting: MetricNameDescriptor { MetricNameDescriptor(namespace: "clientele", subsystem: "db", metricName: "connection_waiters", unitName: "", helpText: "Requests waiting for a database connection") }
-    static var acquired: MetricNameDescriptor { MetricNameDescriptor(namespace: "clientele", subsystem: "db", metricName: "connections_acquired", unitName: "", helpText: "Database connections lent out since start") }
+    static var inUse: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "clientele",
+            subsystem: "db",
+            metricName: "connections_in_use",
+            unitName: "",
+            helpText: "Database connections lent out now"
+        )
+    }
+    static var waiting: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "clientele",
+            subsystem: "db",
+            metricName: "connection_waiters",
+            unitName: "",
+            helpText: "Requests waiting for a database connection"
+        )
+    }
+    static var acquired: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "clientele",
+            subsystem: "db",
+            metricName: "connections_acquired",
+            unitName: "",
+            helpText: "Database connections lent out since start"
+        )
+    }
 
     @Sendable func metrics(_ request: Request, context: AppContext) async throws -> Response {
         let pool = store.database.poolStatistics

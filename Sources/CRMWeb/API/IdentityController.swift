@@ -54,7 +54,10 @@ struct IdentityController {
         let timeZone = input.string("time_zone") ?? "Europe/Warsaw"
         if role == nil { input.fail("role", "required", "must be one of " + Role.allCases.map(\.rawValue).joined(separator: ", ")) }
         try input.finish()
-        let user = try await store.users.create(identity.access, .init(email: email, name: name, role: role!, password: password, locale: locale, timeZone: timeZone))
+        let user = try await store.users.create(
+            identity.access,
+            .init(email: email, name: name, role: role!, password: password, locale: locale, timeZone: timeZone)
+        )
         var response = JSONResponse.ok(.object(user.jsonObject), status: .created)
         response.headers[.location] = "/api/v1/users/\(user.id)"
         return response
@@ -142,7 +145,6 @@ struct IdentityController {
         try await store.tokens.revoke(identity.access, id: try context.pathID())
         return Response(status: .noContent)
     }
-
 
     static func memberIDs(_ input: inout JSONInput) -> [UserID]? {
         input.array("member_ids") { element, path throws(ValidationError) in

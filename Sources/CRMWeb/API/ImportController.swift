@@ -23,10 +23,17 @@ struct ImportController {
         let identity = try context.requireIdentity()
         var query = QueryParameters(request.queryDictionary, allowed: ["type", "name"])
         let target = query.choice("type", RecordImport.Target.self)
-        if target == nil, query.text("type") == nil { query.fail(ValidationError(field: "type", code: "required", message: "say what the file holds: companies, contacts, leads or deals")) }
+        if target == nil, query.text("type") == nil {
+            query.fail(ValidationError(field: "type", code: "required", message: "say what the file holds: companies, contacts, leads or deals"))
+        }
         try query.finish()
         let body = try await request.body.collect(upTo: ImportStore.maxFileSize)
-        let draft = try await store.imports.upload(identity.access, target: target!, fileName: query.text("name") ?? "import.csv", data: Data(body.readableBytesView))
+        let draft = try await store.imports.upload(
+            identity.access,
+            target: target!,
+            fileName: query.text("name") ?? "import.csv",
+            data: Data(body.readableBytesView)
+        )
         return JSONResponse.ok(draft.json(fields: try await store.imports.fields(draft.target).map(\.field)), status: .created)
     }
 
@@ -56,9 +63,13 @@ struct ImportController {
     /// `{"report": …}` or `{"problem": …}`.
     @Sendable func run(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: [
-            "mode", "mapping", "mapping_id", "create_duplicates", "save_mapping_as", "default_country_code", "options",
-        ])
+        var input = try JSONInput(
+            try await JSONInput.body(request, context: context),
+            request: request,
+            allowed: [
+                "mode", "mapping", "mapping_id", "create_duplicates", "save_mapping_as", "default_country_code", "options",
+            ]
+        )
         let modeText = input.string("mode") ?? "dry_run"
         let mode = ImportReport.Mode(rawValue: modeText)
         if mode == nil { input.fail("mode", "invalid_choice", "must be dry_run, all or valid_only") }
@@ -99,7 +110,13 @@ struct ImportController {
         let draft = try await store.imports.draft(identity.access, id)
         if let mappingID {
             guard let saved = try await store.imports.mappings(draft.target).first(where: { $0.id == mappingID }) else {
-                throw APIError.invalid([ValidationError(field: "mapping_id", code: "unknown_mapping", message: "there is no saved mapping \(mappingID) for \(draft.target.rawValue)")])
+                throw APIError.invalid([
+                    ValidationError(
+                        field: "mapping_id",
+                        code: "unknown_mapping",
+                        message: "there is no saved mapping \(mappingID) for \(draft.target.rawValue)"
+                    )
+                ])
             }
             mapping = saved.columns
             options = options ?? saved.options
@@ -107,8 +124,15 @@ struct ImportController {
         let chosen = (mapping: mapping ?? draft.mapping, options: options ?? draft.options)
         let run = { @Sendable (progress: @escaping @Sendable (ImportProgress) async -> Void) async throws -> ImportReport in
             let report = try await store.imports.run(
-                identity.access, id, mapping: chosen.mapping, options: chosen.options, mode: mode!, createDuplicates: createDuplicates,
-                defaultCountryCode: country, saveMappingAs: saveAs, progress: progress
+                identity.access,
+                id,
+                mapping: chosen.mapping,
+                options: chosen.options,
+                mode: mode!,
+                createDuplicates: createDuplicates,
+                defaultCountryCode: country,
+                saveMappingAs: saveAs,
+                progress: progress
             )
             if report.refused { throw APIError.invalid(report.rowErrors.errors) }
             return report
@@ -130,12 +154,19 @@ struct ImportController {
         var query = QueryParameters(request.queryDictionary, allowed: ["type"])
         let target = query.choice("type", RecordImport.Target.self) ?? .contacts
         try query.finish()
-        return JSONResponse.ok(.object(["items": .array(try await store.imports.mappings(target).map {
+        return JSONResponse.ok(
             .object([
-                "id": .int($0.id), "name": .string($0.name), "type": .string($0.target.rawValue), "mapping": .object($0.columns.mapValues(JSONValue.string)),
-                "options": $0.options?.json ?? .null,
+                "items": .array(
+                    try await store.imports.mappings(target).map {
+                        .object([
+                            "id": .int($0.id), "name": .string($0.name), "type": .string($0.target.rawValue),
+                            "mapping": .object($0.columns.mapValues(JSONValue.string)),
+                            "options": $0.options?.json ?? .null,
+                        ])
+                    }
+                )
             ])
-        })]))
+        )
     }
 }
 
@@ -158,9 +189,14 @@ extension ImportReport {
             "mode": .string(mode.rawValue), "rows": .int(Int64(rows)), "valid": .int(Int64(valid)), "created": .int(Int64(created)),
             "skipped_duplicates": .int(Int64(skippedDuplicates)), "companies_created": companiesCreated.map { .int(Int64($0)) } ?? .null,
             "errors": .array(errors.map { .object(["line": .int(Int64($0.line)), "message": .string($0.message)]) }),
-            "duplicates": .array(duplicates.map {
-                .object(["line": .int(Int64($0.line)), "record_ids": .array($0.recordIDs.map(JSONValue.int)), "same_as_line": $0.sameAsLine.map { .int(Int64($0)) } ?? .null])
-            }),
+            "duplicates": .array(
+                duplicates.map {
+                    .object([
+                        "line": .int(Int64($0.line)), "record_ids": .array($0.recordIDs.map(JSONValue.int)),
+                        "same_as_line": $0.sameAsLine.map { .int(Int64($0)) } ?? .null,
+                    ])
+                }
+            ),
         ])
     }
 }

@@ -31,7 +31,9 @@ struct JSONInput {
         }
         let controlled = Self.fieldsWithControlCharacters(value, path: "")
         guard controlled.isEmpty else {
-            throw APIError.invalid(controlled.map { ValidationError(field: $0, code: "control_character", message: "must not contain control characters such as NUL") })
+            throw APIError.invalid(
+                controlled.map { ValidationError(field: $0, code: "control_character", message: "must not contain control characters such as NUL") }
+            )
         }
         let unknown = Set(object.keys).subtracting(allowed).sorted()
         guard unknown.isEmpty else {
@@ -79,7 +81,9 @@ struct JSONInput {
         case nil: return nil
         case .null: return ""
         case .string(let text): return text
-        case let other?: fail(key, "wrong_type", "must be a string, not \(other.typeName)"); return nil
+        case let other?:
+            fail(key, "wrong_type", "must be a string, not \(other.typeName)")
+            return nil
         }
     }
 
@@ -87,7 +91,9 @@ struct JSONInput {
         switch object[key] {
         case nil: return nil
         case .bool(let value): return value
-        case let other?: fail(key, "wrong_type", "must be true or false, not \(other.typeName)"); return nil
+        case let other?:
+            fail(key, "wrong_type", "must be true or false, not \(other.typeName)")
+            return nil
         }
     }
 
@@ -95,7 +101,9 @@ struct JSONInput {
         switch object[key] {
         case nil: return nil
         case .int(let value) where range.contains(Int(value)): return Int(value)
-        case let other?: fail(key, "wrong_type", "must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(other.typeName)"); return nil
+        case let other?:
+            fail(key, "wrong_type", "must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(other.typeName)")
+            return nil
         }
     }
 
@@ -123,7 +131,9 @@ struct JSONInput {
         case nil: return nil
         case .null: return .some(nil)
         case .int(let value) where value > 0: return .some(value)
-        case let other?: fail(key, "wrong_type", "must be a positive integer id, not \(other.typeName)"); return nil
+        case let other?:
+            fail(key, "wrong_type", "must be a positive integer id, not \(other.typeName)")
+            return nil
         }
     }
 
@@ -187,7 +197,13 @@ struct JSONInput {
     }
 
     /// Reads `{"label": …, "<field>": …}` objects for phones and e-mails.
-    static func labeled<T>(_ element: JSONValue, _ path: String, field: String, defaultLabel: String, parse: (String) throws(ValidationError) -> T) throws(ValidationError) -> (String, T) {
+    static func labeled<T>(
+        _ element: JSONValue,
+        _ path: String,
+        field: String,
+        defaultLabel: String,
+        parse: (String) throws(ValidationError) -> T
+    ) throws(ValidationError) -> (String, T) {
         guard case .object(let object) = element else {
             throw ValidationError(field: path, code: "wrong_type", message: "must be an object with \(field)")
         }

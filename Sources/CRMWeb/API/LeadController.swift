@@ -26,7 +26,11 @@ struct LeadController {
     /// for an existing company; `?allow_duplicates=true` creates a look-alike company or contact anyway.
     @Sendable func convert(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["company_id", "contact_id", "create_company", "deal"])
+        var input = try JSONInput(
+            try await JSONInput.body(request, context: context),
+            request: request,
+            allowed: ["company_id", "contact_id", "create_company", "deal"]
+        )
         let existing = input.id("company_id") ?? nil
         let existingContact = (input.id("contact_id") ?? nil).map { ContactID($0) }
         let create = input.bool("create_company") ?? false
@@ -51,11 +55,18 @@ struct LeadController {
         let company: LeadConversion.CompanyChoice = existing.map { .existing(CompanyID($0)) } ?? (create ? .create : .none)
         let expected = try RecordController<LeadFields>.expectedVersion(request, required: false)
         do {
-            let lead = try await store.leadWork.convert(identity.access, try context.pathID(), expectedVersion: expected, LeadConversion(company: company, deal: deal, existingContact: existingContact), allowDuplicates: allowDuplicates)
+            let lead = try await store.leadWork.convert(
+                identity.access,
+                try context.pathID(),
+                expectedVersion: expected,
+                LeadConversion(company: company, deal: deal, existingContact: existingContact),
+                allowDuplicates: allowDuplicates
+            )
             return JSONResponse.ok(lead.json, etag: lead.meta.etag)
         } catch StoreError.possibleDuplicates(let type, let ids) {
             var problem = APIError.from(StoreError.possibleDuplicates(type, ids))!
-            let candidates: [JSONValue] = type == .company
+            let candidates: [JSONValue] =
+                type == .company
                 ? try await store.companies.many(identity.access, ids).values.sorted { $0.meta.id < $1.meta.id }.map(\.json)
                 : try await store.contacts.many(identity.access, ids).values.sorted { $0.meta.id < $1.meta.id }.map(\.json)
             problem.extensions["candidates"] = .array(candidates)
@@ -114,8 +125,12 @@ struct LeadController {
             let method = rule.choice("method", RoutingRule.Method.self) ?? nil
             if method == nil, rule.errors.isEmpty { rule.fail("method", "required", "say how the rule picks an owner") }
             let result = RoutingRule(
-                country: rule.string("country") ?? "", region: rule.string("region") ?? "", source: rule.string("source") ?? "",
-                method: method ?? .user, userID: (rule.id("user_id") ?? nil).map { UserID($0) }, teamID: (rule.id("team_id") ?? nil).map { TeamID($0) }
+                country: rule.string("country") ?? "",
+                region: rule.string("region") ?? "",
+                source: rule.string("source") ?? "",
+                method: method ?? .user,
+                userID: (rule.id("user_id") ?? nil).map { UserID($0) },
+                teamID: (rule.id("team_id") ?? nil).map { TeamID($0) }
             )
             if let error = rule.errors.first { throw error.at("\(path).\(error.field ?? "")") }
             return result
@@ -171,7 +186,9 @@ extension LeadForm {
         if let value = input.string("source") { source = value }
         if let value = input.string("campaign") { campaign = value }
         if let value = input.string("redirect_url") { redirectURL = value }
-        if let value = input.id("owner_id") { if let value { ownerID = UserID(value) } else { input.fail("owner_id", "required", "a form needs an owner") } }
+        if let value = input.id("owner_id") {
+            if let value { ownerID = UserID(value) } else { input.fail("owner_id", "required", "a form needs an owner") }
+        }
         if let value = input.bool("is_active") { isActive = value }
         if let value = input.string("consent_text") { consentText = value }
     }
@@ -179,7 +196,8 @@ extension LeadForm {
     func json(origin: String) -> JSONValue {
         .object([
             "id": .int(id), "key": .string(key), "name": .string(name), "source": .string(source), "campaign": .string(campaign),
-            "redirect_url": .string(redirectURL), "owner_id": .int(ownerID.rawValue), "is_active": .bool(isActive), "consent_text": .string(consentText),
+            "redirect_url": .string(redirectURL), "owner_id": .int(ownerID.rawValue), "is_active": .bool(isActive),
+            "consent_text": .string(consentText),
             "action": .string(origin + "/forms/" + key), "snippet": .string(WebFormPages.snippet(self, origin: origin)),
         ])
     }

@@ -26,8 +26,14 @@ extension LeadFields: APIResource {
         if let values = input.strings("behaviours") {
             behaviours = []
             for value in values {
-                if let behaviour = LeadBehaviour(rawValue: value) { behaviours.append(behaviour) } else {
-                    input.fail("behaviours", "unknown_behaviour", "'\(value)' is not one of \(LeadBehaviour.allCases.map(\.rawValue).joined(separator: ", "))")
+                if let behaviour = LeadBehaviour(rawValue: value) {
+                    behaviours.append(behaviour)
+                } else {
+                    input.fail(
+                        "behaviours",
+                        "unknown_behaviour",
+                        "'\(value)' is not one of \(LeadBehaviour.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
                 }
             }
         }

@@ -90,7 +90,9 @@ extension ListQuery {
     init(filters: [String: String], of type: RecordType, fields: [FieldDefinition], field: String) throws {
         let unknown = filters.keys.filter { !Segment.keeps($0) }.sorted()
         guard unknown.isEmpty else {
-            throw APIError.invalid(unknown.map { ValidationError(field: "\(field).\($0)", code: "unknown_field", message: "is not a filter of a segment") })
+            throw APIError.invalid(
+                unknown.map { ValidationError(field: "\(field).\($0)", code: "unknown_field", message: "is not a filter of a segment") }
+            )
         }
         do {
             try self.init(parameters: filters, for: type, fields: fields)

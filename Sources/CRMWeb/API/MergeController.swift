@@ -37,7 +37,14 @@ struct MergeController<Fields: APIResource & Mergeable & Codable> {
             input.fail("take", "unknown_field", "\(field) is not one of " + Fields.mergeChoices.joined(separator: ", "))
         }
         try input.finish()
-        let (survivor, merge) = try await records.merge(identity.access, survivor: id, survivorVersion: expected, merged: merged!, mergedVersion: mergedVersion!, taking: Set(take))
+        let (survivor, merge) = try await records.merge(
+            identity.access,
+            survivor: id,
+            survivorVersion: expected,
+            merged: merged!,
+            mergedVersion: mergedVersion!,
+            taking: Set(take)
+        )
         return JSONResponse.ok(.object(["record": survivor.json, "merge": merge.json]), etag: survivor.meta.etag)
     }
 

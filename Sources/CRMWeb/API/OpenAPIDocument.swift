@@ -12,7 +12,8 @@ import Logging
 enum OpenAPIDocument {
     static let document: [String: JSONValue] = {
         guard let data = try? Data(contentsOf: WebResources.directory.appendingPathComponent("openapi.json")),
-              case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: data) else { return [:] }
+            case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: data)
+        else { return [:] }
         return object
     }()
 
@@ -41,24 +42,29 @@ enum OpenAPIDocument {
 
     /// A field's value as JSON Schema; `null` clears it.
     static func schema(_ field: FieldDefinition) -> JSONValue {
-        let value: [String: JSONValue] = switch field.kind {
-        case .text, .longText: ["type": .string("string")]
-        case .number: ["type": .string("number")]
-        case .money:
-            [
-                "type": .string("object"), "required": .array([.string("amount"), .string("currency")]),
-                "properties": .object(["amount": .object(["type": .string("string")]), "currency": .object(["type": .string("string"), "minLength": .int(3), "maxLength": .int(3)])]),
-            ]
-        case .date: ["type": .string("string"), "format": .string("date")]
-        case .dateTime: ["type": .string("string"), "format": .string("date-time")]
-        case .yesNo: ["type": .string("boolean")]
-        case .choice: ["type": .string("string"), "enum": .array(field.options.map(JSONValue.string))]
-        case .choices: ["type": .string("array"), "items": .object(["type": .string("string"), "enum": .array(field.options.map(JSONValue.string))])]
-        case .url: ["type": .string("string"), "format": .string("uri")]
-        case .email: ["type": .string("string"), "format": .string("email")]
-        case .phone: ["type": .string("string")]
-        case .user: ["type": .string("integer"), "format": .string("int64")]
-        }
+        let value: [String: JSONValue] =
+            switch field.kind {
+            case .text, .longText: ["type": .string("string")]
+            case .number: ["type": .string("number")]
+            case .money:
+                [
+                    "type": .string("object"), "required": .array([.string("amount"), .string("currency")]),
+                    "properties": .object([
+                        "amount": .object(["type": .string("string")]),
+                        "currency": .object(["type": .string("string"), "minLength": .int(3), "maxLength": .int(3)]),
+                    ]),
+                ]
+            case .date: ["type": .string("string"), "format": .string("date")]
+            case .dateTime: ["type": .string("string"), "format": .string("date-time")]
+            case .yesNo: ["type": .string("boolean")]
+            case .choice: ["type": .string("string"), "enum": .array(field.options.map(JSONValue.string))]
+            case .choices:
+                ["type": .string("array"), "items": .object(["type": .string("string"), "enum": .array(field.options.map(JSONValue.string))])]
+            case .url: ["type": .string("string"), "format": .string("uri")]
+            case .email: ["type": .string("string"), "format": .string("email")]
+            case .phone: ["type": .string("string")]
+            case .user: ["type": .string("integer"), "format": .string("int64")]
+            }
         return .object(["title": .string(field.label), "oneOf": .array([.object(value), .object(["type": .string("null")])])])
     }
 }

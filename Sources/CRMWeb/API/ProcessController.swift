@@ -52,7 +52,11 @@ struct ProcessController {
     /// means none of that kind.
     @Sendable func setTriggers(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["deal_entered_stage", "record_created", "field_changed"])
+        var input = try JSONInput(
+            try await JSONInput.body(request, context: context),
+            request: request,
+            allowed: ["deal_entered_stage", "record_created", "field_changed"]
+        )
         let stages = input.array("deal_entered_stage") { element, path throws(ValidationError) -> StageID in
             guard case .int(let id) = element, id > 0 else { throw ValidationError(field: path, code: "wrong_type", message: "must be a stage id") }
             return StageID(id)
@@ -65,8 +69,13 @@ struct ProcessController {
         }
         let changed = input.array("field_changed") { element, path throws(ValidationError) -> ProcessTriggers.FieldTrigger in
             guard case .object(let fields) = element, case .string(let typeText)? = fields["record_type"], let type = RecordType(rawValue: typeText),
-                  case .string(let field)? = fields["field"], Set(fields.keys).isSubset(of: ["record_type", "field", "value"]) else {
-                throw ValidationError(field: path, code: "invalid_trigger", message: "must be {\"record_type\": \"deal\" | \"company\" | \"contact\" | \"lead\", \"field\": name, \"value\": optional text}")
+                case .string(let field)? = fields["field"], Set(fields.keys).isSubset(of: ["record_type", "field", "value"])
+            else {
+                throw ValidationError(
+                    field: path,
+                    code: "invalid_trigger",
+                    message: "must be {\"record_type\": \"deal\" | \"company\" | \"contact\" | \"lead\", \"field\": name, \"value\": optional text}"
+                )
             }
             switch fields["value"] {
             case nil, .null?: return .init(recordType: type, field: field)
@@ -90,14 +99,22 @@ struct ProcessController {
         var saved: Int64?
         var filters = input.texts("segment") ?? [:]
         if input.object["segment"] == nil {
-            input.fail("segment", "required", "must be an object: {\"record_type\": \"company\", \"priority\": \"A\", \"tag\": \"renewal\"} or {\"segment_id\": 4}")
+            input.fail(
+                "segment",
+                "required",
+                "must be an object: {\"record_type\": \"company\", \"priority\": \"A\", \"tag\": \"renewal\"} or {\"segment_id\": 4}"
+            )
         } else if let id = filters.removeValue(forKey: "segment_id") {
-            if let id = Int64(id), id > 0, filters.isEmpty { saved = id } else {
+            if let id = Int64(id), id > 0, filters.isEmpty {
+                saved = id
+            } else {
                 input.fail("segment.segment_id", "invalid_segment", "must be a saved segment's id, alone")
             }
         } else {
             if let type = filters.removeValue(forKey: "record_type") {
-                if let parsed = RecordType(rawValue: type), Segment.recordTypes.contains(parsed) { recordType = parsed } else {
+                if let parsed = RecordType(rawValue: type), Segment.recordTypes.contains(parsed) {
+                    recordType = parsed
+                } else {
                     input.fail("segment.record_type", "invalid_record_type", "must be company, contact or deal")
                 }
             }
@@ -109,7 +126,13 @@ struct ProcessController {
             (recordType, filters) = (segment.recordType, segment.filters)
         }
         let segment = try ListQuery(filters: filters, of: recordType, fields: try await store.fields.custom(recordType), field: "segment")
-        let started = try await store.processes.startCampaign(identity.access, key: context.parameters.get("key") ?? "", name: name, recordType: recordType, segment: segment)
+        let started = try await store.processes.startCampaign(
+            identity.access,
+            key: context.parameters.get("key") ?? "",
+            name: name,
+            recordType: recordType,
+            segment: segment
+        )
         return JSONResponse.ok(.object(["id": .int(started.id), "requested": .int(Int64(started.requested))]), status: .created)
     }
 
@@ -117,12 +140,14 @@ struct ProcessController {
         let identity = try context.requireIdentity()
         let board = try await store.processes.campaign(identity.access, try context.pathID())
         func counts(_ values: [String: Int]) -> JSONValue { .object(values.mapValues { .int(Int64($0)) }) }
-        return JSONResponse.ok(.object([
-            "id": .int(board.id), "name": .string(board.name), "process": .string(board.processKey), "requested": .int(Int64(board.requested)),
-            "record_type": .string(board.recordType.rawValue), "segment": .object(board.segment.mapValues(JSONValue.string)),
-            "not_started": .int(Int64(board.notStarted)), "failed_to_start": .int(Int64(board.failedToStart)),
-            "by_status": counts(board.byStatus), "by_step": counts(board.byStep), "by_end": counts(board.byEnd),
-        ]))
+        return JSONResponse.ok(
+            .object([
+                "id": .int(board.id), "name": .string(board.name), "process": .string(board.processKey), "requested": .int(Int64(board.requested)),
+                "record_type": .string(board.recordType.rawValue), "segment": .object(board.segment.mapValues(JSONValue.string)),
+                "not_started": .int(Int64(board.notStarted)), "failed_to_start": .int(Int64(board.failedToStart)),
+                "by_status": counts(board.byStatus), "by_step": counts(board.byStep), "by_end": counts(board.byEnd),
+            ])
+        )
     }
 
     @Sendable func definitions(_ request: Request, context: AppContext) async throws -> Response {
@@ -163,7 +188,8 @@ struct ProcessController {
         case nil, .null?: break
         case .object(let fields)?:
             if case .string(let type)? = fields["type"], let kind = RecordType(rawValue: type), ProcessTriggers.boundTypes.contains(kind),
-               case .int(let id)? = fields["id"], id > 0, fields.count == 2 {
+                case .int(let id)? = fields["id"], id > 0, fields.count == 2
+            {
                 record = (kind, id)
             } else {
                 read.input.fail("record", "invalid_record", "must be {\"type\": \"deal\" | \"company\" | \"contact\" | \"lead\", \"id\": id}")
@@ -237,7 +263,11 @@ struct ProcessController {
     }
 
     /// Reads `variables` (an object of any JSON values) from an optional body.
-    static func variables(_ request: Request, context: AppContext, allowed: Set<String>) async throws -> (input: JSONInput, values: [String: ProcessValue]) {
+    static func variables(
+        _ request: Request,
+        context: AppContext,
+        allowed: Set<String>
+    ) async throws -> (input: JSONInput, values: [String: ProcessValue]) {
         let body = try await JSONInput.body(request, context: context)
         var input = body.readableBytes == 0 ? JSONInput.empty : try JSONInput(body, request: request, allowed: allowed)
         var values: [String: ProcessValue] = [:]
@@ -265,9 +295,13 @@ extension ProcessTriggers {
         .object([
             "deal_entered_stage": .array(dealEnteredStage.map { .int($0.rawValue) }),
             "record_created": .array(recordCreated.map { .string($0.rawValue) }),
-            "field_changed": .array(fieldChanged.map {
-                .object(["record_type": .string($0.recordType.rawValue), "field": .string($0.field), "value": $0.value.map(JSONValue.string) ?? .null])
-            }),
+            "field_changed": .array(
+                fieldChanged.map {
+                    .object([
+                        "record_type": .string($0.recordType.rawValue), "field": .string($0.field), "value": $0.value.map(JSONValue.string) ?? .null,
+                    ])
+                }
+            ),
         ])
     }
 }

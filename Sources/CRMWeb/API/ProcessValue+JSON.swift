@@ -20,7 +20,11 @@ extension ProcessValue {
         case .null: .null
         case .bool(let value): .bool(value)
         case .number(let value):
-            if value == value.rounded(), let whole = Int64(exactly: NSDecimalNumber(decimal: value).int64Value), Decimal(whole) == value { .int(whole) } else { .number(NSDecimalNumber(decimal: value).doubleValue) }
+            if value == value.rounded(), let whole = Int64(exactly: NSDecimalNumber(decimal: value).int64Value), Decimal(whole) == value {
+                .int(whole)
+            } else {
+                .number(NSDecimalNumber(decimal: value).doubleValue)
+            }
         case .string(let value): .string(value)
         case .list(let items): .array(items.map(\.json))
         case .object(let fields): .object(fields.mapValues(\.json))
@@ -28,8 +32,8 @@ extension ProcessValue {
     }
 }
 
-private extension Decimal {
-    func rounded() -> Decimal {
+extension Decimal {
+    fileprivate func rounded() -> Decimal {
         var result = Decimal()
         var value = self
         NSDecimalRound(&result, &value, 0, .plain)

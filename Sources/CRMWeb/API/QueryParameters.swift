@@ -28,10 +28,13 @@ struct QueryParameters {
         return value
     }
 
-    mutating func choice<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type, normalize: (String) -> String = { $0 }) -> E? where E.RawValue == String {
+    mutating func choice<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type, normalize: (String) -> String = { $0 }) -> E?
+    where E.RawValue == String {
         guard let text = text(name) else { return nil }
         guard let value = E(rawValue: normalize(text)) else {
-            errors.append(ValidationError(field: name, code: "invalid_choice", message: "must be one of " + E.allCases.map(\.rawValue).joined(separator: ", ")))
+            errors.append(
+                ValidationError(field: name, code: "invalid_choice", message: "must be one of " + E.allCases.map(\.rawValue).joined(separator: ", "))
+            )
             return nil
         }
         return value
@@ -57,7 +60,9 @@ struct QueryParameters {
     mutating func integer(_ name: String, in range: ClosedRange<Int>) -> Int? {
         guard let text = text(name) else { return nil }
         guard let value = Int(text), range.contains(value) else {
-            errors.append(ValidationError(field: name, code: "invalid_limit", message: "must be a whole number from \(range.lowerBound) to \(range.upperBound)"))
+            errors.append(
+                ValidationError(field: name, code: "invalid_limit", message: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            )
             return nil
         }
         return value

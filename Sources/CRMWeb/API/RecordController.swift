@@ -58,15 +58,24 @@ struct RecordController<Fields: APIResource> {
         try input.finish()
         var idempotency: IdempotencyKey?
         if let key = request.headers[.idempotencyKey] {
-            guard (1...200).contains(key.count) else { throw APIError.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1 to 200 characters") }
+            guard (1...200).contains(key.count) else {
+                throw APIError.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1 to 200 characters")
+            }
             idempotency = IdempotencyKey(user: identity.user.id, key: key, requestHash: Secrets.digest(String(buffer: body)))
         }
         var parameters = QueryParameters(request.queryDictionary, allowed: ["allow_duplicates"])
         let allowDuplicates = parameters.bool("allow_duplicates") ?? false
         try parameters.finish()
-        let record: Record<Fields>, replayed: Bool
+        let record: Record<Fields>
+        let replayed: Bool
         do {
-            (record, replayed) = try await records.create(identity.access, fields, assignment: assignment, idempotency: idempotency, refusingDuplicates: !allowDuplicates)
+            (record, replayed) = try await records.create(
+                identity.access,
+                fields,
+                assignment: assignment,
+                idempotency: idempotency,
+                refusingDuplicates: !allowDuplicates
+            )
         } catch StoreError.possibleDuplicates(let type, let ids) {
             var problem = APIError.from(StoreError.possibleDuplicates(type, ids))!
             let candidates = try await records.many(identity.access, ids)
@@ -132,13 +141,17 @@ struct RecordController<Fields: APIResource> {
     static func csv(_ records: RecordStore<Fields>, _ context: AccessContext, _ query: ListQuery) async throws -> String {
         var query = query
         let custom = try await records.customFields().map(\.key)
-        var csv = "\u{FEFF}" + CSV.line(["id"] + Fields.csvColumns + custom.map { "custom.\($0)" } + ["owner_id", "team_id", "created_at", "updated_at"])
+        var csv =
+            "\u{FEFF}" + CSV.line(["id"] + Fields.csvColumns + custom.map { "custom.\($0)" } + ["owner_id", "team_id", "created_at", "updated_at"])
         repeat {
             let page = try await records.list(context, query)
             for record in page.items {
-                csv += CSV.line([String(record.meta.id)] + record.fields.csvValues + custom.map { record.fields.custom[$0]?.text ?? "" } + [
-                    record.meta.ownerID.description, record.meta.teamID?.description ?? "", record.meta.createdAt.iso8601, record.meta.updatedAt.iso8601,
-                ])
+                csv += CSV.line(
+                    [String(record.meta.id)] + record.fields.csvValues + custom.map { record.fields.custom[$0]?.text ?? "" } + [
+                        record.meta.ownerID.description, record.meta.teamID?.description ?? "", record.meta.createdAt.iso8601,
+                        record.meta.updatedAt.iso8601,
+                    ]
+                )
             }
             query.cursor = page.nextCursor
         } while query.cursor != nil
@@ -167,12 +180,13 @@ struct RecordController<Fields: APIResource> {
     /// `custom` is a field of the record types admins add fields to.
     static var customInput: Set<String> { FieldDefinition.customizable.contains(Fields.recordType) ? ["custom"] : [] }
 
-
     /// The version named by `If-Match`. Updates require it, so a client that did not read the record first
     /// cannot overwrite someone else's change by accident (RFC 6585 428).
     static func expectedVersion(_ request: Request, required: Bool) throws -> Int64? {
         guard let header = request.headers[.ifMatch] else {
-            if required { throw APIError(.preconditionRequired, code: "if_match_required", detail: "send If-Match with the ETag of the version you edited") }
+            if required {
+                throw APIError(.preconditionRequired, code: "if_match_required", detail: "send If-Match with the ETag of the version you edited")
+            }
             return nil
         }
         var text = header.trimmingWhitespace()

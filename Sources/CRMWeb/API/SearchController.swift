@@ -25,12 +25,14 @@ struct SearchController {
         let limit = parameters.integer("limit", in: 1...50) ?? 10
         try parameters.finish()
         let results = try await store.search(identity.access, text, limit: limit)
-        return JSONResponse.ok(.object([
-            "query": .string(text),
-            "companies": .array(results.companies.map(\.json)),
-            "contacts": .array(results.contacts.map(\.json)),
-            "leads": .array(results.leads.map(\.json)),
-            "deals": .array(results.deals.map(\.json)),
-        ]))
+        return JSONResponse.ok(
+            .object([
+                "query": .string(text),
+                "companies": .array(results.companies.map(\.json)),
+                "contacts": .array(results.contacts.map(\.json)),
+                "leads": .array(results.leads.map(\.json)),
+                "deals": .array(results.deals.map(\.json)),
+            ])
+        )
     }
 }

@@ -31,7 +31,9 @@ struct SegmentController {
         let type = RecordType(rawValue: typeText).flatMap { Segment.recordTypes.contains($0) ? $0 : nil }
         if type == nil { input.fail("record_type", "invalid_record_type", "must be company, contact or deal") }
         let filters = input.texts("filters") ?? [:]
-        if input.object["filters"] == nil { input.fail("filters", "required", "must be an object of the list's filters: {\"priority\": \"A\", \"tag\": \"renewal\"}") }
+        if input.object["filters"] == nil {
+            input.fail("filters", "required", "must be an object of the list's filters: {\"priority\": \"A\", \"tag\": \"renewal\"}")
+        }
         try input.finish()
         // The values are checked as the list reads them, so a saved segment always opens.
         _ = try ListQuery(filters: filters, of: type!, fields: try await store.fields.custom(type!), field: "filters")

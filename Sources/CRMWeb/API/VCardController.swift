@@ -47,31 +47,48 @@ struct VCardController {
             var (fields, warnings) = person.contactFields(defaultCountryCode: settings.defaultCountryCode)
             if !person.organization.isEmpty {
                 let companies = try await store.companies.duplicates(identity.access, of: CompanyFields(name: person.organization))
-                if companies.count == 1 { fields.companyID = CompanyID(companies[0].meta.id) } else {
-                    warnings.append("organisation \(person.organization): \(companies.isEmpty ? "no such company" : "several companies have this name"); not linked")
+                if companies.count == 1 {
+                    fields.companyID = CompanyID(companies[0].meta.id)
+                } else {
+                    warnings.append(
+                        "organisation \(person.organization): \(companies.isEmpty ? "no such company" : "several companies have this name"); not linked"
+                    )
                 }
             }
             let similar = try await store.contacts.duplicates(identity.access, of: fields)
             rows.append(fields)
-            reports.append(.object([
-                "line": .int(Int64(person.line)), "name": .string(fields.displayName),
-                "warnings": .array(warnings.map(JSONValue.string)), "duplicates": .array(similar.map { JSONValue.int($0.meta.id) }),
-            ]))
+            reports.append(
+                .object([
+                    "line": .int(Int64(person.line)), "name": .string(fields.displayName),
+                    "warnings": .array(warnings.map(JSONValue.string)), "duplicates": .array(similar.map { JSONValue.int($0.meta.id) }),
+                ])
+            )
         }
         var ids: [Int64] = []
         if dryRun {
             for (index, fields) in rows.enumerated() {
                 do throws(ValidationErrors) { _ = try fields.validated() } catch {
-                    throw APIError.invalid(error.errors.map { ValidationError(field: "cards[\(index)]" + ($0.field.map { ".\($0)" } ?? ""), code: $0.code, message: $0.message) })
+                    throw APIError.invalid(
+                        error.errors.map {
+                            ValidationError(field: "cards[\(index)]" + ($0.field.map { ".\($0)" } ?? ""), code: $0.code, message: $0.message)
+                        }
+                    )
                 }
             }
         } else {
             do { ids = try await store.contacts.importMany(identity.access, rows) } catch StoreError.invalid(let errors) {
-                throw APIError.invalid(errors.errors.map { ValidationError(field: $0.field?.replacingOccurrences(of: "rows[", with: "cards["), code: $0.code, message: $0.message) })
+                throw APIError.invalid(
+                    errors.errors.map {
+                        ValidationError(field: $0.field?.replacingOccurrences(of: "rows[", with: "cards["), code: $0.code, message: $0.message)
+                    }
+                )
             }
         }
-        return JSONResponse.ok(.object([
-            "dry_run": .bool(dryRun), "cards": .int(Int64(people.count)), "created": .array(ids.map(JSONValue.int)), "report": .array(reports),
-        ]), status: dryRun ? .ok : .created)
+        return JSONResponse.ok(
+            .object([
+                "dry_run": .bool(dryRun), "cards": .int(Int64(people.count)), "created": .array(ids.map(JSONValue.int)), "report": .array(reports),
+            ]),
+            status: dryRun ? .ok : .created
+        )
     }
 }

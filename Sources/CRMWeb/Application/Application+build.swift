@@ -22,7 +22,15 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     router.add(middleware: ErrorMiddleware(pages: pages))
     // Innermost: it serves a file when the routes answer "not found", which the error pages above would otherwise
     // have turned into a page already.
-    router.add(middleware: FileMiddleware(pages.publicDirectory, urlBasePath: AuthenticationMiddleware.assets, cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])]), searchForIndexHtml: false, logger: dependencies.logger))
+    router.add(
+        middleware: FileMiddleware(
+            pages.publicDirectory,
+            urlBasePath: AuthenticationMiddleware.assets,
+            cacheControl: .init([(MediaType(type: .any), [.maxAge(3600)])]),
+            searchForIndexHtml: false,
+            logger: dependencies.logger
+        )
+    )
 
     HealthController(store: store, registry: dependencies.metrics).addRoutes(to: router)
     router.get("api/v1/openapi.json") { _, _ in try await OpenAPIDocument.response(fields: store.fields) }
@@ -64,29 +72,61 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     RecordPages(store: store, records: store.companies, pages: pages, settings: settings) { identity, company in
         let contacts = try await store.contacts.list(identity.access, ListQuery(companyID: company.id, limit: ListQuery.maxLimit))
         var related = try await activityPages.timeline(identity, ListQuery(companyID: company.id), links: ["company_id": company.meta.id])
-        related["contacts"] = contacts.items.map { ["id": $0.meta.id, "name": $0.fields.displayName, "job_title": $0.fields.jobTitle] as [String: any Sendable] }
+        related["contacts"] = contacts.items.map {
+            ["id": $0.meta.id, "name": $0.fields.displayName, "job_title": $0.fields.jobTitle] as [String: any Sendable]
+        }
         related["deal_groups"] = try await funnelPages.companyDeals(identity, company)
         related.merge(try await companyMerges.panel(identity, company)) { $1 }
-        return related.merging(try await ProcessPages.panel(store, identity, pages.strings(MessageCatalog.language(of: identity.user.locale)), record: (.company, company.meta.id))) { $1 }
+        return related.merging(
+            try await ProcessPages.panel(
+                store,
+                identity,
+                pages.strings(MessageCatalog.language(of: identity.user.locale)),
+                record: (.company, company.meta.id)
+            )
+        ) { $1 }
     }.addRoutes(to: web)
-    RecordPages(store: store, records: store.contacts, pages: pages, settings: settings, related: { identity, contact in
-        var query = ListQuery()
-        query.contactID = contact.id
-        var links = ["contact_id": contact.meta.id]
-        if let company = contact.fields.companyID { links["company_id"] = company.rawValue }
-        var related = try await activityPages.timeline(identity, query, links: links)
-        if let companyID = contact.fields.companyID, let company = try? await store.companies.get(identity.access, companyID.rawValue, includeDeleted: true) {
-            related["company"] = ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]
+    RecordPages(
+        store: store,
+        records: store.contacts,
+        pages: pages,
+        settings: settings,
+        related: { identity, contact in
+            var query = ListQuery()
+            query.contactID = contact.id
+            var links = ["contact_id": contact.meta.id]
+            if let company = contact.fields.companyID { links["company_id"] = company.rawValue }
+            var related = try await activityPages.timeline(identity, query, links: links)
+            if let companyID = contact.fields.companyID,
+                let company = try? await store.companies.get(identity.access, companyID.rawValue, includeDeleted: true)
+            {
+                related["company"] = ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]
+            }
+            related["contact_deals"] = try await funnelPages.contactDeals(identity, contact)
+            related.merge(try await contactMerges.panel(identity, contact)) { $1 }
+            if let lead = try await store.leadWork.source(identity.access, of: .contact, contact.meta.id) {
+                related["from_lead"] = ["id": lead.meta.id, "name": lead.fields.title] as [String: any Sendable]
+            }
+            return related.merging(
+                try await ProcessPages.panel(
+                    store,
+                    identity,
+                    pages.strings(MessageCatalog.language(of: identity.user.locale)),
+                    record: (.contact, contact.meta.id)
+                )
+            ) { $1 }
+        },
+        formExtras: { identity, contact in
+            [
+                "companies": try await FormChoices.companies(
+                    store,
+                    identity,
+                    chosen: contact.companyID,
+                    hidden: pages.strings(MessageCatalog.language(of: identity.user.locale))["hidden_company"] ?? "—"
+                )
+            ]
         }
-        related["contact_deals"] = try await funnelPages.contactDeals(identity, contact)
-        related.merge(try await contactMerges.panel(identity, contact)) { $1 }
-        if let lead = try await store.leadWork.source(identity.access, of: .contact, contact.meta.id) {
-            related["from_lead"] = ["id": lead.meta.id, "name": lead.fields.title] as [String: any Sendable]
-        }
-        return related.merging(try await ProcessPages.panel(store, identity, pages.strings(MessageCatalog.language(of: identity.user.locale)), record: (.contact, contact.meta.id))) { $1 }
-    }, formExtras: { identity, contact in
-        ["companies": try await FormChoices.companies(store, identity, chosen: contact.companyID, hidden: pages.strings(MessageCatalog.language(of: identity.user.locale))["hidden_company"] ?? "—")]
-    }).addRoutes(to: web)
+    ).addRoutes(to: web)
     let leadPages = LeadPages(store: store, pages: pages, settings: settings)
     let leadMerges = MergePages(store: store, records: store.leads, pages: pages)
     leadMerges.addRoutes(to: web)
@@ -106,19 +146,39 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
         return related.merging(try await leadMerges.panel(identity, lead)) { $1 }
     }.addRoutes(to: web)
     leadPages.addRoutes(to: web)
-    RecordPages(store: store, records: store.deals, pages: pages, settings: settings, related: { identity, deal in
-        var links = ["deal_id": deal.meta.id]
-        if let company = deal.fields.companyID { links["company_id"] = company.rawValue }
-        return try await funnelPages.dealDetails(identity, deal).merging(activityPages.quickAdd(identity, links: links)) { $1 }
-    }, formExtras: { identity, deal in
-        [
-            "companies": try await FormChoices.companies(store, identity, chosen: deal.companyID, hidden: pages.strings(MessageCatalog.language(of: identity.user.locale))["hidden_company"] ?? "—"),
-            "stage_choices": try await FormChoices.stages(store, chosen: deal.stageID, language: MessageCatalog.language(of: identity.user.locale)),
-            "forecast_categories": FormChoices.forecastCategories(chosen: deal.forecastCategory, pages.strings(MessageCatalog.language(of: identity.user.locale))),
-        ]
-    }, listExtras: { identity, deals, query in
-        try await funnelPages.dealList(identity, deals, query)
-    }).addRoutes(to: web)
+    RecordPages(
+        store: store,
+        records: store.deals,
+        pages: pages,
+        settings: settings,
+        related: { identity, deal in
+            var links = ["deal_id": deal.meta.id]
+            if let company = deal.fields.companyID { links["company_id"] = company.rawValue }
+            return try await funnelPages.dealDetails(identity, deal).merging(activityPages.quickAdd(identity, links: links)) { $1 }
+        },
+        formExtras: { identity, deal in
+            [
+                "companies": try await FormChoices.companies(
+                    store,
+                    identity,
+                    chosen: deal.companyID,
+                    hidden: pages.strings(MessageCatalog.language(of: identity.user.locale))["hidden_company"] ?? "—"
+                ),
+                "stage_choices": try await FormChoices.stages(
+                    store,
+                    chosen: deal.stageID,
+                    language: MessageCatalog.language(of: identity.user.locale)
+                ),
+                "forecast_categories": FormChoices.forecastCategories(
+                    chosen: deal.forecastCategory,
+                    pages.strings(MessageCatalog.language(of: identity.user.locale))
+                ),
+            ]
+        },
+        listExtras: { identity, deals, query in
+            try await funnelPages.dealList(identity, deals, query)
+        }
+    ).addRoutes(to: web)
     funnelPages.addRoutes(to: web)
     RecordPages(store: store, records: store.activities, pages: pages, settings: settings) { identity, activity in
         try await activityPages.details(identity, activity)
@@ -147,7 +207,11 @@ public struct ServerSettings: Sendable {
 
 /// The whole HTTP application. `runService()` on it serves until SIGTERM or SIGINT, then stops accepting
 /// connections and lets requests in flight finish before returning.
-public func buildApplication(_ dependencies: Dependencies, server: ServerSettings, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+public func buildApplication(
+    _ dependencies: Dependencies,
+    server: ServerSettings,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
     var application = Application(
         router: buildRouter(dependencies),
         configuration: .init(address: .hostname(server.host, port: server.port), serverName: "Clientele"),

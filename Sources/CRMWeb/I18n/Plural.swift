@@ -5,7 +5,9 @@ enum Plural: String {
     case one, few, many, other
 
     static func of(_ count: Int, language: String) -> Plural {
-        let n = abs(count), last = n % 10, lastTwo = n % 100
+        let n = abs(count)
+        let last = n % 10
+        let lastTwo = n % 100
         switch language {
         case "pl":
             if n == 1 { return .one }

@@ -20,7 +20,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if let authorization = request.headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer",
-                  let user = try await store.tokens.authenticate(secret: String(parts[1]).trimmingWhitespace())
+                let user = try await store.tokens.authenticate(secret: String(parts[1]).trimmingWhitespace())
             else {
                 var problem = APIError(.unauthorized, code: "invalid_token", detail: "the API token is unknown, revoked or malformed")
                 problem.headers[.wwwAuthenticate] = "Bearer realm=\"clientele\", error=\"invalid_token\""
@@ -29,7 +29,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
             context.identity = Identity(user: user, access: try await store.users.accessContext(for: user), credential: .apiToken)
         } else if let token = request.cookies[Self.sessionCookie]?.value, let session = try await store.sessions.resolve(token: token) {
             context.identity = Identity(
-                user: session.user, access: try await store.users.accessContext(for: session.user),
+                user: session.user,
+                access: try await store.users.accessContext(for: session.user),
                 credential: .session(token: token, csrf: session.csrfToken)
             )
         }
@@ -60,7 +61,8 @@ extension HTTPRequest.Method {
 
 /// Compares secrets without an early exit, so timing does not reveal how much of a guess was right.
 func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-    let a = Array(lhs.utf8), b = Array(rhs.utf8)
+    let a = Array(lhs.utf8)
+    let b = Array(rhs.utf8)
     guard a.count == b.count else { return false }
     var difference: UInt8 = 0
     for index in a.indices { difference |= a[index] ^ b[index] }

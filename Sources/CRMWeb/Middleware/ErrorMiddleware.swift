@@ -15,12 +15,18 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let requestID = context.logger[metadataKey: "request_id"]?.description ?? context.id
-            let problem = APIError.from(error) ?? {
-                context.logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error))])
-                var problem = APIError(.internalServerError, code: "internal", detail: "something went wrong on our side; quote request id \(requestID)")
-                problem.extensions["request_id"] = .string(requestID)
-                return problem
-            }()
+            let problem =
+                APIError.from(error)
+                ?? {
+                    context.logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error))])
+                    var problem = APIError(
+                        .internalServerError,
+                        code: "internal",
+                        detail: "something went wrong on our side; quote request id \(requestID)"
+                    )
+                    problem.extensions["request_id"] = .string(requestID)
+                    return problem
+                }()
             if request.uri.path.hasPrefix("/api/") || request.headers[.accept]?.contains("json") == true {
                 return problem.response()
             }

@@ -11,9 +11,28 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let registry: PrometheusCollectorRegistry
 
-    static var requests: MetricNameDescriptor { MetricNameDescriptor(namespace: "clientele", subsystem: "http", metricName: "requests", unitName: "total", helpText: "HTTP requests by route and status") }
-    static var duration: MetricNameDescriptor { MetricNameDescriptor(namespace: "clientele", subsystem: "http", metricName: "request_duration", unitName: "seconds", helpText: "HTTP request latency by route") }
-    static let buckets: [Duration] = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5)]
+    static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "clientele",
+            subsystem: "http",
+            metricName: "requests",
+            unitName: "total",
+            helpText: "HTTP requests by route and status"
+        )
+    }
+    static var duration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "clientele",
+            subsystem: "http",
+            metricName: "request_duration",
+            unitName: "seconds",
+            helpText: "HTTP request latency by route"
+        )
+    }
+    static let buckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
+    ]
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now

@@ -32,12 +32,16 @@ struct RequestLogMiddleware: RouterMiddleware {
     private func log(_ request: Request, _ context: AppContext, status: Int, start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        context.logger.log(level: status >= 500 ? .error : .info, "request", metadata: [
-            "method": .string(request.method.rawValue),
-            "path": .string(request.uri.path),
-            "status": .stringConvertible(status),
-            "duration_ms": .string(String(format: "%.2f", ms)),
-            "user_id": .string(context.identity?.user.id.description ?? "-"),
-        ])
+        context.logger.log(
+            level: status >= 500 ? .error : .info,
+            "request",
+            metadata: [
+                "method": .string(request.method.rawValue),
+                "path": .string(request.uri.path),
+                "status": .stringConvertible(status),
+                "duration_ms": .string(String(format: "%.2f", ms)),
+                "user_id": .string(context.identity?.user.id.description ?? "-"),
+            ]
+        )
     }
 }

@@ -15,8 +15,18 @@ extension ActivityFields: PageResource {
         direction = ActivityDirection(rawValue: form["direction"])
         outcome = form["outcome"]
         place = form["place"]
-        if form["duration_minutes"].isEmpty { durationMinutes = nil } else if let minutes = Int(form["duration_minutes"]) { durationMinutes = minutes } else {
-            errors.append(ValidationError(field: "duration_minutes", code: "invalid_number", message: "'\(form["duration_minutes"])' is not a whole number of minutes"))
+        if form["duration_minutes"].isEmpty {
+            durationMinutes = nil
+        } else if let minutes = Int(form["duration_minutes"]) {
+            durationMinutes = minutes
+        } else {
+            errors.append(
+                ValidationError(
+                    field: "duration_minutes",
+                    code: "invalid_number",
+                    message: "'\(form["duration_minutes"])' is not a whole number of minutes"
+                )
+            )
         }
         dealID = Int64(form["deal_id"]).map { DealID($0) }
         companyID = Int64(form["company_id"]).map { CompanyID($0) }
@@ -34,18 +44,28 @@ extension ActivityFields: PageResource {
             "duration_minutes": durationMinutes.map(String.init) ?? "",
             "due_at": dueAt?.localDateTime(in: context.timeZone) ?? "", "starts_at": startsAt?.localDateTime(in: context.timeZone) ?? "",
             "ends_at": endsAt?.localDateTime(in: context.timeZone) ?? "",
-            "deal_id": dealID?.description ?? "", "company_id": companyID?.description ?? "", "contact_id": contactID?.description ?? "", "lead_id": leadID?.description ?? "",
+            "deal_id": dealID?.description ?? "", "company_id": companyID?.description ?? "", "contact_id": contactID?.description ?? "",
+            "lead_id": leadID?.description ?? "",
             // Each choice says which it is under every name, so the template's label for another is never looked up further out.
-            "kinds": ActivityKind.allCases.map { choice in Self.flags(choice, of: ActivityKind.allCases).merging(["value": choice.rawValue, "selected": choice == kind]) { $1 } },
-            "priorities": TaskPriority.allCases.map { choice in Self.flags(choice, of: TaskPriority.allCases).merging(["value": choice.rawValue, "selected": choice == priority]) { $1 } },
-            "directions": ActivityDirection.allCases.map { choice in Self.flags(choice, of: ActivityDirection.allCases).merging(["value": choice.rawValue, "selected": choice == direction]) { $1 } },
-            "kind": kind.rawValue, "is_task": kind == .task, "is_call": kind == .call, "is_email": kind == .email, "is_meeting": kind == .meeting, "is_note": kind == .note,
+            "kinds": ActivityKind.allCases.map { choice in
+                Self.flags(choice, of: ActivityKind.allCases).merging(["value": choice.rawValue, "selected": choice == kind]) { $1 }
+            },
+            "priorities": TaskPriority.allCases.map { choice in
+                Self.flags(choice, of: TaskPriority.allCases).merging(["value": choice.rawValue, "selected": choice == priority]) { $1 }
+            },
+            "directions": ActivityDirection.allCases.map { choice in
+                Self.flags(choice, of: ActivityDirection.allCases).merging(["value": choice.rawValue, "selected": choice == direction]) { $1 }
+            },
+            "kind": kind.rawValue, "is_task": kind == .task, "is_call": kind == .call, "is_email": kind == .email, "is_meeting": kind == .meeting,
+            "is_note": kind == .note,
         ]
     }
 
     /// A new task on the same records, for "schedule the next activity" after this one is done or logged.
     func nextActivityLink(returnTo: String) -> String {
-        let links: [(String, Int64?)] = [("deal_id", dealID?.rawValue), ("company_id", companyID?.rawValue), ("contact_id", contactID?.rawValue), ("lead_id", leadID?.rawValue)]
+        let links: [(String, Int64?)] = [
+            ("deal_id", dealID?.rawValue), ("company_id", companyID?.rawValue), ("contact_id", contactID?.rawValue), ("lead_id", leadID?.rawValue),
+        ]
         let query = [("kind", "task")] + links.compactMap { name, id in id.map { (name, String($0)) } } + [("next", returnTo)]
         return "/activities/new?" + query.map { "\($0.0)=\(percentEncoded($0.1))" }.joined(separator: "&")
     }

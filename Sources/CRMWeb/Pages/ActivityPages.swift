@@ -41,8 +41,12 @@ struct ActivityPages {
                 "can_complete": fields.kind != .note && !fields.isDone, "done": fields.isDone,
             ]
             if let id = fields.dealID, let deal = deals[id.rawValue] { row["deal"] = ["href": "/deals/\(id)", "name": deal.fields.title] }
-            if let id = fields.companyID, let company = companies[id.rawValue] { row["company"] = ["href": "/companies/\(id)", "name": company.fields.name] }
-            if let id = fields.contactID, let contact = contacts[id.rawValue] { row["contact"] = ["href": "/contacts/\(id)", "name": contact.fields.displayName] }
+            if let id = fields.companyID, let company = companies[id.rawValue] {
+                row["company"] = ["href": "/companies/\(id)", "name": company.fields.name]
+            }
+            if let id = fields.contactID, let contact = contacts[id.rawValue] {
+                row["contact"] = ["href": "/contacts/\(id)", "name": contact.fields.displayName]
+            }
             if let id = fields.leadID, let lead = leads[id.rawValue] { row["lead"] = ["href": "/leads/\(id)", "name": lead.fields.displayName] }
             return row
         }
@@ -59,9 +63,12 @@ struct ActivityPages {
         let nextHour = Timestamp(rawValue: (Timestamp.now.rawValue / 3_600_000 + 1) * 3_600_000)
         let evening = Timestamp(rawValue: max(day.start.rawValue + 17 * 3_600_000, nextHour.rawValue)).localDateTime(in: zone)
         return [
-            "today": format.date(.now), "overdue": agenda.overdue.map(row), "due_today": agenda.dueToday.map(row), "meetings": agenda.meetings.map(row),
+            "today": format.date(.now), "overdue": agenda.overdue.map(row), "due_today": agenda.dueToday.map(row),
+            "meetings": agenda.meetings.map(row),
             "process_tasks": processTasks.map { ProcessPages.row($0, format) },
-            "new_leads": leadsToWork.map { ["id": $0.meta.id, "name": $0.fields.displayName, "company": $0.fields.companyName, "created": format.dateTime($0.meta.createdAt)] },
+            "new_leads": leadsToWork.map {
+                ["id": $0.meta.id, "name": $0.fields.displayName, "company": $0.fields.companyName, "created": format.dateTime($0.meta.createdAt)]
+            },
             "has_new_leads": !leadsToWork.isEmpty, "default_due": evening,
             "nothing": agenda.overdue.isEmpty && agenda.dueToday.isEmpty && agenda.meetings.isEmpty && processTasks.isEmpty && leadsToWork.isEmpty,
         ]
@@ -87,9 +94,16 @@ struct ActivityPages {
         if fields != activity.fields { _ = try await store.activities.update(identity.access, id, expectedVersion: activity.meta.version, fields) }
         let next = AuthPages.safeNext(form["next"].isEmpty ? "/activities/\(id)" : form["next"])
         guard done else { return redirect(next, notice: Notice(key: "activity_reopened", subject: fields.title)) }
-        return redirect(next, notice: Notice(
-            key: "activity_done", subject: fields.title, undo: "/activities/\(id)/reopen", follow: fields.nextActivityLink(returnTo: next), followLabel: "schedule_next"
-        ))
+        return redirect(
+            next,
+            notice: Notice(
+                key: "activity_done",
+                subject: fields.title,
+                undo: "/activities/\(id)/reopen",
+                follow: fields.nextActivityLink(returnTo: next),
+                followLabel: "schedule_next"
+            )
+        )
     }
 
     /// What an activity's page shows beyond its own fields: its times in the reader's zone and the records it is
@@ -99,7 +113,8 @@ struct ActivityPages {
         let format = pages.formatter(identity)
         let t = pages.strings(MessageCatalog.language(of: identity.user.locale))
         var data: [String: any Sendable] = [
-            "due": fields.dueAt.map(format.dateTime) ?? "", "starts": fields.startsAt.map(format.dateTime) ?? "", "ends": fields.endsAt.map(format.dateTime) ?? "",
+            "due": fields.dueAt.map(format.dateTime) ?? "", "starts": fields.startsAt.map(format.dateTime) ?? "",
+            "ends": fields.endsAt.map(format.dateTime) ?? "",
             "priority_label": fields.kind == .task ? t["task_priority_\(fields.priority.rawValue)"] ?? "" : "",
             "can_complete": fields.kind != .note && !fields.isDone, "can_reopen": fields.kind != .note && fields.isDone,
             "next_activity": fields.nextActivityLink(returnTo: "/activities/\(activity.meta.id)"),
@@ -131,14 +146,16 @@ struct ActivityPages {
         return [
             "activities": activities.map { activity -> [String: any Sendable] in
                 [
-                    "id": activity.meta.id, "kind": t["kind_\(activity.fields.kind.rawValue)"] ?? activity.fields.kind.rawValue, "subject": activity.fields.title,
+                    "id": activity.meta.id, "kind": t["kind_\(activity.fields.kind.rawValue)"] ?? activity.fields.kind.rawValue,
+                    "subject": activity.fields.title,
                     "notes": activity.fields.notes, "owner": owners[activity.meta.ownerID] ?? "", "created": format.dateTime(activity.meta.createdAt),
-                    "when": activity.fields.happensAt.map(format.dateTime) ?? "", "open_task": activity.fields.kind == .task && !activity.fields.isDone,
+                    "when": activity.fields.happensAt.map(format.dateTime) ?? "",
+                    "open_task": activity.fields.kind == .task && !activity.fields.isDone,
                     "done": activity.fields.isDone, "outcome": activity.fields.outcome,
                     "direction": activity.fields.direction.map { t["direction_\($0.rawValue)"] ?? $0.rawValue } ?? "",
                     "duration": activity.fields.durationMinutes.map { "\($0) \(t["minutes_short"] ?? "min")" } ?? "",
                 ]
-            },
+            }
         ].merging(quickAdd(identity, links: links)) { $1 }
     }
 
@@ -147,8 +164,12 @@ struct ActivityPages {
         let t = pages.strings(MessageCatalog.language(of: identity.user.locale))
         return [
             "links": links.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] as [String: any Sendable] },
-            "kinds": ActivityKind.allCases.map { ["value": $0.rawValue, "label": t["kind_\($0.rawValue)"] ?? $0.rawValue] as [String: any Sendable] },
-            "directions": [ActivityDirection.outbound, .inbound].map { ["value": $0.rawValue, "label": t["direction_\($0.rawValue)"] ?? $0.rawValue] as [String: any Sendable] },
+            "kinds": ActivityKind.allCases.map {
+                ["value": $0.rawValue, "label": t["kind_\($0.rawValue)"] ?? $0.rawValue] as [String: any Sendable]
+            },
+            "directions": [ActivityDirection.outbound, .inbound].map {
+                ["value": $0.rawValue, "label": t["direction_\($0.rawValue)"] ?? $0.rawValue] as [String: any Sendable]
+            },
         ]
     }
 }

@@ -35,7 +35,8 @@ struct AdminPages {
         // Each company setting is listed to those whose role may change it.
         let company: [(href: String, key: String, capability: Capability)] = [
             ("/admin/users", "nav_users", .manageUsers), ("/admin/teams", "nav_teams", .manageUsers), ("/admin/roles", "nav_roles", .manageUsers),
-            ("/admin/pipelines", "nav_pipelines", .manageFunnel), ("/admin/leads", "lead_settings", .manageLeadRules), ("/admin/fields", "nav_fields", .manageFields),
+            ("/admin/pipelines", "nav_pipelines", .manageFunnel), ("/admin/leads", "lead_settings", .manageLeadRules),
+            ("/admin/fields", "nav_fields", .manageFields),
             ("/processes", "nav_processes", .manageProcesses), ("/imports", "nav_imports", .superviseImports),
         ]
         let allowed = company.filter { identity.access.may($0.capability) }.map { entry($0.href, $0.key) }
@@ -55,10 +56,17 @@ struct AdminPages {
         let identity = try context.require(.manageUsers)
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         do {
-            _ = try await store.users.create(identity.access, .init(
-                email: form["email"], name: form["name"], role: Role(rawValue: form["role"]) ?? .salesRep, password: form["password"],
-                locale: MessageCatalog.language(of: form["locale"]), timeZone: form["time_zone"].isEmpty ? "Europe/Warsaw" : form["time_zone"]
-            ))
+            _ = try await store.users.create(
+                identity.access,
+                .init(
+                    email: form["email"],
+                    name: form["name"],
+                    role: Role(rawValue: form["role"]) ?? .salesRep,
+                    password: form["password"],
+                    locale: MessageCatalog.language(of: form["locale"]),
+                    timeZone: form["time_zone"].isEmpty ? "Europe/Warsaw" : form["time_zone"]
+                )
+            )
             return redirect("/admin/users", notice: Notice(key: "saved"))
         } catch let error as StoreError {
             return try await usersPage(identity, request, errors: error.formErrors, status: .unprocessableContent)
@@ -87,7 +95,12 @@ struct AdminPages {
         let identity = try context.require(.manageUsers)
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         do {
-            _ = try await store.teams.create(identity.access, name: form["name"], managerID: Int64(form["manager_id"]).map { UserID($0) }, sharesRecords: form["shares"] == "on")
+            _ = try await store.teams.create(
+                identity.access,
+                name: form["name"],
+                managerID: Int64(form["manager_id"]).map { UserID($0) },
+                sharesRecords: form["shares"] == "on"
+            )
             return redirect("/admin/teams", notice: Notice(key: "saved"))
         } catch let error as StoreError {
             return try await teamsPage(identity, request, errors: error.formErrors, status: .unprocessableContent)
@@ -99,7 +112,13 @@ struct AdminPages {
         let id = TeamID(try context.pathID())
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         do {
-            _ = try await store.teams.update(identity.access, id, name: form["name"], managerID: .some(Int64(form["manager_id"]).map { UserID($0) }), sharesRecords: form["shares"] == "on")
+            _ = try await store.teams.update(
+                identity.access,
+                id,
+                name: form["name"],
+                managerID: .some(Int64(form["manager_id"]).map { UserID($0) }),
+                sharesRecords: form["shares"] == "on"
+            )
             _ = try await store.teams.setMembers(identity.access, id, form.all("member_ids").compactMap(Int64.init).map { UserID($0) })
             return redirect("/admin/teams", notice: Notice(key: "saved"))
         } catch let error as StoreError {
@@ -119,7 +138,13 @@ struct AdminPages {
                 "roles": Role.allCases.map { ["may": $0.capabilities.contains(capability), "role": $0.rawValue] },
             ] as [String: Any]
         }
-        return pages.render("admin_roles", ["roles": roles, "capabilities": capabilities], identity: identity, request: request, title: t["nav_roles"])
+        return pages.render(
+            "admin_roles",
+            ["roles": roles, "capabilities": capabilities],
+            identity: identity,
+            request: request,
+            title: t["nav_roles"]
+        )
     }
 
     @Sendable func tokens(_ request: Request, context: AppContext) async throws -> Response {
@@ -148,8 +173,8 @@ struct AdminPages {
 
     // MARK: Pieces
 
-
-    private func usersPage(_ identity: Identity, _ request: Request, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
+    private func usersPage(_ identity: Identity, _ request: Request, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response
+    {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let format = pages.formatter(identity)
         let users = try await store.users.list().map { user -> [String: Any] in
@@ -167,7 +192,8 @@ struct AdminPages {
         return pages.render("admin_users", data, identity: identity, request: request, status: status, title: t["nav_users"])
     }
 
-    private func teamsPage(_ identity: Identity, _ request: Request, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
+    private func teamsPage(_ identity: Identity, _ request: Request, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response
+    {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let users = try await store.users.list()
         let teams = try await store.teams.list().map { team -> [String: Any] in
@@ -185,7 +211,13 @@ struct AdminPages {
         return pages.render("admin_teams", data, identity: identity, request: request, status: status, title: t["nav_teams"])
     }
 
-    private func tokensPage(_ identity: Identity, _ request: Request, secret: String?, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
+    private func tokensPage(
+        _ identity: Identity,
+        _ request: Request,
+        secret: String?,
+        errors: [ValidationError],
+        status: HTTPResponse.Status
+    ) async throws -> Response {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let format = pages.formatter(identity)
         let tokens = try await store.tokens.list(identity.access, user: identity.user.id).map { token -> [String: Any] in

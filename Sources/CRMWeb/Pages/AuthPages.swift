@@ -46,11 +46,20 @@ struct AuthPages {
         let session = try await store.sessions.create(for: user, address: address, userAgent: request.headers[.userAgent] ?? "")
         context.logger.info("signed in", metadata: ["user_id": .stringConvertible(user.id)])
         var response = redirect(Self.safeNext(form["next"]))
-        response.setCookie(Cookie(
-            name: AuthenticationMiddleware.sessionCookie, value: session.token, maxAge: Int(SessionStore.idleLifetime),
-            path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .lax
-        ))
-        response.setCookie(Cookie(name: Self.loginCSRFCookie, value: "", maxAge: 0, path: "/login", secure: settings.secureCookies, httpOnly: true, sameSite: .lax))
+        response.setCookie(
+            Cookie(
+                name: AuthenticationMiddleware.sessionCookie,
+                value: session.token,
+                maxAge: Int(SessionStore.idleLifetime),
+                path: "/",
+                secure: settings.secureCookies,
+                httpOnly: true,
+                sameSite: .lax
+            )
+        )
+        response.setCookie(
+            Cookie(name: Self.loginCSRFCookie, value: "", maxAge: 0, path: "/login", secure: settings.secureCookies, httpOnly: true, sameSite: .lax)
+        )
         return response
     }
 
@@ -60,7 +69,17 @@ struct AuthPages {
             try await store.sessions.delete(token: token)
         }
         var response = redirect("/login")
-        response.setCookie(Cookie(name: AuthenticationMiddleware.sessionCookie, value: "", maxAge: 0, path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .lax))
+        response.setCookie(
+            Cookie(
+                name: AuthenticationMiddleware.sessionCookie,
+                value: "",
+                maxAge: 0,
+                path: "/",
+                secure: settings.secureCookies,
+                httpOnly: true,
+                sameSite: .lax
+            )
+        )
         return response
     }
 
@@ -75,8 +94,24 @@ struct AuthPages {
     private func loginPage(_ request: Request, error: String?, email: String, status: HTTPResponse.Status) -> Response {
         let token = Secrets.randomToken(bytes: 16)
         let next = request.uri.queryParameters.get("next") ?? ""
-        var response = pages.render("login", ["error": error ?? "", "has_error": error != nil, "email": email, "login_csrf": token, "next": next], identity: nil, request: request, status: status)
-        response.setCookie(Cookie(name: Self.loginCSRFCookie, value: token, maxAge: 3600, path: "/login", secure: settings.secureCookies, httpOnly: true, sameSite: .lax))
+        var response = pages.render(
+            "login",
+            ["error": error ?? "", "has_error": error != nil, "email": email, "login_csrf": token, "next": next],
+            identity: nil,
+            request: request,
+            status: status
+        )
+        response.setCookie(
+            Cookie(
+                name: Self.loginCSRFCookie,
+                value: token,
+                maxAge: 3600,
+                path: "/login",
+                secure: settings.secureCookies,
+                httpOnly: true,
+                sameSite: .lax
+            )
+        )
         return response
     }
 

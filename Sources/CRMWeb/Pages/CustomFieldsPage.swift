@@ -13,16 +13,19 @@ enum CustomFieldsPage {
                 "name": "cf.\(field.key)", "label": field.label(in: language), "required": field.isRequired, "is_\(field.kind.rawValue)": true,
                 "value": value.map { text(of: $0, field: field, timeZone: timeZone) } ?? "",
             ]
-            let chosen: [String] = switch value {
-            case .choice(let option)?: [option]
-            case .choices(let options)?: options
-            default: []
-            }
+            let chosen: [String] =
+                switch value {
+                case .choice(let option)?: [option]
+                case .choices(let options)?: options
+                default: []
+                }
             input["options"] = field.options.map { ["value": $0, "label": field.optionName($0, in: language), "selected": chosen.contains($0)] }
             if case .yesNo(let flag)? = value { input["checked"] = flag }
             if field.kind == .user {
                 let chosen: UserID? = if case .user(let id)? = value { id } else { nil }
-                input["users"] = users.filter { $0.isActive || $0.id == chosen }.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == chosen] }
+                input["users"] = users.filter { $0.isActive || $0.id == chosen }.map {
+                    ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == chosen]
+                }
             }
             return input
         }
@@ -33,11 +36,12 @@ enum CustomFieldsPage {
         var errors: [ValidationError] = []
         for field in fields {
             let name = "cf.\(field.key)"
-            let raw: String = switch field.kind {
-            case .choices: form.all(name).joined(separator: ";")
-            case .yesNo: form[name] == "on" ? "yes" : "no"
-            default: form[name]
-            }
+            let raw: String =
+                switch field.kind {
+                case .choices: form.all(name).joined(separator: ";")
+                case .yesNo: form[name] == "on" ? "yes" : "no"
+                default: form[name]
+                }
             // A value submitted back as the form showed it is kept as stored: a time keeps the seconds a minute input
             // cannot show, and a yes/no never answered stays unanswered while its box is left clear.
             if let current = values[field.key], raw == text(of: current, field: field, timeZone: context.timeZone) { continue }
@@ -52,7 +56,13 @@ enum CustomFieldsPage {
     }
 
     /// The values a card shows, by label, in the fields' order.
-    static func shown(_ fields: [FieldDefinition], _ values: CustomValues, users: [UserID: String], format: DisplayFormatter, _ t: [String: String]) -> [[String: Any]] {
+    static func shown(
+        _ fields: [FieldDefinition],
+        _ values: CustomValues,
+        users: [UserID: String],
+        format: DisplayFormatter,
+        _ t: [String: String]
+    ) -> [[String: Any]] {
         fields.compactMap { field in
             guard let value = values[field.key] else { return nil }
             return ["label": field.label(in: t["language_code"] ?? "en"), "value": display(value, of: field, users: users, format: format, t)]
@@ -61,7 +71,13 @@ enum CustomFieldsPage {
 
     /// A value as the reader writes it: numbers with their decimal comma, dates in their order, yes and the options'
     /// names in their language.
-    static func display(_ value: CustomValue, of field: FieldDefinition, users: [UserID: String], format: DisplayFormatter, _ t: [String: String]) -> String {
+    static func display(
+        _ value: CustomValue,
+        of field: FieldDefinition,
+        users: [UserID: String],
+        format: DisplayFormatter,
+        _ t: [String: String]
+    ) -> String {
         let language = t["language_code"] ?? "en"
         switch value {
         case .choice(let option): return field.optionName(option, in: language)

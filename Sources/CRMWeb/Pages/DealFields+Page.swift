@@ -23,8 +23,12 @@ extension DealFields: PageResource {
         }
         // People type amounts their own way ("12 500,50", "1 200,50 zł"); `Money(typed:)` reads them all.
         let typed = form["amount"].trimmingWhitespace()
-        do { amount = typed.isEmpty ? Money(minorUnits: 0, currency: currency) : try Money(typed: typed, currency: currency) } catch { errors.append(error.at("amount")) }
-        if form["expected_close_date"].isEmpty { expectedCloseDate = nil } else {
+        do { amount = typed.isEmpty ? Money(minorUnits: 0, currency: currency) : try Money(typed: typed, currency: currency) } catch {
+            errors.append(error.at("amount"))
+        }
+        if form["expected_close_date"].isEmpty {
+            expectedCloseDate = nil
+        } else {
             do { expectedCloseDate = try CalendarDate(parsing: form["expected_close_date"]) } catch { errors.append(error.at("expected_close_date")) }
         }
         return errors

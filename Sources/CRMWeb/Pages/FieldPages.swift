@@ -25,11 +25,21 @@ struct FieldPages {
         let identity = try context.require(.manageFields)
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         guard let type = RecordType(rawValue: form["record_type"]), let kind = FieldKind(rawValue: form["kind"]) else {
-            return try await page(identity, request, errors: [ValidationError(field: "kind", code: "invalid_choice", message: "choose a record type and a kind")], status: .unprocessableContent)
+            return try await page(
+                identity,
+                request,
+                errors: [ValidationError(field: "kind", code: "invalid_choice", message: "choose a record type and a kind")],
+                status: .unprocessableContent
+            )
         }
         let field = FieldDefinition(
-            recordType: type, key: form["key"], label: form["label"], kind: kind, options: FormFields.lines(form["options"]),
-            isRequired: form["required"] == "on", inList: form["in_list"] == "on"
+            recordType: type,
+            key: form["key"],
+            label: form["label"],
+            kind: kind,
+            options: FormFields.lines(form["options"]),
+            isRequired: form["required"] == "on",
+            inList: form["in_list"] == "on"
         )
         return try await save(identity, request) { _ = try await store.fields.create(identity.access, field) }
     }
@@ -46,8 +56,15 @@ struct FieldPages {
             translations.options[code] = Dictionary(zip(options, names).filter { !$0.1.isEmpty }, uniquingKeysWith: { first, _ in first })
         }
         let change = FieldDefinition(
-            recordType: .company, key: "", label: form["label"], kind: .text, options: options,
-            isRequired: form["required"] == "on", inList: form["in_list"] == "on", isActive: form["active"] == "on", translations: translations
+            recordType: .company,
+            key: "",
+            label: form["label"],
+            kind: .text,
+            options: options,
+            isRequired: form["required"] == "on",
+            inList: form["in_list"] == "on",
+            isActive: form["active"] == "on",
+            translations: translations
         )
         return try await save(identity, request) { _ = try await store.fields.update(identity.access, id, change) }
     }
@@ -79,7 +96,8 @@ struct FieldPages {
                 "custom": fields.filter { !$0.isStandard }.map { field in
                     [
                         "id": field.id, "key": field.key, "label": field.label, "kind": t["field_kind_\(field.kind.rawValue)"] ?? field.kind.rawValue,
-                        "options": field.options.joined(separator: "\n"), "has_options": field.kind == .choice || field.kind == .choices, "option_list": field.options,
+                        "options": field.options.joined(separator: "\n"), "has_options": field.kind == .choice || field.kind == .choices,
+                        "option_list": field.options,
                         "required": field.isRequired, "in_list": field.inList, "active": field.isActive,
                         "translation_inputs": TranslationInputs.inputs(field.translations.labels),
                         // Per language, the options' names one per line in the options' order (a blank line keeps the option's own).

@@ -10,7 +10,11 @@ enum FormChoices {
         var companies = try await store.companies.list(identity.access, ListQuery(limit: ListQuery.maxLimit)).items
         var unseen: CompanyID?
         if let chosen, !companies.contains(where: { $0.id == chosen }) {
-            if let current = try? await store.companies.get(identity.access, chosen.rawValue) { companies.insert(current, at: 0) } else { unseen = chosen }
+            if let current = try? await store.companies.get(identity.access, chosen.rawValue) {
+                companies.insert(current, at: 0)
+            } else {
+                unseen = chosen
+            }
         }
         let choices = companies.map { ["id": $0.meta.id, "name": $0.fields.name, "selected": $0.id == chosen] as [String: any Sendable] }
         return unseen.map { [["id": $0.rawValue, "name": hidden, "selected": true] as [String: any Sendable]] + choices } ?? choices
@@ -18,7 +22,9 @@ enum FormChoices {
 
     /// Forecast categories by the names the reader's language gives them.
     static func forecastCategories(chosen: ForecastCategory?, _ t: [String: String]) -> [[String: any Sendable]] {
-        ForecastCategory.allCases.map { ["value": $0.rawValue, "label": t["forecast_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == chosen] as [String: any Sendable] }
+        ForecastCategory.allCases.map {
+            ["value": $0.rawValue, "label": t["forecast_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == chosen] as [String: any Sendable]
+        }
     }
 
     /// Every stage of every active pipeline, grouped by pipeline, for choosing where a new deal starts.
@@ -26,7 +32,9 @@ enum FormChoices {
         try await store.pipelines.list().filter(\.isActive).map { pipeline in
             [
                 "pipeline": pipeline.name,
-                "stages": pipeline.stages.map { ["value": "\(pipeline.id):\($0.id)", "name": $0.name(in: language), "selected": $0.id == chosen] as [String: any Sendable] },
+                "stages": pipeline.stages.map {
+                    ["value": "\(pipeline.id):\($0.id)", "name": $0.name(in: language), "selected": $0.id == chosen] as [String: any Sendable]
+                },
             ]
         }
     }

@@ -46,7 +46,9 @@ struct FunnelPages {
         let filter = try FunnelController.boardFilter(parameters, extra: [])
         let pipelineID = PipelineID(try context.pathID())
         let (pipeline, columns): (Pipeline, [FunnelStore.Column])
-        do { (pipeline, columns) = try await store.funnel.board(identity.access, pipeline: pipelineID, filter: filter, cardsPerStage: 20) } catch StoreError.invalid {
+        do {
+            (pipeline, columns) = try await store.funnel.board(identity.access, pipeline: pipelineID, filter: filter, cardsPerStage: 20)
+        } catch StoreError.invalid {
             throw APIError(.notFound, code: "not_found", detail: "no such pipeline")
         }
         let format = pages.formatter(identity)
@@ -55,7 +57,9 @@ struct FunnelPages {
         let here = "/pipelines/\(pipeline.id)/board" + (request.uri.query.map { "?" + $0 } ?? "")
         let data: [String: Any] = [
             "pipeline": ["id": pipeline.id.rawValue, "name": pipeline.name],
-            "pipelines": try await store.pipelines.list().filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == pipeline.id] },
+            "pipelines": try await store.pipelines.list().filter(\.isActive).map {
+                ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == pipeline.id]
+            },
             "here": here,
             "columns": columns.map { column -> [String: Any] in
                 [
@@ -68,11 +72,18 @@ struct FunnelPages {
                     "targets": Self.targets(pipeline, from: column.stage, language),
                     "cards": column.cards.compactMap { cards[$0.meta.id] },
                     // The next cards come as the same card markup, with the filters in force (a rep's own deals too).
-                    "more": column.nextAfter.map { "/pipelines/\(pipeline.id)/stages/\(column.stage.id)/more?" + Self.query(parameters.merging(["after": String($0)]) { $1 }) } ?? "",
+                    "more": column.nextAfter.map {
+                        "/pipelines/\(pipeline.id)/stages/\(column.stage.id)/more?" + Self.query(parameters.merging(["after": String($0)]) { $1 })
+                    } ?? "",
                 ]
             },
             "reasons": try await store.pipelines.lossReasons().map { ["id": $0.id.rawValue, "name": $0.name(in: language)] },
-            "owners": users.filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.id == identity.user.id ? "\($0.name) (\(t["me"] ?? "me"))" : $0.name, "selected": $0.id == filter.ownerID] },
+            "owners": users.filter(\.isActive).map {
+                [
+                    "id": $0.id.rawValue, "name": $0.id == identity.user.id ? "\($0.name) (\(t["me"] ?? "me"))" : $0.name,
+                    "selected": $0.id == filter.ownerID,
+                ]
+            },
             "teams": try await store.teams.list().map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == filter.teamID] },
             "stale_only": filter.staleOnly, "close_from": filter.closeFrom?.description ?? "", "close_to": filter.closeTo?.description ?? "",
             "source": filter.source ?? "",
@@ -87,7 +98,9 @@ struct FunnelPages {
         let language = PageRenderer.language(identity: identity, request: request)
         let parameters = Self.boardParameters(request, identity)
         let filter = try FunnelController.boardFilter(parameters, extra: ["after", "here"])
-        guard let after = parameters["after"].flatMap(Int64.init) else { throw APIError.badRequest("invalid_parameters", "after must be the id of the last card shown", field: "after") }
+        guard let after = parameters["after"].flatMap(Int64.init) else {
+            throw APIError.badRequest("invalid_parameters", "after must be the id of the last card shown", field: "after")
+        }
         let pipeline = try await store.pipelines.get(PipelineID(try context.pathID()))
         guard let stage = pipeline.stages.first(where: { String($0.id.rawValue) == context.parameters.get("stage") }) else {
             throw APIError(.notFound, code: "not_found", detail: "no such stage")
@@ -126,14 +139,20 @@ struct FunnelPages {
         let owners = Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0.name) })
         let companies = try await store.companies.many(identity.access, deals.compactMap { $0.0.fields.companyID?.rawValue })
         let now = Timestamp.now
-        return Dictionary(uniqueKeysWithValues: deals.map { deal, stage in
-            (deal.meta.id, [
-                "id": deal.meta.id, "version": deal.meta.version, "title": deal.fields.title,
-                "company": deal.fields.companyID.flatMap { companies[$0.rawValue]?.fields.name } ?? "",
-                "amount": format.money(deal.fields.amount), "owner": owners[deal.meta.ownerID] ?? "",
-                "days": Plural.counted(deal.fields.daysInStage(at: now), "day", t, format: format.number), "stale": deal.fields.isStale(in: stage, at: now),
-            ] as [String: Any])
-        })
+        return Dictionary(
+            uniqueKeysWithValues: deals.map { deal, stage in
+                (
+                    deal.meta.id,
+                    [
+                        "id": deal.meta.id, "version": deal.meta.version, "title": deal.fields.title,
+                        "company": deal.fields.companyID.flatMap { companies[$0.rawValue]?.fields.name } ?? "",
+                        "amount": format.money(deal.fields.amount), "owner": owners[deal.meta.ownerID] ?? "",
+                        "days": Plural.counted(deal.fields.daysInStage(at: now), "day", t, format: format.number),
+                        "stale": deal.fields.isStale(in: stage, at: now),
+                    ] as [String: Any]
+                )
+            }
+        )
     }
 
     // MARK: Moves from forms (the keyboard and no-JavaScript path of the board and the deal page)
@@ -166,7 +185,10 @@ struct FunnelPages {
         } catch StoreError.invalid(let errors) {
             throw APIError.invalid(errors.errors)
         }
-        return redirect(AuthPages.safeNext(form["next"].isEmpty ? "/deals/\(id)" : form["next"]), notice: Self.notice(move, deal: deal, before: before.fields))
+        return redirect(
+            AuthPages.safeNext(form["next"].isEmpty ? "/deals/\(id)" : form["next"]),
+            notice: Self.notice(move, deal: deal, before: before.fields)
+        )
     }
 
     /// What the page after a move says, and how to take the move back: a close is reopened where the deal stood, a
@@ -185,7 +207,9 @@ struct FunnelPages {
         let identity = try context.requireIdentity()
         let id = try context.pathID()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
-        guard let contact = Int64(form["contact_id"]) else { throw APIError.invalid([ValidationError(field: "contact_id", code: "required", message: "choose a contact")]) }
+        guard let contact = Int64(form["contact_id"]) else {
+            throw APIError.invalid([ValidationError(field: "contact_id", code: "required", message: "choose a contact")])
+        }
         var entries = try await store.funnel.contacts(identity.access, deal: id).map { (contact: $0.contact.id, role: $0.role) }
         entries.removeAll { $0.contact.rawValue == contact }
         entries.append((ContactID(contact), form["role"]))
@@ -198,7 +222,9 @@ struct FunnelPages {
         let id = try context.pathID()
         _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let removed = context.parameters.get("contact").flatMap(Int64.init)
-        let entries = try await store.funnel.contacts(identity.access, deal: id).filter { $0.contact.meta.id != removed }.map { (contact: $0.contact.id, role: $0.role) }
+        let entries = try await store.funnel.contacts(identity.access, deal: id).filter { $0.contact.meta.id != removed }.map {
+            (contact: $0.contact.id, role: $0.role)
+        }
         _ = try await store.funnel.setContacts(identity.access, deal: id, entries)
         return redirect("/deals/\(id)")
     }
@@ -217,7 +243,8 @@ struct FunnelPages {
         var extras = RecordPages<DealFields>.ListExtras()
         for deal in deals {
             var row: [String: any Sendable] = [
-                "amount_text": format.money(deal.fields.amount), "status_label": t["status_\(deal.fields.status.rawValue)"] ?? deal.fields.status.rawValue,
+                "amount_text": format.money(deal.fields.amount),
+                "status_label": t["status_\(deal.fields.status.rawValue)"] ?? deal.fields.status.rawValue,
                 "stage": stages[deal.fields.stageID]?.name(in: language) ?? "", "close": deal.fields.expectedCloseDate.map(format.date) ?? "",
             ]
             if let company = deal.fields.companyID.flatMap({ companies[$0.rawValue] }) {
@@ -228,12 +255,17 @@ struct FunnelPages {
         let shown = pipelines.filter { $0.isActive || $0.id == query.pipelineID }
         extras.page = [
             "deal_filters": true,
-            "deal_statuses": DealStatus.allCases.map { ["value": $0.rawValue, "label": t["status_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == query.status] as [String: any Sendable] },
-            "pipeline_choices": shown.map { ["value": $0.id.rawValue, "label": $0.name, "selected": $0.id == query.pipelineID] as [String: any Sendable] },
+            "deal_statuses": DealStatus.allCases.map {
+                ["value": $0.rawValue, "label": t["status_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == query.status] as [String: any Sendable]
+            },
+            "pipeline_choices": shown.map {
+                ["value": $0.id.rawValue, "label": $0.name, "selected": $0.id == query.pipelineID] as [String: any Sendable]
+            },
             // Stages of the chosen pipeline, or of every pipeline named after it when none is chosen.
             "stage_choices": shown.filter { query.pipelineID == nil || $0.id == query.pipelineID }.flatMap { pipeline in
                 pipeline.stages.map { stage in
-                    let label = query.pipelineID == nil && shown.count > 1 ? "\(pipeline.name) · \(stage.name(in: language))" : stage.name(in: language)
+                    let label =
+                        query.pipelineID == nil && shown.count > 1 ? "\(pipeline.name) · \(stage.name(in: language))" : stage.name(in: language)
                     return ["value": stage.id.rawValue, "label": label, "selected": stage.id == query.stageID] as [String: any Sendable]
                 }
             },
@@ -259,7 +291,9 @@ struct FunnelPages {
                 "group_status": status.rawValue, "group_label": t["status_\(status.rawValue)"] ?? status.rawValue,
                 "group_count": format.number(tally.count),
                 "group_sum": tally.sums.amounts.map(format.money).joined(separator: " + "),
-                "group_deals": deals.map { ["id": $0.meta.id, "title": $0.fields.title, "amount": format.money($0.fields.amount)] as [String: any Sendable] },
+                "group_deals": deals.map {
+                    ["id": $0.meta.id, "title": $0.fields.title, "amount": format.money($0.fields.amount)] as [String: any Sendable]
+                },
                 "group_all": tally.count > deals.count ? "/deals?company_id=\(company.meta.id)&status=\(status.rawValue)" : "",
             ])
         }
@@ -309,11 +343,18 @@ struct FunnelPages {
                 [
                     "name": stage.name(in: language), "current": stage.id == deal.fields.stageID, "visited": visited.contains(stage.id),
                     // Days with a fraction take the fraction's form ("1,5 dnia", "2,5 дня"); a stage never entered has none.
-                    "days": durations[stage.id].map { (Double($0) / 86_400_000).formatted(.number.precision(.fractionLength(1)).locale(format.locale)) + " " + (t["day_other"] ?? "d") } ?? "",
+                    "days": durations[stage.id].map {
+                        (Double($0) / 86_400_000).formatted(.number.precision(.fractionLength(1)).locale(format.locale)) + " "
+                            + (t["day_other"] ?? "d")
+                    } ?? "",
                 ]
             },
-            "targets": pipeline.stages.filter { $0.id != deal.fields.stageID }.map { ["id": $0.id.rawValue, "name": $0.name(in: language)] as [String: any Sendable] },
-            "all_stages": pipeline.stages.map { ["id": $0.id.rawValue, "name": $0.name(in: language), "selected": $0.id == deal.fields.stageID] as [String: any Sendable] },
+            "targets": pipeline.stages.filter { $0.id != deal.fields.stageID }.map {
+                ["id": $0.id.rawValue, "name": $0.name(in: language)] as [String: any Sendable]
+            },
+            "all_stages": pipeline.stages.map {
+                ["id": $0.id.rawValue, "name": $0.name(in: language), "selected": $0.id == deal.fields.stageID] as [String: any Sendable]
+            },
             "reasons": reasons.filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.name(in: language)] as [String: any Sendable] },
         ]
         details["timeline"] = try await timeline(identity, deal, log: log, stageNames: names, reasons: reasons, owners: owners)
@@ -325,7 +366,9 @@ struct FunnelPages {
         details["contact_choices"] = try await store.contacts.list(identity.access, candidates).items.map {
             ["id": $0.meta.id, "name": $0.fields.displayName] as [String: any Sendable]
         }
-        if let companyID = deal.fields.companyID, let company = try? await store.companies.get(identity.access, companyID.rawValue, includeDeleted: true) {
+        if let companyID = deal.fields.companyID,
+            let company = try? await store.companies.get(identity.access, companyID.rawValue, includeDeleted: true)
+        {
             details["company"] = ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]
         }
         details.merge(try await ProcessPages.panel(store, identity, t, record: (.deal, deal.meta.id))) { $1 }
@@ -334,7 +377,14 @@ struct FunnelPages {
 
     /// One list of everything that happened to the deal, newest first: stage moves and outcomes from the stage
     /// log, activities, and field changes from the audit trail.
-    private func timeline(_ identity: Identity, _ deal: Deal, log: [StageTransition], stageNames: [StageID: String], reasons: [LossReason], owners: [UserID: String]) async throws -> [[String: any Sendable]] {
+    private func timeline(
+        _ identity: Identity,
+        _ deal: Deal,
+        log: [StageTransition],
+        stageNames: [StageID: String],
+        reasons: [LossReason],
+        owners: [UserID: String]
+    ) async throws -> [[String: any Sendable]] {
         let t = pages.strings(MessageCatalog.language(of: identity.user.locale))
         let format = pages.formatter(identity)
         let system = t["system"] ?? "system"
@@ -343,12 +393,21 @@ struct FunnelPages {
             var text = stageNames[entry.toStageID] ?? ""
             if let from = entry.fromStageID, from != entry.toStageID { text = (stageNames[from] ?? "") + " → " + text }
             text += " · " + format.money(entry.amount) + " · \(entry.probability)%"
-            if let reason = entry.lossReasonID.flatMap({ id in reasons.first { $0.id == id }?.name(in: MessageCatalog.language(of: identity.user.locale)) }) { text += " · " + reason }
+            if let reason = entry.lossReasonID.flatMap({ id in
+                reasons.first { $0.id == id }?.name(in: MessageCatalog.language(of: identity.user.locale))
+            }) {
+                text += " · " + reason
+            }
             if !entry.comment.isEmpty { text += " — " + entry.comment }
-            entries.append((entry.at, entry.id, [
-                "kind": t["transition_\(entry.kind.rawValue)"] ?? entry.kind.rawValue, "type": "stage", "text": text,
-                "at": format.dateTime(entry.at), "who": entry.actorID.flatMap { owners[$0] } ?? system,
-            ]))
+            entries.append(
+                (
+                    entry.at, entry.id,
+                    [
+                        "kind": t["transition_\(entry.kind.rawValue)"] ?? entry.kind.rawValue, "type": "stage", "text": text,
+                        "at": format.dateTime(entry.at), "who": entry.actorID.flatMap { owners[$0] } ?? system,
+                    ]
+                )
+            )
         }
         var query = ListQuery(limit: ListQuery.maxLimit)
         query.dealID = deal.id
@@ -356,23 +415,43 @@ struct FunnelPages {
             var text = activity.fields.title
             if let when = activity.fields.happensAt { text += " · " + format.dateTime(when) }
             if activity.fields.isDone { text += " ✓" }
-            entries.append((activity.meta.createdAt, activity.meta.id, [
-                "kind": t["kind_\(activity.fields.kind.rawValue)"] ?? activity.fields.kind.rawValue, "type": "activity", "text": text,
-                "notes": activity.fields.notes, "link": "/activities/\(activity.meta.id)", "at": format.dateTime(activity.meta.createdAt),
-                "who": owners[activity.meta.ownerID] ?? "",
-                "open_task": activity.fields.kind == .task && !activity.fields.isDone, "activity_id": activity.meta.id,
-            ]))
+            entries.append(
+                (
+                    activity.meta.createdAt, activity.meta.id,
+                    [
+                        "kind": t["kind_\(activity.fields.kind.rawValue)"] ?? activity.fields.kind.rawValue, "type": "activity", "text": text,
+                        "notes": activity.fields.notes, "link": "/activities/\(activity.meta.id)", "at": format.dateTime(activity.meta.createdAt),
+                        "who": owners[activity.meta.ownerID] ?? "",
+                        "open_task": activity.fields.kind == .task && !activity.fields.isDone, "activity_id": activity.meta.id,
+                    ]
+                )
+            )
         }
         let changes = try await store.deals.history(identity.access, deal.meta.id).entries.filter { $0.action == .update }
-        let values = try await HistoryValues.load(store, identity, changes, t: t, format: format, recordType: .deal, custom: try await store.deals.customFields())
+        let values = try await HistoryValues.load(
+            store,
+            identity,
+            changes,
+            t: t,
+            format: format,
+            recordType: .deal,
+            custom: try await store.deals.customFields()
+        )
         for change in changes {
             let fields = change.changes.filter { !["stage_id", "status", "loss_reason_id"].contains($0.field) }
             guard !fields.isEmpty else { continue }
-            let text = fields.map { values.label($0.field) + ": " + values.value($0.field, $0.old) + " → " + values.value($0.field, $0.new) }.joined(separator: "; ")
-            entries.append((change.at, change.id, [
-                "kind": t["action_update"] ?? "changed", "type": "change", "text": text, "at": format.dateTime(change.at),
-                "who": change.actorID.flatMap { owners[$0] } ?? change.systemReason ?? system,
-            ]))
+            let text = fields.map { values.label($0.field) + ": " + values.value($0.field, $0.old) + " → " + values.value($0.field, $0.new) }.joined(
+                separator: "; "
+            )
+            entries.append(
+                (
+                    change.at, change.id,
+                    [
+                        "kind": t["action_update"] ?? "changed", "type": "change", "text": text, "at": format.dateTime(change.at),
+                        "who": change.actorID.flatMap { owners[$0] } ?? change.systemReason ?? system,
+                    ]
+                )
+            )
         }
         return entries.sorted { ($0.at, $0.order) > ($1.at, $1.order) }.map(\.row)
     }
@@ -394,7 +473,9 @@ struct FunnelPages {
                 return PipelineStore.NewStage(name: parts[0], probability: parts.count > 1 ? Int(parts[1]) ?? -1 : 50)
             }
             let currency: Currency
-            do throws(ValidationError) { currency = try Currency(code: form["currency"]) } catch { throw StoreError.invalid(.init([error.at("currency")])) }
+            do throws(ValidationError) { currency = try Currency(code: form["currency"]) } catch {
+                throw StoreError.invalid(.init([error.at("currency")]))
+            }
             _ = try await store.pipelines.create(identity.access, name: form["name"], currency: currency, stages: stages)
         }
     }
@@ -463,7 +544,13 @@ struct FunnelPages {
         let id = LossReasonID(try context.pathID())
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         return try await adminAction(identity, request) {
-            _ = try await store.pipelines.updateLossReason(identity.access, id, name: form["name"], translations: TranslationInputs.read(form), isActive: form["active"] == "on")
+            _ = try await store.pipelines.updateLossReason(
+                identity.access,
+                id,
+                name: form["name"],
+                translations: TranslationInputs.read(form),
+                isActive: form["active"] == "on"
+            )
         }
     }
 
@@ -476,7 +563,8 @@ struct FunnelPages {
         }
     }
 
-    private func adminPage(_ identity: Identity, _ request: Request, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
+    private func adminPage(_ identity: Identity, _ request: Request, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response
+    {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let pipelines = try await store.pipelines.list().map { pipeline -> [String: Any] in
             [
@@ -485,14 +573,21 @@ struct FunnelPages {
                     [
                         "id": stage.id.rawValue, "pipeline_id": pipeline.id.rawValue, "name": stage.name, "probability": stage.probability,
                         "rotting_days": stage.rottingDays.map(String.init) ?? "", "translation_inputs": TranslationInputs.inputs(stage.translations),
-                        "categories": ForecastCategory.allCases.map { ["value": $0.rawValue, "label": t["forecast_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == stage.forecastCategory] },
-                        "requirables": Stage.requirableFields.map { ["value": $0, "label": t["field_\($0)"] ?? $0, "checked": stage.requiredFields.contains($0)] },
+                        "categories": ForecastCategory.allCases.map {
+                            ["value": $0.rawValue, "label": t["forecast_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == stage.forecastCategory]
+                        },
+                        "requirables": Stage.requirableFields.map {
+                            ["value": $0, "label": t["field_\($0)"] ?? $0, "checked": stage.requiredFields.contains($0)]
+                        },
                     ]
                 },
                 // A new stage goes where it belongs: after the one chosen, at the end unless said otherwise.
                 "positions": [["value": "first", "label": t["stage_place_first"] ?? "first", "selected": false]]
                     + pipeline.stages.enumerated().map { index, stage in
-                        ["value": String(stage.id.rawValue), "label": "\(t["stage_place_after"] ?? "after") \(stage.name)", "selected": index == pipeline.stages.count - 1]
+                        [
+                            "value": String(stage.id.rawValue), "label": "\(t["stage_place_after"] ?? "after") \(stage.name)",
+                            "selected": index == pipeline.stages.count - 1,
+                        ]
                     },
                 "translation_inputs": TranslationInputs.inputs([:]),
             ]
@@ -511,11 +606,13 @@ struct FunnelPages {
     /// A stage from the admin form, its name in each language from one input per language.
     static func stage(_ form: FormInput) -> PipelineStore.NewStage {
         PipelineStore.NewStage(
-            name: form["name"], translations: TranslationInputs.read(form), probability: Int(form["probability"]) ?? -1,
+            name: form["name"],
+            translations: TranslationInputs.read(form),
+            probability: Int(form["probability"]) ?? -1,
             forecastCategory: ForecastCategory(rawValue: form["forecast_category"]) ?? .pipeline,
-            rottingDays: Int(form["rotting_days"]), requiredFields: form.all("required_fields")
+            rottingDays: Int(form["rotting_days"]),
+            requiredFields: form.all("required_fields")
         )
     }
-
 
 }

@@ -20,7 +20,13 @@ struct HistoryValues {
     /// reads "Łódź Trans", not "17"; a deal's stage, pipeline and loss reason by name), and the custom fields' labels.
     /// Records the reader may not see keep their id.
     static func load(
-        _ store: Store, _ identity: Identity, _ entries: [AuditEntry], t: [String: String], format: DisplayFormatter, recordType: RecordType, custom: [FieldDefinition]
+        _ store: Store,
+        _ identity: Identity,
+        _ entries: [AuditEntry],
+        t: [String: String],
+        format: DisplayFormatter,
+        recordType: RecordType,
+        custom: [FieldDefinition]
     ) async throws -> HistoryValues {
         var ids: [String: [Int64]] = [:]
         for change in entries.flatMap(\.changes) where referenceFields.contains(change.field) {
@@ -29,11 +35,19 @@ struct HistoryValues {
         return try await load(store, identity, ids: ids, t: t, format: format, recordType: recordType, custom: custom)
     }
 
-    static let referenceFields: Set<String> = ["company_id", "contact_id", "deal_id", "lead_id", "stage_id", "pipeline_id", "loss_reason_id", "owner_id"]
+    static let referenceFields: Set<String> = [
+        "company_id", "contact_id", "deal_id", "lead_id", "stage_id", "pipeline_id", "loss_reason_id", "owner_id",
+    ]
 
     /// The same, for the ids a page of records holds (an export's rows), by field.
     static func load(
-        _ store: Store, _ identity: Identity, ids: [String: [Int64]], t: [String: String], format: DisplayFormatter, recordType: RecordType, custom: [FieldDefinition]
+        _ store: Store,
+        _ identity: Identity,
+        ids: [String: [Int64]],
+        t: [String: String],
+        format: DisplayFormatter,
+        recordType: RecordType,
+        custom: [FieldDefinition]
     ) async throws -> HistoryValues {
         func named<T>(_ items: [Int64: Record<T>], _ title: (T) -> String) -> [String: String] {
             Dictionary(uniqueKeysWithValues: items.map { (String($0.key), title($0.value.fields)) })
@@ -50,16 +64,22 @@ struct HistoryValues {
         if !(ids["stage_id"] ?? []).isEmpty || !(ids["pipeline_id"] ?? []).isEmpty || !(ids["loss_reason_id"] ?? []).isEmpty {
             let pipelines = try await store.pipelines.list()
             names["pipeline_id"] = Dictionary(pipelines.map { (String($0.id.rawValue), $0.name) }, uniquingKeysWith: { first, _ in first })
-            names["stage_id"] = Dictionary(pipelines.flatMap(\.stages).map { (String($0.id.rawValue), $0.name(in: language)) }, uniquingKeysWith: { first, _ in first })
+            names["stage_id"] = Dictionary(
+                pipelines.flatMap(\.stages).map { (String($0.id.rawValue), $0.name(in: language)) },
+                uniquingKeysWith: { first, _ in first }
+            )
             names["loss_reason_id"] = Dictionary(
-                try await store.pipelines.lossReasons(includeInactive: true).map { (String($0.id.rawValue), $0.name(in: language)) }, uniquingKeysWith: { first, _ in first }
+                try await store.pipelines.lossReasons(includeInactive: true).map { (String($0.id.rawValue), $0.name(in: language)) },
+                uniquingKeysWith: { first, _ in first }
             )
         }
         return HistoryValues(recordType: recordType, t: t, format: format, names: names, custom: custom)
     }
 
     func label(_ field: String) -> String {
-        if field.hasPrefix("custom."), let definition = custom.first(where: { "custom.\($0.key)" == field }) { return definition.label(in: t["language_code"] ?? "en") }
+        if field.hasPrefix("custom."), let definition = custom.first(where: { "custom.\($0.key)" == field }) {
+            return definition.label(in: t["language_code"] ?? "en")
+        }
         if recordType == .activity, let own = Self.labels["activity.\(field)"] { return t[own] ?? field }
         return t["field_\(field)"] ?? Self.labels[field].flatMap { t[$0] } ?? field
     }
@@ -75,7 +95,9 @@ struct HistoryValues {
     func value(_ field: String, _ stored: String?) -> String {
         guard let stored, !stored.isEmpty else { return "—" }
         if let name = names[field]?[stored] { return name }
-        if field.hasPrefix("custom."), let definition = custom.first(where: { "custom.\($0.key)" == field }) { return customValue(definition, stored) }
+        if field.hasPrefix("custom."), let definition = custom.first(where: { "custom.\($0.key)" == field }) {
+            return customValue(definition, stored)
+        }
         switch field {
         case "status": return t[recordType == .lead ? "lead_status_\(stored)" : "status_\(stored)"] ?? stored
         case "kind": return t["kind_\(stored)"] ?? stored
@@ -95,7 +117,10 @@ struct HistoryValues {
                 let value = word.trimmingCharacters(in: .whitespaces)
                 return t["lead_behaviour_\(value)"] ?? value
             }.joined(separator: ", ")
-        case "amount": return Decimal(string: stored, locale: Locale(identifier: "en_US_POSIX"))?.formatted(.number.precision(.fractionLength(2)).locale(format.locale)) ?? stored
+        case "amount":
+            return Decimal(string: stored, locale: Locale(identifier: "en_US_POSIX"))?.formatted(
+                .number.precision(.fractionLength(2)).locale(format.locale)
+            ) ?? stored
         default: break
         }
         if let day = try? CalendarDate(parsing: stored), stored.count == 10 { return forSpreadsheet ? day.description : format.date(day) }
@@ -117,7 +142,9 @@ struct HistoryValues {
         case .user: return names["owner_id"]?[stored] ?? stored
         case .money:
             let parts = stored.split(separator: " ")
-            guard parts.count == 2, let currency = try? Currency(code: String(parts[1])), let money = try? Money(decimal: String(parts[0]), currency: currency) else { return stored }
+            guard parts.count == 2, let currency = try? Currency(code: String(parts[1])),
+                let money = try? Money(decimal: String(parts[0]), currency: currency)
+            else { return stored }
             return format.money(money)
         case .number: return Decimal(string: stored, locale: Locale(identifier: "en_US_POSIX"))?.formatted(.number.locale(format.locale)) ?? stored
         case .date: return (try? CalendarDate(parsing: stored)).map(format.date) ?? stored

@@ -32,16 +32,27 @@ struct HomePages {
         async let recentCompanies = store.companies.list(access, recent)
         async let recentContacts = store.contacts.list(access, recent)
         let t = pages.strings(MessageCatalog.language(of: identity.user.locale))
-        let companies = try await companyCount, contacts = try await contactCount
+        let companies = try await companyCount
+        let contacts = try await contactCount
         let data: [String: Any] = [
             "company_count": format.number(companies), "company_word": Plural.word(companies, "company", t),
             "contact_count": format.number(contacts), "contact_word": Plural.word(contacts, "contact", t),
             "my_company_count": format.number(try await myCompanies),
             "priority_a_count": format.number(try await priorityA),
-            "recent_companies": try await recentCompanies.items.map { ["id": $0.meta.id, "title": $0.fields.name, "updated": format.dateTime($0.meta.updatedAt)] },
-            "recent_contacts": try await recentContacts.items.map { ["id": $0.meta.id, "title": $0.fields.displayName, "updated": format.dateTime($0.meta.updatedAt)] },
+            "recent_companies": try await recentCompanies.items.map {
+                ["id": $0.meta.id, "title": $0.fields.name, "updated": format.dateTime($0.meta.updatedAt)]
+            },
+            "recent_contacts": try await recentContacts.items.map {
+                ["id": $0.meta.id, "title": $0.fields.displayName, "updated": format.dateTime($0.meta.updatedAt)]
+            },
             "today": format.date(.now),
         ]
-        return pages.render("dashboard", data, identity: identity, request: request, title: pages.strings(PageRenderer.language(identity: identity, request: request))["nav_dashboard"])
+        return pages.render(
+            "dashboard",
+            data,
+            identity: identity,
+            request: request,
+            title: pages.strings(PageRenderer.language(identity: identity, request: request))["nav_dashboard"]
+        )
     }
 }

@@ -37,16 +37,22 @@ extension LeadFields: PageResource {
             "tags": tags.joined(separator: ", "),
             "sizes": CompanySize.allCases.map { ["value": $0.rawValue, "selected": $0 == companySize] },
             // Each option carries a `status_<value>` or `behaviour_<value>` flag, by which a partial picks its label.
-            "statuses": LeadStatus.allCases.filter { $0 != .converted }.map { ["value": $0.rawValue, "status_\($0.rawValue)": true, "selected": $0 == status] },
+            "statuses": LeadStatus.allCases.filter { $0 != .converted }.map {
+                ["value": $0.rawValue, "status_\($0.rawValue)": true, "selected": $0 == status]
+            },
             "converted": status == .converted,
-            "behaviour_choices": LeadBehaviour.allCases.map { ["value": $0.rawValue, "behaviour_\($0.rawValue)": true, "checked": behaviours.contains($0)] },
+            "behaviour_choices": LeadBehaviour.allCases.map {
+                ["value": $0.rawValue, "behaviour_\($0.rawValue)": true, "checked": behaviours.contains($0)]
+            },
         ]
     }
 
     static func listFilters(_ query: ListQuery, _ t: [String: String]) -> [String: Any] {
         [
             "lead_filters": true, "min_score": query.minimumScore.map(String.init) ?? "",
-            "lead_statuses": LeadStatus.allCases.map { ["value": $0.rawValue, "label": t["lead_status_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == query.leadStatus] },
+            "lead_statuses": LeadStatus.allCases.map {
+                ["value": $0.rawValue, "label": t["lead_status_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == query.leadStatus]
+            },
         ]
     }
 

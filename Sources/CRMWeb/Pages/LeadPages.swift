@@ -48,11 +48,15 @@ struct LeadPages {
         }
         if let conversion = lead.fields.conversion {
             // What the lead became, by name; a record the reader may not see is named by its kind alone.
-            var converted: [String: any Sendable] = ["contact_id": conversion.contactID.rawValue, "at": pages.formatter(identity).dateTime(conversion.at)]
-            converted["contact_name"] = try await store.contacts.many(identity.access, [conversion.contactID.rawValue]).values.first?.fields.displayName ?? t["open"] ?? ""
+            var converted: [String: any Sendable] = [
+                "contact_id": conversion.contactID.rawValue, "at": pages.formatter(identity).dateTime(conversion.at),
+            ]
+            converted["contact_name"] =
+                try await store.contacts.many(identity.access, [conversion.contactID.rawValue]).values.first?.fields.displayName ?? t["open"] ?? ""
             if let company = conversion.companyID {
                 converted["company_id"] = company.rawValue
-                converted["company_name"] = try await store.companies.many(identity.access, [company.rawValue]).values.first?.fields.name ?? t["open"] ?? ""
+                converted["company_name"] =
+                    try await store.companies.many(identity.access, [company.rawValue]).values.first?.fields.name ?? t["open"] ?? ""
             }
             if let deal = conversion.dealID {
                 converted["deal_id"] = deal.rawValue
@@ -97,25 +101,52 @@ struct LeadPages {
             }
         }
         let existingContact = Int64(form["contact"]).map { ContactID($0) }
-        guard errors.isEmpty else { return try await convertPage(identity, request, lead, errors: errors, duplicates: [], status: .unprocessableContent, typed: form) }
+        guard errors.isEmpty else {
+            return try await convertPage(identity, request, lead, errors: errors, duplicates: [], status: .unprocessableContent, typed: form)
+        }
         do {
             _ = try await store.leadWork.convert(
-                identity.access, lead.meta.id, expectedVersion: Int64(form["version"]), LeadConversion(company: company, deal: deal, existingContact: existingContact),
+                identity.access,
+                lead.meta.id,
+                expectedVersion: Int64(form["version"]),
+                LeadConversion(company: company, deal: deal, existingContact: existingContact),
                 allowDuplicates: form["allow_duplicates"] == "1"
             )
             return redirect("/leads/\(lead.meta.id)", notice: Notice(key: "lead_converted", subject: lead.fields.title))
         } catch StoreError.possibleDuplicates(let type, let ids) {
-            let found: [(href: String, title: String)] = type == .company
+            let found: [(href: String, title: String)] =
+                type == .company
                 ? try await store.companies.many(identity.access, ids).values.map { ("/companies/\($0.meta.id)", $0.fields.name) }
                 : try await store.contacts.many(identity.access, ids).values.map { ("/contacts/\($0.meta.id)", $0.fields.displayName) }
-            return try await convertPage(identity, request, lead, errors: [], duplicates: found.sorted { $0.href < $1.href }, status: .conflict, typed: form)
+            return try await convertPage(
+                identity,
+                request,
+                lead,
+                errors: [],
+                duplicates: found.sorted { $0.href < $1.href },
+                status: .conflict,
+                typed: form
+            )
         } catch let error as StoreError {
-            return try await convertPage(identity, request, lead, errors: error.formErrors, duplicates: [], status: .unprocessableContent, typed: form)
+            return try await convertPage(
+                identity,
+                request,
+                lead,
+                errors: error.formErrors,
+                duplicates: [],
+                status: .unprocessableContent,
+                typed: form
+            )
         }
     }
 
     private func convertPage(
-        _ identity: Identity, _ request: Request, _ lead: Lead, errors: [ValidationError], duplicates: [(href: String, title: String)], status: HTTPResponse.Status,
+        _ identity: Identity,
+        _ request: Request,
+        _ lead: Lead,
+        errors: [ValidationError],
+        duplicates: [(href: String, title: String)],
+        status: HTTPResponse.Status,
         typed: FormInput? = nil
     ) async throws -> Response {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
@@ -134,11 +165,17 @@ struct LeadPages {
             "amount": typed?["amount"] ?? budget.map { pages.formatter(identity).decimal($0) } ?? "",
             "create_deal": typed?["create_deal"] == "1",
             "matches": matches.enumerated().map { index, company in
-                ["id": company.meta.id, "name": company.fields.name, "selected": typed.map { $0["company"] == String(company.meta.id) } ?? (index == 0)]
+                [
+                    "id": company.meta.id, "name": company.fields.name,
+                    "selected": typed.map { $0["company"] == String(company.meta.id) } ?? (index == 0),
+                ]
             },
             "has_matches": !matches.isEmpty,
             "people": people.enumerated().map { index, contact in
-                ["id": contact.meta.id, "name": contact.fields.displayName, "selected": chosenContact.map { $0 == String(contact.meta.id) } ?? (index == 0)]
+                [
+                    "id": contact.meta.id, "name": contact.fields.displayName,
+                    "selected": chosenContact.map { $0 == String(contact.meta.id) } ?? (index == 0),
+                ]
             },
             "has_people": !people.isEmpty, "new_contact_chosen": chosenContact.map { $0 == "new" } ?? people.isEmpty,
             "companies": try await FormChoices.companies(store, identity, chosen: nil, hidden: ""),
@@ -165,7 +202,9 @@ struct LeadPages {
         var errors: [ValidationError] = []
         for index in attributes.indices where index < values.count && index < points.count && !values[index].trimmingWhitespace().isEmpty {
             guard let attribute = ScoringRule.Attribute(rawValue: attributes[index]), let number = Int(points[index].trimmingWhitespace()) else {
-                errors.append(ValidationError(field: "rules[\(rules.count)].points", code: "invalid_number", message: "points must be a whole number"))
+                errors.append(
+                    ValidationError(field: "rules[\(rules.count)].points", code: "invalid_number", message: "points must be a whole number")
+                )
                 continue
             }
             rules.append(ScoringRule(attribute: attribute, value: values[index], points: number))
@@ -184,11 +223,16 @@ struct LeadPages {
             // The target select holds "user:3" or "team:2", as the method needs.
             let target = targets[index].split(separator: ":")
             let id = target.count == 2 ? Int64(target[1]) : nil
-            rules.append(RoutingRule(
-                country: index < countries.count ? countries[index] : "", region: index < regions.count ? regions[index] : "",
-                source: index < sources.count ? sources[index] : "", method: method,
-                userID: target.first == "user" ? id.map { UserID($0) } : nil, teamID: target.first == "team" ? id.map { TeamID($0) } : nil
-            ))
+            rules.append(
+                RoutingRule(
+                    country: index < countries.count ? countries[index] : "",
+                    region: index < regions.count ? regions[index] : "",
+                    source: index < sources.count ? sources[index] : "",
+                    method: method,
+                    userID: target.first == "user" ? id.map { UserID($0) } : nil,
+                    teamID: target.first == "team" ? id.map { TeamID($0) } : nil
+                )
+            )
         }
         return try await save(identity, request, []) { try await store.leadWork.setRoutingRules(identity.access, rules) }
     }
@@ -210,12 +254,23 @@ struct LeadPages {
 
     private static func leadForm(_ form: FormInput, id: Int64, fallbackOwner: UserID) -> LeadForm {
         LeadForm(
-            id: id, name: form["name"], source: form["source"], campaign: form["campaign"], redirectURL: form["redirect_url"],
-            ownerID: Int64(form["owner_id"]).map { UserID($0) } ?? fallbackOwner, isActive: form["active"] == "on", consentText: form["consent_text"]
+            id: id,
+            name: form["name"],
+            source: form["source"],
+            campaign: form["campaign"],
+            redirectURL: form["redirect_url"],
+            ownerID: Int64(form["owner_id"]).map { UserID($0) } ?? fallbackOwner,
+            isActive: form["active"] == "on",
+            consentText: form["consent_text"]
         )
     }
 
-    private func save(_ identity: Identity, _ request: Request, _ readErrors: [ValidationError], _ change: () async throws -> Void) async throws -> Response {
+    private func save(
+        _ identity: Identity,
+        _ request: Request,
+        _ readErrors: [ValidationError],
+        _ change: () async throws -> Void
+    ) async throws -> Response {
         guard readErrors.isEmpty else { return try await settingsPage(identity, request, errors: readErrors, status: .unprocessableContent) }
         do {
             try await change()
@@ -225,7 +280,12 @@ struct LeadPages {
         }
     }
 
-    private func settingsPage(_ identity: Identity, _ request: Request, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
+    private func settingsPage(
+        _ identity: Identity,
+        _ request: Request,
+        errors: [ValidationError],
+        status: HTTPResponse.Status
+    ) async throws -> Response {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let users = try await store.users.list().filter(\.isActive)
         let teams = try await store.teams.list()
@@ -233,14 +293,19 @@ struct LeadPages {
         let routing = try await store.leadWork.routingRules()
         let origin = WebFormPages.origin(request, settings: settings)
         // A form's snippet speaks the website's language, which need not be the admin's: `?snippet_language=`.
-        let snippetLanguage = request.uri.queryParameters["snippet_language"].map { MessageCatalog.language(of: String($0)) }
+        let snippetLanguage =
+            request.uri.queryParameters["snippet_language"].map { MessageCatalog.language(of: String($0)) }
             ?? MessageCatalog.language(of: identity.user.locale)
         let snippetWords = pages.strings(snippetLanguage)
         func attributes(_ chosen: ScoringRule.Attribute?) -> [[String: Any]] {
-            ScoringRule.Attribute.allCases.map { ["value": $0.rawValue, "label": t["lead_attribute_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == chosen] }
+            ScoringRule.Attribute.allCases.map {
+                ["value": $0.rawValue, "label": t["lead_attribute_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == chosen]
+            }
         }
         func methods(_ chosen: RoutingRule.Method?) -> [[String: Any]] {
-            RoutingRule.Method.allCases.map { ["value": $0.rawValue, "label": t["lead_method_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == chosen] }
+            RoutingRule.Method.allCases.map {
+                ["value": $0.rawValue, "label": t["lead_method_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == chosen]
+            }
         }
         func targets(_ rule: RoutingRule?) -> [[String: Any]] {
             users.map { ["value": "user:\($0.id)", "label": $0.name, "selected": rule?.userID == $0.id] }
@@ -252,16 +317,21 @@ struct LeadPages {
             "errors": errors.map { pages.message($0, t) }, "has_errors": !errors.isEmpty,
             "scoring": scoring.map { ["attributes": attributes($0.attribute), "value": $0.value, "points": $0.points] }
                 + (0..<blankRows).map { _ in ["attributes": attributes(nil), "value": "", "points": ""] },
-            "routing": routing.map { ["methods": methods($0.method), "targets": targets($0), "country": $0.country, "region": $0.region, "source": $0.source] }
+            "routing": routing.map {
+                ["methods": methods($0.method), "targets": targets($0), "country": $0.country, "region": $0.region, "source": $0.source]
+            }
                 + (0..<blankRows).map { _ in ["methods": methods(nil), "targets": targets(nil), "country": "", "region": "", "source": ""] },
             "forms": try await store.leadWork.forms().map { form in
                 [
-                    "id": form.id, "name": form.name, "source": form.source, "campaign": form.campaign, "redirect_url": form.redirectURL, "consent_text": form.consentText,
+                    "id": form.id, "name": form.name, "source": form.source, "campaign": form.campaign, "redirect_url": form.redirectURL,
+                    "consent_text": form.consentText,
                     "active": form.isActive, "snippet": WebFormPages.snippet(form, origin: origin, t: snippetWords),
                     "owners": users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == form.ownerID] },
                 ] as [String: Any]
             },
-            "snippet_languages": MessageCatalog.languages.map { ["code": $0, "name": MessageCatalog.languageNames[$0] ?? $0, "selected": $0 == snippetLanguage] },
+            "snippet_languages": MessageCatalog.languages.map {
+                ["code": $0, "name": MessageCatalog.languageNames[$0] ?? $0, "selected": $0 == snippetLanguage]
+            },
             "owners": users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == identity.user.id] },
         ]
         return pages.render("admin_leads", data, identity: identity, request: request, status: status, title: t["lead_settings"])

@@ -26,9 +26,17 @@ struct MergePages<Fields: PageResource & Mergeable & Codable> {
         let merges = try await records.merges(identity.access, into: record.meta.id)
         let format = pages.formatter(identity)
         return [
-            "merge_candidates": similar.map { ["title": $0.fields.title, "href": "\(base)/\($0.meta.id)", "merge": "\(base)/\(record.meta.id)/merge?with=\($0.meta.id)"] as [String: String] },
+            "merge_candidates": similar.map {
+                ["title": $0.fields.title, "href": "\(base)/\($0.meta.id)", "merge": "\(base)/\(record.meta.id)/merge?with=\($0.meta.id)"]
+                    as [String: String]
+            },
             "has_merge_candidates": !similar.isEmpty,
-            "merges": merges.map { ["undo": "\(base)/merges/\($0.id)/undo", "at": format.dateTime($0.mergedAt), "until": format.date($0.undoUntil), "merged": "\(base)/\($0.mergedID)"] as [String: String] },
+            "merges": merges.map {
+                [
+                    "undo": "\(base)/merges/\($0.id)/undo", "at": format.dateTime($0.mergedAt), "until": format.date($0.undoUntil),
+                    "merged": "\(base)/\($0.mergedID)",
+                ] as [String: String]
+            },
             "has_merges": !merges.isEmpty,
         ]
     }
@@ -52,7 +60,14 @@ struct MergePages<Fields: PageResource & Mergeable & Codable> {
         }
         let taking = Set(Fields.mergeChoices.filter { input["take_\($0)"] == "other" })
         do {
-            _ = try await records.merge(identity.access, survivor: survivorID, survivorVersion: version, merged: otherID, mergedVersion: otherVersion, taking: taking)
+            _ = try await records.merge(
+                identity.access,
+                survivor: survivorID,
+                survivorVersion: version,
+                merged: otherID,
+                mergedVersion: otherVersion,
+                taking: taking
+            )
             return Response(status: .seeOther, headers: [.location: "\(base)/\(survivorID)"])
         } catch let error as StoreError {
             // Someone changed a record meanwhile: show both as they are now, with the reason.
@@ -70,7 +85,14 @@ struct MergePages<Fields: PageResource & Mergeable & Codable> {
         return Response(status: .seeOther, headers: [.location: "\(base)/\(survivor.meta.id)"])
     }
 
-    private func page(_ identity: Identity, _ request: Request, _ survivor: Record<Fields>, _ other: Record<Fields>, errors: [ValidationError], status: HTTPResponse.Status) async throws -> Response {
+    private func page(
+        _ identity: Identity,
+        _ request: Request,
+        _ survivor: Record<Fields>,
+        _ other: Record<Fields>,
+        errors: [ValidationError],
+        status: HTTPResponse.Status
+    ) async throws -> Response {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let mine = try await shown(identity, survivor.fields.auditValues)
         let theirs = try await shown(identity, other.fields.auditValues)
@@ -80,10 +102,13 @@ struct MergePages<Fields: PageResource & Mergeable & Codable> {
             "other": other.fields.title, "other_href": "\(base)/\(other.meta.id)", "with": other.meta.id, "with_version": other.meta.version,
             "errors": errors.map { pages.message($0, t) }, "has_errors": !errors.isEmpty,
             "fields": Fields.mergeChoices.map { field -> [String: Any] in
-                let keep = mine[field] ?? "", take = theirs[field] ?? ""
+                let keep = mine[field] ?? ""
+                let take = theirs[field] ?? ""
                 // The other record's value is preselected only where this one has none.
-                return ["name": field, "label": t["field_\(field)"] ?? field, "mine": keep, "theirs": take,
-                        "take_theirs": keep.isEmpty && !take.isEmpty, "same": keep == take]
+                return [
+                    "name": field, "label": t["field_\(field)"] ?? field, "mine": keep, "theirs": take,
+                    "take_theirs": keep.isEmpty && !take.isEmpty, "same": keep == take,
+                ]
             },
         ]
         return pages.render("merge", data, identity: identity, request: request, status: status, title: t["merge_title"])

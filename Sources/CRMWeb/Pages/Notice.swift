@@ -21,10 +21,20 @@ struct Notice: Codable, Equatable {
     /// The cookie's value: base64url JSON, which needs no quoting in a header.
     var encoded: String {
         let data = (try? JSONEncoder().encode(self)) ?? Data()
-        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+            of: "=",
+            with: ""
+        )
     }
 
-    init(key: String, subject: String = "", undo: String? = nil, undoFields: [String: String] = [:], follow: String? = nil, followLabel: String? = nil) {
+    init(
+        key: String,
+        subject: String = "",
+        undo: String? = nil,
+        undoFields: [String: String] = [:],
+        follow: String? = nil,
+        followLabel: String? = nil
+    ) {
         self.key = key
         self.subject = String(subject.prefix(120))
         self.undo = undo
@@ -38,7 +48,7 @@ struct Notice: Codable, Equatable {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard text.count < 3000, let data = Data(base64Encoded: base64), let notice = try? JSONDecoder().decode(Notice.self, from: data),
-              notice.key.allSatisfy({ $0.isLetter || $0 == "_" }), [notice.undo, notice.follow].allSatisfy({ $0.map(Self.isLocal) ?? true })
+            notice.key.allSatisfy({ $0.isLetter || $0 == "_" }), [notice.undo, notice.follow].allSatisfy({ $0.map(Self.isLocal) ?? true })
         else { return nil }
         self = notice
     }

@@ -30,7 +30,14 @@ public struct PageRenderer: Sendable {
     /// The capabilities whose pages the settings menu in the bar leads to.
     static let settingsMenu: [Capability] = [.manageUsers, .manageFunnel, .manageLeadRules, .manageFields]
 
-    func render(_ template: String, _ data: [String: Any], identity: Identity?, request: Request?, status: HTTPResponse.Status = .ok, title: String? = nil) -> Response {
+    func render(
+        _ template: String,
+        _ data: [String: Any],
+        identity: Identity?,
+        request: Request?,
+        status: HTTPResponse.Status = .ok,
+        title: String? = nil
+    ) -> Response {
         let language = Self.language(identity: identity, request: request)
         let t = catalog.strings(for: language)
         var page = data

@@ -50,7 +50,8 @@ enum FormFields {
 
     /// The numbers typed one per line. The form has no label input, so a number that was there keeps its label
     /// (mobile, home…); a new one is a work number.
-    static func phones(_ text: String, keeping current: [LabeledPhone], defaultCountryCode: String, errors: inout [ValidationError]) -> [LabeledPhone] {
+    static func phones(_ text: String, keeping current: [LabeledPhone], defaultCountryCode: String, errors: inout [ValidationError]) -> [LabeledPhone]
+    {
         var result: [LabeledPhone] = []
         for line in lines(text) {
             do {
@@ -75,7 +76,13 @@ enum FormFields {
 
     /// A `datetime-local` input. It shows minutes only, so a time whose text was left as shown keeps its stored
     /// seconds; an empty input clears the time.
-    static func time(_ form: FormInput, _ key: String, keeping current: Timestamp?, context: FormContext, errors: inout [ValidationError]) -> Timestamp? {
+    static func time(
+        _ form: FormInput,
+        _ key: String,
+        keeping current: Timestamp?,
+        context: FormContext,
+        errors: inout [ValidationError]
+    ) -> Timestamp? {
         let text = form[key]
         if let current, text == current.localDateTime(in: context.timeZone) { return current }
         guard !text.isEmpty else { return nil }
@@ -110,7 +117,12 @@ extension CompanyFields: PageResource {
         // import), are kept as they were.
         let first = addresses.first ?? PostalAddress()
         let address = PostalAddress(
-            label: first.label, street: form["street"], city: form["city"], region: first.region, postalCode: form["postal_code"], country: form["country"].uppercased()
+            label: first.label,
+            street: form["street"],
+            city: form["city"],
+            region: first.region,
+            postalCode: form["postal_code"],
+            country: form["country"].uppercased()
         )
         addresses = (address.singleLine.isEmpty ? [] : [address]) + addresses.dropFirst()
         return errors

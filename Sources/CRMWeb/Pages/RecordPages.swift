@@ -65,7 +65,9 @@ struct RecordPages<Fields: PageResource> {
         let items = records.map { record -> [String: Any] in
             var row = record.fields.listColumns
             for (key, value) in extras.rows[record.meta.id] ?? [:] { row[key] = value }
-            row["custom"] = listed.map { field in record.fields.custom[field.key].map { CustomFieldsPage.display($0, of: field, users: owners, format: format, t) } ?? "" }
+            row["custom"] = listed.map { field in
+                record.fields.custom[field.key].map { CustomFieldsPage.display($0, of: field, users: owners, format: format, t) } ?? ""
+            }
             row["id"] = record.meta.id
             row["title"] = record.fields.title
             row["owner"] = owners[record.meta.ownerID] ?? ""
@@ -78,11 +80,18 @@ struct RecordPages<Fields: PageResource> {
             next["cursor"] = cursor.token
             nextLink = base + "?" + next.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(separator: "&")
         }
-        let sortOptions = Fields.sorts.map { key in
-            ["value": key, "label": t["sort_\(key.replacingOccurrences(of: "-", with: "desc_"))"] ?? key, "selected": query.sort.text == key]
-        } + custom.flatMap { field in
-            [("cf.\(field.key)", "↑"), ("-cf.\(field.key)", "↓")].map { key, arrow in ["value": key, "label": "\(field.label(in: MessageCatalog.language(of: identity.user.locale))) \(arrow)", "selected": query.sort.text == key] }
-        }
+        let sortOptions =
+            Fields.sorts.map { key in
+                ["value": key, "label": t["sort_\(key.replacingOccurrences(of: "-", with: "desc_"))"] ?? key, "selected": query.sort.text == key]
+            }
+            + custom.flatMap { field in
+                [("cf.\(field.key)", "↑"), ("-cf.\(field.key)", "↓")].map { key, arrow in
+                    [
+                        "value": key, "label": "\(field.label(in: MessageCatalog.language(of: identity.user.locale))) \(arrow)",
+                        "selected": query.sort.text == key,
+                    ]
+                }
+            }
         // Saved segments of this list, and saving the filters in force as one.
         let segmentable = Segment.recordTypes.contains(Fields.recordType)
         let filters = filtering.filter { Segment.keeps($0.key) }.sorted { $0.key < $1.key }
@@ -97,17 +106,30 @@ struct RecordPages<Fields: PageResource> {
             "next": nextLink ?? "", "has_next": nextLink != nil, "q": query.search ?? "", "tag": query.tag ?? "",
             "sorts": sortOptions, "show_deleted": query.deleted == .only,
             "priorities": Priority.allCases.map { ["value": $0.rawValue, "selected": $0 == query.priority] },
-            "export": "\(base)/export?" + parameters.filter { $0.key != "cursor" }.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(separator: "&"),
+            "export": "\(base)/export?"
+                + parameters.filter { $0.key != "cursor" }.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(
+                    separator: "&"
+                ),
         ]
         data.merge(Fields.listFilters(query, t)) { $1 }
         for (key, value) in extras.page { data[key] = value }
-        data["owner_filter"] = users.filter(\.isActive).map { ["value": String($0.id.rawValue), "name": $0.id == identity.user.id ? "\($0.name) (\(t["me"] ?? "me"))" : $0.name, "selected": query.ownerID == $0.id] }
+        data["owner_filter"] = users.filter(\.isActive).map {
+            [
+                "value": String($0.id.rawValue), "name": $0.id == identity.user.id ? "\($0.name) (\(t["me"] ?? "me"))" : $0.name,
+                "selected": query.ownerID == $0.id,
+            ]
+        }
         let language = MessageCatalog.language(of: identity.user.locale)
         data["custom_columns"] = listed.map { ["label": $0.label(in: language)] }
         data["custom_filters"] = custom.filter { $0.kind == .choice || $0.kind == .yesNo }.map { field in
             let chosen = parameters["cf.\(field.key)"] ?? ""
-            let options = field.kind == .yesNo ? [("yes", t["yes"] ?? "yes"), ("no", t["no"] ?? "no")] : field.options.map { ($0, field.optionName($0, in: language)) }
-            return ["name": "cf.\(field.key)", "label": field.label(in: language), "options": options.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == chosen] }] as [String: Any]
+            let options =
+                field.kind == .yesNo
+                ? [("yes", t["yes"] ?? "yes"), ("no", t["no"] ?? "no")] : field.options.map { ($0, field.optionName($0, in: language)) }
+            return [
+                "name": "cf.\(field.key)", "label": field.label(in: language),
+                "options": options.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == chosen] },
+            ] as [String: Any]
         }
         return pages.render("\(Fields.pageKey)_list", data, identity: identity, request: request, title: t["nav_\(Fields.collection)"])
     }
@@ -131,7 +153,9 @@ struct RecordPages<Fields: PageResource> {
         data["created"] = format.dateTime(record.meta.createdAt)
         data["updated"] = format.dateTime(record.meta.updatedAt)
         // Labels Clientele writes (forms, vCards) are shown in the reader's language; others as they were typed.
-        data["phone_list"] = record.fields.phones.map { ["dial": $0.number.e164, "shown": $0.number.international, "label": t["point_label_\($0.label)"] ?? $0.label] }
+        data["phone_list"] = record.fields.phones.map {
+            ["dial": $0.number.e164, "shown": $0.number.international, "label": t["point_label_\($0.label)"] ?? $0.label]
+        }
         data["has_phones"] = !record.fields.phones.isEmpty
         data["email_list"] = record.fields.emails.map(\.address.value)
         data["has_emails"] = !record.fields.emails.isEmpty
@@ -174,15 +198,23 @@ struct RecordPages<Fields: PageResource> {
         let labels = HistoryValues(recordType: Fields.recordType, t: t, format: format, names: [:], custom: custom)
         let numeric: Set<String> = ["amount", "score", "duration_minutes"]
         let currencyLabel = t["field_currency"] ?? "Currency"
-        var sheet = Spreadsheet(header: ["ID"] + Fields.csvColumns.flatMap { key in
-            key.hasSuffix("_id") ? ["\(labels.label(key)) (ID)", labels.label(key)] : [labels.label(key)]
-        } + custom.flatMap { $0.kind == .money ? [$0.label(in: language), "\($0.label(in: language)) · \(currencyLabel)"] : [$0.label(in: language)] }
-            + [t["owner"] ?? "Owner", t["team"] ?? "Team", t["created"] ?? "Created", t["updated"] ?? "Updated"])
+        var sheet = Spreadsheet(
+            header: ["ID"]
+                + Fields.csvColumns.flatMap { key in
+                    key.hasSuffix("_id") ? ["\(labels.label(key)) (ID)", labels.label(key)] : [labels.label(key)]
+                }
+                + custom.flatMap {
+                    $0.kind == .money ? [$0.label(in: language), "\($0.label(in: language)) · \(currencyLabel)"] : [$0.label(in: language)]
+                }
+                + [t["owner"] ?? "Owner", t["team"] ?? "Team", t["created"] ?? "Created", t["updated"] ?? "Updated"]
+        )
         repeat {
             let page = try await records.list(identity.access, query)
             var ids: [String: [Int64]] = [:]
             for record in page.items {
-                for (key, value) in zip(Fields.csvColumns, record.fields.csvValues) where key.hasSuffix("_id") { ids[key, default: []] += [Int64(value)].compactMap { $0 } }
+                for (key, value) in zip(Fields.csvColumns, record.fields.csvValues) where key.hasSuffix("_id") {
+                    ids[key, default: []] += [Int64(value)].compactMap { $0 }
+                }
             }
             var values = try await HistoryValues.load(store, identity, ids: ids, t: t, format: format, recordType: Fields.recordType, custom: custom)
             values.forSpreadsheet = true
@@ -249,10 +281,21 @@ struct RecordPages<Fields: PageResource> {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         var data: [String: Any] = [
             "record_title": record.fields.title, "record_href": "\(base)/\(record.meta.id)",
-            "history": Self.historyRows(page.entries, t, owners: try await store.users.names(), values: try await historyValues(identity, page.entries, t)),
+            "history": Self.historyRows(
+                page.entries,
+                t,
+                owners: try await store.users.names(),
+                values: try await historyValues(identity, page.entries, t)
+            ),
         ]
         if let next = page.next { data["older"] = "\(base)/\(record.meta.id)/history?cursor=\(next)" }
-        return pages.render("record_history", data, identity: identity, request: request, title: (t["history"] ?? "History") + ": " + record.fields.title)
+        return pages.render(
+            "record_history",
+            data,
+            identity: identity,
+            request: request,
+            title: (t["history"] ?? "History") + ": " + record.fields.title
+        )
     }
 
     /// How many of its latest changes a record's page shows; the rest are a link away.
@@ -264,7 +307,10 @@ struct RecordPages<Fields: PageResource> {
                 "action": t["action_\(entry.action.rawValue)"] ?? entry.action.rawValue, "at": values.format.dateTime(entry.at),
                 "who": entry.actorID.flatMap { owners[$0] } ?? entry.systemReason ?? "",
                 "changes": entry.changes.map { change in
-                    ["field": values.label(change.field), "old": values.value(change.field, change.old), "new": values.value(change.field, change.new)]
+                    [
+                        "field": values.label(change.field), "old": values.value(change.field, change.old),
+                        "new": values.value(change.field, change.new),
+                    ]
                 },
                 "has_changes": !entry.changes.isEmpty,
             ]
@@ -272,7 +318,15 @@ struct RecordPages<Fields: PageResource> {
     }
 
     func historyValues(_ identity: Identity, _ entries: [AuditEntry], _ t: [String: String]) async throws -> HistoryValues {
-        try await HistoryValues.load(store, identity, entries, t: t, format: pages.formatter(identity), recordType: Fields.recordType, custom: try await records.customFields())
+        try await HistoryValues.load(
+            store,
+            identity,
+            entries,
+            t: t,
+            format: pages.formatter(identity),
+            recordType: Fields.recordType,
+            custom: try await records.customFields()
+        )
     }
 
     @Sendable func newForm(_ request: Request, context: AppContext) async throws -> Response {
@@ -298,24 +352,45 @@ struct RecordPages<Fields: PageResource> {
         let input = try await FormInput(request, context: context, csrf: identity.csrfToken)
         var fields = Fields.blank
         let reading = formContext(identity)
-        let readErrors = fields.apply(form: input, context: reading)
+        let readErrors =
+            fields.apply(form: input, context: reading)
             + CustomFieldsPage.read(input, try await records.customFields(), into: &fields.custom, context: reading)
         let assignment = Self.assignment(input)
         guard readErrors.isEmpty else {
             return try await form(identity, request, fields: fields, meta: nil, errors: readErrors, status: .unprocessableContent, typed: input)
         }
         do {
-            let created = try await records.create(identity.access, fields, assignment: assignment, refusingDuplicates: input["allow_duplicates"] != "1").record
+            let created = try await records.create(
+                identity.access,
+                fields,
+                assignment: assignment,
+                refusingDuplicates: input["allow_duplicates"] != "1"
+            ).record
             // Quick forms on other pages (an activity added on a deal) return where they were sent from.
             let next = input["next"].isEmpty ? "\(base)/\(created.meta.id)" : AuthPages.safeNext(input["next"])
-            return redirect(next, notice: Notice(
-                key: "created", subject: created.fields.title, undo: "\(base)/\(created.meta.id)/delete",
-                follow: created.fields.nextStepLink(returnTo: next), followLabel: "schedule_next"
-            ))
+            return redirect(
+                next,
+                notice: Notice(
+                    key: "created",
+                    subject: created.fields.title,
+                    undo: "\(base)/\(created.meta.id)/delete",
+                    follow: created.fields.nextStepLink(returnTo: next),
+                    followLabel: "schedule_next"
+                )
+            )
         } catch StoreError.possibleDuplicates(_, let ids) {
             // The form comes back with the look-alikes and a box to tick to create the record anyway.
             let similar = try await records.many(identity.access, ids)
-            return try await form(identity, request, fields: fields, meta: nil, errors: [], status: .conflict, duplicates: ids.compactMap { similar[$0] }, typed: input)
+            return try await form(
+                identity,
+                request,
+                fields: fields,
+                meta: nil,
+                errors: [],
+                status: .conflict,
+                duplicates: ids.compactMap { similar[$0] },
+                typed: input
+            )
         } catch let error as StoreError {
             return try await form(identity, request, fields: fields, meta: nil, errors: error.formErrors, status: .unprocessableContent, typed: input)
         }
@@ -328,10 +403,19 @@ struct RecordPages<Fields: PageResource> {
         let current = try await records.get(identity.access, id)
         var fields = current.fields
         let reading = formContext(identity)
-        let readErrors = fields.apply(form: input, context: reading)
+        let readErrors =
+            fields.apply(form: input, context: reading)
             + CustomFieldsPage.read(input, try await records.customFields(), into: &fields.custom, context: reading)
         guard readErrors.isEmpty else {
-            return try await form(identity, request, fields: fields, meta: current.meta, errors: readErrors, status: .unprocessableContent, typed: input)
+            return try await form(
+                identity,
+                request,
+                fields: fields,
+                meta: current.meta,
+                errors: readErrors,
+                status: .unprocessableContent,
+                typed: input
+            )
         }
         let version = Int64(input["version"]) ?? 0
         do {
@@ -367,7 +451,16 @@ struct RecordPages<Fields: PageResource> {
 
     // MARK: Pieces
 
-    private func form(_ identity: Identity, _ request: Request, fields: Fields, meta: RecordMeta?, errors: [ValidationError], status: HTTPResponse.Status, duplicates: [Record<Fields>] = [], typed: FormInput? = nil) async throws -> Response {
+    private func form(
+        _ identity: Identity,
+        _ request: Request,
+        fields: Fields,
+        meta: RecordMeta?,
+        errors: [ValidationError],
+        status: HTTPResponse.Status,
+        duplicates: [Record<Fields>] = [],
+        typed: FormInput? = nil
+    ) async throws -> Response {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         // A record's owner stays a choice after leaving, so saving the form does not hand the record to someone else.
         let everyone = try await store.users.list()
@@ -384,7 +477,9 @@ struct RecordPages<Fields: PageResource> {
         data["action"] = meta.map { "\(base)/\($0.id)" } ?? base
         data["cancel"] = meta.map { "\(base)/\($0.id)" } ?? base
         // A form opened from another page goes back there when cancelled, as it does when saved.
-        if let next = (typed?.values["next"]?.first ?? request.uri.queryParameters["next"].map(String.init)), !next.isEmpty { data["cancel"] = AuthPages.safeNext(next) }
+        if let next = (typed?.values["next"]?.first ?? request.uri.queryParameters["next"].map(String.init)), !next.isEmpty {
+            data["cancel"] = AuthPages.safeNext(next)
+        }
         data["errors"] = errors.map { pages.message($0, t) }
         data["has_errors"] = !errors.isEmpty
         data["duplicates"] = duplicates.map { ["href": "\(base)/\($0.meta.id)", "title": $0.fields.title] }
@@ -396,7 +491,10 @@ struct RecordPages<Fields: PageResource> {
         data["teams"] = teams.map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == team] }
         let custom = try await records.customFields()
         data["custom_fields"] = CustomFieldsPage.inputs(
-            custom, fields.custom, users: everyone, timeZone: TimeZone(identifier: identity.user.timeZone) ?? TimeZone(identifier: "UTC")!,
+            custom,
+            fields.custom,
+            users: everyone,
+            timeZone: TimeZone(identifier: identity.user.timeZone) ?? TimeZone(identifier: "UTC")!,
             language: MessageCatalog.language(of: identity.user.locale)
         )
         data["has_custom_fields"] = !custom.isEmpty
@@ -417,16 +515,27 @@ struct RecordPages<Fields: PageResource> {
             data["custom_fields"] = inputs.map { input in
                 var input = input
                 if input["options"] as? [[String: Any]] == nil || (input["options"] as? [[String: Any]])?.isEmpty == true,
-                   let name = input["name"] as? String, let text = typed.values[name]?.first { input["value"] = text }
+                    let name = input["name"] as? String, let text = typed.values[name]?.first
+                {
+                    input["value"] = text
+                }
                 return input
             }
         }
         if let owner = typed.values["owner_id"]?.first, var owners = data["owners"] as? [[String: Any]] {
-            owners = owners.map { var choice = $0; choice["selected"] = "\(choice["id"] ?? "")" == owner; return choice }
+            owners = owners.map {
+                var choice = $0
+                choice["selected"] = "\(choice["id"] ?? "")" == owner
+                return choice
+            }
             data["owners"] = owners
         }
         if let team = typed.values["team_id"]?.first, var teams = data["teams"] as? [[String: Any]] {
-            teams = teams.map { var choice = $0; choice["selected"] = "\(choice["id"] ?? "")" == team; return choice }
+            teams = teams.map {
+                var choice = $0
+                choice["selected"] = "\(choice["id"] ?? "")" == team
+                return choice
+            }
             data["teams"] = teams
         }
     }

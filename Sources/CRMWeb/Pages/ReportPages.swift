@@ -20,11 +20,24 @@ struct ReportPages {
         group.post("reports/forecast/override", use: saveOverride)
     }
 
-    private func builder(_ request: Request, _ context: AppContext, extra: Set<String> = ["format", "table"], values: [String: String]? = nil) async throws -> ReportBuilder {
+    private func builder(
+        _ request: Request,
+        _ context: AppContext,
+        extra: Set<String> = ["format", "table"],
+        values: [String: String]? = nil
+    ) async throws -> ReportBuilder {
         let identity = try context.require(.seeReports)
         let language = PageRenderer.language(identity: identity, request: request)
         let parsed = try await ReportRequest(values ?? request.queryDictionary, identity: identity, store: store, extra: extra)
-        return ReportBuilder(store: store, identity: identity, request: parsed, t: pages.strings(language), language: language, format: pages.formatter(identity), dealsPath: "/reports/deals")
+        return ReportBuilder(
+            store: store,
+            identity: identity,
+            request: parsed,
+            t: pages.strings(language),
+            language: language,
+            format: pages.formatter(identity),
+            dealsPath: "/reports/deals"
+        )
     }
 
     @Sendable func dashboard(_ request: Request, context: AppContext) async throws -> Response {
@@ -59,27 +72,42 @@ struct ReportPages {
                 throw APIError.badParameters([ValidationError(field: "format", code: "invalid_choice", message: "must be csv or xlsx")])
             }
             guard let table = view.table(parameters["table"] ?? view.tables.first?.name ?? "") else {
-                throw APIError.badParameters([ValidationError(field: "table", code: "invalid_choice", message: "must be one of " + view.tables.map(\.name).joined(separator: ", "))])
+                throw APIError.badParameters([
+                    ValidationError(
+                        field: "table",
+                        code: "invalid_choice",
+                        message: "must be one of " + view.tables.map(\.name).joined(separator: ", ")
+                    )
+                ])
             }
             // People get the table as the page shows it, for their spreadsheet program; the API's report keeps keys.
-            return RecordPages<DealFields>.download(table.spreadsheet, kind: format, name: "\(table.title) \(builder.request.filter.period.from)", language: builder.language)
+            return RecordPages<DealFields>.download(
+                table.spreadsheet,
+                kind: format,
+                name: "\(table.title) \(builder.request.filter.period.from)",
+                language: builder.language
+            )
         }
         return try await render(builder, views: [view], kind: kind, request: request)
     }
 
     @Sendable func deals(_ request: Request, context: AppContext) async throws -> Response {
         let builder = try await builder(request, context, extra: [])
-        guard let drill = builder.request.drill else { throw APIError.badParameters([ValidationError(field: "drill", code: "required", message: "name the figure")]) }
+        guard let drill = builder.request.drill else {
+            throw APIError.badParameters([ValidationError(field: "drill", code: "required", message: "name the figure")])
+        }
         let deals = try await store.reports.deals(builder.identity.access, builder.request.filter, drill: drill, timeZone: builder.request.timeZone)
         let owners = try await store.users.names()
         let stages = Dictionary(uniqueKeysWithValues: builder.request.pipeline.stages.map { ($0.id, $0.name(in: builder.language)) })
         let t = builder.t
         let data: [String: Any] = [
-            "pipeline": builder.request.pipeline.name, "period": "\(builder.request.filter.period.from) – \(builder.request.filter.period.to.adding(days: -1))",
+            "pipeline": builder.request.pipeline.name,
+            "period": "\(builder.request.filter.period.from) – \(builder.request.filter.period.to.adding(days: -1))",
             "count": deals.count, "back": request.headers[.referer].flatMap { $0.hasPrefix("/") || $0.contains("/reports") ? $0 : nil } ?? "/reports",
             "deals": deals.map { deal -> [String: Any] in
                 [
-                    "id": deal.meta.id, "title": deal.fields.title, "stage": stages[deal.fields.stageID] ?? "", "status": t["status_\(deal.fields.status.rawValue)"] ?? deal.fields.status.rawValue,
+                    "id": deal.meta.id, "title": deal.fields.title, "stage": stages[deal.fields.stageID] ?? "",
+                    "status": t["status_\(deal.fields.status.rawValue)"] ?? deal.fields.status.rawValue,
                     "amount": builder.format.money(deal.fields.amount), "owner": owners[deal.meta.ownerID] ?? "",
                 ]
             },
@@ -87,7 +115,15 @@ struct ReportPages {
         return pages.render("report_deals", data, identity: builder.identity, request: request, title: t["report_deals_behind"] ?? "Deals")
     }
 
-    private func render(_ builder: ReportBuilder, views: [ReportView], kind: ReportKind?, request: Request, errors: [ValidationError] = [], status: HTTPResponse.Status = .ok, typed: FormInput? = nil) async throws -> Response {
+    private func render(
+        _ builder: ReportBuilder,
+        views: [ReportView],
+        kind: ReportKind?,
+        request: Request,
+        errors: [ValidationError] = [],
+        status: HTTPResponse.Status = .ok,
+        typed: FormInput? = nil
+    ) async throws -> Response {
         let t = builder.t
         let parsed = builder.request
         let path = kind.map { "/reports/\($0.rawValue)" } ?? "/reports"
@@ -95,27 +131,48 @@ struct ReportPages {
         let me = builder.identity.user
         var data: [String: Any] = [
             "path": path, "is_dashboard": kind == nil,
-            "kinds": ReportKind.allCases.map { ["name": t["report_\($0.rawValue)"] ?? $0.rawValue, "href": parsed.link("/reports/\($0.rawValue)"), "current": $0 == kind] },
-            "pipelines": try await store.pipelines.list().filter(\.isActive).map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == parsed.pipeline.id] },
-            "units": PeriodUnit.allCases.map { ["value": $0.rawValue, "name": t["unit_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == parsed.unit] },
-            "start": parsed.filter.period.from.description, "period_label": "\(parsed.filter.period.from) – \(parsed.filter.period.to.adding(days: -1))",
-            "previous": parsed.link(path, ["start": parsed.filter.period.previous.from.description, "from": nil, "to": nil, "unit": (parsed.unit ?? .month).rawValue]),
-            "next": parsed.link(path, ["start": parsed.filter.period.to.description, "from": nil, "to": nil, "unit": (parsed.unit ?? .month).rawValue]),
+            "kinds": ReportKind.allCases.map {
+                ["name": t["report_\($0.rawValue)"] ?? $0.rawValue, "href": parsed.link("/reports/\($0.rawValue)"), "current": $0 == kind]
+            },
+            "pipelines": try await store.pipelines.list().filter(\.isActive).map {
+                ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == parsed.pipeline.id]
+            },
+            "units": PeriodUnit.allCases.map {
+                ["value": $0.rawValue, "name": t["unit_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == parsed.unit]
+            },
+            "start": parsed.filter.period.from.description,
+            "period_label": "\(parsed.filter.period.from) – \(parsed.filter.period.to.adding(days: -1))",
+            "previous": parsed.link(
+                path,
+                ["start": parsed.filter.period.previous.from.description, "from": nil, "to": nil, "unit": (parsed.unit ?? .month).rawValue]
+            ),
+            "next": parsed.link(
+                path,
+                ["start": parsed.filter.period.to.description, "from": nil, "to": nil, "unit": (parsed.unit ?? .month).rawValue]
+            ),
             "owners": users.map { ["id": $0.id.rawValue, "name": $0.name, "selected": parsed.filter.ownerIDs.contains($0.id)] },
             "teams": try await store.teams.list().map { ["id": $0.id.rawValue, "name": $0.name, "selected": $0.id == parsed.filter.teamID] },
             "priorities": Priority.allCases.map { ["value": $0.rawValue, "selected": $0 == parsed.filter.companyPriority] },
             "source": parsed.filter.source ?? "", "company_tag": parsed.filter.companyTag ?? "",
             "created_from": parsed.query["created_from"] ?? "", "created_to": parsed.query["created_to"] ?? "",
-            "show_mode": kind == .funnel, "modes": CountingMode.allCases.map { ["value": $0.rawValue, "name": t["report_mode_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == parsed.mode] },
-            "groups": ReportGrouping.allCases.map { ["value": $0.rawValue, "name": t["report_group_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == parsed.grouping] },
+            "show_mode": kind == .funnel,
+            "modes": CountingMode.allCases.map {
+                ["value": $0.rawValue, "name": t["report_mode_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == parsed.mode]
+            },
+            "groups": ReportGrouping.allCases.map {
+                ["value": $0.rawValue, "name": t["report_group_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == parsed.grouping]
+            },
             "show_as_of": kind == .snapshot, "as_of": parsed.asOf?.description ?? "",
             "show_thresholds": kind == .plan, "amber": parsed.thresholds.amber, "green": parsed.thresholds.green,
             "show_margin": kind == .reps, "margin": parsed.comparison.margin, "min_deals": parsed.comparison.minimumDeals,
-            "show_target": kind == .required, "target_deals": request.queryDictionary["target_deals"] ?? "", "target_amount": request.queryDictionary["target_amount"] ?? "",
+            "show_target": kind == .required, "target_deals": request.queryDictionary["target_deals"] ?? "",
+            "target_amount": request.queryDictionary["target_amount"] ?? "",
             "ask_target": kind == .required && views.isEmpty,
             "show_scope": kind == .plan || kind == .required,
             "scopes": [["value": "company", "name": t["report_company"] ?? "Company", "selected": parsed.scope == .company]]
-                + (try await store.teams.list()).map { ["value": "team:\($0.id.rawValue)", "name": $0.name, "selected": parsed.scope == .team($0.id)] }
+                + (try await store.teams.list()).map {
+                    ["value": "team:\($0.id.rawValue)", "name": $0.name, "selected": parsed.scope == .team($0.id)]
+                }
                 + users.map { ["value": "user:\($0.id.rawValue)", "name": $0.name, "selected": parsed.scope == .user($0.id)] },
             "errors": errors.map { pages.message($0, t) }, "has_errors": !errors.isEmpty,
             "views": views.map { view -> [String: Any] in
@@ -126,30 +183,48 @@ struct ReportPages {
                             "name": table.name, "title": table.title, "columns": table.columns.map(\.label),
                             "csv": parsed.link("/reports/\(view.name)", ["format": "csv", "table": table.name]),
                             "xlsx": parsed.link("/reports/\(view.name)", ["format": "xlsx", "table": table.name]),
-                            "rows": table.rows.map { cells in cells.map { cell -> [String: Any] in
-                                ["text": cell.value.display(builder.format), "link": cell.link ?? "", "tone": cell.tone ?? "", "numeric": cell.value.isNumeric]
-                            } },
+                            "rows": table.rows.map { cells in
+                                cells.map { cell -> [String: Any] in
+                                    [
+                                        "text": cell.value.display(builder.format), "link": cell.link ?? "", "tone": cell.tone ?? "",
+                                        "numeric": cell.value.isNumeric,
+                                    ]
+                                }
+                            },
                         ]
                     },
                 ]
             },
         ]
         if kind == .plan, parsed.unit != nil {
-            let plans = (try? await store.reports.plans(builder.identity.access, pipeline: parsed.pipeline.id, scope: parsed.scope, unit: parsed.unit!, periodStart: parsed.filter.period.from)) ?? []
+            let plans =
+                (try? await store.reports.plans(
+                    builder.identity.access,
+                    pipeline: parsed.pipeline.id,
+                    scope: parsed.scope,
+                    unit: parsed.unit!,
+                    periodStart: parsed.filter.period.from
+                )) ?? []
             let targets = Dictionary(plans.map { ($0.stageID, $0.target) }, uniquingKeysWith: { $1 })
             data["plan_form"] = [
-                "pipeline_id": parsed.pipeline.id.rawValue, "unit": parsed.unit!.rawValue, "start": parsed.filter.period.from.description, "scope": ReportController.scopeText(parsed.scope),
+                "pipeline_id": parsed.pipeline.id.rawValue, "unit": parsed.unit!.rawValue, "start": parsed.filter.period.from.description,
+                "scope": ReportController.scopeText(parsed.scope),
                 "back": parsed.link("/reports/plan"),
-                "stages": parsed.pipeline.stages.sorted { $0.position < $1.position }.map { ["id": $0.id.rawValue, "name": $0.name(in: builder.language), "target": targets[$0.id].map(String.init) ?? ""] },
+                "stages": parsed.pipeline.stages.sorted { $0.position < $1.position }.map {
+                    ["id": $0.id.rawValue, "name": $0.name(in: builder.language), "target": targets[$0.id].map(String.init) ?? ""]
+                },
                 "won_target": targets[nil].map(String.init) ?? "",
             ]
             data["can_plan"] = builder.identity.access.may(.planTeams) || builder.identity.access.may(.planCompany)
         }
         if kind == .forecast, builder.identity.access.may(.planTeams) || builder.identity.access.may(.planCompany) {
             data["override_form"] = [
-                "pipeline_id": parsed.pipeline.id.rawValue, "unit": (parsed.unit ?? .quarter).rawValue, "start": parsed.filter.period.from.description,
+                "pipeline_id": parsed.pipeline.id.rawValue, "unit": (parsed.unit ?? .quarter).rawValue,
+                "start": parsed.filter.period.from.description,
                 "currency": parsed.pipeline.currency.code, "back": parsed.link("/reports/forecast"),
-                "reps": users.filter { $0.role == .salesRep || $0.role == .salesManager }.map { ["id": $0.id.rawValue, "name": $0.name, "selected": typed?["owner_id"] == String($0.id.rawValue)] },
+                "reps": users.filter { $0.role == .salesRep || $0.role == .salesManager }.map {
+                    ["id": $0.id.rawValue, "name": $0.name, "selected": typed?["owner_id"] == String($0.id.rawValue)]
+                },
                 // A refused override comes back with what was typed and the rep chosen.
                 "commit": typed?["commit"] ?? "", "best_case": typed?["best_case"] ?? "", "comment": typed?["comment"] ?? "",
             ]
@@ -172,12 +247,20 @@ struct ReportPages {
         for stage in pipeline?.stages ?? [] {
             let text = form["target_\(stage.id.rawValue)"]
             if !text.isEmpty {
-                if let value = Int(text) { targets[stage.id] = value } else { errors.append(ValidationError(field: "target", code: "invalid_number", message: "\(stage.name): '\(text)' is not a whole number")) }
+                if let value = Int(text) {
+                    targets[stage.id] = value
+                } else {
+                    errors.append(ValidationError(field: "target", code: "invalid_number", message: "\(stage.name): '\(text)' is not a whole number"))
+                }
             }
         }
         let text = form["target_won"]
         if !text.isEmpty {
-            if let value = Int(text) { targets[nil] = value } else { errors.append(ValidationError(field: "target", code: "invalid_number", message: "'\(text)' is not a whole number")) }
+            if let value = Int(text) {
+                targets[nil] = value
+            } else {
+                errors.append(ValidationError(field: "target", code: "invalid_number", message: "'\(text)' is not a whole number"))
+            }
         }
         let unit = PeriodUnit(rawValue: form["unit"])
         let start = try? CalendarDate(parsing: form["start"])
@@ -188,24 +271,51 @@ struct ReportPages {
         }
         if errors.isEmpty {
             do {
-                try await store.reports.setPlans(identity.access, pipeline: pipeline.id, scope: scope, unit: unit, periodStart: start, targets: targets)
+                try await store.reports.setPlans(
+                    identity.access,
+                    pipeline: pipeline.id,
+                    scope: scope,
+                    unit: unit,
+                    periodStart: start,
+                    targets: targets
+                )
                 return redirect(back)
             } catch let error as StoreError {
                 errors = error.formErrors
             }
         }
-        let values = ["pipeline_id": String(pipeline.id.rawValue), "unit": unit.rawValue, "start": start.description, "scope": form["scope"].isEmpty ? "company" : form["scope"]]
+        let values = [
+            "pipeline_id": String(pipeline.id.rawValue), "unit": unit.rawValue, "start": start.description,
+            "scope": form["scope"].isEmpty ? "company" : form["scope"],
+        ]
         let language = PageRenderer.language(identity: identity, request: request)
         let parsed = try await ReportRequest(values, identity: identity, store: store)
-        let builder = ReportBuilder(store: store, identity: identity, request: parsed, t: pages.strings(language), language: language, format: pages.formatter(identity), dealsPath: "/reports/deals")
-        return try await render(builder, views: [try await builder.build(.plan)], kind: .plan, request: request, errors: errors, status: .unprocessableContent)
+        let builder = ReportBuilder(
+            store: store,
+            identity: identity,
+            request: parsed,
+            t: pages.strings(language),
+            language: language,
+            format: pages.formatter(identity),
+            dealsPath: "/reports/deals"
+        )
+        return try await render(
+            builder,
+            views: [try await builder.build(.plan)],
+            kind: .plan,
+            request: request,
+            errors: errors,
+            status: .unprocessableContent
+        )
     }
 
     @Sendable func saveOverride(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let back = AuthPages.safeNext(form["next"].isEmpty ? "/reports/forecast" : form["next"])
-        guard let pipelineID = Int64(form["pipeline_id"]), let unit = PeriodUnit(rawValue: form["unit"]), let start = try? CalendarDate(parsing: form["start"]) else {
+        guard let pipelineID = Int64(form["pipeline_id"]), let unit = PeriodUnit(rawValue: form["unit"]),
+            let start = try? CalendarDate(parsing: form["start"])
+        else {
             throw APIError.invalid([ValidationError(field: "override", code: "invalid_override", message: "the form names no pipeline or period")])
         }
         let pipeline = try await store.pipelines.get(PipelineID(pipelineID))
@@ -216,12 +326,20 @@ struct ReportPages {
                 return nil
             }
         }
-        let commit = amount("commit"), bestCase = amount("best_case")
+        let commit = amount("commit")
+        let bestCase = amount("best_case")
         let owner = Int64(form["owner_id"])
         if owner == nil { errors.append(ValidationError(field: "owner_id", code: "required", message: "choose the rep")) }
         if errors.isEmpty, let commit, let bestCase, let owner {
             do {
-                let override = ForecastReport.Override(ownerID: UserID(owner), commit: commit, bestCase: bestCase, comment: form["comment"], byUserID: identity.user.id, at: .now)
+                let override = ForecastReport.Override(
+                    ownerID: UserID(owner),
+                    commit: commit,
+                    bestCase: bestCase,
+                    comment: form["comment"],
+                    byUserID: identity.user.id,
+                    at: .now
+                )
                 try await store.reports.overrideForecast(identity.access, pipeline: pipeline.id, unit: unit, periodStart: start, override: override)
                 return redirect(back)
             } catch let error as StoreError {
@@ -229,9 +347,29 @@ struct ReportPages {
             }
         }
         let language = PageRenderer.language(identity: identity, request: request)
-        let parsed = try await ReportRequest(["pipeline_id": String(pipelineID), "unit": unit.rawValue, "start": start.description], identity: identity, store: store)
-        let builder = ReportBuilder(store: store, identity: identity, request: parsed, t: pages.strings(language), language: language, format: pages.formatter(identity), dealsPath: "/reports/deals")
-        return try await render(builder, views: [try await builder.build(.forecast)], kind: .forecast, request: request, errors: errors, status: .unprocessableContent, typed: form)
+        let parsed = try await ReportRequest(
+            ["pipeline_id": String(pipelineID), "unit": unit.rawValue, "start": start.description],
+            identity: identity,
+            store: store
+        )
+        let builder = ReportBuilder(
+            store: store,
+            identity: identity,
+            request: parsed,
+            t: pages.strings(language),
+            language: language,
+            format: pages.formatter(identity),
+            dealsPath: "/reports/deals"
+        )
+        return try await render(
+            builder,
+            views: [try await builder.build(.forecast)],
+            kind: .forecast,
+            request: request,
+            errors: errors,
+            status: .unprocessableContent,
+            typed: form
+        )
     }
 }
 

@@ -17,25 +17,65 @@ struct SearchPages {
         let identity = try context.requireIdentity()
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let label = { (key: String) in t[key] ?? key }
-        let text = String((request.queryDictionary["q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(SearchController.maxQueryLength))
+        let text = String(
+            (request.queryDictionary["q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(SearchController.maxQueryLength)
+        )
         var data: [String: Any] = ["query": text, "searched": !text.isEmpty]
         if !text.isEmpty {
             let results = try await store.search(identity.access, text, limit: 20)
             let format = pages.formatter(identity)
             let more = "?q=" + (text.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "+", "="])) ?? "")
             data["groups"] = [
-                group(label("nav_companies"), "companies", more, results.companies.map { company in
-                    (company.meta.id, company.fields.name, [company.fields.industry, company.fields.addresses.first?.city ?? "", company.fields.phones.first?.number.international ?? ""])
-                }),
-                group(label("nav_contacts"), "contacts", more, results.contacts.map { contact in
-                    (contact.meta.id, contact.fields.displayName, [contact.fields.jobTitle, contact.fields.emails.first?.address.value ?? "", contact.fields.phones.first?.number.international ?? ""])
-                }),
-                group(label("nav_leads"), "leads", more, results.leads.map { lead in
-                    (lead.meta.id, lead.fields.displayName, [lead.fields.companyName, lead.fields.emails.first?.address.value ?? "", label("lead_status_\(lead.fields.status.rawValue)")])
-                }),
-                group(label("nav_deals"), "deals", more, results.deals.map { deal in
-                    (deal.meta.id, deal.fields.title, [format.money(deal.fields.amount), label("status_\(deal.fields.status.rawValue)")])
-                }),
+                group(
+                    label("nav_companies"),
+                    "companies",
+                    more,
+                    results.companies.map { company in
+                        (
+                            company.meta.id, company.fields.name,
+                            [
+                                company.fields.industry, company.fields.addresses.first?.city ?? "",
+                                company.fields.phones.first?.number.international ?? "",
+                            ]
+                        )
+                    }
+                ),
+                group(
+                    label("nav_contacts"),
+                    "contacts",
+                    more,
+                    results.contacts.map { contact in
+                        (
+                            contact.meta.id, contact.fields.displayName,
+                            [
+                                contact.fields.jobTitle, contact.fields.emails.first?.address.value ?? "",
+                                contact.fields.phones.first?.number.international ?? "",
+                            ]
+                        )
+                    }
+                ),
+                group(
+                    label("nav_leads"),
+                    "leads",
+                    more,
+                    results.leads.map { lead in
+                        (
+                            lead.meta.id, lead.fields.displayName,
+                            [
+                                lead.fields.companyName, lead.fields.emails.first?.address.value ?? "",
+                                label("lead_status_\(lead.fields.status.rawValue)"),
+                            ]
+                        )
+                    }
+                ),
+                group(
+                    label("nav_deals"),
+                    "deals",
+                    more,
+                    results.deals.map { deal in
+                        (deal.meta.id, deal.fields.title, [format.money(deal.fields.amount), label("status_\(deal.fields.status.rawValue)")])
+                    }
+                ),
             ].filter { !(($0["items"] as? [Any])?.isEmpty ?? true) }
             data["empty"] = results.isEmpty
         }

@@ -31,6 +31,7 @@ struct SegmentPages {
 extension Segment {
     /// The list page showing the segment.
     var listPath: String {
-        return "/\(recordType.collection ?? "companies")?" + filters.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(separator: "&")
+        "/\(recordType.collection ?? "companies")?"
+            + filters.sorted { $0.key < $1.key }.map { "\($0.key)=\(percentEncoded($0.value))" }.joined(separator: "&")
     }
 }

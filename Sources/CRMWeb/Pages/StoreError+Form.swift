@@ -6,7 +6,13 @@ extension StoreError {
     var formErrors: [ValidationError] {
         switch self {
         case .invalid(let errors): errors.errors
-        case .versionMismatch: [ValidationError(code: "version_mismatch", message: "someone changed this record while you edited it; review their change and save again")]
+        case .versionMismatch:
+            [
+                ValidationError(
+                    code: "version_mismatch",
+                    message: "someone changed this record while you edited it; review their change and save again"
+                )
+            ]
         case .forbidden(let why): [ValidationError(code: "forbidden", message: why)]
         case .conflict(let code, let message): [ValidationError(code: code, message: message)]
         case .possibleDuplicates: [ValidationError(code: "possible_duplicate", message: "a record like this one exists already")]

@@ -23,7 +23,12 @@ struct WebFormPages {
         let values = Dictionary(uniqueKeysWithValues: (LeadForm.inputs + [LeadForm.honeypot]).map { ($0, form[$0]) })
         let address = AuthPages.clientAddress(request, context, settings)
         do {
-            let capture = try await store.leadWork.capture(key: key, values: values, address: address, defaultCountryCode: settings.defaultCountryCode)
+            let capture = try await store.leadWork.capture(
+                key: key,
+                values: values,
+                address: address,
+                defaultCountryCode: settings.defaultCountryCode
+            )
             let target = capture.redirectURL.isEmpty ? "/forms/\(key)/thanks" : capture.redirectURL
             return Response(status: .seeOther, headers: [.location: target])
         } catch StoreError.invalid(let errors) {
@@ -65,24 +70,30 @@ struct WebFormPages {
         }
         func label(_ key: String, _ english: String) -> String { escaped(t[key] ?? english) }
         let fields = [
-            ("first_name", label("field_first_name", "First name"), "text", "given-name"), ("last_name", label("field_last_name", "Last name"), "text", "family-name"),
+            ("first_name", label("field_first_name", "First name"), "text", "given-name"),
+            ("last_name", label("field_last_name", "Last name"), "text", "family-name"),
             ("email", label("field_email", "E-mail"), "email", "email"), ("phone", label("field_phone", "Phone"), "tel", "tel"),
-            ("company", label("field_company", "Company"), "text", "organization"), ("job_title", label("field_job_title", "Job title"), "text", "organization-title"),
+            ("company", label("field_company", "Company"), "text", "organization"),
+            ("job_title", label("field_job_title", "Job title"), "text", "organization-title"),
             ("country", label("form_country_code", "Country (two letters)"), "text", "country"),
         ]
         let inputs = fields.map { name, text, type, autocomplete in
             "  <p><label>\(text)<br><input name=\"\(name)\" type=\"\(type)\" autocomplete=\"\(autocomplete)\" maxlength=\"200\"></label></p>"
         }
-        return ([
-            "<form action=\"\(origin)/forms/\(form.key)\" method=\"post\" accept-charset=\"utf-8\">",
-        ] + inputs + [
-            "  <p><label>\(label("field_message", "Message"))<br><textarea name=\"message\" rows=\"4\" maxlength=\"5000\"></textarea></label></p>",
-        ] + (form.consentText.isEmpty ? [] : [
-            "  <p><label><input type=\"checkbox\" name=\"consent\" value=\"yes\" required> \(escaped(form.consentText))</label></p>",
-        ]) + [
-            "  <div style=\"position:absolute;left:-10000px\" aria-hidden=\"true\"><label>\(label("form_leave_empty", "Leave this empty")) <input name=\"\(LeadForm.honeypot)\" tabindex=\"-1\" autocomplete=\"off\"></label></div>",
-            "  <p><button type=\"submit\">\(label("form_send", "Send"))</button></p>",
-            "</form>",
-        ]).joined(separator: "\n")
+        return
+            ([
+                "<form action=\"\(origin)/forms/\(form.key)\" method=\"post\" accept-charset=\"utf-8\">"
+            ] + inputs + [
+                "  <p><label>\(label("field_message", "Message"))<br><textarea name=\"message\" rows=\"4\" maxlength=\"5000\"></textarea></label></p>"
+            ]
+            + (form.consentText.isEmpty
+                ? []
+                : [
+                    "  <p><label><input type=\"checkbox\" name=\"consent\" value=\"yes\" required> \(escaped(form.consentText))</label></p>"
+                ]) + [
+                "  <div style=\"position:absolute;left:-10000px\" aria-hidden=\"true\"><label>\(label("form_leave_empty", "Leave this empty")) <input name=\"\(LeadForm.honeypot)\" tabindex=\"-1\" autocomplete=\"off\"></label></div>",
+                "  <p><button type=\"submit\">\(label("form_send", "Send"))</button></p>",
+                "</form>",
+            ]).joined(separator: "\n")
     }
 }

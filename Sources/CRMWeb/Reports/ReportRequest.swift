@@ -38,18 +38,25 @@ struct ReportRequest: Sendable {
         let pipelines = try await store.pipelines.list()
         let pipelineID = p.id("pipeline_id")
         guard let pipeline = pipelineID.map({ id in pipelines.first { $0.id.rawValue == id } }) ?? pipelines.first(where: \.isActive) else {
-            throw APIError(pipelineID == nil ? .conflict : .notFound, code: pipelineID == nil ? "no_pipeline" : "not_found", detail: pipelineID == nil ? "there is no pipeline yet" : "no such pipeline")
+            throw APIError(
+                pipelineID == nil ? .conflict : .notFound,
+                code: pipelineID == nil ? "no_pipeline" : "not_found",
+                detail: pipelineID == nil ? "there is no pipeline yet" : "no such pipeline"
+            )
         }
         self.pipeline = pipeline
         let today = CalendarDate(Timestamp.now, in: timeZone)
-        let from = p.date("from"), to = p.date("to")
+        let from = p.date("from")
+        let to = p.date("to")
         let unit = p.choice("unit", PeriodUnit.self)
         let start = p.date("start")
         var period = ReportPeriod.containing(start ?? today, unit: unit ?? .month)
         self.unit = unit ?? .month
         switch (from, to) {
         case (let from?, let to?):
-            if unit != nil || start != nil { p.fail(ValidationError(field: "from", code: "conflicting_period", message: "give either unit and start, or from and to")) }
+            if unit != nil || start != nil {
+                p.fail(ValidationError(field: "from", code: "conflicting_period", message: "give either unit and start, or from and to"))
+            }
             do { period = try ReportPeriod(from: from, to: to) } catch { p.fail(error) }
             self.unit = period.unit
         case (nil, nil): break
@@ -66,19 +73,34 @@ struct ReportRequest: Sendable {
             }
         }
         var created: ReportPeriod?
-        let createdFrom = p.date("created_from"), createdTo = p.date("created_to")
+        let createdFrom = p.date("created_from")
+        let createdTo = p.date("created_to")
         if createdFrom != nil || createdTo != nil {
-            do throws(ValidationError) { created = try ReportPeriod(from: createdFrom ?? Self.earliest, to: createdTo ?? Self.latest) } catch { p.fail(error.at("created_to")) }
+            do throws(ValidationError) { created = try ReportPeriod(from: createdFrom ?? Self.earliest, to: createdTo ?? Self.latest) } catch {
+                p.fail(error.at("created_to"))
+            }
         }
         filter = ReportFilter(
-            pipelineID: pipeline.id, period: period, ownerIDs: owners, teamID: p.id("team_id").map { TeamID($0) }, source: p.text("source"),
-            created: created, companyPriority: p.choice("company_priority", Priority.self, normalize: { $0.uppercased() }), companyTag: p.text("company_tag")
+            pipelineID: pipeline.id,
+            period: period,
+            ownerIDs: owners,
+            teamID: p.id("team_id").map { TeamID($0) },
+            source: p.text("source"),
+            created: created,
+            companyPriority: p.choice("company_priority", Priority.self, normalize: { $0.uppercased() }),
+            companyTag: p.text("company_tag")
         )
         mode = p.choice("mode", CountingMode.self) ?? .withConversions
         grouping = p.choice("group", ReportGrouping.self) ?? .none
         asOf = p.date("as_of")
-        let amber = p.integer("amber", in: 0...1_000), green = p.integer("green", in: 0...1_000)
-        do { thresholds = try FulfilmentThresholds(amber: amber ?? FulfilmentThresholds.standard.amber, green: green ?? FulfilmentThresholds.standard.green) } catch {
+        let amber = p.integer("amber", in: 0...1_000)
+        let green = p.integer("green", in: 0...1_000)
+        do {
+            thresholds = try FulfilmentThresholds(
+                amber: amber ?? FulfilmentThresholds.standard.amber,
+                green: green ?? FulfilmentThresholds.standard.green
+            )
+        } catch {
             p.fail(error)
             thresholds = .standard
         }

@@ -92,7 +92,8 @@ extension ReportTable.Cell.Value {
         case .count(let count): return .int(Int64(count))
         case .share(let share): return share.map { .number(($0 * 1000).rounded() / 10) } ?? .null
         case .points(let value), .days(let value): return value.map { .number(($0 * 10).rounded() / 10) } ?? .null
-        case .money(let totals): return .object(Dictionary(uniqueKeysWithValues: totals.amounts.map { ($0.currency.code, .string($0.decimalString)) }))
+        case .money(let totals):
+            return .object(Dictionary(uniqueKeysWithValues: totals.amounts.map { ($0.currency.code, .string($0.decimalString)) }))
         }
     }
 
@@ -111,18 +112,21 @@ extension ReportTable {
     /// The table for a spreadsheet program: headers as the page says them, figures as numbers (shares in percent);
     /// a sum in several currencies stays text, since no one number holds it.
     var spreadsheet: Spreadsheet {
-        Spreadsheet(header: columns.map(\.label), rows: rows.map { cells in
-            cells.map { cell -> Spreadsheet.Cell in
-                switch cell.value {
-                case .text(let text): .text(text)
-                case .count(let count): .number(Decimal(count))
-                case .share(let share): share.map { .number(Self.decimal($0 * 100)) } ?? .text("")
-                case .points(let value), .days(let value): value.map { .number(Self.decimal($0)) } ?? .text("")
-                case .money(let totals):
-                    totals.amounts.count == 1 ? .number(Decimal(string: totals.amounts[0].decimalString) ?? 0) : .text(cell.value.plain)
+        Spreadsheet(
+            header: columns.map(\.label),
+            rows: rows.map { cells in
+                cells.map { cell -> Spreadsheet.Cell in
+                    switch cell.value {
+                    case .text(let text): .text(text)
+                    case .count(let count): .number(Decimal(count))
+                    case .share(let share): share.map { .number(Self.decimal($0 * 100)) } ?? .text("")
+                    case .points(let value), .days(let value): value.map { .number(Self.decimal($0)) } ?? .text("")
+                    case .money(let totals):
+                        totals.amounts.count == 1 ? .number(Decimal(string: totals.amounts[0].decimalString) ?? 0) : .text(cell.value.plain)
+                    }
                 }
             }
-        })
+        )
     }
 
     /// One decimal place, as the page shows shares and days.
@@ -134,11 +138,17 @@ extension ReportTable {
         .object([
             "name": .string(name), "title": .string(title),
             "columns": .array(columns.map { .object(["key": .string($0.key), "label": .string($0.label)]) }),
-            "rows": .array(rows.map { cells in
-                .object(Dictionary(uniqueKeysWithValues: zip(columns, cells).flatMap { column, cell -> [(String, JSONValue)] in
-                    [(column.key, cell.value.json)] + (cell.link.map { [(column.key + "_deals", JSONValue.string($0))] } ?? [])
-                }))
-            }),
+            "rows": .array(
+                rows.map { cells in
+                    .object(
+                        Dictionary(
+                            uniqueKeysWithValues: zip(columns, cells).flatMap { column, cell -> [(String, JSONValue)] in
+                                [(column.key, cell.value.json)] + (cell.link.map { [(column.key + "_deals", JSONValue.string($0))] } ?? [])
+                            }
+                        )
+                    )
+                }
+            ),
         ])
     }
 }

@@ -15,7 +15,10 @@ enum SVGChart {
 
     /// Horizontal bars, one group per category, one bar per series; labels show each value's text.
     static func bars(title: String, categories: [String], series: [Series]) -> String {
-        let labelWidth = 180.0, barHeight = 18.0, gap = 10.0, width = 720.0
+        let labelWidth = 180.0
+        let barHeight = 18.0
+        let gap = 10.0
+        let width = 720.0
         let plotWidth = width - labelWidth - 90
         let top = series.count > 1 ? 28.0 : 8.0
         let groupHeight = Double(series.count) * barHeight + gap
@@ -25,13 +28,15 @@ enum SVGChart {
         svg += legend(series)
         for (row, category) in categories.enumerated() {
             let y = top + Double(row) * groupHeight
-            svg += "<text x=\"\(labelWidth - 8)\" y=\(quoted(y + Double(series.count) * barHeight / 2 + 4)) text-anchor=\"end\" class=\"chart-label\">\(escape(category))</text>"
+            svg +=
+                "<text x=\"\(labelWidth - 8)\" y=\(quoted(y + Double(series.count) * barHeight / 2 + 4)) text-anchor=\"end\" class=\"chart-label\">\(escape(category))</text>"
             for (index, entry) in series.enumerated() where row < entry.values.count {
                 let value = entry.values[row]
                 let barWidth = max(0, value / maximum * plotWidth)
                 let barY = y + Double(index) * barHeight
                 let label = row < entry.labels.count ? entry.labels[row] : String(value)
-                let bar = "<rect x=\"\(labelWidth)\" y=\(quoted(barY)) width=\(quoted(barWidth)) height=\"\(barHeight - 3)\" class=\"series-\(index)\" fill=\"\(palette[index % palette.count])\"><title>\(escape(entry.name)): \(escape(category)) — \(escape(label))</title></rect>"
+                let bar =
+                    "<rect x=\"\(labelWidth)\" y=\(quoted(barY)) width=\(quoted(barWidth)) height=\"\(barHeight - 3)\" class=\"series-\(index)\" fill=\"\(palette[index % palette.count])\"><title>\(escape(entry.name)): \(escape(category)) — \(escape(label))</title></rect>"
                 svg += link(row < entry.links.count ? entry.links[row] : nil, bar)
                 svg += "<text x=\(quoted(labelWidth + barWidth + 6)) y=\(quoted(barY + barHeight - 6)) class=\"chart-value\">\(escape(label))</text>"
             }
@@ -41,7 +46,9 @@ enum SVGChart {
 
     /// A funnel: centred bars narrowing with the counts, the conversion from the stage above beside each.
     static func funnel(title: String, stages: [String], counts: [Int], notes: [String], links: [String?]) -> String {
-        let width = 720.0, rowHeight = 34.0, labelWidth = 170.0
+        let width = 720.0
+        let rowHeight = 34.0
+        let labelWidth = 170.0
         let plotWidth = width - labelWidth - 150
         let maximum = Double(max(counts.max() ?? 0, 1))
         let height = Double(stages.count) * rowHeight + 8
@@ -51,12 +58,16 @@ enum SVGChart {
             let count = row < counts.count ? counts[row] : 0
             let barWidth = max(2, Double(count) / maximum * plotWidth)
             let x = labelWidth + (plotWidth - barWidth) / 2
-            svg += "<text x=\"\(labelWidth - 8)\" y=\(quoted(y + rowHeight / 2 + 2)) text-anchor=\"end\" class=\"chart-label\">\(escape(stage))</text>"
-            let bar = "<rect x=\(quoted(x)) y=\(quoted(y)) width=\(quoted(barWidth)) height=\"\(rowHeight - 6)\" class=\"series-0\" fill=\"\(palette[0])\"><title>\(escape(stage)): \(count)</title></rect>"
+            svg +=
+                "<text x=\"\(labelWidth - 8)\" y=\(quoted(y + rowHeight / 2 + 2)) text-anchor=\"end\" class=\"chart-label\">\(escape(stage))</text>"
+            let bar =
+                "<rect x=\(quoted(x)) y=\(quoted(y)) width=\(quoted(barWidth)) height=\"\(rowHeight - 6)\" class=\"series-0\" fill=\"\(palette[0])\"><title>\(escape(stage)): \(count)</title></rect>"
             svg += link(row < links.count ? links[row] : nil, bar)
-            svg += "<text x=\(quoted(labelWidth + plotWidth / 2)) y=\(quoted(y + rowHeight / 2 + 2)) text-anchor=\"middle\" class=\"chart-inside\" fill=\"#fff\">\(count)</text>"
+            svg +=
+                "<text x=\(quoted(labelWidth + plotWidth / 2)) y=\(quoted(y + rowHeight / 2 + 2)) text-anchor=\"middle\" class=\"chart-inside\" fill=\"#fff\">\(count)</text>"
             if row < notes.count {
-                svg += "<text x=\(quoted(labelWidth + plotWidth + 10)) y=\(quoted(y + rowHeight / 2 + 2)) class=\"chart-value\">\(escape(notes[row]))</text>"
+                svg +=
+                    "<text x=\(quoted(labelWidth + plotWidth + 10)) y=\(quoted(y + rowHeight / 2 + 2)) class=\"chart-value\">\(escape(notes[row]))</text>"
             }
         }
         return svg + "</svg>"
@@ -64,14 +75,20 @@ enum SVGChart {
 
     /// Lines over periods, one per series, with a dot (and its value) at each point.
     static func lines(title: String, categories: [String], series: [Series]) -> String {
-        let width = 720.0, height = 260.0, left = 50.0, bottom = 40.0, top = 30.0, right = 20.0
+        let width = 720.0
+        let height = 260.0
+        let left = 50.0
+        let bottom = 40.0
+        let top = 30.0
+        let right = 20.0
         let maximum = max(series.flatMap(\.values).max() ?? 0, 1e-9)
         let step = categories.count > 1 ? (width - left - right) / Double(categories.count - 1) : 0
         func point(_ index: Int, _ value: Double) -> (Double, Double) {
             (left + Double(index) * step, height - bottom - value / maximum * (height - bottom - top))
         }
         var svg = header(title: title, width: width, height: height) + legend(series)
-        svg += "<line x1=\"\(left)\" y1=\(quoted(height - bottom)) x2=\(quoted(width - right)) y2=\(quoted(height - bottom)) class=\"chart-axis\" stroke=\"#999\"/>"
+        svg +=
+            "<line x1=\"\(left)\" y1=\(quoted(height - bottom)) x2=\(quoted(width - right)) y2=\(quoted(height - bottom)) class=\"chart-axis\" stroke=\"#999\"/>"
         for (index, category) in categories.enumerated() {
             let (x, _) = point(index, 0)
             svg += "<text x=\(quoted(x)) y=\(quoted(height - bottom + 16)) text-anchor=\"middle\" class=\"chart-label\">\(escape(category))</text>"
@@ -79,10 +96,12 @@ enum SVGChart {
         for (index, entry) in series.enumerated() {
             let points = entry.values.enumerated().map { point($0.offset, $0.element) }
             let path = points.map { "\(format($0.0)),\(format($0.1))" }.joined(separator: " ")
-            svg += "<polyline points=\"\(path)\" fill=\"none\" class=\"series-line-\(index)\" stroke=\"\(palette[index % palette.count])\" stroke-width=\"2\"/>"
+            svg +=
+                "<polyline points=\"\(path)\" fill=\"none\" class=\"series-line-\(index)\" stroke=\"\(palette[index % palette.count])\" stroke-width=\"2\"/>"
             for (offset, (x, y)) in points.enumerated() {
                 let label = offset < entry.labels.count ? entry.labels[offset] : String(entry.values[offset])
-                svg += "<circle cx=\(quoted(x)) cy=\(quoted(y)) r=\"3\" fill=\"\(palette[index % palette.count])\"><title>\(escape(entry.name)) \(escape(categories[offset])): \(escape(label))</title></circle>"
+                svg +=
+                    "<circle cx=\(quoted(x)) cy=\(quoted(y)) r=\"3\" fill=\"\(palette[index % palette.count])\"><title>\(escape(entry.name)) \(escape(categories[offset])): \(escape(label))</title></circle>"
             }
         }
         return svg + "</svg>"
@@ -96,7 +115,8 @@ enum SVGChart {
         guard series.count > 1 else { return "" }
         return series.enumerated().map { index, entry in
             let x = 180.0 + Double(index) * 160
-            return "<rect x=\(quoted(x)) y=\"4\" width=\"12\" height=\"12\" class=\"series-\(index)\" fill=\"\(palette[index % palette.count])\"/><text x=\(quoted(x + 18)) y=\"15\" class=\"chart-label\">\(escape(entry.name))</text>"
+            return
+                "<rect x=\(quoted(x)) y=\"4\" width=\"12\" height=\"12\" class=\"series-\(index)\" fill=\"\(palette[index % palette.count])\"/><text x=\(quoted(x + 18)) y=\"15\" class=\"chart-label\">\(escape(entry.name))</text>"
         }.joined()
     }
 

@@ -14,20 +14,27 @@ enum ProgressStream {
         request.headers[.accept]?.contains(contentType) == true
     }
 
-    static func response(logger: Logger, _ run: @escaping @Sendable (_ progress: @escaping @Sendable (ImportProgress) async -> Void) async throws -> JSONValue) -> Response {
+    static func response(
+        logger: Logger,
+        _ run: @escaping @Sendable (_ progress: @escaping @Sendable (ImportProgress) async -> Void) async throws -> JSONValue
+    ) -> Response {
         let (stream, continuation) = AsyncStream<ByteBuffer>.makeStream()
         @Sendable func send(_ value: JSONValue) { continuation.yield(ByteBuffer(bytes: value.encoded() + [0x0A])) }
         Task {
             do {
                 let outcome = try await run { progress in
-                    send(.object(["phase": .string(progress.phase.rawValue), "done": .int(Int64(progress.done)), "total": .int(Int64(progress.total))]))
+                    send(
+                        .object(["phase": .string(progress.phase.rawValue), "done": .int(Int64(progress.done)), "total": .int(Int64(progress.total))])
+                    )
                 }
                 send(outcome)
             } catch {
-                let problem = APIError.from(error) ?? {
-                    logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error))])
-                    return APIError(.internalServerError, code: "internal", detail: "something went wrong on our side; the server's log has it")
-                }()
+                let problem =
+                    APIError.from(error)
+                    ?? {
+                        logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error))])
+                        return APIError(.internalServerError, code: "internal", detail: "something went wrong on our side; the server's log has it")
+                    }()
                 send(.object(["problem": problem.document]))
             }
             continuation.finish()

@@ -5,7 +5,8 @@ import Foundation
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import data written by other systems.",
+        commandName: "import",
+        abstract: "Import data written by other systems.",
         subcommands: [Deals.self]
     )
 
@@ -32,7 +33,10 @@ struct ImportCommand: AsyncParsableCommand {
         @OptionGroup var logging: LogOptions
         @Option(help: "The CSV file: UTF-8, UTF-16, windows-1250/1251, ISO-8859-2 or KOI8-R; comma, semicolon or tab separated.") var file: String
         @Option(help: "The pipeline's name or id.") var pipeline: String
-        @Option(name: .customLong("column"), help: "field=column: key, title, owner, company, stage, created, closed, expected_close, amount, source, loss_reason.")
+        @Option(
+            name: .customLong("column"),
+            help: "field=column: key, title, owner, company, stage, created, closed, expected_close, amount, source, loss_reason."
+        )
         var columns: [String] = []
         @Option(name: .customLong("stage-value"), help: "value=stage: what a stage-column value means (a stage name, won or lost).")
         var stageValues: [String] = []
@@ -66,7 +70,9 @@ struct ImportCommand: AsyncParsableCommand {
                     let report = try await store.imports.run(system, draft.id, mapping: mapping, options: options, mode: .all)
                     if report.refused { throw Self.refusal(report.rowErrors) }
                     let skipped = report.skippedDuplicates > 0 ? "; skipped \(report.skippedDuplicates) rows imported before" : ""
-                    print("Imported \(report.created) deals into \(target.name); created \(report.companiesCreated ?? 0) companies\(skipped) (the file was read as \(draft.encoding); import \(draft.id)).")
+                    print(
+                        "Imported \(report.created) deals into \(target.name); created \(report.companiesCreated ?? 0) companies\(skipped) (the file was read as \(draft.encoding); import \(draft.id))."
+                    )
                 } catch StoreError.invalid(let errors) {
                     throw Self.refusal(errors)
                 }

@@ -73,10 +73,12 @@ struct ServeCommand: AsyncParsableCommand {
         if !status.isCurrent {
             guard engine == .sqlite || migrate else {
                 // Several nodes may share this database; migrating it is an explicit operator decision.
-                throw OperatorError("""
+                throw OperatorError(
+                    """
                     the PostgreSQL database has \(status.pending.count) pending migration(s): \(status.pending.map { "\($0.number) \($0.name)" }.joined(separator: ", ")).
                     Run `clientele migrate` once, or start one node with `serve --migrate`.
-                    """)
+                    """
+                )
             }
             try await store.migrator.migrate()
         }

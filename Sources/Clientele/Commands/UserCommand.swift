@@ -5,7 +5,8 @@ import Foundation
 
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Manage users.",
+        commandName: "user",
+        abstract: "Manage users.",
         subcommands: [Add.self, Passwd.self, List.self, Disable.self]
     )
 
@@ -31,7 +32,10 @@ struct UserCommand: AsyncParsableCommand {
             try await database.withStore(logger: logging.bootstrap()) { store in
                 try await requireCurrentSchema(store)
                 let user = try await reportingErrors {
-                    try await store.users.create(UserCommand.system, .init(email: email, name: name, role: role, password: password, locale: locale, timeZone: timeZone))
+                    try await store.users.create(
+                        UserCommand.system,
+                        .init(email: email, name: name, role: role, password: password, locale: locale, timeZone: timeZone)
+                    )
                 }
                 print("Created user \(user.id) <\(user.email)> as \(user.role.rawValue).")
             }
@@ -65,7 +69,11 @@ struct UserCommand: AsyncParsableCommand {
             try await database.withStore(logger: logging.bootstrap()) { store in
                 try await requireCurrentSchema(store)
                 for user in try await store.users.list() {
-                    print([String(user.id.rawValue), user.email.value, user.name, user.role.rawValue, user.isActive ? "active" : "disabled"].joined(separator: "\t"))
+                    print(
+                        [String(user.id.rawValue), user.email.value, user.name, user.role.rawValue, user.isActive ? "active" : "disabled"].joined(
+                            separator: "\t"
+                        )
+                    )
                 }
             }
         }
