@@ -1,6 +1,7 @@
 import CRMCore
 import CRMStore
 import CRMTestSupport
+import CRMWeb
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -231,6 +232,31 @@ struct CustomFieldAPITests {
             #expect(renamed.status == .seeOther)
             #expect(try await app.page("/admin/fields", cookie: cookie).body.contains("<option>węgierski</option>"))
             #expect(try await app.page(try #require(created.headers[.location]), cookie: cookie).body.contains("węgierski"))
+        }
+    }
+
+    @Test("the server's calling code reads numbers typed without one, in records and in list filters alike")
+    func countryCodeSetting() async throws {
+        try await TestApp.run(.sqlite, settings: .init(defaultCountryCode: "36")) { app in
+            let admin = try await app.token(app.world.admin)
+            let field = try await app.api(
+                .post,
+                "/api/v1/fields",
+                token: admin,
+                body: #"{"record_type": "contact", "key": "mobile", "label": "Mobil", "kind": "phone"}"#
+            )
+            #expect(field.status == .created, "\(field.text)")
+            let created = try await app.api(
+                .post,
+                "/api/v1/contacts",
+                token: admin,
+                body: #"{"last_name": "Kovács", "phones": [{"number": "06 1 234 5678"}], "custom": {"mobile": "06 30 123 4567"}}"#
+            )
+            #expect(created.status == .created, "\(created.text)")
+            #expect((created.json["phones"] as? [[String: Any]])?.first?["number"] as? String == "+3612345678")
+            #expect((created.json["custom"] as? [String: Any])?["mobile"] as? String == "+36301234567")
+            let found = try await app.api(.get, "/api/v1/contacts?cf.mobile=06%2030%20123%204567", token: admin)
+            #expect((found.json["items"] as? [Any])?.count == 1, "a list filter read the number with another calling code: \(found.text)")
         }
     }
 }

@@ -9,7 +9,11 @@ import Foundation
 public struct PhoneNumber: Hashable, Codable, Sendable, CustomStringConvertible {
     public let e164: String
 
-    public init(_ raw: String, defaultCountryCode: String = "48") throws(ValidationError) {
+    /// The calling code assumed when an installation sets none (`clientele serve --default-country-code`); every
+    /// other default in the code is this one, and the server passes its setting everywhere a number is read.
+    public static let fallbackCountryCode = "48"
+
+    public init(_ raw: String, defaultCountryCode: String = fallbackCountryCode) throws(ValidationError) {
         let invalid = { ValidationError(code: "invalid_phone", message: "'\(raw)' is not a phone number") }
         var text = raw.trimmingWhitespace()
         // Only a number with something besides digits and punctuation can have an extension.

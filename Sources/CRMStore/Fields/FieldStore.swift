@@ -159,7 +159,9 @@ public struct FieldStore: Sendable {
         let name = "cf.\(field.key)"
         for row in try await db.raw("SELECT id, filters FROM segments WHERE record_type = \(bind: field.recordType.rawValue)").all() {
             var filters = try PlainJSON.decode([String: String].self, from: try row.value("filters"))
-            guard let text = filters[name], let value = try? field.value(parsing: text, defaultCountryCode: "48", timeZone: .gmt),
+            // Only option names are read here: the calling code and time zone play no part.
+            guard let text = filters[name],
+                let value = try? field.value(parsing: text, defaultCountryCode: PhoneNumber.fallbackCountryCode, timeZone: .gmt),
                 let renamed = value.renamingOption(from, to: to)
             else { continue }
             filters[name] = renamed.text

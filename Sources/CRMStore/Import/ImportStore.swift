@@ -232,7 +232,7 @@ public struct ImportStore: Sendable {
         options: ImportOptions? = nil,
         mode: ImportReport.Mode,
         createDuplicates: Bool = false,
-        defaultCountryCode: String = "48",
+        defaultCountryCode: String = PhoneNumber.fallbackCountryCode,
         saveMappingAs: String? = nil,
         at now: Timestamp = .now,
         progress: @escaping @Sendable (ImportProgress) async -> Void = { _ in }

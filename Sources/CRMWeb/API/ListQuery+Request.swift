@@ -12,7 +12,7 @@ extension ListQuery {
     ///   and `status` is read as that type's status (a deal's or a lead's).
     /// - Parameter fields: the record type's custom fields: `cf.<key>=value` filters by one (`cf.<key>.min`,
     ///   `cf.<key>.max` bound numbers, amounts and dates) and `sort=cf.<key>` sorts by it.
-    init(parameters: [String: String], for type: RecordType, fields: [FieldDefinition] = []) throws {
+    init(parameters: [String: String], for type: RecordType, fields: [FieldDefinition] = [], defaultCountryCode: String) throws {
         self.init()
         let customNames = fields.flatMap { ["cf.\($0.key)", "cf.\($0.key).min", "cf.\($0.key).max"] }
         var query = QueryParameters(parameters, allowed: Self.commonParameters.union(type.listParameters).union(customNames))
@@ -48,7 +48,7 @@ extension ListQuery {
                 }
             }
         }
-        custom = Self.customFilters(&query, fields)
+        custom = Self.customFilters(&query, fields, defaultCountryCode: defaultCountryCode)
         limit = query.integer("limit", in: 1...Self.maxLimit) ?? limit
         try query.finish()
         if let token = query.text("cursor") {
@@ -61,7 +61,7 @@ extension ListQuery {
 
 extension ListQuery {
     /// The `cf.` parameters as filters, each value read as its field reads a form's.
-    private static func customFilters(_ query: inout QueryParameters, _ fields: [FieldDefinition]) -> [CustomFilter] {
+    private static func customFilters(_ query: inout QueryParameters, _ fields: [FieldDefinition], defaultCountryCode: String) -> [CustomFilter] {
         var filters: [CustomFilter] = []
         let utc = TimeZone(identifier: "UTC")!
         for field in fields {
@@ -69,7 +69,7 @@ extension ListQuery {
                 let name = "cf.\(field.key)\(suffix)"
                 guard let text = query.text(name) else { continue }
                 do throws(ValidationError) {
-                    guard let value = try field.value(parsing: text, defaultCountryCode: "48", timeZone: utc) else { continue }
+                    guard let value = try field.value(parsing: text, defaultCountryCode: defaultCountryCode, timeZone: utc) else { continue }
                     if !suffix.isEmpty, value.indexed.number == nil {
                         query.fail(ValidationError(field: name, code: "invalid_filter", message: "only numbers, amounts and dates have bounds"))
                     } else {
@@ -87,7 +87,7 @@ extension ListQuery {
 extension ListQuery {
     /// A segment's filters as the list of `type` reads them; each mistake is named under `field`
     /// (`segment.stage_id`), since the filters arrive as submitted content, not as a URL.
-    init(filters: [String: String], of type: RecordType, fields: [FieldDefinition], field: String) throws {
+    init(filters: [String: String], of type: RecordType, fields: [FieldDefinition], field: String, defaultCountryCode: String) throws {
         let unknown = filters.keys.filter { !Segment.keeps($0) }.sorted()
         guard unknown.isEmpty else {
             throw APIError.invalid(
@@ -95,7 +95,7 @@ extension ListQuery {
             )
         }
         do {
-            try self.init(parameters: filters, for: type, fields: fields)
+            try self.init(parameters: filters, for: type, fields: fields, defaultCountryCode: defaultCountryCode)
         } catch let error as APIError {
             throw APIError.invalid(error.errors.map { ValidationError(field: "\(field).\($0.field ?? "")", code: $0.code, message: $0.message) })
         }

@@ -6,6 +6,7 @@ import Hummingbird
 /// Business processes as JSON: deploy BPMN files, start instances, work on tasks, send messages, retry incidents.
 struct ProcessController {
     let store: Store
+    let defaultCountryCode: String
 
     func addRoutes(to group: RouterGroup<AppContext>) {
         group.get("processes", use: definitions)
@@ -125,7 +126,13 @@ struct ProcessController {
             let segment = try await store.segments.get(saved)
             (recordType, filters) = (segment.recordType, segment.filters)
         }
-        let segment = try ListQuery(filters: filters, of: recordType, fields: try await store.fields.custom(recordType), field: "segment")
+        let segment = try ListQuery(
+            filters: filters,
+            of: recordType,
+            fields: try await store.fields.custom(recordType),
+            field: "segment",
+            defaultCountryCode: defaultCountryCode
+        )
         let started = try await store.processes.startCampaign(
             identity.access,
             key: context.parameters.get("key") ?? "",

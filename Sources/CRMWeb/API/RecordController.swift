@@ -25,7 +25,12 @@ struct RecordController<Fields: APIResource> {
     @Sendable func list(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let parameters = request.queryDictionary
-        let query = try ListQuery(parameters: parameters, for: Fields.recordType, fields: try await records.customFields())
+        let query = try ListQuery(
+            parameters: parameters,
+            for: Fields.recordType,
+            fields: try await records.customFields(),
+            defaultCountryCode: settings.defaultCountryCode
+        )
         let page = try await records.list(identity.access, query)
         var body: [String: JSONValue] = [
             "items": .array(page.items.map(\.json)),
@@ -132,7 +137,11 @@ struct RecordController<Fields: APIResource> {
     /// spreadsheet programs read Polish and Cyrillic text correctly).
     @Sendable func export(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.require(.export)
-        let csv = try await Self.csv(records, identity.access, try Self.exportQuery(request, fields: try await records.customFields()))
+        let csv = try await Self.csv(
+            records,
+            identity.access,
+            try Self.exportQuery(request, fields: try await records.customFields(), defaultCountryCode: settings.defaultCountryCode)
+        )
         return Self.attachment(csv, type: "text/csv", filename: "\(Fields.collection).csv")
     }
 
@@ -159,11 +168,11 @@ struct RecordController<Fields: APIResource> {
     }
 
     /// The list filters of the request, for a whole export: every page, the largest at a time.
-    static func exportQuery(_ request: Request, fields: [FieldDefinition]) throws -> ListQuery {
+    static func exportQuery(_ request: Request, fields: [FieldDefinition], defaultCountryCode: String) throws -> ListQuery {
         var parameters = request.queryDictionary
         parameters["limit"] = nil
         parameters["cursor"] = nil
-        var query = try ListQuery(parameters: parameters, for: Fields.recordType, fields: fields)
+        var query = try ListQuery(parameters: parameters, for: Fields.recordType, fields: fields, defaultCountryCode: defaultCountryCode)
         query.limit = ListQuery.maxLimit
         return query
     }

@@ -6,6 +6,7 @@ import Hummingbird
 /// Saved segments as JSON: named list filters over companies, contacts or deals.
 struct SegmentController {
     let store: Store
+    let defaultCountryCode: String
 
     func addRoutes(to group: RouterGroup<AppContext>) {
         group.get("segments", use: list)
@@ -36,7 +37,13 @@ struct SegmentController {
         }
         try input.finish()
         // The values are checked as the list reads them, so a saved segment always opens.
-        _ = try ListQuery(filters: filters, of: type!, fields: try await store.fields.custom(type!), field: "filters")
+        _ = try ListQuery(
+            filters: filters,
+            of: type!,
+            fields: try await store.fields.custom(type!),
+            field: "filters",
+            defaultCountryCode: defaultCountryCode
+        )
         let segment = try await store.segments.create(identity.access, name: name, recordType: type!, filters: filters)
         return JSONResponse.ok(segment.json, status: .created)
     }

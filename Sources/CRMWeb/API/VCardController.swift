@@ -17,7 +17,11 @@ struct VCardController {
     /// The contacts the caller may see that match the list filters, as one vCard 3.0 file.
     @Sendable func export(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.require(.export)
-        var query = try RecordController<ContactFields>.exportQuery(request, fields: try await store.contacts.customFields())
+        var query = try RecordController<ContactFields>.exportQuery(
+            request,
+            fields: try await store.contacts.customFields(),
+            defaultCountryCode: settings.defaultCountryCode
+        )
         var text = ""
         repeat {
             let page = try await store.contacts.list(identity.access, query)

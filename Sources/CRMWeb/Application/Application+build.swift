@@ -50,8 +50,8 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     ReportController(store: store, pages: pages).addRoutes(to: api)
     api.get("my-day") { request, context in try await ActivityAPI(store: store).myDay(request, context: context) }
     IdentityController(store: store).addRoutes(to: api)
-    ProcessController(store: store).addRoutes(to: api)
-    SegmentController(store: store).addRoutes(to: api)
+    ProcessController(store: store, defaultCountryCode: settings.defaultCountryCode).addRoutes(to: api)
+    SegmentController(store: store, defaultCountryCode: settings.defaultCountryCode).addRoutes(to: api)
     ImportController(store: store, settings: settings).addRoutes(to: api)
     ExportController(store: store).addRoutes(to: api)
     SearchController(store: store).addRoutes(to: api)
@@ -187,8 +187,8 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     AdminPages(store: store, pages: pages).addRoutes(to: web)
     FieldPages(store: store, pages: pages).addRoutes(to: web)
     ReportPages(store: store, pages: pages).addRoutes(to: web)
-    ProcessPages(store: store, pages: pages).addRoutes(to: web)
-    SegmentPages(store: store, pages: pages).addRoutes(to: web)
+    ProcessPages(store: store, pages: pages, defaultCountryCode: settings.defaultCountryCode).addRoutes(to: web)
+    SegmentPages(store: store, pages: pages, defaultCountryCode: settings.defaultCountryCode).addRoutes(to: web)
     ImportPages(store: store, pages: pages, settings: settings).addRoutes(to: web)
     SearchPages(store: store, pages: pages).addRoutes(to: web)
     return router

@@ -1,4 +1,4 @@
-import CRMCore
+public import CRMCore
 public import CRMStore
 import Foundation
 import HTTPTypes
@@ -23,7 +23,7 @@ public struct Dependencies: Sendable {
         /// one, anyone could write that header and slip past the limits kept per address.
         public var behindProxy: Bool
 
-        public init(secureCookies: Bool = false, defaultCountryCode: String = "48", behindProxy: Bool = false) {
+        public init(secureCookies: Bool = false, defaultCountryCode: String = PhoneNumber.fallbackCountryCode, behindProxy: Bool = false) {
             self.secureCookies = secureCookies
             self.defaultCountryCode = defaultCountryCode
             self.behindProxy = behindProxy

@@ -9,6 +9,7 @@ import Hummingbird
 struct ProcessPages {
     let store: Store
     let pages: PageRenderer
+    let defaultCountryCode: String
 
     func addRoutes(to group: RouterGroup<AppContext>) {
         group.get("processes", use: overview)
@@ -36,7 +37,13 @@ struct ProcessPages {
             let segment = try await store.segments.get(saved)
             (type, filters) = (segment.recordType, segment.filters)
         }
-        let segment = try ListQuery(filters: filters, of: type, fields: try await store.fields.custom(type), field: "segment")
+        let segment = try ListQuery(
+            filters: filters,
+            of: type,
+            fields: try await store.fields.custom(type),
+            field: "segment",
+            defaultCountryCode: defaultCountryCode
+        )
         let started = try await store.processes.startCampaign(
             identity.access,
             key: context.parameters.get("key") ?? "",

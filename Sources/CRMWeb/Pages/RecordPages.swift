@@ -51,7 +51,7 @@ struct RecordPages<Fields: PageResource> {
         var filtering = parameters
         if filtering["owner_id"] == "all" { filtering["owner_id"] = nil }
         let custom = try await records.customFields()
-        let query = try ListQuery(parameters: filtering, for: Fields.recordType, fields: custom)
+        let query = try ListQuery(parameters: filtering, for: Fields.recordType, fields: custom, defaultCountryCode: settings.defaultCountryCode)
         let listed = custom.filter(\.inList)
         async let page = records.list(identity.access, query)
         async let total = records.count(identity.access, query)
@@ -188,7 +188,7 @@ struct RecordPages<Fields: PageResource> {
         if parameters["owner_id"] == "all" { parameters["owner_id"] = nil }
         parameters["cursor"] = nil
         let custom = try await records.customFields()
-        var query = try ListQuery(parameters: parameters, for: Fields.recordType, fields: custom)
+        var query = try ListQuery(parameters: parameters, for: Fields.recordType, fields: custom, defaultCountryCode: settings.defaultCountryCode)
         query.limit = ListQuery.maxLimit
         let language = MessageCatalog.language(of: identity.user.locale)
         let t = pages.strings(language)

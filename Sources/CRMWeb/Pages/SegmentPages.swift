@@ -7,6 +7,7 @@ import Hummingbird
 struct SegmentPages {
     let store: Store
     let pages: PageRenderer
+    let defaultCountryCode: String
 
     func addRoutes(to group: RouterGroup<AppContext>) {
         group.post("segments", use: create)
@@ -22,7 +23,13 @@ struct SegmentPages {
             let name = String(key.dropFirst("filter_".count))
             if Segment.keeps(name), let value = values.first, !value.isEmpty { filters[name] = value }
         }
-        _ = try ListQuery(filters: filters, of: type, fields: try await store.fields.custom(type), field: "filters")
+        _ = try ListQuery(
+            filters: filters,
+            of: type,
+            fields: try await store.fields.custom(type),
+            field: "filters",
+            defaultCountryCode: defaultCountryCode
+        )
         let segment = try await store.segments.create(identity.access, name: form["name"], recordType: type, filters: filters)
         return redirect(segment.listPath)
     }

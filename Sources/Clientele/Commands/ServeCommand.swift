@@ -43,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
         )
         let settings = Dependencies.Settings(
             secureCookies: secureCookies || environment["CLIENTELE_SECURE_COOKIES"] == "1",
-            defaultCountryCode: defaultCountryCode ?? environment["CLIENTELE_DEFAULT_COUNTRY_CODE"] ?? "48",
+            defaultCountryCode: try Self.countryCode(defaultCountryCode ?? environment["CLIENTELE_DEFAULT_COUNTRY_CODE"]),
             behindProxy: behindProxy || environment["CLIENTELE_BEHIND_PROXY"] == "1"
         )
         let db = try database.open(logger: logger)
@@ -89,5 +89,15 @@ struct ServeCommand: AsyncParsableCommand {
                 try await company.load()
             }
         }
+    }
+
+    /// The one place the calling-code setting is read: one to three digits, "+" allowed, or the fallback.
+    static func countryCode(_ text: String?) throws -> String {
+        guard let text, !text.isEmpty else { return PhoneNumber.fallbackCountryCode }
+        let digits = text.hasPrefix("+") ? String(text.dropFirst()) : text
+        guard (1...3).contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), digits.first != "0" else {
+            throw ValidationError("--default-country-code must be a calling code such as 48 or +36, not '\(text)'")
+        }
+        return digits
     }
 }
