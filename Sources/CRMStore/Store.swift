@@ -9,6 +9,7 @@ public struct Store: Sendable {
     public let users: UserStore
     public let teams: TeamStore
     public let sessions: SessionStore
+    public let twoFactor: TwoFactorStore
     public let tokens: TokenStore
     public let loginThrottle: LoginThrottle
     public let companies: RecordStore<CompanyFields>
@@ -32,6 +33,7 @@ public struct Store: Sendable {
         self.users = UserStore(database: database, bcryptCost: bcryptCost)
         self.teams = TeamStore(database: database)
         self.sessions = SessionStore(database: database)
+        self.twoFactor = TwoFactorStore(database: database)
         self.tokens = TokenStore(database: database)
         self.loginThrottle = LoginThrottle(database: database)
         self.companies = RecordStore(database: database)

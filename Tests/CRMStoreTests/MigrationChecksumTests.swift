@@ -35,6 +35,7 @@ struct MigrationChecksumTests {
         21: ("331cba9409c1f1bb", "331cba9409c1f1bb"),
         22: ("64ab7bec2667dbe3", "64ab7bec2667dbe3"),
         23: ("2fc7afe2daa0586c", "2fc7afe2daa0586c"),
+        24: ("920d38e6648603da", "30e37a64b2abf704"),
     ]
 
     static func digest(_ migration: Migration, _ engine: Engine) -> String {

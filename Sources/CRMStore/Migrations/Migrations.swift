@@ -25,5 +25,6 @@ enum Migrations {
         lossReasonTranslations,
         webFormConsent,
         fieldTranslations,
+        twoFactorSignIn,
     ]
 }

@@ -16,6 +16,8 @@ public struct Identity: Sendable {
     public let user: User
     public let access: AccessContext
     public let credential: Credential
+    /// The role requires two-factor sign-in and the user has not set it up: pages lead them to do so first.
+    public var mustEnrollSecondFactor = false
 
     public var csrfToken: String? {
         if case .session(_, let csrf) = credential { csrf } else { nil }

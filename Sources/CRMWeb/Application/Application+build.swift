@@ -185,6 +185,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     }.addRoutes(to: web)
     activityPages.addRoutes(to: web)
     AdminPages(store: store, pages: pages).addRoutes(to: web)
+    SecurityPages(store: store, pages: pages).addRoutes(to: web)
     FieldPages(store: store, pages: pages).addRoutes(to: web)
     ReportPages(store: store, pages: pages).addRoutes(to: web)
     ProcessPages(store: store, pages: pages, defaultCountryCode: settings.defaultCountryCode).addRoutes(to: web)

@@ -27,11 +27,15 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 throw problem
             }
             context.identity = Identity(user: user, access: try await store.users.accessContext(for: user), credential: .apiToken)
-        } else if let token = request.cookies[Self.sessionCookie]?.value, let session = try await store.sessions.resolve(token: token) {
+        } else if let token = request.cookies[Self.sessionCookie]?.value, let session = try await store.sessions.resolve(token: token),
+            !session.secondFactorDue
+        {
+            // A session still waiting for its code identifies nobody; only the code page reads it (AuthPages).
             context.identity = Identity(
                 user: session.user,
                 access: try await store.users.accessContext(for: session.user),
-                credential: .session(token: token, csrf: session.csrfToken)
+                credential: .session(token: token, csrf: session.csrfToken),
+                mustEnrollSecondFactor: session.mustEnroll
             )
         }
         return try await next(request, context)
@@ -46,6 +50,9 @@ struct APIAccessMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         let identity = try context.requireIdentity()
+        if identity.mustEnrollSecondFactor {
+            throw APIError(.forbidden, code: "two_factor_required", detail: "your role requires two-factor sign-in; set it up in Settings first")
+        }
         if request.method.isUnsafe, case .session(_, let csrf) = identity.credential {
             guard let sent = request.headers[.csrfToken], constantTimeEqual(sent, csrf) else {
                 throw APIError(.forbidden, code: "csrf", detail: "send the session's CSRF token in X-CSRF-Token")

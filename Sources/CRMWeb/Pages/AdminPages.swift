@@ -42,7 +42,9 @@ struct AdminPages {
         let allowed = company.filter { identity.access.may($0.capability) }.map { entry($0.href, $0.key) }
         let data: [String: Any] = [
             "company_settings": allowed, "has_company_settings": !allowed.isEmpty,
-            "own_settings": [entry("/settings/tokens", "nav_tokens")],
+            "own_settings": [
+                entry("/settings/two-factor", "two_factor"), entry("/settings/sessions", "nav_sessions"), entry("/settings/tokens", "nav_tokens"),
+            ],
         ]
         return pages.render("settings", data, identity: identity, request: request, title: t["nav_settings"])
     }
@@ -130,7 +132,13 @@ struct AdminPages {
     @Sendable func roles(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.require(.manageUsers)
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
-        let roles = Role.allCases.map { ["name": t["role_\($0.rawValue)"] ?? $0.rawValue, "scope": t["role_scope_\($0.rawValue)"] ?? ""] }
+        let requiring = try await store.twoFactor.requiredRoles()
+        let roles = Role.allCases.map {
+            [
+                "name": t["role_\($0.rawValue)"] ?? $0.rawValue, "scope": t["role_scope_\($0.rawValue)"] ?? "", "key": $0.rawValue,
+                "two_factor": requiring.contains($0),
+            ]
+        }
         // The same table the store asks (`Role.capabilities`), so what is shown is what is enforced.
         let capabilities = Capability.allCases.map { capability in
             [

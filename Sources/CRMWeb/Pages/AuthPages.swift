@@ -15,6 +15,8 @@ struct AuthPages {
     func addRoutes(to router: Router<AppContext>) {
         router.get("login", use: loginForm)
         router.post("login", use: login)
+        router.get("login/code", use: codeForm)
+        router.post("login/code", use: code)
         router.post("logout", use: logout)
     }
 
@@ -26,6 +28,7 @@ struct AuthPages {
     /// sign a visitor in to an account of its choosing.
     @Sendable func loginForm(_ request: Request, context: AppContext) async throws -> Response {
         if context.identity != nil { return redirect("/") }
+        if try await waitingForCode(request) != nil { return redirect("/login/code") }
         return loginPage(request, error: nil, email: "", status: .ok)
     }
 
@@ -42,10 +45,18 @@ struct AuthPages {
             try await store.loginThrottle.recordFailure(account: email, address: address)
             return loginPage(request, error: t["login_failed"], email: email, status: .unauthorized)
         }
-        try await store.loginThrottle.recordSuccess(account: email)
-        let session = try await store.sessions.create(for: user, address: address, userAgent: request.headers[.userAgent] ?? "")
-        context.logger.info("signed in", metadata: ["user_id": .stringConvertible(user.id)])
-        var response = redirect(Self.safeNext(form["next"]))
+        // With two-factor sign-in the password opens only the page asking for the code.
+        let codeDue = try await store.twoFactor.status(user).enabled
+        if !codeDue { try await store.loginThrottle.recordSuccess(account: email) }
+        let session = try await store.sessions.create(
+            for: user,
+            address: address,
+            userAgent: request.headers[.userAgent] ?? "",
+            secondFactorDue: codeDue
+        )
+        context.logger.info(codeDue ? "password accepted, code due" : "signed in", metadata: ["user_id": .stringConvertible(user.id)])
+        let next = Self.safeNext(form["next"])
+        var response = redirect(codeDue ? "/login/code?next=" + percentEncoded(next) : next)
         response.setCookie(
             Cookie(
                 name: AuthenticationMiddleware.sessionCookie,
@@ -63,10 +74,65 @@ struct AuthPages {
         return response
     }
 
+    /// The session of a password accepted, waiting for its code.
+    private func waitingForCode(_ request: Request) async throws -> SessionStore.Session? {
+        guard let token = request.cookies[AuthenticationMiddleware.sessionCookie]?.value,
+            let session = try await store.sessions.resolve(token: token), session.secondFactorDue
+        else { return nil }
+        return session
+    }
+
+    @Sendable func codeForm(_ request: Request, context: AppContext) async throws -> Response {
+        guard let session = try await waitingForCode(request) else { return redirect("/login") }
+        let next = Self.safeNext(request.uri.queryParameters.get("next").map { String($0) } ?? "/")
+        return codePage(request, session: session, next: next, error: nil, status: .ok)
+    }
+
+    /// The second step: a code from the authenticator app, or a recovery code. Wrong codes count against the
+    /// account as wrong passwords do, so the six digits cannot be guessed.
+    @Sendable func code(_ request: Request, context: AppContext) async throws -> Response {
+        guard let session = try await waitingForCode(request) else { return redirect("/login") }
+        let form = try await FormInput(request, context: context, csrf: session.csrfToken)
+        let account = session.user.email.value
+        let address = Self.clientAddress(request, context, settings)
+        let t = pages.strings(PageRenderer.language(identity: nil, request: request))
+        if try await store.loginThrottle.isLocked(account: account, address: address) {
+            return codePage(request, session: session, next: Self.safeNext(form["next"]), error: t["login_locked"], status: .tooManyRequests)
+        }
+        guard try await store.twoFactor.verify(session.user, code: form["code"]) else {
+            try await store.loginThrottle.recordFailure(account: account, address: address)
+            context.logger.warning("wrong second-factor code", metadata: ["user_id": .stringConvertible(session.user.id)])
+            return codePage(
+                request,
+                session: session,
+                next: Self.safeNext(form["next"]),
+                error: t["two_factor_wrong_code"],
+                status: .unprocessableContent
+            )
+        }
+        try await store.loginThrottle.recordSuccess(account: account)
+        try await store.sessions.completeSecondFactor(token: session.token)
+        context.logger.info("signed in", metadata: ["user_id": .stringConvertible(session.user.id)])
+        return redirect(Self.safeNext(form["next"]))
+    }
+
+    private func codePage(_ request: Request, session: SessionStore.Session, next: String, error: String?, status: HTTPResponse.Status) -> Response {
+        pages.render(
+            "login_code",
+            ["error": error ?? "", "has_error": error != nil, "code_csrf": session.csrfToken, "next": Self.safeNext(next)],
+            identity: nil,
+            request: request,
+            status: status
+        )
+    }
+
     @Sendable func logout(_ request: Request, context: AppContext) async throws -> Response {
         if let identity = context.identity, case .session(let token, let csrf) = identity.credential {
             _ = try await FormInput(request, context: context, csrf: csrf)
             try await store.sessions.delete(token: token)
+        } else if let waiting = try await waitingForCode(request) {
+            _ = try await FormInput(request, context: context, csrf: waiting.csrfToken)
+            try await store.sessions.delete(token: waiting.token)
         }
         var response = redirect("/login")
         response.setCookie(
