@@ -155,7 +155,9 @@ public struct TwoFactorStore: Sendable {
         }
     }
 
-    static let wrongCode = StoreError.invalid(ValidationErrors([ValidationError(field: "code", code: "wrong_code", message: "the code is wrong or was used already")]))
+    static let wrongCode = StoreError.invalid(
+        ValidationErrors([ValidationError(field: "code", code: "wrong_code", message: "the code is wrong or was used already")])
+    )
 
     /// The time step `code` was made for, within one step of `now` and later than `after`.
     static func matchingStep(_ code: String, secret: String, at now: Timestamp, after last: Int64) -> Int64? {
@@ -165,7 +167,9 @@ public struct TwoFactorStore: Sendable {
 
     /// The code an authenticator app shows for `secret` in time step `step`.
     static func code(secret: String, step: Int64) -> String {
-        let value = TOTP(secret: secret, length: digits, timeStep: Int(Self.step)).compute(date: Date(timeIntervalSince1970: TimeInterval(step * Self.step)))
+        let value = TOTP(secret: secret, length: digits, timeStep: Int(Self.step)).compute(
+            date: Date(timeIntervalSince1970: TimeInterval(step * Self.step))
+        )
         return String(format: "%0\(digits)d", value)
     }
 

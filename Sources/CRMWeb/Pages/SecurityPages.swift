@@ -96,7 +96,13 @@ struct SecurityPages {
                 "address": session.address, "browser": session.userAgent, "current": session.id == current,
             ]
         }
-        return pages.render("sessions", ["sessions": listed, "others": listed.count > 1], identity: identity, request: request, title: t["nav_sessions"])
+        return pages.render(
+            "sessions",
+            ["sessions": listed, "others": listed.count > 1],
+            identity: identity,
+            request: request,
+            title: t["nav_sessions"]
+        )
     }
 
     /// Ends one session (`id`), or every other one (`all=others`): signed out wherever they are.
