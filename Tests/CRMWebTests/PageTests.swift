@@ -396,4 +396,21 @@ struct PageTests {
             #expect(campaigns.contains("data-testid=\"may-sales_manager\">✓") && campaigns.contains("data-testid=\"may-sales_rep\"></td>"))
         }
     }
+
+    @Test("every form's CSRF field comes from one partial")
+    func oneCSRFPartial() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/CRMWeb/Resources/Templates")
+            .standardized
+        let templates = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }
+        #expect(templates.count > 20)
+        var copies: [String] = []
+        var uses = 0
+        for name in templates where name != "csrf.mustache" {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            if text.contains("name=\"_csrf\"") { copies.append(name) }
+            uses += text.components(separatedBy: "{{>csrf}}").count - 1
+        }
+        #expect(copies.isEmpty, "templates writing the CSRF field themselves: \(copies)")
+        #expect(uses >= 70)
+    }
 }

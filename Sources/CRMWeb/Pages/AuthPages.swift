@@ -119,7 +119,7 @@ struct AuthPages {
     private func codePage(_ request: Request, session: SessionStore.Session, next: String, error: String?, status: HTTPResponse.Status) -> Response {
         pages.render(
             "login_code",
-            ["error": error ?? "", "has_error": error != nil, "code_csrf": session.csrfToken, "next": Self.safeNext(next)],
+            ["error": error ?? "", "has_error": error != nil, "csrf": session.csrfToken, "next": Self.safeNext(next)],
             identity: nil,
             request: request,
             status: status
@@ -162,7 +162,7 @@ struct AuthPages {
         let next = request.uri.queryParameters.get("next") ?? ""
         var response = pages.render(
             "login",
-            ["error": error ?? "", "has_error": error != nil, "email": email, "login_csrf": token, "next": next],
+            ["error": error ?? "", "has_error": error != nil, "email": email, "csrf": token, "next": next],
             identity: nil,
             request: request,
             status: status
