@@ -67,117 +67,28 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     let funnelPages = FunnelPages(store: store, pages: pages)
     let companyMerges = MergePages(store: store, records: store.companies, pages: pages)
     let contactMerges = MergePages(store: store, records: store.contacts, pages: pages)
+    let leadMerges = MergePages(store: store, records: store.leads, pages: pages)
+    let leadPages = LeadPages(store: store, pages: pages, settings: settings)
     companyMerges.addRoutes(to: web)
     contactMerges.addRoutes(to: web)
-    RecordPages(store: store, records: store.companies, pages: pages, settings: settings) { identity, company in
-        let contacts = try await store.contacts.list(identity.access, ListQuery(companyID: company.id, limit: ListQuery.maxLimit))
-        var related = try await activityPages.timeline(identity, ListQuery(companyID: company.id), links: ["company_id": company.meta.id])
-        related["contacts"] = contacts.items.map {
-            ["id": $0.meta.id, "name": $0.fields.displayName, "job_title": $0.fields.jobTitle] as [String: any Sendable]
-        }
-        related["deal_groups"] = try await funnelPages.companyDeals(identity, company)
-        related.merge(try await companyMerges.panel(identity, company)) { $1 }
-        return related.merging(
-            try await ProcessPages.panel(
-                store,
-                identity,
-                pages.strings(MessageCatalog.language(of: identity.user.locale)),
-                record: (.company, company.meta.id)
-            )
-        ) { $1 }
-    }.addRoutes(to: web)
-    RecordPages(
-        store: store,
-        records: store.contacts,
-        pages: pages,
-        settings: settings,
-        related: { identity, contact in
-            var query = ListQuery()
-            query.contactID = contact.id
-            var links = ["contact_id": contact.meta.id]
-            if let company = contact.fields.companyID { links["company_id"] = company.rawValue }
-            var related = try await activityPages.timeline(identity, query, links: links)
-            if let companyID = contact.fields.companyID,
-                let company = try? await store.companies.get(identity.access, companyID.rawValue, includeDeleted: true)
-            {
-                related["company"] = ["id": company.meta.id, "name": company.fields.name] as [String: any Sendable]
-            }
-            related["contact_deals"] = try await funnelPages.contactDeals(identity, contact)
-            related.merge(try await contactMerges.panel(identity, contact)) { $1 }
-            if let lead = try await store.leadWork.source(identity.access, of: .contact, contact.meta.id) {
-                related["from_lead"] = ["id": lead.meta.id, "name": lead.fields.title] as [String: any Sendable]
-            }
-            return related.merging(
-                try await ProcessPages.panel(
-                    store,
-                    identity,
-                    pages.strings(MessageCatalog.language(of: identity.user.locale)),
-                    record: (.contact, contact.meta.id)
-                )
-            ) { $1 }
-        },
-        formExtras: { identity, contact in
-            [
-                "companies": try await FormChoices.companies(
-                    store,
-                    identity,
-                    chosen: contact.companyID,
-                    hidden: pages.strings(MessageCatalog.language(of: identity.user.locale))["hidden_company"] ?? "—"
-                )
-            ]
-        }
-    ).addRoutes(to: web)
-    let leadPages = LeadPages(store: store, pages: pages, settings: settings)
-    let leadMerges = MergePages(store: store, records: store.leads, pages: pages)
     leadMerges.addRoutes(to: web)
-    RecordPages(store: store, records: store.leads, pages: pages, settings: settings) { identity, lead in
-        var query = ListQuery()
-        query.leadID = lead.id
-        // After conversion, what is added on the lead belongs to the customer it became as well.
-        var links = ["lead_id": lead.meta.id]
-        if let conversion = lead.fields.conversion {
-            links["contact_id"] = conversion.contactID.rawValue
-            if let company = conversion.companyID { links["company_id"] = company.rawValue }
-        }
-        var related = try await activityPages.timeline(identity, query, links: links)
-        let t = pages.strings(MessageCatalog.language(of: identity.user.locale))
-        related.merge(try await leadPages.details(identity, lead, t)) { $1 }
-        related.merge(try await ProcessPages.panel(store, identity, t, record: (.lead, lead.meta.id))) { $1 }
-        return related.merging(try await leadMerges.panel(identity, lead)) { $1 }
-    }.addRoutes(to: web)
+    let company = CompanyCard(store: store, pages: pages, activities: activityPages, funnel: funnelPages, merges: companyMerges)
+    RecordPages(store: store, records: store.companies, pages: pages, settings: settings, related: company.related).addRoutes(to: web)
+    let contact = ContactCard(store: store, pages: pages, activities: activityPages, funnel: funnelPages, merges: contactMerges)
+    RecordPages(store: store, records: store.contacts, pages: pages, settings: settings, related: contact.related, formExtras: contact.formExtras)
+        .addRoutes(to: web)
+    let lead = LeadCard(store: store, pages: pages, activities: activityPages, leads: leadPages, merges: leadMerges)
+    RecordPages(store: store, records: store.leads, pages: pages, settings: settings, related: lead.related).addRoutes(to: web)
     leadPages.addRoutes(to: web)
+    let deal = DealCard(store: store, pages: pages, activities: activityPages, funnel: funnelPages)
     RecordPages(
         store: store,
         records: store.deals,
         pages: pages,
         settings: settings,
-        related: { identity, deal in
-            var links = ["deal_id": deal.meta.id]
-            if let company = deal.fields.companyID { links["company_id"] = company.rawValue }
-            return try await funnelPages.dealDetails(identity, deal).merging(activityPages.quickAdd(identity, links: links)) { $1 }
-        },
-        formExtras: { identity, deal in
-            [
-                "companies": try await FormChoices.companies(
-                    store,
-                    identity,
-                    chosen: deal.companyID,
-                    hidden: pages.strings(MessageCatalog.language(of: identity.user.locale))["hidden_company"] ?? "—"
-                ),
-                "stage_choices": try await FormChoices.stages(
-                    store,
-                    chosen: deal.stageID,
-                    language: MessageCatalog.language(of: identity.user.locale)
-                ),
-                "forecast_categories": FormChoices.forecastCategories(
-                    chosen: deal.forecastCategory,
-                    pages.strings(MessageCatalog.language(of: identity.user.locale))
-                ),
-            ]
-        },
-        listExtras: { identity, deals, query in
-            try await funnelPages.dealList(identity, deals, query)
-        }
+        related: deal.related,
+        formExtras: deal.formExtras,
+        listExtras: deal.listExtras
     ).addRoutes(to: web)
     funnelPages.addRoutes(to: web)
     RecordPages(store: store, records: store.activities, pages: pages, settings: settings) { identity, activity in
