@@ -95,7 +95,7 @@ enum FunnelRollup {
         let from: SQLQueryString = "stage_transitions t JOIN deals d ON d.id = t.deal_id\(joins)"
         let filter = (conditions + ["d.deleted_at IS NULL"]).joined(separator: " AND ")
         let entry = "t.kind IN (\(TransitionKind.entries.map { "'\($0.rawValue)'" }.joined(separator: ", "))) AND t.first_time = 1"
-        let win = "t.kind = 'won' AND t.first_time = 1"
+        let win = StageLog.firstWin()
         let events = select(
             stage: "t.to_stage_id",
             reason: "CASE WHEN t.kind = 'lost' THEN COALESCE(t.loss_reason_id, 0) ELSE 0 END",

@@ -35,7 +35,7 @@ extension ReportStore {
                 let position = try await PipelineStore.fetch(db, filter.pipelineID).stage(stage)?.position ?? Int.max
                 logged("\(pipeline) AND t.reach_from <= \(bind: position) AND t.reach_to > \(bind: position)")
             case .won:
-                logged("\(pipeline) AND t.kind = 'won' AND t.first_time = 1")
+                logged("\(pipeline) AND \(unsafeRaw: StageLog.firstWin())")
             case .lost(let stage, let reason):
                 var extra: SQLQueryString = "\(pipeline) AND t.kind = 'lost'"
                 if let stage { extra = extra + " AND t.to_stage_id = \(bind: stage.rawValue)" }

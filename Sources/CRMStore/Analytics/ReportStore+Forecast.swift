@@ -3,7 +3,7 @@ public import Foundation
 import SQLKit
 
 extension ReportStore {
-    /// Each rep's forecast tally for the period: deals won in it, and open deals expected to close in it by
+    /// Each rep's forecast tally for the period: deals first won in it (from the stage log, as every won figure), and open deals expected to close in it by
     /// forecast category. With `asOf`, the open deals are those the log shows open at that moment, with their
     /// amounts and close dates then: the forecast as it stood, to set against what happened.
     public func forecastTallies(
@@ -28,10 +28,10 @@ extension ReportStore {
             }
             let won = try await db.raw(
                 """
-                SELECT d.owner_id AS owner, d.team_id AS team, d.currency AS currency, COUNT(*) AS n, CAST(SUM(d.amount_minor) AS BIGINT) AS total
-                FROM deals d\(query.joins)
-                WHERE \(query.dealConditions.joined(separator: " AND ")) AND d.status = 'won' AND d.closed_at >= \(bind: query.from) AND d.closed_at < \(bind: query.to)
-                GROUP BY d.owner_id, d.team_id, d.currency
+                SELECT d.owner_id AS owner, d.team_id AS team, t.currency AS currency, COUNT(*) AS n, CAST(SUM(t.amount_minor) AS BIGINT) AS total
+                FROM stage_transitions t JOIN deals d ON d.id = t.deal_id\(query.joins)
+                WHERE \(query.dealConditions.joined(separator: " AND ")) AND \(unsafeRaw: StageLog.firstWin()) AND t.at >= \(bind: query.from) AND t.at < \(bind: query.to)
+                GROUP BY d.owner_id, d.team_id, t.currency
                 """
             ).all()
             for row in won { try add(row) { tally, total, currency in tally.closedWon.add(total, currency: currency) } }

@@ -4,7 +4,19 @@ import SQLKit
 
 /// The append-only log of every deal movement: the single source of every funnel figure.
 /// Rows are only ever inserted here; the database refuses updates and deletes (triggers made by migration 3).
+///
+/// What each figure reads:
+/// - entered, reached, won, lost, stays and cycle times (funnel, velocity, losses, drill-downs, the forecast's
+///   closed-won): rows of this log, summed into the rollups (`FunnelRollup`); a win is `firstWin`;
+/// - the open pipeline at a past moment (snapshot and forecast "as of"): each deal's latest row up to it;
+/// - the open pipeline now (snapshot, KPIs, forecast): the deals table, which is the log's latest row of each deal
+///   (both are written in one transaction by `FunnelStore`), read there because it carries what the log does not
+///   (the forecast category a rep set, the expected close date as edited since).
 enum StageLog {
+    /// The rows that are a deal's first win: what "won" means in every figure. A deal won, reopened and won again
+    /// counts once, when it was first won.
+    static func firstWin(_ alias: String = "t") -> String { "\(alias).kind = 'won' AND \(alias).first_time = 1" }
+
     static func append(
         _ db: any SQLDatabase,
         _ context: AccessContext,
