@@ -180,6 +180,33 @@ struct BadInputTests {
             code: "invalid_if_match"
         ),
         Case(
+            name: "an empty If-Match",
+            method: .delete,
+            path: "/api/v1/companies/1",
+            body: nil,
+            headers: ["If-Match": ""],
+            status: 400,
+            code: "invalid_if_match"
+        ),
+        Case(
+            name: "a method the path does not have",
+            method: .put,
+            path: "/api/v1/companies/1",
+            body: "{}",
+            headers: [:],
+            status: 405,
+            code: "method_not_allowed"
+        ),
+        Case(
+            name: "a search longer than the document allows",
+            method: .get,
+            path: "/api/v1/companies?q=" + String(repeating: "a", count: 201),
+            body: nil,
+            headers: [:],
+            status: 400,
+            code: "invalid_parameters"
+        ),
+        Case(
             name: "a missing If-Match",
             method: .patch,
             path: "/api/v1/companies/1",
@@ -267,6 +294,7 @@ struct BadInputTests {
             #expect(Int(response.status.code) == badCase.status, "\(response.text.prefix(300))")
             #expect(response.headers[.contentType] == "application/problem+json")
             #expect(response.json["code"] as? String == badCase.code)
+            if badCase.status == 405 { #expect(response.headers[.allow] == "DELETE, GET, PATCH", "\(response.headers)") }
             #expect(response.json["status"] as? Int == badCase.status)
             #expect((response.json["detail"] as? String)?.isEmpty == false)
             let all = try await app.store.companies.count(World.system, .init(deleted: .include))

@@ -16,7 +16,10 @@ extension ListQuery {
         self.init()
         let customNames = fields.flatMap { ["cf.\($0.key)", "cf.\($0.key).min", "cf.\($0.key).max"] }
         var query = QueryParameters(parameters, allowed: Self.commonParameters.union(type.listParameters).union(customNames))
-        search = query.values["q"].flatMap { $0.trimmingWhitespace().isEmpty ? nil : String($0.prefix(200)) }
+        search = query.values["q"].flatMap { $0.trimmingWhitespace().isEmpty ? nil : $0 }
+        if let search, search.count > 200 {
+            query.fail(ValidationError(field: "q", code: "too_long", message: "may be at most 200 characters"))
+        }
         tag = query.text("tag")
         ownerID = query.id("owner_id").map { UserID($0) }
         teamID = query.id("team_id").map { TeamID($0) }

@@ -213,8 +213,10 @@ struct ProcessController {
         let identity = try context.requireIdentity()
         var query = QueryParameters(request.queryDictionary, allowed: ["process", "limit"])
         let limit = query.integer("limit", in: 1...200) ?? 50
-        let key = query.text("process")
-        if let key, key.count > 200 { query.fail(ValidationError(field: "process", code: "too_long", message: "must be at most 200 characters")) }
+        let key = query.values["process"]
+        if let key, key.isEmpty || key.count > 200 {
+            query.fail(ValidationError(field: "process", code: "invalid_key", message: "must be a process key of 1 to 200 characters"))
+        }
         try query.finish()
         let instances = try await store.processes.recentInstances(identity.access, process: key, limit: limit)
         return JSONResponse.ok(.object(["items": .array(instances.map(\.json))]))

@@ -198,10 +198,10 @@ struct RecordController<Fields: APIResource> {
             }
             return nil
         }
-        var text = header.trimmingWhitespace()
-        if text.hasPrefix("W/") { text.removeFirst(2) }
-        text = text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        guard let version = Int64(text) else {
+        // Exactly what openapi.json states: `"3"`, `W/"3"` or a bare `3`.
+        guard let match = header.trimmingWhitespace().wholeMatch(of: /(?:W\/)?(?:"([0-9]{1,18})"|([0-9]{1,18}))/),
+            let version = Int64(match.1 ?? match.2 ?? "")
+        else {
             throw APIError.badRequest("invalid_if_match", "If-Match must be an ETag such as \"3\"")
         }
         return version

@@ -16,6 +16,8 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: HTTPMetricsMiddleware(registry: dependencies.metrics))
     router.add(middleware: ErrorMiddleware(pages: pages))
+    let routeMethods = RouteMethods()
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routeMethods))
     router.add(middleware: AuthenticationMiddleware(store: store))
     // Again inside, where the caller is known: an error page then has the reader's language and navigation. The
     // outer one answers what fails before that (a wrong API token).
@@ -103,6 +105,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     SegmentPages(store: store, pages: pages, defaultCountryCode: settings.defaultCountryCode).addRoutes(to: web)
     ImportPages(store: store, pages: pages, settings: settings).addRoutes(to: web)
     SearchPages(store: store, pages: pages).addRoutes(to: web)
+    routeMethods.set(router.routes.map { ($0.method, $0.path.description) })
     return router
 }
 
