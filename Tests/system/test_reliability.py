@@ -279,8 +279,10 @@ def test_many_clients_mixed_traffic_without_errors(deployment):
 
 
 def test_fuzzed_api_never_errors_and_always_matches_its_schema(sqlite_server, data_dir, tmp_path):
-    """schemathesis against the served OpenAPI document, every operation, authenticated as an admin. Revoking the
-    fuzzer's own token or demoting its user would end the run early; the Swift suite covers those two."""
+    """schemathesis against the served OpenAPI document, every operation and phase, authenticated as an admin: no
+    server error, every answer as documented (status, type, headers, body), 405 with Allow for methods a path does
+    not have, nothing readable after a delete. Revoking the fuzzer's own token or demoting its user would end the
+    run early; the Swift suite covers those two."""
     import shutil
     import subprocess
     cli = shutil.which("schemathesis") or shutil.which("st")
@@ -290,7 +292,9 @@ def test_fuzzed_api_never_errors_and_always_matches_its_schema(sqlite_server, da
     examples = "200" if FULL else "10"
     result = subprocess.run([
         cli, "run", f"{sqlite_server.url}/api/v1/openapi.json", "-H", f"Authorization: Bearer {token}",
-        "--checks", "not_a_server_error,response_schema_conformance", "-n", examples,
+        # Every check but the three where the document does not yet state every constraint the API enforces
+        # (cross-parameter rules, required text, control characters): see issue 19's note.
+        "--checks", "all", "--exclude-checks", "negative_data_rejection,positive_data_acceptance,missing_required_header", "-n", examples,
         *([] if FULL else ["--generation-deterministic"]),
         "--exclude-name", "DELETE /api/v1/tokens/{id}", "--exclude-name", "PATCH /api/v1/users/{id}",
         "--report-junit-path", str(tmp_path / "schemathesis.xml"),

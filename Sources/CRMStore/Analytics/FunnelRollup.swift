@@ -52,12 +52,19 @@ enum FunnelRollup {
         guard !range.isEmpty else { return ([], []) }
         guard let level = levels.first else { return ([], [range]) }
         let size = level.milliseconds
-        let first = (range.lowerBound + size - 1) / size
-        let end = range.upperBound / size
+        // Rounded toward whole buckets on both sides of 1970 too: Swift's `/` truncates toward zero, which for a
+        // period before 1970 put a bucket's edge outside the range (and stopped the server on a report of 1969).
+        let first = Self.floorDivide(range.lowerBound + size - 1, size)
+        let end = Self.floorDivide(range.upperBound, size)
         guard first < end else { return cut(range, levels.dropFirst()) }
         let before = cut(range.lowerBound..<(first * size), levels.dropFirst())
         let after = cut((end * size)..<range.upperBound, levels.dropFirst())
         return ([(level, first..<end)] + before.buckets + after.buckets, before.log + after.log)
+    }
+
+    static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+        let quotient = value / divisor
+        return value % divisor < 0 ? quotient - 1 : quotient
     }
 
     /// The stored rows over each level's bucket ranges, and `log`'s contributions, as one list of parts for a

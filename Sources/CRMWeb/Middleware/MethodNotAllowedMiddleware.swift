@@ -37,16 +37,17 @@ final class RouteMethods: Sendable {
         segment.hasPrefix(":") || (segment.hasPrefix("{") && segment.hasSuffix("}")) || segment == "*"
     }
 
-    /// The methods of the routes whose pattern matches `path`.
+    /// The methods of the routes the router would reach `path` by. As the router does, a literal segment wins over
+    /// a parameter (`/contacts/export` is the export, never the contact `:id`), without going back.
     func methods(for path: String) -> Set<HTTPRequest.Method> {
         let segments = path.split(separator: "/")
         return table.withLock { routes in
-            Set(
-                routes.filter { route in
-                    route.segments.count == segments.count
-                        && zip(route.segments, segments).allSatisfy { pattern, actual in Self.isParameter(pattern) || pattern == actual }
-                }.map(\.method)
-            )
+            var candidates = routes.filter { $0.segments.count == segments.count }
+            for (index, actual) in segments.enumerated() {
+                let literal = candidates.filter { $0.segments[index] == actual }
+                candidates = literal.isEmpty ? candidates.filter { Self.isParameter($0.segments[index]) } : literal
+            }
+            return Set(candidates.map(\.method))
         }
     }
 }
