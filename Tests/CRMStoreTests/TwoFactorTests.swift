@@ -41,6 +41,13 @@ struct TwoFactorTests {
             try await store.twoFactor.setRequiredRoles(World.system, [.salesRep])
             await #expect(throws: StoreError.self) { try await store.twoFactor.disable(user, code: recovery[4], at: now) }
             await #expect(throws: StoreError.self) { try await store.twoFactor.setRequiredRoles(try await world.context(world.rafal), []) }
+            // A lost phone and lost codes: only an administrator turns it off, and the user is signed out everywhere.
+            let session = try await store.sessions.create(for: user, address: "127.0.0.1", userAgent: "test")
+            #expect(try await store.twoFactor.enabledUsers() == [user.id])
+            await #expect(throws: StoreError.self) { try await store.twoFactor.reset(try await world.context(world.maria), user.id) }
+            try await store.twoFactor.reset(World.system, user.id)
+            #expect(try await !store.twoFactor.status(user).enabled)
+            #expect(try await store.sessions.resolve(token: session.token) == nil)
         }
     }
 

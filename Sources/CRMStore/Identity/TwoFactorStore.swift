@@ -77,7 +77,9 @@ public struct TwoFactorStore: Sendable {
                 ).first(),
                 let secret = try row.value("totp_secret", as: String?.self)
             else { throw StoreError.conflict(code: "not_pending", message: "set up two-factor sign-in first") }
-            guard let step = Self.matchingStep(code, secret: secret, at: now, after: 0) else { throw Self.wrongCode }
+            // Apps show the code as "859 786".
+            let typed = code.filter { !$0.isWhitespace }
+            guard let step = Self.matchingStep(typed, secret: secret, at: now, after: 0) else { throw Self.wrongCode }
             try await db.raw(
                 "UPDATE users SET totp_enabled_at = \(bind: now.rawValue), totp_last_step = \(bind: step) WHERE id = \(bind: user.id.rawValue)"
             ).run()
@@ -138,6 +140,26 @@ public struct TwoFactorStore: Sendable {
         }
     }
 
+    /// Turns it off for someone who lost both their phone and their recovery codes, and ends their sessions; they
+    /// set it up again at their next sign-in if their role requires it. Administrators only.
+    public func reset(_ context: AccessContext, _ user: UserID) async throws {
+        try context.require(.manageUsers)
+        try await database.write { db in
+            try await db.raw(
+                "UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = 0 WHERE id = \(bind: user.rawValue)"
+            ).run()
+            try await db.raw("DELETE FROM recovery_codes WHERE user_id = \(bind: user.rawValue)").run()
+            try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: user.rawValue)").run()
+        }
+    }
+
+    /// The users who have it on, for the users page.
+    public func enabledUsers() async throws -> Set<UserID> {
+        try await database.read { db in
+            Set(try await db.raw("SELECT id FROM users WHERE totp_enabled_at IS NOT NULL").all().map { UserID(try $0.value("id", as: Int64.self)) })
+        }
+    }
+
     /// The roles whose members must sign in with a code.
     public func requiredRoles() async throws -> Set<Role> {
         try await database.read { db in
@@ -156,7 +178,7 @@ public struct TwoFactorStore: Sendable {
     }
 
     static let wrongCode = StoreError.invalid(
-        ValidationErrors([ValidationError(field: "code", code: "wrong_code", message: "the code is wrong or was used already")])
+        ValidationErrors([ValidationError(code: "wrong_code", message: "the code is wrong or was used already")])
     )
 
     /// The time step `code` was made for, within one step of `now` and later than `after`.

@@ -185,9 +185,11 @@ struct AdminPages {
     {
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let format = pages.formatter(identity)
+        let twoFactor = try await store.twoFactor.enabledUsers()
         let users = try await store.users.list().map { user -> [String: Any] in
             [
                 "id": user.id.rawValue, "name": user.name, "email": user.email.value, "active": user.isActive,
+                "two_factor": twoFactor.contains(user.id),
                 "locale": MessageCatalog.languageNames[MessageCatalog.language(of: user.locale)] ?? user.locale, "time_zone": user.timeZone,
                 "created": format.date(user.createdAt),
                 "roles": Role.allCases.map { ["value": $0.rawValue, "label": t["role_\($0.rawValue)"] ?? $0.rawValue, "selected": $0 == user.role] },

@@ -95,7 +95,7 @@ struct AuthPages {
         let form = try await FormInput(request, context: context, csrf: session.csrfToken)
         let account = session.user.email.value
         let address = Self.clientAddress(request, context, settings)
-        let t = pages.strings(PageRenderer.language(identity: nil, request: request))
+        let t = pages.strings(MessageCatalog.language(of: session.user.locale))
         if try await store.loginThrottle.isLocked(account: account, address: address) {
             return codePage(request, session: session, next: Self.safeNext(form["next"]), error: t["login_locked"], status: .tooManyRequests)
         }
@@ -122,7 +122,9 @@ struct AuthPages {
             ["error": error ?? "", "has_error": error != nil, "csrf": session.csrfToken, "next": Self.safeNext(next)],
             identity: nil,
             request: request,
-            status: status
+            status: status,
+            // Past the password, the page speaks the user's language.
+            language: MessageCatalog.language(of: session.user.locale)
         )
     }
 

@@ -36,9 +36,10 @@ public struct PageRenderer: Sendable {
         identity: Identity?,
         request: Request?,
         status: HTTPResponse.Status = .ok,
-        title: String? = nil
+        title: String? = nil,
+        language chosen: String? = nil
     ) -> Response {
-        let language = Self.language(identity: identity, request: request)
+        let language = chosen ?? Self.language(identity: identity, request: request)
         let t = catalog.strings(for: language)
         var page = data
         page["lang"] = language

@@ -19,6 +19,7 @@ struct SecurityPages {
         group.get("settings/sessions", use: sessions)
         group.post("settings/sessions/end", use: endSessions)
         group.post("admin/roles/two-factor", use: requireForRoles)
+        group.post("admin/users/:id/two-factor/reset", use: reset)
     }
 
     @Sendable func twoFactor(_ request: Request, context: AppContext) async throws -> Response {
@@ -93,7 +94,8 @@ struct SecurityPages {
         let listed = try await store.sessions.list(identity.user.id).map { session -> [String: Any] in
             [
                 "id": session.id, "created": format.dateTime(session.createdAt), "last_seen": format.dateTime(session.lastSeenAt),
-                "address": session.address, "browser": session.userAgent, "current": session.id == current,
+                "address": session.address, "browser": Browser.describe(session.userAgent), "agent": session.userAgent,
+                "current": session.id == current,
             ]
         }
         return pages.render(
@@ -118,11 +120,18 @@ struct SecurityPages {
         return redirect("/settings/sessions")
     }
 
+    @Sendable func reset(_ request: Request, context: AppContext) async throws -> Response {
+        let identity = try context.require(.manageUsers)
+        _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        try await store.twoFactor.reset(identity.access, UserID(try context.pathID()))
+        return redirect("/admin/users", notice: Notice(key: "two_factor_reset_done"))
+    }
+
     @Sendable func requireForRoles(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.require(.manageUsers)
         let form = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let roles = Set(form.all("two_factor").compactMap(Role.init(rawValue:)))
         try await store.twoFactor.setRequiredRoles(identity.access, roles)
-        return redirect("/admin/roles")
+        return redirect("/admin/roles", notice: Notice(key: "saved"))
     }
 }

@@ -7,7 +7,7 @@ struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage users.",
-        subcommands: [Add.self, Passwd.self, List.self, Disable.self]
+        subcommands: [Add.self, Passwd.self, List.self, Disable.self, ResetTwoFactor.self]
     )
 
     /// Operator commands act as the system, and say so in the audit trail.
@@ -56,6 +56,25 @@ struct UserCommand: AsyncParsableCommand {
                 guard let user = try await store.users.find(email: email) else { throw ValidationError("no user with e-mail \(email)") }
                 try await reportingErrors { try await store.users.setPassword(UserCommand.system, user.id, password) }
                 print("Password changed for \(user.email).")
+            }
+        }
+    }
+
+    struct ResetTwoFactor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-two-factor",
+            abstract: "Turn off a user's two-factor sign-in (a lost phone and lost recovery codes); ends their sessions."
+        )
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var logging: LogOptions
+        @Option var email: String
+
+        func run() async throws {
+            try await database.withStore(logger: logging.bootstrap()) { store in
+                try await requireCurrentSchema(store)
+                guard let user = try await store.users.find(email: email) else { throw ValidationError("no user with e-mail \(email)") }
+                try await reportingErrors { try await store.twoFactor.reset(UserCommand.system, user.id) }
+                print("Two-factor sign-in turned off for \(user.email); they set it up again if their role requires it.")
             }
         }
     }
