@@ -8,6 +8,7 @@ import pytest
 import requests
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
@@ -27,9 +28,16 @@ def add_user(data_dir, email, name, role, locale):
         "--time-zone", "Europe/Warsaw", "--password-stdin", stdin=PASSWORD + "\n")
 
 
-def notice(driver):
-    wait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=notice]"))
-    return driver.find_element(By.CSS_SELECTOR, "[data-testid=notice]")
+def notice(driver, saying=""):
+    """The notice on the page; with `saying`, the one that says it (an earlier notice stays on screen while the next
+    page loads, so waiting for any notice can read the old one)."""
+    def shown(d):
+        try:
+            found = d.find_elements(By.CSS_SELECTOR, "[data-testid=notice]")
+            return found[0] if found and saying in found[0].text else None
+        except StaleElementReferenceException:
+            return None
+    return wait(driver, 10).until(shown)
 
 
 @pytest.fixture
@@ -73,11 +81,11 @@ def test_a_task_is_worked_from_its_page_with_undo_and_the_next_step(browser, wor
     assert "Wykonano" in shown.text and "Wysłać ofertę" in shown.text
     assert api(base, token, "GET", f"/activities/{task['id']}")["done"] is True
     shown.find_element(By.CSS_SELECTOR, "[data-testid=notice-undo]").click()
-    assert "Ponownie otwarte" in notice(browser).text
+    assert "Ponownie otwarte" in notice(browser, "Ponownie otwarte").text
     assert api(base, token, "GET", f"/activities/{task['id']}")["done"] is False
 
     browser.find_element(By.CSS_SELECTOR, "[data-testid=mark-done]").click()
-    notice(browser).find_element(By.CSS_SELECTOR, "[data-testid=notice-follow]").click()
+    notice(browser, "Wykonano").find_element(By.CSS_SELECTOR, "[data-testid=notice-follow]").click()
     wait(browser, 10).until(lambda d: "/activities/new" in d.current_url)
     assert Select(browser.find_element(By.CSS_SELECTOR, "[data-testid=activity-kind]")).first_selected_option.text == "Zadanie"
     fill(browser, "subject", "Zadzwonić po ofercie")
@@ -124,7 +132,7 @@ def test_losing_a_deal_is_confirmed_and_undone(browser, world):
     assert "Сделка проиграна" in shown.text
     assert api(base, world["token"], "GET", f"/deals/{deal['id']}")["status"] == "lost"
     shown.find_element(By.CSS_SELECTOR, "[data-testid=notice-undo]").click()
-    assert "Сделка снова открыта" in notice(browser).text
+    assert "Сделка снова открыта" in notice(browser, "Сделка снова открыта").text
     after = api(base, world["token"], "GET", f"/deals/{deal['id']}")
     assert after["status"] == "open" and after["stage_id"] == deal["stage_id"]
 
@@ -258,8 +266,9 @@ def test_a_reps_deals_list_and_board_start_at_their_own_deals(browser, world):
     assert browser.execute_script("return document.querySelector('[data-testid=board]').scrollLeft") == 300
     assert api(base, token, "GET", f"/deals/{moved}")["stage_id"] == second
     shown.find_element(By.CSS_SELECTOR, "[data-testid=notice-undo]").click()
+    # The notice of the move is still on screen while the undo is on its way: wait for the undo's answer itself.
+    wait(browser, 10).until(lambda _: api(base, token, "GET", f"/deals/{moved}")["stage_id"] == first)
     notice(browser)
-    assert api(base, token, "GET", f"/deals/{moved}")["stage_id"] == first
 
 
 def test_history_reads_as_the_page_does_and_search_finds_deals_by_their_company(browser, world):
