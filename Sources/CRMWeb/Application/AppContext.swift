@@ -48,7 +48,11 @@ public struct AppContext: RequestContext {
     /// The identity of someone whose role may do what a page is for (the store enforces the same on writes).
     public func require(_ capability: Capability) throws -> Identity {
         let identity = try requireIdentity()
-        guard identity.access.may(capability) else { throw APIError(.forbidden, code: "forbidden", detail: capability.refusal) }
+        guard identity.access.may(capability) else {
+            var problem = APIError(.forbidden, code: "forbidden", detail: capability.refusal)
+            problem.extensions["capability"] = .string(capability.rawValue)
+            throw problem
+        }
         return identity
     }
 

@@ -104,6 +104,12 @@ public struct PageRenderer: Sendable {
         if problem.code == "internal", case .string(let id)? = problem.extensions["request_id"] {
             translated = (t["error_internal"] ?? problem.detail).replacingOccurrences(of: "{id}", with: id)
         }
+        // A page refused for a capability names it, in the reader's words (`Capability` names are in the catalogs).
+        if case .string(let capability)? = problem.extensions["capability"], let name = t["capability_\(capability)"],
+            let sentence = t["error_capability"]
+        {
+            translated = sentence.replacingOccurrences(of: "{capability}", with: name)
+        }
         let detail = translated ?? problem.detail
         let reason = t["status_\(problem.status.code)"] ?? problem.status.reasonPhrase
         let data: [String: Any] = ["status": Int(problem.status.code), "reason": reason, "detail": detail]
