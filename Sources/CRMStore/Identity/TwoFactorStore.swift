@@ -184,7 +184,7 @@ public struct TwoFactorStore: Sendable {
     /// The time step `code` was made for, within one step of `now` and later than `after`.
     static func matchingStep(_ code: String, secret: String, at now: Timestamp, after last: Int64) -> Int64? {
         let current = now.rawValue / 1000 / step
-        return [current - 1, current, current + 1].first { $0 > last && constantTimeEquals(self.code(secret: secret, step: $0), code) }
+        return [current - 1, current, current + 1].first { $0 > last && Secrets.constantTimeEqual(self.code(secret: secret, step: $0), code) }
     }
 
     /// The code an authenticator app shows for `secret` in time step `step`.
@@ -234,12 +234,5 @@ public struct TwoFactorStore: Sendable {
         }
         if bits > 0 { output.append(alphabet[(buffer << (5 - bits)) & 31]) }
         return output
-    }
-
-    static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        let a = Array(lhs.utf8)
-        let b = Array(rhs.utf8)
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

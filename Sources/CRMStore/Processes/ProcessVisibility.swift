@@ -19,12 +19,7 @@ struct ProcessVisibility {
     static func load(_ db: any SQLDatabase, _ context: AccessContext, instance: String = "i") async throws -> ProcessVisibility {
         guard case .restricted(let user, _) = context.visibility else { return ProcessVisibility(sql: "1 = 1") }
         let alias: SQLQueryString = "\(unsafeRaw: instance)"
-        var reachable: [SQLQueryString] = boundTables.map { bound in
-            """
-            (\(alias).record_type = \(bind: bound.type.rawValue) AND EXISTS (SELECT 1 FROM \(ident: bound.table) r
-                WHERE r.id = \(alias).record_id AND \(AccessPredicate.sql(context.visibility, table: "r"))))
-            """
-        }
+        var reachable = [record(context, type: "\(instance).record_type", id: "\(instance).record_id")]
         reachable.append("(\(alias).record_type IS NULL AND \(alias).started_by = \(bind: user.rawValue))")
         reachable.append(try await withTasks(db, context, alias: alias))
         return ProcessVisibility(sql: "(\(reachable.joined(separator: " OR ")))")

@@ -54,7 +54,7 @@ struct APIAccessMiddleware: RouterMiddleware {
             throw APIError(.forbidden, code: "two_factor_required", detail: "your role requires two-factor sign-in; set it up in Settings first")
         }
         if request.method.isUnsafe, case .session(_, let csrf) = identity.credential {
-            guard let sent = request.headers[.csrfToken], constantTimeEqual(sent, csrf) else {
+            guard let sent = request.headers[.csrfToken], Secrets.constantTimeEqual(sent, csrf) else {
                 throw APIError(.forbidden, code: "csrf", detail: "send the session's CSRF token in X-CSRF-Token")
             }
         }
@@ -64,14 +64,4 @@ struct APIAccessMiddleware: RouterMiddleware {
 
 extension HTTPRequest.Method {
     var isUnsafe: Bool { ![.get, .head, .options].contains(self) }
-}
-
-/// Compares secrets without an early exit, so timing does not reveal how much of a guess was right.
-func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-    let a = Array(lhs.utf8)
-    let b = Array(rhs.utf8)
-    guard a.count == b.count else { return false }
-    var difference: UInt8 = 0
-    for index in a.indices { difference |= a[index] ^ b[index] }
-    return difference == 0
 }

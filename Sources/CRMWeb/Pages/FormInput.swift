@@ -1,4 +1,5 @@
 import CRMCore
+import CRMStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -11,7 +12,7 @@ struct FormInput {
 
     init(_ request: Request, context: AppContext, csrf expected: String?) async throws {
         try await self.init(unprotected: request, context: context)
-        guard let expected, let sent = values["_csrf"]?.first, constantTimeEqual(sent, expected) else {
+        guard let expected, let sent = values["_csrf"]?.first, Secrets.constantTimeEqual(sent, expected) else {
             throw APIError(.forbidden, code: "csrf", detail: "the form expired or came from another site; reload the page and try again")
         }
     }

@@ -1,4 +1,5 @@
 import CRMCore
+import CRMStore
 import Foundation
 import Hummingbird
 
@@ -35,7 +36,7 @@ struct MultipartForm {
                 fields[name] = String(decoding: content, as: UTF8.self)
             }
         }
-        guard let expected, let sent = fields["_csrf"], constantTimeEqual(sent, expected) else {
+        guard let expected, let sent = fields["_csrf"], Secrets.constantTimeEqual(sent, expected) else {
             throw APIError(.forbidden, code: "csrf", detail: "the form expired or came from another site; reload the page and try again")
         }
     }
