@@ -116,7 +116,7 @@ def test_quick_add_shows_the_fields_of_the_chosen_kind(browser, world):
     assert "Dodano" in shown.text and shown.find_elements(By.CSS_SELECTOR, "[data-testid=notice-follow]")
     # Undo takes the call back off the deal.
     shown.find_element(By.CSS_SELECTOR, "[data-testid=notice-undo]").click()
-    assert "Przeniesiono do kosza" in notice(browser).text
+    assert "Przeniesiono do kosza" in notice(browser, "Przeniesiono do kosza").text
     assert browser.current_url == f"{base}/deals/{world['deal']['id']}"
     calls = api(base, world["token"], "GET", f"/activities?deal_id={world['deal']['id']}")["items"]
     assert not [call for call in calls if call["subject"] == "Klient dzwonił w sprawie terminu"]
@@ -153,12 +153,12 @@ def test_my_day_names_customers_adds_tasks_and_completes_meetings(browser, world
     assert "Odlewnia Żerań" in meetings.find_element(By.CSS_SELECTOR, "[data-testid=item-for]").text
     assert "Jan Nowy" in browser.find_element(By.CSS_SELECTOR, "[data-testid=new-leads]").text
     meetings.find_element(By.CSS_SELECTOR, "[data-testid=item-done]").click()
-    assert "Wykonano" in notice(browser).text
+    assert "Wykonano" in notice(browser, "Wykonano").text
     assert api(base, token, "GET", f"/activities/{meeting['id']}")["done"] is True
 
     fill(browser, "subject", "Przygotować próbki")
     browser.find_element(By.CSS_SELECTOR, "[data-testid=my-day-save]").click()
-    assert "Dodano" in notice(browser).text
+    assert "Dodano" in notice(browser, "Dodano").text
     assert browser.current_url == f"{base}/my-day"
     assert "Przygotować próbki" in browser.find_element(By.CSS_SELECTOR, "[data-testid=due-today]").text
 
@@ -314,7 +314,7 @@ def test_conversion_joins_the_contact_we_know_and_brings_the_budget(browser, wor
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=convert-amount]").get_attribute("value").replace("\u00a0", " ") == "25 000,00"
     browser.find_element(By.CSS_SELECTOR, "[data-testid=create-deal]").click()
     browser.find_element(By.CSS_SELECTOR, "[data-testid=convert-save]").click()
-    assert "Lead przekształcony" in notice(browser).text
+    assert "Lead przekształcony" in notice(browser, "Lead przekształcony").text
     # The lead page names what it became.
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=converted-contact]").text == "Zofia Kowalska-Nowak"
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=converted-company]").text == "Odlewnia Żerań"
