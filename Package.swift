@@ -29,16 +29,37 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .target(
             name: "CRMCore",
             swiftSettings: swiftSettings
         ),
+        // An S3 object-store client (Signature V4 on swift-crypto); knows nothing of the CRM.
+        .target(
+            name: "S3Client",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Text out of documents (Office, OpenDocument, PDF, plain) for search; knows nothing of the CRM.
+        .target(
+            name: "DocumentText",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CRMStore",
             dependencies: [
                 "CRMCore",
+                "S3Client",
+                "DocumentText",
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -68,6 +89,7 @@ let package = Package(
         .executableTarget(
             name: "Clientele",
             dependencies: [
+                "S3Client",
                 "CRMCore",
                 "CRMStore",
                 "CRMWeb",
@@ -106,7 +128,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CRMStoreTests",
-            dependencies: ["CRMCore", "CRMStore", "CRMTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "CRMCore", "CRMStore", "CRMTestSupport", "S3Client", "DocumentText", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

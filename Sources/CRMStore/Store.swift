@@ -26,9 +26,10 @@ public struct Store: Sendable {
     public let segments: SegmentStore
     public let imports: ImportStore
     public let fields: FieldStore
+    public let files: FileStore
 
     /// - Parameter bcryptCost: 12 in production; tests lower it because hashing dominates their run time.
-    public init(database: Database, bcryptCost: UInt8 = 12) {
+    public init(database: Database, bcryptCost: UInt8 = 12, files: FileConfiguration = .init()) {
         self.database = database
         self.users = UserStore(database: database, bcryptCost: bcryptCost)
         self.teams = TeamStore(database: database)
@@ -49,6 +50,7 @@ public struct Store: Sendable {
         self.segments = SegmentStore(database: database)
         self.imports = ImportStore(database: database)
         self.fields = FieldStore(database: database)
+        self.files = files.makeStore(database: database)
     }
 
     public var migrator: Migrator { Migrator(database: database) }

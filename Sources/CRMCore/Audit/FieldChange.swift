@@ -24,6 +24,8 @@ public struct FieldChange: Codable, Sendable, Equatable {
 /// What happened to a record.
 public enum AuditAction: String, Codable, Sendable {
     case create, update, delete, restore, merge, unmerge, convert
+    /// A file was attached to the record, or removed from it (the change names the file).
+    case attach, detach
 }
 
 /// One entry of a record's audit trail.

@@ -35,4 +35,5 @@ public enum RecordType: String, Codable, Sendable, CaseIterable {
     case processTask = "process_task"
     case segment
     case importFile = "import"
+    case file
 }

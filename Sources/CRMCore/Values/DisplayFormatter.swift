@@ -58,3 +58,20 @@ public struct DisplayFormatter: Sendable {
         }
     }
 }
+
+extension DisplayFormatter {
+    /// A file's size as people read it: "840 B", "1,2 MB" (decimal units, as file managers show them).
+    public func fileSize(_ bytes: Int64) -> String {
+        let cyrillic = ["ru", "bg", "uk"].contains(locale.language.languageCode?.identifier ?? "")
+        let units = cyrillic ? ["Б", "КБ", "МБ", "ГБ", "ТБ"] : ["B", "kB", "MB", "GB", "TB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1000, unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        let digits = unit == 0 || value >= 100 ? 0 : 1
+        let number = value.formatted(FloatingPointFormatStyle<Double>(locale: locale).precision(.fractionLength(0...digits)))
+        return "\(number) \(units[unit])"
+    }
+}

@@ -26,5 +26,6 @@ enum Migrations {
         webFormConsent,
         fieldTranslations,
         twoFactorSignIn,
+        files,
     ]
 }

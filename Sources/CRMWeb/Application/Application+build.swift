@@ -57,6 +57,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     ImportController(store: store, settings: settings).addRoutes(to: api)
     ExportController(store: store).addRoutes(to: api)
     SearchController(store: store).addRoutes(to: api)
+    FileController(store: store).addRoutes(to: api)
     MergeController(records: store.companies).addRoutes(to: api)
     MergeController(records: store.contacts).addRoutes(to: api)
     MergeController(records: store.leads).addRoutes(to: api)
@@ -105,6 +106,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     SegmentPages(store: store, pages: pages, defaultCountryCode: settings.defaultCountryCode).addRoutes(to: web)
     ImportPages(store: store, pages: pages, settings: settings).addRoutes(to: web)
     SearchPages(store: store, pages: pages).addRoutes(to: web)
+    FilePages(store: store, pages: pages).addRoutes(to: web)
     routeMethods.set(router.routes.map { ($0.method, $0.path.description) })
     return router
 }
@@ -134,5 +136,6 @@ public func buildApplication(
         logger: dependencies.logger
     )
     application.addServices(ProcessWorker(store: dependencies.store, logger: dependencies.logger))
+    application.addServices(FileSweeper(store: dependencies.store, logger: dependencies.logger))
     return application
 }

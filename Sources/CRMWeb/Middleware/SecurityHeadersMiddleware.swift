@@ -6,6 +6,10 @@ import Hummingbird
 ///   no other site frame a page;
 /// - no MIME sniffing, no referrer sent to other sites, no framing for browsers without CSP;
 /// - HSTS when Clientele is reached over HTTPS (`--secure-cookies`), so browsers keep to it.
+extension HTTPField.Name {
+    static let contentSecurityPolicy = Self("Content-Security-Policy")!
+}
+
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let https: Bool
@@ -17,7 +21,10 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[HTTPField.Name("Content-Security-Policy")!] = Self.contentSecurityPolicy
+        // A download sets its own, stricter policy (a sandbox); pages and the API get the common one.
+        if response.headers[.contentSecurityPolicy] == nil {
+            response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        }
         response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"

@@ -12,6 +12,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LogOptions
+    @OptionGroup(title: "Files") var files: FileOptions
 
     @Option(help: "Address to listen on (env CLIENTELE_HOST).")
     var host: String?
@@ -46,8 +47,9 @@ struct ServeCommand: AsyncParsableCommand {
             defaultCountryCode: try Self.countryCode(defaultCountryCode ?? environment["CLIENTELE_DEFAULT_COUNTRY_CODE"]),
             behindProxy: behindProxy || environment["CLIENTELE_BEHIND_PROXY"] == "1"
         )
+        let fileConfiguration = try files.configuration()
         let db = try database.open(logger: logger)
-        let store = Store(database: db)
+        let store = Store(database: db, files: fileConfiguration)
         do {
             try await prepare(store, engine: db.engine, logger: logger)
             let dependencies = try await Dependencies(store: store, settings: settings, logger: logger)

@@ -307,3 +307,53 @@ document.addEventListener("DOMContentLoaded", () => {
     document.addEventListener("click", (event) => { if (!picker.contains(event.target)) list.hidden = true; });
   }
 });
+
+// Files dropped on (or chosen in) a record's files panel go to the API one at a time, with progress, and the page
+// reloads to list them. Without scripts the same panel is a plain multipart form.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const zone of document.querySelectorAll("form[data-upload]")) {
+    const status = zone.querySelector(".drop-status");
+    const csrf = zone.querySelector("input[name=_csrf]").value;
+    const input = zone.querySelector("input[type=file]");
+    input.multiple = true;
+    input.required = false;
+    const send = (file) => new Promise((resolve, reject) => {
+      if (file.size > Number(zone.dataset.maxBytes)) { reject(new Error(`${zone.dataset.tooLarge} ${file.name}`)); return; }
+      const request = new XMLHttpRequest();
+      request.open("POST", zone.dataset.upload + "?name=" + encodeURIComponent(file.name));
+      request.setRequestHeader("X-CSRF-Token", csrf);
+      request.setRequestHeader("Content-Type", "application/octet-stream");
+      request.upload.addEventListener("progress", (event) => {
+        if (event.lengthComputable) status.textContent = `${zone.dataset.uploading} ${file.name}: ${Math.round(100 * event.loaded / event.total)} %`;
+      });
+      request.addEventListener("load", () => {
+        if (request.status === 201) { resolve(); return; }
+        let detail = "";
+        try { detail = JSON.parse(request.responseText).detail || ""; } catch { detail = request.statusText; }
+        reject(new Error(`${zone.dataset.failed} ${file.name}: ${detail}`));
+      });
+      request.addEventListener("error", () => reject(new Error(`${zone.dataset.failed} ${file.name}`)));
+      request.send(file);
+    });
+    async function sendAll(files) {
+      if (files.length === 0) return;
+      zone.classList.remove("failed");
+      try {
+        for (const file of files) await send(file);
+        location.reload();
+      } catch (error) {
+        status.textContent = error.message;
+        zone.classList.add("failed");
+      }
+    }
+    zone.addEventListener("dragover", (event) => { event.preventDefault(); zone.classList.add("over"); });
+    zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+    zone.addEventListener("drop", (event) => {
+      event.preventDefault();
+      zone.classList.remove("over");
+      sendAll([...event.dataTransfer.files]);
+    });
+    zone.addEventListener("submit", (event) => { event.preventDefault(); sendAll([...input.files]); });
+    input.addEventListener("change", () => sendAll([...input.files]));
+  }
+});
