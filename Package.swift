@@ -101,6 +101,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "S3ClientTests",
+            dependencies: ["S3Client"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CRMCoreTests",
             dependencies: ["CRMCore", "CRMTestSupport"],
             swiftSettings: swiftSettings
@@ -122,7 +127,7 @@ let package = Package(
         ),
         .target(
             name: "CRMTestSupport",
-            dependencies: ["CRMCore", "CRMStore", .product(name: "PostgresKit", package: "postgres-kit")],
+            dependencies: ["CRMCore", "CRMStore", "S3Client", .product(name: "PostgresKit", package: "postgres-kit")],
             path: "Tests/Support",
             swiftSettings: swiftSettings
         ),
@@ -130,6 +135,7 @@ let package = Package(
             name: "CRMStoreTests",
             dependencies: [
                 "CRMCore", "CRMStore", "CRMTestSupport", "S3Client", "DocumentText", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -36,6 +36,7 @@ struct MigrationChecksumTests {
         22: ("64ab7bec2667dbe3", "64ab7bec2667dbe3"),
         23: ("2fc7afe2daa0586c", "2fc7afe2daa0586c"),
         24: ("920d38e6648603da", "30e37a64b2abf704"),
+        25: ("b5fde2335b3fa6e7", "a6914f2b18201f16"),
     ]
 
     static func digest(_ migration: Migration, _ engine: Engine) -> String {

@@ -20,7 +20,17 @@ struct AccessMatrixTests {
         "DELETE /api/v1/{collection}/{id}": (.delete, nil, [:]),
         "POST /api/v1/{collection}/{id}/restore": (.post, nil, [:]),
         "GET /api/v1/{collection}/{id}/history": (.get, nil, [:]),
+        "GET /api/v1/{collection}/{id}/files": (.get, nil, [:]),
+        "POST /api/v1/{collection}/{id}/files": (
+            .post, "stolen?", [.contentType: "text/plain", .contentDisposition: "attachment; filename=\"x.txt\""]
+        ),
     ]
+    /// A file on each of those records, exercised by its id; the search over files is checked for what it finds.
+    static let fileEndpoints: [String: HTTPRequest.Method] = [
+        "GET /api/v1/files/{id}": .get, "GET /api/v1/files/{id}/content": .get, "DELETE /api/v1/files/{id}": .delete,
+        "POST /api/v1/files/{id}/restore": .post,
+    ]
+    static let fileSetEndpoints = ["GET /api/v1/files"]
     /// Deal operations, exercised like the record endpoints.
     static let dealOperations: [String: (method: HTTPRequest.Method, body: String?)] = [
         "POST /api/v1/deals/{id}/move": (.post, #"{"stage_id": STAGE}"#),
@@ -123,6 +133,7 @@ struct AccessMatrixTests {
             #expect(routed.count >= 25, "the router's routes could not be read: \(routed.sorted())")
             var covered = Self.otherEndpoints.union(Self.dealOperations.keys).union(Self.instanceEndpoints.keys).union(Self.instanceSetEndpoints)
                 .union(Self.leadOperations.keys).union(Self.boardEndpoints).union(Self.searchEndpoints).union(Self.vcardEndpoints)
+                .union(Self.fileEndpoints.keys).union(Self.fileSetEndpoints)
             for collection in Self.mergeCollections {
                 for pattern in Self.mergeEndpoints.keys { covered.insert(pattern.replacingOccurrences(of: "{collection}", with: collection)) }
             }
@@ -185,6 +196,23 @@ struct AccessMatrixTests {
                 ).json["id"] as? Int
             )
             let ids = ["companies": southCompany, "contacts": southContact, "leads": southLead, "deals": southDeal, "activities": southActivity]
+            for (collection, id) in ids {
+                let attached = try await app.api(
+                    .post,
+                    "/api/v1/\(collection)/\(id)/files?name=secret-\(collection).txt",
+                    token: sergei,
+                    body: "Secret file",
+                    headers: [.contentType: "text/plain"]
+                )
+                let file = try #require(attached.json["id"] as? Int, "attaching to \(collection): \(attached.status)")
+                for (pattern, method) in Self.fileEndpoints {
+                    let path = pattern.split(separator: " ")[1].replacingOccurrences(of: "{id}", with: String(file))
+                    let response = try await app.api(method, path, token: rafal)
+                    #expect(response.status == .notFound, "\(pattern) on a file of \(collection) answered \(response.status)")
+                }
+            }
+            let foundFiles = try await app.api(.get, "/api/v1/files?q=secret", token: rafal)
+            #expect(foundFiles.status == .ok && (foundFiles.json["items"] as? [Any])?.isEmpty == true, "file search leaked")
 
             let everything = try await app.api(.get, "/api/v1/export", token: rafal)
             #expect(everything.status == .ok && everything.text.contains("Northern Light"))

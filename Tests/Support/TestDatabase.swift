@@ -28,18 +28,20 @@ public struct TestDatabase {
     /// connections than a server allows ("too many clients"). SQLite files need no limit.
     private static let postgresGate = Gate(slots: 8)
 
-    public static func withStore(_ engine: TestEngine, _ body: (Store) async throws -> Void) async throws {
+    /// - Parameter files: where file contents go; nil is the engine's default (a folder beside SQLite, PostgreSQL's
+    ///   own tables).
+    public static func withStore(_ engine: TestEngine, files: FileConfiguration? = nil, _ body: (Store) async throws -> Void) async throws {
         switch engine {
         case .sqlite:
             let name = uniqueName()
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clientele-tests/\(name)")
             let database = try Database.sqlite(path: dir.appendingPathComponent("clientele.sqlite").path, logger: logger)
             defer { try? FileManager.default.removeItem(at: dir) }
-            try await run(database, body)
+            try await run(database, files: files, body)
         case .postgres:
             await postgresGate.enter()
             do {
-                try await withPostgresSchema(body)
+                try await withPostgresSchema(files: files, body)
                 await postgresGate.leave()
             } catch {
                 await postgresGate.leave()
@@ -48,13 +50,13 @@ public struct TestDatabase {
         }
     }
 
-    private static func withPostgresSchema(_ body: (Store) async throws -> Void) async throws {
+    private static func withPostgresSchema(files: FileConfiguration?, _ body: (Store) async throws -> Void) async throws {
         let url = ProcessInfo.processInfo.environment["CLIENTELE_TEST_DATABASE_URL"]!
         let name = uniqueName()
         try await admin(url) { db in try await db.raw("CREATE SCHEMA \(ident: name)").run() }
         let database = try Database.postgres(url: url, searchPath: [name], maxConnections: 4, logger: logger)
         do {
-            try await run(database, body)
+            try await run(database, files: files, body)
             try await admin(url) { db in try await db.raw("DROP SCHEMA \(ident: name) CASCADE").run() }
         } catch {
             try? await admin(url) { db in try await db.raw("DROP SCHEMA \(ident: name) CASCADE").run() }
@@ -74,8 +76,8 @@ public struct TestDatabase {
         }
     }
 
-    private static func run(_ database: Database, _ body: (Store) async throws -> Void) async throws {
-        let store = Store(database: database, bcryptCost: 4)
+    private static func run(_ database: Database, files: FileConfiguration?, _ body: (Store) async throws -> Void) async throws {
+        let store = Store(database: database, bcryptCost: 4, files: files ?? FileConfiguration())
         do {
             try await store.migrator.migrate()
             try await body(store)
@@ -96,6 +98,11 @@ extension Store {
     /// `try await store.count("SELECT COUNT(*) AS n FROM deals")`.
     public func count(_ sql: String) async throws -> Int {
         try await database.read { db in try await db.raw("\(unsafeRaw: sql)").first()!.decode(column: "n", as: Int.self) }
+    }
+
+    /// A statement run straight on the database, for tests that stage what a crash would leave behind.
+    public func execute(_ sql: String) async throws {
+        try await database.write { db in try await db.raw("\(unsafeRaw: sql)").run() }
     }
 }
 

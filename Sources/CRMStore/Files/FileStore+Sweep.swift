@@ -11,7 +11,11 @@ public struct FileSweep: Sendable, Equatable {
     /// Staged uploads a crash left behind.
     public var abandonedUploads = 0
 
-    public init() {}
+    public init(erasedFiles: Int = 0, removedBlobs: Int = 0, abandonedUploads: Int = 0) {
+        self.erasedFiles = erasedFiles
+        self.removedBlobs = removedBlobs
+        self.abandonedUploads = abandonedUploads
+    }
 }
 
 extension FileStore {

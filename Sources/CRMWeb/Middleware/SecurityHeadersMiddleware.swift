@@ -6,10 +6,6 @@ import Hummingbird
 ///   no other site frame a page;
 /// - no MIME sniffing, no referrer sent to other sites, no framing for browsers without CSP;
 /// - HSTS when Clientele is reached over HTTPS (`--secure-cookies`), so browsers keep to it.
-extension HTTPField.Name {
-    static let contentSecurityPolicy = Self("Content-Security-Policy")!
-}
-
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let https: Bool
