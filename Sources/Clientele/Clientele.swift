@@ -13,7 +13,7 @@ struct Clientele: AsyncParsableCommand {
         version: version,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, DemoCommand.self,
-            BackupCommand.self, ImportCommand.self, VersionCommand.self,
+            BackupCommand.self, RestoreCommand.self, ImportCommand.self, VersionCommand.self,
         ]
     )
 }

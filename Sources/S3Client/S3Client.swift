@@ -78,7 +78,11 @@ public struct S3Client: Sendable {
     public func head(_ key: String) async throws -> Int64? {
         let response = try await send("HEAD", key: key, body: nil, payloadHash: SignatureV4.emptyPayloadHash)
         if response.status.code == 404 { return nil }
-        guard response.status.code == 200 else { throw S3Error(status: Int(response.status.code), code: nil, message: "HEAD failed") }
+        guard response.status.code == 200 else {
+            // A HEAD answer has no body to say why; 403 is nearly always the keys or the bucket policy.
+            let why = response.status.code == 403 ? "access denied: check the access key, the secret and the bucket's policy" : "HEAD failed"
+            throw S3Error(status: Int(response.status.code), code: nil, message: why)
+        }
         return response.headers.first(name: "content-length").flatMap { Int64($0) }
     }
 

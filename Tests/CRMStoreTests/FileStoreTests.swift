@@ -234,7 +234,42 @@ struct FileStoreTests {
             #expect(try await store.files.search(admin, "ZOLC gesla").map(\.id) == [word.id])
             #expect(try await store.files.search(admin, "договор елка").map(\.id) == [open.id])
             #expect(try await store.files.search(admin, "umowa.docx").map(\.id) == [word.id])
+            // PDFs through poppler's pdftotext, which .ci/run installs; without it they are found by name only.
+            if FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext") {
+                let pdf = try await store.files.attach(
+                    admin,
+                    to: .company,
+                    id: company.meta.id,
+                    name: "f.pdf",
+                    try await store.files.staging.stage(Self.pdf("Faktura proforma 2027"))
+                )
+                #expect(pdf.hasText)
+                #expect(try await store.files.search(admin, "proforma").map(\.id) == [pdf.id])
+            }
         }
+    }
+
+    /// A one-page PDF with `text` in Helvetica, its cross-reference table computed as a writer would.
+    static func pdf(_ text: String) -> Data {
+        let stream = "BT /F1 24 Tf 72 720 Td (\(text)) Tj ET"
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            "<< /Length \(stream.utf8.count) >>\nstream\n\(stream)\nendstream",
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+        var body = "%PDF-1.4\n"
+        var offsets: [Int] = []
+        for (index, object) in objects.enumerated() {
+            offsets.append(body.utf8.count)
+            body += "\(index + 1) 0 obj\n\(object)\nendobj\n"
+        }
+        let xref = body.utf8.count
+        body += "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
+        for offset in offsets { body += String(format: "%010d 00000 n \n", offset) }
+        body += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        return Data(body.utf8)
     }
 
     private func read(_ store: Store, _ context: AccessContext, _ file: StoredFile) async throws -> Data {

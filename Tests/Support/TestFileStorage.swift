@@ -18,16 +18,18 @@ public enum TestFileStorage: String, CaseIterable, CustomTestStringConvertible, 
     /// own key prefix, so tests running at once never see each other's objects.
     public func configuration(retentionDays: Int = 30) async throws -> FileConfiguration {
         var configuration = FileConfiguration(retentionDays: retentionDays)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clientele-tests/files-\(UUID().uuidString)").path
         switch self {
         case .directory:
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clientele-tests/files-\(UUID().uuidString)").path
             configuration.storage = .directory(folder)
         case .database:
             configuration.storage = .database
+            configuration.stagingDirectory = folder
         case .s3:
             let client = Self.s3Configuration!
             try await S3Client(client).createBucket()
             configuration.storage = .s3(client, prefix: "test-\(UUID().uuidString)/")
+            configuration.stagingDirectory = folder
         }
         return configuration
     }

@@ -23,3 +23,11 @@ public struct MissingBlob: Error, CustomStringConvertible {
     public let hash: String
     public var description: String { "file content \(hash) is missing from storage" }
 }
+
+/// The storage did not take or give back bytes (an object store refusing, a full disk). The file is not attached;
+/// the caller may try again.
+public struct FileStorageUnavailable: Error, CustomStringConvertible {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { "file storage is unavailable: \(reason)" }
+}

@@ -6,6 +6,10 @@ import _NIOFileSystem
 
 /// Where an upload lands while it arrives: a temporary file in a folder of Clientele's, hashed, measured and
 /// checked against the size limit on the way in, so nothing but a complete file ever reaches storage.
+///
+/// On Linux the file is unnamed (`O_TMPFILE`) until `finish()` links it: a process killed mid-upload leaves no
+/// bytes behind at all. What a crash can leave is a finished staged file not yet in storage, which
+/// `removeAbandoned` erases.
 public struct FileStaging: Sendable {
     public let directory: String
     /// Largest file accepted, in bytes.

@@ -54,7 +54,16 @@ public struct FileStore: Sendable {
 
     /// Streams a file's bytes to `consume`, after the same check as `get`.
     public func read(_ context: AccessContext, _ file: StoredFile, _ consume: (ByteBuffer) async throws -> Void) async throws {
+        try await requireContent(file)
         try await storage.read(file.hash, consume)
+    }
+
+    /// Throws `FileStorageUnavailable` unless the storage holds the file's bytes whole: checked before a download
+    /// starts, because once the first bytes are sent its status can no longer say that something is wrong.
+    public func requireContent(_ file: StoredFile) async throws {
+        let size: Int64?
+        do { size = try await storage.size(of: file.hash) } catch { throw FileStorageUnavailable(String(describing: error)) }
+        guard size == file.size else { throw FileStorageUnavailable("the content of file \(file.id) is missing from \(storage.kind) storage") }
     }
 
     /// Files whose name or text contains every word of `text` (case and diacritics folded), among those the
@@ -110,7 +119,11 @@ public struct FileStore: Sendable {
             ? DocumentText.extract(from: URL(fileURLWithPath: staged.path), mediaType: staged.sniffed.mediaType) : nil
         let row = NewFile(type: type, recordID: id, name: cleaned, staged: staged, text: text)
         if let file = try await claim(context, row) { return file }
-        try await storage.put(staged)
+        do {
+            try await storage.put(staged)
+        } catch {
+            throw FileStorageUnavailable(String(describing: error))
+        }
         return try await database.write { db in
             let now = Timestamp.now.rawValue
             try await db.raw(

@@ -83,6 +83,10 @@ public struct APIError: Error, Sendable {
             case .configuration:
                 return nil
             }
+        case let error as FileStorageUnavailable:
+            return APIError(.serviceUnavailable, code: "file_storage_unavailable", detail: error.description)
+        case let error as FileTooLarge:
+            return APIError(.contentTooLarge, code: "file_too_large", detail: error.description)
         case let error as ValidationErrors:
             return .invalid(error.errors)
         case let error as ValidationError:

@@ -60,6 +60,7 @@ struct FileController {
     @Sendable func content(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let file = try await store.files.get(identity.access, try context.pathID())
+        try await store.files.requireContent(file)
         return FileDownload.response(file, request: request, storage: store.files.storage)
     }
 

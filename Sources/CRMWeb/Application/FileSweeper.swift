@@ -10,6 +10,11 @@ struct FileSweeper: Service {
     var interval: Duration = .seconds(600)
 
     func run() async throws {
+        // Its long sleep must not hold up a graceful shutdown: the shutdown cancels it.
+        try? await cancelWhenGracefulShutdown { await loop() }
+    }
+
+    private func loop() async {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 let swept = try await store.files.sweep()

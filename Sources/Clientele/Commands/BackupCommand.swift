@@ -9,13 +9,16 @@ struct BackupCommand: AsyncParsableCommand {
         commandName: "backup",
         abstract: "Copy the database consistently while Clientele runs.",
         discussion: """
-            SQLite: VACUUM INTO writes a compact, consistent copy from one read transaction; restore by stopping \
-            Clientele and putting the file in place of clientele.sqlite. PostgreSQL: runs pg_dump (custom format) \
-            against the same URL; restore with pg_restore into an empty database.
+            SQLite: VACUUM INTO writes a compact, consistent copy from one read transaction, and the file contents \
+            it refers to go into FILE.files/ (hard links when on the same disk); restore with `clientele restore`. \
+            PostgreSQL: runs pg_dump (custom format) against the same URL, which holds file contents kept in the \
+            database; restore with pg_restore into an empty database. Contents in an S3 bucket are the bucket's to \
+            keep (turn on versioning).
             """
     )
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LogOptions
+    @OptionGroup(title: "Files") var files: FileOptions
     @Option(help: "The file to write; it must not exist yet.") var to: String
 
     func run() async throws {
@@ -24,9 +27,11 @@ struct BackupCommand: AsyncParsableCommand {
         if let url = database.resolvedURL {
             try runPgDump(url: url, to: target)
         } else {
-            try await database.withStore(logger: logging.bootstrap()) { store in
+            let configuration = try files.configuration()
+            let backup = try await database.withStore(logger: logging.bootstrap(), files: configuration) { store in
                 try await store.backup(to: target)
             }
+            if let folder = backup.filesDirectory { print("\(backup.files) file(s) written to \(folder)") }
         }
         print("Backup written to \(target)")
     }

@@ -36,10 +36,10 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Opens the store and runs `body`, always closing the connections afterwards.
-    func withStore<R>(logger: Logger, _ body: (Store) async throws -> R) async throws -> R {
+    func withStore<R>(logger: Logger, files: FileConfiguration = .init(), _ body: (Store) async throws -> R) async throws -> R {
         let database = try open(logger: logger)
         do {
-            let result = try await body(Store(database: database))
+            let result = try await body(Store(database: database, files: files))
             await database.shutdown()
             return result
         } catch {
