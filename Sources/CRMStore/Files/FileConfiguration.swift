@@ -19,7 +19,7 @@ public struct FileConfiguration: Sendable {
     /// Where uploads wait until they are whole; by default inside the storage folder, or the system's temporary one.
     public var stagingDirectory: String?
 
-    public init(storage: Storage? = nil, maxUploadBytes: Int64 = 256 << 20, retentionDays: Int = 30, stagingDirectory: String? = nil) {
+    public init(storage: Storage? = nil, maxUploadBytes: Int64 = 256_000_000, retentionDays: Int = 30, stagingDirectory: String? = nil) {
         self.storage = storage
         self.maxUploadBytes = maxUploadBytes
         self.retentionDays = retentionDays

@@ -123,5 +123,5 @@ public struct StagedFile: Sendable {
 /// An upload past the configured limit.
 public struct FileTooLarge: Error, CustomStringConvertible {
     public let limit: Int64
-    public var description: String { "the file is larger than the \(limit / (1 << 20)) MB allowed" }
+    public var description: String { "the file is larger than the \(limit / 1_000_000) MB allowed" }
 }

@@ -38,7 +38,7 @@ struct FileOptions: ParsableArguments {
         var configuration = FileConfiguration(retentionDays: fileRetentionDays)
         let megabytes = maxUploadMB ?? environment["CLIENTELE_MAX_UPLOAD_MB"].flatMap(Int.init) ?? 256
         guard (1...102_400).contains(megabytes) else { throw ValidationError("--max-upload-mb must be from 1 to 102400") }
-        configuration.maxUploadBytes = Int64(megabytes) << 20
+        configuration.maxUploadBytes = Int64(megabytes) * 1_000_000
         guard fileRetentionDays >= 0 else { throw ValidationError("--file-retention-days cannot be negative") }
         switch fileStorage ?? environment["CLIENTELE_FILE_STORAGE"] {
         case nil, "":
