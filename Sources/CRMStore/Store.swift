@@ -27,6 +27,8 @@ public struct Store: Sendable {
     public let imports: ImportStore
     public let fields: FieldStore
     public let files: FileStore
+    public let comments: CommentStore
+    public let notifications: NotificationStore
 
     /// - Parameter bcryptCost: 12 in production; tests lower it because hashing dominates their run time.
     public init(database: Database, bcryptCost: UInt8 = 12, files: FileConfiguration = .init()) {
@@ -51,6 +53,8 @@ public struct Store: Sendable {
         self.imports = ImportStore(database: database)
         self.fields = FieldStore(database: database)
         self.files = files.makeStore(database: database)
+        self.comments = CommentStore(database: database)
+        self.notifications = NotificationStore(database: database)
     }
 
     public var migrator: Migrator { Migrator(database: database) }

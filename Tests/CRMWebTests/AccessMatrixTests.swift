@@ -24,6 +24,8 @@ struct AccessMatrixTests {
         "POST /api/v1/{collection}/{id}/files": (
             .post, "stolen?", [.contentType: "text/plain", .contentDisposition: "attachment; filename=\"x.txt\""]
         ),
+        "GET /api/v1/{collection}/{id}/comments": (.get, nil, [:]),
+        "POST /api/v1/{collection}/{id}/comments": (.post, #"{"body": "@Сергей Иванов hello"}"#, [:]),
     ]
     /// A file on each of those records, exercised by its id; the search over files is checked for what it finds.
     static let fileEndpoints: [String: HTTPRequest.Method] = [
@@ -31,6 +33,12 @@ struct AccessMatrixTests {
         "POST /api/v1/files/{id}/restore": .post,
     ]
     static let fileSetEndpoints = ["GET /api/v1/files"]
+    /// The caller's own notifications (only of records they may still see) and comments by id, checked below.
+    static let notificationEndpoints = [
+        "GET /api/v1/notifications", "POST /api/v1/notifications/read", "GET /api/v1/notifications/stream", "DELETE /api/v1/comments/{id}",
+        // Names of colleagues and teams, which every user sees in owner choices anyway.
+        "GET /api/v1/mentions",
+    ]
     /// Deal operations, exercised like the record endpoints.
     static let dealOperations: [String: (method: HTTPRequest.Method, body: String?)] = [
         "POST /api/v1/deals/{id}/move": (.post, #"{"stage_id": STAGE}"#),
@@ -133,7 +141,7 @@ struct AccessMatrixTests {
             #expect(routed.count >= 25, "the router's routes could not be read: \(routed.sorted())")
             var covered = Self.otherEndpoints.union(Self.dealOperations.keys).union(Self.instanceEndpoints.keys).union(Self.instanceSetEndpoints)
                 .union(Self.leadOperations.keys).union(Self.boardEndpoints).union(Self.searchEndpoints).union(Self.vcardEndpoints)
-                .union(Self.fileEndpoints.keys).union(Self.fileSetEndpoints)
+                .union(Self.fileEndpoints.keys).union(Self.fileSetEndpoints).union(Self.notificationEndpoints)
             for collection in Self.mergeCollections {
                 for pattern in Self.mergeEndpoints.keys { covered.insert(pattern.replacingOccurrences(of: "{collection}", with: collection)) }
             }
@@ -211,6 +219,20 @@ struct AccessMatrixTests {
                     #expect(response.status == .notFound, "\(pattern) on a file of \(collection) answered \(response.status)")
                 }
             }
+            // Sergei mentions Rafał on each hidden record: Rafał is told nothing and cannot remove the comments.
+            for (collection, id) in ids {
+                let posted = try await app.api(
+                    .post,
+                    "/api/v1/\(collection)/\(id)/comments",
+                    token: sergei,
+                    body: #"{"body": "@Rafał Wiśniewski Secret plan"}"#
+                )
+                let comment = try #require(posted.json["id"] as? Int, "commenting on \(collection): \(posted.status)")
+                #expect(try await app.api(.delete, "/api/v1/comments/\(comment)", token: rafal).status == .notFound)
+            }
+            let told = try await app.api(.get, "/api/v1/notifications", token: rafal)
+            #expect(told.status == .ok && !told.text.contains("Secret"), "notifications leaked")
+            #expect(told.json["unread"] as? Int == 0)
             let foundFiles = try await app.api(.get, "/api/v1/files?q=secret", token: rafal)
             #expect(foundFiles.status == .ok && (foundFiles.json["items"] as? [Any])?.isEmpty == true, "file search leaked")
 

@@ -1,13 +1,14 @@
 """The rep's workspace in a real browser: files dropped onto a deal, listed, downloaded, removed and brought back,
-and out of reach of a rep from another team."""
+and out of reach of a rep from another team; a colleague mentioned in a comment, whose bell rings live."""
 import pytest
 import requests
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
 from conftest import login  # noqa: E402
-from test_browser import browser, wait, sign_in  # noqa: E402,F401
+from test_browser import CHROMEDRIVER, browser, wait, sign_in  # noqa: E402,F401
 from test_daily_loop_browser import api, notice, world  # noqa: E402,F401
 
 # A drop as the browser delivers it after the user lets go of a file from the desktop: a DataTransfer holding File
@@ -77,3 +78,50 @@ def test_a_file_too_large_is_refused_in_the_browser_before_it_is_sent(browser, w
     wait(browser, 5).until(lambda d: "Za duży" in status.text)
     assert "duży.txt" in status.text
     assert browser.find_elements(By.CSS_SELECTOR, "[data-testid=files-none]")
+
+
+def second_browser():
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
+    driver.implicitly_wait(5)
+    return driver
+
+
+def test_a_colleague_mentioned_in_a_comment_sees_the_bell_ring_live(browser, world):
+    base, deal = world["base"], world["deal"]
+    elena = second_browser()
+    try:
+        sign_in(elena, base, "elena@example.com")
+        count = elena.find_element(By.CSS_SELECTOR, "[data-testid=unread]")
+        assert count.text == ""
+        # Wait until her page's stream is open, so what follows arrives live rather than with a page load.
+        wait(elena, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=bell][data-live]"))
+
+        sign_in(browser, base, "lukasz@example.com")
+        browser.get(f"{base}/deals/{deal['id']}")
+        assert browser.find_element(By.CSS_SELECTOR, "[data-testid=comments] h2").text == "Komentarze"
+        area = browser.find_element(By.CSS_SELECTOR, "[data-testid=comment-body]")
+        area.send_keys("@Еле")
+        choice = wait(browser, 10).until(lambda d: next(iter(d.find_elements(By.CSS_SELECTOR, "[data-testid=mention-choices] li")), None))
+        assert choice.text.startswith("Елена Смирнова")
+        ActionChains(browser).click(choice).perform()
+        assert area.get_attribute("value") == "@Елена Смирнова "
+        area.send_keys("czy możemy dać 12% rabatu?")
+        browser.find_element(By.CSS_SELECTOR, "[data-testid=comment-post]").click()
+        notice(browser, "Dodano komentarz")
+        shown = browser.find_element(By.CSS_SELECTOR, "[data-testid=comment]").text
+        assert "@Елена Смирнова czy możemy dać 12% rabatu?" in shown
+
+        # Elena's page, untouched since it loaded, shows the count go up.
+        wait(elena, 15).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=unread]").text == "1")
+        elena.find_element(By.CSS_SELECTOR, "[data-testid=bell]").click()
+        item = wait(elena, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=notification]"))
+        assert "Łukasz Wiśniewski упоминает вас" in item.text and "Formy dla Żerania" in item.text
+        item.find_element(By.CSS_SELECTOR, "a").click()
+        wait(elena, 10).until(lambda d: f"/deals/{deal['id']}" in d.current_url)
+        assert elena.find_element(By.CSS_SELECTOR, "[data-testid=unread]").text == ""
+        assert "Елена Смирнова" in elena.find_element(By.CSS_SELECTOR, "[data-testid=comment-list]").text
+    finally:
+        elena.quit()

@@ -36,4 +36,5 @@ public enum RecordType: String, Codable, Sendable, CaseIterable {
     case segment
     case importFile = "import"
     case file
+    case comment
 }

@@ -36,7 +36,7 @@ public struct FileStore: Sendable {
     /// The files on a record the context may see, newest first; removed ones only when asked.
     public func list(_ context: AccessContext, of type: RecordType, id: Int64, includeDeleted: Bool = false) async throws -> [StoredFile] {
         try await database.read { db in
-            try await Self.requireRecord(db, context, type, id, includeDeleted: true)
+            try await RecordAccess.require(db, context, type, id, includeDeleted: true)
             let deleted: SQLQueryString = includeDeleted ? "" : " AND deleted_at IS NULL"
             return try await db.raw(
                 """
@@ -71,7 +71,7 @@ public struct FileStore: Sendable {
     public func search(_ context: AccessContext, _ text: String, limit: Int = 20) async throws -> [StoredFile] {
         let words = TextFolding.fold(text).split(separator: " ").map(String.init).filter { !$0.isEmpty }
         guard !words.isEmpty else { return [] }
-        var conditions: [SQLQueryString] = ["f.deleted_at IS NULL", Self.visible(context, file: "f")]
+        var conditions: [SQLQueryString] = ["f.deleted_at IS NULL", RecordAccess.visible(context, alias: "f")]
         for word in words.prefix(8) {
             let escaped = word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_")
@@ -113,7 +113,7 @@ public struct FileStore: Sendable {
                 ])
             )
         }
-        try await database.read { db in try await Self.requireRecord(db, context, type, id, includeDeleted: false) }
+        try await database.read { db in try await RecordAccess.require(db, context, type, id, includeDeleted: false) }
         let text =
             staged.size <= Self.maxExtractedBytes
             ? DocumentText.extract(from: URL(fileURLWithPath: staged.path), mediaType: staged.sniffed.mediaType) : nil
@@ -141,7 +141,7 @@ public struct FileStore: Sendable {
     private func claim(_ context: AccessContext, _ row: NewFile) async throws -> StoredFile? {
         for _ in 0..<50 {
             let outcome: StoredFile?? = try await database.write { db in
-                try await Self.requireRecord(db, context, row.type, row.recordID, includeDeleted: false)
+                try await RecordAccess.require(db, context, row.type, row.recordID, includeDeleted: false)
                 let now = Timestamp.now.rawValue
                 let state = try await db.raw("SELECT state FROM blobs WHERE hash = \(bind: row.staged.hash)").first()?.value("state", as: String.self)
                 switch state {
@@ -193,7 +193,7 @@ public struct FileStore: Sendable {
         try await database.write { db in
             let file = try await Self.fetch(db, context, id, includeDeleted: true)
             guard file.deletedAt != nil else { return file }
-            try await Self.requireRecord(db, context, file.recordType, file.recordID, includeDeleted: false)
+            try await RecordAccess.require(db, context, file.recordType, file.recordID, includeDeleted: false)
             try await db.raw("UPDATE files SET deleted_at = NULL, deleted_by = NULL WHERE id = \(bind: id)").run()
             try await AuditLog.append(
                 db,
@@ -245,44 +245,10 @@ public struct FileStore: Sendable {
         let deleted: SQLQueryString = includeDeleted ? "" : " AND f.deleted_at IS NULL"
         guard
             let row = try await db.raw(
-                "SELECT \(unsafeRaw: columns(prefix: "f.")) FROM files f WHERE f.id = \(bind: id) AND \(visible(context, file: "f"))\(deleted)"
+                "SELECT \(unsafeRaw: columns(prefix: "f.")) FROM files f WHERE f.id = \(bind: id) AND \(RecordAccess.visible(context, alias: "f"))\(deleted)"
             ).first()
         else { throw StoreError.notFound(.file) }
         return try decode(row)
-    }
-
-    /// Throws not-found unless the context may see the record (its bin included when asked).
-    static func requireRecord(_ db: any SQLDatabase, _ context: AccessContext, _ type: RecordType, _ id: Int64, includeDeleted: Bool) async throws {
-        guard let table = table(of: type) else { throw StoreError.notFound(type) }
-        let deleted: SQLQueryString = includeDeleted ? "" : " AND deleted_at IS NULL"
-        let row = try await db.raw(
-            "SELECT id FROM \(ident: table) WHERE id = \(bind: id) AND \(AccessPredicate.sql(context.visibility))\(deleted)"
-        ).first()
-        guard row != nil else { throw StoreError.notFound(type) }
-    }
-
-    /// The permission layer for files: the file's record must be visible, whatever type it is.
-    static func visible(_ context: AccessContext, file alias: String) -> SQLQueryString {
-        if case .all = context.visibility { return "1 = 1" }
-        let parts: [SQLQueryString] = StoredFile.attachable.sorted { $0.rawValue < $1.rawValue }.compactMap { type in
-            guard let table = table(of: type) else { return nil }
-            return """
-                (\(unsafeRaw: alias).record_type = \(bind: type.rawValue) AND EXISTS (SELECT 1 FROM \(ident: table) r \
-                WHERE r.id = \(unsafeRaw: alias).record_id AND \(AccessPredicate.sql(context.visibility, table: "r"))))
-                """
-        }
-        return "(\(parts.joined(separator: " OR ")))"
-    }
-
-    static func table(of type: RecordType) -> String? {
-        switch type {
-        case .company: CompanyFields.table
-        case .contact: ContactFields.table
-        case .lead: LeadFields.table
-        case .deal: DealFields.table
-        case .activity: ActivityFields.table
-        default: nil
-        }
     }
 
     static let columns = columns(prefix: "")

@@ -183,15 +183,18 @@ public struct UserStore: Sendable {
 
     /// The access context of a signed-in user: their role and the teams they belong to, share with and head.
     public func accessContext(for user: User) async throws -> AccessContext {
-        let rows = try await database.read { db in
-            try await db.raw(
-                """
-                SELECT t.id, t.shares_records, t.manager_id, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id AND m.user_id = \(bind: user.id.rawValue)) AS member
-                FROM teams t
-                WHERE t.manager_id = \(bind: user.id.rawValue) OR EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.user_id = \(bind: user.id.rawValue))
-                """
-            ).all()
-        }
+        try await database.read { db in try await Self.accessContext(db, user: user.id, role: user.role) }
+    }
+
+    /// The access context of any user, inside the caller's transaction (to check what someone else may see).
+    static func accessContext(_ db: any SQLDatabase, user: UserID, role: Role) async throws -> AccessContext {
+        let rows = try await db.raw(
+            """
+            SELECT t.id, t.shares_records, t.manager_id, (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id AND m.user_id = \(bind: user.rawValue)) AS member
+            FROM teams t
+            WHERE t.manager_id = \(bind: user.rawValue) OR EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.user_id = \(bind: user.rawValue))
+            """
+        ).all()
         var member = Set<TeamID>()
         var sharing = Set<TeamID>()
         var headed = Set<TeamID>()
@@ -199,9 +202,9 @@ public struct UserStore: Sendable {
             let id = TeamID(try row.value("id", as: Int64.self))
             if try row.value("member", as: Int64.self) > 0 { member.insert(id) }
             if try row.value("shares_records", as: Bool.self) { sharing.insert(id) }
-            if try row.value("manager_id", as: Int64?.self) == user.id.rawValue { headed.insert(id) }
+            if try row.value("manager_id", as: Int64?.self) == user.rawValue { headed.insert(id) }
         }
-        return AccessContext(user: user.id, role: user.role, memberTeams: member, sharingTeams: sharing, headedTeams: headed)
+        return AccessContext(user: user, role: role, memberTeams: member, sharingTeams: sharing, headedTeams: headed)
     }
 
     // MARK: Pieces

@@ -27,5 +27,6 @@ enum Migrations {
         fieldTranslations,
         twoFactorSignIn,
         files,
+        commentsAndNotifications,
     ]
 }

@@ -164,6 +164,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         let (owner, team) = try await resolveAssignment(db, trusted ? .system(reason: "routing rules") : context, assignment, current: nil)
         let id = try await insertRow(db, fields, owner: owner, team: team, createdBy: context.userID, at: .now)
         try await Fields.didWrite(db, context, id: id, old: nil, new: fields)
+        try await NotificationStore.assigned(db, context, type: Fields.recordType, id: id, to: owner)
         let changes = FieldChange.diff(old: [:], new: fields.auditValues)
         try await AuditLog.append(db, context, type: Fields.recordType, id: id, action: .create, changes: changes)
         try await ProcessStore.recordChanged(db, Fields.recordType, id: id, created: true, changes: changes, by: context.userID, at: .now)
@@ -225,6 +226,7 @@ public struct RecordStore<Fields: StoredFields>: Sendable {
         }
         try await writeIndexes(db, id, fields)
         try await Fields.didWrite(db, context, id: id, old: current.fields, new: fields)
+        if owner != current.meta.ownerID { try await NotificationStore.assigned(db, context, type: Fields.recordType, id: id, to: owner) }
         var changes = FieldChange.diff(old: current.fields.auditValues, new: fields.auditValues)
         changes += FieldChange.diff(
             old: ["owner_id": current.meta.ownerID.description, "team_id": current.meta.teamID?.description ?? ""],

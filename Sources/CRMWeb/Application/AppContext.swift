@@ -18,6 +18,8 @@ public struct Identity: Sendable {
     public let credential: Credential
     /// The role requires two-factor sign-in and the user has not set it up: pages lead them to do so first.
     public var mustEnrollSecondFactor = false
+    /// Unread notifications, counted for pages (the bell); nil on API requests, which do not show one.
+    public var unreadNotifications: Int?
 
     public var csrfToken: String? {
         if case .session(_, let csrf) = credential { csrf } else { nil }

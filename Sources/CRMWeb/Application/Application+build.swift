@@ -58,6 +58,8 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     ExportController(store: store).addRoutes(to: api)
     SearchController(store: store).addRoutes(to: api)
     FileController(store: store).addRoutes(to: api)
+    CommentController(store: store).addRoutes(to: api)
+    NotificationController(store: store).addRoutes(to: api)
     MergeController(records: store.companies).addRoutes(to: api)
     MergeController(records: store.contacts).addRoutes(to: api)
     MergeController(records: store.leads).addRoutes(to: api)
@@ -107,6 +109,8 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     ImportPages(store: store, pages: pages, settings: settings).addRoutes(to: web)
     SearchPages(store: store, pages: pages).addRoutes(to: web)
     FilePages(store: store, pages: pages).addRoutes(to: web)
+    CommentPages(store: store, pages: pages).addRoutes(to: web)
+    NotificationPages(store: store, pages: pages).addRoutes(to: web)
     routeMethods.set(router.routes.map { ($0.method, $0.path.description) })
     return router
 }

@@ -31,11 +31,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
             !session.secondFactorDue
         {
             // A session still waiting for its code identifies nobody; only the code page reads it (AuthPages).
+            let access = try await store.users.accessContext(for: session.user)
             context.identity = Identity(
                 user: session.user,
-                access: try await store.users.accessContext(for: session.user),
+                access: access,
                 credential: .session(token: token, csrf: session.csrfToken),
-                mustEnrollSecondFactor: session.mustEnroll
+                mustEnrollSecondFactor: session.mustEnroll,
+                // Only pages show the bell; the API's own calls need not count.
+                unreadNotifications: request.uri.path.hasPrefix("/api/") ? nil : try await store.notifications.unreadCount(access)
             )
         }
         return try await next(request, context)

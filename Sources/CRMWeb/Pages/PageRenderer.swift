@@ -54,6 +54,7 @@ public struct PageRenderer: Sendable {
                 // What the role may do, by capability, so a page shows only what will not be refused.
                 "can": Dictionary(uniqueKeysWithValues: Capability.allCases.map { ($0.rawValue, identity.access.may($0)) }),
                 "administers": Self.settingsMenu.contains { identity.access.may($0) },
+                "unread": identity.unreadNotifications ?? 0, "has_unread": (identity.unreadNotifications ?? 0) > 0,
             ]
             page["csrf"] = identity.csrfToken ?? ""
         }

@@ -172,6 +172,7 @@ struct RecordPages<Fields: PageResource> {
         data["history"] = Self.historyRows(history.entries, t, owners: owners, values: try await historyValues(identity, history.entries, t))
         data["history_all"] = history.next.map { _ in "\(base)/\(record.meta.id)/history" }
         for (key, value) in try await related(identity, record) { data[key] = value }
+        data.merge(try await CommentPages.panel(store, identity, type: Fields.recordType, id: record.meta.id, owners: owners, format: format)) { $1 }
         data.merge(try await FilePages.panel(store, identity, type: Fields.recordType, id: record.meta.id, owners: owners, format: format)) { $1 }
         return pages.render("\(Fields.pageKey)_show", data, identity: identity, request: request, title: record.fields.title)
     }

@@ -357,3 +357,76 @@ document.addEventListener("DOMContentLoaded", () => {
     input.addEventListener("change", () => sendAll([...input.files]));
   }
 });
+
+// The bell follows new notifications live: the server streams them (server-sent events) while the page is open,
+// and the browser reconnects on its own when a stream ends.
+document.addEventListener("DOMContentLoaded", () => {
+  const bell = document.querySelector("[data-stream]");
+  if (!bell || !window.EventSource) return;
+  const count = bell.querySelector(".bell-count");
+  const source = new EventSource(bell.dataset.stream);
+  source.addEventListener("open", () => { bell.dataset.live = "true"; });
+  source.addEventListener("notifications", (event) => {
+    const data = JSON.parse(event.data);
+    count.textContent = data.unread > 0 ? String(data.unread) : "";
+    bell.classList.toggle("unread", data.unread > 0);
+    if (data.items.length > 0) {
+      bell.classList.remove("ring");
+      void bell.offsetWidth;
+      bell.classList.add("ring");
+      const last = data.items[data.items.length - 1];
+      bell.title = [last.actor_name, last.record_title, last.excerpt].filter(Boolean).join(" · ");
+    }
+  });
+  window.addEventListener("pagehide", () => source.close());
+});
+
+// "@" in a comment offers colleagues and teams by name; choosing one writes "@Full Name", which the server turns
+// into a mention.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const area of document.querySelectorAll("textarea[data-mentions]")) {
+    const list = area.parentElement.querySelector(".typeahead");
+    let start = -1;
+    let asked = "";
+    function close() { list.hidden = true; start = -1; }
+    function choose(name) {
+      const before = area.value.slice(0, start);
+      const after = area.value.slice(area.selectionStart);
+      area.value = `${before}@${name} ${after}`;
+      const caret = before.length + name.length + 2;
+      area.setSelectionRange(caret, caret);
+      area.focus();
+      close();
+    }
+    area.addEventListener("input", async () => {
+      const upto = area.value.slice(0, area.selectionStart);
+      const match = upto.match(/(^|[\s(])@([^\s@]{0,30})$/u);
+      if (!match) { close(); return; }
+      start = upto.length - match[2].length - 1;
+      const text = match[2];
+      asked = text;
+      const response = await fetch(`${area.dataset.mentions}?q=${encodeURIComponent(text)}`, { credentials: "same-origin" });
+      if (!response.ok || asked !== text) return;
+      const page = await response.json();
+      list.replaceChildren();
+      for (const item of page.items) {
+        const option = document.createElement("li");
+        option.setAttribute("role", "option");
+        option.tabIndex = 0;
+        option.textContent = item.detail ? `${item.name} · ${item.detail}` : item.name;
+        option.addEventListener("mousedown", (event) => { event.preventDefault(); choose(item.name); });
+        option.addEventListener("keydown", (event) => {
+          if (event.key === "Enter") { event.preventDefault(); choose(item.name); }
+          if (event.key === "Escape") { close(); area.focus(); }
+        });
+        list.append(option);
+      }
+      list.hidden = list.children.length === 0;
+    });
+    area.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" && !list.hidden) { event.preventDefault(); list.querySelector("li")?.focus(); }
+      if (event.key === "Escape") close();
+    });
+    area.addEventListener("blur", () => setTimeout(() => { if (!list.contains(document.activeElement)) list.hidden = true; }, 150));
+  }
+});
