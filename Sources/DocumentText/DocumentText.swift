@@ -34,6 +34,12 @@ public enum DocumentText {
         return trimmed.isEmpty ? nil : String(trimmed.prefix(maxCharacters))
     }
 
+    /// The Office Open XML or OpenDocument type of a ZIP archive, read from its entries (its first bytes do not
+    /// always name them), or nil for any other archive.
+    public static func officeType(of url: URL) -> String? {
+        OfficeText.type(of: url)
+    }
+
     /// UTF-8 (with or without a mark) or UTF-16 with its mark; anything else is read as UTF-8 with replacements.
     static func plain(_ url: URL) -> String? {
         guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }

@@ -26,6 +26,20 @@ enum OfficeText {
         return texts.isEmpty ? nil : texts.joined(separator: "\n")
     }
 
+    static func type(of url: URL) -> String? {
+        guard let archive = try? Archive(url: url, accessMode: .read) else { return nil }
+        if let entry = archive["mimetype"], entry.uncompressedSize < 200 {
+            var data = Data()
+            _ = try? archive.extract(entry) { data.append($0) }
+            let type = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if type.hasPrefix("application/vnd.oasis.opendocument.") { return type }
+        }
+        if archive["word/document.xml"] != nil { return "application/vnd.openxmlformats-officedocument.wordprocessingml.document" }
+        if archive["xl/workbook.xml"] != nil { return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }
+        if archive["ppt/presentation.xml"] != nil { return "application/vnd.openxmlformats-officedocument.presentationml.presentation" }
+        return nil
+    }
+
     /// The character data of an XML document, with a line break for every paragraph, row or cell end.
     static func text(ofXML xml: String) -> String {
         let breaks: Set<String> = [

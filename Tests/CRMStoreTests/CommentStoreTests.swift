@@ -15,12 +15,18 @@ struct CommentStoreTests {
             let world = try await World.make(store)
             let rafal = try await world.context(world.rafal)
             let company = try await world.company("Żabka Polska", by: world.rafal)
-            let comment = try await store.comments.add(
+            let posted = try await store.comments.add(
                 rafal,
                 to: .company,
                 id: company.meta.id,
                 "@Róża Nowak @Сергей Иванов @North @Rafał Wiśniewski sprawdźcie rabat 12%"
             )
+            let comment = posted.comment
+            #expect(posted.unseen == [world.sergei.id])
+            // The autocomplete offers only those who may see the record.
+            let offered = try await store.comments.mentionable(rafal, "", on: (.company, company.meta.id)).users.map(\.name)
+            #expect(offered.contains("Róża Nowak") && offered.contains("Maria Kowalska") && !offered.contains("Сергей Иванов"))
+            #expect(try await store.comments.mentionable(rafal, "sergei", on: nil).users.map(\.name) == ["Сергей Иванов"])
             #expect(
                 comment.body.hasPrefix("@[user:\(world.roza.id.rawValue)] @[user:\(world.sergei.id.rawValue)] @[team:\(world.north.id.rawValue)]")
             )
@@ -45,6 +51,10 @@ struct CommentStoreTests {
             await #expect(throws: StoreError.forbidden("only its author removes a comment")) { try await store.comments.delete(roza, comment.id) }
             try await store.comments.delete(rafal, comment.id)
             #expect(try await store.comments.list(roza, of: .company, id: company.meta.id).isEmpty)
+            // Its words leave the bell with it.
+            #expect(try await store.notifications.list(try await world.context(world.maria)).isEmpty)
+            // Its words leave the bell with it.
+            #expect(try await store.notifications.list(try await world.context(world.maria)).isEmpty)
             await #expect(throws: StoreError.self) { try await store.comments.add(rafal, to: .company, id: company.meta.id, "   ") }
         }
     }

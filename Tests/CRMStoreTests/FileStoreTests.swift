@@ -57,6 +57,7 @@ struct FileStoreTests {
             let world = try await World.make(store)
             let admin = try await world.context(world.admin)
             let company = try await world.company("Kovács Kft.", by: world.admin)
+            let other = try await world.company("Kovács Bt.", by: world.admin)
             let bytes = Data("Szerződés – árvíztűrő tükörfúrógép".utf8)
             let kept = try await store.files.attach(
                 admin,
@@ -68,12 +69,12 @@ struct FileStoreTests {
             let removed = try await store.files.attach(
                 admin,
                 to: .company,
-                id: company.meta.id,
+                id: other.meta.id,
                 name: "b.txt",
                 try await store.files.staging.stage(bytes)
             )
             try await store.files.delete(admin, removed.id)
-            #expect(try await store.files.list(admin, of: .company, id: company.meta.id).map(\.id) == [kept.id])
+            #expect(try await store.files.list(admin, of: .company, id: other.meta.id).isEmpty)
             #expect(try await store.files.restore(admin, removed.id).deletedAt == nil)
             try await store.files.delete(admin, removed.id)
 
@@ -89,9 +90,13 @@ struct FileStoreTests {
             )
             #expect(try await store.files.storage.size(of: kept.hash) == nil)
             #expect(try await store.count("SELECT COUNT(*) AS n FROM blobs") == 0)
-            // The history of the record tells who attached and removed what.
-            let actions = try await store.companies.history(admin, company.meta.id).entries.map(\.action)
-            #expect(actions.filter { $0 == .attach }.count == 3 && actions.filter { $0 == .detach }.count == 3)
+            // The history of the record tells who attached, removed and restored what.
+            let actions = try await store.companies.history(admin, other.meta.id).entries.map(\.action)
+            #expect(
+                actions.filter { $0 == .attach }.count == 1 && actions.filter { $0 == .detach }.count == 2
+                    && actions.filter { $0 == .restore }.count == 1,
+                "\(actions)"
+            )
         }
     }
 
@@ -195,6 +200,30 @@ struct FileStoreTests {
                     try await store.files.staging.stage(Data("x".utf8))
                 )
             }
+            await #expect(throws: StoreError.self) {
+                try await store.files.attach(admin, to: .company, id: company.meta.id, name: "empty.txt", try await store.files.staging.stage(Data()))
+            }
+            await #expect(throws: StoreError.conflict(code: "already_attached", message: "this file is already attached here as notes.txt")) {
+                try await store.files.attach(
+                    admin,
+                    to: .company,
+                    id: company.meta.id,
+                    name: "again.pdf",
+                    try await store.files.staging.stage(Data("%PDF-1.4\n%âãÏÓ\n".utf8))
+                )
+            }
+            // A Word file whose first bytes name no part of it (a large first entry) is still known by its entries.
+            var docx = ZipArchive()
+            docx.add("[Content_Types].xml", Data(String(repeating: "<Default Extension=\"xml\"/>", count: 400).utf8))
+            docx.add("word/document.xml", Data("<w:document><w:t>Oferta</w:t></w:document>".utf8))
+            let word = try await store.files.attach(
+                admin,
+                to: .company,
+                id: company.meta.id,
+                name: "oferta",
+                try await store.files.staging.stage(docx.data)
+            )
+            #expect(word.mediaType == "application/vnd.openxmlformats-officedocument.wordprocessingml.document" && word.hasText)
             let tooLarge = FileStaging(directory: store.files.staging.directory, maxBytes: 10)
             await #expect(throws: FileTooLarge.self) { try await tooLarge.stage(Data(repeating: 65, count: 11)) }
         }

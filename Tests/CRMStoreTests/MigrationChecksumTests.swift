@@ -37,7 +37,7 @@ struct MigrationChecksumTests {
         23: ("2fc7afe2daa0586c", "2fc7afe2daa0586c"),
         24: ("920d38e6648603da", "30e37a64b2abf704"),
         25: ("b5fde2335b3fa6e7", "a6914f2b18201f16"),
-        26: ("193acd370f75c702", "db8269a1a58caaeb"),
+        26: ("4e8436fc1ed72579", "48d865ecc025e83f"),
     ]
 
     static func digest(_ migration: Migration, _ engine: Engine) -> String {

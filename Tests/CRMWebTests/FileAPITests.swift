@@ -152,7 +152,7 @@ struct FileAPITests {
             #expect(forged.status == .forbidden)
             let posted = try await app.client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: form(csrf)))
             #expect(posted.status == .seeOther)
-            #expect(posted.headers[.location] == "/companies/\(company.meta.id)")
+            #expect(posted.headers[.location] == "/companies/\(company.meta.id)#files")
             #expect(try await app.store.count("SELECT COUNT(*) AS n FROM files") == 1)
             let page = try await app.page("/companies/\(company.meta.id)", cookie: cookie)
             #expect(page.body.contains("oferta.txt") && page.body.contains("data-upload=\"/api/v1/companies/\(company.meta.id)/files\""))

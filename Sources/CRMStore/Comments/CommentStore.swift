@@ -21,8 +21,15 @@ public struct CommentStore: Sendable {
         }
     }
 
+    /// What posting a comment did: the comment, and the people mentioned by name who may not see the record and so
+    /// were not told (the writer should know).
+    public struct Posted: Sendable {
+        public let comment: Comment
+        public let unseen: [UserID]
+    }
+
     /// Posts `text` by the context's user; `@Name` of an active user or a team becomes a mention.
-    public func add(_ context: AccessContext, to type: RecordType, id: Int64, _ text: String) async throws -> Comment {
+    public func add(_ context: AccessContext, to type: RecordType, id: Int64, _ text: String) async throws -> Posted {
         guard let author = context.userID else { throw StoreError.forbidden("only people write comments") }
         guard Comment.commentable.contains(type) else { throw StoreError.notFound(type) }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -56,11 +63,13 @@ public struct CommentStore: Sendable {
             else { throw StoreError.configuration("insert returned no comment") }
             let comment = try Self.decode(row)
             var reached = Set<UserID>()
+            var named = Set<UserID>()
             for mention in mentions.sorted(by: { "\($0)" < "\($1)" }) {
                 switch mention {
                 case .user(let user) where known.contains(user):
                     try await db.raw("INSERT INTO comment_mentions (comment_id, user_id) VALUES (\(bind: comment.id), \(bind: user.rawValue))").run()
                     reached.insert(user)
+                    named.insert(user)
                 case .team(let team) where knownTeams.contains(team):
                     try await db.raw("INSERT INTO comment_mentions (comment_id, team_id) VALUES (\(bind: comment.id), \(bind: team.rawValue))").run()
                     let members = try await db.raw(
@@ -84,8 +93,18 @@ public struct CommentStore: Sendable {
                     }
                 }.prefix(200)
             )
-            try await NotificationStore.notify(db, reached, kind: .mention, type: type, id: id, by: context, excerpt: excerpt)
-            return comment
+            let told = try await NotificationStore.notify(
+                db,
+                reached,
+                kind: .mention,
+                type: type,
+                id: id,
+                by: context,
+                excerpt: excerpt,
+                comment: comment.id
+            )
+            let unseen = named.subtracting(told).subtracting(context.userID.map { [$0] } ?? [])
+            return Posted(comment: comment, unseen: unseen.sorted { $0.rawValue < $1.rawValue })
         }
     }
 
@@ -103,7 +122,41 @@ public struct CommentStore: Sendable {
                 throw StoreError.forbidden("only its author removes a comment")
             }
             try await db.raw("UPDATE comments SET deleted_at = \(bind: Timestamp.now.rawValue) WHERE id = \(bind: id)").run()
+            // What it told people goes with it: a notification must not keep words their author took back.
+            try await db.raw("DELETE FROM notifications WHERE comment_id = \(bind: id)").run()
         }
+    }
+
+    /// Active people whose name or e-mail starts a word with `query` (folded), and teams by name; with a record, only
+    /// people who may see it, since no one else would be told.
+    public func mentionable(
+        _ context: AccessContext,
+        _ query: String,
+        on record: (RecordType, Int64)?,
+        limit: Int = 12
+    )
+        async throws -> (users: [User], teams: [Team])
+    {
+        let folded = TextFolding.fold(query)
+        func matches(_ text: String) -> Bool {
+            let words = TextFolding.fold(text).split(whereSeparator: { $0 == " " || $0 == "." || $0 == "@" || $0 == "-" })
+            return folded.isEmpty || words.contains { $0.hasPrefix(folded) } || TextFolding.fold(text).hasPrefix(folded)
+        }
+        let users = UserStore(database: database, bcryptCost: 4)
+        let candidates = try await users.list().filter { $0.isActive && (matches($0.name) || matches($0.email.value)) }
+        var chosen: [User] = []
+        for user in candidates where chosen.count < limit {
+            if let (type, id) = record {
+                let seen = try await database.read { db in
+                    let access = try await UserStore.accessContext(db, user: user.id, role: user.role)
+                    return (try? await RecordAccess.require(db, access, type, id, includeDeleted: false)) != nil
+                }
+                guard seen else { continue }
+            }
+            chosen.append(user)
+        }
+        let teams = try await TeamStore(database: database).list().filter { matches($0.name) }.prefix(4)
+        return (chosen, Array(teams))
     }
 
     static func decode(_ row: any SQLRow) throws -> Comment {

@@ -1,5 +1,6 @@
 import CRMCore
 import Foundation
+import SQLKit
 
 /// A believable small company for trying Clientele: an admin, managers and reps in three teams, and
 /// customers with names in the five languages we serve. Deterministic for a given seed.
@@ -102,6 +103,8 @@ public struct DemoCompany: Sendable {
         }
         try await loadFunnel(system, accounts: accounts, random: &random)
         try await loadLeads(system, territories: territories, random: &random)
+        // Generating the company handed every rep dozens of records and tasks; a new user's bell starts quiet.
+        try await store.database.write { db in try await db.raw("DELETE FROM notifications").run() }
     }
 
     /// A partner tier on companies and a budget on leads, as an admin would add them; answers the tiers.

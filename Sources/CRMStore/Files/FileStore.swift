@@ -113,11 +113,29 @@ public struct FileStore: Sendable {
                 ])
             )
         }
+        guard staged.size > 0 else {
+            throw StoreError.invalid(ValidationErrors([ValidationError(field: "file", code: "empty", message: "the file is empty")]))
+        }
         try await database.read { db in try await RecordAccess.require(db, context, type, id, includeDeleted: false) }
+        // The same bytes twice on one record are a slip of the hand, not a new document.
+        let twin = try await database.read { db in
+            try await db.raw(
+                """
+                SELECT name FROM files WHERE record_type = \(bind: type.rawValue) AND record_id = \(bind: id) AND hash = \(bind: staged.hash)
+                AND deleted_at IS NULL LIMIT 1
+                """
+            ).first()?.value("name", as: String.self)
+        }
+        if let twin {
+            throw StoreError.conflict(code: "already_attached", message: "this file is already attached here as \(twin)")
+        }
+        let mediaType =
+            staged.sniffed.mediaType == "application/zip"
+            ? DocumentText.officeType(of: URL(fileURLWithPath: staged.path)) ?? staged.sniffed.mediaType : staged.sniffed.mediaType
         let text =
             staged.size <= Self.maxExtractedBytes
-            ? DocumentText.extract(from: URL(fileURLWithPath: staged.path), mediaType: staged.sniffed.mediaType) : nil
-        let row = NewFile(type: type, recordID: id, name: cleaned, staged: staged, text: text)
+            ? DocumentText.extract(from: URL(fileURLWithPath: staged.path), mediaType: mediaType) : nil
+        let row = NewFile(type: type, recordID: id, name: cleaned, staged: staged, mediaType: mediaType, text: text)
         if let file = try await claim(context, row) { return file }
         do {
             try await storage.put(staged)
@@ -200,7 +218,7 @@ public struct FileStore: Sendable {
                 context,
                 type: file.recordType,
                 id: file.recordID,
-                action: .attach,
+                action: .restore,
                 changes: [FieldChange(field: "file", old: nil, new: file.name)]
             )
             return try await Self.fetch(db, context, id, includeDeleted: false)
@@ -214,6 +232,7 @@ public struct FileStore: Sendable {
         let recordID: Int64
         let name: String
         let staged: StagedFile
+        let mediaType: String
         let text: String?
     }
 
@@ -222,7 +241,7 @@ public struct FileStore: Sendable {
         let inserted = try await db.raw(
             """
             INSERT INTO files (record_type, record_id, name, media_type, size, hash, content_text, search_text, uploaded_by, created_at)
-            VALUES (\(bind: row.type.rawValue), \(bind: row.recordID), \(bind: row.name), \(bind: row.staged.sniffed.mediaType),
+            VALUES (\(bind: row.type.rawValue), \(bind: row.recordID), \(bind: row.name), \(bind: row.mediaType),
                 \(bind: row.staged.size), \(bind: row.staged.hash), \(bind: row.text), \(bind: search), \(bind: context.userID?.rawValue),
                 \(bind: Timestamp.now.rawValue))
             RETURNING \(unsafeRaw: columns)

@@ -32,6 +32,7 @@ extension Migrations {
                 record_type TEXT NOT NULL,
                 record_id BIGINT NOT NULL,
                 actor_id BIGINT REFERENCES users(id),
+                comment_id BIGINT REFERENCES comments(id),
                 excerpt TEXT NOT NULL DEFAULT '',
                 created_at BIGINT NOT NULL,
                 read_at BIGINT

@@ -74,10 +74,12 @@ public struct NotificationStore: Sendable {
         type: RecordType,
         id: Int64,
         by actor: AccessContext,
-        excerpt: String = ""
-    ) async throws {
+        excerpt: String = "",
+        comment: Int64? = nil
+    ) async throws -> Set<UserID> {
         let recipients = users.subtracting(actor.userID.map { [$0] } ?? []).map(\.rawValue).sorted()
-        guard !recipients.isEmpty else { return }
+        guard !recipients.isEmpty else { return [] }
+        var told = Set<UserID>()
         let rows = try await db.raw("SELECT id, role FROM users WHERE id IN (\(binds: recipients)) AND is_active = \(bind: true)").all()
         let now = Timestamp.now.rawValue
         for row in rows {
@@ -87,19 +89,21 @@ public struct NotificationStore: Sendable {
             guard (try? await RecordAccess.require(db, context, type, id, includeDeleted: false)) != nil else { continue }
             try await db.raw(
                 """
-                INSERT INTO notifications (user_id, kind, record_type, record_id, actor_id, excerpt, created_at)
+                INSERT INTO notifications (user_id, kind, record_type, record_id, actor_id, comment_id, excerpt, created_at)
                 VALUES (\(bind: user.rawValue), \(bind: kind.rawValue), \(bind: type.rawValue), \(bind: id), \(bind: actor.userID?.rawValue),
-                    \(bind: excerpt), \(bind: now))
+                    \(bind: comment), \(bind: excerpt), \(bind: now))
                 """
             ).run()
+            told.insert(user)
         }
+        return told
     }
 
     /// A record created for, or handed to, someone other than the one acting: a task for the owner of an activity,
     /// an assignment for any other record.
     static func assigned(_ db: any SQLDatabase, _ context: AccessContext, type: RecordType, id: Int64, to owner: UserID) async throws {
         guard RecordAccess.table(of: type) != nil, context.userID != owner else { return }
-        try await notify(db, [owner], kind: type == .activity ? .task : .assignment, type: type, id: id, by: context)
+        _ = try await notify(db, [owner], kind: type == .activity ? .task : .assignment, type: type, id: id, by: context)
     }
 
     static func decode(_ row: any SQLRow) throws -> UserNotification {

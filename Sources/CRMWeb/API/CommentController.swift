@@ -30,10 +30,13 @@ struct CommentController {
         var input = try JSONInput(try await JSONInput.body(request, context: context), request: request, allowed: ["body"])
         let body = input.string("body") ?? ""
         try input.finish()
-        let comment = try await store.comments.add(identity.access, to: type, id: try context.pathID(), body)
+        let posted = try await store.comments.add(identity.access, to: type, id: try context.pathID(), body)
         let names = try await store.users.names()
         let teams = Dictionary(uniqueKeysWithValues: try await store.teams.list().map { ($0.id, $0.name) })
-        return JSONResponse.ok(comment.json(users: names, teams: teams), status: .created)
+        guard case .object(var object) = posted.comment.json(users: names, teams: teams) else { return Response(status: .internalServerError) }
+        // Mentioned by name but unable to see the record, so not told: the writer should know.
+        object["not_told"] = .array(posted.unseen.map { .int($0.rawValue) })
+        return JSONResponse.ok(.object(object), status: .created)
     }
 
     @Sendable func delete(_ request: Request, context: AppContext) async throws -> Response {
@@ -42,17 +45,26 @@ struct CommentController {
         return Response(status: .noContent)
     }
 
-    /// `?q=` people and teams whose name starts a word with it (case and diacritics folded), for the `@` autocomplete.
+    /// `?q=` people (by name or e-mail) and teams whose name starts a word with it, case and diacritics folded, for the
+    /// `@` autocomplete; with `record_type` and `record_id`, only people who may see that record.
     @Sendable func mentionable(_ request: Request, context: AppContext) async throws -> Response {
-        _ = try context.requireIdentity()
-        var parameters = QueryParameters(request.queryDictionary, allowed: ["q"])
-        let query = TextFolding.fold(parameters.text("q") ?? "")
-        try parameters.finish()
-        func matches(_ name: String) -> Bool {
-            query.isEmpty || TextFolding.fold(name).split(separator: " ").contains { $0.hasPrefix(query) } || TextFolding.fold(name).hasPrefix(query)
+        let identity = try context.requireIdentity()
+        var parameters = QueryParameters(request.queryDictionary, allowed: ["q", "record_type", "record_id"])
+        let query = parameters.text("q") ?? ""
+        let type = parameters.choice("record_type", RecordType.self)
+        let id = parameters.id("record_id")
+        if (type == nil) != (id == nil) {
+            parameters.fail(ValidationError(field: "record_id", code: "required", message: "name the record by record_type and record_id together"))
         }
-        let users = try await store.users.list().filter { $0.isActive && matches($0.name) }.prefix(8)
-        let teams = try await store.teams.list().filter { matches($0.name) }.prefix(4)
+        if let type, !Comment.commentable.contains(type) {
+            parameters.fail(
+                ValidationError(field: "record_type", code: "invalid_choice", message: "must be company, contact, lead, deal or activity")
+            )
+        }
+        try parameters.finish()
+        let record = type.flatMap { type in id.map { (type, $0) } }
+        if let (type, id) = record { _ = try await store.comments.list(identity.access, of: type, id: id) }
+        let (users, teams) = try await store.comments.mentionable(identity.access, query, on: record)
         let items: [JSONValue] =
             users.map { .object(["kind": .string("user"), "id": .int($0.id.rawValue), "name": .string($0.name), "detail": .string($0.email.value)]) }
             + teams.map { .object(["kind": .string("team"), "id": .int($0.id.rawValue), "name": .string($0.name), "detail": .string("")]) }

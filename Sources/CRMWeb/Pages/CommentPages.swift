@@ -33,6 +33,7 @@ struct CommentPages {
         return [
             "comments_panel": true,
             "comments_post": "/\(collection)/\(id)/comments", "comments_page": "/\(collection)/\(id)",
+            "mentions_url": "/api/v1/mentions?record_type=\(type.rawValue)&record_id=\(id)",
             "has_comments": !comments.isEmpty,
             "comments": comments.map { comment in
                 [
@@ -53,18 +54,22 @@ struct CommentPages {
         let identity = try context.requireIdentity()
         let id = try context.pathID()
         let input = try await FormInput(request, context: context, csrf: identity.csrfToken)
+        let posted: CommentStore.Posted
         do {
-            _ = try await store.comments.add(identity.access, to: type, id: id, input["body"])
+            posted = try await store.comments.add(identity.access, to: type, id: id, input["body"])
         } catch StoreError.invalid(let errors) {
             throw APIError.invalid(errors.errors)
         }
-        return redirect("/\(collection)/\(id)#comments", notice: Notice(key: "comment_added"))
+        guard !posted.unseen.isEmpty else { return redirect("/\(collection)/\(id)#comments", notice: Notice(key: "comment_added")) }
+        let names = try await store.users.names()
+        let unseen = posted.unseen.compactMap { names[$0] }.joined(separator: ", ")
+        return redirect("/\(collection)/\(id)#comments", notice: Notice(key: "comment_unseen", subject: unseen))
     }
 
     @Sendable func delete(_ request: Request, context: AppContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let input = try await FormInput(request, context: context, csrf: identity.csrfToken)
         try await store.comments.delete(identity.access, try context.pathID())
-        return redirect(AuthPages.safeNext(input["next"]), notice: Notice(key: "comment_removed"))
+        return redirect(AuthPages.safeNext(input["next"]) + "#comments", notice: Notice(key: "comment_removed"))
     }
 }

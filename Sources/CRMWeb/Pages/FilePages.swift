@@ -55,7 +55,7 @@ struct FilePages {
             throw APIError(.forbidden, code: "csrf", detail: "the form expired or came from another site; reload the page and try again")
         }
         let file = try await store.files.attach(identity.access, to: type, id: id, name: name, staged)
-        return redirect("/\(collection)/\(id)", notice: Notice(key: "file_attached", subject: file.name, undo: "/files/\(file.id)/delete"))
+        return redirect("/\(collection)/\(id)#files", notice: Notice(key: "file_attached", subject: file.name, undo: "/files/\(file.id)/delete"))
     }
 
     @Sendable func delete(_ request: Request, context: AppContext) async throws -> Response {
@@ -64,7 +64,7 @@ struct FilePages {
         _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let file = try await store.files.get(identity.access, id)
         try await store.files.delete(identity.access, id)
-        return redirect(Self.recordPage(file), notice: Notice(key: "file_removed", subject: file.name, undo: "/files/\(id)/restore"))
+        return redirect(Self.recordPage(file) + "#files", notice: Notice(key: "file_removed", subject: file.name, undo: "/files/\(id)/restore"))
     }
 
     @Sendable func restore(_ request: Request, context: AppContext) async throws -> Response {
@@ -72,7 +72,7 @@ struct FilePages {
         let id = try context.pathID()
         _ = try await FormInput(request, context: context, csrf: identity.csrfToken)
         let file = try await store.files.restore(identity.access, id)
-        return redirect(Self.recordPage(file), notice: Notice(key: "file_restored", subject: file.name))
+        return redirect(Self.recordPage(file) + "#files", notice: Notice(key: "file_restored", subject: file.name))
     }
 
     static func recordPage(_ file: StoredFile) -> String {

@@ -19,7 +19,12 @@ struct NotificationPages {
         let identity = try context.requireIdentity()
         let t = pages.strings(PageRenderer.language(identity: identity, request: request))
         let format = pages.formatter(identity)
-        let items = try await store.notifications.list(identity.access, limit: 100)
+        var parameters = QueryParameters(request.queryDictionary, allowed: ["unread", "before"])
+        let unreadOnly = parameters.text("unread") != nil
+        let before = parameters.id("before")
+        try parameters.finish()
+        let page = 50
+        let items = try await store.notifications.list(identity.access, unreadOnly: unreadOnly, limit: page, before: before)
         let titles = try await RecordTitles.load(store, identity.access, items.map { ($0.recordType, $0.recordID) })
         let names = try await store.users.names()
         let rows: [[String: Any]] = items.map { item in
@@ -32,7 +37,8 @@ struct NotificationPages {
             ]
         }
         let data: [String: Any] = [
-            "items": rows, "empty": rows.isEmpty, "any_unread": items.contains { $0.readAt == nil },
+            "items": rows, "empty": rows.isEmpty, "any_unread": items.contains { $0.readAt == nil }, "unread_only": unreadOnly,
+            "older": items.count == page ? "/notifications?\(unreadOnly ? "unread=1&" : "")before=\(items.last?.id ?? 0)" : "",
         ]
         return pages.render("notifications", data, identity: identity, request: request, title: t["notifications"])
     }

@@ -328,8 +328,13 @@ document.addEventListener("DOMContentLoaded", () => {
       });
       request.addEventListener("load", () => {
         if (request.status === 201) { resolve(); return; }
+        // The reader's words for the refusals people meet; the server's own sentence otherwise.
         let detail = "";
-        try { detail = JSON.parse(request.responseText).detail || ""; } catch { detail = request.statusText; }
+        try {
+          const problem = JSON.parse(request.responseText);
+          const code = (problem.errors && problem.errors[0] && problem.errors[0].code) || problem.code;
+          detail = zone.dataset["error" + code.replace(/(^|_)([a-z])/g, (_, __, letter) => letter.toUpperCase())] || problem.detail || "";
+        } catch { detail = request.statusText; }
         reject(new Error(`${zone.dataset.failed} ${file.name}: ${detail}`));
       });
       request.addEventListener("error", () => reject(new Error(`${zone.dataset.failed} ${file.name}`)));
@@ -340,6 +345,7 @@ document.addEventListener("DOMContentLoaded", () => {
       zone.classList.remove("failed");
       try {
         for (const file of files) await send(file);
+        location.hash = "files";
         location.reload();
       } catch (error) {
         status.textContent = error.message;
@@ -405,7 +411,8 @@ document.addEventListener("DOMContentLoaded", () => {
       start = upto.length - match[2].length - 1;
       const text = match[2];
       asked = text;
-      const response = await fetch(`${area.dataset.mentions}?q=${encodeURIComponent(text)}`, { credentials: "same-origin" });
+      const separator = area.dataset.mentions.includes("?") ? "&" : "?";
+      const response = await fetch(`${area.dataset.mentions}${separator}q=${encodeURIComponent(text)}`, { credentials: "same-origin" });
       if (!response.ok || asked !== text) return;
       const page = await response.json();
       list.replaceChildren();
