@@ -47,6 +47,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // iCalendar (RFC 5545) documents; knows nothing of the CRM.
+        .target(name: "ICalendar", swiftSettings: swiftSettings),
         // Text out of documents (Office, OpenDocument, PDF, plain) for search; knows nothing of the CRM.
         .target(
             name: "DocumentText",
@@ -75,6 +77,7 @@ let package = Package(
             dependencies: [
                 "CRMCore",
                 "CRMStore",
+                "ICalendar",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -98,6 +101,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ICalendarTests",
+            dependencies: ["ICalendar"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

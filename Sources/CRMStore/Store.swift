@@ -29,6 +29,7 @@ public struct Store: Sendable {
     public let files: FileStore
     public let comments: CommentStore
     public let notifications: NotificationStore
+    public let calendarFeeds: CalendarFeedStore
 
     /// - Parameter bcryptCost: 12 in production; tests lower it because hashing dominates their run time.
     public init(database: Database, bcryptCost: UInt8 = 12, files: FileConfiguration = .init()) {
@@ -55,6 +56,7 @@ public struct Store: Sendable {
         self.files = files.makeStore(database: database)
         self.comments = CommentStore(database: database)
         self.notifications = NotificationStore(database: database)
+        self.calendarFeeds = CalendarFeedStore(database: database)
     }
 
     public var migrator: Migrator { Migrator(database: database) }

@@ -38,6 +38,7 @@ struct MigrationChecksumTests {
         24: ("920d38e6648603da", "30e37a64b2abf704"),
         25: ("b5fde2335b3fa6e7", "a6914f2b18201f16"),
         26: ("4e8436fc1ed72579", "48d865ecc025e83f"),
+        27: ("fef6c3ee4add4c6d", "fef6c3ee4add4c6d"),
     ]
 
     static func digest(_ migration: Migration, _ engine: Engine) -> String {

@@ -38,6 +38,8 @@ struct AccessMatrixTests {
         "GET /api/v1/notifications", "POST /api/v1/notifications/read", "GET /api/v1/notifications/stream", "DELETE /api/v1/comments/{id}",
         // Names of colleagues and teams, which every user sees in owner choices anyway.
         "GET /api/v1/mentions",
+        // The caller's own calendar link; the feed it serves holds only the caller's own activities (test_calendar_feed).
+        "GET /api/v1/calendar-feed", "POST /api/v1/calendar-feed", "DELETE /api/v1/calendar-feed",
     ]
     /// Deal operations, exercised like the record endpoints.
     static let dealOperations: [String: (method: HTTPRequest.Method, body: String?)] = [

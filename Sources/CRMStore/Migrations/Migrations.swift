@@ -28,5 +28,6 @@ enum Migrations {
         twoFactorSignIn,
         files,
         commentsAndNotifications,
+        calendarFeeds,
     ]
 }

@@ -39,7 +39,7 @@ struct NotificationController {
                 try input.finish()
                 return Response(status: .badRequest)
             }
-            ids = values.compactMap { if case .int(let id) = $0 { id } else if case .number(let n) = $0, n == n.rounded() { Int64(n) } else { nil } }
+            ids = values.compactMap { if case .int(let id) = $0 { id } else if case .number(let n) = $0 { Int64(exactly: n) } else { nil } }
             if ids?.count != values.count { input.fail("ids", "invalid_id", "must be an array of ids") }
         }
         try input.finish()

@@ -40,6 +40,10 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     let auth = AuthPages(store: store, pages: pages, settings: settings)
     auth.addRoutes(to: router)
 
+    // A calendar app sends no session: the secret in the address is the key.
+    router.get("calendar/:file") { request, context in
+        try await CalendarFeed.response(request, context: context, store: store, secure: settings.secureCookies)
+    }
     let api = router.group("api/v1").add(middleware: APIAccessMiddleware())
     RecordController(records: store.companies, settings: settings).addRoutes(to: api)
     RecordController(records: store.contacts, settings: settings).addRoutes(to: api)
@@ -60,6 +64,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     FileController(store: store).addRoutes(to: api)
     CommentController(store: store).addRoutes(to: api)
     NotificationController(store: store).addRoutes(to: api)
+    CalendarFeedController(store: store, secure: settings.secureCookies).addRoutes(to: api)
     MergeController(records: store.companies).addRoutes(to: api)
     MergeController(records: store.contacts).addRoutes(to: api)
     MergeController(records: store.leads).addRoutes(to: api)
@@ -111,6 +116,7 @@ public func buildRouter(_ dependencies: Dependencies) -> Router<AppContext> {
     FilePages(store: store, pages: pages).addRoutes(to: web)
     CommentPages(store: store, pages: pages).addRoutes(to: web)
     NotificationPages(store: store, pages: pages).addRoutes(to: web)
+    CalendarPages(store: store, pages: pages, secure: settings.secureCookies).addRoutes(to: web)
     routeMethods.set(router.routes.map { ($0.method, $0.path.description) })
     return router
 }
