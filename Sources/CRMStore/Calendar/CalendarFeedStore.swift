@@ -44,11 +44,14 @@ public struct CalendarFeedStore: Sendable {
     public func resolve(secret: String) async throws -> User? {
         guard secret.hasPrefix(Self.prefix), secret.count < 200 else { return nil }
         let digest = Secrets.digest(secret)
-        let id = try await database.read { db in
-            try await db.raw("SELECT user_id FROM calendar_feeds WHERE secret_digest = \(bind: digest)").first()?.value("user_id", as: Int64.self)
+        return try await database.read { db in
+            try await db.raw(
+                """
+                SELECT u.* FROM calendar_feeds f JOIN users u ON u.id = f.user_id
+                WHERE f.secret_digest = \(bind: digest) AND u.is_active = \(bind: true)
+                """
+            ).first().map(UserStore.decode)
         }
-        guard let id, let user = try? await UserStore(database: database, bcryptCost: 4).get(UserID(id)), user.isActive else { return nil }
-        return user
     }
 
     /// The user's activities with a time in `window` (a start or a due time), and those removed within it, so a

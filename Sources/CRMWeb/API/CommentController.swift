@@ -8,8 +8,7 @@ struct CommentController {
     let store: Store
 
     func addRoutes(to group: RouterGroup<AppContext>) {
-        for type in Comment.commentable.sorted(by: { $0.rawValue < $1.rawValue }) {
-            guard let collection = type.collection else { continue }
+        for (type, collection) in Comment.commentable.collections {
             group.get("\(collection)/:id/comments") { request, context in try await list(type, request, context) }
             group.post("\(collection)/:id/comments") { request, context in try await add(type, request, context) }
         }

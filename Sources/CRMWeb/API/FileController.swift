@@ -10,8 +10,7 @@ struct FileController {
     let store: Store
 
     func addRoutes(to group: RouterGroup<AppContext>) {
-        for type in StoredFile.attachable.sorted(by: { $0.rawValue < $1.rawValue }) {
-            guard let collection = type.collection else { continue }
+        for (type, collection) in StoredFile.attachable.collections {
             group.get("\(collection)/:id/files") { request, context in try await list(type, request, context) }
             group.post("\(collection)/:id/files") { request, context in try await upload(type, request, context) }
         }

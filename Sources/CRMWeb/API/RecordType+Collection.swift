@@ -25,3 +25,10 @@ extension RecordType {
         }
     }
 }
+
+extension Set<RecordType> {
+    /// These types with their URL collections, in a stable order: for routes added once per record type.
+    var collections: [(type: RecordType, collection: String)] {
+        sorted { $0.rawValue < $1.rawValue }.compactMap { type in type.collection.map { (type, $0) } }
+    }
+}

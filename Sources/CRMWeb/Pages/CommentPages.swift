@@ -9,8 +9,7 @@ struct CommentPages {
     let pages: PageRenderer
 
     func addRoutes(to router: RouterGroup<AppContext>) {
-        for type in Comment.commentable.sorted(by: { $0.rawValue < $1.rawValue }) {
-            guard let collection = type.collection else { continue }
+        for (type, collection) in Comment.commentable.collections {
             router.post("\(collection)/:id/comments") { request, context in try await add(type, collection, request, context) }
         }
         router.post("comments/:id/delete", use: delete)

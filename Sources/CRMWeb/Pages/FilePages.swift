@@ -10,8 +10,7 @@ struct FilePages {
     let pages: PageRenderer
 
     func addRoutes(to router: RouterGroup<AppContext>) {
-        for type in StoredFile.attachable.sorted(by: { $0.rawValue < $1.rawValue }) {
-            guard let collection = type.collection else { continue }
+        for (type, collection) in StoredFile.attachable.collections {
             router.post("\(collection)/:id/files") { request, context in try await upload(type, collection, request, context) }
         }
         router.post("files/:id/delete", use: delete)
